@@ -1,0 +1,108 @@
+"""Frozen settings read from the environment (the contract in the README's configuration table)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SUPPORTED_LANGUAGES = ("id", "en")
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
+
+
+class SettingsError(ValueError):
+    """A missing or malformed environment variable; the message names it in one line."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    base_url: str = DEFAULT_BASE_URL
+    base_file_url: str = DEFAULT_BASE_FILE_URL
+    database_path: Path = Path("var/rangkul.sqlite3")
+    admin_ids: frozenset[int] = frozenset()
+    timezone: str = "Asia/Jakarta"
+    default_language: str = "id"
+    max_rate: float = 30.0
+    log_level: str = "INFO"
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids = set()
+    for part in raw.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise SettingsError(
+                "ADMIN_IDS must be comma-separated numeric Telegram user ids "
+                f"(found a value that is not a number)"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def _timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingsError(
+            f"BOT_TIMEZONE={raw!r} is not a known IANA timezone (e.g. Asia/Jakarta)"
+        ) from None
+    return raw
+
+
+def _language(raw: str) -> str:
+    if raw not in SUPPORTED_LANGUAGES:
+        raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+    return raw
+
+
+def _max_rate(raw: str) -> float:
+    try:
+        rate = float(raw)
+    except ValueError:
+        raise SettingsError("TELEGRAM_MAX_RATE must be a number of messages per second") from None
+    if rate < 0 or rate != rate:  # NaN is not a rate
+        raise SettingsError("TELEGRAM_MAX_RATE must be 0 (no limiter) or a positive number")
+    return rate
+
+
+def _log_level(raw: str) -> str:
+    level = raw.upper()
+    if not isinstance(logging.getLevelName(level), int):
+        raise SettingsError("LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
+    return level
+
+
+def _url(name: str, raw: str) -> str:
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError(f"{name} must start with http:// or https://")
+    return raw
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Settings:
+    """Reads and validates the environment; raises SettingsError naming the first bad variable."""
+    env = os.environ if env is None else env
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if require_token and token is None:
+        raise SettingsError("TELEGRAM_BOT_TOKEN is not set (get one from @BotFather)")
+    if token is not None and (":" not in token or any(c.isspace() for c in token)):
+        raise SettingsError("TELEGRAM_BOT_TOKEN does not look like a bot token (<id>:<secret>)")
+    return Settings(
+        token=token,
+        base_url=_url("TELEGRAM_BASE_URL", env.get("TELEGRAM_BASE_URL", DEFAULT_BASE_URL)),
+        base_file_url=_url(
+            "TELEGRAM_BASE_FILE_URL", env.get("TELEGRAM_BASE_FILE_URL", DEFAULT_BASE_FILE_URL)
+        ),
+        database_path=Path(env.get("DATABASE_PATH", "var/rangkul.sqlite3")),
+        admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+        timezone=_timezone(env.get("BOT_TIMEZONE", "Asia/Jakarta")),
+        default_language=_language(env.get("DEFAULT_LANGUAGE", "id")),
+        max_rate=_max_rate(env.get("TELEGRAM_MAX_RATE", "30")),
+        log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+    )
