@@ -1,0 +1,69 @@
+"""Command line: ``rangkul run`` (default), ``rangkul migrate``, ``rangkul sandbox``.
+
+Configuration problems end with one line naming the variable and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from telegram import Update
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.storage.database import Database, StorageError
+
+EXIT_CONFIG = 2
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+async def _migrate(settings: Settings) -> int:
+    db = Database(settings.database_path)
+    try:
+        await db.connection()
+        return await db.schema_version()
+    finally:
+        await db.close()
+
+
+def _run(settings: Settings) -> None:
+    from bot.app import build_application  # noqa: PLC0415 - keeps `--help` and errors fast
+
+    asyncio.run(_migrate(settings))  # a bad database path stops here with a clear line
+    application = build_application(settings)
+    # run_polling handles SIGINT/SIGTERM: it stops polling, finishes the running updates,
+    # writes persistence and closes the database (post_shutdown) before returning.
+    application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rangkul", description=__doc__)
+    commands = parser.add_subparsers(dest="command")
+    commands.add_parser("run", help="run the bot with long polling (the default)")
+    commands.add_parser("migrate", help="apply database migrations and exit")
+    options = parser.parse_args(argv)
+    command = options.command or "run"
+    try:
+        settings = load_settings(require_token=command == "run")
+        _configure_logging(settings.log_level)
+        if command == "migrate":
+            version = asyncio.run(_migrate(settings))
+            print(f"database is at schema version {version}")
+        else:
+            _run(settings)
+    except (SettingsError, StorageError) as problem:
+        print(f"rangkul: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

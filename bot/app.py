@@ -1,0 +1,171 @@
+"""The composition root: build_application() wires settings, storage, handlers and jobs.
+
+The CLI, the sandbox and the journey tests all call build_application() and setup(), so what is
+tested is what runs.
+"""
+
+from __future__ import annotations
+
+import random
+
+from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Defaults,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    PersistenceInput,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.clock import Clock, SystemClock
+from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.context import RangkulContext
+from bot.conversations.alias import build_alias_conversation
+from bot.conversations.common import ask_to_forget, cancel
+from bot.conversations.onboarding import build_onboarding_conversation
+from bot.domain.contacts import load_contacts
+from bot.handlers import menu, privacy, safety
+from bot.handlers.errors import on_error
+from bot.i18n import get_translator
+from bot.services.container import Services
+from bot.storage.database import Database
+from bot.storage.members import MemberRepository
+from bot.storage.persistence import SqlitePersistence
+from bot.ui import menu as menu_ui
+from bot.ui import privacy as privacy_ui
+from bot.ui.callbacks import pattern
+from bot.ui.commands import bot_commands
+from bot.update_processor import PerUserUpdateProcessor
+
+# Handler groups run in ascending order; order matters.
+SAFETY = -2  # /crisis and crisis help: first, from any state, and they stop further handling
+GUARDS = -1  # consent to a changed privacy notice
+FEATURES = 0  # conversations first, then single-step commands, then catch-alls
+PERSIST = 100  # last: write conversation state and drafts so a crash loses nothing
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+    notice_version: int = 1,
+) -> Application:
+    """A ready-to-start Application; ``request`` lets the sandbox and tests route the Bot API."""
+    db = Database(settings.database_path)
+    persistence = SqlitePersistence(db)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or "")
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .persistence(persistence)
+        .context_types(ContextTypes(context=RangkulContext))
+        # Every message is HTML (user text is escaped by the translator); previews would
+        # clutter contact lists.
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .concurrent_updates(PerUserUpdateProcessor())
+        .post_init(setup)
+        .post_shutdown(teardown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if settings.max_rate > 0:
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=settings.max_rate, overall_time_period=1)
+        )
+    application = builder.build()
+    application.bot_data["services"] = Services(
+        settings=settings,
+        clock=clock or SystemClock(),
+        db=db,
+        members=MemberRepository(db),
+        contacts=load_contacts(),
+        notice_version=notice_version,
+        rng=rng or random.Random(),
+    )
+    _register_handlers(application)
+    return application
+
+
+def _register_handlers(application: Application) -> None:
+    add = application.add_handler
+
+    add(CommandHandler("crisis", safety.crisis), SAFETY)
+    add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+
+    add(
+        CallbackQueryHandler(privacy.answer_new_notice, pattern=pattern(privacy_ui.CONSENT_AREA)),
+        GUARDS,
+    )
+    add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
+
+    onboarding = build_onboarding_conversation()
+    application.bot_data["onboarding_handler"] = onboarding
+    add(onboarding, FEATURES)
+    add(build_alias_conversation(), FEATURES)
+    for command, callback in (
+        ("menu", menu.show_menu),
+        ("help", menu.show_help),
+        ("language", menu.ask_language),
+        ("privacy", privacy.show_privacy),
+        ("mydata", privacy.send_my_data),
+        ("forget", ask_to_forget),
+        ("cancel", cancel),
+    ):
+        add(CommandHandler(command, callback), FEATURES)
+    for action, callback in (
+        ("help", menu.show_help),
+        ("language", menu.ask_language),
+        ("privacy", privacy.show_privacy),
+    ):
+        add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
+    add(CallbackQueryHandler(menu.set_language, pattern=pattern(menu.LANGUAGE_AREA)), FEATURES)
+    add(
+        CallbackQueryHandler(privacy.confirm_forget, pattern=pattern(privacy_ui.FORGET_AREA)),
+        FEATURES,
+    )
+    add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
+    add(CallbackQueryHandler(menu.expired_button), FEATURES)
+
+    add(TypeHandler(Update, _persist_now), PERSIST)
+    application.add_error_handler(on_error)
+
+
+async def _persist_now(update: Update, context: RangkulContext) -> None:
+    # PTB writes persistence on a timer; writing after every update means a crash or restart
+    # never loses the step someone was on.
+    await context.application.update_persistence()
+
+
+async def setup(application: Application) -> None:
+    """Start-up work shared by run_polling (post_init) and tests/sandbox (called directly)."""
+    services: Services = application.bot_data["services"]
+    await services.db.connection()  # opens and migrates now, so a bad path fails at start
+    default_lang = services.settings.default_language
+    scope = BotCommandScopeAllPrivateChats()
+    for lang in SUPPORTED_LANGUAGES:
+        await application.bot.set_my_commands(
+            bot_commands(get_translator(lang)), scope=scope, language_code=lang
+        )
+    await application.bot.set_my_commands(bot_commands(get_translator(default_lang)), scope=scope)
+
+
+async def teardown(application: Application) -> None:
+    """Closes the database after PTB has flushed persistence."""
+    services: Services = application.bot_data["services"]
+    await services.db.close()

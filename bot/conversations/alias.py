@@ -1,0 +1,128 @@
+"""/alias: a member changes their alias (suggested, re-rolled or their own)."""
+
+from __future__ import annotations
+
+import enum
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import RangkulContext
+from bot.conversations.common import common_fallbacks, show
+from bot.domain.alias import alias_key, suggest_alias
+from bot.domain.member import AliasTaken
+from bot.services.onboarding import judge_alias
+from bot.ui import onboarding as views
+from bot.ui.callbacks import args, callback, pattern
+from bot.ui.keyboards import inline
+from bot.ui.menu import AREA as MENU_AREA
+from bot.ui.privacy import nothing_stored_text
+
+AREA = "al"
+SUGGESTION_KEY = "alias_suggestion"
+
+
+class Step(enum.IntEnum):
+    CHOOSE = 1
+    TYPE = 2
+
+
+async def begin(update: Update, context: RangkulContext) -> int:
+    """Offers a new suggestion next to the current alias."""
+    session = await context.session(update)
+    if session.member is None:
+        await show(update, nothing_stored_text(session.t), edit=False)
+        return ConversationHandler.END
+    return await _offer(update, context)
+
+
+async def _offer(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    t = session.t
+    suggestion = suggest_alias(context.services.rng)
+    context.user_data[SUGGESTION_KEY] = suggestion
+    text = t(
+        "Your alias now is <b>{current}</b>. How about <b>{alias}</b>? "
+        "You can also choose your own.",
+        current=session.member.alias,
+        alias=suggestion,
+    )
+    keep = [(t("Keep my alias"), callback(AREA, "keep"))]
+    await show(update, text, inline([*views.alias_choice_rows(t, AREA), keep]))
+    return Step.CHOOSE
+
+
+async def choose(update: Update, context: RangkulContext) -> int:
+    """Take the suggestion, roll again, or type one."""
+    session = await context.session(update)
+    action = args(update.callback_query.data)
+    if action == ["reroll"]:
+        return await _offer(update, context)
+    if action == ["own"]:
+        await show(update, views.own_alias_prompt(session.t))
+        return Step.TYPE
+    suggestion = context.user_data.get(SUGGESTION_KEY)
+    if not suggestion:
+        return await _offer(update, context)
+    return await _save(update, context, suggestion)
+
+
+async def typed(update: Update, context: RangkulContext) -> int:
+    """A typed alias: the same rules as in onboarding."""
+    return await _save(update, context, update.message.text)
+
+
+async def keep(update: Update, context: RangkulContext) -> int:
+    """Keeps the current alias."""
+    session = await context.session(update)
+    context.user_data.pop(SUGGESTION_KEY, None)
+    await show(update, session.t("Okay, you stay <b>{alias}</b>.", alias=session.member.alias))
+    return ConversationHandler.END
+
+
+async def _save(update: Update, context: RangkulContext, raw: str) -> int:
+    session = await context.session(update)
+    member = session.member
+    verdict = await judge_alias(context.services.members, raw, member_id=member.id)
+    if not verdict.accepted:
+        await show(update, views.alias_refusal(session.t, verdict.problem), edit=False)
+        return Step.TYPE
+    try:
+        await context.services.members.set_alias(member.id, verdict.alias, alias_key(verdict.alias))
+    except AliasTaken:
+        await show(update, views.alias_refusal(session.t, None), edit=False)
+        return Step.TYPE
+    context.user_data.pop(SUGGESTION_KEY, None)
+    await show(update, session.t("Done: you are now <b>{alias}</b>.", alias=verdict.alias))
+    return ConversationHandler.END
+
+
+def build_alias_conversation() -> ConversationHandler:
+    """The persistent /alias conversation."""
+    return ConversationHandler(
+        name="alias",
+        persistent=True,
+        allow_reentry=True,
+        entry_points=[
+            CommandHandler("alias", begin),
+            CallbackQueryHandler(begin, pattern=pattern(MENU_AREA, "alias")),
+        ],
+        states={
+            Step.CHOOSE: [
+                CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
+                CallbackQueryHandler(keep, pattern=pattern(AREA, "keep")),
+                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+            ],
+            Step.TYPE: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
+            ],
+        },
+        fallbacks=common_fallbacks(),
+    )

@@ -1,0 +1,50 @@
+"""Pieces every conversation shares: replying to the current step, and the common fallbacks."""
+
+from __future__ import annotations
+
+import warnings
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.warnings import PTBUserWarning
+
+from bot.context import RangkulContext
+from bot.ui.privacy import forget_confirm_view
+
+# Our conversations mix text and button steps on purpose; per_message=False is right for that,
+# and PTB's warning about tracking callback queries per message does not apply.
+warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
+
+
+async def show(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None, *, edit: bool = True
+) -> None:
+    """Shows a step: edits the pressed message in place, or sends a new one for typed input."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer()
+        if edit and query.message is not None:
+            await query.edit_message_text(text, reply_markup=markup)
+            return
+    chat = update.effective_chat
+    if chat is not None:
+        await chat.send_message(text, reply_markup=markup)
+
+
+async def cancel(update: Update, context: RangkulContext) -> int:
+    """/cancel: leaves the conversation, keeping whatever was already saved."""
+    session = await context.session(update)
+    await show(update, session.t("Okay, I've stopped that. Send /menu to see what you can do."))
+    return ConversationHandler.END
+
+
+async def ask_to_forget(update: Update, context: RangkulContext) -> int:
+    """/forget: asks for confirmation; inside a conversation it also ends that conversation."""
+    session = await context.session(update)
+    await show(update, *forget_confirm_view(session.t), edit=False)
+    return ConversationHandler.END
+
+
+def common_fallbacks() -> list[BaseHandler]:
+    """/cancel and /forget end any conversation (/crisis runs before conversations see it)."""
+    return [CommandHandler("cancel", cancel), CommandHandler("forget", ask_to_forget)]

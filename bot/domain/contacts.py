@@ -1,0 +1,218 @@
+"""Crisis and mental-health contacts, loaded from ``data/crisis_contacts.toml``.
+
+Pure domain code (stdlib only). Every entry must name the public source its facts came from and
+the date that source was checked; a malformed entry is refused with a ``ValueError`` naming its
+id, so a bad edit to the data file fails loudly at start-up and in the tests instead of showing
+a wrong number to someone in crisis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.domain.regions import PROVINCES
+
+_Fail = Callable[[str], ValueError]
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "crisis_contacts.toml"
+
+LANGS: tuple[str, ...] = ("id", "en")
+KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service")
+PROVINCE_CODES: frozenset[str] = frozenset(province.code for province in PROVINCES)
+NATIONAL = "national"
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Digits with optional leading "+", spaces or hyphens as separators, and an optional extension
+# ("119 ext. 8"). Letters such as "0800-CALL" are refused on purpose.
+_PHONE_RE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?(?: ext\. ?[0-9]+)?$")
+_URL_RE = re.compile(r"^https?://\S+$")
+
+_REQUIRED = ("id", "scope", "kind", "name", "description", "languages", "source", "checked")
+_OPTIONAL = ("phone", "whatsapp", "url", "app", "hours", "caveat")
+_KNOWN = frozenset(_REQUIRED + _OPTIONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Localized:
+    """A short text in Indonesian (``id``) and English (``en``)."""
+
+    id: str
+    en: str
+
+    def get(self, lang: str | None) -> str:
+        """The text in ``lang``; anything other than ``"en"`` falls back to Indonesian."""
+        return self.en if lang == "en" else self.id
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisContact:
+    id: str
+    scope: str  # "national" or a province code
+    kind: str  # one of KINDS
+    name: str
+    description: Localized
+    languages: tuple[str, ...]
+    source: tuple[str, ...]
+    checked: dt.date
+    phone: str | None = None
+    whatsapp: str | None = None
+    url: str | None = None
+    app: str | None = None
+    hours: Localized | None = None
+    caveat: Localized | None = None
+
+    @property
+    def is_national(self) -> bool:
+        return self.scope == NATIONAL
+
+    @property
+    def dial(self) -> str | None:
+        """Digits to dial (with a leading "+" if any), without separators or extension."""
+        return _dial_digits(self.phone)
+
+    @property
+    def whatsapp_digits(self) -> str | None:
+        return _dial_digits(self.whatsapp)
+
+
+def _dial_digits(number: str | None) -> str | None:
+    if number is None:
+        return None
+    base = number.split(" ext.")[0]
+    prefix = "+" if base.startswith("+") else ""
+    return prefix + re.sub(r"\D", "", base)
+
+
+def load_contacts(path: Path | None = None) -> tuple[CrisisContact, ...]:
+    """Load and validate every ``[[contact]]`` entry, keeping the file's order."""
+    path = DEFAULT_PATH if path is None else path
+    with path.open("rb") as fh:
+        try:
+            data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    entries = data.get("contact")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: no [[contact]] entries")
+    contacts: list[CrisisContact] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(entries):
+        contact = _parse(raw, index)
+        if contact.id in seen:
+            raise ValueError(f"crisis contact {contact.id!r}: duplicate id")
+        seen.add(contact.id)
+        contacts.append(contact)
+    return tuple(contacts)
+
+
+def contacts_for(
+    contacts: tuple[CrisisContact, ...], province_code: str | None
+) -> tuple[CrisisContact, ...]:
+    """National entries plus those of ``province_code``, in the file's order."""
+    return tuple(c for c in contacts if c.is_national or c.scope == province_code)
+
+
+def _parse(raw: Any, index: int) -> CrisisContact:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"crisis contact #{index + 1}: entry is not a table")
+    raw_id = raw.get("id")
+    label = raw_id if isinstance(raw_id, str) and raw_id else f"#{index + 1}"
+
+    def fail(message: str) -> ValueError:
+        return ValueError(f"crisis contact {label!r}: {message}")
+
+    missing = [key for key in _REQUIRED if key not in raw]
+    if missing:
+        raise fail(f"missing required field(s): {', '.join(missing)}")
+    unknown = sorted(set(raw) - _KNOWN)
+    if unknown:
+        raise fail(f"unknown field(s): {', '.join(unknown)}")
+
+    if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
+        raise fail("id must be a lowercase slug (a-z, 0-9, hyphens)")
+    scope = raw["scope"]
+    if scope != NATIONAL and scope not in PROVINCE_CODES:
+        raise fail(f"unknown scope {scope!r}")
+    kind = raw["kind"]
+    if kind not in KINDS:
+        raise fail(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    name = _text(raw["name"], "name", fail)
+
+    checked = raw["checked"]
+    if isinstance(checked, dt.datetime) or not isinstance(checked, dt.date):
+        raise fail("checked must be a date (YYYY-MM-DD, unquoted)")
+
+    languages = raw["languages"]
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or any(lang not in LANGS for lang in languages)
+    ):
+        raise fail(f"languages must be a non-empty list drawn from {LANGS}")
+
+    source = raw["source"]
+    sources = [source] if isinstance(source, str) else source
+    if (
+        not isinstance(sources, list)
+        or not sources
+        or any(not isinstance(s, str) or not _URL_RE.match(s) for s in sources)
+    ):
+        raise fail("source must be an http(s) URL or a non-empty list of them")
+
+    phone = _number(raw.get("phone"), "phone", fail)
+    whatsapp = _number(raw.get("whatsapp"), "whatsapp", fail)
+    url = raw.get("url")
+    if url is not None and (not isinstance(url, str) or not _URL_RE.match(url)):
+        raise fail("url must be an http(s) URL")
+    app = raw.get("app")
+    if app is not None:
+        app = _text(app, "app", fail)
+    if phone is None and whatsapp is None and url is None and app is None:
+        raise fail("needs at least one way to reach it: phone, whatsapp, url or app")
+
+    return CrisisContact(
+        id=raw_id,
+        scope=scope,
+        kind=kind,
+        name=name,
+        description=_localized(raw["description"], "description", fail),
+        languages=tuple(languages),
+        source=tuple(sources),
+        checked=checked,
+        phone=phone,
+        whatsapp=whatsapp,
+        url=url,
+        app=app,
+        hours=_localized(raw["hours"], "hours", fail) if "hours" in raw else None,
+        caveat=_localized(raw["caveat"], "caveat", fail) if "caveat" in raw else None,
+    )
+
+
+def _text(value: Any, field: str, fail: _Fail) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise fail(f"{field} must be a non-empty string")
+    return value.strip()
+
+
+def _number(value: Any, field: str, fail: _Fail) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _PHONE_RE.match(value.strip()):
+        raise fail(f"{field} must be digits with optional +, spaces, hyphens or ' ext. N'")
+    return value.strip()
+
+
+def _localized(value: Any, field: str, fail: _Fail) -> Localized:
+    if not isinstance(value, Mapping):
+        raise fail(f"{field} must be a table with 'id' and 'en'")
+    extra = sorted(set(value) - set(LANGS))
+    if extra:
+        raise fail(f"{field} has unknown language key(s): {', '.join(extra)}")
+    texts = {lang: _text(value.get(lang), f"{field}.{lang}", fail) for lang in LANGS}
+    return Localized(id=texts["id"], en=texts["en"])

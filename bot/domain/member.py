@@ -1,0 +1,55 @@
+"""A member of the network as the rest of the bot sees them (pure data, no I/O).
+
+Other people only ever see the alias; the Telegram id is kept because the bot needs it to send.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A registered person, with their current consent (the latest one they gave)."""
+
+    id: int
+    telegram_id: int
+    alias: str
+    language: str
+    timezone: str
+    # Province code, or None for someone who only joins online meetings.
+    province: str | None
+    topics: tuple[str, ...]
+    # Promoted coordinator; ADMIN_IDS are coordinators too without this flag.
+    is_coordinator: bool
+    consent_version: int
+    consent_at: datetime
+    adult_confirmed_at: datetime
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewMember:
+    """Everything onboarding collected, ready to be stored in one go."""
+
+    telegram_id: int
+    alias: str
+    # Normalised alias (bot.domain.alias.alias_key) that makes aliases unique ignoring case.
+    alias_key: str
+    language: str
+    timezone: str
+    province: str | None
+    topics: tuple[str, ...]
+    consent_version: int
+    consent_at: datetime
+    adult_confirmed_at: datetime
+    created_at: datetime
+
+
+class AliasTaken(Exception):
+    """Someone else already uses this alias (compared by alias key)."""
+
+
+class MemberExists(Exception):
+    """This Telegram account is already registered (e.g. onboarding confirmed twice)."""

@@ -1,0 +1,68 @@
+"""Single-step commands and buttons: /menu, /help, /language, unknown input, expired buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import RangkulContext
+from bot.conversations.common import show
+from bot.i18n import get_translator
+from bot.ui.callbacks import args
+from bot.ui.menu import expired_button_text, help_text, menu_view, unknown_input_text
+from bot.ui.onboarding import language_view
+from bot.ui.privacy import nothing_stored_text
+
+LANGUAGE_AREA = "lang"
+
+
+async def show_menu(update: Update, context: RangkulContext) -> None:
+    """/menu: the main menu for members; newcomers are invited to /start."""
+    session = await context.session(update)
+    if session.member is None:
+        await show(update, nothing_stored_text(session.t))
+        return
+    await show(update, *menu_view(session.t, session.member.alias), edit=False)
+
+
+async def show_help(update: Update, context: RangkulContext) -> None:
+    """/help: what this person can do, for their role."""
+    session = await context.session(update)
+    text = help_text(
+        session.t, registered=session.member is not None, coordinator=session.is_coordinator
+    )
+    await show(update, text, edit=False)
+
+
+async def ask_language(update: Update, context: RangkulContext) -> None:
+    """/language: the language buttons (members only; newcomers choose at /start)."""
+    session = await context.session(update)
+    if session.member is None:
+        await show(update, nothing_stored_text(session.t))
+        return
+    await show(update, *language_view(session.t, LANGUAGE_AREA), edit=False)
+
+
+async def set_language(update: Update, context: RangkulContext) -> None:
+    """A language button: store it and answer in the new language."""
+    session = await context.session(update)
+    (lang,) = args(update.callback_query.data)[:1] or [""]
+    if session.member is None or lang not in ("id", "en"):
+        await update.callback_query.answer(expired_button_text(session.t))
+        return
+    await context.services.members.set_language(session.member.id, lang)
+    context.forget_session()
+    t = get_translator(lang)
+    await show(update, t("Okay, I'll speak English from now on."))
+    await show(update, *menu_view(t, session.member.alias), edit=False)
+
+
+async def unknown_input(update: Update, context: RangkulContext) -> None:
+    """Text or commands nobody handles: a short pointer, never an echo of what was sent."""
+    session = await context.session(update)
+    await show(update, unknown_input_text(session.t))
+
+
+async def expired_button(update: Update, context: RangkulContext) -> None:
+    """A button from an old message whose flow has moved on."""
+    session = await context.session(update)
+    await update.callback_query.answer(expired_button_text(session.t), show_alert=True)

@@ -1,0 +1,97 @@
+"""Privacy rights: /privacy, /mydata, /forget, and consent to a changed privacy notice."""
+
+from __future__ import annotations
+
+import json
+from io import BytesIO
+
+from telegram import InputFile, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.context import RangkulContext
+from bot.conversations.common import show
+from bot.services import privacy as privacy_service
+from bot.ui import privacy as views
+from bot.ui.callbacks import args
+from bot.ui.menu import menu_view
+
+# Commands a person may use while they have not agreed to a changed notice: their rights and
+# safety never wait for consent.
+ALWAYS_ALLOWED_COMMANDS = frozenset({"crisis", "privacy", "mydata", "forget", "cancel", "help"})
+
+
+async def show_privacy(update: Update, context: RangkulContext) -> None:
+    """/privacy: the notice again, with the person's consent record."""
+    session = await context.session(update)
+    await show(update, views.privacy_view(session.t, session.member))
+
+
+async def send_my_data(update: Update, context: RangkulContext) -> None:
+    """/mydata: everything stored about the sender, as a JSON document."""
+    session = await context.session(update)
+    data = await privacy_service.export_member_data(
+        context.services.members, context.services.clock, update.effective_user.id
+    )
+    if data is None:
+        await show(update, views.nothing_stored_text(session.t))
+        return
+    document = InputFile(
+        BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode()),
+        filename="rangkul-mydata.json",
+    )
+    await update.effective_chat.send_document(
+        document,
+        caption=session.t("Everything Rangkul stores about you."),
+    )
+
+
+async def confirm_forget(update: Update, context: RangkulContext) -> None:
+    """The answer to "delete everything?"."""
+    session = await context.session(update)
+    if args(update.callback_query.data) != ["yes"]:
+        await show(update, views.kept_text(session.t))
+        return
+    user_id = update.effective_user.id
+    await privacy_service.forget_member(context.services.members, user_id)
+    context.application.drop_user_data(user_id)
+    await show(update, views.forgotten_text(session.t))
+
+
+async def require_current_consent(update: Update, context: RangkulContext) -> None:
+    """Guard: a member who agreed to an older notice is asked again before anything else."""
+    session = await context.session(update)
+    member = session.member
+    if member is None or member.consent_version >= context.services.notice_version:
+        return
+    if _is_allowed_without_consent(update):
+        return
+    await show(update, *views.new_notice_view(session.t), edit=False)
+    raise ApplicationHandlerStop
+
+
+async def answer_new_notice(update: Update, context: RangkulContext) -> None:
+    """A member's answer to a changed notice: record the consent, or respect the refusal."""
+    session = await context.session(update)
+    member = session.member
+    if member is None:
+        await update.callback_query.answer()
+        return
+    if args(update.callback_query.data) != ["yes"]:
+        await show(update, views.new_notice_declined_text(session.t))
+        raise ApplicationHandlerStop
+    await context.services.members.record_consent(
+        member.id, context.services.notice_version, context.services.clock.now()
+    )
+    await show(update, *menu_view(session.t, member.alias))
+    raise ApplicationHandlerStop
+
+
+def _is_allowed_without_consent(update: Update) -> bool:
+    query = update.callback_query
+    if query is not None:
+        return (query.data or "").startswith((views.CONSENT_AREA, views.FORGET_AREA))
+    text = update.effective_message.text if update.effective_message else None
+    if not text or not text.startswith("/"):
+        return False
+    command = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
+    return command in ALWAYS_ALLOWED_COMMANDS

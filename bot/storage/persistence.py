@@ -1,0 +1,194 @@
+"""PTB persistence in the bot's own SQLite file, so a restart resumes every conversation.
+
+Conversation states and in-flight drafts (``user_data``) live next to the domain tables, which
+lets ``/forget`` erase them in the same transaction as the member (see ``MemberRepository``).
+Values are stored as JSON: readable in an export, and no unpickling of stored bytes.
+
+JSON cannot tell ``{1: …}`` from ``{"1": …}``, so non-string dict keys are refused with a
+``TypeError`` instead of silently coming back as strings; tuples come back as lists.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from telegram.ext import BasePersistence, PersistenceInput
+
+from bot.storage.database import Database
+
+# The shapes PTB uses (its own aliases live in a private module).
+ConversationKey = tuple[int | str, ...]
+CallbackData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
+
+# bot_data holds the live service container (database connection, clock), not data worth
+# saving, and PTB deep-copies it before every save; callback_data is off because the bot's
+# buttons carry plain strings, not arbitrary objects. Both can be switched on via store_data.
+DEFAULT_STORE = PersistenceInput(bot_data=False, callback_data=False)
+
+
+def conversation_key_json(key: ConversationKey) -> str:
+    """The stored form of a ConversationHandler key, e.g. ``[chat_id, user_id]``."""
+    return json.dumps(list(key))
+
+
+def parse_conversation_key(text: str) -> ConversationKey:
+    """The key tuple PTB uses, from :func:`conversation_key_json` text."""
+    return tuple(json.loads(text))
+
+
+def to_json(value: object) -> str:
+    """JSON text for a persisted value; refuses dict keys that would not survive the trip."""
+    _require_str_keys(value)
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _require_str_keys(value: object) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f"persisted dict keys must be str, not {type(key).__name__}")
+            _require_str_keys(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _require_str_keys(item)
+
+
+class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """:class:`telegram.ext.BasePersistence` backed by :class:`Database`.
+
+    Every write is its own small transaction: PTB calls these after updates, many at once
+    through ``asyncio.gather``, and ``Database.transaction`` queues them.
+    """
+
+    __slots__ = ("_db",)
+
+    def __init__(
+        self,
+        db: Database,
+        update_interval: float = 5,
+        store_data: PersistenceInput | None = None,
+    ) -> None:
+        super().__init__(store_data=store_data or DEFAULT_STORE, update_interval=update_interval)
+        self._db = db
+
+    # --- loading (Application.initialize, ConversationHandler registration) ---
+
+    async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        conn = await self._db.connection()
+        async with conn.execute("SELECT user_id, data FROM ptb_user_data") as cursor:
+            return {row["user_id"]: json.loads(row["data"]) async for row in cursor}
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        conn = await self._db.connection()
+        async with conn.execute("SELECT chat_id, data FROM ptb_chat_data") as cursor:
+            return {row["chat_id"]: json.loads(row["data"]) async for row in cursor}
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        conn = await self._db.connection()
+        async with conn.execute("SELECT data FROM ptb_bot_data WHERE id = 1") as cursor:
+            row = await cursor.fetchone()
+        return json.loads(row["data"]) if row is not None else {}
+
+    async def get_callback_data(self) -> CallbackData | None:
+        conn = await self._db.connection()
+        async with conn.execute("SELECT data FROM ptb_callback_data WHERE id = 1") as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        keyboards, mapping = json.loads(row["data"])
+        return [(uuid, ts, data) for uuid, ts, data in keyboards], mapping
+
+    async def get_conversations(self, name: str) -> dict[ConversationKey, object]:
+        conn = await self._db.connection()
+        async with conn.execute(
+            "SELECT conv_key, state FROM ptb_conversations WHERE name = ?", (name,)
+        ) as cursor:
+            return {
+                parse_conversation_key(row["conv_key"]): json.loads(row["state"])
+                async for row in cursor
+            }
+
+    # --- saving (after updates, on the update_interval timer, on stop) ---
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        async with self._db.transaction() as conn:
+            if new_state is None:
+                # PTB's signal that the conversation ended.
+                await conn.execute(
+                    "DELETE FROM ptb_conversations WHERE name = ? AND conv_key = ?",
+                    (name, conversation_key_json(key)),
+                )
+            else:
+                await conn.execute(
+                    "INSERT INTO ptb_conversations (name, conv_key, state) VALUES (?, ?, ?)"
+                    " ON CONFLICT (name, conv_key) DO UPDATE SET state = excluded.state",
+                    (name, conversation_key_json(key), to_json(new_state)),
+                )
+
+    async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
+        # PTB hands over an empty dict for everyone who merely wrote to the bot; keeping no row
+        # then means no trace of people who never registered (data minimisation).
+        async with self._db.transaction() as conn:
+            if data:
+                await conn.execute(
+                    "INSERT INTO ptb_user_data (user_id, data) VALUES (?, ?)"
+                    " ON CONFLICT (user_id) DO UPDATE SET data = excluded.data",
+                    (user_id, to_json(data)),
+                )
+            else:
+                await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        # Same reasoning as update_user_data: a private chat's id is the person's user id.
+        async with self._db.transaction() as conn:
+            if data:
+                await conn.execute(
+                    "INSERT INTO ptb_chat_data (chat_id, data) VALUES (?, ?)"
+                    " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data",
+                    (chat_id, to_json(data)),
+                )
+            else:
+                await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO ptb_bot_data (id, data) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (to_json(data),),
+            )
+
+    async def update_callback_data(self, data: CallbackData) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO ptb_callback_data (id, data) VALUES (1, ?)"
+                " ON CONFLICT (id) DO UPDATE SET data = excluded.data",
+                (to_json(data),),
+            )
+
+    async def drop_user_data(self, user_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (chat_id,))
+
+    # --- refreshing: this process is the only writer, so memory is always current ---
+
+    async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        return None
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        return None
+
+    async def flush(self) -> None:
+        """Called by ``Application.stop``: waits for pending writes. Closing the database is
+        the application's shutdown step, since repositories share the connection."""
+        await self._db.commit()

@@ -1,0 +1,31 @@
+"""One scheme for callback_data: ``<area>:<action>[:<arg>...]``, checked against Telegram's limit.
+
+Buttons are untrusted input: whatever a handler reads back from callback_data is re-validated
+(and, for privileged actions, re-authorised) when pressed.
+"""
+
+from __future__ import annotations
+
+MAX_CALLBACK_BYTES = 64  # Telegram refuses callback_data outside 1-64 bytes
+SEPARATOR = ":"
+
+
+def callback(*parts: str | int) -> str:
+    """Builds callback data from parts; raises ValueError if it would not fit Telegram's limit."""
+    text = SEPARATOR.join(str(part) for part in parts)
+    if any(SEPARATOR in str(part) for part in parts[:-1]) or not text:
+        raise ValueError("callback parts must not contain the separator")
+    if len(text.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data too long ({len(text.encode())} bytes)")
+    return text
+
+
+def pattern(area: str, action: str | None = None) -> str:
+    """A regex for CallbackQueryHandler matching one area (and optionally one action)."""
+    prefix = area if action is None else f"{area}{SEPARATOR}{action}"
+    return rf"^{prefix}({SEPARATOR}|$)"
+
+
+def args(data: str | None) -> list[str]:
+    """The parts after ``<area>:<action>``."""
+    return (data or "").split(SEPARATOR)[2:]

@@ -1,0 +1,216 @@
+"""Texts and keyboards of the onboarding steps: each view takes plain data and a translator."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.alias import AliasProblem
+from bot.domain.paging import page
+from bot.domain.regions import PROVINCES, Province
+from bot.domain.topics import TOPICS
+from bot.i18n import Translator
+from bot.ui.callbacks import callback
+from bot.ui.crisis import crisis_intro_line
+from bot.ui.keyboards import Button, in_rows, inline
+from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+
+AREA = "ob"
+PROVINCES_PER_PAGE = 10
+
+View = tuple[str, InlineKeyboardMarkup | None]
+
+
+def language_view(t: Translator, area: str = AREA) -> View:
+    """Language choice; shared by onboarding and /language (different areas)."""
+    text = t("Hello! 👋 Which language would you like me to use?")
+    buttons = [(name, callback(area, "lang", code)) for code, name in LANGUAGE_NAMES.items()]
+    return text, inline([buttons])
+
+
+def intro_view(t: Translator) -> View:
+    text = "\n\n".join(
+        [
+            t("<b>Welcome to Rangkul</b> 🤝"),
+            t(
+                "Rangkul connects people with lived experience of mental-health conditions to "
+                "peer support groups across Indonesia: find a group near you or online, try a "
+                "session without any commitment, and keep track of how you are doing."
+            ),
+            t("Rangkul is not an emergency service."),
+            crisis_intro_line(t),
+        ]
+    )
+    return text, inline([[(t("Continue"), callback(AREA, "next"))]])
+
+
+def age_view(t: Translator) -> View:
+    text = t(
+        "Rangkul's groups are for adults. Are you 18 years old or older?\n\n"
+        "<i>We only ask so we can follow Indonesia's rules for children's data; "
+        "we don't store your age.</i>"
+    )
+    return text, inline(
+        [
+            [(t("Yes, I'm 18 or older"), callback(AREA, "age", "adult"))],
+            [(t("No, I'm under 18"), callback(AREA, "age", "minor"))],
+        ]
+    )
+
+
+def privacy_notice(t: Translator) -> str:
+    """The privacy notice; also shown by /privacy."""
+    return "\n\n".join(
+        [
+            t("<b>Your privacy</b>"),
+            t(
+                "<b>What we store:</b> the alias you choose, your language, your home province "
+                "(or \"online only\"), the topics you pick, that you confirmed you are 18 or older, and when you agreed "
+                "to this notice. "
+                "We never store your name, phone number or Telegram username."
+            ),
+            t(
+                "<b>Who sees what:</b> other members and facilitators only ever see your alias, "
+                "never your Telegram account."
+            ),
+            t(
+                "<b>Why it matters:</b> information about your health is <i>specific personal "
+                "data</i> under Indonesia's Personal Data Protection Law (UU No. 27/2022). We use "
+                "it only to connect you with peer support, and we never sell it or share it."
+            ),
+            t(
+                "<b>Your rights:</b> /mydata sends you a copy of everything we store about you, "
+                "/forget deletes all of it, /privacy shows this notice again. You can withdraw "
+                "your consent at any time with /forget."
+            ),
+        ]
+    )
+
+
+def consent_view(t: Translator) -> View:
+    text = "\n\n".join(
+        [privacy_notice(t), t("Do you agree to Rangkul storing this for these purposes?")]
+    )
+    return text, inline(
+        [
+            [(t("I agree"), callback(AREA, "consent", "yes"))],
+            [(t("Not now"), callback(AREA, "consent", "no"))],
+        ]
+    )
+
+
+def declined_text(t: Translator) -> str:
+    return "\n\n".join(
+        [
+            t(
+                "That's completely fine. We haven't stored anything about you. If you change your "
+                "mind, just send /start."
+            ),
+            crisis_intro_line(t),
+        ]
+    )
+
+
+def minor_text(t: Translator) -> str:
+    return "\n\n".join(
+        [
+            t(
+                "Thank you for telling me. Rangkul's groups are for adults, so I can't sign you "
+                "up, and I haven't stored anything about you."
+            ),
+            t(
+                "You still deserve support. Talking to an adult you trust — a parent, a teacher, "
+                "a school counsellor — is a good first step, and the contacts below are there "
+                "for you too."
+            ),
+        ]
+    )
+
+
+def alias_view(t: Translator, suggestion: str) -> View:
+    text = t(
+        "Here people know each other only by an alias, never by name. How about "
+        "<b>{alias}</b>?\n\nYou can take it, ask for another one, or choose your own.",
+        alias=suggestion,
+    )
+    return text, inline(alias_choice_rows(t, AREA))
+
+
+def alias_choice_rows(t: Translator, area: str) -> list[list[Button]]:
+    """Take / re-roll / own alias; shared by onboarding and /alias (different areas)."""
+    return [
+        [(t("Use this alias"), callback(area, "alias", "take"))],
+        [
+            (t("Another one"), callback(area, "alias", "reroll")),
+            (t("Choose my own"), callback(area, "alias", "own")),
+        ],
+    ]
+
+
+def own_alias_prompt(t: Translator) -> str:
+    return t(
+        "Type the alias you'd like (3 to 24 characters). Please don't use your real name, "
+        "a @username, a phone number, an e-mail address or a link."
+    )
+
+
+def alias_refusal(t: Translator, problem: AliasProblem | None) -> str:
+    """Why an alias was refused; ``None`` means it is already taken."""
+    reasons = {
+        None: t("Someone is already using that alias. Please try a different one."),
+        AliasProblem.TOO_SHORT: t("That alias is too short: please use at least 3 characters."),
+        AliasProblem.TOO_LONG: t("That alias is too long: please use at most 24 characters."),
+        AliasProblem.HANDLE: t(
+            "Please leave out @usernames: an alias keeps your Telegram account private."
+        ),
+        AliasProblem.PHONE: t("Please leave out phone numbers: they could identify you."),
+        AliasProblem.EMAIL: t("Please leave out e-mail addresses: they could identify you."),
+        AliasProblem.LINK: t("Please leave out links and web addresses."),
+        AliasProblem.INVALID_CHARS: t(
+            "Please use letters, numbers, spaces and simple punctuation only (no line breaks "
+            "or symbols like &lt; and &gt;)."
+        ),
+    }
+    return reasons[problem]
+
+
+def province_label(t: Translator, province: Province) -> str:
+    return province.name_id if t.lang == "id" else province.name_en
+
+
+def region_view(t: Translator, page_index: int) -> View:
+    items, has_prev, has_next = page(PROVINCES, page_index, PROVINCES_PER_PAGE)
+    rows = in_rows(
+        [(province_label(t, p), callback(AREA, "region", p.code)) for p in items], per_row=2
+    )
+    nav = []
+    if has_prev:
+        nav.append(("‹ " + t("Previous"), callback(AREA, "page", page_index - 1)))
+    if has_next:
+        nav.append((t("Next") + " ›", callback(AREA, "page", page_index + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([(t("🌐 Online only"), callback(AREA, "region", "online"))])
+    text = t(
+        "Which province do you live in? It helps us show groups near you and meeting times in "
+        "your timezone. If you prefer online groups, choose \"Online only\"."
+    )
+    return text, inline(rows)
+
+
+def topics_view(t: Translator, chosen: Collection[str]) -> View:
+    buttons = [
+        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), callback(AREA, "topic", code))
+        for code in TOPICS
+    ]
+    rows = [*in_rows(buttons, per_row=2), [(t("Done"), callback(AREA, "topics", "done"))]]
+    text = t(
+        "Which topics matter to you? Choose as many as you like (or none), then press "
+        "\"Done\". This only helps us suggest groups."
+    )
+    return text, inline(rows)
+
+
+def use_buttons_hint(t: Translator) -> str:
+    return t("Please choose one of the buttons below 🙂")

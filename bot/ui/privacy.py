@@ -1,0 +1,78 @@
+"""Texts and keyboards of the privacy rights: export, forget, consent to a new notice."""
+
+from __future__ import annotations
+
+from bot.domain.member import Member
+from bot.i18n import Translator
+from bot.ui.callbacks import callback
+from bot.ui.keyboards import inline
+from bot.ui.onboarding import View, privacy_notice
+
+FORGET_AREA = "fg"
+CONSENT_AREA = "pc"
+
+
+def consent_status(t: Translator, member: Member) -> str:
+    return t(
+        "You agreed to version {version} of this notice on {date}.",
+        version=member.consent_version,
+        date=t.format_date(member.consent_at, member.timezone),
+    )
+
+
+def privacy_view(t: Translator, member: Member | None) -> str:
+    if member is None:
+        return "\n\n".join([privacy_notice(t), t("We don't store anything about you at the moment.")])
+    return "\n\n".join([privacy_notice(t), consent_status(t, member)])
+
+
+def forget_confirm_view(t: Translator) -> View:
+    text = t(
+        "Do you want me to delete <b>everything</b> Rangkul stores about you — your alias, "
+        "your answers and your place in any group? This cannot be undone.\n\n"
+        "If you'd like a copy first, use /mydata."
+    )
+    return text, inline(
+        [
+            [(t("Yes, delete everything"), callback(FORGET_AREA, "yes"))],
+            [(t("No, keep my data"), callback(FORGET_AREA, "no"))],
+        ]
+    )
+
+
+def forgotten_text(t: Translator) -> str:
+    return t(
+        "Done: everything Rangkul stored about you has been deleted. Take care of yourself. "
+        "If you ever want to come back, just send /start."
+    )
+
+
+def kept_text(t: Translator) -> str:
+    return t("Okay, nothing was deleted. Send /menu to carry on.")
+
+
+def nothing_stored_text(t: Translator) -> str:
+    return t("Rangkul doesn't store anything about you. Send /start if you'd like to join.")
+
+
+def new_notice_view(t: Translator) -> View:
+    text = "\n\n".join(
+        [
+            t("Our privacy notice has changed. Please read it and tell us whether you agree."),
+            privacy_notice(t),
+        ]
+    )
+    return text, inline(
+        [
+            [(t("I agree"), callback(CONSENT_AREA, "yes"))],
+            [(t("Not now"), callback(CONSENT_AREA, "no"))],
+        ]
+    )
+
+
+def new_notice_declined_text(t: Translator) -> str:
+    return t(
+        "Okay. Until you agree, Rangkul won't use your data for anything new. You can still use "
+        "/crisis, get a copy with /mydata, or delete everything with /forget. I'll ask again "
+        "next time you write."
+    )

@@ -1,0 +1,138 @@
+"""Journey-test harness: the real Application talking to the Bot API emulation.
+
+Scripted people send text and press buttons through the emulator, which builds the updates
+Telegram would send; the test reads back what the bot sent, as Telegram would deliver it.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application, setup, teardown
+from bot.clock import ControllableClock
+from bot.config import Settings
+from bot.sandbox.emulator import BotApiEmulator, ChatEntry
+from bot.sandbox.request import EmulatorRequest
+
+START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 WIB
+
+
+@dataclass
+class BotWorld:
+    """One emulated Telegram, one database file, one clock; the bot can be restarted."""
+
+    db_path: Path
+    clock: ControllableClock = field(default_factory=lambda: ControllableClock(START))
+    emulator: BotApiEmulator = field(init=False)
+    app: Application | None = None
+    errors: list[BaseException] = field(default_factory=list)
+    notice_version: int = 1
+    admin_ids: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.emulator = BotApiEmulator(clock=self.clock, queue_updates=False)
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(
+            token=self.emulator.token,
+            database_path=self.db_path,
+            admin_ids=self.admin_ids,
+            max_rate=0,
+        )
+
+    async def start(self) -> None:
+        app = build_application(
+            self.settings,
+            request=EmulatorRequest(self.emulator),
+            clock=self.clock,
+            rng=random.Random(2026),
+            notice_version=self.notice_version,
+        )
+
+        async def record_error(update: object, context: object) -> None:
+            self.errors.append(context.error)  # type: ignore[attr-defined]
+
+        app.add_error_handler(record_error)
+        await app.initialize()
+        await setup(app)
+        await app.start()
+        self.app = app
+
+    async def stop(self) -> None:
+        """A clean stop, as on SIGTERM: persistence written, database closed."""
+        if self.app is None:
+            return
+        app, self.app = self.app, None
+        await app.stop()
+        await app.shutdown()
+        await teardown(app)
+
+    async def restart(self, **changes: object) -> None:
+        await self.stop()
+        for name, value in changes.items():
+            setattr(self, name, value)
+        await self.start()
+
+    async def deliver(self, update: dict) -> None:
+        assert self.app is not None, "the bot is not running"
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    def person(self, user_id: int, name: str = "Tester", language_code: str = "id") -> Person:
+        self.emulator.add_user(user_id, name, language_code=language_code)
+        return Person(self, user_id)
+
+
+@dataclass
+class Person:
+    """A scripted Telegram user in a private chat with the bot."""
+
+    world: BotWorld
+    user_id: int
+
+    async def send(self, text: str) -> list[ChatEntry]:
+        """Sends text (or a /command) and returns the bot messages that arrived because of it."""
+        before = len(self.world.emulator.bot_messages(self.user_id))
+        await self.world.deliver(self.world.emulator.user_sends_text(self.user_id, text))
+        return self.world.emulator.bot_messages(self.user_id)[before:]
+
+    async def press(self, label: str) -> list[ChatEntry]:
+        """Presses the newest inline button whose text contains ``label``."""
+        message_id, data = self.button(label)
+        return await self.press_data(message_id, data)
+
+    async def press_data(self, message_id: int, data: str) -> list[ChatEntry]:
+        """Presses a button by its raw callback data (also forged data)."""
+        before = len(self.world.emulator.bot_messages(self.user_id))
+        update = self.world.emulator.user_presses_button(self.user_id, message_id, data)
+        await self.world.deliver(update)
+        return self.world.emulator.bot_messages(self.user_id)[before:]
+
+    def button(self, label: str) -> tuple[int, str]:
+        for entry in reversed(self.world.emulator.bot_messages(self.user_id)):
+            for row in (entry.reply_markup or {}).get("inline_keyboard", []):
+                for button in row:
+                    if label in button["text"] and "callback_data" in button:
+                        return entry.message_id, button["callback_data"]
+        raise AssertionError(f"no button {label!r}; last message: {self.last.text!r}")
+
+    def buttons(self) -> list[str]:
+        """Button labels of the newest bot message."""
+        markup = self.last.reply_markup or {}
+        return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+    @property
+    def last(self) -> ChatEntry:
+        messages = self.world.emulator.bot_messages(self.user_id)
+        assert messages, "the bot has sent nothing"
+        return messages[-1]
+
+    @property
+    def texts(self) -> list[str]:
+        return [m.text or m.caption or "" for m in self.world.emulator.bot_messages(self.user_id)]

@@ -1,0 +1,272 @@
+"""Journeys through anonymous onboarding, in both languages, with every kind of bad input."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from tests.journeys.harness import BotWorld, Person
+
+
+def rows(world: BotWorld, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(world.db_path) as db:
+        return db.execute(sql, params).fetchall()
+
+
+async def onboard_in_english(person: Person, alias: str | None = None) -> None:
+    await person.send("/start")
+    await person.press("English")
+    await person.press("Continue")
+    await person.press("Yes, I'm 18 or older")
+    await person.press("I agree")
+    if alias is None:
+        await person.press("Use this alias")
+    else:
+        await person.press("Choose my own")
+        await person.send(alias)
+    await person.press("Next")
+    await person.press("Bali")
+    await person.press("Anxiety")
+    await person.press("Trauma")
+    await person.press("Done")
+
+
+async def test_newcomer_onboards_in_english(world: BotWorld) -> None:
+    ayu = world.person(101, "Ayu", language_code="en")
+
+    await ayu.send("/start")
+    assert "Which language" in ayu.last.text
+    await ayu.press("English")
+    assert "Rangkul is not an emergency service" in ayu.last.text
+    assert "112" in ayu.last.text
+    await ayu.press("Continue")
+    assert "18 years old or older" in ayu.last.text
+    await ayu.press("Yes, I'm 18 or older")
+    assert "Personal Data Protection Law (UU No. 27/2022)" in ayu.last.text
+    assert "/mydata" in ayu.last.text and "/forget" in ayu.last.text
+    await ayu.press("I agree")
+    suggested = ayu.last.text
+    assert "How about" in suggested
+    await ayu.press("Another one")
+    assert ayu.last.text != suggested
+    await ayu.press("Use this alias")
+    assert "Which province" in ayu.last.text
+    assert "Aceh" in ayu.buttons() and "Bali" not in ayu.buttons()
+    await ayu.press("Next")
+    await ayu.press("Bali")
+    await ayu.press("Anxiety")
+    assert "✅ Anxiety" in ayu.buttons()
+    await ayu.press("Done")
+
+    assert any("All set" in text for text in ayu.texts)
+    assert "What would you like to do?" in ayu.last.text
+    [(alias, language, province, timezone)] = rows(
+        world, "SELECT alias, language, province, timezone FROM members WHERE telegram_id = 101"
+    )
+    assert (language, province, timezone) == ("en", "bali", "Asia/Makassar")
+    assert rows(world, "SELECT topic FROM member_topics") == [("anxiety",)]
+    [(version, given_at)] = rows(world, "SELECT notice_version, given_at FROM consents")
+    assert version == 1 and given_at.startswith("2026-12-01")
+    assert alias in ayu.last.text
+
+
+async def test_newcomer_onboards_in_indonesian(world: BotWorld) -> None:
+    budi = world.person(102, "Budi", language_code="id")
+
+    await budi.send("/start")
+    assert "bahasa apa" in budi.last.text
+    await budi.press("Bahasa Indonesia")
+    assert "bukan layanan darurat" in budi.last.text
+    await budi.press("Lanjut")
+    await budi.press("Ya, usia saya 18 tahun ke atas")
+    assert "UU No. 27/2022" in budi.last.text
+    await budi.press("Saya setuju")
+    await budi.press("Pilih sendiri")
+    await budi.send("Kenanga Pagi")
+    assert "provinsi" in budi.last.text
+    await budi.press("Daring saja")
+    await budi.press("Depresi")
+    await budi.press("Selesai")
+
+    assert "Kenanga Pagi" in budi.last.text
+    assert rows(world, "SELECT alias, language, province, timezone FROM members") == [
+        ("Kenanga Pagi", "id", None, "Asia/Jakarta")
+    ]
+
+
+async def test_declining_consent_stores_nothing(world: BotWorld) -> None:
+    citra = world.person(103, "Citra", language_code="en")
+    await citra.send("/start")
+    await citra.press("English")
+    await citra.press("Continue")
+    await citra.press("Yes, I'm 18 or older")
+    await citra.press("Not now")
+
+    assert "haven't stored anything" in citra.last.text
+    await world.app.update_persistence()
+    for table in ("members", "consents", "ptb_user_data", "ptb_conversations"):
+        assert rows(world, f"SELECT * FROM {table}") == [], table
+    # Crisis help does not depend on consent.
+    await citra.send("/crisis")
+    assert "112" in citra.last.text
+
+
+async def test_under_18_gets_support_and_nothing_is_stored(world: BotWorld) -> None:
+    dewi = world.person(104, "Dewi", language_code="en")
+    await dewi.send("/start")
+    await dewi.press("English")
+    await dewi.press("Continue")
+    await dewi.press("No, I'm under 18")
+
+    assert "haven't stored anything" in dewi.last.text
+    assert "112" in dewi.last.text
+    await world.app.update_persistence()
+    assert rows(world, "SELECT * FROM ptb_user_data") == []
+    assert rows(world, "SELECT * FROM members") == []
+
+
+@pytest.mark.parametrize(
+    ("alias", "reason"),
+    [
+        ("Yo", "too short"),
+        ("A" * 25, "too long"),
+        ("@budi_s", "@usernames"),
+        ("0812-3456-7890", "phone numbers"),
+        ("budi@mail.com", "e-mail addresses"),
+        ("t.me/budi", "links"),
+        ("<b>x</b>", "letters, numbers"),
+    ],
+)
+async def test_own_alias_is_refused_with_the_reason(
+    world: BotWorld, alias: str, reason: str
+) -> None:
+    eko = world.person(105, "Eko", language_code="en")
+    await eko.send("/start")
+    await eko.press("English")
+    await eko.press("Continue")
+    await eko.press("Yes, I'm 18 or older")
+    await eko.press("I agree")
+    await eko.press("Choose my own")
+
+    await eko.send(alias)
+    assert reason in eko.last.text
+    await eko.send("Eko Pelangi")
+    assert "Which province" in eko.last.text
+
+
+async def test_alias_in_use_is_refused_case_insensitively(world: BotWorld) -> None:
+    await onboard_in_english(world.person(106, "First", "en"), alias="Melati Senja")
+    second = world.person(107, "Second", "en")
+    await second.send("/start")
+    await second.press("English")
+    await second.press("Continue")
+    await second.press("Yes, I'm 18 or older")
+    await second.press("I agree")
+    await second.press("Choose my own")
+    await second.send("MELATI  senja")
+    assert "already using that alias" in second.last.text
+
+
+async def test_start_again_shows_the_menu(world: BotWorld) -> None:
+    fajar = world.person(108, "Fajar", "en")
+    await onboard_in_english(fajar)
+    replies = await fajar.send("/start")
+    assert len(replies) == 1
+    assert "What would you like to do?" in replies[0].text
+    assert len(rows(world, "SELECT * FROM members")) == 1
+
+
+async def test_restart_in_the_middle_of_onboarding_resumes_the_step(world: BotWorld) -> None:
+    gita = world.person(109, "Gita", "en")
+    await gita.send("/start")
+    await gita.press("English")
+    await gita.press("Continue")
+    await gita.press("Yes, I'm 18 or older")
+    await gita.press("I agree")
+    await gita.press("Choose my own")
+
+    await world.restart()
+
+    await gita.send("Gita Fajar")
+    assert "Which province" in gita.last.text
+    await gita.press("Online only")
+    await gita.press("Done")
+    assert rows(world, "SELECT alias, language FROM members") == [("Gita Fajar", "en")]
+
+
+async def test_crisis_in_the_middle_of_onboarding_keeps_the_step(world: BotWorld) -> None:
+    hana = world.person(110, "Hana", "en")
+    await hana.send("/start")
+    await hana.press("English")
+    await hana.press("Continue")
+    await hana.press("Yes, I'm 18 or older")
+    await hana.press("I agree")
+    await hana.press("Choose my own")
+
+    replies = await hana.send("/crisis")
+    assert len(replies) == 1
+    crisis = replies[0].text
+    assert "You don't have to go through this alone" in crisis
+    assert "112" in crisis and "119" in crisis
+
+    await hana.send("Hana Biru")
+    assert "Which province" in hana.last.text
+
+
+BAD_INPUTS = [
+    "hello?",
+    "x" * 5000,
+    "🌸🌸🌸",
+    "<b>bold</b> & <script>alert(1)</script>",
+    "'; DROP TABLE members; --",
+]
+
+
+@pytest.mark.parametrize("bad", BAD_INPUTS)
+async def test_bad_input_at_every_button_step_gets_a_kind_hint(world: BotWorld, bad: str) -> None:
+    ika = world.person(111, "Ika", "en")
+    steps = [
+        ("/start", None),
+        ("English", "Continue"),
+        ("Continue", "Yes, I'm 18 or older"),
+        ("Yes, I'm 18 or older", "I agree"),
+        ("I agree", "Use this alias"),
+        ("Use this alias", "Online only"),
+        ("Online only", "Done"),
+    ]
+    for action, expected_button in steps:
+        if action.startswith("/"):
+            await ika.send(action)
+        else:
+            await ika.press(action)
+        replies = await ika.send(bad)
+        assert len(replies) == 1
+        assert "buttons below" in replies[0].text or "Please choose" in replies[0].text
+        assert bad not in replies[0].text  # never echoed back
+        if expected_button:
+            assert expected_button in " ".join(ika.buttons())
+    await ika.press("Done")
+    assert len(rows(world, "SELECT * FROM members")) == 1
+
+
+@pytest.mark.parametrize("bad", BAD_INPUTS)
+async def test_bad_input_as_an_alias_is_refused_clearly(world: BotWorld, bad: str) -> None:
+    joko = world.person(112, "Joko", "en")
+    await joko.send("/start")
+    for label in ("English", "Continue", "Yes, I'm 18 or older", "I agree", "Choose my own"):
+        await joko.press(label)
+    replies = await joko.send(bad)
+    assert len(replies) == 1
+    assert "Please" in replies[0].text or "too" in replies[0].text
+    assert bad not in replies[0].text
+
+
+async def test_forged_and_stale_buttons_are_answered_kindly(world: BotWorld) -> None:
+    kiki = world.person(113, "Kiki", "en")
+    await kiki.send("/start")
+    message_id, _ = kiki.button("English")
+    await kiki.press("English")
+    await kiki.press_data(message_id, "ob:region:atlantis")
+    await kiki.press_data(message_id, "zz:" + "9" * 60)
+    assert world.emulator.rejected == []

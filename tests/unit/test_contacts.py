@@ -1,0 +1,191 @@
+"""Tests for the crisis-contact data file and its loader."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.domain.contacts import (
+    DEFAULT_PATH,
+    LANGS,
+    CrisisContact,
+    Localized,
+    contacts_for,
+    load_contacts,
+)
+
+# Good resources, but not crisis services (docs/DOMAIN.md): they must never be listed here.
+ADVOCACY_ORGS = ("into the light", "kpsi", "skizofrenia", "bipolar care", "pulih")
+CLOSED_NUMBERS = ("500454", "021500454")
+
+
+@pytest.fixture(scope="module")
+def contacts() -> tuple[CrisisContact, ...]:
+    return load_contacts()
+
+
+def test_shipped_file_loads(contacts: tuple[CrisisContact, ...]) -> None:
+    assert DEFAULT_PATH.name == "crisis_contacts.toml"
+    assert contacts
+    assert len({c.id for c in contacts}) == len(contacts)
+
+
+def test_every_entry_has_source_and_past_checked_date(
+    contacts: tuple[CrisisContact, ...],
+) -> None:
+    today = dt.date.today()
+    for c in contacts:
+        assert c.source, c.id
+        assert all(s.startswith(("https://", "http://")) for s in c.source), c.id
+        assert isinstance(c.checked, dt.date), c.id
+        assert c.checked <= today, c.id
+
+
+def test_both_languages_present(contacts: tuple[CrisisContact, ...]) -> None:
+    for c in contacts:
+        for field in (c.description, c.hours, c.caveat):
+            if field is None:
+                continue
+            for lang in LANGS:
+                assert field.get(lang).strip(), (c.id, lang)
+        assert c.description.id != c.description.en, c.id
+
+
+def test_112_is_present_and_first(contacts: tuple[CrisisContact, ...]) -> None:
+    first = contacts[0]
+    assert first.phone == "112"
+    assert first.kind == "emergency"
+    assert first.is_national
+
+
+def test_order_is_emergency_then_national_then_provincial(
+    contacts: tuple[CrisisContact, ...],
+) -> None:
+    ranks = [(0 if c.kind == "emergency" else 1 if c.is_national else 2) for c in contacts]
+    assert ranks == sorted(ranks)
+
+
+def test_no_advocacy_org_or_closed_line(contacts: tuple[CrisisContact, ...]) -> None:
+    for c in contacts:
+        text = " ".join([c.id, c.name, c.description.id, c.description.en]).lower()
+        for org in ADVOCACY_ORGS:
+            assert org not in text, (c.id, org)
+        for number in (c.dial, c.whatsapp_digits):
+            assert number not in CLOSED_NUMBERS, c.id
+
+
+def test_contacts_for_province(contacts: tuple[CrisisContact, ...]) -> None:
+    national = contacts_for(contacts, None)
+    assert national and all(c.is_national for c in national)
+
+    jakarta = contacts_for(contacts, "jkt")
+    bali = contacts_for(contacts, "bali")
+    assert "jakcare" in {c.id for c in jakarta}
+    assert "jakcare" not in {c.id for c in bali}
+    # National entries come first and keep the file's order.
+    assert jakarta[0].phone == "112"
+    assert [c for c in jakarta if c.is_national] == list(national)
+    assert list(jakarta) == [c for c in contacts if c in jakarta]
+
+
+def test_localized_get_falls_back_to_indonesian() -> None:
+    text = Localized(id="halo", en="hello")
+    assert text.get("en") == "hello"
+    assert text.get("id") == "halo"
+    assert text.get(None) == "halo"
+    assert text.get("jv") == "halo"
+
+
+def test_dial_strips_separators_and_extension(contacts: tuple[CrisisContact, ...]) -> None:
+    by_id = {c.id: c for c in contacts}
+    assert by_id["sejiwa-119-ext-8"].dial == "119"
+    assert by_id["jakcare"].dial == "08001500119"
+
+
+VALID = """
+[[contact]]
+id = "ok-line"
+scope = "national"
+kind = "crisis_line"
+name = "OK line"
+phone = "0800-123-456"
+languages = ["id"]
+source = "https://example.org/page"
+checked = 2025-01-01
+description = { id = "Satu.", en = "One." }
+"""
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "contacts.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+def test_valid_tmp_file_loads(tmp_path: Path) -> None:
+    (contact,) = load_contacts(_write(tmp_path, VALID))
+    assert contact.id == "ok-line"
+    assert contact.source == ("https://example.org/page",)
+    assert contact.checked == dt.date(2025, 1, 1)
+
+
+BAD_ENTRY = """
+[[contact]]
+id = "broken-line"
+scope = "{scope}"
+kind = "crisis_line"
+name = "Broken"
+{field}
+languages = ["id"]
+source = "https://example.org/page"
+checked = {checked}
+description = {description}
+"""
+
+GOOD_DESC = '{ id = "a", en = "b" }'
+
+
+@pytest.mark.parametrize(
+    ("scope", "field", "checked", "description", "reason"),
+    [
+        ("national", 'phone = "call 0800 now"', "2025-01-01", GOOD_DESC, "phone"),
+        ("national", 'whatsapp = "08x1"', "2025-01-01", GOOD_DESC, "whatsapp"),
+        ("national", 'phone = "112"', '"2025-01-01"', GOOD_DESC, "checked"),
+        ("national", 'phone = "112"', "2025-01-01", '{ id = "a" }', "description.en"),
+        ("national", 'phone = "112"', "2025-01-01", '{ id = "a", en = "" }', "description.en"),
+        ("atlantis", 'phone = "112"', "2025-01-01", GOOD_DESC, "scope"),
+        ("national", "", "2025-01-01", GOOD_DESC, "phone, whatsapp, url or app"),
+    ],
+)
+def test_malformed_entry_is_refused_with_its_id(
+    tmp_path: Path, scope: str, field: str, checked: str, description: str, reason: str
+) -> None:
+    bad = BAD_ENTRY.format(scope=scope, field=field, checked=checked, description=description)
+    with pytest.raises(ValueError, match="broken-line") as excinfo:
+        load_contacts(_write(tmp_path, VALID + bad))
+    assert reason in str(excinfo.value)
+
+
+def test_missing_source_is_refused(tmp_path: Path) -> None:
+    body = VALID.replace('source = "https://example.org/page"\n', "")
+    with pytest.raises(ValueError, match=r"ok-line.*source"):
+        load_contacts(_write(tmp_path, body))
+
+
+def test_source_must_be_a_url(tmp_path: Path) -> None:
+    body = VALID.replace('"https://example.org/page"', '"a friend told me"')
+    with pytest.raises(ValueError, match=r"ok-line.*source"):
+        load_contacts(_write(tmp_path, body))
+
+
+def test_duplicate_id_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match=r"ok-line.*duplicate"):
+        load_contacts(_write(tmp_path, VALID + VALID))
+
+
+def test_unknown_field_is_refused(tmp_path: Path) -> None:
+    body = VALID.replace('name = "OK line"', 'name = "OK line"\naddress = "Jl. Somewhere"')
+    with pytest.raises(ValueError, match=r"ok-line.*address"):
+        load_contacts(_write(tmp_path, body))

@@ -1,0 +1,227 @@
+"""SqlitePersistence against a real SQLite file, including a close-and-reopen round trip."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from telegram import Chat, Message, MessageEntity, Update, User
+from telegram.ext import (
+    Application,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    MessageHandler,
+    PersistenceInput,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.storage.database import Database
+from bot.storage.persistence import SqlitePersistence
+
+EVERYTHING = PersistenceInput(bot_data=True, chat_data=True, user_data=True, callback_data=True)
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    database = Database(tmp_path / "rangkul.sqlite3")
+    yield database
+    await database.close()
+
+
+def test_defaults_skip_bot_data_and_callback_data(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    assert persistence.store_data == PersistenceInput(bot_data=False, callback_data=False)
+    assert persistence.update_interval == 5
+    assert SqlitePersistence(db, update_interval=1).update_interval == 1
+
+
+async def test_empty_database_yields_empty_defaults(db: Database) -> None:
+    # First use of the Database: PTB calls these during Application.initialize().
+    persistence = SqlitePersistence(db, store_data=EVERYTHING)
+    assert await persistence.get_user_data() == {}
+    assert await persistence.get_chat_data() == {}
+    assert await persistence.get_bot_data() == {}
+    assert await persistence.get_callback_data() is None
+    assert await persistence.get_conversations("onboarding") == {}
+
+
+async def test_round_trip_survives_close_and_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "rangkul.sqlite3"
+    first_db = Database(path)
+    first = SqlitePersistence(first_db, store_data=EVERYTHING)
+    await first.update_user_data(11, {"lang": "en", "draft": {"alias": "Ayu", "step": 2}})
+    await first.update_user_data(22, {"answers": [0, 3, 2]})
+    await first.update_chat_data(-100, {"group": "Bandung"})
+    await first.update_bot_data({"broadcast_paused": True})
+    await first.update_callback_data(([("kb-1", 1700000000.5, {"btn": "yes"})], {"q": "kb-1"}))
+    await first.update_conversation("onboarding", (11, 11), "ASK_ALIAS")
+    await first.update_conversation("onboarding", (22, 22), 4)
+    await first.update_conversation("checkin", (-100, 11), 1)
+    await first.update_conversation("inline", ("AgAAAB-x",), 2)
+    await first.flush()
+    await first_db.close()
+
+    second_db = Database(path)
+    second = SqlitePersistence(second_db, store_data=EVERYTHING)
+    assert await second.get_user_data() == {
+        11: {"lang": "en", "draft": {"alias": "Ayu", "step": 2}},
+        22: {"answers": [0, 3, 2]},
+    }
+    assert await second.get_chat_data() == {-100: {"group": "Bandung"}}
+    assert await second.get_bot_data() == {"broadcast_paused": True}
+    assert await second.get_callback_data() == (
+        [("kb-1", 1700000000.5, {"btn": "yes"})],
+        {"q": "kb-1"},
+    )
+    assert await second.get_conversations("onboarding") == {(11, 11): "ASK_ALIAS", (22, 22): 4}
+    assert await second.get_conversations("checkin") == {(-100, 11): 1}
+    assert await second.get_conversations("inline") == {("AgAAAB-x",): 2}
+    await second_db.close()
+
+
+async def test_ended_conversation_is_deleted(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_conversation("onboarding", (1, 1), "A")
+    await persistence.update_conversation("onboarding", (1, 1), "B")
+    await persistence.update_conversation("onboarding", (2, 2), "A")
+    assert await persistence.get_conversations("onboarding") == {(1, 1): "B", (2, 2): "A"}
+    await persistence.update_conversation("onboarding", (1, 1), None)
+    assert await persistence.get_conversations("onboarding") == {(2, 2): "A"}
+
+
+async def test_empty_data_keeps_no_row_and_drop_deletes(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(1, {"lang": "id"})
+    await persistence.update_user_data(2, {})
+    await persistence.update_chat_data(1, {"x": 1})
+    await persistence.update_chat_data(3, {})
+    assert await persistence.get_user_data() == {1: {"lang": "id"}}
+    assert await persistence.get_chat_data() == {1: {"x": 1}}
+
+    await persistence.update_user_data(1, {})
+    assert await persistence.get_user_data() == {}
+
+    await persistence.update_user_data(1, {"lang": "id"})
+    await persistence.drop_user_data(1)
+    await persistence.drop_chat_data(1)
+    assert await persistence.get_user_data() == {}
+    assert await persistence.get_chat_data() == {}
+
+
+async def test_non_string_keys_are_refused_rather_than_silently_changed(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    with pytest.raises(TypeError, match="str"):
+        await persistence.update_user_data(1, {"answers": {1: 3}})
+    assert await persistence.get_user_data() == {}
+
+
+async def test_many_concurrent_writes_like_update_persistence(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    # Application.update_persistence fires all writes at once with asyncio.gather.
+    await asyncio.gather(
+        *(persistence.update_user_data(uid, {"n": uid}) for uid in range(1, 101)),
+        *(persistence.update_conversation("c", (uid, uid), uid) for uid in range(1, 101)),
+    )
+    assert len(await persistence.get_user_data()) == 100
+    assert len(await persistence.get_conversations("c")) == 100
+
+
+async def test_refresh_methods_leave_data_alone(db: Database) -> None:
+    persistence = SqlitePersistence(db)
+    data = {"lang": "en"}
+    await persistence.refresh_user_data(1, data)
+    await persistence.refresh_chat_data(1, data)
+    await persistence.refresh_bot_data(data)
+    assert data == {"lang": "en"}
+
+
+class _GetMeOnly(BaseRequest):
+    """Answers the getMe that Application.initialize() makes; the test sends nothing else."""
+
+    @property
+    def read_timeout(self) -> float | None:
+        return None
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def do_request(self, url: str, method: str, *args: object, **kwargs: object):
+        assert url.endswith("/getMe"), url
+        me = {"id": 1, "is_bot": True, "first_name": "Rangkul", "username": "rangkul_bot"}
+        return 200, json.dumps({"ok": True, "result": me}).encode()
+
+
+def _build_app(db: Database, seen: list[str]) -> Application:
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        context.user_data["step"] = "asked"
+        seen.append("start")
+        return 1
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> int:
+        seen.append(f"answer:{context.user_data.get('step')}")
+        return ConversationHandler.END
+
+    app = (
+        Application.builder()
+        .token("123:TEST")
+        .request(_GetMeOnly())
+        .get_updates_request(_GetMeOnly())
+        .persistence(SqlitePersistence(db))
+        .build()
+    )
+    app.add_handler(
+        ConversationHandler(
+            entry_points=[CommandHandler("start", start)],
+            states={1: [MessageHandler(filters.TEXT & ~filters.COMMAND, answer)]},
+            fallbacks=[],
+            name="flow",
+            persistent=True,
+        )
+    )
+    return app
+
+
+def _message(update_id: int, text: str) -> Update:
+    user = User(id=4242, first_name="A", is_bot=False)
+    entities = (
+        [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text))] if text.startswith("/") else None
+    )
+    message = Message(
+        message_id=update_id,
+        date=datetime.now(UTC),
+        chat=Chat(id=4242, type=Chat.PRIVATE),
+        from_user=user,
+        text=text,
+        entities=entities,
+    )
+    return Update(update_id=update_id, message=message)
+
+
+async def test_application_resumes_conversation_after_restart(tmp_path: Path) -> None:
+    path = tmp_path / "rangkul.sqlite3"
+    seen: list[str] = []
+
+    first_db = Database(path)  # not connected yet: initialize() is its first user
+    app = _build_app(first_db, seen)
+    async with app:
+        await app.process_update(_message(1, "/start"))
+        await app.update_persistence()
+    await first_db.close()
+
+    second_db = Database(path)
+    app = _build_app(second_db, seen)
+    async with app:
+        assert app.user_data[4242] == {"step": "asked"}
+        await app.process_update(_message(2, "my answer"))
+        await app.update_persistence()
+    assert seen == ["start", "answer:asked"]
+    assert await SqlitePersistence(second_db).get_conversations("flow") == {}
+    await second_db.close()
