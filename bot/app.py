@@ -108,10 +108,14 @@ def _register_handlers(application: Application) -> None:
     add(CommandHandler("crisis", safety.crisis), SAFETY)
     add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
 
-    add(
-        CallbackQueryHandler(privacy.answer_new_notice, pattern=pattern(privacy_ui.CONSENT_AREA)),
-        GUARDS,
-    )
+    for action, callback in (
+        ("yes", privacy.accept_new_notice),
+        ("no", privacy.decline_new_notice),
+    ):
+        add(
+            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.CONSENT_AREA, action)),
+            GUARDS,
+        )
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
 
     onboarding = build_onboarding_conversation()
@@ -135,10 +139,11 @@ def _register_handlers(application: Application) -> None:
     ):
         add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
     add(CallbackQueryHandler(menu.set_language, pattern=pattern(menu.LANGUAGE_AREA)), FEATURES)
-    add(
-        CallbackQueryHandler(privacy.confirm_forget, pattern=pattern(privacy_ui.FORGET_AREA)),
-        FEATURES,
-    )
+    for action, callback in (("yes", privacy.confirm_forget), ("no", privacy.keep_data)):
+        add(
+            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),
+            FEATURES,
+        )
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 

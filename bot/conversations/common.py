@@ -26,6 +26,13 @@ async def show(
         if edit and query.message is not None:
             await query.edit_message_text(text, reply_markup=markup)
             return
+    await follow_up(update, text, markup)
+
+
+async def follow_up(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """A further message after ``show`` in the same handler (a query is answered only once)."""
     chat = update.effective_chat
     if chat is not None:
         await chat.send_message(text, reply_markup=markup)

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import common_fallbacks, show
+from bot.conversations.common import common_fallbacks, follow_up, show
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
@@ -230,7 +230,7 @@ async def finish(update: Update, context: RangkulContext) -> int:
     context.forget_session()
     t = session.t
     await show(update, t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias))
-    await show(update, *menu_view(t, member.alias), edit=False)
+    await follow_up(update, *menu_view(t, member.alias))
     return ConversationHandler.END
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import RangkulContext
-from bot.conversations.common import show
+from bot.conversations.common import follow_up, show
 from bot.i18n import get_translator
 from bot.ui.callbacks import args
 from bot.ui.menu import expired_button_text, help_text, menu_view, unknown_input_text
@@ -53,7 +53,7 @@ async def set_language(update: Update, context: RangkulContext) -> None:
     context.forget_session()
     t = get_translator(lang)
     await show(update, t("Okay, I'll speak English from now on."))
-    await show(update, *menu_view(t, session.member.alias), edit=False)
+    await follow_up(update, *menu_view(t, session.member.alias))
 
 
 async def unknown_input(update: Update, context: RangkulContext) -> None:

@@ -12,7 +12,6 @@ from bot.context import RangkulContext
 from bot.conversations.common import show
 from bot.services import privacy as privacy_service
 from bot.ui import privacy as views
-from bot.ui.callbacks import args
 from bot.ui.menu import menu_view
 
 # Commands a person may use while they have not agreed to a changed notice: their rights and
@@ -45,12 +44,15 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def confirm_forget(update: Update, context: RangkulContext) -> None:
-    """The answer to "delete everything?"."""
+async def keep_data(update: Update, context: RangkulContext) -> None:
+    """"No" to "delete everything?"."""
     session = await context.session(update)
-    if args(update.callback_query.data) != ["yes"]:
-        await show(update, views.kept_text(session.t))
-        return
+    await show(update, views.kept_text(session.t))
+
+
+async def confirm_forget(update: Update, context: RangkulContext) -> None:
+    """"Yes" to "delete everything?": every row about the person goes, in memory too."""
+    session = await context.session(update)
     user_id = update.effective_user.id
     await privacy_service.forget_member(context.services.members, user_id)
     context.application.drop_user_data(user_id)
@@ -69,15 +71,19 @@ async def require_current_consent(update: Update, context: RangkulContext) -> No
     raise ApplicationHandlerStop
 
 
-async def answer_new_notice(update: Update, context: RangkulContext) -> None:
-    """A member's answer to a changed notice: record the consent, or respect the refusal."""
+async def decline_new_notice(update: Update, context: RangkulContext) -> None:
+    """"Not now" to a changed notice: respected, and asked again next time."""
+    session = await context.session(update)
+    await show(update, views.new_notice_declined_text(session.t))
+    raise ApplicationHandlerStop
+
+
+async def accept_new_notice(update: Update, context: RangkulContext) -> None:
+    """"I agree" to a changed notice: recorded as a new consent (proof of consent)."""
     session = await context.session(update)
     member = session.member
     if member is None:
         await update.callback_query.answer()
-        return
-    if args(update.callback_query.data) != ["yes"]:
-        await show(update, views.new_notice_declined_text(session.t))
         raise ApplicationHandlerStop
     await context.services.members.record_consent(
         member.id, context.services.notice_version, context.services.clock.now()

@@ -43,31 +43,61 @@ class Persona:
 
 PERSONAS: tuple[Persona, ...] = (
     Persona(
-        9_900_001, "Koordinator (demo)", "coordinator", "id", "Demo Koordinator", "jkt",
-        ("depression", "anxiety"),
-    ),  # fmt: skip
+        user_id=9_900_001,
+        first_name="Koordinator (demo)",
+        role="coordinator",
+        language="id",
+        alias="Demo Koordinator",
+        province="jkt",
+        topics=("depression", "anxiety"),
+    ),
     Persona(
-        9_900_002, "Fasilitator Sari (demo)", "facilitator", "id", "Demo Fasilitator Sari",
-        "sulsel", ("bipolar",),
-    ),  # fmt: skip
+        user_id=9_900_002,
+        first_name="Fasilitator Sari (demo)",
+        role="facilitator",
+        language="id",
+        alias="Demo Fasilitator Sari",
+        province="sulsel",  # Makassar time (WITA)
+        topics=("bipolar",),
+    ),
     Persona(
-        9_900_003, "Facilitator Tom (demo)", "facilitator", "en", "Demo Facilitator Tom",
-        "bali", ("trauma",),
-    ),  # fmt: skip
+        user_id=9_900_003,
+        first_name="Facilitator Tom (demo)",
+        role="facilitator",
+        language="en",
+        alias="Demo Facilitator Tom",
+        province="bali",
+        topics=("trauma",),
+    ),
     Persona(
-        9_900_004, "Anggota Melati (demo)", "member", "id", "Demo Anggota Melati", "sulsel",
-        ("anxiety",),
-    ),  # fmt: skip
+        user_id=9_900_004,
+        first_name="Anggota Melati (demo)",
+        role="member",
+        language="id",
+        alias="Demo Anggota Melati",
+        province="sulsel",
+        topics=("anxiety",),
+    ),
     Persona(
-        9_900_005, "Member River (demo)", "member", "en", "Demo Member River", "papua",
-        ("depression", "caregivers"),
-    ),  # fmt: skip
+        user_id=9_900_005,
+        first_name="Member River (demo)",
+        role="member",
+        language="en",
+        alias="Demo Member River",
+        province="papua",  # Jayapura time (WIT)
+        topics=("depression", "caregivers"),
+    ),
     Persona(
-        9_900_006, "Anggota Bayu (demo)", "member", "id", "Demo Anggota Bayu", None,
-        ("addiction",),
-    ),  # fmt: skip
-    Persona(9_900_007, "Pengunjung Baru (demo)", "visitor", "id"),
-    Persona(9_900_008, "New Visitor (demo)", "visitor", "en"),
+        user_id=9_900_006,
+        first_name="Anggota Bayu (demo)",
+        role="member",
+        language="id",
+        alias="Demo Anggota Bayu",
+        province=None,  # online meetings only
+        topics=("addiction",),
+    ),
+    Persona(user_id=9_900_007, first_name="Pengunjung Baru (demo)", role="visitor", language="id"),
+    Persona(user_id=9_900_008, first_name="New Visitor (demo)", role="visitor", language="en"),
 )
 
 

@@ -86,7 +86,9 @@ def check_link(url: str) -> str:
     host = parts.hostname or ""
     if "." not in host and ":" not in host:
         raise LinkError("Wrong HTTP URL")
-    return parts._replace(scheme=scheme, path=parts.path or "/").geturl()
+    return parts._replace(
+        scheme=scheme, netloc=parts.netloc.lower(), path=parts.path or "/"
+    ).geturl()
 
 
 def bot_command_entities(text: str) -> list[dict]:
@@ -99,9 +101,7 @@ def bot_command_entities(text: str) -> list[dict]:
 
 def sort_entities(entities: list[dict]) -> list[dict]:
     """Telegram's entity order: by offset, longer first, then by type priority."""
-    return sorted(
-        entities, key=lambda e: (e["offset"], -e["length"], _PRIORITY.get(e["type"], 50))
-    )
+    return sorted(entities, key=lambda e: (e["offset"], -e["length"], _PRIORITY.get(e["type"], 50)))
 
 
 def parse_html(html: str) -> tuple[str, list[dict]]:

@@ -127,7 +127,9 @@ class BotMethods:
         chat = self._sendable_chat(p)
         question = (p.text("question") or "").strip()
         raw_options = p.json("options")
-        options = [o.get("text") if isinstance(o, dict) else o for o in raw_options or []]
+        if not isinstance(raw_options, list):
+            raise bad_request("can't parse options JSON object")
+        options = [o.get("text") if isinstance(o, dict) else o for o in raw_options]
         if not question:
             raise bad_request("poll question must be non-empty")
         if len(options) < _MIN_POLL_OPTIONS:
@@ -139,12 +141,17 @@ class BotMethods:
         poll = {
             "id": self.store.new_id(),
             "question": question,
-            "options": [{"text": str(text), "voter_count": 0} for text in options],
+            "options": [
+                {"text": str(text), "voter_count": 0, "persistent_id": str(index)}
+                for index, text in enumerate(options)
+            ],
             "total_voter_count": 0,
             "is_closed": False,
             "is_anonymous": p.flag("is_anonymous", default=True),
             "type": p.text("type") or "regular",
             "allows_multiple_answers": p.flag("allows_multiple_answers"),
+            "allows_revoting": True,
+            "members_only": False,
         }
         entry = self.store.add_entry(chat, "poll", from_bot=True, poll=poll)
         self.store.polls[poll["id"]] = PollState(chat.user["id"], entry.message_id)
@@ -190,7 +197,11 @@ class BotMethods:
             raise bad_request("there is no caption in the message to edit")
         caption, entities = self._caption(p)
         markup = self._inline_markup(p)
-        if (caption, entities, markup) == (entry.caption, entry.caption_entities, entry.reply_markup):
+        if (caption, entities, markup) == (
+            entry.caption,
+            entry.caption_entities,
+            entry.reply_markup,
+        ):
             raise bad_request(_NOT_MODIFIED)
         self._consume_flood(chat)
         entry.caption, entry.caption_entities, entry.reply_markup = caption, entities, markup

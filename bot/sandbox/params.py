@@ -40,6 +40,16 @@ class Params:
         except (TypeError, ValueError):
             raise bad_request(f"wrong parameter {name} in request") from None
 
+    def number(self, name: str) -> float | None:
+        """A duration such as getUpdates' timeout (PTB may send fractional seconds)."""
+        value = self.values.get(name)
+        if value is None or isinstance(value, bool):
+            return None
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise bad_request(f"wrong parameter {name} in request") from None
+
     def flag(self, name: str, default: bool = False) -> bool:
         value = self.values.get(name)
         if value is None:

@@ -75,6 +75,10 @@ def forbidden(reason: str) -> ApiError:
 
 def render(text: str, parse_mode: str | None, entities: list[dict] | None) -> tuple[str, list]:
     """Plain text and entities of a bot's text or caption, parsed like Telegram parses it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from a JSON "\\ud83d"
+        raise bad_request("text must be encoded in UTF-8") from None
     mode = (parse_mode or "").lower()
     if mode == "html":
         try:
@@ -175,7 +179,7 @@ def check_commands(commands: object) -> list[dict]:
         raise bad_request("can't parse commands JSON object")
     for command in commands:
         if not isinstance(command, dict) or not isinstance(command.get("description"), str):
-            raise bad_request('can\'t parse BotCommand: Can\'t find field "description"')
+            raise bad_request("can't parse BotCommand: Can't find field \"description\"")
         if not _COMMAND_NAME.fullmatch(str(command.get("command", ""))):
             raise bad_request("BOT_COMMAND_INVALID")
         if not 1 <= len(command["description"].strip()) <= MAX_COMMAND_DESCRIPTION:

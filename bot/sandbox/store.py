@@ -136,16 +136,21 @@ class ChatStore:
                 return stored.content, stored.mime_type
         return None
 
-    def tally(self, poll_id: str) -> dict:
-        """Recounts a poll from its votes; returns the (updated) Poll object."""
+    def poll(self, poll_id: str) -> dict:
+        """The live Poll object of a poll the bot sent."""
         state = self.polls[poll_id]
         entry = self.find_entry(self.chats[state.chat_id], state.message_id)
         if entry is None or entry.poll is None:
-            raise LookupError("the poll's message is gone")
-        for index, option in enumerate(entry.poll["options"]):
-            option["voter_count"] = sum(index in chosen for chosen in state.votes.values())
-        entry.poll["total_voter_count"] = len(state.votes)
+            raise LookupError(f"the message of poll {poll_id} is gone")
         return entry.poll
+
+    def tally(self, poll_id: str) -> dict:
+        """Recounts a poll from its votes; returns the updated Poll object."""
+        poll, votes = self.poll(poll_id), self.polls[poll_id].votes
+        for index, option in enumerate(poll["options"]):
+            option["voter_count"] = sum(index in chosen for chosen in votes.values())
+        poll["total_voter_count"] = len(votes)
+        return poll
 
     # -- JSON shapes
 

@@ -1,0 +1,82 @@
+"""`rangkul sandbox`: the command-line face of bot.sandbox.server.
+
+Problems the person can fix (a refused host, a busy port, an unusable database) end with one
+line and exit code 2, like the rest of the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.sandbox.server import (
+    DEFAULT_HOST,
+    DEFAULT_PORT,
+    SandboxError,
+    SandboxOptions,
+    run_sandbox,
+)
+from bot.storage.database import StorageError
+
+EXIT_CONFIG = 2
+
+
+def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
+    """Adds the sandbox's options to its (sub)command parser."""
+    parser.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}; loopback only unless --allow-remote)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"web chat port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="SQLite file to use and keep (default: a temporary file deleted at exit)",
+    )
+    parser.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_false",
+        help="do not load the demo personas' data (only two new visitors remain)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow listening on a non-loopback address (the sandbox has no authentication)",
+    )
+    parser.add_argument(
+        "--language",
+        choices=SUPPORTED_LANGUAGES,
+        default="id",
+        help="the bot's default language (default id)",
+    )
+
+
+def run_sandbox_command(options: argparse.Namespace) -> int:
+    """Runs the sandbox until Ctrl-C or SIGTERM; returns the process exit code."""
+    sandbox_options = SandboxOptions(
+        host=options.host,
+        port=options.port,
+        database=options.database,
+        demo=options.demo,
+        allow_remote=options.allow_remote,
+        language=options.language,
+    )
+    try:
+        run_sandbox(sandbox_options)
+    except (SandboxError, StorageError) as problem:
+        print(f"rangkul sandbox: {problem}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as problem:  # most often: the port is already in use
+        print(
+            f"rangkul sandbox: cannot listen on port {options.port}: {problem.strerror}",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    return 0

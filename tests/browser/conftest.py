@@ -1,0 +1,61 @@
+"""Fixtures for the browser test: the real sandbox on a free port and headless Chromium.
+
+Everything runs on one module-wide event loop: the sandbox (emulator, bot, web server) and
+Playwright's async API share it, so there is no second loop or thread to coordinate.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.sandbox.server import Sandbox, SandboxOptions
+
+playwright_api = pytest.importorskip(
+    "playwright.async_api", reason="Playwright is not installed (pip install playwright)"
+)
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    """Debian's chromium package, or whatever chromium is on PATH."""
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    return None
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sandbox]:
+    database = tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3"
+    running = Sandbox(SandboxOptions(port=0, database=database))
+    await running.start()
+    yield running
+    await running.stop()
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[object]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("no Chromium binary found (Debian: apt-get install chromium); browser test skipped")
+    async with playwright_api.async_playwright() as playwright:
+        # launch() always starts from a fresh, temporary user-data-dir.
+        launched = await playwright.chromium.launch(
+            executable_path=path, args=CHROMIUM_ARGS, headless=True
+        )
+        yield launched
+        await launched.close()
