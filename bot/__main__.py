@@ -15,6 +15,7 @@ from telegram import Update
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.storage.database import Database, StorageError
+from bot.storage.migrate import current_version
 
 EXIT_CONFIG = 2
 
@@ -28,14 +29,13 @@ def _configure_logging(level: str) -> None:
 async def _migrate(settings: Settings) -> int:
     db = Database(settings.database_path)
     try:
-        await db.connection()
-        return await db.schema_version()
+        return await current_version(await db.connection())  # connecting migrates
     finally:
         await db.close()
 
 
 def _run(settings: Settings) -> None:
-    from bot.app import build_application  # noqa: PLC0415 - keeps `--help` and errors fast
+    from bot.app import build_application
 
     asyncio.run(_migrate(settings))  # a bad database path stops here with a clear line
     application = build_application(settings)

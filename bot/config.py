@@ -40,7 +40,7 @@ def _admin_ids(raw: str) -> frozenset[int]:
         if not part.lstrip("-").isdigit():
             raise SettingsError(
                 "ADMIN_IDS must be comma-separated numeric Telegram user ids "
-                f"(found a value that is not a number)"
+                "(found a value that is not a number)"
             )
         ids.add(int(part))
     return frozenset(ids)

@@ -14,7 +14,7 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, show
+from bot.conversations.common import common_fallbacks, persistent_conversation, show
 from bot.domain.alias import alias_key, suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
@@ -105,9 +105,8 @@ async def _save(update: Update, context: RangkulContext, raw: str) -> int:
 
 def build_alias_conversation() -> ConversationHandler:
     """The persistent /alias conversation."""
-    return ConversationHandler(
-        name="alias",
-        persistent=True,
+    return persistent_conversation(
+        "alias",
         allow_reentry=True,
         entry_points=[
             CommandHandler("alias", begin),

@@ -11,10 +11,6 @@ from telegram.warnings import PTBUserWarning
 from bot.context import RangkulContext
 from bot.ui.privacy import forget_confirm_view
 
-# Our conversations mix text and button steps on purpose; per_message=False is right for that,
-# and PTB's warning about tracking callback queries per message does not apply.
-warnings.filterwarnings("ignore", message=r"If 'per_message=False'", category=PTBUserWarning)
-
 
 async def show(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None, *, edit: bool = True
@@ -29,9 +25,7 @@ async def show(
     await follow_up(update, text, markup)
 
 
-async def follow_up(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
+async def follow_up(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """A further message after ``show`` in the same handler (a query is answered only once)."""
     chat = update.effective_chat
     if chat is not None:
@@ -55,3 +49,16 @@ async def ask_to_forget(update: Update, context: RangkulContext) -> int:
 def common_fallbacks() -> list[BaseHandler]:
     """/cancel and /forget end any conversation (/crisis runs before conversations see it)."""
     return [CommandHandler("cancel", cancel), CommandHandler("forget", ask_to_forget)]
+
+
+def persistent_conversation(name: str, **options: object) -> ConversationHandler:
+    """A named, persistent ConversationHandler (state survives restarts).
+
+    Our conversations mix text and button steps on purpose, so per_message=False is right and
+    PTB's warning about tracking callback queries per message does not apply.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
+        )
+        return ConversationHandler(name=name, persistent=True, **options)  # type: ignore[arg-type]

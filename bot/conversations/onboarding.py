@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import common_fallbacks, follow_up, show
+from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
@@ -286,9 +286,8 @@ def build_onboarding_conversation() -> ConversationHandler:
         MessageHandler(not_command, reprompt),
         CallbackQueryHandler(reprompt, pattern=pattern(area)),
     ]
-    return ConversationHandler(
-        name="onboarding",
-        persistent=True,
+    return persistent_conversation(
+        "onboarding",
         allow_reentry=True,
         entry_points=[CommandHandler("start", start)],
         states={

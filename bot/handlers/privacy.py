@@ -45,13 +45,13 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
 
 
 async def keep_data(update: Update, context: RangkulContext) -> None:
-    """"No" to "delete everything?"."""
+    """ "No" to "delete everything?"."""
     session = await context.session(update)
     await show(update, views.kept_text(session.t))
 
 
 async def confirm_forget(update: Update, context: RangkulContext) -> None:
-    """"Yes" to "delete everything?": every row about the person goes, in memory too."""
+    """ "Yes" to "delete everything?": every row about the person goes, in memory too."""
     session = await context.session(update)
     user_id = update.effective_user.id
     await privacy_service.forget_member(context.services.members, user_id)
@@ -72,14 +72,14 @@ async def require_current_consent(update: Update, context: RangkulContext) -> No
 
 
 async def decline_new_notice(update: Update, context: RangkulContext) -> None:
-    """"Not now" to a changed notice: respected, and asked again next time."""
+    """ "Not now" to a changed notice: respected, and asked again next time."""
     session = await context.session(update)
     await show(update, views.new_notice_declined_text(session.t))
     raise ApplicationHandlerStop
 
 
 async def accept_new_notice(update: Update, context: RangkulContext) -> None:
-    """"I agree" to a changed notice: recorded as a new consent (proof of consent)."""
+    """ "I agree" to a changed notice: recorded as a new consent (proof of consent)."""
     session = await context.session(update)
     member = session.member
     if member is None:

@@ -27,7 +27,5 @@ async def crisis(update: Update, context: RangkulContext) -> None:
         await update.callback_query.answer()
     # Only that the flow ran is logged: never who, never what they wrote.
     log.info("crisis reply sent")
-    await update.effective_chat.send_message(
-        crisis_message(session.t, contacts)
-    )
+    await update.effective_chat.send_message(crisis_message(session.t, contacts))
     raise ApplicationHandlerStop

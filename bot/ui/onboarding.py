@@ -66,7 +66,7 @@ def privacy_notice(t: Translator) -> str:
             t("<b>Your privacy</b>"),
             t(
                 "<b>What we store:</b> the alias you choose, your language, your home province "
-                "(or \"online only\"), the topics you pick, that you confirmed you are 18 or older, and when you agreed "
+                '(or "online only"), the topics you pick, that you confirmed you are 18 or older, and when you agreed '
                 "to this notice. "
                 "We never store your name, phone number or Telegram username."
             ),
@@ -194,7 +194,7 @@ def region_view(t: Translator, page_index: int) -> View:
     rows.append([(t("🌐 Online only"), callback(AREA, "region", "online"))])
     text = t(
         "Which province do you live in? It helps us show groups near you and meeting times in "
-        "your timezone. If you prefer online groups, choose \"Online only\"."
+        'your timezone. If you prefer online groups, choose "Online only".'
     )
     return text, inline(rows)
 
@@ -207,7 +207,7 @@ def topics_view(t: Translator, chosen: Collection[str]) -> View:
     rows = [*in_rows(buttons, per_row=2), [(t("Done"), callback(AREA, "topics", "done"))]]
     text = t(
         "Which topics matter to you? Choose as many as you like (or none), then press "
-        "\"Done\". This only helps us suggest groups."
+        '"Done". This only helps us suggest groups.'
     )
     return text, inline(rows)
 

@@ -22,7 +22,9 @@ def consent_status(t: Translator, member: Member) -> str:
 
 def privacy_view(t: Translator, member: Member | None) -> str:
     if member is None:
-        return "\n\n".join([privacy_notice(t), t("We don't store anything about you at the moment.")])
+        return "\n\n".join(
+            [privacy_notice(t), t("We don't store anything about you at the moment.")]
+        )
     return "\n\n".join([privacy_notice(t), consent_status(t, member)])
 
 

@@ -32,7 +32,11 @@ CHROMIUM_ARGS = [
 
 def chromium_path() -> str | None:
     """Debian's chromium package, or whatever chromium is on PATH."""
-    for candidate in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        "/usr/bin/chromium",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).exists():
             return candidate
     return None
@@ -51,7 +55,9 @@ async def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[San
 async def browser() -> AsyncIterator[object]:
     path = chromium_path()
     if path is None:
-        pytest.skip("no Chromium binary found (Debian: apt-get install chromium); browser test skipped")
+        pytest.skip(
+            "no Chromium binary found (Debian: apt-get install chromium); browser test skipped"
+        )
     async with playwright_api.async_playwright() as playwright:
         # launch() always starts from a fresh, temporary user-data-dir.
         launched = await playwright.chromium.launch(

@@ -10,8 +10,8 @@ import aiosqlite
 import pytest
 
 from bot.storage.database import Database, StorageError
-from bot.storage.migrate import current_version, latest_version, migrate
 from bot.storage.migrate import _statements as split_statements
+from bot.storage.migrate import current_version, latest_version, migrate
 
 PACKAGED_0001 = Path(__file__).parents[2] / "bot" / "storage" / "migrations" / "0001_initial.sql"
 
@@ -190,7 +190,9 @@ async def test_data_survives_close_and_reopen(db: Database) -> None:
 
 async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path) -> None:
     migrations = tmp_path / "migrations"
-    _write(migrations, "0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);")
+    _write(
+        migrations, "0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);"
+    )
     path = tmp_path / "old.sqlite3"
 
     # A version-1 database with rows, as an older bot would have left it.

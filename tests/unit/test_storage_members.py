@@ -204,9 +204,7 @@ async def test_export_contains_everything_about_the_person_and_nothing_else(
     assert [c["notice_version"] for c in export["consents"]] == [1, 2]
     assert export["user_data"] == {"draft": f"note of {AYU}", "lang": "id"}
     assert export["private_chat_data"] == {"last_menu": "home"}
-    assert sorted(
-        (c["name"], c["key"], c["state"]) for c in export["conversations"]
-    ) == sorted(
+    assert sorted((c["name"], c["key"], c["state"]) for c in export["conversations"]) == sorted(
         [
             ("onboarding", [AYU, AYU], "ASK_ALIAS"),
             ("checkin", [GROUP_CHAT, AYU], 3),
@@ -247,7 +245,9 @@ async def _cells(db: Database) -> dict[str, list[tuple[object, ...]]]:
     )
     result: dict[str, list[tuple[object, ...]]] = {}
     for (table,) in tables:
-        result[table] = [tuple(row) for row in await conn.execute_fetchall(f'SELECT * FROM "{table}"')]
+        result[table] = [
+            tuple(row) for row in await conn.execute_fetchall(f'SELECT * FROM "{table}"')
+        ]
     return result
 
 

@@ -1,0 +1,88 @@
+"""The real `rangkul run` process, polling the Bot API emulation over HTTP like Telegram.
+
+Stopped with SIGTERM in the middle of onboarding, it exits cleanly, and a new process resumes the
+person at the same step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+
+from bot.sandbox.bot_api_http import add_bot_api_routes, start_server
+from bot.sandbox.emulator import BotApiEmulator
+
+USER = 4242
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[tuple[BotApiEmulator, str]]:
+    emulator = BotApiEmulator()
+    app = web.Application()
+    add_bot_api_routes(app, emulator)
+    runner, url = await start_server(app)
+    yield emulator, url
+    await runner.cleanup()
+
+
+async def start_bot(url: str, database: Path) -> asyncio.subprocess.Process:
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": BotApiEmulator().token,
+        "TELEGRAM_BASE_URL": f"{url}/bot",
+        "TELEGRAM_BASE_FILE_URL": f"{url}/file/bot",
+        "DATABASE_PATH": str(database),
+        "TELEGRAM_MAX_RATE": "0",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.PIPE
+    )
+
+
+async def bot_says(emulator: BotApiEmulator, needle: str, timeout: float = 20) -> str:
+    """Waits until the newest bot message to USER contains ``needle``."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        version = emulator.version()
+        messages = emulator.bot_messages(USER)
+        if messages and needle in (messages[-1].text or ""):
+            return messages[-1].text
+        remaining = deadline - asyncio.get_running_loop().time()
+        assert remaining > 0, f"bot never said {needle!r}"
+        await emulator.wait_for_change(version, timeout=remaining)
+
+
+async def stop(process: asyncio.subprocess.Process) -> str:
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    return stderr.decode()
+
+
+async def test_sigterm_mid_onboarding_then_restart_resumes(
+    telegram: tuple[BotApiEmulator, str], tmp_path: Path
+) -> None:
+    emulator, url = telegram
+    database = tmp_path / "rangkul.sqlite3"
+    emulator.add_user(USER, "Wulan", language_code="en")
+
+    bot = await start_bot(url, database)
+    emulator.user_sends_text(USER, "/start")
+    await bot_says(emulator, "Which language")
+    emulator.user_presses_button(USER, *emulator.find_button(USER, "English"))
+    await bot_says(emulator, "not an emergency service")
+    log = await stop(bot)
+    assert "Wulan" not in log and str(USER) not in log  # logs never name people
+
+    bot = await start_bot(url, database)
+    emulator.user_presses_button(USER, *emulator.find_button(USER, "Continue"))
+    await bot_says(emulator, "18 years old or older")
+    await stop(bot)
+    assert emulator.rejected == []

@@ -1,0 +1,52 @@
+"""The command line as a person runs it: clear one-line failures with exit code 2."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_missing_token_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    result = run_cli("run", env={"DATABASE_PATH": str(tmp_path / "db.sqlite3")})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_variable_is_named(tmp_path: Path) -> None:
+    result = run_cli("migrate", env={"ADMIN_IDS": "x", "DATABASE_PATH": str(tmp_path / "d")})
+    assert result.returncode == 2
+    assert "ADMIN_IDS" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unusable_database_path_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    result = run_cli(
+        "run",
+        env={"TELEGRAM_BOT_TOKEN": "1:abc", "DATABASE_PATH": str(blocker / "db.sqlite3")},
+    )
+    assert result.returncode == 2
+    assert "db.sqlite3" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_migrate_creates_the_schema(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.sqlite3"
+    result = run_cli("migrate", env={"DATABASE_PATH": str(path)})
+    assert result.returncode == 0, result.stderr
+    assert "schema version 1" in result.stdout
+    assert path.exists()
