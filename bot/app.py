@@ -25,7 +25,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
-from bot.config import SUPPORTED_LANGUAGES, Settings
+from bot.config import Settings
 from bot.context import RangkulContext
 from bot.conversations.alias import build_alias_conversation
 from bot.conversations.common import ask_to_forget, cancel
@@ -33,7 +33,7 @@ from bot.conversations.onboarding import build_onboarding_conversation
 from bot.domain.contacts import load_contacts
 from bot.handlers import menu, privacy, safety
 from bot.handlers.errors import on_error
-from bot.i18n import get_translator
+from bot.i18n import LANGUAGES, get_translator
 from bot.services.container import Services
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
@@ -162,7 +162,7 @@ async def setup(application: Application) -> None:
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
-    for lang in SUPPORTED_LANGUAGES:
+    for lang in LANGUAGES:
         await application.bot.set_my_commands(
             bot_commands(get_translator(lang)), scope=scope, language_code=lang
         )

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-SUPPORTED_LANGUAGES = ("id", "en")
+from bot.i18n import LANGUAGES
+
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 DEFAULT_BASE_FILE_URL = "https://api.telegram.org/file/bot"
 
@@ -57,8 +58,8 @@ def _timezone(raw: str) -> str:
 
 
 def _language(raw: str) -> str:
-    if raw not in SUPPORTED_LANGUAGES:
-        raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+    if raw not in LANGUAGES:
+        raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)}")
     return raw
 
 

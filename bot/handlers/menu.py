@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import RangkulContext
 from bot.conversations.common import follow_up, show
-from bot.i18n import get_translator
+from bot.i18n import LANGUAGES, get_translator
 from bot.ui.callbacks import args
 from bot.ui.menu import expired_button_text, help_text, menu_view, unknown_input_text
 from bot.ui.onboarding import language_view
@@ -46,7 +46,7 @@ async def set_language(update: Update, context: RangkulContext) -> None:
     """A language button: store it and answer in the new language."""
     session = await context.session(update)
     (lang,) = args(update.callback_query.data)[:1] or [""]
-    if session.member is None or lang not in ("id", "en"):
+    if session.member is None or lang not in LANGUAGES:
         await update.callback_query.answer(expired_button_text(session.t))
         return
     await context.services.members.set_language(session.member.id, lang)

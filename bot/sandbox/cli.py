@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.config import SUPPORTED_LANGUAGES
+from bot.i18n import LANGUAGES
 from bot.sandbox.server import (
     DEFAULT_HOST,
     DEFAULT_PORT,
@@ -52,7 +52,7 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--language",
-        choices=SUPPORTED_LANGUAGES,
+        choices=LANGUAGES,
         default="id",
         help="the bot's default language (default id)",
     )

@@ -20,6 +20,10 @@ async def export_member_data(
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": clock.now().isoformat(),
+        "note": (
+            "Rangkul also stores your Telegram account id, only so that it can send you "
+            "messages; it is left out of this file so the file cannot identify you if shared."
+        ),
         **stored,
     }
 

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import aiosqlite
 
@@ -176,8 +176,9 @@ class MemberRepository:
                 conn, "SELECT data FROM ptb_chat_data WHERE chat_id = ?", telegram_id
             )
             conversations = [
-                {"name": name, "key": json.loads(raw_key), "state": json.loads(state)}
-                for name, raw_key, state in await _conversations_of(conn, telegram_id)
+                # The key is their chat and user id: exports never carry Telegram ids.
+                {"name": name, "state": json.loads(state)}
+                for name, _key, state in await _conversations_of(conn, telegram_id)
             ]
         if member is None and user_data is None and chat_data is None and not conversations:
             return None
@@ -243,8 +244,10 @@ async def _insert_consent(
     )
 
 
-async def _load(conn: aiosqlite.Connection, column: str, value: int) -> Member | None:
-    """The member whose ``column`` (``m.id`` or ``m.telegram_id``, never user input) matches."""
+async def _load(
+    conn: aiosqlite.Connection, column: Literal["m.id", "m.telegram_id"], value: int
+) -> Member | None:
+    """The member whose ``column`` matches ``value`` (the column name is never user input)."""
     async with conn.execute(f"{_SELECT_MEMBER} WHERE {column} = ?", (value,)) as cursor:
         row = await cursor.fetchone()
     if row is None:
@@ -271,8 +274,6 @@ async def _load(conn: aiosqlite.Connection, column: str, value: int) -> Member |
 
 def _profile(member: Member) -> dict[str, Any]:
     return {
-        # Their own Telegram id is data the bot holds about them, so it belongs in their copy.
-        "telegram_id": member.telegram_id,
         "alias": member.alias,
         "language": member.language,
         "timezone": member.timezone,

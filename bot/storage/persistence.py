@@ -24,7 +24,7 @@ CallbackData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 # bot_data holds the live service container (database connection, clock), not data worth
 # saving, and PTB deep-copies it before every save; callback_data is off because the bot's
 # buttons carry plain strings, not arbitrary objects. Both can be switched on via store_data.
-DEFAULT_STORE = PersistenceInput(bot_data=False, callback_data=False)
+DEFAULT_STORE = PersistenceInput(bot_data=False, chat_data=False, callback_data=False)
 
 
 def conversation_key_json(key: ConversationKey) -> str:

@@ -66,8 +66,8 @@ def privacy_notice(t: Translator) -> str:
             t("<b>Your privacy</b>"),
             t(
                 "<b>What we store:</b> the alias you choose, your language, your home province "
-                '(or "online only"), the topics you pick, that you confirmed you are 18 or older, and when you agreed '
-                "to this notice. "
+                '(or "online only"), the topics you pick, that you confirmed you are 18 or '
+                "older, and when you agreed to this notice. "
                 "We never store your name, phone number or Telegram username."
             ),
             t(
@@ -186,9 +186,9 @@ def region_view(t: Translator, page_index: int) -> View:
     )
     nav = []
     if has_prev:
-        nav.append(("‹ " + t("Previous"), callback(AREA, "page", page_index - 1)))
+        nav.append(("◀ " + t("Previous"), callback(AREA, "page", page_index - 1)))
     if has_next:
-        nav.append((t("Next") + " ›", callback(AREA, "page", page_index + 1)))
+        nav.append((t("Next") + " ▶", callback(AREA, "page", page_index + 1)))
     if nav:
         rows.append(nav)
     rows.append([(t("🌐 Online only"), callback(AREA, "region", "online"))])

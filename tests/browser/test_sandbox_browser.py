@@ -57,7 +57,7 @@ FACILITATOR_ID = persona("facilitator", "id")
 
 @dataclass
 class ChatPage:
-    """The web chat as a person uses it, plus direct Bot API calls for what the bot cannot do yet."""
+    """The web chat as a person uses it, plus Bot API calls for what the bot does not send yet."""
 
     page: Page
     sandbox: Sandbox

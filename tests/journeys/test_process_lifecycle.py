@@ -46,9 +46,9 @@ async def start_bot(url: str, database: Path) -> asyncio.subprocess.Process:
     )
 
 
-async def bot_says(emulator: BotApiEmulator, needle: str, timeout: float = 20) -> str:
+async def bot_says(emulator: BotApiEmulator, needle: str) -> str:
     """Waits until the newest bot message to USER contains ``needle``."""
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + 20
     while True:
         version = emulator.version()
         messages = emulator.bot_messages(USER)

@@ -17,10 +17,23 @@ PACKAGED_0001 = Path(__file__).parents[2] / "bot" / "storage" / "migrations" / "
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    database = Database(tmp_path / "data" / "rangkul.sqlite3")
-    yield database
-    await database.close()
+async def make_db(tmp_path: Path):
+    """Builds Databases and closes them all at teardown, even when the test failed: an open
+    aiosqlite connection's thread would keep the test process from exiting."""
+    made: list[Database] = []
+
+    def make(path: Path) -> Database:
+        made.append(Database(path))
+        return made[-1]
+
+    yield make
+    for database in made:
+        await database.close()
+
+
+@pytest.fixture
+def db(make_db, tmp_path: Path) -> Database:
+    return make_db(tmp_path / "data" / "rangkul.sqlite3")
 
 
 async def _scalar(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> object:
@@ -29,9 +42,23 @@ async def _scalar(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> o
     return row[0]
 
 
-async def _open_raw(path: Path) -> aiosqlite.Connection:
-    """A bare autocommit connection, as Database opens it, for building old databases by hand."""
-    return await aiosqlite.connect(path, isolation_level=None)
+@pytest.fixture
+async def open_raw():
+    """Opens bare autocommit connections (as Database does) to build old databases by hand.
+
+    They are closed at teardown even when a test fails: an open aiosqlite connection's thread
+    would keep the test process from exiting.
+    """
+    opened: list[aiosqlite.Connection] = []
+
+    async def open_(path: Path) -> aiosqlite.Connection:
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        opened.append(conn)
+        return conn
+
+    yield open_
+    for conn in opened:
+        await conn.close()
 
 
 def _write(directory: Path, name: str, sql: str) -> None:
@@ -42,13 +69,14 @@ def _write(directory: Path, name: str, sql: str) -> None:
 # --- connection ---
 
 
-async def test_constructor_does_no_io_and_first_use_creates_directory(tmp_path: Path) -> None:
+async def test_constructor_does_no_io_and_first_use_creates_directory(
+    tmp_path: Path, make_db
+) -> None:
     path = tmp_path / "nested" / "dir" / "db.sqlite3"
-    database = Database(path)
+    database = make_db(path)
     assert not path.parent.exists()
     await database.connection()
     assert path.exists()
-    await database.close()
 
 
 async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db: Database) -> None:
@@ -79,7 +107,7 @@ async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db: Database
         await conn.execute("INSERT INTO member_topics (member_id, topic) VALUES (999, 'x')")
 
 
-async def test_migrate_is_idempotent(db: Database) -> None:
+async def test_migrate_is_idempotent(db: Database, make_db) -> None:
     conn = await db.connection()
     rows_before = await _scalar(conn, "SELECT COUNT(*) FROM schema_version")
     assert await migrate(conn) == latest_version()
@@ -87,9 +115,8 @@ async def test_migrate_is_idempotent(db: Database) -> None:
     assert await _scalar(conn, "SELECT COUNT(*) FROM schema_version") == rows_before
     await db.close()
 
-    reopened = Database(db.path)
+    reopened = make_db(db.path)
     assert await current_version(await reopened.connection()) == latest_version()
-    await reopened.close()
 
 
 async def test_close_is_idempotent_and_final(db: Database) -> None:
@@ -117,25 +144,23 @@ async def test_unusable_parent_raises_storage_error_naming_path(tmp_path: Path) 
     assert "\n" not in message
 
 
-async def test_file_that_is_not_a_database_raises_storage_error(tmp_path: Path) -> None:
+async def test_file_that_is_not_a_database_raises_storage_error(tmp_path: Path, make_db) -> None:
     path = tmp_path / "garbage.sqlite3"
     path.write_bytes(b"this is not an sqlite database, just some bytes" * 100)
-    database = Database(path)
-    with pytest.raises(StorageError, match="garbage.sqlite3"):
-        await database.connection()
-    await database.close()
+    with pytest.raises(StorageError, match=r"garbage\.sqlite3"):
+        await make_db(path).connection()
 
 
-async def test_database_from_a_newer_bot_is_refused(tmp_path: Path) -> None:
+async def test_database_from_a_newer_bot_is_refused(tmp_path: Path, make_db) -> None:
     path = tmp_path / "newer.sqlite3"
-    first = Database(path)
+    first = make_db(path)
     conn = await first.connection()
     await conn.execute(
         "INSERT INTO schema_version (version, applied_at) VALUES (9999, '2030-01-01T00:00:00Z')"
     )
     await first.close()
     with pytest.raises(StorageError, match="9999"):
-        await Database(path).connection()
+        await make_db(path).connection()
 
 
 # --- transactions ---
@@ -175,20 +200,18 @@ async def test_concurrent_transactions_are_serialised(db: Database) -> None:
     assert await _scalar(conn, "SELECT count FROM referral_counts WHERE source = 'x'") == 50
 
 
-async def test_data_survives_close_and_reopen(db: Database) -> None:
+async def test_data_survives_close_and_reopen(db: Database, make_db) -> None:
     async with db.transaction() as conn:
         await conn.execute("INSERT INTO referral_counts (source, count) VALUES ('poster', 3)")
     await db.close()
-    reopened = Database(db.path)
-    conn = await reopened.connection()
+    conn = await make_db(db.path).connection()
     assert await _scalar(conn, "SELECT count FROM referral_counts WHERE source='poster'") == 3
-    await reopened.close()
 
 
 # --- migrations with test-only migration directories ---
 
 
-async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path) -> None:
+async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path, open_raw) -> None:
     migrations = tmp_path / "migrations"
     _write(
         migrations, "0001_people.sql", "CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT);"
@@ -196,7 +219,7 @@ async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path) -> No
     path = tmp_path / "old.sqlite3"
 
     # A version-1 database with rows, as an older bot would have left it.
-    conn = await _open_raw(path)
+    conn = await open_raw(path)
     assert await migrate(conn, migrations=migrations) == 1
     await conn.executemany("INSERT INTO people (name) VALUES (?)", [("Ayu",), ("Budi",)])
     await conn.close()
@@ -210,7 +233,7 @@ async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path) -> No
         UPDATE people SET nickname = 'x;y' WHERE name = 'Ayu';
         """,
     )
-    conn = await _open_raw(path)
+    conn = await open_raw(path)
     assert await migrate(conn, migrations=migrations) == 2
     rows = await conn.execute_fetchall("SELECT name, nickname FROM people ORDER BY id")
     assert [tuple(row) for row in rows] == [("Ayu", "x;y"), ("Budi", "")]
@@ -219,10 +242,12 @@ async def test_old_database_upgrades_in_place_keeping_rows(tmp_path: Path) -> No
     await conn.close()
 
 
-async def test_version_zero_database_without_schema_table_is_migrated(tmp_path: Path) -> None:
+async def test_version_zero_database_without_schema_table_is_migrated(
+    tmp_path: Path, open_raw
+) -> None:
     migrations = tmp_path / "migrations"
     _write(migrations, "0001_notes.sql", "CREATE TABLE notes (body TEXT);")
-    conn = await _open_raw(tmp_path / "zero.sqlite3")
+    conn = await open_raw(tmp_path / "zero.sqlite3")
     await conn.execute("CREATE TABLE unrelated (x INTEGER)")
     await conn.execute("INSERT INTO unrelated VALUES (42)")
     assert await current_version(conn) == 0
@@ -231,12 +256,12 @@ async def test_version_zero_database_without_schema_table_is_migrated(tmp_path: 
     await conn.close()
 
 
-async def test_member_table_rebuild_keeps_children(tmp_path: Path) -> None:
+async def test_member_table_rebuild_keeps_children(tmp_path: Path, open_raw) -> None:
     """A later migration that rebuilds `members` must not cascade-delete topics and consents."""
     migrations = tmp_path / "migrations"
     _write(migrations, "0001_initial.sql", PACKAGED_0001.read_text(encoding="utf-8"))
     path = tmp_path / "rebuild.sqlite3"
-    conn = await _open_raw(path)
+    conn = await open_raw(path)
     await conn.execute("PRAGMA foreign_keys = ON")
     assert await migrate(conn, migrations=migrations) == 1
     await conn.execute(
@@ -280,11 +305,11 @@ async def test_member_table_rebuild_keeps_children(tmp_path: Path) -> None:
     await conn.close()
 
 
-async def test_failing_migration_leaves_previous_version(tmp_path: Path) -> None:
+async def test_failing_migration_leaves_previous_version(tmp_path: Path, open_raw) -> None:
     migrations = tmp_path / "migrations"
     _write(migrations, "0001_a.sql", "CREATE TABLE a (x INTEGER);")
     _write(migrations, "0002_b.sql", "CREATE TABLE b (x INTEGER);\nTHIS IS NOT SQL;")
-    conn = await _open_raw(tmp_path / "fail.sqlite3")
+    conn = await open_raw(tmp_path / "fail.sqlite3")
     with pytest.raises(sqlite3.OperationalError):
         await migrate(conn, migrations=migrations)
     assert await current_version(conn) == 1
@@ -295,13 +320,13 @@ async def test_failing_migration_leaves_previous_version(tmp_path: Path) -> None
     await conn.close()
 
 
-async def test_misnamed_or_duplicate_migrations_are_rejected(tmp_path: Path) -> None:
+async def test_misnamed_or_duplicate_migrations_are_rejected(tmp_path: Path, open_raw) -> None:
     misnamed = tmp_path / "misnamed"
     _write(misnamed, "1_short.sql", "SELECT 1;")
     duplicate = tmp_path / "duplicate"
     _write(duplicate, "0001_a.sql", "SELECT 1;")
     _write(duplicate, "0001_b.sql", "SELECT 1;")
-    conn = await _open_raw(tmp_path / "x.sqlite3")
+    conn = await open_raw(tmp_path / "x.sqlite3")
     with pytest.raises(ValueError, match="0001_name"):
         await migrate(conn, migrations=misnamed)
     with pytest.raises(ValueError, match="version 1"):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from telegram import Chat, Message, MessageEntity, Update, User
+from telegram import Update
 from telegram.ext import (
     Application,
     CommandHandler,
@@ -27,15 +27,30 @@ EVERYTHING = PersistenceInput(bot_data=True, chat_data=True, user_data=True, cal
 
 
 @pytest.fixture
-async def db(tmp_path: Path):
-    database = Database(tmp_path / "rangkul.sqlite3")
-    yield database
-    await database.close()
+async def make_db(tmp_path: Path):
+    """Builds Databases and closes them all at teardown, even when the test failed: an open
+    aiosqlite connection's thread would keep the test process from exiting."""
+    made: list[Database] = []
+
+    def make(path: Path) -> Database:
+        made.append(Database(path))
+        return made[-1]
+
+    yield make
+    for database in made:
+        await database.close()
 
 
-def test_defaults_skip_bot_data_and_callback_data(db: Database) -> None:
+@pytest.fixture
+def db(make_db, tmp_path: Path) -> Database:
+    return make_db(tmp_path / "rangkul.sqlite3")
+
+
+def test_defaults_store_only_user_data(db: Database) -> None:
     persistence = SqlitePersistence(db)
-    assert persistence.store_data == PersistenceInput(bot_data=False, callback_data=False)
+    assert persistence.store_data == PersistenceInput(
+        bot_data=False, chat_data=False, callback_data=False
+    )
     assert persistence.update_interval == 5
     assert SqlitePersistence(db, update_interval=1).update_interval == 1
 
@@ -50,9 +65,9 @@ async def test_empty_database_yields_empty_defaults(db: Database) -> None:
     assert await persistence.get_conversations("onboarding") == {}
 
 
-async def test_round_trip_survives_close_and_reopen(tmp_path: Path) -> None:
+async def test_round_trip_survives_close_and_reopen(tmp_path: Path, make_db) -> None:
     path = tmp_path / "rangkul.sqlite3"
-    first_db = Database(path)
+    first_db = make_db(path)
     first = SqlitePersistence(first_db, store_data=EVERYTHING)
     await first.update_user_data(11, {"lang": "en", "draft": {"alias": "Ayu", "step": 2}})
     await first.update_user_data(22, {"answers": [0, 3, 2]})
@@ -66,7 +81,7 @@ async def test_round_trip_survives_close_and_reopen(tmp_path: Path) -> None:
     await first.flush()
     await first_db.close()
 
-    second_db = Database(path)
+    second_db = make_db(path)
     second = SqlitePersistence(second_db, store_data=EVERYTHING)
     assert await second.get_user_data() == {
         11: {"lang": "en", "draft": {"alias": "Ayu", "step": 2}},
@@ -81,7 +96,6 @@ async def test_round_trip_survives_close_and_reopen(tmp_path: Path) -> None:
     assert await second.get_conversations("onboarding") == {(11, 11): "ASK_ALIAS", (22, 22): 4}
     assert await second.get_conversations("checkin") == {(-100, 11): 1}
     assert await second.get_conversations("inline") == {("AgAAAB-x",): 2}
-    await second_db.close()
 
 
 async def test_ended_conversation_is_deleted(db: Database) -> None:
@@ -189,39 +203,38 @@ def _build_app(db: Database, seen: list[str]) -> Application:
     return app
 
 
-def _message(update_id: int, text: str) -> Update:
-    user = User(id=4242, first_name="A", is_bot=False)
-    entities = (
-        [MessageEntity(MessageEntity.BOT_COMMAND, 0, len(text))] if text.startswith("/") else None
-    )
-    message = Message(
-        message_id=update_id,
-        date=datetime.now(UTC),
-        chat=Chat(id=4242, type=Chat.PRIVATE),
-        from_user=user,
-        text=text,
-        entities=entities,
-    )
-    return Update(update_id=update_id, message=message)
+def _message(app: Application, update_id: int, text: str) -> Update:
+    entities = [{"type": "bot_command", "offset": 0, "length": len(text)}]
+    data = {
+        "update_id": update_id,
+        "message": {
+            "message_id": update_id,
+            "date": int(datetime.now(UTC).timestamp()),
+            "chat": {"id": 4242, "type": "private", "first_name": "A"},
+            "from": {"id": 4242, "is_bot": False, "first_name": "A"},
+            "text": text,
+            **({"entities": entities} if text.startswith("/") else {}),
+        },
+    }
+    return Update.de_json(data, app.bot)
 
 
-async def test_application_resumes_conversation_after_restart(tmp_path: Path) -> None:
+async def test_application_resumes_conversation_after_restart(tmp_path: Path, make_db) -> None:
     path = tmp_path / "rangkul.sqlite3"
     seen: list[str] = []
-
-    first_db = Database(path)  # not connected yet: initialize() is its first user
+    # Not connected yet: Application.initialize() is the first user, as in production.
+    first_db = make_db(path)
     app = _build_app(first_db, seen)
     async with app:
-        await app.process_update(_message(1, "/start"))
+        await app.process_update(_message(app, 1, "/start"))
         await app.update_persistence()
     await first_db.close()
 
-    second_db = Database(path)
+    second_db = make_db(path)
     app = _build_app(second_db, seen)
     async with app:
         assert app.user_data[4242] == {"step": "asked"}
-        await app.process_update(_message(2, "my answer"))
+        await app.process_update(_message(app, 2, "my answer"))
         await app.update_persistence()
     assert seen == ["start", "answer:asked"]
     assert await SqlitePersistence(second_db).get_conversations("flow") == {}
-    await second_db.close()
