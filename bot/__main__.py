@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from telegram import Update
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
 from bot.storage.database import Database, StorageError
 from bot.storage.migrate import current_version
 
@@ -49,11 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot with long polling (the default)")
     commands.add_parser("migrate", help="apply database migrations and exit")
+    add_sandbox_arguments(
+        commands.add_parser("sandbox", help="try the bot locally: emulated Telegram + web chat")
+    )
     options = parser.parse_args(argv)
     command = options.command or "run"
     try:
         settings = load_settings(require_token=command == "run")
         _configure_logging(settings.log_level)
+        if command == "sandbox":
+            return run_sandbox_command(options)
         if command == "migrate":
             version = asyncio.run(_migrate(settings))
             print(f"database is at schema version {version}")

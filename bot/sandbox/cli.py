@@ -21,6 +21,7 @@ from bot.sandbox.server import (
 from bot.storage.database import StorageError
 
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 
 
 def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
@@ -74,9 +75,9 @@ def run_sandbox_command(options: argparse.Namespace) -> int:
         print(f"rangkul sandbox: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     except OSError as problem:  # most often: the port is already in use
-        print(
-            f"rangkul sandbox: cannot listen on port {options.port}: {problem.strerror}",
-            file=sys.stderr,
-        )
+        reason = problem.strerror or problem
+        print(f"rangkul sandbox: cannot start on port {options.port}: {reason}", file=sys.stderr)
         return EXIT_CONFIG
+    except KeyboardInterrupt:  # Ctrl-C before start-up finished; what had started is stopped
+        return EXIT_INTERRUPTED
     return 0

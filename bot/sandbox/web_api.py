@@ -158,9 +158,8 @@ async def download_file(request: web.Request) -> web.Response:
     mime_type = entry.mime_type or "application/octet-stream"
     # Only images open in the page; anything else (an HTML "document" included) is a download,
     # and the sandbox CSP keeps even a mislabelled file from running script on this origin.
-    disposition = (
-        "inline" if entry.kind == "photo" and mime_type.startswith("image/") else ("attachment")
-    )
+    inline = entry.kind == "photo" and mime_type.startswith("image/")
+    disposition = "inline" if inline else "attachment"
     name = entry.file_name or f"file-{entry.message_id}"
     return web.Response(
         body=entry.file_bytes,

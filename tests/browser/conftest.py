@@ -9,11 +9,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import pytest_asyncio
 
 from bot.sandbox.server import Sandbox, SandboxOptions
+
+if TYPE_CHECKING:
+    from playwright.async_api import Browser
 
 playwright_api = pytest.importorskip(
     "playwright.async_api", reason="Playwright is not installed (pip install playwright)"
@@ -52,7 +56,7 @@ async def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[San
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def browser() -> AsyncIterator[object]:
+async def browser() -> AsyncIterator[Browser]:
     path = chromium_path()
     if path is None:
         pytest.skip(

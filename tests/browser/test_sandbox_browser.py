@@ -134,7 +134,9 @@ async def chat(browser: Browser, sandbox: Sandbox) -> AsyncIterator[ChatPage]:
 
 async def test_indonesian_visitor_onboards_by_pressing_buttons(chat: ChatPage) -> None:
     await chat.be(VISITOR_ID)
-    await chat.send("/start")
+    # Started from the command menu, as in Telegram: it lists the bot's commands in Indonesian.
+    await chat.page.get_by_role("button", name="Show the bot's commands").click()
+    await chat.page.locator("#commands").get_by_role("button", name="/start").click()
     await chat.expect_bot("bahasa apa")
     await chat.press("Bahasa Indonesia")
     await chat.expect_bot("bukan layanan darurat")
@@ -172,6 +174,8 @@ async def test_english_visitor_gets_crisis_help_mid_onboarding_then_continues(
 
     await chat.send("/crisis")
     await chat.expect_bot("You don't have to go through this alone", "112")
+    crisis_reply = chat.page.locator("#messages .from-bot").last
+    await crisis_reply.evaluate("node => node.scrollIntoView({block: 'start'})")
     await chat.screenshot("crisis-reply")
 
     await chat.send("Hana Biru")
@@ -196,9 +200,15 @@ async def test_switching_persona_shows_each_persona_own_chat(chat: ChatPage) -> 
     await expect(
         chat.page.locator(f'.persona[data-user-id="{MEMBER_EN.user_id}"]')
     ).to_have_attribute("aria-pressed", "true")
+    # A message for a persona not on screen shows as unread on their switcher button.
+    await chat.bot_api("sendMessage", chat_id=COORDINATOR.user_id, text="Pengingat (demo)")
+    coordinator_button = chat.page.locator(f'.persona[data-user-id="{COORDINATOR.user_id}"]')
+    await expect(coordinator_button.locator(".unread")).to_have_text("1")
     await chat.screenshot("persona-switcher")
 
     await chat.be(COORDINATOR)
+    await expect(coordinator_button.locator(".unread")).to_have_count(0)
+    await expect(chat.page.locator("#messages")).to_contain_text("Pengingat (demo)")
     await expect(chat.page.locator("#messages")).to_contain_text("Demo Koordinator")
     await expect(chat.page.locator("#messages")).not_to_contain_text("Demo Member River")
 
@@ -208,7 +218,9 @@ async def test_markup_typed_by_a_person_is_shown_as_text(chat: ChatPage) -> None
     await chat.be(MEMBER_ID)
     await chat.send(typed)
 
-    await expect(chat.page.locator("#messages .from-me .text").last).to_have_text(typed)
+    shown = chat.page.locator("#messages .from-me .text").last
+    await expect(shown).to_be_visible()
+    await expect(shown).to_have_text(typed)
     await chat.expect_bot("/menu")  # the bot's answer to text it does not understand
     assert await chat.page.locator("#messages script, #messages img, #messages b").count() == 0
     assert chat.dialogs == []

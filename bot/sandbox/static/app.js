@@ -26,7 +26,6 @@ const state = {
   seenMessages: new Map(), // user id -> message count already seen (for unread badges)
   shownToasts: new Set(),
   toastsPrimed: new Set(), // personas whose earlier toasts were marked as already shown
-  rejectedCount: 0,
 };
 
 // ------------------------------------------------------------------ small helpers
@@ -512,14 +511,24 @@ function renderPersonas() {
     const details = el("span", "persona-details");
     details.append(el("span", `role role-${p.role}`, ROLE_LABELS[p.role] || p.role));
     details.append(el("span", "language", p.language.toUpperCase()));
-    const unread = p.message_count - (state.seenMessages.get(p.user_id) ?? p.message_count);
+    const unread = p.message_count - state.seenMessages.get(p.user_id);
     if (p.user_id !== state.current && unread > 0) {
-      details.append(el("span", "unread", String(unread)));
+      const badge = el("span", "unread", String(unread));
+      badge.setAttribute("aria-label", `${unread} new message(s)`);
+      details.append(badge);
     }
     button.append(details);
     button.addEventListener("click", () => switchPersona(p.user_id));
     item.append(button);
     list.append(item);
+  }
+}
+
+// Messages that were there when the page first saw a persona are not "unread".
+function setPersonas(personas) {
+  state.personas = personas;
+  for (const p of personas) {
+    if (!state.seenMessages.has(p.user_id)) state.seenMessages.set(p.user_id, p.message_count);
   }
 }
 
@@ -532,7 +541,6 @@ function renderChatHeader() {
 }
 
 function renderRejected(calls) {
-  state.rejectedCount = calls.length;
   $("rejected-count").textContent = String(calls.length);
   $("rejected-toggle").classList.toggle("has-errors", calls.length > 0);
   const list = $("rejected-list");
@@ -560,7 +568,7 @@ async function refresh() {
     api("/api/personas"),
     api("/api/rejected"),
   ]);
-  state.personas = people.personas;
+  setPersonas(people.personas);
   state.now = chat.now;
   if (userId !== state.current) return; // the person switched persona meanwhile
   state.version = chat.version;
@@ -663,7 +671,7 @@ function wireControls() {
 async function start() {
   wireControls();
   const people = await api("/api/personas");
-  state.personas = people.personas;
+  setPersonas(people.personas);
   state.now = people.now;
   const wanted = Number(new URLSearchParams(location.search).get("persona"));
   const first = persona(wanted) || state.personas[0];
