@@ -86,9 +86,7 @@ def build_application(
     if settings.max_rate > 0:
         builder = builder.rate_limiter(
             # Retries honour Telegram's retry_after on a 429 instead of failing the send.
-            AIORateLimiter(
-                overall_max_rate=settings.max_rate, overall_time_period=1, max_retries=3
-            )
+            AIORateLimiter(overall_max_rate=settings.max_rate, overall_time_period=1, max_retries=3)
         )
     application = builder.build()
     application.bot_data["services"] = Services(
