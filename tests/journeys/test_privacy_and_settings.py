@@ -130,3 +130,27 @@ async def test_command_menus_are_set_per_language(world: BotWorld) -> None:
     indonesian = {c["command"]: c["description"] for c in by_language["id"]}
     assert "crisis" in english and "crisis" in indonesian
     assert english["crisis"] != indonesian["crisis"]
+
+
+async def test_an_unexpected_error_gets_an_apology_and_a_clean_log(
+    world: BotWorld, monkeypatch, caplog
+) -> None:
+    tari = world.person(211, "Tari", "en")
+    await onboard_in_english(tari, alias="Tari Bintang")
+    caplog.set_level("INFO")
+
+    alias = "Tari Bintang"
+
+    async def broken(*_args: object) -> None:
+        raise RuntimeError(f"disk on fire for {alias}")  # data in a message must not leak
+
+    monkeypatch.setattr(world.app.bot_data["services"].members, "set_language", broken)
+    await tari.send("/language")
+    await tari.press("Bahasa Indonesia")
+
+    assert "something went wrong on our side" in tari.last.text
+    assert "/menu" in tari.last.text
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "error while handling callback_query: RuntimeError" in logged
+    assert "Tari" not in logged and "211" not in logged
+    world.errors.clear()  # this journey raised on purpose
