@@ -38,6 +38,7 @@ from bot.services.container import Services
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
 from bot.storage.persistence import SqlitePersistence
+from bot.storage.roles import RoleRepository
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
 from bot.ui.callbacks import pattern
@@ -94,6 +95,7 @@ def build_application(
         clock=clock or SystemClock(),
         db=db,
         members=MemberRepository(db),
+        roles=RoleRepository(db),
         contacts=load_contacts(),
         notice_version=notice_version,
         rng=rng or random.Random(),

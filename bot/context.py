@@ -26,6 +26,12 @@ class Session:
     member: Member | None
     t: Translator
     is_coordinator: bool
+    # Groups the person facilitates (empty for everyone else).
+    facilitated_groups: frozenset[int] = frozenset()
+
+    @property
+    def is_facilitator(self) -> bool:
+        return bool(self.facilitated_groups)
 
     @property
     def lang(self) -> str:
@@ -70,4 +76,7 @@ class RangkulContext(CallbackContext[ExtBot, dict, dict, dict]):
             drafted = (self.user_data or {}).get(DRAFT_LANGUAGE_KEY)
             lang = drafted or pick_language(user.language_code, services.settings.default_language)
         is_coordinator = services.is_admin(user.id) or bool(member and member.is_coordinator)
-        return Session(member, get_translator(lang), is_coordinator)
+        facilitated = (
+            await services.roles.facilitated_group_ids(member.id) if member else frozenset()
+        )
+        return Session(member, get_translator(lang), is_coordinator, facilitated)

@@ -10,6 +10,7 @@ from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
+from bot.storage.roles import RoleRepository
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Services:
     clock: Clock
     db: Database
     members: MemberRepository
+    roles: RoleRepository
     contacts: tuple[CrisisContact, ...]
     # The privacy notice a person agreed to is recorded with its version; raising this number
     # makes everyone confirm the new notice before going on (proof of consent).

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.storage.migrate import latest_version
+
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
@@ -48,5 +50,5 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     path = tmp_path / "fresh.sqlite3"
     result = run_cli("migrate", env={"DATABASE_PATH": str(path)})
     assert result.returncode == 0, result.stderr
-    assert "schema version 1" in result.stdout
+    assert f"schema version {latest_version()}" in result.stdout
     assert path.exists()
