@@ -22,7 +22,7 @@ class RoleRepository:
             " WHERE f.member_id = ? AND g.archived_at IS NULL",
             (member_id,),
         ) as cursor:
-            return frozenset(row[0] async for row in cursor)
+            return frozenset([row[0] async for row in cursor])
 
     async def facilitator_ids(self, group_id: int) -> tuple[int, ...]:
         """Member ids of a group's facilitators, oldest first."""
