@@ -14,6 +14,13 @@ def rows(world: BotWorld, sql: str, *params: object) -> list[tuple]:
         return db.execute(sql, params).fetchall()
 
 
+async def reach_own_alias_step(person: Person) -> None:
+    """From /start to the step where the person types their own alias, in English."""
+    await person.send("/start")
+    for label in ("English", "Continue", "Yes, I'm 18 or older", "I agree", "Choose my own"):
+        await person.press(label)
+
+
 async def onboard_in_english(person: Person, alias: str | None = None) -> None:
     await person.send("/start")
     await person.press("English")
@@ -142,12 +149,7 @@ async def test_own_alias_is_refused_with_the_reason(
     world: BotWorld, alias: str, reason: str
 ) -> None:
     eko = world.person(105, "Eko", language_code="en")
-    await eko.send("/start")
-    await eko.press("English")
-    await eko.press("Continue")
-    await eko.press("Yes, I'm 18 or older")
-    await eko.press("I agree")
-    await eko.press("Choose my own")
+    await reach_own_alias_step(eko)
 
     await eko.send(alias)
     assert reason in eko.last.text
@@ -158,12 +160,7 @@ async def test_own_alias_is_refused_with_the_reason(
 async def test_alias_in_use_is_refused_case_insensitively(world: BotWorld) -> None:
     await onboard_in_english(world.person(106, "First", "en"), alias="Melati Senja")
     second = world.person(107, "Second", "en")
-    await second.send("/start")
-    await second.press("English")
-    await second.press("Continue")
-    await second.press("Yes, I'm 18 or older")
-    await second.press("I agree")
-    await second.press("Choose my own")
+    await reach_own_alias_step(second)
     await second.send("MELATI  senja")
     assert "already using that alias" in second.last.text
 
@@ -179,12 +176,7 @@ async def test_start_again_shows_the_menu(world: BotWorld) -> None:
 
 async def test_restart_in_the_middle_of_onboarding_resumes_the_step(world: BotWorld) -> None:
     gita = world.person(109, "Gita", "en")
-    await gita.send("/start")
-    await gita.press("English")
-    await gita.press("Continue")
-    await gita.press("Yes, I'm 18 or older")
-    await gita.press("I agree")
-    await gita.press("Choose my own")
+    await reach_own_alias_step(gita)
 
     await world.restart()
 
@@ -197,12 +189,7 @@ async def test_restart_in_the_middle_of_onboarding_resumes_the_step(world: BotWo
 
 async def test_crisis_in_the_middle_of_onboarding_keeps_the_step(world: BotWorld) -> None:
     hana = world.person(110, "Hana", "en")
-    await hana.send("/start")
-    await hana.press("English")
-    await hana.press("Continue")
-    await hana.press("Yes, I'm 18 or older")
-    await hana.press("I agree")
-    await hana.press("Choose my own")
+    await reach_own_alias_step(hana)
 
     replies = await hana.send("/crisis")
     assert len(replies) == 1
@@ -253,9 +240,7 @@ async def test_bad_input_at_every_button_step_gets_a_kind_hint(world: BotWorld, 
 @pytest.mark.parametrize("bad", [b for b in BAD_INPUTS if b != "🌸🌸🌸"])
 async def test_bad_input_as_an_alias_is_refused_clearly(world: BotWorld, bad: str) -> None:
     joko = world.person(112, "Joko", "en")
-    await joko.send("/start")
-    for label in ("English", "Continue", "Yes, I'm 18 or older", "I agree", "Choose my own"):
-        await joko.press(label)
+    await reach_own_alias_step(joko)
     replies = await joko.send(bad)
     assert len(replies) == 1
     assert replies[0].text.startswith(("Please", "That alias is too"))

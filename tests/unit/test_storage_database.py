@@ -16,26 +16,6 @@ from bot.storage.migrate import current_version, latest_version, migrate
 PACKAGED_0001 = Path(__file__).parents[2] / "bot" / "storage" / "migrations" / "0001_initial.sql"
 
 
-@pytest.fixture
-async def make_db(tmp_path: Path):
-    """Builds Databases and closes them all at teardown, even when the test failed: an open
-    aiosqlite connection's thread would keep the test process from exiting."""
-    made: list[Database] = []
-
-    def make(path: Path) -> Database:
-        made.append(Database(path))
-        return made[-1]
-
-    yield make
-    for database in made:
-        await database.close()
-
-
-@pytest.fixture
-def db(make_db, tmp_path: Path) -> Database:
-    return make_db(tmp_path / "data" / "rangkul.sqlite3")
-
-
 async def _scalar(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> object:
     async with conn.execute(sql, params) as cursor:
         row = await cursor.fetchone()

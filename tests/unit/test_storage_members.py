@@ -6,7 +6,6 @@ import json
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -38,15 +37,6 @@ def new_member(telegram_id: int, alias: str, **changes: object) -> NewMember:
         created_at=T0,
     )
     return replace(base, **changes)
-
-
-@pytest.fixture
-async def db(tmp_path: Path):
-    database = Database(tmp_path / "rangkul.sqlite3")
-    yield database
-    # Closed even when the test failed: an open aiosqlite connection's thread would keep the
-    # test process from exiting.
-    await database.close()
 
 
 @pytest.fixture

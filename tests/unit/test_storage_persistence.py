@@ -26,26 +26,6 @@ from bot.storage.persistence import SqlitePersistence
 EVERYTHING = PersistenceInput(bot_data=True, chat_data=True, user_data=True, callback_data=True)
 
 
-@pytest.fixture
-async def make_db(tmp_path: Path):
-    """Builds Databases and closes them all at teardown, even when the test failed: an open
-    aiosqlite connection's thread would keep the test process from exiting."""
-    made: list[Database] = []
-
-    def make(path: Path) -> Database:
-        made.append(Database(path))
-        return made[-1]
-
-    yield make
-    for database in made:
-        await database.close()
-
-
-@pytest.fixture
-def db(make_db, tmp_path: Path) -> Database:
-    return make_db(tmp_path / "rangkul.sqlite3")
-
-
 def test_defaults_store_only_user_data(db: Database) -> None:
     persistence = SqlitePersistence(db)
     assert persistence.store_data == PersistenceInput(
