@@ -120,9 +120,7 @@ def _register_handlers(application: Application) -> None:
         )
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
 
-    onboarding = build_onboarding_conversation()
-    application.bot_data["onboarding_handler"] = onboarding
-    add(onboarding, FEATURES)
+    add(build_onboarding_conversation(), FEATURES)
     add(build_alias_conversation(), FEATURES)
     for command, callback in (
         ("menu", menu.show_menu),

@@ -7,11 +7,13 @@ user_data (persisted, so a restart resumes the step) and is dropped if they decl
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -151,6 +153,13 @@ async def own_alias(update: Update, context: RangkulContext) -> int:
     return await _accept_alias(update, context, verdict.alias)
 
 
+async def ask_for_alias_text(update: Update, context: RangkulContext) -> int:
+    """A sticker or photo where an alias was expected: ask for text again."""
+    session = await context.session(update)
+    await show(update, views.own_alias_prompt(session.t))
+    return Step.OWN_ALIAS
+
+
 async def _accept_alias(update: Update, context: RangkulContext, alias: str) -> int:
     session = await context.session(update)
     draft = _draft(context)
@@ -234,37 +243,29 @@ async def finish(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def reprompt(update: Update, context: RangkulContext) -> int | None:
+def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
     """Anything unexpected at a button step: a kind hint and the step's buttons again."""
-    session = await context.session(update)
-    state = _current_step(context, update)
-    if state is None:
-        return None
-    t = session.t
-    draft = _draft(context)
-    view = {
-        Step.LANGUAGE: lambda: views.language_view(t),
-        Step.INTRO: lambda: views.intro_view(t),
-        Step.AGE: lambda: views.age_view(t),
-        Step.CONSENT: lambda: views.consent_view(t),
-        Step.ALIAS: lambda: views.alias_view(t, draft.get("suggestion") or "…"),
-        Step.REGION: lambda: views.region_view(t, draft.get("region_page", 0)),
-        Step.TOPICS: lambda: views.topics_view(t, draft.get("topics", [])),
-    }[state]
-    text, markup = view()
-    if update.callback_query is not None:
-        await update.callback_query.answer(views.use_buttons_hint(t))
-    await update.effective_chat.send_message(
-        f"{views.use_buttons_hint(t)}\n\n{text}", reply_markup=markup
-    )
-    return None
 
+    async def reprompt(update: Update, context: RangkulContext) -> int:
+        t = (await context.session(update)).t
+        draft = _draft(context)
+        views_by_step = {
+            Step.LANGUAGE: lambda: views.language_view(t),
+            Step.INTRO: lambda: views.intro_view(t),
+            Step.AGE: lambda: views.age_view(t),
+            Step.CONSENT: lambda: views.consent_view(t),
+            Step.ALIAS: lambda: views.alias_view(t, draft.get("suggestion") or "…"),
+            Step.REGION: lambda: views.region_view(t, draft.get("region_page", 0)),
+            Step.TOPICS: lambda: views.topics_view(t, draft.get("topics", [])),
+        }
+        text, markup = views_by_step[step]()
+        hint = views.use_buttons_hint(t)
+        if update.callback_query is not None:
+            await update.callback_query.answer(hint)
+        await follow_up(update, f"{hint}\n\n{text}", markup)
+        return step
 
-def _current_step(context: RangkulContext, update: Update) -> Step | None:
-    handler: ConversationHandler = context.application.bot_data["onboarding_handler"]
-    key = (update.effective_chat.id, update.effective_user.id)
-    state = handler._conversations.get(key)  # read-only peek; PTB offers no public accessor
-    return Step(state) if isinstance(state, int) and state in Step._value2member_map_ else None
+    return reprompt
 
 
 def _int_arg(data: str | None, *, default: int) -> int:
@@ -281,33 +282,37 @@ def _drop_everything(update: Update, context: RangkulContext) -> None:
 def build_onboarding_conversation() -> ConversationHandler:
     """The persistent /start conversation."""
     area = views.AREA
-    not_command = filters.ALL & ~filters.COMMAND
-    button_steps_fallback = [
-        MessageHandler(not_command, reprompt),
-        CallbackQueryHandler(reprompt, pattern=pattern(area)),
-    ]
+    steps: dict[Step, list[BaseHandler]] = {
+        Step.LANGUAGE: [CallbackQueryHandler(choose_language, pattern=pattern(area, "lang"))],
+        Step.INTRO: [CallbackQueryHandler(after_intro, pattern=pattern(area, "next"))],
+        Step.AGE: [CallbackQueryHandler(choose_age, pattern=pattern(area, "age"))],
+        Step.CONSENT: [CallbackQueryHandler(choose_consent, pattern=pattern(area, "consent"))],
+        Step.ALIAS: [CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias"))],
+        Step.OWN_ALIAS: [
+            MessageHandler(filters.TEXT & ~filters.COMMAND, own_alias),
+            CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias")),
+            MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
+        ],
+        Step.REGION: [
+            CallbackQueryHandler(region_page, pattern=pattern(area, "page")),
+            CallbackQueryHandler(choose_region, pattern=pattern(area, "region")),
+        ],
+        Step.TOPICS: [
+            CallbackQueryHandler(toggle_topic, pattern=pattern(area, "topic")),
+            CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
+        ],
+    }
+    # At button steps, anything else (text, stickers, stale onboarding buttons) gets a hint.
+    for step, handlers in steps.items():
+        if step is not Step.OWN_ALIAS:
+            handlers += [
+                MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
+                CallbackQueryHandler(_reprompt(step), pattern=pattern(area)),
+            ]
     return persistent_conversation(
         "onboarding",
         allow_reentry=True,
         entry_points=[CommandHandler("start", start)],
-        states={
-            Step.LANGUAGE: [CallbackQueryHandler(choose_language, pattern=pattern(area, "lang"))],
-            Step.INTRO: [CallbackQueryHandler(after_intro, pattern=pattern(area, "next"))],
-            Step.AGE: [CallbackQueryHandler(choose_age, pattern=pattern(area, "age"))],
-            Step.CONSENT: [CallbackQueryHandler(choose_consent, pattern=pattern(area, "consent"))],
-            Step.ALIAS: [CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias"))],
-            Step.OWN_ALIAS: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, own_alias),
-                CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias")),
-            ],
-            Step.REGION: [
-                CallbackQueryHandler(region_page, pattern=pattern(area, "page")),
-                CallbackQueryHandler(choose_region, pattern=pattern(area, "region")),
-            ],
-            Step.TOPICS: [
-                CallbackQueryHandler(toggle_topic, pattern=pattern(area, "topic")),
-                CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
-            ],
-        },
-        fallbacks=[*common_fallbacks(), *button_steps_fallback],
+        states=steps,
+        fallbacks=common_fallbacks(),
     )
