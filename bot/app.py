@@ -29,18 +29,42 @@ from bot.config import Settings
 from bot.context import RangkulContext
 from bot.conversations.alias import build_alias_conversation
 from bot.conversations.common import ask_to_forget, cancel
+from bot.conversations.edit_group import build_edit_group_conversation
+from bot.conversations.new_group import build_new_group_conversation
+from bot.conversations.new_meeting import build_new_meeting_conversation
 from bot.conversations.onboarding import build_onboarding_conversation
+from bot.conversations.resources import (
+    build_resource_editor_conversation,
+    build_resource_search_conversation,
+)
+from bot.conversations.roles import set_role_menus
+from bot.conversations.safety_plan import build_safety_plan_conversation
+from bot.conversations.time_poll import build_time_poll_conversation
 from bot.domain.contacts import load_contacts
-from bot.handlers import menu, privacy, safety
+from bot.domain.resources import load_resources
+from bot.handlers import groups, meetings, menu, privacy, resources, safety
 from bot.handlers.errors import on_error
+from bot.handlers.reachability import reachability_handler
 from bot.i18n import LANGUAGES, get_translator
+from bot.jobs.dispatcher import (
+    OUTBOX_SHARE_OF_RATE,
+    OutboxDispatcher,
+    Renderer,
+    install_dispatcher,
+    recover,
+)
+from bot.jobs.planner import install_planner
+from bot.notifications.meetings import meeting_renderers
+from bot.notifications.safety import safety_renderers
 from bot.services.container import Services
 from bot.storage.database import Database
 from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
 from bot.storage.persistence import SqlitePersistence
 from bot.storage.roles import RoleRepository
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
+from bot.ui import resources as resources_ui
 from bot.ui.callbacks import pattern
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
@@ -96,10 +120,26 @@ def build_application(
         db=db,
         members=MemberRepository(db),
         roles=RoleRepository(db),
+        outbox=OutboxRepository(db),
         contacts=load_contacts(),
         notice_version=notice_version,
         rng=rng or random.Random(),
     )
+    # Features add the renderers of their outbox kinds to this dict, e.g.
+    # renderers.update(meeting_renderers()); the dispatcher reads it live.
+    renderers: dict[str, Renderer] = {}
+    renderers.update(meeting_renderers())
+    renderers.update(safety_renderers())
+    application.bot_data["outbox_renderers"] = renderers
+    install_dispatcher(
+        application,
+        OutboxDispatcher(
+            application.bot_data["services"],
+            renderers,
+            pace_per_second=settings.max_rate * OUTBOX_SHARE_OF_RATE,
+        ),
+    )
+    install_planner(application)
     _register_handlers(application)
     return application
 
@@ -109,6 +149,10 @@ def _register_handlers(application: Application) -> None:
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
     add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+    # The safety plan keeps its own answers (crisis words included) before detection reads text.
+    add(build_safety_plan_conversation(), SAFETY)
+    for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
+        add(handler, SAFETY)
 
     for action, callback in (
         ("yes", privacy.accept_new_notice),
@@ -118,10 +162,18 @@ def _register_handlers(application: Application) -> None:
             CallbackQueryHandler(callback, pattern=pattern(privacy_ui.CONSENT_AREA, action)),
             GUARDS,
         )
+    # Before the consent guard: blocking or unblocking the bot is no moment to ask for consent.
+    add(reachability_handler(), GUARDS)
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
 
     add(build_onboarding_conversation(), FEATURES)
     add(build_alias_conversation(), FEATURES)
+    add(build_new_group_conversation(), FEATURES)
+    add(build_edit_group_conversation(), FEATURES)
+    add(build_new_meeting_conversation(), FEATURES)
+    add(build_time_poll_conversation(), FEATURES)
+    add(build_resource_search_conversation(), FEATURES)
+    add(build_resource_editor_conversation(), FEATURES)
     for command, callback in (
         ("menu", menu.show_menu),
         ("help", menu.show_help),
@@ -130,6 +182,7 @@ def _register_handlers(application: Application) -> None:
         ("mydata", privacy.send_my_data),
         ("forget", ask_to_forget),
         ("cancel", cancel),
+        ("resources", resources.show_resources),
     ):
         add(CommandHandler(command, callback), FEATURES)
     for action, callback in (
@@ -144,6 +197,11 @@ def _register_handlers(application: Application) -> None:
             CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),
             FEATURES,
         )
+    for handler in groups.handlers():
+        add(handler, FEATURES)
+    for handler in meetings.handlers():
+        add(handler, FEATURES)
+    add(CallbackQueryHandler(resources.on_button, pattern=pattern(resources_ui.AREA)), FEATURES)
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 
@@ -161,6 +219,9 @@ async def setup(application: Application) -> None:
     """Start-up work shared by run_polling (post_init) and tests/sandbox (called directly)."""
     services: Services = application.bot_data["services"]
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
+    await recover(application)  # before the outbox job first runs (jobs start with the app)
+    # The data file seeds the directory; edits made in the bot are never overwritten.
+    await services.resources.start(load_resources(contacts=services.contacts))
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:
@@ -168,6 +229,7 @@ async def setup(application: Application) -> None:
             bot_commands(get_translator(lang)), scope=scope, language_code=lang
         )
     await application.bot.set_my_commands(bot_commands(get_translator(default_lang)), scope=scope)
+    await set_role_menus(application)  # coordinators' and facilitators' own menus
 
 
 async def teardown(application: Application) -> None:

@@ -23,6 +23,7 @@ from telegram.ext import (
 
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
 from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
+from bot.conversations.roles import open_deep_link
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
@@ -36,8 +37,6 @@ from bot.ui.crisis import crisis_message
 from bot.ui.menu import menu_view
 
 DRAFT_KEY = "onboarding"
-# A group invitation opened before or during onboarding waits here for the group flows.
-DEEP_LINK_KEY = "deep_link"
 
 
 class Step(enum.IntEnum):
@@ -60,9 +59,10 @@ async def start(update: Update, context: RangkulContext) -> int:
     link = parse_deep_link(context.args[0] if context.args else None)
     session = await context.session(update)
     if session.member is not None:
-        if link is not None and link.kind is LinkKind.GROUP_INVITATION:
-            context.user_data[DEEP_LINK_KEY] = link.payload
-        await show(update, *menu_view(session.t, session.member.alias))
+        if link is not None and link.kind is not LinkKind.REFERRAL:
+            await open_deep_link(update, context, link.payload)
+        else:
+            await show(update, *menu_view(session.t, session.member.alias))
         return ConversationHandler.END
     context.user_data.pop(DRAFT_KEY, None)
     draft = _draft(context)
@@ -232,14 +232,14 @@ async def finish(update: Update, context: RangkulContext) -> int:
     link = parse_deep_link(draft.get("link"))
     if link is not None and link.kind is LinkKind.REFERRAL:
         await services.members.count_referral(link.value)
-    elif link is not None:
-        context.user_data[DEEP_LINK_KEY] = link.payload
     context.user_data.pop(DRAFT_KEY, None)
     context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
     t = session.t
     await show(update, t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias))
     await follow_up(update, *menu_view(t, member.alias))
+    # A group card or a role the link was for; also sets a new coordinator's command menu.
+    await open_deep_link(update, context, link.payload if link is not None else None)
     return ConversationHandler.END
 
 

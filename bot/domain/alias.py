@@ -72,20 +72,31 @@ def check_alias(raw: str) -> AliasProblem | None:
     if any(_is_hidden(text, i) for i in range(len(text))):
         return AliasProblem.INVALID_CHARS
     alias = " ".join(text.split())
-    if _EMAIL.search(alias):
-        return AliasProblem.EMAIL
-    if _LINK.search(alias):
-        return AliasProblem.LINK
-    if _HANDLE.search(alias):
-        return AliasProblem.HANDLE
-    if any(_digit_count(m.group()) >= _PHONE_MIN_DIGITS for m in _DIGIT_RUN.finditer(alias)):
-        return AliasProblem.PHONE
+    contact = contact_problem(alias)
+    if contact is not None:
+        return contact
     if not all(_is_allowed(ch) for ch in alias):
         return AliasProblem.INVALID_CHARS
     if len(alias) < MIN_LENGTH:
         return AliasProblem.TOO_SHORT
     if len(alias) > MAX_LENGTH:
         return AliasProblem.TOO_LONG
+    return None
+
+
+def contact_problem(text: str) -> AliasProblem | None:
+    """EMAIL, LINK, HANDLE or PHONE if ``text`` carries a way to reach someone, else ``None``.
+
+    Shared with other public names (group names), which must not carry contacts either.
+    """
+    if _EMAIL.search(text):
+        return AliasProblem.EMAIL
+    if _LINK.search(text):
+        return AliasProblem.LINK
+    if _HANDLE.search(text):
+        return AliasProblem.HANDLE
+    if any(_digit_count(m.group()) >= _PHONE_MIN_DIGITS for m in _DIGIT_RUN.finditer(text)):
+        return AliasProblem.PHONE
     return None
 
 

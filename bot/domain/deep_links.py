@@ -1,4 +1,4 @@
-"""Deep-link payloads of ``/start``: group invitations and referral sources.
+"""Deep-link payloads of ``/start``: group invitations, one-time role links and referral sources.
 
 Telegram allows 1-64 characters of ``A-Z a-z 0-9 _ -``; anything else is ignored, never echoed.
 """
@@ -15,6 +15,8 @@ _PAYLOAD = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 class LinkKind(Enum):
     GROUP_INVITATION = "g"
     REFERRAL = "r"
+    FACILITATOR_INVITATION = "f"
+    COORDINATOR_PROMOTION = "c"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class DeepLink:
 
 
 def parse_deep_link(payload: str | None) -> DeepLink | None:
-    """``g-<code>`` or ``r-<source>``; None for anything malformed or unknown."""
+    """``g-``, ``f-``, ``c-<code>`` or ``r-<source>``; None for anything malformed or unknown."""
     if not payload or not _PAYLOAD.match(payload):
         return None
     prefix, _, value = payload.partition("-")

@@ -21,14 +21,18 @@ async def show_menu(update: Update, context: RangkulContext) -> None:
     if session.member is None:
         await show(update, nothing_stored_text(session.t))
         return
-    await show(update, *menu_view(session.t, session.member.alias), edit=False)
+    view = menu_view(session.t, session.member.alias, coordinator=session.is_coordinator)
+    await show(update, *view, edit=False)
 
 
 async def show_help(update: Update, context: RangkulContext) -> None:
     """/help: what this person can do, for their role."""
     session = await context.session(update)
     text = help_text(
-        session.t, registered=session.member is not None, coordinator=session.is_coordinator
+        session.t,
+        registered=session.member is not None,
+        coordinator=session.is_coordinator,
+        facilitator=session.is_facilitator,
     )
     await show(update, text, edit=False)
 

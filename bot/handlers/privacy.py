@@ -29,7 +29,10 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     """/mydata: everything stored about the sender, as a JSON document."""
     session = await context.session(update)
     data = await privacy_service.export_member_data(
-        context.services.members, context.services.clock, update.effective_user.id
+        context.services.members,
+        context.services.clock,
+        update.effective_user.id,
+        safety=context.services.safety,
     )
     if data is None:
         await show(update, views.nothing_stored_text(session.t))

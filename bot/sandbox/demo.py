@@ -8,12 +8,19 @@ meetings, check-ins) to load_demo_data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock
 from bot.domain.alias import alias_key
+from bot.domain.groups import GroupFormat, NewGroup
+from bot.domain.meetings import NewMeeting, SeatKind, SeatStatus
 from bot.domain.member import AliasTaken, MemberExists, NewMember
-from bot.domain.regions import WIB, province_by_code
+from bot.domain.regions import WIB, province_by_code, timezone_for
+from bot.services.meetings import schedule_series
+from bot.storage import meetings as meeting_store
 from bot.storage.database import Database
+from bot.storage.groups import GroupRepository
 from bot.storage.members import MemberRepository
 
 # The notice version the sandbox's bot runs with (build_application's default).
@@ -26,9 +33,9 @@ class Persona:
 
     user_id: int
     first_name: str  # the Telegram profile name, never shown to other members
-    # "coordinator", "facilitator", "member" or "visitor". Only the coordinator is a real role
-    # today (through ADMIN_IDS); facilitator roles do not exist in the schema yet, so for now
-    # this is the label the persona switcher shows and facilitators are stored as members.
+    # "coordinator", "facilitator", "member" or "visitor": the label the persona switcher
+    # shows. The coordinator is one through ADMIN_IDS; facilitators and members get their
+    # roles from DEMO_GROUPS.
     role: str
     language: str
     alias: str | None = None  # None: a visitor, not registered
@@ -101,6 +108,101 @@ PERSONAS: tuple[Persona, ...] = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class DemoGroup:
+    """A made-up group, with the personas (by Telegram id) who facilitate it and belong to it."""
+
+    group: NewGroup
+    facilitators: tuple[int, ...] = ()
+    members: tuple[int, ...] = ()
+
+
+def _demo_group(
+    name: str,
+    description: str,
+    province: str | None,
+    city: str | None,
+    topics: tuple[str, ...],
+    *,
+    languages: tuple[str, ...] = ("id",),
+    hybrid: bool = False,
+) -> NewGroup:
+    if province is None:
+        group_format = GroupFormat.ONLINE
+    else:
+        group_format = GroupFormat.HYBRID if hybrid else GroupFormat.IN_PERSON
+    return NewGroup(
+        name=name,
+        description=description,
+        format=group_format,
+        province=province,
+        city=city,
+        languages=languages,
+        timezone=timezone_for(province, WIB),
+        max_members=12,
+        offers_trials=True,
+        trial_seats=2,
+        topics=topics,
+    )
+
+
+DEMO_GROUPS: tuple[DemoGroup, ...] = (
+    DemoGroup(
+        _demo_group(
+            "Demo Teman Cerita Jakarta",
+            "Demo group: a weekly circle for people living with depression or anxiety.",
+            "jkt",
+            "Jakarta Selatan",
+            ("depression", "anxiety"),
+        ),
+    ),
+    DemoGroup(
+        _demo_group(
+            "Demo Bali Trauma Circle",
+            "Demo group: peer support after trauma, in English and Indonesian, in Denpasar.",
+            "bali",
+            "Denpasar",
+            ("trauma",),
+            languages=("id", "en"),
+            hybrid=True,
+        ),
+        facilitators=(9_900_003,),
+    ),
+    DemoGroup(
+        _demo_group(
+            "Demo Sahabat Bipolar Makassar",
+            "Demo group: living with bipolar disorder, sharing what helps, every two weeks.",
+            "sulsel",
+            "Makassar",
+            ("bipolar", "anxiety"),
+        ),
+        facilitators=(9_900_002,),
+        members=(9_900_004,),
+    ),
+    DemoGroup(
+        _demo_group(
+            "Demo Keluarga Jayapura",
+            "Demo group: for families and caregivers of people with a mental-health condition.",
+            "papua",
+            "Jayapura",
+            ("caregivers", "depression"),
+        ),
+        members=(9_900_005,),
+    ),
+    DemoGroup(
+        _demo_group(
+            "Demo Pulih Bersama Online",
+            "Demo group: online recovery circle for addiction, open to all of Indonesia.",
+            None,
+            None,
+            ("addiction",),
+        ),
+        facilitators=(9_900_002,),
+        members=(9_900_006, 9_900_005),
+    ),
+)
+
+
 def coordinator_ids(personas: tuple[Persona, ...] = PERSONAS) -> frozenset[int]:
     """The Telegram ids that go into Settings.admin_ids."""
     return frozenset(p.user_id for p in personas if p.role == "coordinator")
@@ -131,3 +233,81 @@ async def load_demo_data(db: Database, clock: Clock) -> None:
             await members.create(new)
         except (MemberExists, AliasTaken):
             continue  # a --database reused from an earlier run already has them
+    await _load_demo_groups(db, clock)
+
+
+async def _load_demo_groups(db: Database, clock: Clock) -> None:
+    """The demo groups with their facilitators and members (skipped if already there)."""
+    groups, members, now = GroupRepository(db), MemberRepository(db), clock.now()
+    existing = {summary.group.name for summary in await groups.list_all()}
+    for demo in DEMO_GROUPS:
+        if demo.group.name in existing:
+            continue
+        group = await groups.create(demo.group, now)
+        for telegram_id in demo.facilitators:
+            member = await members.by_telegram_id(telegram_id)
+            if member is not None:
+                await groups.add_facilitator(group.id, member.id, now)
+        for telegram_id in demo.members:
+            member = await members.by_telegram_id(telegram_id)
+            if member is not None:
+                await groups.add_member(group.id, member.id, now)
+    await _load_demo_meetings(db, clock)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMeeting:
+    """A made-up series: ``days_ahead`` days from the sandbox's start, at ``hour`` local time."""
+
+    group_name: str
+    days_ahead: int
+    hour: int
+    recurrence: str
+    place: str | None = None
+    join_link: str | None = None
+
+
+DEMO_MEETINGS: tuple[DemoMeeting, ...] = (
+    DemoMeeting("Demo Teman Cerita Jakarta", 2, 19, "weekly", place="Demo hall, Jl. Contoh 1"),
+    DemoMeeting("Demo Sahabat Bipolar Makassar", 1, 19, "biweekly", place="Demo community room"),
+    DemoMeeting("Demo Keluarga Jayapura", 3, 16, "monthly", place="Demo family centre"),
+    DemoMeeting(
+        "Demo Pulih Bersama Online",
+        1,
+        20,
+        "weekly",
+        join_link="https://meet.example.org/demo-pulih-bersama",
+    ),
+)
+# River (Jayapura time) holds a trial seat in Makassar: reminders show the time in WIT.
+DEMO_TRIAL = (9_900_005, "Demo Sahabat Bipolar Makassar")
+
+
+async def _load_demo_meetings(db: Database, clock: Clock) -> None:
+    """Upcoming meetings for the demo groups and one trial seat (skipped if already there)."""
+    groups, meetings, now = GroupRepository(db), meeting_store.MeetingRepository(db), clock.now()
+    by_name = {summary.group.name: summary.group for summary in await groups.list_all()}
+    for demo in DEMO_MEETINGS:
+        group = by_name.get(demo.group_name)
+        if group is None or await meetings.upcoming([group.id], now, limit=1):
+            continue
+        day = now.astimezone(ZoneInfo(group.timezone)).date() + timedelta(days=demo.days_ahead)
+        start = datetime(day.year, day.month, day.day, demo.hour, tzinfo=ZoneInfo(group.timezone))
+        new = NewMeeting(group.id, start, 90, demo.recurrence, demo.place, demo.join_link, 12)
+        scheduled = await schedule_series(db, clock, group, new, None)
+        telegram_id, group_name = DEMO_TRIAL
+        guest = await MemberRepository(db).by_telegram_id(telegram_id)
+        if scheduled and guest is not None and demo.group_name == group_name:
+            async with db.transaction() as conn:
+                await meeting_store.set_seat(
+                    conn,
+                    scheduled[0].id,
+                    guest.id,
+                    SeatKind.TRIAL,
+                    SeatStatus.GOING,
+                    now,
+                    requeue=True,
+                )
+                await meeting_store.plan_reminders(
+                    conn, scheduled[0], guest.id, group.reminder_offsets, now
+                )

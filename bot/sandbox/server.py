@@ -25,6 +25,7 @@ from telegram.ext import Application
 from bot.app import build_application, setup, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
+from bot.conversations.roles import set_role_menus
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
 from bot.sandbox.emulator import BotApiEmulator
@@ -160,6 +161,7 @@ class Sandbox:
         if self.options.demo:
             services: Services = application.bot_data["services"]
             await load_demo_data(services.db, self.clock)
+            await set_role_menus(application)  # the demo's facilitators exist only now
         await application.start()
         self._cleanup.push_async_callback(application.stop)
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)

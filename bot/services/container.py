@@ -8,9 +8,16 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.contacts import CrisisContact
+from bot.services.resources import ResourceService
 from bot.storage.database import Database
+from bot.storage.groups import GroupRepository
+from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.resources import ResourceRepository
 from bot.storage.roles import RoleRepository
+from bot.storage.safety import SafetyRepository
+from bot.storage.time_polls import TimePollRepository
 
 
 @dataclass
@@ -20,11 +27,25 @@ class Services:
     db: Database
     members: MemberRepository
     roles: RoleRepository
+    outbox: OutboxRepository
     contacts: tuple[CrisisContact, ...]
     # The privacy notice a person agreed to is recorded with its version; raising this number
     # makes everyone confirm the new notice before going on (proof of consent).
     notice_version: int = 1
     rng: random.Random = field(default_factory=random.Random)
+    # Derived from db, so the composition root needs no change for it.
+    meetings: MeetingRepository = field(init=False)
+    time_polls: TimePollRepository = field(init=False)
+    groups: GroupRepository = field(init=False)
+    safety: SafetyRepository = field(init=False)
+    resources: ResourceService = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.meetings = MeetingRepository(self.db)
+        self.time_polls = TimePollRepository(self.db)
+        self.groups = GroupRepository(self.db)
+        self.safety = SafetyRepository(self.db)
+        self.resources = ResourceService(ResourceRepository(self.db), self.clock)
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

@@ -41,6 +41,10 @@ class MemberRepository:
         conn = await self._db.connection()
         return await _load(conn, "m.telegram_id", telegram_id)
 
+    async def by_id(self, member_id: int) -> Member | None:
+        conn = await self._db.connection()
+        return await _load(conn, "m.id", member_id)
+
     async def alias_taken(self, alias_key: str, *, except_member_id: int | None = None) -> bool:
         """Whether someone (other than ``except_member_id``) uses this alias key."""
         conn = await self._db.connection()

@@ -10,7 +10,13 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Join Rangkul or open the menu")),
     ("menu", N_("Main menu")),
     ("crisis", N_("Help in a crisis, right now")),
+    ("safetyplan", N_("Your personal safety plan")),
     ("help", N_("What you can do")),
+    ("groups", N_("Find a support group")),
+    ("mygroups", N_("Your groups")),
+    ("mymeetings", N_("Your upcoming meetings")),
+    ("trial", N_("Try a group session")),
+    ("resources", N_("Information and services")),
     ("alias", N_("Change your alias")),
     ("language", N_("Change the language")),
     ("privacy", N_("What we store and why")),
@@ -20,5 +26,28 @@ COMMANDS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Extra commands in the menus of people with a role (set per chat when the role changes).
+COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("newgroup", N_("Create a group")),
+    ("invite_facilitator", N_("Invite a facilitator to a group")),
+    ("promote", N_("Make someone a coordinator")),
+    ("addresource", N_("Add an entry to the resources")),
+)
+FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("newmeeting", N_("Schedule a meeting")),
+    ("meetings", N_("Upcoming meetings of your groups")),
+    ("attendance", N_("Mark who came to a meeting")),
+    ("poll_time", N_("Ask members which times suit them")),
+)
+
+
 def bot_commands(t: Translator) -> list[BotCommand]:
     return [BotCommand(command, t(description)) for command, description in COMMANDS]
+
+
+def role_commands(t: Translator, *, coordinator: bool, facilitator: bool) -> list[BotCommand]:
+    """Everyone's commands plus those of the person's roles."""
+    extra = (COORDINATOR_COMMANDS if coordinator else ()) + (
+        FACILITATOR_COMMANDS if facilitator else ()
+    )
+    return bot_commands(t) + [BotCommand(command, t(text)) for command, text in extra]

@@ -1,7 +1,9 @@
-"""The crisis reply: warm words first, then several concrete ways to reach a person now.
+"""The crisis reply: warm words first, then several concrete ways to reach a person now, then
+the things people in crisis actually use (grounding, their safety plan, a human they know).
 
 Safe-messaging practice (see DOMAIN.md): acknowledge, no judgement, concrete options, hope and a
 next step; never a diagnosis, never methods. Contacts come from data/crisis_contacts.toml.
+Facilitator alerts show only the person's alias and the time, never what they wrote.
 """
 
 from __future__ import annotations
@@ -9,8 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.contacts import CrisisContact
-from bot.i18n import Html, Translator
+from bot.domain.safety import CrisisAlert
+from bot.i18n import Html, Translator, tz_abbreviation
+from bot.ui.callbacks import callback
+from bot.ui.keyboards import Button, inline
+
+AREA = "cr"  # buttons under the crisis reply: consent to alert the facilitator
+ACK_AREA = "ca"  # "Acknowledge" under a facilitator alert
+GROUNDING_AREA = "gd"
+PLAN_AREA = "sp"
+
+# Same shape as bot.ui.onboarding.View (which imports this module, hence not imported here).
+View = tuple[str, InlineKeyboardMarkup | None]
 
 
 def render_contact(t: Translator, contact: CrisisContact) -> str:
@@ -58,6 +73,125 @@ def crisis_message(t: Translator, contacts: Sequence[CrisisContact]) -> str:
         ),
     ]
     return "\n\n".join(parts)
+
+
+def crisis_view(t: Translator, contacts: Sequence[CrisisContact], *, can_alert: bool) -> View:
+    """The crisis reply with its offers: grounding, the safety plan, and (for members of a
+    group with a facilitator) telling the facilitator, which always asks for consent first."""
+    rows: list[list[Button]] = [
+        [(t("🌿 Grounding exercise now"), callback(GROUNDING_AREA, "start"))],
+        [(t("📝 My safety plan"), callback(PLAN_AREA, "open"))],
+    ]
+    if can_alert:
+        rows.append([(t("🤝 Let my facilitator know"), callback(AREA, "alert"))])
+    return crisis_message(t, contacts), inline(rows)
+
+
+def contacts_brief(t: Translator, contacts: Sequence[CrisisContact]) -> str:
+    """One short line per contact (name and number or link), for gentle reminders."""
+    lines = []
+    for contact in contacts:
+        reach = contact.phone or contact.whatsapp or contact.url or contact.app or ""
+        lines.append(f"• <b>{escape(contact.name)}</b>: {escape(reach)}")
+    return "\n".join(lines)
+
+
+def alert_consent_view(t: Translator) -> View:
+    text = t(
+        "I can let your group's facilitator know that you are going through a hard time. "
+        "They will see only your alias and the time — never what you wrote here. They may "
+        "reach out to you kindly.\n\nShall I tell your facilitator?"
+    )
+    return text, inline(
+        [
+            [(t("Yes, tell my facilitator"), callback(AREA, "alert", "yes"))],
+            [(t("No"), callback(AREA, "alert", "no"))],
+        ]
+    )
+
+
+def alert_sent_text(t: Translator) -> str:
+    return t(
+        "Thank you for letting me. I've told your facilitator; if they don't respond within 30 "
+        "minutes, the other facilitators of your group and the coordinators will be told too. "
+        "Please don't wait for them if you are in danger: the contacts above are there now."
+    )
+
+
+def alert_already_sent_text(t: Translator) -> str:
+    return t(
+        "Your facilitator has already been told, and others will be told if they don't respond "
+        "soon. The contacts above are there for you right now."
+    )
+
+
+def alert_declined_text(t: Translator) -> str:
+    return t("Okay, I won't tell anyone. You decide. The offer stays open: send /crisis any time.")
+
+
+def no_facilitator_text(t: Translator) -> str:
+    return t(
+        "I couldn't find a facilitator to tell right now. Please reach out to one of the "
+        "contacts above, or someone you trust."
+    )
+
+
+def facilitator_guide(t: Translator, alias: str) -> str:
+    """The suggested next step from the facilitators' guide (safe-messaging practice)."""
+    return t(
+        "<b>Suggested next step</b> (facilitators' guide):\n"
+        "• Reach out to <b>{alias}</b> privately and kindly, soon. A short, warm message is "
+        'enough: "I heard things are hard right now. I\'m here."\n'
+        "• Listen more than you talk. Don't judge, argue or try to fix everything.\n"
+        "• Encourage them to contact professional help or a crisis line now (/crisis lists "
+        "them); in immediate danger, 112.\n"
+        "• Never promise to keep danger a secret; involve a coordinator if you are worried.\n"
+        "• Look after yourself too: talk it over with a coordinator or a fellow facilitator.",
+        alias=alias,
+    )
+
+
+def alert_view(t: Translator, alert: CrisisAlert, tz: str, *, escalation: bool) -> View:
+    """What a facilitator (or, after escalation, a coordinator) receives."""
+    when = f"{t.format_datetime(alert.created_at, tz, 'd MMM, HH:mm')} {tz_abbreviation(tz)}"
+    if escalation:
+        head = t(
+            "⚠️ <b>Still unanswered after 30 minutes.</b> <b>{alias}</b> asked at {when} for "
+            "their facilitator to know they are in crisis, and nobody has acknowledged it yet.",
+            alias=alert.alias,
+            when=when,
+        )
+    else:
+        head = t(
+            "🤝 <b>{alias}</b> is going through a crisis and asked, at {when}, for you to know.",
+            alias=alert.alias,
+            when=when,
+        )
+    text = "\n\n".join([head, facilitator_guide(t, alert.alias)])
+    return text, inline([[(t("✅ Acknowledge"), callback(ACK_AREA, "ack", alert.id))]])
+
+
+def acknowledged_text(t: Translator, alert: CrisisAlert, tz: str) -> str:
+    return t(
+        "✅ Acknowledged by <b>{by}</b> at {time} {zone}. Thank you for looking out for "
+        "<b>{alias}</b>.",
+        by=alert.acknowledged_by_alias or "—",
+        time=t.format_time(alert.acknowledged_at or alert.created_at, tz),
+        zone=tz_abbreviation(tz),
+        alias=alert.alias,
+    )
+
+
+def alert_seen_text(t: Translator) -> str:
+    """To the person, once a facilitator acknowledged their alert."""
+    return t(
+        "🤝 Your facilitator has seen your message and knows you are going through a hard time. "
+        "You are not alone. If you need help right now, send /crisis."
+    )
+
+
+def not_allowed_text(t: Translator) -> str:
+    return t("Only the facilitators of this person's group and coordinators can do this.")
 
 
 def crisis_intro_line(t: Translator) -> Html:

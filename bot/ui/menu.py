@@ -4,21 +4,35 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.ui.callbacks import callback
-from bot.ui.keyboards import inline
+from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
+from bot.ui.keyboards import Button, inline
 from bot.ui.onboarding import View
+from bot.ui.resources import AREA as RESOURCES_AREA
 
 AREA = "menu"
 
 
-def menu_view(t: Translator, alias: str) -> View:
+def menu_view(t: Translator, alias: str, *, coordinator: bool = False) -> View:
     text = t(
         "Hi, <b>{alias}</b> 🤝 What would you like to do?\n\n"
         "More is coming soon: finding a group, trying a session, and check-ins.",
         alias=alias,
     )
+    role_rows: list[list[Button]] = []
+    if coordinator:
+        role_rows.append([(t("🛠 Manage groups"), callback(MANAGE_AREA, "list", 0))])
     return text, inline(
         [
-            [(t("🆘 Need help now"), callback(AREA, "crisis"))],
+            [
+                (t("🆘 Need help now"), callback(AREA, "crisis")),
+                (t("🌿 Calm down now"), callback(AREA, "calm")),
+            ],
+            [
+                (t("👥 Find a group"), callback(BROWSE_AREA, "home")),
+                (t("📋 My groups"), callback(MY_AREA, "list")),
+            ],
+            [(t("📚 Resources"), callback(RESOURCES_AREA, "home"))],
+            *role_rows,
             [(t("🔒 Privacy & my data"), callback(AREA, "privacy"))],
             [
                 (t("✏️ Change alias"), callback(AREA, "alias")),
@@ -29,11 +43,17 @@ def menu_view(t: Translator, alias: str) -> View:
     )
 
 
-def help_text(t: Translator, *, registered: bool, coordinator: bool) -> str:
+def help_text(
+    t: Translator, *, registered: bool, coordinator: bool, facilitator: bool = False
+) -> str:
     lines = [t("<b>What you can do</b>")]
     if registered:
         lines += [
             t("/menu — the main menu"),
+            t("/groups — find a support group"),
+            t("/mygroups — your groups"),
+            t("/mymeetings — your upcoming meetings and RSVPs"),
+            t("/trial — try one session of a group, no commitment"),
             t("/alias — change your alias"),
             t("/language — change the language"),
         ]
@@ -41,13 +61,32 @@ def help_text(t: Translator, *, registered: bool, coordinator: bool) -> str:
         lines.append(t("/start — join Rangkul under an alias"))
     lines += [
         t("/crisis — crisis contacts, at any moment"),
+        t("/safetyplan — your personal safety plan, private to you"),
+        t("/resources — information about conditions, treatment and services"),
         t("/privacy — what we store and why"),
         t("/mydata — a copy of everything we store about you"),
         t("/forget — delete everything we store about you"),
         t("/cancel — stop what you are doing"),
     ]
+    if facilitator:
+        lines += [
+            "",
+            t("You facilitate a group."),
+            t("/newmeeting — schedule a meeting"),
+            t("/meetings — upcoming meetings: cancel or move them"),
+            t("/attendance — mark who came"),
+            t("/poll_time — ask members which times suit them"),
+        ]
     if coordinator:
-        lines.append(t("You are a coordinator of the network."))
+        lines += [
+            "",
+            t("You are a coordinator of the network."),
+            t("/groups — every group: edit, archive, facilitators"),
+            t("/newgroup — create a group"),
+            t("/invite_facilitator — a one-time link to facilitate a group"),
+            t("/promote — a one-time link to make someone a coordinator"),
+            t("/addresource — add an entry to the resources"),
+        ]
     return "\n".join(lines)
 
 

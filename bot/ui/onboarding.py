@@ -179,18 +179,25 @@ def province_label(t: Translator, province: Province) -> str:
     return province.name_id if t.lang == "id" else province.name_en
 
 
-def region_view(t: Translator, page_index: int) -> View:
+def province_rows(
+    t: Translator, page_index: int, area: str, *, pick: str = "region", turn: str = "page"
+) -> list[list[Button]]:
+    """One page of province buttons (``area:pick:<code>``) with ``area:turn:<page>`` arrows;
+    shared by onboarding, /newgroup and browsing groups by province."""
     items, has_prev, has_next = page(PROVINCES, page_index, PROVINCES_PER_PAGE)
-    rows = in_rows(
-        [(province_label(t, p), callback(AREA, "region", p.code)) for p in items], per_row=2
-    )
+    rows = in_rows([(province_label(t, p), callback(area, pick, p.code)) for p in items], per_row=2)
     nav = []
     if has_prev:
-        nav.append(("◀ " + t("Previous"), callback(AREA, "page", page_index - 1)))
+        nav.append(("◀ " + t("Previous"), callback(area, turn, page_index - 1)))
     if has_next:
-        nav.append((t("Next") + " ▶", callback(AREA, "page", page_index + 1)))
+        nav.append((t("Next") + " ▶", callback(area, turn, page_index + 1)))
     if nav:
         rows.append(nav)
+    return rows
+
+
+def region_view(t: Translator, page_index: int) -> View:
+    rows = province_rows(t, page_index, AREA)
     rows.append([(t("🌐 Online only"), callback(AREA, "region", "online"))])
     text = t(
         "Which province do you live in? It helps us show groups near you and meeting times in "

@@ -1,0 +1,115 @@
+"""Editing a group (coordinators): pick a field, type the new value, validated with a reason.
+
+Started from the Edit button of a group in /groups; the role is checked at the start and again
+when the value is saved.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import RangkulContext
+from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
+from bot.domain.groups import EditableField
+from bot.services.groups import edit_group
+from bot.ui import groups as group_views
+from bot.ui import new_group as views
+from bot.ui.callbacks import args, pattern
+from bot.ui.groups import FIELD_BOUNDS, MANAGE_AREA
+
+DRAFT_KEY = "group_edit"
+
+
+class Step(enum.IntEnum):
+    FIELD = 1
+    VALUE = 2
+
+
+async def start(update: Update, context: RangkulContext) -> int:
+    """Edit pressed: which field (for coordinators of the network only)."""
+    session = await context.session(update)
+    if not session.is_coordinator:
+        await update.callback_query.answer(
+            group_views.coordinators_only_text(session.t), show_alert=True
+        )
+        return ConversationHandler.END
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    group = await context.services.groups.get(int(raw)) if raw.isdigit() else None
+    if group is None or group.archived:
+        await update.callback_query.answer(group_views.group_gone_text(session.t), show_alert=True)
+        return ConversationHandler.END
+    context.user_data[DRAFT_KEY] = {"group_id": group.id}
+    await show(update, *views.edit_fields_view(session.t, group.name, group.id))
+    return Step.FIELD
+
+
+async def choose_field(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if raw not in {f.value for f in EditableField}:
+        await update.callback_query.answer()
+        return Step.FIELD
+    context.user_data.setdefault(DRAFT_KEY, {})["field"] = raw
+    await show(update, views.edit_prompt(session.t, EditableField(raw)))
+    return Step.VALUE
+
+
+async def value(update: Update, context: RangkulContext) -> int:
+    """A typed value: saved, or refused with the reason (and asked again)."""
+    session = await context.session(update)
+    t = session.t
+    draft = context.user_data.get(DRAFT_KEY, {})
+    if not session.is_coordinator or "field" not in draft:
+        context.user_data.pop(DRAFT_KEY, None)
+        await show(update, group_views.coordinators_only_text(t))
+        return ConversationHandler.END
+    field = EditableField(draft["field"])
+    services = context.services
+    try:
+        checked = await edit_group(services.groups, draft["group_id"], field, update.message.text)
+    except LookupError:
+        context.user_data.pop(DRAFT_KEY, None)
+        await show(update, group_views.group_gone_text(t))
+        return ConversationHandler.END
+    if not checked.ok:
+        await show(update, group_views.group_problem_text(t, checked.problem, FIELD_BOUNDS[field]))
+        return Step.VALUE
+    context.user_data.pop(DRAFT_KEY, None)
+    summary = await services.groups.summary(draft["group_id"])
+    await show(update, views.saved_text(t))
+    if summary is not None:
+        await follow_up(update, *group_views.manage_view(t, summary))
+    return ConversationHandler.END
+
+
+async def back(update: Update, context: RangkulContext) -> int:
+    """Back to the group without changing anything."""
+    context.user_data.pop(DRAFT_KEY, None)
+    session = await context.session(update)
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    summary = await context.services.groups.summary(int(raw)) if raw.isdigit() else None
+    if summary is None:
+        await show(update, group_views.group_gone_text(session.t))
+    else:
+        await show(update, *group_views.manage_view(session.t, summary))
+    return ConversationHandler.END
+
+
+def build_edit_group_conversation() -> ConversationHandler:
+    """The persistent conversation behind a group's Edit button."""
+    return persistent_conversation(
+        "group_edit",
+        allow_reentry=True,
+        entry_points=[CallbackQueryHandler(start, pattern=pattern(MANAGE_AREA, "edit"))],
+        states={
+            Step.FIELD: [
+                CallbackQueryHandler(choose_field, pattern=pattern(views.EDIT_AREA, "field")),
+                CallbackQueryHandler(back, pattern=pattern(views.EDIT_AREA, "back")),
+            ],
+            Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
+        },
+        fallbacks=common_fallbacks(),
+    )

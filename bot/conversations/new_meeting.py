@@ -1,0 +1,349 @@
+"""/newmeeting: a facilitator schedules a meeting for one of their groups.
+
+Steps: group (if they facilitate several) → day (buttons for the next 14 days, or a typed
+``2026-12-03 19:30``) → time (15-minute steps) → duration (the chosen time is shown back in the
+group's timezone) → one-off or repeating → place and/or join link, by the group's format →
+capacity → confirm. The draft lives in user_data (persisted), so a restart resumes the step;
+the facilitator role is checked again when the meeting is saved.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import RangkulContext
+from bot.conversations.common import common_fallbacks, persistent_conversation, show
+from bot.domain.groups import Group
+from bot.domain.meetings import (
+    DURATIONS,
+    NewMeeting,
+    TextProblem,
+    check_join_link,
+    check_place,
+    check_start,
+    local_start,
+    parse_capacity,
+    parse_typed_start,
+    picker_dates,
+    picker_times,
+)
+from bot.domain.recurrence import Recurrence
+from bot.services import meetings as service
+from bot.storage.database import from_db_time, to_db_time
+from bot.ui import meeting_forms as views
+from bot.ui.callbacks import args, pattern
+from bot.ui.meeting_picker import parse_day, parse_time
+from bot.ui.meetings import (
+    link_problem_text,
+    not_facilitator_text,
+    place_problem_text,
+    time_problem_text,
+)
+
+DRAFT_KEY = "new_meeting"
+AREA = views.AREA
+
+
+class Step(enum.IntEnum):
+    GROUP = 1
+    DATE = 2
+    TIME = 3
+    DURATION = 4
+    REPEAT = 5
+    PLACE = 6
+    LINK = 7
+    CAPACITY = 8
+    CONFIRM = 9
+
+
+def _draft(context: RangkulContext) -> dict[str, Any]:
+    return context.user_data.setdefault(DRAFT_KEY, {})
+
+
+async def _group(context: RangkulContext, update: Update) -> Group | None:
+    """The draft's group, if the person still facilitates it (checked at every step)."""
+    session = await context.session(update)
+    group_id = _draft(context).get("group_id")
+    if group_id not in session.facilitated_groups:
+        return None
+    group = await context.services.groups.get(group_id)
+    return group if group is not None and not group.archived else None
+
+
+async def begin(update: Update, context: RangkulContext) -> int:
+    """/newmeeting: straight to the day for one group, else the group choice."""
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    groups = [
+        group
+        for group_id in sorted(session.facilitated_groups)
+        if (group := await context.services.groups.get(group_id)) is not None
+    ]
+    if not groups:
+        await show(update, not_facilitator_text(session.t), edit=False)
+        return ConversationHandler.END
+    if len(groups) > 1:
+        await show(update, *views.group_choice_view(session.t, groups), edit=False)
+        return Step.GROUP
+    _draft(context)["group_id"] = groups[0].id
+    return await _step(update, context, Step.DATE, edit=False)
+
+
+async def choose_group(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    _draft(context)["group_id"] = int(raw) if raw.isdigit() else None
+    return await _step(update, context, Step.DATE)
+
+
+async def choose_day(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if parse_day(raw) is None:
+        return await _step(update, context, Step.DATE)
+    draft = _draft(context)
+    draft["day"], draft["tpage"] = raw, _default_page()
+    return await _step(update, context, Step.TIME)
+
+
+async def time_page(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or ["0"]
+    _draft(context)["tpage"] = int(raw) if raw.isdigit() else 0
+    return await _step(update, context, Step.TIME)
+
+
+async def back_to_days(update: Update, context: RangkulContext) -> int:
+    return await _step(update, context, Step.DATE)
+
+
+async def choose_time(update: Update, context: RangkulContext) -> int:
+    """A time button: checked again (the day may have passed while the buttons stood)."""
+    group = await _group(context, update)
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    day, at = parse_day(_draft(context).get("day", "")), parse_time(raw)
+    if group is None or day is None or at is None:
+        return await _step(update, context, Step.DATE)
+    checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
+    return await _accept_start(update, context, checked.start, checked.problem)
+
+
+async def typed_start(update: Update, context: RangkulContext) -> int:
+    """A typed date and time, in the group's timezone."""
+    group = await _group(context, update)
+    if group is None:
+        return await _lost(update, context)
+    checked = parse_typed_start(update.message.text, group.timezone, context.services.clock.now())
+    return await _accept_start(update, context, checked.start, checked.problem)
+
+
+async def _accept_start(update: Update, context: RangkulContext, start, problem) -> int:
+    session = await context.session(update)
+    if problem is not None:
+        await show(update, time_problem_text(session.t, problem), edit=False)
+        return await _step(update, context, Step.DATE, edit=False)
+    _draft(context)["start"] = to_db_time(start)
+    return await _step(update, context, Step.DURATION)
+
+
+async def choose_duration(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if not raw.isdigit() or int(raw) not in DURATIONS:
+        return await _step(update, context, Step.DURATION)
+    _draft(context)["duration"] = int(raw)
+    return await _step(update, context, Step.REPEAT)
+
+
+async def choose_repeat(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if raw not in Recurrence._value2member_map_:
+        return await _step(update, context, Step.REPEAT)
+    _draft(context)["recurrence"] = raw
+    group = await _group(context, update)
+    if group is None:
+        return await _lost(update, context)
+    return await _step(update, context, Step.PLACE if group.format.meets_in_person else Step.LINK)
+
+
+async def typed_place(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    checked = check_place(update.message.text)
+    if isinstance(checked, TextProblem):
+        await show(update, place_problem_text(session.t, checked))
+        return Step.PLACE
+    _draft(context)["place"] = checked
+    group = await _group(context, update)
+    if group is None:
+        return await _lost(update, context)
+    return await _step(update, context, Step.LINK if group.format.meets_online else Step.CAPACITY)
+
+
+async def typed_link(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    checked = check_join_link(update.message.text)
+    if isinstance(checked, TextProblem):
+        await show(update, link_problem_text(session.t, checked))
+        return Step.LINK
+    _draft(context)["link"] = checked
+    return await _step(update, context, Step.CAPACITY)
+
+
+async def choose_capacity(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    return await _accept_capacity(update, context, raw)
+
+
+async def typed_capacity(update: Update, context: RangkulContext) -> int:
+    return await _accept_capacity(update, context, update.message.text)
+
+
+async def _accept_capacity(update: Update, context: RangkulContext, raw: str) -> int:
+    capacity = parse_capacity(raw)
+    if capacity is None:
+        session = await context.session(update)
+        await show(update, views.capacity_problem_text(session.t), edit=False)
+        return await _step(update, context, Step.CAPACITY, edit=False)
+    _draft(context)["capacity"] = capacity
+    return await _step(update, context, Step.CONFIRM)
+
+
+async def confirm(update: Update, context: RangkulContext) -> int:
+    """Saves the meeting if the person still facilitates the group and the time is ahead."""
+    session = await context.session(update)
+    group = await _group(context, update)
+    draft = _draft(context)
+    if group is None:
+        return await _lost(update, context)
+    start = from_db_time(draft["start"])
+    problem = check_start(start, context.services.clock.now()).problem
+    if problem is not None:
+        await show(update, time_problem_text(session.t, problem), edit=False)
+        return await _step(update, context, Step.DATE, edit=False)
+    new = NewMeeting(
+        group_id=group.id,
+        first_starts_at=start,
+        duration_minutes=draft["duration"],
+        recurrence=draft["recurrence"],
+        place=draft.get("place"),
+        join_link=draft.get("link"),
+        capacity=draft["capacity"],
+    )
+    meetings = await service.schedule(context.services, new, session.member.id)
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, views.scheduled_text(session.t, group, meetings))
+    return ConversationHandler.END
+
+
+async def discard(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, views.discarded_text(session.t))
+    return ConversationHandler.END
+
+
+async def reprompt(update: Update, context: RangkulContext) -> int:
+    """Unexpected input at a button step: a hint and the step again."""
+    session = await context.session(update)
+    step = Step(_draft(context).get("step", Step.DATE))
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await update.effective_chat.send_message(views.use_buttons_hint(session.t))
+    return await _step(update, context, step, edit=False)
+
+
+async def _lost(update: Update, context: RangkulContext) -> int:
+    """The group is no longer theirs (role removed, group archived): stop cleanly."""
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, not_facilitator_text(session.t), edit=False)
+    return ConversationHandler.END
+
+
+async def _step(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
+    """Shows ``step`` for the draft as it is now."""
+    session = await context.session(update)
+    t, draft, now = session.t, _draft(context), context.services.clock.now()
+    group = await _group(context, update)
+    if group is None:
+        return await _lost(update, context)
+    draft["step"] = int(step)
+    tz = group.timezone
+    if step is Step.DATE:
+        view = views.date_step_view(t, group, picker_dates(now, tz))
+    elif step is Step.TIME:
+        day = parse_day(draft.get("day", "")) or picker_dates(now, tz)[0]
+        view = views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.get("tpage", 0))
+    elif step is Step.DURATION:
+        view = views.duration_view(t, from_db_time(draft["start"]), tz)
+    elif step is Step.REPEAT:
+        view = views.repeat_view(t, from_db_time(draft["start"]), tz)
+    elif step is Step.PLACE:
+        view = views.place_prompt(t), None
+    elif step is Step.LINK:
+        view = views.link_prompt(t), None
+    elif step is Step.CAPACITY:
+        view = views.capacity_view(t)
+    elif step is Step.CONFIRM:
+        view = views.summary_view(t, group, _summary(draft))
+    else:
+        view = views.group_choice_view(t, [group])
+    await show(update, *view, edit=edit)
+    return step
+
+
+def _summary(draft: dict[str, Any]) -> views.Summary:
+    return views.Summary(
+        start=from_db_time(draft["start"]),
+        duration=draft["duration"],
+        recurrence=draft["recurrence"],
+        place=draft.get("place"),
+        link=draft.get("link"),
+        capacity=draft["capacity"],
+    )
+
+
+def _default_page() -> int:
+    return 2  # the evening page: most groups meet after work
+
+
+def build_new_meeting_conversation() -> ConversationHandler:
+    """The persistent /newmeeting conversation."""
+    text = filters.TEXT & ~filters.COMMAND
+
+    def on(action: str, callback) -> CallbackQueryHandler:
+        return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
+
+    days = [on("date", choose_day), on("dates", back_to_days)]
+    return persistent_conversation(
+        "new_meeting",
+        allow_reentry=True,
+        entry_points=[CommandHandler("newmeeting", begin)],
+        states={
+            Step.GROUP: [on("group", choose_group)],
+            Step.DATE: [*days, MessageHandler(text, typed_start)],
+            Step.TIME: [
+                on("time", choose_time),
+                on("tpage", time_page),
+                *days,
+                MessageHandler(text, typed_start),
+            ],
+            Step.DURATION: [on("dur", choose_duration), *days],
+            Step.REPEAT: [on("rep", choose_repeat), *days],
+            Step.PLACE: [MessageHandler(text, typed_place)],
+            Step.LINK: [MessageHandler(text, typed_link)],
+            Step.CAPACITY: [on("cap", choose_capacity), MessageHandler(text, typed_capacity)],
+            Step.CONFIRM: [on("ok", confirm), on("no", discard), *days],
+        },
+        fallbacks=[
+            *common_fallbacks(),
+            MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
+            CallbackQueryHandler(reprompt, pattern=pattern(AREA)),
+        ],
+    )

@@ -1,0 +1,206 @@
+"""/safetyplan: a member writes, one short step at a time, their personal safety plan, sees it
+back and can change any section later.
+
+Answers are stored as soon as they are written (nothing waits in user_data), only for members,
+and only their owner ever sees them.
+
+The conversation lives in the safety handler group, just before crisis detection, and every
+step it handles stops further handling (``ApplicationHandlerStop(state)``). So:
+
+- crisis words in a plan answer do not interrupt: a plan names hard moments on purpose, so the
+  answer is saved as written and a short, gentle note with contacts follows;
+- a conversation the person was in before (e.g. /alias, or a crisis reply mid-onboarding)
+  stays at its step and resumes after the plan;
+- another command while an answer is awaited pauses the plan (everything is already saved)
+  and goes on to its own handler; /crisis is answered first and the plan waits.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import RangkulContext
+from bot.conversations.common import ask_to_forget, cancel, follow_up, persistent_conversation, show
+from bot.domain.contacts import contacts_for
+from bot.domain.safety import SECTIONS, AnswerProblem, PlanSection
+from bot.services.safety import save_plan_answer
+from bot.ui import safety_plan as views
+from bot.ui.callbacks import args, pattern
+
+DRAFT_KEY = "safety_plan"  # {"section": ..., "edit": bool}: where the person is, never answers
+
+
+class Step(enum.IntEnum):
+    ANSWER = 1
+    REVIEW = 2
+
+
+Callback = Callable[[Update, RangkulContext], Awaitable[int]]
+
+
+def _first(callback: Callback) -> Callback:
+    """Handled here, so no later handler group sees the update; the state still moves on."""
+
+    @functools.wraps(callback)
+    async def run(update: Update, context: RangkulContext) -> int:
+        raise ApplicationHandlerStop(await callback(update, context))
+
+    return run
+
+
+def _draft(context: RangkulContext) -> dict[str, Any]:
+    return context.user_data.setdefault(DRAFT_KEY, {})
+
+
+async def begin(update: Update, context: RangkulContext) -> int:
+    """Shows the plan with its edit buttons, or starts it with the first question."""
+    session = await context.session(update)
+    if session.member is None:
+        await show(update, views.visitor_view(session.t), edit=False)
+        return ConversationHandler.END
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    plan = await context.services.safety.plan(session.member.id)
+    if not plan.is_empty:
+        return await _review(update, context)
+    context.user_data[DRAFT_KEY] = {"section": SECTIONS[0].value, "edit": False}
+    await follow_up(update, views.intro_text(session.t))
+    await follow_up(update, *views.question_view(session.t, SECTIONS[0]))
+    return Step.ANSWER
+
+
+async def answer(update: Update, context: RangkulContext) -> int:
+    """A typed answer: checked, saved at once, then the next question (or back to the plan)."""
+    session = await context.session(update)
+    section = _section(context)
+    result = await save_plan_answer(
+        context.services, session.member, section, update.effective_message.text
+    )
+    if result.problem is not None:
+        await show(update, views.answer_problem_text(session.t, result.problem))
+        return Step.ANSWER
+    if result.crisis is not None:
+        contacts = contacts_for(context.services.contacts, session.member.province)
+        await follow_up(update, views.crisis_note(session.t, contacts))
+    return await _advance(update, context)
+
+
+async def not_text(update: Update, context: RangkulContext) -> int:
+    """A photo, sticker or voice note where an answer is awaited: ask kindly for text."""
+    session = await context.session(update)
+    await show(update, views.answer_problem_text(session.t, AnswerProblem.EMPTY))
+    return Step.ANSWER
+
+
+async def skip(update: Update, context: RangkulContext) -> int:
+    """Skip (or "keep as it is"): nothing changes for this section."""
+    await update.callback_query.answer()
+    await update.callback_query.edit_message_reply_markup(None)
+    return await _advance(update, context)
+
+
+async def _advance(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    draft, section = _draft(context), _section(context)
+    index = SECTIONS.index(section)
+    if not draft.get("edit") and index + 1 < len(SECTIONS):
+        draft["section"] = SECTIONS[index + 1].value
+        await follow_up(update, *views.question_view(session.t, SECTIONS[index + 1]))
+        return Step.ANSWER
+    await follow_up(update, views.saved_text(session.t))
+    return await _review(update, context)
+
+
+async def _review(update: Update, context: RangkulContext) -> int:
+    """The whole plan back (only to its owner), then the edit buttons."""
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    plan = await context.services.safety.plan(session.member.id)
+    if plan.is_empty:
+        await follow_up(update, views.empty_plan_text(session.t))
+    for text in views.plan_messages(session.t, plan) if not plan.is_empty else []:
+        await follow_up(update, text)
+    await follow_up(update, *views.review_view(session.t, plan))
+    return Step.REVIEW
+
+
+async def edit_section(update: Update, context: RangkulContext) -> int:
+    """ "✏️ <section>": that one question again, showing the current answer."""
+    session = await context.session(update)
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if raw not in PlanSection._value2member_map_:
+        await update.callback_query.answer()
+        return Step.REVIEW
+    section = PlanSection(raw)
+    plan = await context.services.safety.plan(session.member.id)
+    context.user_data[DRAFT_KEY] = {"section": section.value, "edit": True}
+    await show(update, *views.question_view(session.t, section, current=plan.answers.get(section)))
+    return Step.ANSWER
+
+
+async def done(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, views.closed_text(session.t))
+    return ConversationHandler.END
+
+
+async def step_aside(update: Update, context: RangkulContext) -> int:
+    """Another command while an answer is awaited: the plan pauses (all is saved) and the
+    command goes on to its own handler (this one does not stop the update)."""
+    context.user_data.pop(DRAFT_KEY, None)
+    return ConversationHandler.END
+
+
+def _section(context: RangkulContext) -> PlanSection:
+    raw = _draft(context).get("section")
+    return PlanSection(raw) if raw in PlanSection._value2member_map_ else SECTIONS[0]
+
+
+def build_safety_plan_conversation() -> ConversationHandler:
+    """The persistent /safetyplan conversation, for the safety handler group."""
+    area = views.AREA
+    cancel_and_forget = [
+        CommandHandler("cancel", _first(cancel)),
+        CommandHandler("forget", _first(ask_to_forget)),
+    ]
+    return persistent_conversation(
+        "safety_plan",
+        allow_reentry=True,
+        entry_points=[
+            CommandHandler("safetyplan", _first(begin)),
+            CallbackQueryHandler(_first(begin), pattern=pattern(area, "open")),
+        ],
+        states={
+            Step.ANSWER: [
+                MessageHandler(
+                    filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, _first(answer)
+                ),
+                CallbackQueryHandler(_first(skip), pattern=pattern(area, "skip")),
+                CallbackQueryHandler(_first(edit_section), pattern=pattern(area, "edit")),
+                *cancel_and_forget,
+                MessageHandler(filters.COMMAND, step_aside),
+                MessageHandler(
+                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, _first(not_text)
+                ),
+            ],
+            Step.REVIEW: [
+                CallbackQueryHandler(_first(edit_section), pattern=pattern(area, "edit")),
+                CallbackQueryHandler(_first(done), pattern=pattern(area, "done")),
+            ],
+        },
+        fallbacks=cancel_and_forget,
+    )

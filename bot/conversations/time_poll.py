@@ -1,0 +1,270 @@
+"""/poll_time: a facilitator proposes 2-5 candidate times; each member of the group gets a
+native Telegram poll in their own language and timezone; /poll_time again shows the counts.
+
+Polls cannot go through the outbox (a poll is not a text message and its Telegram id must be
+stored when it is sent), so they are sent here directly, one per member; the bot's
+AIORateLimiter paces them. Answers arrive as poll_answer updates (bot.handlers.meetings).
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import logging
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import RangkulContext
+from bot.conversations.common import common_fallbacks, persistent_conversation, show
+from bot.domain.groups import Group
+from bot.domain.meetings import (
+    check_start,
+    local_start,
+    parse_typed_start,
+    picker_dates,
+    picker_times,
+)
+from bot.i18n import get_translator
+from bot.storage.database import from_db_time, to_db_time
+from bot.ui import meeting_forms as views
+from bot.ui.callbacks import args, pattern
+from bot.ui.meeting_picker import parse_day, parse_time
+from bot.ui.meetings import not_facilitator_text, time_problem_text
+
+log = logging.getLogger(__name__)
+
+DRAFT_KEY = "time_poll"
+AREA = views.POLL_AREA
+
+
+class Step(enum.IntEnum):
+    GROUP = 1
+    RESULTS = 2
+    DATE = 3
+    TIME = 4
+
+
+def _draft(context: RangkulContext) -> dict[str, Any]:
+    return context.user_data.setdefault(DRAFT_KEY, {})
+
+
+async def _group(update: Update, context: RangkulContext) -> Group | None:
+    session = await context.session(update)
+    group_id = _draft(context).get("group_id")
+    if group_id not in session.facilitated_groups:
+        return None
+    group = await context.services.groups.get(group_id)
+    return group if group is not None and not group.archived else None
+
+
+async def begin(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    groups = [
+        group
+        for group_id in sorted(session.facilitated_groups)
+        if (group := await context.services.groups.get(group_id)) is not None
+    ]
+    if not groups:
+        await show(update, not_facilitator_text(session.t), edit=False)
+        return ConversationHandler.END
+    if len(groups) > 1:
+        await show(update, *views.poll_group_choice_view(session.t, groups), edit=False)
+        return Step.GROUP
+    _draft(context)["group_id"] = groups[0].id
+    return await _results_or_pick(update, context)
+
+
+async def choose_group(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    _draft(context)["group_id"] = int(raw) if raw.isdigit() else None
+    return await _results_or_pick(update, context)
+
+
+async def _results_or_pick(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    group = await _group(update, context)
+    if group is None:
+        return await _lost(update, context)
+    poll = await context.services.time_polls.latest(group.id)
+    if poll is None:
+        return await _pick(update, context)
+    results = await context.services.time_polls.results(poll)
+    view = views.poll_results_view(session.t, group, poll.options, results.counts, results.voters)
+    await show(update, *view, edit=update.callback_query is not None)
+    return Step.RESULTS
+
+
+async def new_poll(update: Update, context: RangkulContext) -> int:
+    _draft(context)["chosen"] = []
+    return await _pick(update, context)
+
+
+async def _pick(update: Update, context: RangkulContext, *, edit: bool = True) -> int:
+    session = await context.session(update)
+    group = await _group(update, context)
+    if group is None:
+        return await _lost(update, context)
+    chosen = [from_db_time(c) for c in _draft(context).setdefault("chosen", [])]
+    days = picker_dates(context.services.clock.now(), group.timezone)
+    await show(update, *views.poll_pick_view(session.t, group, days, chosen), edit=edit)
+    return Step.DATE
+
+
+async def choose_day(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    if parse_day(raw) is None:
+        return await _pick(update, context)
+    _draft(context).update(day=raw, tpage=2)
+    return await _times(update, context)
+
+
+async def time_page(update: Update, context: RangkulContext) -> int:
+    (raw,) = args(update.callback_query.data)[:1] or ["0"]
+    _draft(context)["tpage"] = int(raw) if raw.isdigit() else 0
+    return await _times(update, context)
+
+
+async def back_to_days(update: Update, context: RangkulContext) -> int:
+    return await _pick(update, context)
+
+
+async def _times(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    group = await _group(update, context)
+    day = parse_day(_draft(context).get("day", ""))
+    if group is None or day is None:
+        return await _lost(update, context)
+    times = picker_times(day, group.timezone, context.services.clock.now())
+    view = views.poll_time_view(session.t, day, group.timezone, times, _draft(context)["tpage"])
+    await show(update, *view)
+    return Step.TIME
+
+
+async def choose_time(update: Update, context: RangkulContext) -> int:
+    group = await _group(update, context)
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    day, at = parse_day(_draft(context).get("day", "")), parse_time(raw)
+    if group is None or day is None or at is None:
+        return await _lost(update, context)
+    checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
+    return await _add(update, context, checked.start, checked.problem)
+
+
+async def typed_time(update: Update, context: RangkulContext) -> int:
+    group = await _group(update, context)
+    if group is None:
+        return await _lost(update, context)
+    now = context.services.clock.now()
+    checked = parse_typed_start(update.message.text, group.timezone, now)
+    return await _add(update, context, checked.start, checked.problem)
+
+
+async def _add(update: Update, context: RangkulContext, start: datetime | None, problem) -> int:
+    session = await context.session(update)
+    chosen: list[str] = _draft(context).setdefault("chosen", [])
+    if problem is not None:
+        await show(update, time_problem_text(session.t, problem), edit=False)
+        return await _pick(update, context, edit=False)
+    if to_db_time(start) in chosen:
+        await show(update, views.poll_duplicate_text(session.t), edit=False)
+        return await _pick(update, context, edit=False)
+    if len(chosen) < views.MAX_POLL_OPTIONS:
+        chosen.append(to_db_time(start))
+        chosen.sort()
+    return await _pick(update, context)
+
+
+async def send(update: Update, context: RangkulContext) -> int:
+    """Creates the poll and sends it to every reachable member, each in their own language."""
+    session = await context.session(update)
+    group = await _group(update, context)
+    if group is None:
+        return await _lost(update, context)
+    chosen = [from_db_time(c) for c in _draft(context).get("chosen", [])]
+    if len(chosen) < views.MIN_POLL_OPTIONS:
+        return await _pick(update, context)
+    services = context.services
+    poll = await services.time_polls.create(
+        group.id, chosen, session.member.id, services.clock.now()
+    )
+    sent = 0
+    for member_id in await services.time_polls.recipients(group.id):
+        member = await services.members.by_id(member_id)
+        if member is None:
+            continue
+        t = get_translator(member.language)
+        try:
+            message = await context.bot.send_poll(
+                member.telegram_id,
+                # Poll questions are plain text here: the escaped group name is turned back.
+                html.unescape(views.poll_question(t, group)),
+                [views.poll_option(t, start, member.timezone) for start in chosen],
+                is_anonymous=False,
+                allows_multiple_answers=True,
+                question_parse_mode=None,
+            )
+        except TelegramError as exc:  # blocked or gone: the others still get theirs
+            log.warning("time poll: not sent to one member (%s)", type(exc).__name__)
+            continue
+        await services.time_polls.add_message(poll.id, member.id, message.poll.id)
+        sent += 1
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, views.poll_sent_text(session.t, sent))
+    return ConversationHandler.END
+
+
+async def reprompt(update: Update, context: RangkulContext) -> int | None:
+    session = await context.session(update)
+    if update.callback_query is not None:
+        await update.callback_query.answer()
+    await update.effective_chat.send_message(views.use_buttons_hint(session.t))
+    return None
+
+
+async def _lost(update: Update, context: RangkulContext) -> int:
+    session = await context.session(update)
+    context.user_data.pop(DRAFT_KEY, None)
+    await show(update, not_facilitator_text(session.t), edit=False)
+    return ConversationHandler.END
+
+
+def build_time_poll_conversation() -> ConversationHandler:
+    """The persistent /poll_time conversation."""
+
+    def on(action: str, callback) -> CallbackQueryHandler:
+        return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
+
+    text = filters.TEXT & ~filters.COMMAND
+    return persistent_conversation(
+        "time_poll",
+        allow_reentry=True,
+        entry_points=[CommandHandler("poll_time", begin)],
+        states={
+            Step.GROUP: [on("group", choose_group)],
+            Step.RESULTS: [on("new", new_poll)],
+            Step.DATE: [on("date", choose_day), on("send", send), MessageHandler(text, typed_time)],
+            Step.TIME: [
+                on("time", choose_time),
+                on("tpage", time_page),
+                on("dates", back_to_days),
+                on("send", send),
+                MessageHandler(text, typed_time),
+            ],
+        },
+        fallbacks=[
+            *common_fallbacks(),
+            MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
+            CallbackQueryHandler(reprompt, pattern=pattern(AREA)),
+        ],
+    )

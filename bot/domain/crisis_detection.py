@@ -1,0 +1,175 @@
+"""Crisis-language detection: suicidal thoughts, self-harm and immediate danger, id and en.
+
+Rule-based on purpose: fast (regexes compiled once), explainable (a signal names the pattern
+group that fired, whose rationale is in ``data/crisis_lexicon.toml``) and easy to review by
+people who know the language. Pure: no I/O beyond reading the lexicon file once.
+
+The text itself never leaves this module: a :class:`CrisisSignal` carries the category and the
+rule id only, so nothing downstream can store or log what the person wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.toml"
+
+
+class CrisisCategory(StrEnum):
+    DANGER = "danger"
+    SUICIDAL = "suicidal"
+    SELF_HARM = "self_harm"
+
+
+# The most urgent category wins when a message matches several.
+PRIORITY: tuple[CrisisCategory, ...] = (
+    CrisisCategory.DANGER,
+    CrisisCategory.SUICIDAL,
+    CrisisCategory.SELF_HARM,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisSignal:
+    """What was recognised (never the words themselves)."""
+
+    category: CrisisCategory
+    rule: str  # id of the lexicon group that matched
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    id: str
+    category: CrisisCategory
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    rules: tuple[_Rule, ...]  # in PRIORITY order
+    guards: tuple[re.Pattern[str], ...]
+    unmask_words: tuple[str, ...]
+
+
+_MACRO = re.compile(r"<([a-z_]+)>")
+# A space between two letters in a pattern is optional ("bunuh diri" ~ "bunuhdiri"); spaces
+# next to regex syntax stay literal so "(?:\S+ )" keeps meaning "one whole word".
+_SOFT_SPACE = re.compile(r"(?<=[a-z]) (?=[a-z])")
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_WORD = re.compile(r"\b(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$])[\w@$]+")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(an|nya|kan|in|i)?\b")
+_MASKED = re.compile(r"[\w*]*\*[\w*]*")
+_NOT_WORD = re.compile(r"[^\w]+")
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+
+
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    """Reads and compiles the lexicon; a bad entry raises ``ValueError`` naming it."""
+    path = DEFAULT_PATH if path is None else path
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    macros: dict[str, str] = data.get("macros", {})
+    rules: list[_Rule] = []
+    for group in data.get("group", []):
+        rules.append(_rule(group, macros))
+    if not rules:
+        raise ValueError(f"{path}: no [[group]] entries")
+    guards = [
+        _compile(p, macros, g.get("id", "?")) for g in data.get("guard", []) for p in g["patterns"]
+    ]
+    rules.sort(key=lambda rule: PRIORITY.index(rule.category))
+    words = tuple(data.get("unmask", {}).get("words", ()))
+    return Lexicon(tuple(rules), tuple(guards), words)
+
+
+def _rule(group: dict[str, Any], macros: dict[str, str]) -> _Rule:
+    rule_id = group.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise ValueError("crisis lexicon: a [[group]] has no id")
+    try:
+        category = CrisisCategory(group.get("category"))
+    except ValueError:
+        raise ValueError(f"crisis lexicon group {rule_id!r}: unknown category") from None
+    if not str(group.get("rationale", "")).strip():
+        raise ValueError(f"crisis lexicon group {rule_id!r}: a rationale is required")
+    patterns = group.get("patterns")
+    if not isinstance(patterns, list) or not patterns:
+        raise ValueError(f"crisis lexicon group {rule_id!r}: no patterns")
+    sources = [_expand(p, macros, rule_id) for p in patterns]
+    regex = _compile_source("|".join(f"(?:{s})" for s in sources), rule_id)
+    return _Rule(rule_id, category, regex)
+
+
+def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
+    def macro(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise ValueError(f"crisis lexicon {where!r}: unknown macro <{name}>")
+        return f"(?:{macros[name]})"
+
+    return _SOFT_SPACE.sub(" ?", _MACRO.sub(macro, pattern))
+
+
+def _compile(pattern: str, macros: dict[str, str], where: str) -> re.Pattern[str]:
+    return _compile_source(_expand(pattern, macros, where), where)
+
+
+def _compile_source(source: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(rf"\b(?:{source})\b")
+    except re.error as exc:
+        raise ValueError(f"crisis lexicon {where!r}: bad pattern: {exc}") from exc
+
+
+@cache
+def default_lexicon() -> Lexicon:
+    return load_lexicon()
+
+
+def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The forms of ``text`` the patterns are matched against (see the lexicon's header)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("'", "").replace("\u2019", "")
+    plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
+    plain = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
+    plain = _NOT_WORD.sub(" ", plain).replace("_", " ")
+    plain = _REDUPLICATION.sub(r"\1 \1\2", plain)
+    plain = " ".join(plain.split())
+    # "matiii" -> "mati" but "killll" -> "kill": both squeezes are tried.
+    return tuple(dict.fromkeys((_RUN3.sub(r"\1", plain), _RUN3.sub(r"\1\1", plain))))
+
+
+def _unmask(word: str, candidates: tuple[str, ...]) -> str:
+    shape = re.compile("".join("[a-z0-9]" if ch == "*" else re.escape(ch) for ch in word))
+    for candidate in candidates:
+        if len(candidate) == len(word) and shape.fullmatch(candidate):
+            return candidate
+    return word
+
+
+def detect(text: str, lexicon: Lexicon | None = None) -> CrisisSignal | None:
+    """The most urgent crisis signal in ``text``, or ``None``."""
+    lexicon = lexicon or default_lexicon()
+    forms = [_without_guards(form, lexicon) for form in normalise(text, lexicon.unmask_words)]
+    for rule in lexicon.rules:
+        if any(rule.regex.search(form) for form in forms):
+            return CrisisSignal(rule.category, rule.id)
+    return None
+
+
+def _without_guards(form: str, lexicon: Lexicon) -> str:
+    # A guard blanks out only its own words; the newline keeps the words on either side from
+    # joining into a phrase (patterns only ever span spaces).
+    for guard in lexicon.guards:
+        form = guard.sub("\n", form)
+    return form

@@ -1,0 +1,286 @@
+"""The resource directory: entries, categories, the data-file loader and the field rules.
+
+Pure domain code (stdlib only). Entries come from ``data/resources.toml``; the ``crisis`` category
+is built from the crisis contacts (``data/crisis_contacts.toml``) so their facts live in one
+place. Coordinators add entries in the bot with the same field rules (:func:`check_url` etc.).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from bot.domain.contacts import (
+    _PHONE_RE,
+    _URL_RE,
+    LANGS,
+    NATIONAL,
+    PROVINCE_CODES,
+    CrisisContact,
+    Localized,
+)
+
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.toml"
+
+# Order shown in /resources. Crisis first: someone looking for help may need it most.
+CATEGORIES: tuple[str, ...] = (
+    "crisis",
+    "services",
+    "conditions",
+    "medication",
+    "therapy",
+    "rehabilitation",
+    "families",
+    "facilitators",
+)
+# Facilitation guides are working material for facilitators and coordinators only.
+FACILITATOR_ONLY: frozenset[str] = frozenset({"facilitators"})
+# Coordinators add these in the bot; crisis entries come from the crisis-contact data only.
+EDITABLE_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != "crisis")
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 400
+TAGS_MAX = 12
+TAG_MAX = 40
+ADDRESS_MAX = 200
+URL_MAX = 300
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_MAX = 48  # ids travel in callback data (64 bytes with the prefix)
+
+# Search words for imported crisis contacts, per kind, in both languages.
+_CRISIS_TAGS: Mapping[str, tuple[str, ...]] = {
+    "emergency": ("darurat", "gawat darurat", "ambulans", "emergency", "ambulance"),
+    "crisis_line": ("krisis", "hotline", "konseling", "crisis", "helpline", "counselling"),
+    "mental_health_service": ("layanan", "kesehatan jiwa", "service", "mental health"),
+}
+
+_REQUIRED = ("id", "category", "province", "title", "description", "tags", "source", "checked")
+_OPTIONAL = ("phone", "whatsapp", "url", "address")
+_KNOWN = frozenset(_REQUIRED + _OPTIONAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One directory entry. ``province`` is a province code or :data:`NATIONAL`."""
+
+    id: str
+    category: str
+    title: Localized
+    description: Localized
+    province: str
+    tags: tuple[str, ...]
+    source: tuple[str, ...]
+    checked: dt.date
+    phone: str | None = None
+    whatsapp: str | None = None
+    url: str | None = None
+    address: str | None = None
+
+    @property
+    def facilitator_only(self) -> bool:
+        return self.category in FACILITATOR_ONLY
+
+    @property
+    def is_national(self) -> bool:
+        return self.province == NATIONAL
+
+    def visible_to(self, *, privileged: bool) -> bool:
+        """Whether someone sees it; ``privileged`` = facilitator or coordinator right now."""
+        return privileged or not self.facilitator_only
+
+
+def content_hash(resource: Resource) -> str:
+    """A stable fingerprint of the entry's content, to notice a changed data file."""
+    payload = asdict(resource)
+    payload["checked"] = resource.checked.isoformat()
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_resources(
+    path: Path | None = None, contacts: Iterable[CrisisContact] = ()
+) -> tuple[Resource, ...]:
+    """The crisis contacts as ``crisis`` entries, then every ``[[resource]]`` of the file.
+
+    Raises:
+        ValueError: naming the entry, for a malformed or duplicate entry.
+    """
+    path = DEFAULT_PATH if path is None else path
+    with path.open("rb") as fh:
+        try:
+            data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
+    entries = data.get("resource")
+    if not isinstance(entries, list) or not entries:
+        raise ValueError(f"{path}: no [[resource]] entries")
+    resources = [from_contact(contact) for contact in contacts]
+    resources += [_parse(raw, index) for index, raw in enumerate(entries)]
+    seen: set[str] = set()
+    for resource in resources:
+        if resource.id in seen:
+            raise ValueError(f"resource {resource.id!r}: duplicate id")
+        seen.add(resource.id)
+    return tuple(resources)
+
+
+def from_contact(contact: CrisisContact) -> Resource:
+    """A crisis contact seen as a directory entry (facts linked, not copied into the file)."""
+    description = contact.description
+    if contact.caveat is not None:
+        description = Localized(
+            id=f"{description.id} {contact.caveat.id}", en=f"{description.en} {contact.caveat.en}"
+        )
+    return Resource(
+        id=f"crisis-{contact.id}"[:ID_MAX],
+        category="crisis",
+        title=Localized(id=contact.name, en=contact.name),
+        description=description,
+        province=contact.scope,
+        tags=_CRISIS_TAGS.get(contact.kind, ()),
+        source=contact.source,
+        checked=contact.checked,
+        phone=contact.phone,
+        whatsapp=contact.whatsapp,
+        url=contact.url,
+    )
+
+
+# --- Field rules, shared by the loader and the coordinator's /addresource -----------------------
+
+
+def check_text(value: str, limit: int) -> str | None:
+    """The trimmed text, or ``None`` if it is empty or longer than ``limit``."""
+    text = " ".join(value.split())
+    return text if 0 < len(text) <= limit else None
+
+
+def check_url(value: str) -> str | None:
+    """An http(s) address without spaces, or ``None``."""
+    text = value.strip()
+    return text if len(text) <= URL_MAX and _URL_RE.match(text) else None
+
+
+def check_phone(value: str) -> str | None:
+    """Digits with optional leading ``+``, spaces or hyphens (as crisis contacts), or ``None``."""
+    text = value.strip()
+    digits = re.sub(r"\D", "", text)
+    return text if _PHONE_RE.match(text) and 3 <= len(digits) <= 16 else None
+
+
+def check_tags(value: str) -> tuple[str, ...] | None:
+    """Comma-separated tags, trimmed and de-duplicated, or ``None`` if any is unusable."""
+    tags: list[str] = []
+    for part in value.split(","):
+        tag = check_text(part, TAG_MAX)
+        if tag is None:
+            return None
+        if tag.casefold() not in (t.casefold() for t in tags):
+            tags.append(tag)
+    return tuple(tags) if 0 < len(tags) <= TAGS_MAX else None
+
+
+def check_province(value: str) -> str | None:
+    return value if value == NATIONAL or value in PROVINCE_CODES else None
+
+
+def new_resource_id(title_en: str, taken: Callable[[str], bool]) -> str:
+    """A readable slug from the English title, unique among ``taken`` ids."""
+    base = re.sub(r"[^a-z0-9]+", "-", title_en.casefold()).strip("-")[:32].strip("-") or "entry"
+    candidate, counter = base, 2
+    while taken(candidate):
+        candidate = f"{base}-{counter}"
+        counter += 1
+    return candidate
+
+
+def with_field(resource: Resource, name: str, value: Any) -> Resource:
+    """A copy with one field changed (used by the coordinator's edit)."""
+    return replace(resource, **{name: value})
+
+
+# --- Loader -------------------------------------------------------------------------------------
+
+
+def _parse(raw: Any, index: int) -> Resource:
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"resource #{index + 1}: entry is not a table")
+    raw_id = raw.get("id")
+    label = raw_id if isinstance(raw_id, str) and raw_id else f"#{index + 1}"
+
+    def fail(message: str) -> ValueError:
+        return ValueError(f"resource {label!r}: {message}")
+
+    missing = [key for key in _REQUIRED if key not in raw]
+    if missing:
+        raise fail(f"missing required field(s): {', '.join(missing)}")
+    unknown = sorted(set(raw) - _KNOWN)
+    if unknown:
+        raise fail(f"unknown field(s): {', '.join(unknown)}")
+    if not isinstance(raw_id, str) or not _ID_RE.match(raw_id) or len(raw_id) > ID_MAX:
+        raise fail(f"id must be a lowercase slug of at most {ID_MAX} characters")
+    if raw["category"] not in EDITABLE_CATEGORIES:
+        raise fail(f"category must be one of {', '.join(EDITABLE_CATEGORIES)}")
+    if not isinstance(raw["province"], str) or check_province(raw["province"]) is None:
+        raise fail(f"unknown province {raw['province']!r}")
+    checked = raw["checked"]
+    if isinstance(checked, dt.datetime) or not isinstance(checked, dt.date):
+        raise fail("checked must be a date (YYYY-MM-DD, unquoted)")
+    sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
+    if not sources or any(not isinstance(s, str) or check_url(s) is None for s in sources):
+        raise fail("source must be an http(s) URL or a non-empty list of them")
+    tags = raw["tags"]
+    if not isinstance(tags, list) or not tags or any(not isinstance(t, str) for t in tags):
+        raise fail("tags must be a non-empty list of strings")
+    checked_tags = check_tags(",".join(tags))
+    if checked_tags is None:
+        raise fail(f"tags: at most {TAGS_MAX}, each 1-{TAG_MAX} characters, no commas")
+
+    optional = {key: _optional(raw, key, fail) for key in _OPTIONAL}
+    return Resource(
+        id=raw_id,
+        category=raw["category"],
+        title=_localized(raw["title"], "title", TITLE_MAX, fail),
+        description=_localized(raw["description"], "description", DESCRIPTION_MAX, fail),
+        province=raw["province"],
+        tags=checked_tags,
+        source=tuple(sources),
+        checked=checked,
+        **optional,
+    )
+
+
+def _optional(raw: Mapping[str, Any], key: str, fail: Callable[[str], ValueError]) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    check = {
+        "phone": check_phone,
+        "whatsapp": check_phone,
+        "url": check_url,
+        "address": lambda text: check_text(text, ADDRESS_MAX),
+    }[key]
+    result = check(value) if isinstance(value, str) else None
+    if result is None:
+        raise fail(f"{key} is not valid")
+    return result
+
+
+def _localized(value: Any, field: str, limit: int, fail: Callable[[str], ValueError]) -> Localized:
+    if not isinstance(value, Mapping) or set(value) != set(LANGS):
+        raise fail(f"{field} must have exactly the keys {', '.join(LANGS)}")
+    texts = {}
+    for lang in LANGS:
+        text = check_text(value[lang], limit) if isinstance(value[lang], str) else None
+        if text is None:
+            raise fail(f"{field}.{lang} must be 1-{limit} characters")
+        texts[lang] = text
+    return Localized(id=texts["id"], en=texts["en"])

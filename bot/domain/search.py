@@ -1,0 +1,398 @@
+"""Full-text search over the resource directory, in Indonesian and English.
+
+Pure domain code. Text is normalised (case, accents, punctuation) and split into tokens; each
+token is also reduced to candidate stems (a light Indonesian affix stripper and a light English
+suffix stripper), and tokens of four or more letters tolerate typos (Damerau-Levenshtein 1, or 2
+from eight letters) through a precomputed deletion neighbourhood, so a query never scans the
+whole vocabulary. Ranking is BM25 with field weights (title > tags > description) and match
+weights (exact > stem > typo), scaled by how many query words an entry matched.
+
+The index is updated in place (:meth:`SearchIndex.upsert`, :meth:`SearchIndex.remove`), so an
+entry a coordinator adds or edits is searchable at once.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from bot.domain.resources import Resource
+
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.0}
+MATCH_EXACT, MATCH_STEM, MATCH_FUZZY = 1.0, 0.7, 0.4
+K1, B = 1.2, 0.75
+QUERY_MAX = 200
+
+_WORD_RE = re.compile(r"[0-9a-z]+")
+_VOWELS = frozenset("aeiou")
+# Words that carry no meaning for a search; kept short on purpose ("obat" must never be one).
+STOPWORDS = frozenset(
+    [
+        "dan",
+        "atau",
+        "yang",
+        "di",
+        "ke",
+        "dari",
+        "untuk",
+        "dengan",
+        "ini",
+        "itu",
+        "ada",
+        "aku",
+        "saya",
+        "kamu",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "for",
+        "a",
+        "an",
+        "is",
+        "are",
+        "with",
+        "on",
+        "my",
+        "your",
+    ]
+)
+
+
+def normalise(text: str) -> str:
+    """Casefolded, accents removed (é -> e), punctuation turned into spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(_WORD_RE.findall(stripped))
+
+
+def tokenize(text: str) -> list[str]:
+    """The searchable words of ``text``, in order, without stopwords."""
+    return [word for word in _WORD_RE.findall(normalise(text)) if word not in STOPWORDS]
+
+
+# --- Stemming ------------------------------------------------------------------------------------
+
+_PARTICLES = ("lah", "kah", "tah", "pun")
+_POSSESSIVES = ("nya", "ku", "mu")
+_DERIVATIONAL = ("kan", "an", "i")
+_MIN_ROOT = 3
+
+
+def stem_indonesian(word: str) -> set[str]:
+    """Candidate roots of an Indonesian word (a light Nazief-Adriani-style affix stripper).
+
+    Nasal prefixes are ambiguous (``meng`` + vowel is ``k``-initial in *mengirim* but not in
+    *mengobati*), so both readings are kept; a spurious candidate only matters if the directory
+    happens to contain it, while a lost reading would miss a real match.
+    """
+    results: set[str] = set()
+    for base in _without_suffixes(word):
+        results |= _without_prefixes(base, depth=2)
+    results.discard(word)
+    return {root for root in results if len(root) >= _MIN_ROOT}
+
+
+def _without_suffixes(word: str) -> set[str]:
+    forms = {word}
+    for group in (_PARTICLES, _POSSESSIVES, _DERIVATIONAL):
+        for form in list(forms):
+            for suffix in group:
+                if form.endswith(suffix) and len(form) - len(suffix) >= _MIN_ROOT:
+                    forms.add(form[: -len(suffix)])
+                    break
+    return forms
+
+
+def _without_prefixes(word: str, depth: int) -> set[str]:
+    results = {word}
+    if depth == 0:
+        return results
+    for root in _prefix_readings(word):
+        if len(root) >= _MIN_ROOT:
+            results |= _without_prefixes(root, depth - 1)
+    return results
+
+
+def _prefix_readings(word: str) -> Iterator[str]:
+    """Roots left after one prefix, with the usual nasal-assimilation restorations."""
+    for plain in ("di", "ke", "se", "ter", "ber", "be", "per"):
+        if word.startswith(plain):
+            yield word[len(plain) :]
+    for head in ("me", "pe"):
+        if not word.startswith(head):
+            continue
+        rest = word[2:]
+        if rest.startswith("ny") and rest[2:3] in _VOWELS:
+            yield "s" + rest[2:]  # menyapu -> sapu, penyakit -> sakit
+        elif rest.startswith("ng"):
+            yield rest[2:]  # mengobati -> obati, pengobatan -> obatan
+            if rest[2:3] in _VOWELS:
+                yield "k" + rest[2:]  # mengirim -> kirim
+        elif rest.startswith("m"):
+            yield rest[1:]  # membaca -> baca
+            if rest[1:2] in _VOWELS:
+                yield "p" + rest[1:]  # memukul -> pukul
+        elif rest.startswith("n"):
+            yield rest[1:]  # mendengar -> dengar
+            if rest[1:2] in _VOWELS:
+                yield "t" + rest[1:]  # menulis -> tulis
+        else:
+            yield rest  # merawat -> rawat, pelatih -> latih
+
+
+def stem_english(word: str) -> set[str]:
+    """Candidate stems of an English word: plural -s/-es/-ies, -ing, -ed."""
+    results: set[str] = set()
+    if word.endswith("ies") and len(word) > 4:
+        results.add(word[:-3] + "y")
+    elif word.endswith("es") and len(word) > 4:
+        results |= {word[:-2], word[:-1]}
+    elif word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        results.add(word[:-1])
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_ROOT:
+            root = word[: -len(suffix)]
+            results |= {root, root + "e"}
+            if len(root) > 3 and root[-1] == root[-2]:
+                results.add(root[:-1])  # running -> run
+    results.discard(word)
+    return results
+
+
+def stems(word: str) -> set[str]:
+    """Stem candidates in both languages (a word's language is not known in advance)."""
+    return stem_indonesian(word) | stem_english(word)
+
+
+# --- Typo tolerance ------------------------------------------------------------------------------
+
+
+def max_typos(word: str) -> int:
+    """Edits tolerated for a word of this length: none below 4 letters, 1 below 8, else 2."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def deletions(word: str, distance: int) -> set[str]:
+    """Every string made by deleting up to ``distance`` letters of ``word``."""
+    found = {word}
+    for count in range(1, min(distance, len(word) - 1) + 1):
+        for positions in combinations(range(len(word)), count):
+            found.add("".join(ch for i, ch in enumerate(word) if i not in positions))
+    return found
+
+
+def damerau_levenshtein(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+# --- The index -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Postings:
+    """term -> {doc id: field-weighted term frequency}, with document frequencies implied."""
+
+    by_term: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+
+    def add(self, doc: str, weights: dict[str, float]) -> None:
+        for term, weight in weights.items():
+            self.by_term[term][doc] = weight
+
+    def remove(self, doc: str, terms: Iterable[str]) -> None:
+        for term in terms:
+            docs = self.by_term.get(term)
+            if docs is not None:
+                docs.pop(doc, None)
+                if not docs:
+                    del self.by_term[term]
+
+
+@dataclass(frozen=True)
+class _Indexed:
+    resource: Resource
+    length: float
+    words: frozenset[str]
+    stem_terms: frozenset[str]
+
+
+class SearchIndex:
+    """An in-memory, incrementally updated index over resources."""
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        self._docs: dict[str, _Indexed] = {}
+        self._words = _Postings()
+        self._stems = _Postings()
+        self._stem_cache: dict[str, frozenset[str]] = {}
+        # deletion variant -> vocabulary words it came from (SymSpell-style candidate index)
+        self._variants: dict[str, set[str]] = defaultdict(set)
+        self._vocabulary: set[str] = set()
+        self._total_length = 0.0
+        for resource in resources:
+            self.upsert(resource)
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __contains__(self, resource_id: object) -> bool:
+        return resource_id in self._docs
+
+    def upsert(self, resource: Resource) -> None:
+        """Adds the resource, or replaces the entry with the same id."""
+        self.remove(resource.id)
+        word_weights: dict[str, float] = defaultdict(float)
+        stem_weights: dict[str, float] = defaultdict(float)
+        length = 0.0
+        for field_name, texts in _fields(resource):
+            weight = FIELD_WEIGHTS[field_name]
+            for text in texts:
+                for word in tokenize(text):
+                    word_weights[word] += weight
+                    # The word itself is a stem term too, so "pengobatan" meets "obat".
+                    for stem in {word} | self._stems_of(word):
+                        stem_weights[stem] += weight
+                    length += weight
+        self._words.add(resource.id, word_weights)
+        self._stems.add(resource.id, stem_weights)
+        for word in word_weights:
+            self._learn(word)
+        self._docs[resource.id] = _Indexed(
+            resource, length, frozenset(word_weights), frozenset(stem_weights)
+        )
+        self._total_length += length
+
+    def remove(self, resource_id: str) -> None:
+        """Forgets the resource (no-op if unknown)."""
+        indexed = self._docs.pop(resource_id, None)
+        if indexed is None:
+            return
+        self._words.remove(resource_id, indexed.words)
+        self._stems.remove(resource_id, indexed.stem_terms)
+        self._total_length -= indexed.length
+        # Vocabulary and variants keep stale words; a candidate without postings is skipped.
+
+    def search(
+        self,
+        query: str,
+        *,
+        visible: Callable[[Resource], bool] = lambda resource: True,
+        limit: int | None = None,
+    ) -> list[Resource]:
+        """Matching resources, best first, among those ``visible`` accepts."""
+        words = tokenize(query[:QUERY_MAX])
+        if not words or not self._docs:
+            return []
+        scores: dict[str, float] = defaultdict(float)
+        matched: dict[str, int] = defaultdict(int)
+        for word in dict.fromkeys(words):
+            for doc, score in self._score_word(word).items():
+                scores[doc] += score
+                matched[doc] += 1
+        distinct = len(dict.fromkeys(words))
+        ranked = sorted(
+            (
+                (score * (matched[doc] / distinct) ** 2, doc)
+                for doc, score in scores.items()
+                if visible(self._docs[doc].resource)
+            ),
+            key=lambda pair: (-pair[0], self._docs[pair[1]].resource.title.en),
+        )
+        hits = [self._docs[doc].resource for _, doc in ranked]
+        return hits if limit is None else hits[:limit]
+
+    # -- scoring --
+
+    def _score_word(self, word: str) -> dict[str, float]:
+        """Best score per document for one query word over its exact, stem and typo matches.
+
+        The word's idf counts every document it reaches by any kind of match, so the match
+        kind alone decides between an exact, a stemmed and a misspelt occurrence.
+        """
+        best: dict[str, float] = {}
+
+        def consider(postings: dict[str, float], factor: float) -> None:
+            for doc, weight in postings.items():
+                score = factor * self._saturate(weight, self._docs[doc].length)
+                if score > best.get(doc, 0.0):
+                    best[doc] = score
+
+        exact = self._words.by_term.get(word)
+        if exact:
+            consider(exact, MATCH_EXACT)
+        for stem in {word} | self._stems_of(word):
+            postings = self._stems.by_term.get(stem)
+            if postings:
+                consider(postings, MATCH_STEM)
+        for candidate, distance in self._typo_candidates(word):
+            postings = self._words.by_term.get(candidate)
+            if postings:
+                consider(postings, MATCH_FUZZY / distance)
+        idf = self._idf(len(best))
+        return {doc: idf * score for doc, score in best.items()}
+
+    def _idf(self, document_frequency: int) -> float:
+        count = len(self._docs)
+        return math.log(1 + (count - document_frequency + 0.5) / (document_frequency + 0.5))
+
+    def _saturate(self, weight: float, length: float) -> float:
+        average = self._total_length / len(self._docs) if self._docs else 1.0
+        norm = K1 * (1 - B + B * length / (average or 1.0))
+        return weight * (K1 + 1) / (weight + norm)
+
+    def _typo_candidates(self, word: str) -> Iterator[tuple[str, int]]:
+        limit = max_typos(word)
+        if limit == 0:
+            return
+        candidates: set[str] = set()
+        for variant in deletions(word, limit):
+            candidates |= self._variants.get(variant, set())
+        for candidate in candidates:
+            if candidate == word:
+                continue
+            distance = damerau_levenshtein(word, candidate, limit)
+            if distance <= limit:
+                yield candidate, distance
+
+    # -- vocabulary --
+
+    def _learn(self, word: str) -> None:
+        if word in self._vocabulary or max_typos(word) == 0:
+            return
+        self._vocabulary.add(word)
+        # Words from six letters keep two deletions so a long (two-typo) query still meets them.
+        for variant in deletions(word, 2 if len(word) >= 6 else 1):
+            self._variants[variant].add(word)
+
+    def _stems_of(self, word: str) -> frozenset[str]:
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            cached = self._stem_cache[word] = frozenset(stems(word))
+        return cached
+
+
+def _fields(resource: Resource) -> Iterator[tuple[str, Collection[str]]]:
+    yield "title", (resource.title.id, resource.title.en)
+    yield "tags", resource.tags
+    yield "description", (resource.description.id, resource.description.en)

@@ -1,0 +1,33 @@
+"""Whether the bot can reach a member: Telegram's my_chat_member updates keep ``blocked_at`` true.
+
+The outbox marks a member blocked when a send answers 403; this handler also notices blocking
+as it happens and, just as important, notices the unblock: without it someone who blocked the
+bot once would never get a reminder again.
+"""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+from telegram.constants import ChatType
+from telegram.ext import ChatMemberHandler
+
+from bot.context import RangkulContext
+
+
+async def track_reachability(update: Update, context: RangkulContext) -> None:
+    """Records a member blocking (status "kicked") or unblocking the bot in their private chat."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != ChatType.PRIVATE:
+        return
+    services = context.services
+    member = await services.members.by_telegram_id(change.from_user.id)
+    if member is None:
+        return
+    if change.new_chat_member.status == ChatMember.BANNED:
+        await services.outbox.mark_member_blocked(member.id, services.clock.now())
+    else:
+        await services.outbox.clear_member_blocked(member.id)
+
+
+def reachability_handler() -> ChatMemberHandler:
+    return ChatMemberHandler(track_reachability, ChatMemberHandler.MY_CHAT_MEMBER)

@@ -1,0 +1,280 @@
+"""The outbox dispatcher: the one loop that sends what features planned in the outbox.
+
+A JobQueue job is only its heartbeat. What is due, late or expired is decided against the
+injected clock (``services.clock``), never the job's firing time, so tests and the sandbox move
+time by moving the clock, and a late or missed firing changes nothing (APScheduler advances a
+job before its callback ends and drops misfires; the rows carry all state).
+
+Each row is rendered when it is sent, in the recipient's current language, by the renderer
+registered for its ``kind`` (``application.bot_data["outbox_renderers"]``). Outcomes:
+
+- sent;
+- skipped: past ``expires_at`` (the grace window), recipient blocked or gone, or the renderer
+  says the message no longer applies (returns None);
+- failed: unknown kind, renderer error, Telegram refused the request (400: a bug), the person
+  blocked the bot (403; they are marked blocked and their other pending rows cancelled), or
+  transient errors ``max_attempts`` times;
+- retried: flood wait (429, the rest of the pass is put back after ``retry_after`` and not
+  counted as an attempt) or a transient network error (exponential backoff, counted).
+
+Sending paces itself below ``pace_per_second``: PTB's AIORateLimiter pauses *every* request
+after a 429, so a broadcast that hits the limit would freeze everyone's interactive replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import telegram
+from telegram import InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.domain.member import Member
+from bot.i18n import Translator, get_translator
+from bot.services.container import Services
+from bot.storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+Renderer = Callable[
+    [Services, Translator, Member, Mapping[str, Any]],
+    Awaitable[tuple[str, InlineKeyboardMarkup | None] | None],
+]
+
+# The outbox's share of TELEGRAM_MAX_RATE; the rest stays free for interactive replies.
+OUTBOX_SHARE_OF_RATE = 0.8
+# Transient errors: wait 30 s, 1 min, 2 min, … (capped), then give up after max_attempts.
+_BACKOFF_BASE = timedelta(seconds=30)
+_BACKOFF_MAX = timedelta(hours=1)
+# Sends allowed back to back before pacing starts, so a handful of reminders go out at once.
+_PACE_BURST = 5
+
+
+@dataclass
+class DispatchReport:
+    """What one pass did (rows put back after a flood wait count as retried)."""
+
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+class _Stop(Exception):
+    """Telegram asked to wait (429): end the pass, everything left goes back to pending."""
+
+
+class _Unrenderable(Exception):
+    """The row cannot be turned into a message (unknown kind, renderer bug)."""
+
+
+class _Pacer:
+    """A token bucket over real (monotonic) time: bursts of a few, then ``rate`` per second."""
+
+    def __init__(self, rate: float) -> None:
+        self._rate = rate
+        self._tokens = float(_PACE_BURST)
+        self._stamp: float | None = None
+
+    async def wait(self) -> None:
+        if self._rate <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._stamp is not None:
+            self._tokens = min(_PACE_BURST, self._tokens + (now - self._stamp) * self._rate)
+        self._stamp = now
+        if self._tokens < 1:
+            await asyncio.sleep((1 - self._tokens) / self._rate)
+            self._stamp = loop.time()
+            self._tokens = 1.0
+        self._tokens -= 1
+
+
+class OutboxDispatcher:
+    """Claims due outbox rows and sends them; ``renderers`` is read live (not copied), so
+    features can register their kinds after the dispatcher was built."""
+
+    def __init__(
+        self,
+        services: Services,
+        renderers: Mapping[str, Renderer],
+        *,
+        batch_size: int = 25,
+        max_attempts: int = 5,
+        pace_per_second: float = 25.0,
+    ) -> None:
+        self._services = services
+        self._renderers = renderers
+        self._batch_size = batch_size
+        self._max_attempts = max_attempts
+        self._pacer = _Pacer(pace_per_second)
+        # The job and a test's tick() may overlap; one pass at a time keeps passes whole.
+        self._lock = asyncio.Lock()
+
+    async def run_once(self, bot: telegram.Bot) -> DispatchReport:
+        """Sends everything due now, batch by batch, until nothing is due or Telegram says wait."""
+        report = DispatchReport()
+        async with self._lock:
+            while batch := await self._services.outbox.claim_due(
+                self._services.clock.now(), self._batch_size
+            ):
+                try:
+                    for position, message in enumerate(batch):
+                        await self._dispatch(bot, message, report, batch[position + 1 :])
+                except _Stop:
+                    break
+        return report
+
+    async def _dispatch(
+        self,
+        bot: telegram.Bot,
+        message: OutboxMessage,
+        report: DispatchReport,
+        rest: list[OutboxMessage],
+    ) -> None:
+        outbox, now = self._services.outbox, self._services.clock.now()
+        if message.expires_at is not None and message.expires_at < now:
+            await outbox.mark_skipped(message.id, "expired")
+            report.skipped += 1
+            return
+        member = await self._services.members.by_id(message.member_id)
+        if member is None or await outbox.is_member_blocked(message.member_id):
+            await outbox.mark_skipped(message.id, "recipient unreachable")
+            report.skipped += 1
+            return
+        try:
+            rendered = await self._render(message, member)
+        except _Unrenderable as exc:
+            await outbox.mark_failed(message.id, str(exc))
+            report.failed += 1
+            return
+        if rendered is None:
+            await outbox.mark_skipped(message.id, "no longer applies")
+            report.skipped += 1
+            return
+        await self._pacer.wait()
+        try:
+            # Renderers return HTML (translators escape values); say so whatever the bot's
+            # defaults are.
+            await bot.send_message(
+                member.telegram_id,
+                rendered[0],
+                parse_mode=ParseMode.HTML,
+                reply_markup=rendered[1],
+            )
+        except RetryAfter as exc:
+            until = now + _retry_after(exc)
+            log.warning("outbox: flood wait, pass ends; resuming after %s", until.isoformat())
+            for waiting in (message, *rest):
+                await outbox.retry_later(waiting.id, until, _error(exc), count_attempt=False)
+            report.retried += 1 + len(rest)
+            raise _Stop from exc
+        except Exception as exc:
+            await self._record_failure(message, exc, now, report)
+            return
+        await outbox.mark_sent(message.id, self._services.clock.now())
+        report.sent += 1
+
+    async def _render(
+        self, message: OutboxMessage, member: Member
+    ) -> tuple[str, InlineKeyboardMarkup | None] | None:
+        """The rendered message, or None if it no longer applies."""
+        renderer = self._renderers.get(message.kind)
+        if renderer is None:
+            log.error("outbox: no renderer for kind %s", message.kind)
+            raise _Unrenderable("unknown kind")
+        try:
+            return await renderer(
+                self._services, get_translator(member.language), member, message.payload
+            )
+        except Exception as exc:
+            # A renderer bug must not stall the outbox: this row fails, the others go on.
+            # log.error, not log.exception: the exception's message may quote user data.
+            log.error("outbox: renderer for kind %s raised %s", message.kind, type(exc).__name__)
+            raise _Unrenderable(f"render error: {type(exc).__name__}") from exc
+
+    async def _record_failure(
+        self, message: OutboxMessage, exc: Exception, now: datetime, report: DispatchReport
+    ) -> None:
+        outbox, error = self._services.outbox, _error(exc)
+        if isinstance(exc, Forbidden):
+            await outbox.mark_member_blocked(message.member_id, now)
+            await outbox.mark_failed(message.id, error)
+            report.failed += 1
+        # BadRequest is a NetworkError subclass in PTB, so it is checked first.
+        elif isinstance(exc, NetworkError) and not isinstance(exc, BadRequest):
+            attempts = message.attempts + 1
+            if attempts >= self._max_attempts:
+                log.warning("outbox: kind %s gave up after %d attempts", message.kind, attempts)
+                await outbox.mark_failed(message.id, error)
+                report.failed += 1
+            else:
+                at = now + min(_BACKOFF_BASE * 2 ** (attempts - 1), _BACKOFF_MAX)
+                await outbox.retry_later(message.id, at, error, count_attempt=True)
+                report.retried += 1
+        else:
+            # 400 means we sent something Telegram will never accept: a bug to fix, not retry.
+            log.error("outbox: kind %s refused: %s", message.kind, error)
+            await outbox.mark_failed(message.id, error)
+            report.failed += 1
+
+
+def _retry_after(exc: RetryAfter) -> timedelta:
+    """``retry_after`` is an int or a timedelta depending on PTB_TIMEDELTA; accept both."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PTB's deprecation notice about the int form
+        value = exc.retry_after
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
+
+
+def _error(exc: Exception) -> str:
+    """Exception class and Telegram's description only: never message text or ids."""
+    if isinstance(exc, RetryAfter):
+        return f"RetryAfter: {_retry_after(exc).total_seconds():g}s"
+    name = type(exc).__name__
+    if isinstance(exc, TelegramError):
+        # Some descriptions already start with the class name ("Forbidden: bot was blocked…").
+        return exc.message if exc.message.startswith(f"{name}:") else f"{name}: {exc.message}"
+    return name
+
+
+def install_dispatcher(
+    application: Application, dispatcher: OutboxDispatcher, interval_seconds: float = 5.0
+) -> None:
+    """Runs the dispatcher every ``interval_seconds`` and keeps it in ``bot_data``.
+
+    ``misfire_grace_time=None``: a late heartbeat still runs (PTB's default drops it after
+    1 s); ``coalesce`` and one instance: missed beats collapse into one pass.
+    """
+
+    async def send_due(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await dispatcher.run_once(context.bot)
+
+    application.bot_data["outbox_dispatcher"] = dispatcher
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("the outbox needs PTB's JobQueue (python-telegram-bot[job-queue])")
+    job_queue.run_repeating(
+        send_due,
+        interval=interval_seconds,
+        first=1,
+        name="outbox",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+
+
+async def recover(application: Application) -> None:
+    """Start-up step (bot.app.setup): rows a crash left in flight become pending again."""
+    services: Services = application.bot_data["services"]
+    recovered = await services.outbox.recover_in_flight()
+    if recovered:
+        log.warning("outbox: %d message(s) were in flight at the last stop; resending", recovered)

@@ -1,0 +1,51 @@
+"""The meetings planner: a JobQueue heartbeat that keeps occurrences and reminders ahead.
+
+Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
+expected who has none yet, and asks trial guests of finished meetings whether to join. All of
+it is decided against the injected clock and only *enqueues* outbox rows (idempotently, by
+dedupe key), so a late, missed or repeated pass changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram.ext import Application, ContextTypes
+
+from bot.services import meetings
+from bot.services.container import Services
+
+log = logging.getLogger(__name__)
+
+
+async def plan_ahead(services: Services) -> None:
+    """One planner pass (the job's body, and what tests call through ``BotWorld.tick``)."""
+    report = await meetings.plan_ahead(services)
+    if report.occurrences or report.reminders or report.followups:
+        log.info(
+            "planner: %d occurrence(s), %d reminder(s), %d trial follow-up(s) planned",
+            report.occurrences,
+            report.reminders,
+            report.followups,
+        )
+
+
+def install_planner(application: Application, interval_seconds: float = 60.0) -> None:
+    """Runs :func:`plan_ahead` every ``interval_seconds``.
+
+    ``misfire_grace_time=None`` and ``coalesce``: a late beat still runs, missed ones collapse.
+    """
+
+    async def beat(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await plan_ahead(context.application.bot_data["services"])
+
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("the planner needs PTB's JobQueue (python-telegram-bot[job-queue])")
+    job_queue.run_repeating(
+        beat,
+        interval=interval_seconds,
+        first=min(10.0, interval_seconds),  # soon after a start: catch up on what passed
+        name="meetings-planner",
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )

@@ -1,0 +1,277 @@
+"""The outbox: every message the bot sends on its own initiative, as a durable row first.
+
+Features *enqueue* rows inside the transaction of the change that causes them (an RSVP, a new
+broadcast), so the message exists exactly when the change does. The dispatcher
+(bot.jobs.dispatcher) claims due rows and records each outcome here.
+
+Row life cycle::
+
+    pending --claim_due--> sending --mark_sent--> sent
+       ^                      |------mark_skipped--> skipped   (no longer applies / too late)
+       |                      |------mark_failed---> failed    (will never succeed)
+       +-----retry_later------+
+    pending --cancel_pending--> cancelled   (meeting cancelled, RSVP withdrawn, person blocked)
+
+"Nothing twice" rests on the UNIQUE ``dedupe_key``: enqueueing the same key again adds nothing.
+The one exception is a *cancelled* row, which was never sent: enqueueing its key again revives
+it with the new time and payload, so a meeting that is moved (its reminders cancelled and
+planned again) or an RSVP withdrawn and given again still gets its reminders.
+
+Delivery is *at least once* in one narrow case: if the process dies after Telegram accepted a
+message but before ``mark_sent`` committed, :meth:`OutboxRepository.recover_in_flight` puts the
+row back to pending and it is sent again. The alternative (marking rows failed on recovery)
+would silently drop reminders after every crash; a rare duplicate is the kinder error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.database import Database, from_db_time, to_db_time
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+SKIPPED = "skipped"
+FAILED = "failed"
+CANCELLED = "cancelled"
+
+# Stored errors are short diagnostics (exception class + Telegram's description), not logs.
+_MAX_ERROR = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxMessage:
+    """One planned message. ``payload`` is what the renderer of ``kind`` needs, as JSON."""
+
+    id: int
+    member_id: int
+    kind: str
+    payload: dict[str, Any]
+    not_before: datetime
+    # End of the grace window: still unsent then, the message is skipped (None: no limit).
+    expires_at: datetime | None
+    status: str
+    # Tries of this row that reached Telegram (a 429 flood wait does not count).
+    attempts: int
+    meeting_id: int | None
+    dedupe_key: str
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    *,
+    member_id: int,
+    kind: str,
+    payload: dict[str, Any],
+    not_before: datetime,
+    dedupe_key: str,
+    now: datetime,
+    expires_at: datetime | None = None,
+    meeting_id: int | None = None,
+) -> bool:
+    """Plans a message inside the caller's transaction (``conn`` from ``db.transaction()``).
+
+    Returns True if a row was added (or a cancelled one revived), False if ``dedupe_key`` is
+    already planned, sent or settled.
+
+    Raises:
+        ValueError: ``payload`` is not a JSON object with string keys; a time is naive.
+        RuntimeError: ``conn`` is not inside a transaction.
+    """
+    _require_transaction(conn)
+    cursor = await conn.execute(
+        "INSERT INTO outbox (member_id, kind, payload, not_before, expires_at, meeting_id,"
+        " dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (dedupe_key) DO UPDATE SET"
+        "   member_id = excluded.member_id, kind = excluded.kind, payload = excluded.payload,"
+        "   not_before = excluded.not_before, expires_at = excluded.expires_at,"
+        "   meeting_id = excluded.meeting_id, status = 'pending', attempts = 0,"
+        "   last_error = NULL"
+        " WHERE outbox.status = 'cancelled'",
+        (
+            member_id,
+            kind,
+            _payload_json(payload),
+            to_db_time(not_before),
+            to_db_time(expires_at) if expires_at is not None else None,
+            meeting_id,
+            dedupe_key,
+            to_db_time(now),
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+async def cancel_pending(
+    conn: aiosqlite.Connection,
+    *,
+    meeting_id: int | None = None,
+    member_id: int | None = None,
+    dedupe_prefix: str | None = None,
+) -> int:
+    """Cancels pending rows matching *all* given filters; returns how many.
+
+    Rows already being sent are left alone: they are in Telegram's hands.
+
+    Raises:
+        ValueError: no filter given (cancelling everything is never meant).
+        RuntimeError: ``conn`` is not inside a transaction.
+    """
+    _require_transaction(conn)
+    conditions, params = ["status = 'pending'"], []
+    if meeting_id is not None:
+        conditions.append("meeting_id = ?")
+        params.append(meeting_id)
+    if member_id is not None:
+        conditions.append("member_id = ?")
+        params.append(member_id)
+    if dedupe_prefix is not None:
+        # substr instead of LIKE: keys contain ':' and may contain '_' or '%'.
+        conditions.append("substr(dedupe_key, 1, length(?)) = ?")
+        params += [dedupe_prefix, dedupe_prefix]
+    if len(conditions) == 1:
+        raise ValueError("cancel_pending needs at least one filter")
+    cursor = await conn.execute(
+        f"UPDATE outbox SET status = 'cancelled' WHERE {' AND '.join(conditions)}", params
+    )
+    return cursor.rowcount
+
+
+class OutboxRepository:
+    """The dispatcher's side of the outbox: claiming due rows and recording outcomes.
+
+    Outcome methods only act on rows in ``sending`` (claimed by this process): a row deleted
+    meanwhile by ``/forget`` is simply gone.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        """Up to ``limit`` pending rows with ``not_before <= now``, oldest first, now ``sending``.
+
+        One statement, so no other claimer can take the same rows.
+        """
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'sending' WHERE id IN ("
+                "  SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?"
+                "  ORDER BY not_before, id LIMIT ?"
+                ") RETURNING *",
+                (to_db_time(now), limit),
+            )
+            rows = await cursor.fetchall()
+        # RETURNING gives no order guarantee.
+        return sorted((_message(row) for row in rows), key=lambda m: (m.not_before, m.id))
+
+    async def mark_sent(self, message_id: int, now: datetime) -> None:
+        await self._settle(
+            message_id,
+            "status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL",
+            to_db_time(now),
+        )
+
+    async def mark_skipped(self, message_id: int, reason: str) -> None:
+        """No longer applies or too late; ``reason`` is a short code, not user data."""
+        await self._settle(message_id, "status = 'skipped', last_error = ?", _clip(reason))
+
+    async def retry_later(
+        self, message_id: int, at: datetime, error: str, *, count_attempt: bool
+    ) -> None:
+        """Back to pending until ``at``; ``count_attempt=False`` for flood waits."""
+        await self._settle(
+            message_id,
+            "status = 'pending', not_before = ?, last_error = ?, attempts = attempts + ?",
+            to_db_time(at),
+            _clip(error),
+            int(count_attempt),
+        )
+
+    async def mark_failed(self, message_id: int, error: str) -> None:
+        """Will never succeed; counts as one more attempt."""
+        await self._settle(
+            message_id,
+            "status = 'failed', last_error = ?, attempts = attempts + 1",
+            _clip(error),
+        )
+
+    async def recover_in_flight(self) -> int:
+        """After a crash: rows left in ``sending`` go back to pending (see the module docstring).
+
+        Call once at start-up, before the dispatcher runs. Returns how many rows were recovered.
+        """
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET status = 'pending' WHERE status = 'sending'"
+            )
+            return cursor.rowcount
+
+    async def mark_member_blocked(self, member_id: int, now: datetime) -> None:
+        """The person blocked the bot (403): nothing more is planned or sent to them."""
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE members SET blocked_at = COALESCE(blocked_at, ?) WHERE id = ?",
+                (to_db_time(now), member_id),
+            )
+            await cancel_pending(conn, member_id=member_id)
+
+    async def clear_member_blocked(self, member_id: int) -> None:
+        """The person can be reached again (they unblocked the bot or wrote to it)."""
+        async with self._db.transaction() as conn:
+            await conn.execute("UPDATE members SET blocked_at = NULL WHERE id = ?", (member_id,))
+
+    async def is_member_blocked(self, member_id: int) -> bool:
+        conn = await self._db.connection()
+        async with conn.execute(
+            "SELECT blocked_at IS NOT NULL FROM members WHERE id = ?", (member_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return bool(row and row[0])
+
+    async def _settle(self, message_id: int, assignments: str, *values: object) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                f"UPDATE outbox SET {assignments} WHERE id = ? AND status = 'sending'",
+                (*values, message_id),
+            )
+
+
+def _require_transaction(conn: aiosqlite.Connection) -> None:
+    # Enqueueing outside the causing change's transaction would break "the message exists
+    # exactly when the change does".
+    if not conn.in_transaction:
+        raise RuntimeError("use the connection of an open db.transaction()")
+
+
+def _payload_json(payload: dict[str, Any]) -> str:
+    if not isinstance(payload, dict) or not all(isinstance(key, str) for key in payload):
+        raise ValueError("outbox payload must be a JSON object with string keys")
+    try:
+        return json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"outbox payload is not JSON-serialisable: {type(exc).__name__}") from exc
+
+
+def _clip(error: str) -> str:
+    return error[:_MAX_ERROR]
+
+
+def _message(row: aiosqlite.Row) -> OutboxMessage:
+    return OutboxMessage(
+        id=row["id"],
+        member_id=row["member_id"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        not_before=from_db_time(row["not_before"]),
+        expires_at=from_db_time(row["expires_at"]) if row["expires_at"] is not None else None,
+        status=row["status"],
+        attempts=row["attempts"],
+        meeting_id=row["meeting_id"],
+        dedupe_key=row["dedupe_key"],
+    )

@@ -1,0 +1,111 @@
+"""Time polls: candidate start times sent to a group's members as native Telegram polls.
+
+One poll message per member (polls go to private chats); answers arrive as ``poll_answer``
+updates keyed by Telegram's poll id. Results are counts per option, never names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.database import Database, from_db_time, to_db_time
+
+
+@dataclass(frozen=True, slots=True)
+class TimePoll:
+    id: int
+    group_id: int
+    options: tuple[datetime, ...]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PollResults:
+    counts: tuple[int, ...]  # people who ticked each option
+    voters: int
+
+
+class TimePollRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def create(
+        self, group_id: int, options: Sequence[datetime], created_by: int, now: datetime
+    ) -> TimePoll:
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO time_polls (group_id, options, created_by, created_at)"
+                " VALUES (?, ?, ?, ?)",
+                (
+                    group_id,
+                    json.dumps([to_db_time(o) for o in options]),
+                    created_by,
+                    to_db_time(now),
+                ),
+            )
+            assert cursor.lastrowid is not None
+            poll_id = cursor.lastrowid
+        return TimePoll(poll_id, group_id, tuple(options), now)
+
+    async def recipients(self, group_id: int) -> list[int]:
+        """Member ids of the group who can be reached (not blocked)."""
+        conn = await self._db.connection()
+        async with conn.execute(
+            "SELECT gm.member_id FROM group_members AS gm JOIN members AS m"
+            " ON m.id = gm.member_id WHERE gm.group_id = ? AND m.blocked_at IS NULL"
+            " ORDER BY gm.member_id",
+            (group_id,),
+        ) as cursor:
+            return [row[0] async for row in cursor]
+
+    async def add_message(self, poll_id: int, member_id: int, telegram_poll_id: str) -> None:
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO time_poll_messages (poll_id, member_id, telegram_poll_id)"
+                " VALUES (?, ?, ?)",
+                (poll_id, member_id, telegram_poll_id),
+            )
+
+    async def record_answer(self, telegram_poll_id: str, option_ids: Sequence[int]) -> bool:
+        """Stores a vote (an empty list: the vote was retracted); False for unknown polls."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE time_poll_messages SET option_ids = ? WHERE telegram_poll_id = ?",
+                (json.dumps(list(option_ids)) if option_ids else None, telegram_poll_id),
+            )
+            return cursor.rowcount > 0
+
+    async def latest(self, group_id: int) -> TimePoll | None:
+        conn = await self._db.connection()
+        async with conn.execute(
+            "SELECT * FROM time_polls WHERE group_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
+            (group_id,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        options = tuple(from_db_time(o) for o in json.loads(row["options"]))
+        return TimePoll(row["id"], row["group_id"], options, from_db_time(row["created_at"]))
+
+    async def results(self, poll: TimePoll) -> PollResults:
+        conn = await self._db.connection()
+        counts = [0] * len(poll.options)
+        voters = 0
+        async with conn.execute(
+            "SELECT option_ids FROM time_poll_messages"
+            " WHERE poll_id = ? AND option_ids IS NOT NULL",
+            (poll.id,),
+        ) as cursor:
+            async for row in cursor:
+                voters += 1
+                for index in json.loads(row[0]):
+                    if 0 <= index < len(counts):
+                        counts[index] += 1
+        return PollResults(tuple(counts), voters)
+
+
+def _options_json(options: Sequence[datetime]) -> str:
+    return json.dumps([to_db_time(option) for option in options])

@@ -1,0 +1,492 @@
+"""Texts and keyboards of the group network: group cards, browsing, a coordinator's overview,
+role links and /mygroups. Group names and descriptions are user text: always escaped by ``t``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.groups import (
+    CITY_LENGTH,
+    DESCRIPTION_LENGTH,
+    MAX_MEMBERS_RANGE,
+    NAME_LENGTH,
+    TRIAL_SEATS_RANGE,
+    EditableField,
+    Group,
+    GroupFormat,
+    GroupProblem,
+    GroupSummary,
+    InvitationProblem,
+)
+from bot.domain.paging import page
+from bot.domain.regions import province_by_code
+from bot.domain.topics import TOPICS
+from bot.i18n import N_, Translator, tz_abbreviation
+from bot.services.groups import GroupCard, JoinOutcome
+from bot.ui.callbacks import callback
+from bot.ui.keyboards import Button, in_rows, inline
+from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.onboarding import View, province_label, province_rows
+
+BROWSE_AREA = "gr"  # everyone: browse, cards, join
+MANAGE_AREA = "gc"  # coordinators: overview, archive, invitations, facilitators
+MY_AREA = "mg"  # /mygroups: leave a group
+# The meetings feature answers this button on a group card (callback("mt", "trial", group_id)).
+TRIAL_AREA = "mt"
+GROUPS_PER_PAGE = 8
+
+FORMAT_LABELS: dict[GroupFormat, str] = {
+    GroupFormat.ONLINE: N_("Online"),
+    GroupFormat.IN_PERSON: N_("In person"),
+    GroupFormat.HYBRID: N_("In person and online"),
+}
+FIELD_LABELS: dict[EditableField, str] = {
+    EditableField.NAME: N_("Name"),
+    EditableField.DESCRIPTION: N_("Description"),
+    EditableField.MAX_MEMBERS: N_("Maximum size"),
+    EditableField.TRIAL_SEATS: N_("Trial seats per meeting"),
+}
+FIELD_BOUNDS: dict[EditableField, tuple[int, int]] = {
+    EditableField.NAME: NAME_LENGTH,
+    EditableField.DESCRIPTION: DESCRIPTION_LENGTH,
+    EditableField.MAX_MEMBERS: MAX_MEMBERS_RANGE,
+    EditableField.TRIAL_SEATS: TRIAL_SEATS_RANGE,
+}
+
+
+# --- pieces ----------------------------------------------------------------------------------
+
+
+def languages_text(languages: Sequence[str]) -> str:
+    return ", ".join(LANGUAGE_NAMES.get(code, code) for code in languages)
+
+
+def topics_text(t: Translator, topics: Sequence[str]) -> str:
+    return ", ".join(t(TOPIC_LABELS[code]) for code in TOPICS if code in topics)
+
+
+def place_text(t: Translator, group: Group) -> str:
+    """Format, and where in-person meetings happen."""
+    label = t(FORMAT_LABELS[group.format])
+    province = province_by_code(group.province) if group.province else None
+    if not group.format.meets_in_person or province is None:
+        return label
+    return t(
+        "{format} — {city}, {province}",
+        format=label,
+        city=group.city or "",
+        province=province_label(t, province),
+    )
+
+
+def when_text(t: Translator, moment: datetime, tz: str) -> str:
+    """A meeting time in the viewer's timezone, with its zone (WIB/WITA/WIT) spelled out."""
+    return f"{t.format_date(moment, tz, 'full')}, {t.format_time(moment, tz)} {tz_abbreviation(tz)}"
+
+
+def _nav(
+    t: Translator,
+    area: str,
+    action: str,
+    prefix: Sequence[object],
+    index: int,
+    has_prev: bool,
+    has_next: bool,
+) -> list[Button]:
+    nav = []
+    if has_prev:
+        nav.append(("◀ " + t("Previous"), callback(area, action, *prefix, index - 1)))
+    if has_next:
+        nav.append((t("Next") + " ▶", callback(area, action, *prefix, index + 1)))
+    return nav
+
+
+# --- browsing (everyone) -----------------------------------------------------------------------
+
+
+def browse_home_view(t: Translator) -> View:
+    text = t(
+        "<b>Find a support group</b> 🤝\n\nHow would you like to look? Every group is free, "
+        "and you can try one session without any commitment."
+    )
+    return text, inline(
+        [
+            [(t("🏷 By topic"), callback(BROWSE_AREA, "topics"))],
+            [(t("📍 By province"), callback(BROWSE_AREA, "provs", 0))],
+            [(t("🌐 Online only"), callback(BROWSE_AREA, "list", "on", "-", 0))],
+            [(t("📋 All groups"), callback(BROWSE_AREA, "list", "all", "-", 0))],
+        ]
+    )
+
+
+def topic_choice_view(t: Translator) -> View:
+    buttons = [
+        (t(TOPIC_LABELS[code]), callback(BROWSE_AREA, "list", "t", code, 0)) for code in TOPICS
+    ]
+    rows = [*in_rows(buttons, per_row=2), [_back_home(t)]]
+    return t("Which topic?"), inline(rows)
+
+
+def province_choice_view(t: Translator, page_index: int) -> View:
+    rows = province_rows(t, page_index, BROWSE_AREA, pick="prov", turn="provs")
+    rows.append([_back_home(t)])
+    return t("Which province?"), inline(rows)
+
+
+def group_list_view(
+    t: Translator, groups: Sequence[Group], filter_args: tuple[str, str], page_index: int
+) -> View:
+    """One page of groups found, each a button that opens its card."""
+    items, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
+    if not groups:
+        text = t(
+            "No group matches yet. New groups start all the time: try another search, or look "
+            "at the online groups."
+        )
+    else:
+        text = t.plural(
+            "I found {n} group. Tap it to see more.",
+            "I found {n} groups. Tap one to see more.",
+            len(groups),
+        )
+    rows = [[(g.name, callback(BROWSE_AREA, "card", g.id))] for g in items]
+    nav = _nav(t, BROWSE_AREA, "list", filter_args, page_index, has_prev, has_next)
+    if nav:
+        rows.append(nav)
+    rows.append([_back_home(t)])
+    return text, inline(rows)
+
+
+def group_card_view(t: Translator, card: GroupCard, viewer_tz: str) -> View:
+    group = card.group
+    lines = [
+        f"<b>{html.escape(group.name)}</b>",
+        html.escape(group.description),
+        "",
+        f"📍 {place_text(t, group)}",
+        f"🗣 {languages_text(group.languages)}",
+        f"🏷 {topics_text(t, group.topics)}",
+    ]
+    if card.next_meeting_at is not None:
+        lines.append(
+            t("📅 Next meeting: {when}", when=when_text(t, card.next_meeting_at, viewer_tz))
+        )
+        if card.is_member or not group.offers_trials:
+            lines.append(t.plural("🪑 {n} seat left", "🪑 {n} seats left", card.seats_left or 0))
+        else:
+            lines.append(
+                t.plural(
+                    "🌱 {n} trial seat left", "🌱 {n} trial seats left", card.trial_seats_left or 0
+                )
+            )
+    else:
+        lines.append(t("📅 No meeting is scheduled yet."))
+    if card.is_member:
+        lines.append(t("✅ You are a member of this group."))
+    rows: list[list[Button]] = []
+    if group.offers_trials and not card.is_member:
+        rows.append([(t("🌱 Try a session"), callback(TRIAL_AREA, "trial", group.id))])
+    if card.can_join:
+        rows.append([(t("🤝 Join this group"), callback(BROWSE_AREA, "join", group.id))])
+    rows.append([_back_home(t)])
+    return "\n".join(lines), inline(rows)
+
+
+def join_outcome_text(t: Translator, outcome: JoinOutcome, group_name: str) -> str:
+    return {
+        JoinOutcome.JOINED: t(
+            "Welcome to <b>{name}</b>! 🌱 You'll find it in /mygroups.", name=group_name
+        ),
+        JoinOutcome.ALREADY_MEMBER: t(
+            "You are already a member of <b>{name}</b>.", name=group_name
+        ),
+        JoinOutcome.NEEDS_TRIAL: t(
+            'This group asks newcomers to try one session first. Tap "Try a session" on its card.'
+        ),
+        JoinOutcome.FULL: t(
+            "Sorry, <b>{name}</b> is full at the moment. Try again later, or look for another "
+            "group.",
+            name=group_name,
+        ),
+        JoinOutcome.GONE: group_gone_text(t),
+    }[outcome]
+
+
+def _back_home(t: Translator) -> Button:
+    return ("◀ " + t("Back to search"), callback(BROWSE_AREA, "home"))
+
+
+# --- coordinators --------------------------------------------------------------------------
+
+
+def overview_view(t: Translator, summaries: Sequence[GroupSummary], page_index: int) -> View:
+    items, has_prev, has_next = page(summaries, page_index, GROUPS_PER_PAGE)
+    lines = [t("<b>All groups</b> ({n})", n=len(summaries))]
+    for summary in items:
+        lines.append(
+            t(
+                "• {name}: {members}, {facilitators}",
+                name=summary.group.name,
+                members=t.plural("{n} member", "{n} members", summary.member_count),
+                facilitators=t.plural(
+                    "{n} facilitator", "{n} facilitators", summary.facilitator_count
+                ),
+            )
+        )
+    if not summaries:
+        lines.append(t("There are no groups yet."))
+    rows = [[(s.group.name, callback(MANAGE_AREA, "open", s.group.id))] for s in items]
+    nav = _nav(t, MANAGE_AREA, "list", (), page_index, has_prev, has_next)
+    if nav:
+        rows.append(nav)
+    rows.append([(t("🆕 New group"), callback(MANAGE_AREA, "new"))])
+    rows.append([(t("🔎 Browse as a member would"), callback(BROWSE_AREA, "home"))])
+    return "\n".join(lines), inline(rows)
+
+
+def manage_view(t: Translator, summary: GroupSummary) -> View:
+    group = summary.group
+    lines = [
+        f"<b>{html.escape(group.name)}</b>",
+        f"📍 {place_text(t, group)}",
+        t(
+            "👥 {members} of at most {max}; {facilitators}",
+            members=t.plural("{n} member", "{n} members", summary.member_count),
+            max=group.max_members,
+            facilitators=t.plural("{n} facilitator", "{n} facilitators", summary.facilitator_count),
+        ),
+        t("🌱 Trial seats per meeting: {seats}", seats=group.trial_seats)
+        if group.offers_trials
+        else t("🌱 No trial sessions."),
+    ]
+    gid = group.id
+    return "\n".join(lines), inline(
+        [
+            [
+                (t("✏️ Edit"), callback(MANAGE_AREA, "edit", gid)),
+                (t("👥 Facilitators"), callback(MANAGE_AREA, "facs", gid)),
+            ],
+            [(t("✉️ Invite a facilitator"), callback(MANAGE_AREA, "inv", gid))],
+            [(t("🗄 Archive"), callback(MANAGE_AREA, "arch", gid))],
+            [("◀ " + t("All groups"), callback(MANAGE_AREA, "list", 0))],
+        ]
+    )
+
+
+def archive_confirm_view(t: Translator, group: Group) -> View:
+    text = t(
+        "Archive <b>{name}</b>? Its future meetings are cancelled and everyone with a seat is "
+        "told. The group disappears from the search. This cannot be undone here.",
+        name=group.name,
+    )
+    return text, inline(
+        [
+            [(t("Yes, archive it"), callback(MANAGE_AREA, "archy", group.id))],
+            [(t("No, keep it"), callback(MANAGE_AREA, "open", group.id))],
+        ]
+    )
+
+
+def archived_text(t: Translator, name: str) -> str:
+    return t("<b>{name}</b> is archived and its future meetings are cancelled.", name=name)
+
+
+def facilitators_view(t: Translator, group: Group, facilitators: Sequence[tuple[int, str]]) -> View:
+    if facilitators:
+        text = (
+            t("<b>Facilitators of {name}</b>", name=group.name)
+            + "\n"
+            + "\n".join(f"• {html.escape(alias)}" for _, alias in facilitators)
+        )
+    else:
+        text = t("<b>{name}</b> has no facilitator yet. Invite one!", name=group.name)
+    rows = [
+        [(t("Remove {alias}", alias=alias), callback(MANAGE_AREA, "unfac", group.id, member_id))]
+        for member_id, alias in facilitators
+    ]
+    rows.append([(t("✉️ Invite a facilitator"), callback(MANAGE_AREA, "inv", group.id))])
+    rows.append([("◀ " + t("Back"), callback(MANAGE_AREA, "open", group.id))])
+    return text, inline(rows)
+
+
+def remove_facilitator_confirm_view(
+    t: Translator, group: Group, member_id: int, alias: str
+) -> View:
+    text = t(
+        "Remove <b>{alias}</b> as a facilitator of <b>{name}</b>?", alias=alias, name=group.name
+    )
+    return text, inline(
+        [
+            [(t("Yes, remove"), callback(MANAGE_AREA, "unfacy", group.id, member_id))],
+            [(t("No"), callback(MANAGE_AREA, "facs", group.id))],
+        ]
+    )
+
+
+def pick_group_view(t: Translator, groups: Sequence[GroupSummary]) -> View:
+    """/invite_facilitator: which group the invitation is for."""
+    if not groups:
+        return t("There are no groups yet. Create one first with /newgroup."), None
+    rows = [[(s.group.name, callback(MANAGE_AREA, "inv", s.group.id))] for s in groups]
+    return t("Which group should the new facilitator lead?"), inline(rows)
+
+
+def facilitator_link_text(t: Translator, group_name: str, url: str) -> str:
+    return t(
+        "Here is a one-time invitation to facilitate <b>{name}</b>:\n\n{url}\n\n"
+        "Send it only to the person you mean. It works once and expires in 7 days. "
+        "They will join through the usual anonymous sign-up if they are new.",
+        name=group_name,
+        url=url,
+    )
+
+
+def promotion_link_text(t: Translator, url: str) -> str:
+    return t(
+        "Here is a one-time link that makes someone a <b>coordinator</b> of the network:\n\n"
+        "{url}\n\nSend it only to the person you mean. It works once and expires in 7 days.",
+        url=url,
+    )
+
+
+def coordinators_only_text(t: Translator) -> str:
+    return t("Sorry, only coordinators of the network can do this.")
+
+
+def group_gone_text(t: Translator) -> str:
+    return t("This group is no longer active.")
+
+
+def not_a_facilitator_text(t: Translator) -> str:
+    return t("This person is no longer a facilitator of this group.")
+
+
+def facilitator_removed_text(t: Translator, alias: str, name: str) -> str:
+    return t("<b>{alias}</b> no longer facilitates <b>{name}</b>.", alias=alias, name=name)
+
+
+# --- role links ------------------------------------------------------------------------------
+
+
+def invitation_refusal(t: Translator, problem: InvitationProblem) -> str:
+    return {
+        InvitationProblem.UNKNOWN: t(
+            "I don't know this invitation link. Please ask the coordinator for a new one."
+        ),
+        InvitationProblem.USED: t(
+            "This invitation link was already used. Each link works only once: please ask the "
+            "coordinator for a new one."
+        ),
+        InvitationProblem.EXPIRED: t(
+            "This invitation link has expired (links work for 7 days). Please ask the "
+            "coordinator for a new one."
+        ),
+        InvitationProblem.GROUP_ARCHIVED: group_gone_text(t),
+    }[problem]
+
+
+def now_facilitator_text(t: Translator, group_name: str, *, already: bool) -> str:
+    if already:
+        return t("You already facilitate <b>{name}</b>.", name=group_name)
+    return t(
+        "You are now a facilitator of <b>{name}</b>. 🌱 Thank you! Your group and its "
+        "invitation link are in /mygroups.",
+        name=group_name,
+    )
+
+
+def now_coordinator_text(t: Translator, *, already: bool) -> str:
+    if already:
+        return t("You are already a coordinator of the network.")
+    return t(
+        "You are now a <b>coordinator</b> of the network. /groups shows every group, "
+        "/newgroup creates one."
+    )
+
+
+# --- /mygroups ------------------------------------------------------------------------------
+
+
+def my_groups_view(
+    t: Translator,
+    member_of: Sequence[Group],
+    facilitating: Sequence[Group],
+    invite_url: dict[int, str],
+) -> View:
+    lines = [t("<b>Your groups</b>")]
+    if not member_of and not facilitating:
+        lines.append(t("You are not in a group yet. /groups helps you find one."))
+    for group in facilitating:
+        lines.append(
+            t(
+                "🧭 {name} (you facilitate it)\nInvitation link for new members: {url}",
+                name=group.name,
+                url=invite_url[group.id],
+            )
+        )
+    for group in member_of:
+        lines.append(f"🤝 {html.escape(group.name)}")
+    rows = [
+        [
+            (group.name, callback(BROWSE_AREA, "card", group.id)),
+            (t("Leave"), callback(MY_AREA, "leave", group.id)),
+        ]
+        for group in member_of
+    ]
+    return "\n\n".join(lines), inline(rows) if rows else None
+
+
+def leave_confirm_view(t: Translator, group: Group) -> View:
+    text = t(
+        "Leave <b>{name}</b>? Your seats at its meetings are given up and you get no more "
+        "reminders from it. You can join again later if there is room.",
+        name=group.name,
+    )
+    return text, inline(
+        [
+            [(t("Yes, leave"), callback(MY_AREA, "leavey", group.id))],
+            [(t("No, stay"), callback(MY_AREA, "list"))],
+        ]
+    )
+
+
+def left_text(t: Translator, name: str) -> str:
+    return t("You have left <b>{name}</b>. Take care! 🌱", name=name)
+
+
+def not_member_text(t: Translator) -> str:
+    return t("You are not a member of this group.")
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def group_problem_text(t: Translator, problem: GroupProblem, bounds: tuple[int, int]) -> str:
+    """Why a typed value was refused; ``bounds`` are the field's limits."""
+    low, high = bounds
+    return {
+        GroupProblem.TOO_SHORT: t("That's too short: please use at least {n} characters.", n=low),
+        GroupProblem.TOO_LONG: t("That's too long: please use at most {n} characters.", n=high),
+        GroupProblem.HANDLE: t("Please leave out @usernames: everyone can see this."),
+        GroupProblem.PHONE: t("Please leave out phone numbers: everyone can see this."),
+        GroupProblem.EMAIL: t("Please leave out e-mail addresses: everyone can see this."),
+        GroupProblem.LINK: t("Please leave out links and web addresses."),
+        GroupProblem.INVALID_CHARS: t(
+            "Please use letters, numbers and simple punctuation only (no line breaks, hidden "
+            "characters or symbols like &lt; and &gt;)."
+        ),
+        GroupProblem.NOT_A_NUMBER: t(
+            "Please send a whole number from {low} to {high}.", low=low, high=high
+        ),
+        GroupProblem.TOO_SMALL: t("Please choose at least {n}.", n=low),
+        GroupProblem.TOO_LARGE: t("Please choose at most {n}.", n=high),
+    }[problem]
+
+
+def city_problem_text(t: Translator, problem: GroupProblem) -> str:
+    if problem is GroupProblem.INVALID_CHARS:
+        return t("Please type just the name of the city or regency, in letters.")
+    return group_problem_text(t, problem, CITY_LENGTH)

@@ -1,0 +1,269 @@
+"""Texts and keyboards of /newmeeting (area ``nm``) and /poll_time (area ``tp``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from bot.domain.groups import Group
+from bot.domain.meetings import (
+    CAPACITY_CHOICES,
+    DURATIONS,
+    MAX_CAPACITY,
+    MIN_CAPACITY,
+    Meeting,
+    monthly_week,
+)
+from bot.i18n import N_, Translator, tz_abbreviation
+from bot.ui.callbacks import callback
+from bot.ui.keyboards import Button, in_rows, inline
+from bot.ui.meeting_picker import (
+    TIMES_PER_PAGE,
+    date_view,
+    day_code,
+    time_buttons,
+    time_code,
+    time_view,
+    when,
+)
+from bot.ui.onboarding import View
+
+AREA = "nm"
+POLL_AREA = "tp"
+MAX_POLL_OPTIONS = 5
+MIN_POLL_OPTIONS = 2
+
+# "first Thursday of the month" and so on, by the week number of the day in its month.
+_NTH = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("last")}
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    start: datetime
+    duration: int
+    recurrence: str
+    place: str | None
+    link: str | None
+    capacity: int
+
+
+def use_buttons_hint(t: Translator) -> str:
+    return t("Please use the buttons below (or /cancel to stop).")
+
+
+def group_choice_view(t: Translator, groups: Sequence[Group], area: str = AREA) -> View:
+    rows = [[(g.name, callback(area, "group", g.id))] for g in groups]
+    return t("For which group?"), inline(rows)
+
+
+def date_step_view(t: Translator, group: Group, days: Sequence[date]) -> View:
+    heading = t("📅 New meeting for <b>{group}</b>.", group=group.name)
+    return date_view(
+        t, heading, days, group.timezone, lambda d: callback(AREA, "date", day_code(d))
+    )
+
+
+def time_step_view(
+    t: Translator, day: date, tz: str, times: Sequence[time], page_index: int
+) -> View:
+    page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
+    rows = time_buttons(
+        times,
+        page_index,
+        lambda at: callback(AREA, "time", time_code(at)),
+        lambda p: callback(AREA, "tpage", p),
+    )
+    return time_view(t, day, tz, rows, callback(AREA, "dates"))
+
+
+def duration_view(t: Translator, start: datetime, tz: str) -> View:
+    text = t("📅 <b>{when}</b>\n\nHow long will the meeting be?", when=when(t, start, tz))
+    buttons = [
+        (t("{minutes} min", minutes=minutes), callback(AREA, "dur", minutes))
+        for minutes in DURATIONS
+    ]
+    return text, inline([*in_rows(buttons, 4), [(t("« Change the time"), callback(AREA, "dates"))]])
+
+
+def repeat_label(t: Translator, recurrence: str, start: datetime, tz: str) -> str:
+    weekday = t.format_date(start, tz, "EEEE")
+    labels = {
+        "once": t("Just once"),
+        "weekly": t("Every week on {weekday}", weekday=weekday),
+        "biweekly": t("Every two weeks on {weekday}", weekday=weekday),
+        "monthly": t(
+            "Every month on the {nth} {weekday}",
+            nth=t(_NTH[monthly_week(start, tz)]),
+            weekday=weekday,
+        ),
+    }
+    return labels[recurrence]
+
+
+def repeat_view(t: Translator, start: datetime, tz: str) -> View:
+    rows = [
+        [(repeat_label(t, r, start, tz), callback(AREA, "rep", r))]
+        for r in ("once", "weekly", "biweekly", "monthly")
+    ]
+    return t("Does it repeat?"), inline(rows)
+
+
+def place_prompt(t: Translator) -> str:
+    return t(
+        "📍 Where do you meet? Type the place, e.g. <i>Community hall, Jl. Merdeka 5, Makassar</i>."
+    )
+
+
+def link_prompt(t: Translator) -> str:
+    return t(
+        "🔗 Send the join link for the online meeting (it must start with https://). Only people "
+        "with a confirmed seat will see it."
+    )
+
+
+def capacity_view(t: Translator) -> View:
+    buttons = [(str(n), callback(AREA, "cap", n)) for n in CAPACITY_CHOICES]
+    text = t(
+        "👥 How many people can take part at most? Tap a number or type one between {low} and "
+        "{high}.",
+        low=MIN_CAPACITY,
+        high=MAX_CAPACITY,
+    )
+    return text, inline(in_rows(buttons, 6))
+
+
+def capacity_problem_text(t: Translator) -> str:
+    return t(
+        "Please send a whole number between {low} and {high}, e.g. 12.",
+        low=MIN_CAPACITY,
+        high=MAX_CAPACITY,
+    )
+
+
+def summary_view(t: Translator, group: Group, summary: Summary) -> View:
+    tz = group.timezone
+    lines = [
+        t("<b>New meeting for {group}</b>", group=group.name),
+        t("📅 {when}", when=when(t, summary.start, tz)),
+        t("⏱ {minutes} minutes", minutes=summary.duration),
+        t("🔁 {repeat}", repeat=repeat_label(t, summary.recurrence, summary.start, tz)),
+    ]
+    if summary.place:
+        lines.append(t("📍 {place}", place=summary.place))
+    if summary.link:
+        lines.append(t("🔗 {link}", link=summary.link))
+    lines += [t("👥 Up to {n} people", n=summary.capacity), "", t("Schedule it?")]
+    return "\n".join(lines), inline(
+        [
+            [(t("✅ Schedule"), callback(AREA, "ok"))],
+            [
+                (t("« Change the time"), callback(AREA, "dates")),
+                (t("✖️ Discard"), callback(AREA, "no")),
+            ],
+        ]
+    )
+
+
+def scheduled_text(t: Translator, group: Group, meetings: Sequence[Meeting]) -> str:
+    if not meetings:
+        return t("Sorry, this group can no longer take meetings.")
+    lines = [
+        t(
+            "✅ Scheduled for <b>{group}</b>. Members will be reminded. Coming dates:",
+            group=group.name,
+        )
+    ]
+    lines += [f"• {when(t, m.starts_at, group.timezone)}" for m in meetings[:5]]
+    lines.append(t("See and change them with /meetings."))
+    return "\n".join(lines)
+
+
+def discarded_text(t: Translator) -> str:
+    return t("Okay, nothing was scheduled.")
+
+
+# --- /poll_time -------------------------------------------------------------------------------
+
+
+def poll_group_choice_view(t: Translator, groups: Sequence[Group]) -> View:
+    return group_choice_view(t, groups, POLL_AREA)
+
+
+def poll_results_view(
+    t: Translator, group: Group, options: Sequence[datetime], counts: Sequence[int], voters: int
+) -> View:
+    lines = [
+        t("<b>Time poll for {group}</b>", group=group.name),
+        t.plural("{n} member answered so far.", "{n} members answered so far.", voters),
+    ]
+    lines += [
+        t("• {when}: {count}", when=when(t, start, group.timezone), count=count)
+        for start, count in zip(options, counts, strict=True)
+    ]
+    return "\n".join(lines), inline([[(t("🗳 Propose new times"), callback(POLL_AREA, "new"))]])
+
+
+def poll_pick_view(
+    t: Translator, group: Group, days: Sequence[date], chosen: Sequence[datetime]
+) -> View:
+    lines = [
+        t("🗳 <b>Time poll for {group}</b>", group=group.name),
+        t(
+            "Propose {low} to {high} times; each member gets a poll to tick the ones that suit "
+            "them.",
+            low=MIN_POLL_OPTIONS,
+            high=MAX_POLL_OPTIONS,
+        ),
+    ]
+    if chosen:
+        lines.append(t("Chosen so far:"))
+        lines += [f"• {when(t, start, group.timezone)}" for start in chosen]
+    extra: list[list[Button]] = []
+    if len(chosen) >= MIN_POLL_OPTIONS:
+        extra.append([(t("📨 Send the poll"), callback(POLL_AREA, "send"))])
+    if len(chosen) >= MAX_POLL_OPTIONS:
+        return "\n".join(lines), inline(extra)
+    return date_view(
+        t,
+        "\n".join(lines),
+        days,
+        group.timezone,
+        lambda d: callback(POLL_AREA, "date", day_code(d)),
+        extra,
+    )
+
+
+def poll_time_view(
+    t: Translator, day: date, tz: str, times: Sequence[time], page_index: int
+) -> View:
+    page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
+    rows = time_buttons(
+        times,
+        page_index,
+        lambda at: callback(POLL_AREA, "time", time_code(at)),
+        lambda p: callback(POLL_AREA, "tpage", p),
+    )
+    return time_view(t, day, tz, rows, callback(POLL_AREA, "dates"))
+
+
+def poll_question(t: Translator, group: Group) -> str:
+    return t("Which times suit you for the next meeting of {group}?", group=group.name)
+
+
+def poll_option(t: Translator, start: datetime, tz: str) -> str:
+    return (
+        f"{t.format_date(start, tz, 'EEE d MMM')}, {t.format_time(start, tz)} {tz_abbreviation(tz)}"
+    )
+
+
+def poll_sent_text(t: Translator, sent: int) -> str:
+    return t.plural(
+        "📨 The poll went to {n} member. Send /poll_time again to see the answers.",
+        "📨 The poll went to {n} members. Send /poll_time again to see the answers.",
+        sent,
+    )
+
+
+def poll_duplicate_text(t: Translator) -> str:
+    return t("That time is already on the list.")

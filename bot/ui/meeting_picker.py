@@ -1,0 +1,114 @@
+"""The date and time picker shared by /newmeeting, moving a meeting and /poll_time.
+
+The picker does not know where its buttons lead: callers pass functions that build the callback
+data for a day, a time and a page, so each flow keeps its own area and arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+
+from bot.domain.paging import page
+from bot.i18n import Translator, tz_abbreviation
+from bot.ui.keyboards import Button, in_rows, inline
+from bot.ui.onboarding import View
+
+TIMES_PER_PAGE = 24  # six hours in 15-minute steps, four to a row
+DAYS_PER_ROW = 2
+TIMES_PER_ROW = 4
+
+
+def day_code(day: date) -> str:
+    return day.strftime("%Y%m%d")
+
+
+def parse_day(code: str) -> date | None:
+    try:
+        return datetime.strptime(code, "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def time_code(at: time) -> str:
+    return at.strftime("%H%M")
+
+
+def parse_time(code: str) -> time | None:
+    try:
+        return datetime.strptime(code, "%H%M").time()
+    except ValueError:
+        return None
+
+
+def when(t: Translator, start: datetime, tz: str) -> str:
+    """A full date and time in ``tz`` with its zone ("Thursday, 3 December 2026, 19.30 WITA")."""
+    return f"{t.format_date(start, tz, 'full')}, {t.format_time(start, tz)} {tz_abbreviation(tz)}"
+
+
+def short_when(t: Translator, start: datetime, tz: str) -> str:
+    """A compact date and time for buttons, e.g. "Thu 3 Dec 19.30"."""
+    return f"{t.format_date(start, tz, 'EEE d MMM')} {t.format_time(start, tz)}"
+
+
+def date_buttons(
+    t: Translator, days: Sequence[date], tz: str, data: Callable[[date], str]
+) -> list[list[Button]]:
+    buttons = [(t.format_date(day, tz, "EEE d MMM"), data(day)) for day in days]
+    return in_rows(buttons, DAYS_PER_ROW)
+
+
+def time_buttons(
+    times: Sequence[time],
+    page_index: int,
+    data: Callable[[time], str],
+    page_data: Callable[[int], str],
+) -> list[list[Button]]:
+    """One page of start times, then a row to the other pages (labelled by their first time)."""
+    shown, _, _ = page(times, page_index, TIMES_PER_PAGE)
+    rows = in_rows([(at.strftime("%H:%M"), data(at)) for at in shown], TIMES_PER_ROW)
+    pages = range(0, len(times), TIMES_PER_PAGE)
+    if len(pages) > 1:
+        rows.append(
+            [
+                (
+                    ("• " if i // TIMES_PER_PAGE == page_index else "") + f"{times[i]:%H:%M}…",
+                    page_data(i // TIMES_PER_PAGE),
+                )
+                for i in pages
+            ]
+        )
+    return rows
+
+
+def date_view(
+    t: Translator,
+    heading: str,
+    days: Sequence[date],
+    tz: str,
+    data: Callable[[date], str],
+    extra: Sequence[Sequence[Button]] = (),
+    *,
+    typed_hint: bool = True,
+) -> View:
+    lines = [heading, t("Which day? Times are in {zone}.", zone=tz_abbreviation(tz))]
+    if typed_hint:
+        lines.append(t("You can also type a date and time, like <code>2026-12-03 19:30</code>."))
+    return "\n\n".join(lines), inline([*date_buttons(t, days, tz, data), *extra])
+
+
+def time_view(
+    t: Translator,
+    day: date,
+    tz: str,
+    rows: list[list[Button]],
+    back: str,
+) -> View:
+    text = t(
+        "What time on {day}? ({zone})",
+        day=t.format_date(day, tz, "full"),
+        zone=tz_abbreviation(tz),
+    )
+    if not rows:
+        text = t("There are no start times left on that day. Please pick another day.")
+    return text, inline([*rows, [(t("« Other day"), back)]])

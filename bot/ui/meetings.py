@@ -1,0 +1,530 @@
+"""Texts and keyboards about meetings: facilitators' lists, trials, /mymeetings, attendance,
+reminders and notices. Every view takes plain data and a translator; names of groups and
+places are formatted in through the translator (HTML-escaped).
+
+Callback data lives in area ``mt`` (see bot/handlers/meetings.py for the actions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from bot.domain.groups import Group
+from bot.domain.meetings import (
+    Meeting,
+    Seat,
+    SeatCounts,
+    SeatKind,
+    SeatStatus,
+    TextProblem,
+    TimeProblem,
+)
+from bot.domain.paging import page
+from bot.i18n import Html, Translator
+from bot.ui.callbacks import callback
+from bot.ui.keyboards import Button, inline
+from bot.ui.meeting_picker import short_when, when
+from bot.ui.onboarding import View
+
+AREA = "mt"
+ALIASES_PER_PAGE = 10
+GROUPS_PER_PAGE = 8
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+def place_and_link(t: Translator, meeting: Meeting, *, show_link: bool) -> list[str]:
+    """Where to go; the join link only for a confirmed seat, else a hint how to get it."""
+    lines = []
+    if meeting.place:
+        lines.append(t("📍 {place}", place=meeting.place))
+    if meeting.join_link and show_link:
+        lines.append(t("🔗 Join online: {link}", link=meeting.join_link))
+    elif meeting.join_link:
+        lines.append(t("🔗 The join link appears here once your seat is confirmed."))
+    return lines
+
+
+def rsvp_row(t: Translator, meeting_id: int) -> list[Button]:
+    return [
+        (t("✅ I'm going"), callback(AREA, "rsvp", meeting_id, "y")),
+        (t("❌ Not going"), callback(AREA, "rsvp", meeting_id, "n")),
+    ]
+
+
+def counts_text(t: Translator, counts: SeatCounts) -> str:
+    return t(
+        "{going} going ({trials} on trial), {waiting} waiting",
+        going=counts.going,
+        trials=counts.trials_going,
+        waiting=counts.waitlist,
+    )
+
+
+def refused_text(t: Translator) -> str:
+    return t("Sorry, only this group's facilitators can do that.")
+
+
+def gone_text(t: Translator) -> str:
+    return t("That meeting has been cancelled, has already started, or no longer exists.")
+
+
+# --- facilitators: /meetings -------------------------------------------------------------------
+
+
+def not_facilitator_text(t: Translator) -> str:
+    return t("This is for facilitators of a group. Coordinators can invite you to facilitate one.")
+
+
+def meetings_list_view(t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]]) -> View:
+    if not items:
+        return t("No upcoming meetings. Schedule one with /newmeeting."), None
+    lines = [t("<b>Upcoming meetings</b>")]
+    buttons = []
+    for meeting, counts, group in items:
+        lines.append(
+            t(
+                "• {when} — <b>{group}</b>: {counts}",
+                when=when(t, meeting.starts_at, group.timezone),
+                group=group.name,
+                counts=counts_text(t, counts),
+            )
+        )
+        label = f"{short_when(t, meeting.starts_at, group.timezone)} · {group.name}"
+        buttons.append([(label[:60], callback(AREA, "open", meeting.id))])
+    return "\n".join(lines), inline(buttons)
+
+
+def meeting_detail_view(
+    t: Translator, meeting: Meeting, counts: SeatCounts, group: Group, *, repeating: bool
+) -> View:
+    lines = [
+        t("<b>{group}</b>", group=group.name),
+        when(t, meeting.starts_at, group.timezone),
+        counts_text(t, counts),
+        *place_and_link(t, meeting, show_link=True),
+    ]
+    rows = [
+        [(t("📅 Move this meeting"), callback(AREA, "move", meeting.id))],
+        [(t("❌ Cancel this meeting"), callback(AREA, "cancel", meeting.id))],
+    ]
+    if repeating:
+        rows.append(
+            [(t("❌ Cancel this and all later ones"), callback(AREA, "cseries", meeting.id))]
+        )
+    rows.append([(t("« All meetings"), callback(AREA, "list"))])
+    return "\n".join(lines), inline(rows)
+
+
+def confirm_cancel_view(t: Translator, meeting: Meeting, group: Group, *, series: bool) -> View:
+    moment = when(t, meeting.starts_at, group.timezone)
+    if series:
+        text = t(
+            "Cancel the meeting of <b>{group}</b> on {when} and all later ones? Everyone expected "
+            "will be told.",
+            group=group.name,
+            when=moment,
+        )
+        action = "cseriesok"
+    else:
+        text = t(
+            "Cancel the meeting of <b>{group}</b> on {when}? Everyone expected will be told.",
+            group=group.name,
+            when=moment,
+        )
+        action = "cancelok"
+    return text, inline(
+        [
+            [(t("Yes, cancel"), callback(AREA, action, meeting.id))],
+            [(t("No, keep it"), callback(AREA, "open", meeting.id))],
+        ]
+    )
+
+
+def confirm_move_view(t: Translator, meeting: Meeting, group: Group, start: datetime) -> View:
+    text = t(
+        "Move the meeting of <b>{group}</b> from {old} to <b>{new}</b>? Everyone expected will be "
+        "told, and their reminders will follow.",
+        group=group.name,
+        old=when(t, meeting.starts_at, group.timezone),
+        new=when(t, start, group.timezone),
+    )
+    return text, inline(
+        [
+            [(t("Yes, move it"), callback(AREA, "mvok", meeting.id, f"{start:%Y%m%d%H%M}"))],
+            [(t("No, keep it"), callback(AREA, "open", meeting.id))],
+        ]
+    )
+
+
+# --- trials ------------------------------------------------------------------------------------
+
+
+def trial_groups_view(t: Translator, groups: Sequence[Group], page_index: int) -> View:
+    if not groups:
+        return t("No group offers trial sessions right now. Please look again soon."), None
+    shown, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
+    rows: list[list[Button]] = [[(g.name, callback(AREA, "trial", g.id))] for g in shown]
+    nav = []
+    if has_prev:
+        nav.append((t("« Back"), callback(AREA, "tgroups", page_index - 1)))
+    if has_next:
+        nav.append((t("More »"), callback(AREA, "tgroups", page_index + 1)))
+    if nav:
+        rows.append(nav)
+    text = t(
+        "<b>Try a session</b>\n\nPick a group. A trial session is one meeting, with no commitment."
+    )
+    return text, inline(rows)
+
+
+def trial_meetings_view(
+    t: Translator, group: Group, meetings: Sequence[tuple[Meeting, int]], tz: str
+) -> View:
+    if not meetings:
+        return (
+            t(
+                "<b>{group}</b> has no upcoming meetings yet. Please look again soon.",
+                group=group.name,
+            ),
+            None,
+        )
+    rows = []
+    for meeting, trial_left in meetings:
+        label = short_when(t, meeting.starts_at, tz)
+        if trial_left == 0:
+            label = t("{when} (waitlist)", when=label)
+        rows.append([(label, callback(AREA, "tpick", meeting.id))])
+    text = t(
+        "Upcoming meetings of <b>{group}</b> (times in your timezone). Which one would you like "
+        "to try?",
+        group=group.name,
+    )
+    return text, inline(rows)
+
+
+def what_to_expect(t: Translator) -> str:
+    return t(
+        "<b>What to expect</b>\n"
+        "• A peer group: people with lived experience, led by a trained peer facilitator.\n"
+        "• No commitment: this is one session, and you decide afterwards.\n"
+        "• You may just listen. It is OK not to share.\n"
+        "• Group guidelines: what is said here stays here; one person speaks at a time; "
+        "speak from your own experience.\n"
+        "• It is peer support, not therapy or an emergency service. In a crisis, send /crisis."
+    )
+
+
+def trial_confirm_view(
+    t: Translator, group: Group, meeting: Meeting, tz: str, *, waitlist: bool
+) -> View:
+    lines = [
+        t(
+            "Trial session with <b>{group}</b> on {when}.",
+            group=group.name,
+            when=when(t, meeting.starts_at, tz),
+        ),
+        what_to_expect(t),
+    ]
+    if waitlist:
+        lines.append(
+            t(
+                "The trial seats are taken: you would join the waitlist and hear from me if one "
+                "frees."
+            )
+        )
+    label = t("Join the waitlist") if waitlist else t("✅ Sign me up")
+    return "\n\n".join(lines), inline(
+        [
+            [(label, callback(AREA, "tok", meeting.id))],
+            [(t("« Other meetings"), callback(AREA, "trial", group.id))],
+        ]
+    )
+
+
+def trial_signed_up_text(t: Translator, group: Group, meeting: Meeting, tz: str) -> str:
+    return "\n\n".join(
+        [
+            t(
+                "✅ You have a trial seat with <b>{group}</b> on {when}. I'll remind you "
+                "beforehand.",
+                group=group.name,
+                when=when(t, meeting.starts_at, tz),
+            ),
+            *place_and_link(t, meeting, show_link=True),
+            t("Changed your mind? Cancel any time in /mymeetings."),
+        ]
+    )
+
+
+def trial_waitlist_text(t: Translator, group: Group) -> str:
+    return t(
+        "You're on the waitlist for <b>{group}</b>. If a trial seat frees up, it's yours and I'll "
+        "tell you right away.",
+        group=group.name,
+    )
+
+
+def trial_refusal_text(t: Translator, outcome: str) -> str:
+    texts = {
+        "already": t("You already have a trial session planned with this group. See /mymeetings."),
+        "member": t("You're already a member of this group: no trial needed. See /mymeetings."),
+        "no_trials": t("This group does not offer trial sessions at the moment."),
+    }
+    return texts.get(outcome, gone_text(t))
+
+
+# --- /mymeetings --------------------------------------------------------------------------------
+
+
+def my_meetings_view(
+    t: Translator, items: Sequence[tuple[Meeting, Seat | None, Group]], tz: str
+) -> View:
+    if not items:
+        return t(
+            "You have no upcoming meetings. Find a group with /groups or try one with /trial."
+        ), None
+    lines = [t("<b>Your upcoming meetings</b> (times in your timezone)")]
+    rows: list[list[Button]] = []
+    for meeting, seat, group in items:
+        confirmed = seat is not None and seat.confirmed
+        lines += [
+            "",
+            t("<b>{group}</b> — {when}", group=group.name, when=when(t, meeting.starts_at, tz)),
+        ]
+        lines.append(_seat_line(t, seat))
+        lines += place_and_link(t, meeting, show_link=confirmed)
+        label = short_when(t, meeting.starts_at, tz)
+        if seat is not None and seat.kind is SeatKind.TRIAL:
+            rows.append(
+                [(t("Cancel trial · {when}", when=label), callback(AREA, "tcancel", meeting.id))]
+            )
+        else:
+            rows.append(
+                [
+                    (t("✅ {when}", when=label), callback(AREA, "rsvp", meeting.id, "y")),
+                    (t("❌ {when}", when=label), callback(AREA, "rsvp", meeting.id, "n")),
+                ]
+            )
+    return "\n".join(lines), inline(rows)
+
+
+def _seat_line(t: Translator, seat: Seat | None) -> str:
+    if seat is None:
+        return t("You haven't said yet whether you're coming.")
+    trial = seat.kind is SeatKind.TRIAL
+    if seat.status is SeatStatus.GOING:
+        return t("Trial session: your seat is confirmed.") if trial else t("You're going.")
+    if seat.status is SeatStatus.WAITLIST:
+        return t("You're on the waitlist.")
+    return t("You're not going.")
+
+
+def rsvp_answer_text(t: Translator, outcome: str) -> str:
+    texts = {
+        "going": t("✅ Noted: you're going. See you there!"),
+        "not_going": t("Noted: you're not going this time. Thanks for letting us know."),
+        "waitlist": t(
+            "This meeting is full: you're on the waitlist and I'll tell you if a seat frees."
+        ),
+        "not_member": t("Only members of this group can answer for its meetings."),
+    }
+    return texts.get(outcome, gone_text(t))
+
+
+# --- attendance ---------------------------------------------------------------------------------
+
+
+def attendance_meetings_view(t: Translator, items: Sequence[tuple[Meeting, Group]]) -> View:
+    if not items:
+        return t("No meetings in the last two weeks to mark attendance for."), None
+    rows = [
+        [
+            (
+                f"{short_when(t, m.starts_at, g.timezone)} · {g.name}"[:60],
+                callback(AREA, "att", m.id, 0),
+            )
+        ]
+        for m, g in items
+    ]
+    return t("<b>Attendance</b>\n\nWhich meeting?"), inline(rows)
+
+
+def attendance_view(
+    t: Translator,
+    meeting: Meeting,
+    group: Group,
+    people: Sequence[tuple[int, str]],
+    present: frozenset[int],
+    page_index: int,
+) -> View:
+    shown, has_prev, has_next = page(people, page_index, ALIASES_PER_PAGE)
+    text = t(
+        "<b>{group}</b>, {when}\nTick who came ({count} marked).",
+        group=group.name,
+        when=when(t, meeting.starts_at, group.timezone),
+        count=len(present),
+    )
+    rows: list[list[Button]] = [
+        [
+            (
+                ("☑️ " if member_id in present else "⬜ ") + alias,
+                callback(AREA, "atx", meeting.id, member_id, page_index),
+            )
+        ]
+        for member_id, alias in shown
+    ]
+    nav = []
+    if has_prev:
+        nav.append((t("« Back"), callback(AREA, "att", meeting.id, page_index - 1)))
+    if has_next:
+        nav.append((t("More »"), callback(AREA, "att", meeting.id, page_index + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append([(t("💾 Save"), callback(AREA, "atsave", meeting.id))])
+    return text, inline(rows)
+
+
+def attendance_saved_text(t: Translator, count: int) -> str:
+    return t.plural("Saved: {n} person came.", "Saved: {n} people came.", count)
+
+
+# --- reminders and notices (rendered by bot/notifications/meetings.py) -------------------------
+
+
+def reminder_view(
+    t: Translator,
+    group: Group,
+    meeting: Meeting,
+    seat: Seat | None,
+    tz: str,
+) -> View:
+    confirmed = seat is not None and seat.confirmed
+    lines = [
+        t(
+            "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
+            group=group.name,
+            when=when(t, meeting.starts_at, tz),
+        ),
+        *place_and_link(t, meeting, show_link=confirmed),
+    ]
+    if seat is not None and seat.kind is SeatKind.TRIAL:
+        lines.append(t("It's your trial session: you're welcome to just listen."))
+        rows = [[(t("Cancel my trial"), callback(AREA, "tcancel", meeting.id))]]
+    else:
+        rows = [rsvp_row(t, meeting.id)]
+    return "\n".join(lines), inline(rows)
+
+
+def cancelled_view(t: Translator, group: Group, meeting: Meeting, tz: str, *, series: bool) -> View:
+    moment = when(t, meeting.starts_at, tz)
+    if series:
+        text = t(
+            "❌ The meetings of <b>{group}</b> from {when} on are cancelled. Your facilitator will "
+            "share any news.",
+            group=group.name,
+            when=moment,
+        )
+    else:
+        text = t(
+            "❌ The meeting of <b>{group}</b> on {when} is cancelled.",
+            group=group.name,
+            when=moment,
+        )
+    return text, None
+
+
+def moved_view(t: Translator, group: Group, meeting: Meeting, old: datetime, tz: str) -> View:
+    text = t(
+        "📅 The meeting of <b>{group}</b> has moved from {old} to <b>{new}</b>.",
+        group=group.name,
+        old=when(t, old, tz),
+        new=when(t, meeting.starts_at, tz),
+    )
+    return text, None
+
+
+def promoted_view(t: Translator, group: Group, meeting: Meeting, tz: str) -> View:
+    lines = [
+        t(
+            "🎉 A seat opened up: you have a place at <b>{group}</b> on {when}.",
+            group=group.name,
+            when=when(t, meeting.starts_at, tz),
+        ),
+        *place_and_link(t, meeting, show_link=True),
+        t("Can't make it? Let us know in /mymeetings."),
+    ]
+    return "\n".join(lines), None
+
+
+def followup_view(t: Translator, group: Group) -> View:
+    text = t(
+        "Thank you for trying a session with <b>{group}</b> 🌱\n\nWould you like to join this "
+        "group? If not, that's completely fine: I won't ask again.",
+        group=group.name,
+    )
+    return text, inline(
+        [
+            [(t("Yes, I'd like to join"), callback(AREA, "join", group.id, "y"))],
+            [(t("No, thank you"), callback(AREA, "join", group.id, "n"))],
+        ]
+    )
+
+
+def followup_answer_text(t: Translator, outcome: str, group: Group | None) -> str:
+    name = group.name if group else ""
+    texts = {
+        "joined": t("🎉 Welcome to <b>{group}</b>! Your meetings are in /mymeetings.", group=name),
+        "full": t(
+            "<b>{group}</b> is full right now. You're on its waitlist; a facilitator will let you "
+            "know.",
+            group=name,
+        ),
+        "declined": t(
+            "Thank you for letting us know. You're always welcome to look at other groups with "
+            "/groups."
+        ),
+        "member": t("You're already a member of <b>{group}</b>.", group=name),
+        "already": t("You already answered this. Thank you!"),
+    }
+    return texts.get(outcome, gone_text(t))
+
+
+# --- input problems ----------------------------------------------------------------------------
+
+
+def time_problem_text(t: Translator, problem: TimeProblem) -> Html:
+    texts = {
+        TimeProblem.MALFORMED: t(
+            "I couldn't read that as a date and time. Please write it like "
+            "<code>2026-12-03 19:30</code>, or use the buttons."
+        ),
+        TimeProblem.PAST: t("That time has already passed. Please choose a time in the future."),
+        TimeProblem.TOO_FAR: t("That is more than a year ahead. Please choose a nearer date."),
+    }
+    return texts[problem]
+
+
+def place_problem_text(t: Translator, problem: TextProblem) -> Html:
+    texts = {
+        TextProblem.EMPTY: t("Please type the place in words, e.g. the venue and the city."),
+        TextProblem.TOO_LONG: t("That's a bit long. Please keep the place under 200 characters."),
+    }
+    return texts.get(problem, t("Please type the place as plain text, without &lt; or &gt;."))
+
+
+def link_problem_text(t: Translator, problem: TextProblem) -> Html:
+    texts = {
+        TextProblem.NOT_HTTPS: t("The join link must start with <code>https://</code>."),
+        TextProblem.TOO_LONG: t(
+            "That link is too long. Please send a shorter one (at most 300 characters)."
+        ),
+    }
+    return texts.get(
+        problem,
+        t(
+            "That doesn't look like a web link. Please send one like <code>https://meet.example.org/abc</code>."
+        ),
+    )

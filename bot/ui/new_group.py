@@ -1,0 +1,202 @@
+"""Texts and keyboards of /newgroup and of editing a group (coordinators)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Collection
+
+from bot.domain.groups import (
+    CITY_LENGTH,
+    DESCRIPTION_LENGTH,
+    MAX_MEMBERS_RANGE,
+    NAME_LENGTH,
+    TRIAL_SEATS_RANGE,
+    EditableField,
+    GroupFormat,
+    NewGroup,
+)
+from bot.domain.regions import province_by_code
+from bot.domain.topics import TOPICS
+from bot.i18n import Translator
+from bot.ui.callbacks import callback
+from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
+from bot.ui.keyboards import in_rows, inline
+from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.onboarding import View, province_label, province_rows
+
+AREA = "ng"
+EDIT_AREA = "ge"
+
+
+def name_prompt(t: Translator) -> str:
+    low, high = NAME_LENGTH
+    return t(
+        "Let's create a new support group. 🌱\n\nWhat is its <b>name</b>? ({low} to {high} "
+        "characters; everyone can see it, so no contact details.)\n\nSend /cancel to stop.",
+        low=low,
+        high=high,
+    )
+
+
+def topics_view(t: Translator, chosen: Collection[str]) -> View:
+    buttons = [
+        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), callback(AREA, "topic", code))
+        for code in TOPICS
+    ]
+    rows = [*in_rows(buttons, per_row=2), [(t("Done"), callback(AREA, "topics"))]]
+    return t(
+        'Which <b>topics</b> does the group focus on? Choose one or more, then "Done".'
+    ), inline(rows)
+
+
+def format_view(t: Translator) -> View:
+    rows = [[(t(FORMAT_LABELS[f]), callback(AREA, "format", f.value))] for f in GroupFormat]
+    return t("How does the group <b>meet</b>?"), inline(rows)
+
+
+def province_view(t: Translator, page_index: int) -> View:
+    rows = province_rows(t, page_index, AREA, pick="prov", turn="page")
+    return t("In which <b>province</b> does it meet in person?"), inline(rows)
+
+
+def city_prompt(t: Translator) -> str:
+    low, high = CITY_LENGTH
+    return t(
+        "In which <b>city or regency</b>? ({low} to {high} letters, e.g. Makassar)",
+        low=low,
+        high=high,
+    )
+
+
+def languages_view(t: Translator, chosen: Collection[str]) -> View:
+    buttons = [
+        (("✅ " if code in chosen else "") + name, callback(AREA, "lang", code))
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    rows = [buttons, [(t("Done"), callback(AREA, "langs"))]]
+    return t('In which <b>language(s)</b> does it meet? Choose one or both, then "Done".'), inline(
+        rows
+    )
+
+
+def description_prompt(t: Translator) -> str:
+    low, high = DESCRIPTION_LENGTH
+    return t(
+        "A short <b>description</b> for the group's card ({low} to {high} characters): who it "
+        "is for and what a meeting is like.",
+        low=low,
+        high=high,
+    )
+
+
+def max_members_prompt(t: Translator) -> str:
+    low, high = MAX_MEMBERS_RANGE
+    return t(
+        "At most how many <b>members</b> can the group have? (a number from {low} to {high})",
+        low=low,
+        high=high,
+    )
+
+
+def trials_view(t: Translator) -> View:
+    return t("Does the group offer <b>trial sessions</b> to newcomers?"), inline(
+        [
+            [(t("Yes, newcomers can try a session"), callback(AREA, "trials", "yes"))],
+            [(t("No trial sessions"), callback(AREA, "trials", "no"))],
+        ]
+    )
+
+
+def trial_seats_prompt(t: Translator) -> str:
+    low, high = TRIAL_SEATS_RANGE
+    return t(
+        "How many <b>trial seats</b> per meeting? (a number from {low} to {high})",
+        low=low,
+        high=high,
+    )
+
+
+def summary_view(t: Translator, group: NewGroup) -> View:
+    province = province_by_code(group.province) if group.province else None
+    lines = [
+        t("<b>Please check the new group:</b>"),
+        "",
+        t("Name: {name}", name=group.name),
+        t("Topics: {topics}", topics=topics_text(t, group.topics)),
+        t("Meets: {format}", format=t(FORMAT_LABELS[group.format])),
+    ]
+    if province is not None:
+        lines.append(
+            t(
+                "Where: {city}, {province}",
+                city=group.city or "",
+                province=province_label(t, province),
+            )
+        )
+    lines += [
+        t("Languages: {languages}", languages=languages_text(group.languages)),
+        t("At most {n} members", n=group.max_members),
+        t("Trial seats per meeting: {seats}", seats=group.trial_seats)
+        if group.offers_trials
+        else t("No trial sessions"),
+        "",
+        f"<i>{html.escape(group.description)}</i>",
+    ]
+    return "\n".join(lines), inline(
+        [
+            [(t("✅ Create the group"), callback(AREA, "create"))],
+            [(t("Cancel"), callback(AREA, "cancel"))],
+        ]
+    )
+
+
+def created_text(t: Translator, name: str) -> str:
+    return t(
+        "<b>{name}</b> is created. 🎉 Next: invite its facilitator with /invite_facilitator.",
+        name=name,
+    )
+
+
+def discarded_text(t: Translator) -> str:
+    return t("Okay, the new group was not created.")
+
+
+def send_text_hint(t: Translator) -> str:
+    return t("Please send your answer as a text message 🙂")
+
+
+def pick_at_least_one_text(t: Translator) -> str:
+    return t("Please choose at least one.")
+
+
+# --- editing ---------------------------------------------------------------------------------
+
+
+def edit_fields_view(t: Translator, group_name: str, group_id: int) -> View:
+    rows = [
+        [(t(FIELD_LABELS[field]), callback(EDIT_AREA, "field", field.value))]
+        for field in EditableField
+    ]
+    rows.append([("◀ " + t("Back"), callback(EDIT_AREA, "back", group_id))])
+    return t("What would you like to change in <b>{name}</b>?", name=group_name), inline(rows)
+
+
+def edit_prompt(t: Translator, field: EditableField) -> str:
+    low, high = FIELD_BOUNDS[field]
+    if field in (EditableField.MAX_MEMBERS, EditableField.TRIAL_SEATS):
+        return t(
+            "Send the new value for <b>{field}</b> (a number from {low} to {high}), or /cancel.",
+            field=t(FIELD_LABELS[field]),
+            low=low,
+            high=high,
+        )
+    return t(
+        "Send the new <b>{field}</b> ({low} to {high} characters), or /cancel.",
+        field=t(FIELD_LABELS[field]),
+        low=low,
+        high=high,
+    )
+
+
+def saved_text(t: Translator) -> str:
+    return t("Saved. ✅")

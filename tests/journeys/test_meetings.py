@@ -1,0 +1,467 @@
+"""Journeys through meetings: scheduling, trials with a waitlist, durable reminders across
+restarts, cancelling and moving, RSVPs, attendance and time polls.
+
+The clock starts on Tuesday 1 December 2026, 10:00 in Makassar (WITA). The group meets in
+Makassar; the survivor lives in Jayapura (WIT, one hour later).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+from bot.domain.groups import GroupFormat, NewGroup
+from tests.journeys.harness import BotWorld, Person
+from tests.journeys.test_onboarding import onboard_in_english
+
+# Thursday 3 December 2026, 19:30 WITA.
+FIRST_MEETING = datetime(2026, 12, 3, 11, 30, tzinfo=UTC)
+
+
+def rows(world: BotWorld, sql: str, *params: object) -> list[tuple]:
+    with sqlite3.connect(world.db_path) as db:
+        return db.execute(sql, params).fetchall()
+
+
+def plain(text: str) -> str:
+    """Babel's English times use a narrow no-break space before AM/PM."""
+    return text.replace("\u202f", " ")
+
+
+def last(person: Person) -> str:
+    return plain(person.last.text)
+
+
+def texts(person: Person) -> list[str]:
+    return [plain(text) for text in person.texts]
+
+
+def buttons(person: Person) -> list[str]:
+    return [plain(label) for label in person.buttons()]
+
+
+def services(world: BotWorld):
+    return world.app.bot_data["services"]
+
+
+async def a_group(world: BotWorld, *, trial_seats: int = 1, online: bool = False) -> int:
+    group = await services(world).groups.create(
+        NewGroup(
+            name="Teman Cerita Makassar",
+            description="A warm peer group for people living with anxiety.",
+            format=GroupFormat.HYBRID if online else GroupFormat.IN_PERSON,
+            province="sulsel",
+            city="Makassar",
+            languages=("id", "en"),
+            timezone="Asia/Makassar",
+            max_members=10,
+            offers_trials=trial_seats > 0,
+            trial_seats=trial_seats,
+            topics=("anxiety",),
+        ),
+        world.clock.now(),
+    )
+    return group.id
+
+
+async def a_person(world: BotWorld, user_id: int, alias: str, *, tz: str | None = None) -> Person:
+    person = world.person(user_id, alias, "en")
+    await onboard_in_english(person, alias=alias)
+    if tz is not None:
+        member = await services(world).members.by_telegram_id(user_id)
+        await services(world).members.set_region(member.id, "papua", tz)
+    return person
+
+
+async def member_id(world: BotWorld, person: Person) -> int:
+    return (await services(world).members.by_telegram_id(person.user_id)).id
+
+
+async def a_facilitator(world: BotWorld, group_id: int, user_id: int = 301) -> Person:
+    facilitator = await a_person(world, user_id, "Fasil Sari")
+    await services(world).groups.add_facilitator(
+        group_id, await member_id(world, facilitator), world.clock.now()
+    )
+    return facilitator
+
+
+async def schedule_weekly(facilitator: Person, *, online: bool = False) -> None:
+    """Thursday 3 December, 19:30 WITA, 90 minutes, weekly, for 8 people."""
+    await facilitator.send("/newmeeting")
+    await facilitator.press("Thu 3 Dec")
+    await facilitator.press("19:30")
+    await facilitator.press("90 min")
+    await facilitator.press("Every week on Thursday")
+    await facilitator.send("Community hall, Jl. Merdeka 5, Makassar")
+    if online:
+        await facilitator.send("https://meet.example.org/teman-cerita")
+    await facilitator.press("8")
+    await facilitator.press("Schedule")
+
+
+async def sign_up_for_trial(person: Person) -> None:
+    await person.send("/trial")
+    await person.press("Teman Cerita Makassar")
+    await person.press("Thu 3 Dec")
+    await person.press("Sign me up")
+
+
+def reminders(person: Person) -> list[str]:
+    return [text for text in texts(person) if "Reminder" in text]
+
+
+async def advance_to(world: BotWorld, moment: datetime) -> None:
+    world.clock.advance(moment - world.clock.now())
+    await world.tick()
+
+
+def last_alert(world: BotWorld) -> str:
+    return list(world.emulator.callback_answers.values())[-1]["text"]
+
+
+async def test_facilitator_schedules_a_weekly_meeting_with_buttons_and_bad_input(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+
+    await sari.send("/newmeeting")
+    assert "Which day? Times are in WITA" in last(sari)
+    assert len([b for b in buttons(sari) if "Dec" in b]) == 14
+    for bad in ("tomorrow evening", "2026-02-30 19:00", "<b>2026</b>", "x" * 5000, "😀"):
+        await sari.send(bad)
+        assert "couldn't read that as a date and time" in texts(sari)[-2]
+    await sari.send("2026-11-30 19:00")
+    assert "already passed" in texts(sari)[-2]
+    await sari.send("2028-01-01 19:00")
+    assert "more than a year ahead" in texts(sari)[-2]
+    await sari.send("2026-12-03 19:30")
+    assert "Thursday, December 3, 2026, 7:30 PM WITA" in last(sari)
+    await sari.press("Change the time")
+    await sari.press("Thu 3 Dec")
+    assert "06:00…" in buttons(sari) and "• 18:00…" in buttons(sari)
+    await sari.press("19:30")
+    await sari.press("90 min")
+    assert "Every month on the first Thursday" in buttons(sari)
+    await sari.send("weekly")
+    assert "use the buttons" in texts(sari)[-2]
+    await sari.press("Every week on Thursday")
+    assert "Where do you meet?" in last(sari)
+    for bad, reason in (
+        ("😀😀", "in words"),
+        ("<script>alert(1)</script>", "without &lt; or &gt;"),
+        ("x" * 5000, "under 200 characters"),
+    ):
+        await sari.send(bad)
+        assert reason.replace("&lt;", "<").replace("&gt;", ">") in last(sari)
+        assert bad not in last(sari)
+    await sari.send("Community hall'; DROP TABLE meetings; --")
+    assert "How many people" in last(sari)
+    for bad in ("lots", "1", "1000", "-5", "٣"):
+        await sari.send(bad)
+        assert "whole number between 2 and 100" in texts(sari)[-2]
+    await sari.send("12")
+    assert "Up to 12 people" in last(sari)
+    assert "DROP TABLE" in last(sari)  # shown back as text, stored as text
+    await sari.press("Schedule")
+    assert "Scheduled for <b>Teman Cerita Makassar</b>" not in last(sari)
+    assert "Scheduled for Teman Cerita Makassar" in last(sari)
+
+    starts = rows(world, "SELECT starts_at FROM meetings ORDER BY starts_at")
+    assert len(starts) == 8  # eight weeks ahead
+    assert starts[0][0].startswith("2026-12-03T11:30")
+    assert starts[1][0].startswith("2026-12-10T11:30")
+
+    world.clock.advance(timedelta(weeks=1))
+    await world.tick()
+    assert len(rows(world, "SELECT * FROM meetings")) == 9  # the planner keeps eight weeks ahead
+
+
+async def test_survivor_trial_reminders_waitlist_promotion_and_joining(world: BotWorld) -> None:
+    group_id = await a_group(world, trial_seats=1)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    budi = await a_person(world, 303, "Budi Pagi")
+
+    await ayu.send("/trial")
+    await ayu.press("Teman Cerita Makassar")
+    assert "Thu 3 Dec 8:30 PM" in buttons(ayu)  # her own timezone, an hour ahead
+    await ayu.press("Thu 3 Dec")
+    assert "What to expect" in last(ayu) and "No commitment" in last(ayu)
+    assert "what is said here stays here" in last(ayu)
+    await ayu.press("Sign me up")
+    assert "You have a trial seat" in last(ayu)
+    assert "8:30 PM WIT" in last(ayu)
+
+    await budi.send("/trial")
+    await budi.press("Teman Cerita Makassar")
+    assert "Thu 3 Dec 7:30 PM (waitlist)" in buttons(budi)
+    await budi.press("Thu 3 Dec")
+    await budi.press("Join the waitlist")
+    assert "You're on the waitlist" in last(budi)
+
+    await ayu.send("/trial")
+    await ayu.press("Teman Cerita Makassar")
+    await ayu.press("Thu 10 Dec")
+    await ayu.press("Sign me up")
+    assert "already have a trial session planned" in last(ayu)
+
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24, minutes=1))
+    assert reminders(ayu) == []
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24))
+    assert len(reminders(ayu)) == 1
+    assert "Thursday, December 3, 2026, 8:30 PM WIT" in reminders(ayu)[0]
+    assert "Community hall" in reminders(ayu)[0]
+    assert reminders(budi) == [] and reminders(sari) == []
+
+    await ayu.send("/mymeetings")
+    assert "your seat is confirmed" in last(ayu)
+    await ayu.press("Cancel trial")
+    assert "trial seat is cancelled" in last(ayu)
+    await world.tick()
+    assert "A seat opened up" in last(budi)
+
+    await advance_to(world, FIRST_MEETING - timedelta(hours=1))
+    assert len(reminders(budi)) == 1  # the 24-hour one had passed when he got the seat
+    assert len(reminders(ayu)) == 1
+
+    await advance_to(world, FIRST_MEETING + timedelta(minutes=95))
+    assert "Would you like to join this group?" in last(budi)
+    await budi.press("Yes, I'd like to join")
+    assert "Welcome to <b>Teman Cerita Makassar</b>" not in last(budi)
+    assert "Welcome to Teman Cerita Makassar" in last(budi)
+    budi_id = await member_id(world, budi)
+    assert rows(world, "SELECT member_id FROM group_members") == [(budi_id,)]
+    answered = len(texts(budi))
+    await world.tick()
+    assert len(texts(budi)) == answered  # asked once, never again
+    assert not any("Would you like to join" in text for text in texts(ayu))
+
+    # As a member he now gets reminders for the next meeting, with RSVP buttons.
+    await advance_to(world, FIRST_MEETING + timedelta(days=6, hours=1))
+    assert "Thursday, December 10, 2026" in reminders(budi)[-1]
+    await budi.press("Not going")
+    assert "not going this time" in last(budi)
+    await advance_to(world, FIRST_MEETING + timedelta(days=7, minutes=-30))
+    assert not any("December 10" in text for text in reminders(budi)[1:] if "1 hour" in text)
+    assert sum("December 10" in text for text in reminders(budi)) == 1
+
+
+async def test_restart_between_scheduling_and_reminders_sends_each_once(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+
+    await world.restart()
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24))
+    await world.restart()
+    await world.tick()
+    await advance_to(world, FIRST_MEETING - timedelta(hours=1))
+    await world.tick()
+    assert len(reminders(ayu)) == 2
+
+
+async def test_a_reminder_missed_while_down_is_sent_late_once_but_not_after_the_start(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world, trial_seats=2)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24))
+    assert len(reminders(ayu)) == 1
+
+    await world.stop()
+    world.clock.advance(FIRST_MEETING - timedelta(minutes=30) - world.clock.now())
+    await world.start()
+    await world.tick()
+    await world.tick()
+    assert len(reminders(ayu)) == 2  # the 1-hour reminder, 30 minutes late, once
+
+    # Next week's meeting: down across both the 1-hour reminder and the start.
+    next_week = FIRST_MEETING + timedelta(weeks=1)
+    budi = await a_person(world, 303, "Budi Pagi")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+    await world.tick()  # the planner's next beat plans the new member's reminders
+    await advance_to(world, next_week - timedelta(hours=24))
+    assert len(reminders(budi)) == 1
+    await world.stop()
+    world.clock.advance(next_week + timedelta(minutes=10) - world.clock.now())
+    await world.start()
+    await world.tick()
+    assert len(reminders(budi)) == 1
+    assert rows(world, "SELECT count(*) FROM outbox WHERE status = 'skipped'") >= [(1,)]
+
+
+async def test_cancelling_tells_everyone_and_removes_their_reminders(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+
+    await sari.send("/meetings")
+    assert "December 3, 2026, 7:30 PM WITA — Teman Cerita Makassar: 1 going (1 on trial)" in last(
+        sari
+    )
+    await sari.press("Thu 3 Dec")
+    await sari.press("Cancel this meeting")
+    assert "Everyone expected will be told" in last(sari)
+    await sari.press("Yes, cancel")
+    await world.tick()
+    assert "is cancelled" in last(ayu) and "8:30 PM WIT" in last(ayu)
+
+    await advance_to(world, FIRST_MEETING + timedelta(minutes=5))
+    assert reminders(ayu) == []
+    await sari.send("/meetings")
+    assert "Thu 10 Dec" in " ".join(buttons(sari)) and "Thu 3 Dec" not in " ".join(buttons(sari))
+
+
+async def test_moving_a_meeting_moves_the_reminders(world: BotWorld) -> None:
+    group_id = await a_group(world, online=True)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari, online=True)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+
+    await sari.send("/meetings")
+    await sari.press("Thu 3 Dec")
+    await sari.press("Move this meeting")
+    await sari.press("Fri 4 Dec")
+    await sari.press("19:00")
+    assert "to <b>Friday, December 4, 2026, 7:00 PM WITA</b>" in last(sari).replace(
+        "Friday", "<b>Friday"
+    ) or "Friday, December 4, 2026, 7:00 PM WITA" in last(sari)
+    await sari.press("Yes, move it")
+    await world.tick()
+    assert "has moved" in last(ayu) and "Friday, December 4, 2026, 8:00 PM WIT" in last(ayu)
+
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24))
+    assert reminders(ayu) == []  # the old time's reminder is gone
+    new_start = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
+    await advance_to(world, new_start - timedelta(hours=1))
+    assert len(reminders(ayu)) == 2
+    assert "https://meet.example.org/teman-cerita" in reminders(ayu)[-1]  # her seat is confirmed
+
+
+async def test_forged_facilitator_buttons_are_refused(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    (meeting_id,) = rows(world, "SELECT id FROM meetings ORDER BY starts_at LIMIT 1")[0]
+    other_group = await a_group(world)
+    tom = await a_person(world, 304, "Tom Laut")
+    await services(world).groups.add_facilitator(
+        other_group, await member_id(world, tom), world.clock.now()
+    )
+    budi = await a_person(world, 303, "Budi Pagi")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+
+    await budi.send("/meetings")
+    assert "for facilitators" in last(budi)
+    await budi.send("/newmeeting")
+    assert "for facilitators" in last(budi)
+    for person in (budi, tom):
+        for data in (
+            f"mt:cancelok:{meeting_id}",
+            f"mt:cseriesok:{meeting_id}",
+            f"mt:mvok:{meeting_id}:202612041100",
+            f"mt:open:{meeting_id}",
+            f"mt:att:{meeting_id}:0",
+            f"mt:atx:{meeting_id}:1:0",
+        ):
+            await person.press_data(person.last.message_id, data)
+            assert "only this group's facilitators" in last_alert(world)
+    assert rows(world, "SELECT DISTINCT status FROM meetings") == [("scheduled",)]
+    assert rows(world, "SELECT * FROM attendance") == []
+
+
+async def test_member_rsvps_from_mymeetings_and_gets_the_link_once_going(world: BotWorld) -> None:
+    group_id = await a_group(world, online=True)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari, online=True)
+    budi = await a_person(world, 303, "Budi Pagi")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+
+    await budi.send("/mymeetings")
+    assert "haven't said yet" in last(budi)
+    assert "meet.example.org" not in last(budi)
+    await budi.press("✅ Thu 3 Dec")
+    assert "you're going" in last(budi)
+    await budi.send("/mymeetings")
+    assert "https://meet.example.org/teman-cerita" in last(budi)
+
+    await sari.send("/meetings")
+    assert "1 going (0 on trial)" in last(sari)
+
+
+async def test_attendance_is_marked_with_aliases(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja")
+    await sign_up_for_trial(ayu)
+    budi = await a_person(world, 303, "Budi Pagi")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+
+    await sari.send("/attendance")
+    assert "No meetings in the last two weeks" in last(sari)
+    await advance_to(world, FIRST_MEETING + timedelta(hours=2))
+    await sari.send("/attendance")
+    await sari.press("Thu 3 Dec")
+    assert buttons(sari)[:2] == ["⬜ Ayu Senja", "⬜ Budi Pagi"]
+    await sari.press("Ayu Senja")
+    assert "☑️ Ayu Senja" in buttons(sari)
+    await sari.press("Save")
+    assert "Saved: 1 person came." in last(sari)
+    assert rows(world, "SELECT member_id FROM attendance") == [(await member_id(world, ayu),)]
+
+
+async def test_time_poll_goes_to_members_and_counts_answers(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    budi = await a_person(world, 303, "Budi Pagi", tz="Asia/Jayapura")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+
+    await sari.send("/poll_time")
+    assert "Propose 2 to 5 times" in last(sari)
+    await sari.press("Thu 3 Dec")
+    await sari.press("19:30")
+    assert "Send the poll" not in " ".join(buttons(sari))
+    await sari.send("2026-12-05 10:00")
+    await sari.send("2026-12-05 10:00")
+    assert "already on the list" in texts(sari)[-2]
+    await sari.send("soon")
+    assert "couldn't read that" in texts(sari)[-2]
+    await sari.press("Send the poll")
+    assert "went to 1 member" in last(sari)
+
+    poll = budi.last
+    assert poll.kind == "poll"
+    assert (
+        poll.poll["question"]
+        == "Which times suit you for the next meeting of Teman Cerita Makassar?"
+    )
+    assert [plain(o["text"]) for o in poll.poll["options"]] == [
+        "Thu 3 Dec, 8:30 PM WIT",
+        "Sat 5 Dec, 11:00 AM WIT",
+    ]
+    await world.deliver(world.emulator.user_answers_poll(budi.user_id, poll.poll["id"], [1]))
+    await sari.send("/poll_time")
+    assert "1 member answered so far." in last(sari)
+    assert "Saturday, December 5, 2026, 10:00 AM WITA: 1" in last(sari)
+    assert "Budi" not in last(sari)

@@ -1,0 +1,78 @@
+"""The shipped directory, data/resources.toml: enough real, sourced, bilingual entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.domain.contacts import NATIONAL, load_contacts
+from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, load_resources
+
+TODAY = dt.date(2026, 11, 27)  # the day the sources were read; never a later "checked" date
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return load_resources(contacts=load_contacts())
+
+
+def test_at_least_forty_entries_in_the_file_itself(shipped) -> None:
+    assert len([r for r in shipped if r.category != "crisis"]) >= 40
+
+
+def test_every_category_is_present(shipped) -> None:
+    counts = Counter(r.category for r in shipped)
+    assert set(CATEGORIES) <= set(counts)
+
+
+def test_at_least_ten_provinces(shipped) -> None:
+    provinces = {r.province for r in shipped} - {NATIONAL}
+    assert len(provinces) >= 10
+
+
+def test_every_entry_is_sourced_checked_and_bilingual(shipped) -> None:
+    for resource in shipped:
+        assert resource.source, resource.id
+        assert all(s.startswith(("http://", "https://")) for s in resource.source), resource.id
+        assert resource.checked <= TODAY, resource.id
+        assert resource.title.id and resource.title.en, resource.id
+        assert resource.description.id and resource.description.en, resource.id
+        assert resource.tags, resource.id
+
+
+def test_crisis_entries_come_from_the_crisis_contacts(shipped) -> None:
+    crisis = {r.id for r in shipped if r.category == "crisis"}
+    assert crisis == {f"crisis-{c.id}" for c in load_contacts()}
+
+
+def test_advocacy_groups_are_never_crisis_entries(shipped) -> None:
+    crisis_titles = " ".join(r.title.en.casefold() for r in shipped if r.category == "crisis")
+    for name in ("into the light", "kpsi", "bipolar care", "500-454"):
+        assert name not in crisis_titles
+
+
+def test_facilitation_guides_are_marked_facilitator_only(shipped) -> None:
+    guides = [r for r in shipped if r.category in FACILITATOR_ONLY]
+    assert len(guides) >= 4 and all(r.facilitator_only for r in guides)
+
+
+def test_medication_entries_never_give_doses(shipped) -> None:
+    for resource in shipped:
+        if resource.category == "medication":
+            text = f"{resource.description.id} {resource.description.en}".casefold()
+            assert " mg" not in text and "dosis" not in text, resource.id
+
+
+def test_a_bad_entry_is_refused_with_its_id(tmp_path: Path) -> None:
+    bad = tmp_path / "resources.toml"
+    bad.write_text(
+        '[[resource]]\nid = "broken"\ncategory = "therapy"\nprovince = "national"\n'
+        'title.id = "a"\ntitle.en = "a"\ndescription.id = "b"\ndescription.en = "b"\n'
+        'tags = ["x"]\nsource = "javascript:alert(1)"\nchecked = 2026-11-27\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ValueError, match=r"'broken'.*source"):
+        load_resources(bad)

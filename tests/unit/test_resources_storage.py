@@ -1,0 +1,100 @@
+"""Seeding the directory: idempotent, and never overwriting what a coordinator changed."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.clock import ControllableClock
+from bot.domain.contacts import Localized, load_contacts
+from bot.domain.resources import load_resources
+from bot.services.resources import Draft, ResourceService
+from bot.storage.database import Database
+from bot.storage.resources import ResourceRepository
+
+NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def database(tmp_path):
+    db = Database(tmp_path / "resources.sqlite3")
+    yield db
+    await db.close()
+
+
+async def test_seeding_twice_changes_nothing(database: Database) -> None:
+    repository = ResourceRepository(database)
+    data = load_resources(contacts=load_contacts())
+    first = await repository.seed(data, NOW)
+    second = await repository.seed(data, NOW + timedelta(days=1))
+    assert first.inserted == len(data)
+    assert (second.inserted, second.updated, second.unchanged) == (0, 0, len(data))
+    assert len(await repository.active()) == len(data)
+
+
+async def test_a_changed_file_updates_entries_not_edited_in_the_bot(database: Database) -> None:
+    repository = ResourceRepository(database)
+    data = list(load_resources())
+    await repository.seed(data, NOW)
+    data[0] = replace(data[0], title=Localized(id="Judul baru", en="New title"))
+    report = await repository.seed(data, NOW)
+    assert report.updated == 1
+    [stored] = [r for r in await repository.active() if r.id == data[0].id]
+    assert stored.title.en == "New title"
+
+
+async def test_bot_edits_survive_a_reimport_and_are_reported(
+    database: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = ControllableClock(NOW)
+    service = ResourceService(ResourceRepository(database), clock)
+    data = list(load_resources())
+    await service.start(data)
+    edited = replace(data[0], title=Localized(id="Diubah koordinator", en="Edited in the bot"))
+    assert await service.replace(edited)
+    await service.retire(data[1].id)
+
+    data[0] = replace(data[0], title=Localized(id="Dari berkas", en="From the file"))
+    data[1] = replace(data[1], title=Localized(id="Dari berkas", en="From the file too"))
+    with caplog.at_level(logging.WARNING):
+        report = await service.start(data)
+
+    assert set(report.kept_bot_edits) == {data[0].id, data[1].id}
+    assert service.get(data[0].id, privileged=True).title.en == "Edited in the bot"
+    assert service.get(data[1].id, privileged=True) is None  # stays retired
+    assert "2 entries edited in the bot were kept" in caplog.text
+
+
+async def test_entries_dropped_from_the_file_are_retired(database: Database) -> None:
+    repository = ResourceRepository(database)
+    data = list(load_resources())
+    await repository.seed(data, NOW)
+    report = await repository.seed(data[1:], NOW)
+    assert report.retired == 1
+    assert data[0].id not in {r.id for r in await repository.active()}
+    back = await repository.seed(data, NOW)
+    assert back.updated == 1 and data[0].id in {r.id for r in await repository.active()}
+
+
+async def test_added_entries_get_unique_ids_and_are_searchable(database: Database) -> None:
+    service = ResourceService(ResourceRepository(database), ControllableClock(NOW))
+    await service.start(load_resources())
+    draft = Draft(
+        category="therapy",
+        title_id="Terapi seni",
+        title_en="Art therapy",
+        description_id="Melukis bersama",
+        description_en="Painting together",
+        province="national",
+        tags=("seni", "art"),
+    )
+    first = await service.add(draft)
+    second = await service.add(draft)
+    assert (first.id, second.id) == ("art-therapy", "art-therapy-2")
+    assert [r.id for r in service.search("melukis", privileged=False)][:2] == [
+        "art-therapy",
+        "art-therapy-2",
+    ]
