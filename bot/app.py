@@ -58,10 +58,7 @@ from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.services.container import Services
 from bot.storage.database import Database
-from bot.storage.members import MemberRepository
-from bot.storage.outbox import OutboxRepository
 from bot.storage.persistence import SqlitePersistence
-from bot.storage.roles import RoleRepository
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
 from bot.ui import resources as resources_ui
@@ -73,7 +70,19 @@ from bot.update_processor import PerUserUpdateProcessor
 SAFETY = -2  # /crisis and crisis help: first, from any state, and they stop further handling
 GUARDS = -1  # consent to a changed privacy notice
 FEATURES = 0  # conversations first, then single-step commands, then catch-alls
-PERSIST = 100  # last: write conversation state and drafts so a crash loses nothing
+
+
+class RangkulApplication(Application):
+    """PTB's Application, writing persistence right after each update.
+
+    PTB writes conversation states and user_data on a timer; writing them after every update
+    (whichever handler group stopped it, safety handlers included) means a crash or restart
+    never loses the step someone was on.
+    """
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        await self.update_persistence()
 
 
 def build_application(
@@ -89,6 +98,7 @@ def build_application(
     persistence = SqlitePersistence(db)
     builder = (
         ApplicationBuilder()
+        .application_class(RangkulApplication)
         .token(settings.token or "")
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
@@ -118,9 +128,6 @@ def build_application(
         settings=settings,
         clock=clock or SystemClock(),
         db=db,
-        members=MemberRepository(db),
-        roles=RoleRepository(db),
-        outbox=OutboxRepository(db),
         contacts=load_contacts(),
         notice_version=notice_version,
         rng=rng or random.Random(),
@@ -205,14 +212,7 @@ def _register_handlers(application: Application) -> None:
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 
-    add(TypeHandler(Update, _persist_now), PERSIST)
     application.add_error_handler(on_error)
-
-
-async def _persist_now(update: Update, context: RangkulContext) -> None:
-    # PTB writes persistence on a timer; writing after every update means a crash or restart
-    # never loses the step someone was on.
-    await context.application.update_persistence()
 
 
 async def setup(application: Application) -> None:

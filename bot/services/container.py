@@ -25,15 +25,15 @@ class Services:
     settings: Settings
     clock: Clock
     db: Database
-    members: MemberRepository
-    roles: RoleRepository
-    outbox: OutboxRepository
     contacts: tuple[CrisisContact, ...]
     # The privacy notice a person agreed to is recorded with its version; raising this number
     # makes everyone confirm the new notice before going on (proof of consent).
     notice_version: int = 1
     rng: random.Random = field(default_factory=random.Random)
-    # Derived from db, so the composition root needs no change for it.
+    # Repositories are derived from db: one connection, one place that builds them.
+    members: MemberRepository = field(init=False)
+    roles: RoleRepository = field(init=False)
+    outbox: OutboxRepository = field(init=False)
     meetings: MeetingRepository = field(init=False)
     time_polls: TimePollRepository = field(init=False)
     groups: GroupRepository = field(init=False)
@@ -41,6 +41,9 @@ class Services:
     resources: ResourceService = field(init=False)
 
     def __post_init__(self) -> None:
+        self.members = MemberRepository(self.db)
+        self.roles = RoleRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
         self.meetings = MeetingRepository(self.db)
         self.time_polls = TimePollRepository(self.db)
         self.groups = GroupRepository(self.db)

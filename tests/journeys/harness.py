@@ -75,6 +75,13 @@ class BotWorld:
         await app.shutdown()
         await teardown(app)
 
+    async def crash(self) -> None:
+        """The process dies: no final persistence write, no clean shutdown of the bot."""
+        assert self.app is not None, "the bot is not running"
+        app, self.app = self.app, None
+        await app.job_queue.stop(wait=False)
+        await teardown(app)  # only so this test process can reopen the file
+
     async def restart(self, **changes: object) -> None:
         await self.stop()
         for name, value in changes.items():

@@ -187,6 +187,17 @@ async def test_restart_in_the_middle_of_onboarding_resumes_the_step(world: BotWo
     assert rows(world, "SELECT alias, language FROM members") == [("Gita Fajar", "en")]
 
 
+async def test_a_crash_in_the_middle_of_onboarding_loses_nothing(world: BotWorld) -> None:
+    lala = world.person(115, "Lala", "en")
+    await reach_own_alias_step(lala)
+
+    await world.crash()
+    await world.start()
+
+    await lala.send("Lala Senja")
+    assert "Which province" in lala.last.text
+
+
 async def test_crisis_in_the_middle_of_onboarding_keeps_the_step(world: BotWorld) -> None:
     hana = world.person(110, "Hana", "en")
     await reach_own_alias_step(hana)

@@ -29,9 +29,7 @@ from bot.sandbox.emulator import BotApiEmulator, FloodLimits
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.storage.database import Database, from_db_time
-from bot.storage.members import MemberRepository
-from bot.storage.outbox import OutboxRepository, cancel_pending, enqueue
-from bot.storage.roles import RoleRepository
+from bot.storage.outbox import cancel_pending, enqueue
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 AYU, BUDI = 700000001, 800000002
@@ -145,9 +143,6 @@ async def make_outbox(
         settings=Settings(token=emulator.token, database_path=db.path, max_rate=0),
         clock=clock,
         db=db,
-        members=MemberRepository(db),
-        roles=RoleRepository(db),
-        outbox=OutboxRepository(db),
         contacts=(),
         rng=random.Random(1),
     )
@@ -289,9 +284,6 @@ async def make_outbox_on(old: Outbox, db: Database) -> Outbox:
         settings=old.services.settings,
         clock=old.clock,
         db=db,
-        members=MemberRepository(db),
-        roles=RoleRepository(db),
-        outbox=OutboxRepository(db),
         contacts=(),
     )
     return Outbox(db, old.clock, old.emulator, old.bot, services, old.members)
