@@ -19,12 +19,12 @@ from bot.domain.alias import alias_key, suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
 from bot.ui import onboarding as views
-from bot.ui.callbacks import args, callback, pattern
+from bot.ui.callbacks import Area, args, callback, pattern
 from bot.ui.keyboards import inline
 from bot.ui.menu import AREA as MENU_AREA
 from bot.ui.privacy import nothing_stored_text
 
-AREA = "al"
+AREA = Area.ALIAS
 SUGGESTION_KEY = "alias_suggestion"
 
 

@@ -7,12 +7,12 @@ from telegram import Update
 from bot.context import RangkulContext
 from bot.conversations.common import follow_up, show
 from bot.i18n import LANGUAGES, get_translator
-from bot.ui.callbacks import args
+from bot.ui.callbacks import Area, args
 from bot.ui.menu import expired_button_text, help_text, menu_view, unknown_input_text
 from bot.ui.onboarding import language_view
 from bot.ui.privacy import nothing_stored_text
 
-LANGUAGE_AREA = "lang"
+LANGUAGE_AREA = Area.LANGUAGE
 
 
 async def show_menu(update: Update, context: RangkulContext) -> None:

@@ -6,8 +6,35 @@ Buttons are untrusted input: whatever a handler reads back from callback_data is
 
 from __future__ import annotations
 
+from enum import StrEnum, unique
+
 MAX_CALLBACK_BYTES = 64  # Telegram refuses callback_data outside 1-64 bytes
 SEPARATOR = ":"
+
+
+@unique  # two features sharing an area would steal each other's buttons: fail at import
+class Area(StrEnum):
+    """The first part of every callback_data: which feature a button belongs to."""
+
+    ONBOARDING = "ob"
+    ALIAS = "al"
+    MENU = "menu"
+    LANGUAGE = "lang"
+    FORGET = "fg"
+    CONSENT = "pc"
+    CRISIS = "cr"
+    CRISIS_ACK = "ca"
+    GROUNDING = "gd"
+    SAFETY_PLAN = "sp"
+    GROUPS = "gr"
+    GROUPS_ADMIN = "gc"
+    MY_GROUPS = "mg"
+    NEW_GROUP = "ng"
+    EDIT_GROUP = "ge"
+    MEETINGS = "mt"
+    NEW_MEETING = "nm"
+    TIME_POLL = "tp"
+    RESOURCES = "rs"
 
 
 def callback(*parts: str | int) -> str:

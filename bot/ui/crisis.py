@@ -16,13 +16,13 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.contacts import CrisisContact
 from bot.domain.safety import CrisisAlert
 from bot.i18n import Html, Translator, tz_abbreviation
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, inline
 
-AREA = "cr"  # buttons under the crisis reply: consent to alert the facilitator
-ACK_AREA = "ca"  # "Acknowledge" under a facilitator alert
-GROUNDING_AREA = "gd"
-PLAN_AREA = "sp"
+AREA = Area.CRISIS  # buttons under the crisis reply: consent to alert the facilitator
+ACK_AREA = Area.CRISIS_ACK  # "Acknowledge" under a facilitator alert
+GROUNDING_AREA = Area.GROUNDING
+PLAN_AREA = Area.SAFETY_PLAN
 
 # Same shape as bot.ui.onboarding.View (which imports this module, hence not imported here).
 View = tuple[str, InlineKeyboardMarkup | None]

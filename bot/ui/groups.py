@@ -26,16 +26,16 @@ from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import N_, Translator, tz_abbreviation
 from bot.services.groups import GroupCard, JoinOutcome
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.onboarding import View, province_label, province_rows
 
-BROWSE_AREA = "gr"  # everyone: browse, cards, join
-MANAGE_AREA = "gc"  # coordinators: overview, archive, invitations, facilitators
-MY_AREA = "mg"  # /mygroups: leave a group
+BROWSE_AREA = Area.GROUPS  # everyone: browse, cards, join
+MANAGE_AREA = Area.GROUPS_ADMIN  # coordinators: overview, archive, invitations, facilitators
+MY_AREA = Area.MY_GROUPS  # /mygroups: leave a group
 # The meetings feature answers this button on a group card (callback("mt", "trial", group_id)).
-TRIAL_AREA = "mt"
+TRIAL_AREA = Area.MEETINGS
 GROUPS_PER_PAGE = 8
 
 FORMAT_LABELS: dict[GroupFormat, str] = {

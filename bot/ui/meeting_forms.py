@@ -16,7 +16,7 @@ from bot.domain.meetings import (
     monthly_week,
 )
 from bot.i18n import N_, Translator, tz_abbreviation
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.meeting_picker import (
     TIMES_PER_PAGE,
@@ -29,8 +29,8 @@ from bot.ui.meeting_picker import (
 )
 from bot.ui.onboarding import View
 
-AREA = "nm"
-POLL_AREA = "tp"
+AREA = Area.NEW_MEETING
+POLL_AREA = Area.TIME_POLL
 MAX_POLL_OPTIONS = 5
 MIN_POLL_OPTIONS = 2
 

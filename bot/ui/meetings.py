@@ -22,12 +22,12 @@ from bot.domain.meetings import (
 )
 from bot.domain.paging import page
 from bot.i18n import Html, Translator
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_picker import short_when, when
 from bot.ui.onboarding import View
 
-AREA = "mt"
+AREA = Area.MEETINGS
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8
 

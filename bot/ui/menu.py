@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
 from bot.ui.keyboards import Button, inline
 from bot.ui.onboarding import View
 from bot.ui.resources import AREA as RESOURCES_AREA
 
-AREA = "menu"
+AREA = Area.MENU
 
 
 def menu_view(t: Translator, alias: str, *, coordinator: bool = False) -> View:

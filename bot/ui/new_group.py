@@ -18,14 +18,14 @@ from bot.domain.groups import (
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import Translator
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
 from bot.ui.keyboards import in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.onboarding import View, province_label, province_rows
 
-AREA = "ng"
-EDIT_AREA = "ge"
+AREA = Area.NEW_GROUP
+EDIT_AREA = Area.EDIT_GROUP
 
 
 def name_prompt(t: Translator) -> str:

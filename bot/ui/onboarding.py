@@ -11,12 +11,12 @@ from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, Province
 from bot.domain.topics import TOPICS
 from bot.i18n import Translator
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.crisis import crisis_intro_line
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 
-AREA = "ob"
+AREA = Area.ONBOARDING
 PROVINCES_PER_PAGE = 10
 
 View = tuple[str, InlineKeyboardMarkup | None]

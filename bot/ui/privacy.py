@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.domain.member import Member
 from bot.i18n import Translator
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import inline
 from bot.ui.onboarding import View, privacy_notice
 
-FORGET_AREA = "fg"
-CONSENT_AREA = "pc"
+FORGET_AREA = Area.FORGET
+CONSENT_AREA = Area.CONSENT
 
 
 def consent_status(t: Translator, member: Member) -> str:

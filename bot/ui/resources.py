@@ -19,11 +19,11 @@ from bot.domain.regions import PROVINCES, province_by_code
 from bot.domain.resources import Resource
 from bot.i18n import N_, Html, Translator
 from bot.services.resources import QueryProblem, SearchOutcome
-from bot.ui.callbacks import callback
+from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.onboarding import View
 
-AREA = "rs"
+AREA = Area.RESOURCES
 PAGE_SIZE = 5
 PROVINCES_PER_PAGE = 10
 EXCERPT = 110
