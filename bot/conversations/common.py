@@ -8,7 +8,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
-from bot.context import RangkulContext
+from bot.context import RangkulContext, Session
+from bot.i18n import Translator
+from bot.ui.menu import menu_view
+from bot.ui.onboarding import View
 from bot.ui.privacy import forget_confirm_view
 
 
@@ -30,6 +33,17 @@ async def follow_up(update: Update, text: str, markup: InlineKeyboardMarkup | No
     chat = update.effective_chat
     if chat is not None:
         await chat.send_message(text, reply_markup=markup)
+
+
+def main_menu(session: Session, t: Translator | None = None) -> View:
+    """The main menu for a registered person, with the rows of their roles."""
+    assert session.member is not None, "only members have a menu"
+    return menu_view(
+        t or session.t,
+        session.member.alias,
+        coordinator=session.is_coordinator,
+        facilitator=session.is_facilitator,
+    )
 
 
 async def cancel(update: Update, context: RangkulContext) -> int:

@@ -22,7 +22,13 @@ from telegram.ext import (
 )
 
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
+from bot.conversations.common import (
+    common_fallbacks,
+    follow_up,
+    main_menu,
+    persistent_conversation,
+    show,
+)
 from bot.conversations.roles import open_deep_link
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
@@ -34,7 +40,6 @@ from bot.services.onboarding import Registration, judge_alias, register
 from bot.ui import onboarding as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.crisis import crisis_message
-from bot.ui.menu import menu_view
 
 DRAFT_KEY = "onboarding"
 
@@ -62,7 +67,7 @@ async def start(update: Update, context: RangkulContext) -> int:
         if link is not None and link.kind is not LinkKind.REFERRAL:
             await open_deep_link(update, context, link.payload)
         else:
-            await show(update, *menu_view(session.t, session.member.alias))
+            await show(update, *main_menu(session))
         return ConversationHandler.END
     context.user_data.pop(DRAFT_KEY, None)
     draft = _draft(context)
@@ -235,9 +240,11 @@ async def finish(update: Update, context: RangkulContext) -> int:
     context.user_data.pop(DRAFT_KEY, None)
     context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
-    t = session.t
-    await show(update, t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias))
-    await follow_up(update, *menu_view(t, member.alias))
+    session = await context.session(update)
+    await show(
+        update, session.t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias)
+    )
+    await follow_up(update, *main_menu(session))
     # A group card or a role the link was for; also sets a new coordinator's command menu.
     await open_deep_link(update, context, link.payload if link is not None else None)
     return ConversationHandler.END

@@ -4,7 +4,7 @@
 Buttons are untrusted: every facilitator action passes the groups the presser facilitates
 *now* to the service, which refuses any other group's meeting; every id is looked up again.
 
-Actions: list, open:<m>, cancel:<m>, cancelok:<m>, cseries:<m>, cseriesok:<m>, move:<m>,
+Actions: list, mine, open:<m>, cancel:<m>, cancelok:<m>, cseries:<m>, cseriesok:<m>, move:<m>,
 mvd:<m>:<day>, mvp:<m>:<day>:<page>, mvt:<m>:<day>:<time>, mvok:<m>:<yyyymmddHHMM>,
 trial:<g>, tgroups:<page>, tpick:<m>, tok:<m>, tcancel:<m>, rsvp:<m>:y|n, join:<g>:y|n,
 att:<m>:<page>, atx:<m>:<member>:<page>, atsave:<m>.
@@ -513,6 +513,7 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(callback, pattern=pattern(AREA, action))
         for action, callback in (
             ("list", meetings_command),
+            ("mine", my_meetings),
             ("open", open_meeting),
             ("cancel", ask_cancel),
             ("cancelok", confirm_cancel),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import RangkulContext
-from bot.conversations.common import follow_up, show
+from bot.conversations.common import follow_up, main_menu, show
 from bot.i18n import LANGUAGES, get_translator
 from bot.ui.callbacks import Area, args
-from bot.ui.menu import expired_button_text, help_text, menu_view, unknown_input_text
+from bot.ui.menu import expired_button_text, help_text, unknown_input_text
 from bot.ui.onboarding import language_view
 from bot.ui.privacy import nothing_stored_text
 
@@ -21,7 +21,7 @@ async def show_menu(update: Update, context: RangkulContext) -> None:
     if session.member is None:
         await show(update, nothing_stored_text(session.t))
         return
-    view = menu_view(session.t, session.member.alias, coordinator=session.is_coordinator)
+    view = main_menu(session)
     await show(update, *view, edit=False)
 
 
@@ -57,7 +57,7 @@ async def set_language(update: Update, context: RangkulContext) -> None:
     context.forget_session()
     t = get_translator(lang)
     await show(update, t("Okay, I'll speak English from now on."))
-    await follow_up(update, *menu_view(t, session.member.alias))
+    await follow_up(update, *main_menu(session, t))
 
 
 async def unknown_input(update: Update, context: RangkulContext) -> None:

@@ -9,10 +9,9 @@ from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.context import RangkulContext
-from bot.conversations.common import show
+from bot.conversations.common import main_menu, show
 from bot.services import privacy as privacy_service
 from bot.ui import privacy as views
-from bot.ui.menu import menu_view
 
 # Commands a person may use while they have not agreed to a changed notice: their rights and
 # safety never wait for consent.
@@ -91,7 +90,7 @@ async def accept_new_notice(update: Update, context: RangkulContext) -> None:
     await context.services.members.record_consent(
         member.id, context.services.notice_version, context.services.clock.now()
     )
-    await show(update, *menu_view(session.t, member.alias))
+    await show(update, *main_menu(session))
     raise ApplicationHandlerStop
 
 

@@ -6,19 +6,20 @@ from bot.i18n import Translator
 from bot.ui.callbacks import Area, callback
 from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
 from bot.ui.keyboards import Button, inline
+from bot.ui.meetings import AREA as MEETINGS_AREA
 from bot.ui.onboarding import View
 from bot.ui.resources import AREA as RESOURCES_AREA
 
 AREA = Area.MENU
 
 
-def menu_view(t: Translator, alias: str, *, coordinator: bool = False) -> View:
-    text = t(
-        "Hi, <b>{alias}</b> 🤝 What would you like to do?\n\n"
-        "More is coming soon: finding a group, trying a session, and check-ins.",
-        alias=alias,
-    )
+def menu_view(
+    t: Translator, alias: str, *, coordinator: bool = False, facilitator: bool = False
+) -> View:
+    text = t("Hi, <b>{alias}</b> 🤝 What would you like to do?", alias=alias)
     role_rows: list[list[Button]] = []
+    if facilitator:
+        role_rows.append([(t("🗓 Meetings I facilitate"), callback(MEETINGS_AREA, "list"))])
     if coordinator:
         role_rows.append([(t("🛠 Manage groups"), callback(MANAGE_AREA, "list", 0))])
     return text, inline(
@@ -31,7 +32,10 @@ def menu_view(t: Translator, alias: str, *, coordinator: bool = False) -> View:
                 (t("👥 Find a group"), callback(BROWSE_AREA, "home")),
                 (t("📋 My groups"), callback(MY_AREA, "list")),
             ],
-            [(t("📚 Resources"), callback(RESOURCES_AREA, "home"))],
+            [
+                (t("📅 My meetings"), callback(MEETINGS_AREA, "mine")),
+                (t("📚 Resources"), callback(RESOURCES_AREA, "home")),
+            ],
             *role_rows,
             [(t("🔒 Privacy & my data"), callback(AREA, "privacy"))],
             [
