@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -229,10 +228,8 @@ class OutboxDispatcher:
 
 
 def _retry_after(exc: RetryAfter) -> timedelta:
-    """``retry_after`` is an int or a timedelta depending on PTB_TIMEDELTA; accept both."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # PTB's deprecation notice about the int form
-        value = exc.retry_after
+    """The flood wait; a timedelta since bot/__init__ opts into PTB_TIMEDELTA (an int before)."""
+    value = exc.retry_after
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
