@@ -12,7 +12,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
+from bot.conversations.common import (
+    common_fallbacks,
+    draft,
+    follow_up,
+    persistent_conversation,
+    show,
+)
 from bot.domain.groups import EditableField
 from bot.services.groups import edit_group
 from bot.ui import groups as group_views
@@ -52,7 +58,7 @@ async def choose_field(update: Update, context: RangkulContext) -> int:
     if raw not in {f.value for f in EditableField}:
         await update.callback_query.answer()
         return Step.FIELD
-    context.user_data.setdefault(DRAFT_KEY, {})["field"] = raw
+    draft(context, DRAFT_KEY)["field"] = raw
     await show(update, views.edit_prompt(session.t, EditableField(raw)))
     return Step.VALUE
 

@@ -20,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation, show
+from bot.conversations.common import common_fallbacks, draft, persistent_conversation, show
 from bot.domain.groups import (
     DESCRIPTION_LENGTH,
     MAX_MEMBERS_RANGE,
@@ -62,7 +62,7 @@ class Step(enum.IntEnum):
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT_KEY, {})
+    return draft(context, DRAFT_KEY)
 
 
 def _view(step: Step, t: Translator, draft: dict[str, Any], default_tz: str) -> View:

@@ -22,7 +22,14 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation, show
+from bot.conversations.common import (
+    common_fallbacks,
+    draft,
+    facilitated_group,
+    facilitated_groups,
+    persistent_conversation,
+    show,
+)
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     DURATIONS,
@@ -67,28 +74,18 @@ class Step(enum.IntEnum):
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT_KEY, {})
+    return draft(context, DRAFT_KEY)
 
 
 async def _group(context: RangkulContext, update: Update) -> Group | None:
-    """The draft's group, if the person still facilitates it (checked at every step)."""
-    session = await context.session(update)
-    group_id = _draft(context).get("group_id")
-    if group_id not in session.facilitated_groups:
-        return None
-    group = await context.services.groups.get(group_id)
-    return group if group is not None and not group.archived else None
+    return await facilitated_group(update, context, _draft(context).get("group_id"))
 
 
 async def begin(update: Update, context: RangkulContext) -> int:
     """/newmeeting: straight to the day for one group, else the group choice."""
     session = await context.session(update)
     context.user_data.pop(DRAFT_KEY, None)
-    groups = [
-        group
-        for group_id in sorted(session.facilitated_groups)
-        if (group := await context.services.groups.get(group_id)) is not None
-    ]
+    groups = await facilitated_groups(update, context)
     if not groups:
         await show(update, not_facilitator_text(session.t), edit=False)
         return ConversationHandler.END

@@ -24,6 +24,7 @@ from telegram.ext import (
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
 from bot.conversations.common import (
     common_fallbacks,
+    draft,
     follow_up,
     main_menu,
     persistent_conversation,
@@ -56,7 +57,7 @@ class Step(enum.IntEnum):
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT_KEY, {})
+    return draft(context, DRAFT_KEY)
 
 
 async def start(update: Update, context: RangkulContext) -> int:

@@ -21,7 +21,13 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, follow_up, persistent_conversation, show
+from bot.conversations.common import (
+    common_fallbacks,
+    draft,
+    follow_up,
+    persistent_conversation,
+    show,
+)
 from bot.domain.contacts import Localized
 from bot.domain.resources import (
     DESCRIPTION_MAX,
@@ -104,7 +110,7 @@ def build_resource_search_conversation() -> ConversationHandler:
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT_KEY, {})
+    return draft(context, DRAFT_KEY)
 
 
 async def _coordinator(update: Update, context: RangkulContext) -> bool:

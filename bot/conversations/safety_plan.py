@@ -33,7 +33,14 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, follow_up, persistent_conversation, show
+from bot.conversations.common import (
+    ask_to_forget,
+    cancel,
+    draft,
+    follow_up,
+    persistent_conversation,
+    show,
+)
 from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, PlanSection
 from bot.services.safety import save_plan_answer
@@ -62,7 +69,7 @@ def _first(callback: Callback) -> Callback:
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
-    return context.user_data.setdefault(DRAFT_KEY, {})
+    return draft(context, DRAFT_KEY)
 
 
 async def begin(update: Update, context: RangkulContext) -> int:

@@ -58,11 +58,6 @@ async def _refuse(update: Update, session: Session, text: str | None = None) -> 
         await show(update, message)
 
 
-async def _group(context: RangkulContext, group_id: int) -> Group | None:
-    group = await context.services.groups.get(group_id)
-    return group if group is not None and not group.archived else None
-
-
 # --- facilitators: /meetings --------------------------------------------------------------------
 
 
@@ -75,7 +70,7 @@ async def meetings_command(update: Update, context: RangkulContext) -> None:
     now = context.services.clock.now()
     items = []
     for overview in await context.services.meetings.upcoming(session.facilitated_groups, now):
-        group = await _group(context, overview.meeting.group_id)
+        group = await context.services.groups.active(overview.meeting.group_id)
         if group is not None:
             items.append((overview.meeting, overview.counts, group))
     await show(
@@ -84,16 +79,19 @@ async def meetings_command(update: Update, context: RangkulContext) -> None:
 
 
 async def _facilitated(
-    update: Update, context: RangkulContext, meeting_id: int
+    update: Update, context: RangkulContext, meeting_id: int, *, cancelled_ok: bool = False
 ) -> tuple[Session, Meeting, Group] | None:
-    """The meeting if the presser facilitates its group right now; else a refusal."""
+    """The meeting if the presser facilitates its group right now; else a refusal.
+
+    Attendance may still be marked for a meeting that was cancelled afterwards.
+    """
     session = await context.session(update)
     meeting = await context.services.meetings.get(meeting_id)
     if meeting is None or meeting.group_id not in session.facilitated_groups:
         await _refuse(update, session)
         return None
-    group = await _group(context, meeting.group_id)
-    if group is None or meeting.is_cancelled:
+    group = await context.services.groups.get(meeting.group_id)
+    if group is None or (meeting.is_cancelled and not cancelled_ok):
         await _refuse(update, session, views.gone_text(session.t))
         return None
     return session, meeting, group
@@ -279,7 +277,7 @@ async def trial_group(update: Update, context: RangkulContext) -> None:
         await show(update, nothing_stored_text(session.t), edit=False)
         return
     ids = _ints(update)
-    group = await _group(context, ids[0] if ids else 0)
+    group = await context.services.groups.active(ids[0] if ids else 0)
     if group is None or not group.offers_trials:
         await _refuse(update, session, views.trial_refusal_text(session.t, "no_trials"))
         return
@@ -310,7 +308,7 @@ async def trial_pick(update: Update, context: RangkulContext) -> None:
     ):
         await _refuse(update, session, views.gone_text(session.t))
         return
-    group = await _group(context, overview.meeting.group_id)
+    group = await context.services.groups.active(overview.meeting.group_id)
     if group is None:
         await _refuse(update, session, views.gone_text(session.t))
         return
@@ -336,7 +334,7 @@ async def trial_confirm(update: Update, context: RangkulContext) -> None:
     meeting_id = ids[0] if ids else 0
     outcome = await service.sign_up_for_trial(context.services, session.member, meeting_id)
     meeting = await context.services.meetings.get(meeting_id)
-    group = await _group(context, meeting.group_id) if meeting else None
+    group = await context.services.groups.active(meeting.group_id) if meeting else None
     t = session.t
     if outcome is Outcome.GOING and meeting and group:
         await show(update, views.trial_signed_up_text(t, group, meeting, session.member.timezone))
@@ -377,7 +375,7 @@ async def my_meetings(update: Update, context: RangkulContext) -> None:
     for meeting, seat in await context.services.meetings.agenda(
         member.id, context.services.clock.now()
     ):
-        group = await _group(context, meeting.group_id)
+        group = await context.services.groups.active(meeting.group_id)
         if group is not None:
             items.append((meeting, seat, group))
     await show(update, *views.my_meetings_view(session.t, items, member.timezone), edit=False)
@@ -426,7 +424,7 @@ async def attendance_command(update: Update, context: RangkulContext) -> None:
     for meeting in await context.services.meetings.recent(
         session.facilitated_groups, now, now - ATTENDANCE_LOOKBACK
     ):
-        group = await _group(context, meeting.group_id)
+        group = await context.services.groups.active(meeting.group_id)
         if group is not None:
             items.append((meeting, group))
     await show(update, *views.attendance_meetings_view(session.t, items), edit=False)
@@ -454,7 +452,7 @@ async def attendance_toggle(update: Update, context: RangkulContext) -> None:
 
 async def attendance_save(update: Update, context: RangkulContext) -> None:
     ids = _ints(update)
-    found = await _attended_meeting(update, context, ids[0] if ids else 0)
+    found = await _facilitated(update, context, ids[0] if ids else 0, cancelled_ok=True)
     if found is None:
         return
     session, meeting, _ = found
@@ -465,7 +463,7 @@ async def attendance_save(update: Update, context: RangkulContext) -> None:
 async def _attendance(
     update: Update, context: RangkulContext, meeting_id: int, page_index: int
 ) -> None:
-    found = await _attended_meeting(update, context, meeting_id)
+    found = await _facilitated(update, context, meeting_id, cancelled_ok=True)
     if found is None:
         return
     session, meeting, group = found
@@ -474,21 +472,6 @@ async def _attendance(
     await show(
         update, *views.attendance_view(session.t, meeting, group, people, present, page_index)
     )
-
-
-async def _attended_meeting(
-    update: Update, context: RangkulContext, meeting_id: int
-) -> tuple[Session, Meeting, Group] | None:
-    session = await context.session(update)
-    meeting = await context.services.meetings.get(meeting_id)
-    if meeting is None or meeting.group_id not in session.facilitated_groups:
-        await _refuse(update, session)
-        return None
-    group = await context.services.groups.get(meeting.group_id)
-    if group is None:
-        await _refuse(update, session, views.gone_text(session.t))
-        return None
-    return session, meeting, group
 
 
 async def record_answer(update: Update, context: RangkulContext) -> None:

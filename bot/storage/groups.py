@@ -117,6 +117,14 @@ class GroupRepository:
     async def get(self, group_id: int) -> Group | None:
         return await _load(await self._db.connection(), "g.id = ?", group_id)
 
+    async def active(self, group_id: int | None) -> Group | None:
+        """The group unless it is archived (or unknown)."""
+        if group_id is None:
+            return None
+        return await _load(
+            await self._db.connection(), "g.id = ? AND g.archived_at IS NULL", group_id
+        )
+
     async def by_invite_code(self, code: str) -> Group | None:
         """The active group whose invitation link carries ``code``."""
         conn = await self._db.connection()
