@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry
 from bot.domain.regions import PROVINCES
 
 _Fail = Callable[[str], ValueError]
@@ -26,12 +27,6 @@ LANGS: tuple[str, ...] = ("id", "en")
 KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service")
 PROVINCE_CODES: frozenset[str] = frozenset(province.code for province in PROVINCES)
 NATIONAL = "national"
-
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# Digits with optional leading "+", spaces or hyphens as separators, and an optional extension
-# ("119 ext. 8"). Letters such as "0800-CALL" are refused on purpose.
-_PHONE_RE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?(?: ext\. ?[0-9]+)?$")
-_URL_RE = re.compile(r"^https?://\S+$")
 
 _REQUIRED = ("id", "scope", "kind", "name", "description", "languages", "source", "checked")
 _OPTIONAL = ("phone", "whatsapp", "url", "app", "hours", "caveat")
@@ -118,23 +113,10 @@ def contacts_for(
     return tuple(c for c in contacts if c.is_national or c.scope == province_code)
 
 
-def _parse(raw: Any, index: int) -> CrisisContact:
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"crisis contact #{index + 1}: entry is not a table")
-    raw_id = raw.get("id")
-    label = raw_id if isinstance(raw_id, str) and raw_id else f"#{index + 1}"
-
-    def fail(message: str) -> ValueError:
-        return ValueError(f"crisis contact {label!r}: {message}")
-
-    missing = [key for key in _REQUIRED if key not in raw]
-    if missing:
-        raise fail(f"missing required field(s): {', '.join(missing)}")
-    unknown = sorted(set(raw) - _KNOWN)
-    if unknown:
-        raise fail(f"unknown field(s): {', '.join(unknown)}")
-
-    if not isinstance(raw_id, str) or not _ID_RE.match(raw_id):
+def _parse(entry: Any, index: int) -> CrisisContact:
+    raw, fail = open_entry(entry, index, "crisis contact", _REQUIRED, _KNOWN)
+    raw_id = raw["id"]
+    if not isinstance(raw_id, str) or not SLUG_RE.match(raw_id):
         raise fail("id must be a lowercase slug (a-z, 0-9, hyphens)")
     scope = raw["scope"]
     if scope != NATIONAL and scope not in PROVINCE_CODES:
@@ -161,14 +143,14 @@ def _parse(raw: Any, index: int) -> CrisisContact:
     if (
         not isinstance(sources, list)
         or not sources
-        or any(not isinstance(s, str) or not _URL_RE.match(s) for s in sources)
+        or any(not isinstance(s, str) or not URL_RE.match(s) for s in sources)
     ):
         raise fail("source must be an http(s) URL or a non-empty list of them")
 
     phone = _number(raw.get("phone"), "phone", fail)
     whatsapp = _number(raw.get("whatsapp"), "whatsapp", fail)
     url = raw.get("url")
-    if url is not None and (not isinstance(url, str) or not _URL_RE.match(url)):
+    if url is not None and (not isinstance(url, str) or not URL_RE.match(url)):
         raise fail("url must be an http(s) URL")
     app = raw.get("app")
     if app is not None:
@@ -203,7 +185,7 @@ def _text(value: Any, field: str, fail: _Fail) -> str:
 def _number(value: Any, field: str, fail: _Fail) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str) or not _PHONE_RE.match(value.strip()):
+    if not isinstance(value, str) or not PHONE_RE.match(value.strip()):
         raise fail(f"{field} must be digits with optional +, spaces, hyphens or ' ext. N'")
     return value.strip()
 

@@ -18,14 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.domain.contacts import (
-    _PHONE_RE,
-    _URL_RE,
     LANGS,
     NATIONAL,
     PROVINCE_CODES,
     CrisisContact,
     Localized,
 )
+from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.toml"
 
@@ -52,7 +51,6 @@ TAG_MAX = 40
 ADDRESS_MAX = 200
 URL_MAX = 300
 
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ID_MAX = 48  # ids travel in callback data (64 bytes with the prefix)
 
 # Search words for imported crisis contacts, per kind, in both languages.
@@ -166,14 +164,14 @@ def check_text(value: str, limit: int) -> str | None:
 def check_url(value: str) -> str | None:
     """An http(s) address without spaces, or ``None``."""
     text = value.strip()
-    return text if len(text) <= URL_MAX and _URL_RE.match(text) else None
+    return text if len(text) <= URL_MAX and URL_RE.match(text) else None
 
 
 def check_phone(value: str) -> str | None:
     """Digits with optional leading ``+``, spaces or hyphens (as crisis contacts), or ``None``."""
     text = value.strip()
     digits = re.sub(r"\D", "", text)
-    return text if _PHONE_RE.match(text) and 3 <= len(digits) <= 16 else None
+    return text if PHONE_RE.match(text) and 3 <= len(digits) <= 16 else None
 
 
 def check_tags(value: str) -> tuple[str, ...] | None:
@@ -210,22 +208,10 @@ def with_field(resource: Resource, name: str, value: Any) -> Resource:
 # --- Loader -------------------------------------------------------------------------------------
 
 
-def _parse(raw: Any, index: int) -> Resource:
-    if not isinstance(raw, Mapping):
-        raise ValueError(f"resource #{index + 1}: entry is not a table")
-    raw_id = raw.get("id")
-    label = raw_id if isinstance(raw_id, str) and raw_id else f"#{index + 1}"
-
-    def fail(message: str) -> ValueError:
-        return ValueError(f"resource {label!r}: {message}")
-
-    missing = [key for key in _REQUIRED if key not in raw]
-    if missing:
-        raise fail(f"missing required field(s): {', '.join(missing)}")
-    unknown = sorted(set(raw) - _KNOWN)
-    if unknown:
-        raise fail(f"unknown field(s): {', '.join(unknown)}")
-    if not isinstance(raw_id, str) or not _ID_RE.match(raw_id) or len(raw_id) > ID_MAX:
+def _parse(entry: Any, index: int) -> Resource:
+    raw, fail = open_entry(entry, index, "resource", _REQUIRED, _KNOWN)
+    raw_id = raw["id"]
+    if not isinstance(raw_id, str) or not SLUG_RE.match(raw_id) or len(raw_id) > ID_MAX:
         raise fail(f"id must be a lowercase slug of at most {ID_MAX} characters")
     if raw["category"] not in EDITABLE_CATEGORIES:
         raise fail(f"category must be one of {', '.join(EDITABLE_CATEGORIES)}")
