@@ -465,3 +465,33 @@ async def test_time_poll_goes_to_members_and_counts_answers(world: BotWorld) -> 
     assert "1 member answered so far." in last(sari)
     assert "Saturday, December 5, 2026, 10:00 AM WITA: 1" in last(sari)
     assert "Budi" not in last(sari)
+
+
+async def test_crisis_words_mid_sign_up_and_mid_scheduling_then_both_resume(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    facilitator = await a_facilitator(world, group_id)
+    await facilitator.send("/newmeeting")
+    for label in ("Thu 3 Dec", "19:30", "90 min", "Every week on Thursday"):
+        await facilitator.press(label)
+    replies = await facilitator.send("aku pengen mati aja")
+    assert len(replies) == 1 and "112" in replies[0].text
+    await facilitator.send("Community hall, Jl. Merdeka 5, Makassar")  # the place step resumes
+    await facilitator.press("8")
+    await facilitator.press("Schedule")
+
+    survivor = await a_person(world, 401, "Awan Teduh")
+    await survivor.send("/trial")
+    await survivor.press("Teman Cerita Makassar")
+    await survivor.press("Thu 3 Dec")
+    replies = await survivor.send("I want to kill myself")
+    assert len(replies) == 1 and "You don't have to go through this alone" in replies[0].text
+    await survivor.press("Sign me up")
+    assert rows(world, "SELECT kind, status FROM seats") == [("trial", "going")]
+    # Only that the crisis flow ran is kept, never the words.
+    with sqlite3.connect(world.db_path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in tables:
+            dump = str(db.execute(f"SELECT * FROM {table}").fetchall())
+            assert "kill myself" not in dump and "pengen mati" not in dump, table
