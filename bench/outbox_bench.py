@@ -34,9 +34,7 @@ from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.storage.database import Database
-from bot.storage.members import MemberRepository
-from bot.storage.outbox import OutboxRepository, enqueue
-from bot.storage.roles import RoleRepository
+from bot.storage.outbox import enqueue
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 PER_MEMBER = 5
@@ -62,9 +60,6 @@ async def main(rows: int) -> None:
             settings=Settings(token=emulator.token, database_path=db.path, max_rate=0),
             clock=clock,
             db=db,
-            members=MemberRepository(db),
-            roles=RoleRepository(db),
-            outbox=OutboxRepository(db),
             contacts=(),
             rng=random.Random(1),
         )
