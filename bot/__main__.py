@@ -25,6 +25,9 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # APScheduler logs two INFO lines per job run: every 5 s for the outbox heartbeat alone.
+    # Its warnings (missed runs) and errors (a job that raised) still show.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 
 async def _migrate(settings: Settings) -> int:

@@ -53,7 +53,7 @@ from bot.jobs.dispatcher import (
     install_dispatcher,
     recover,
 )
-from bot.jobs.planner import install_planner
+from bot.jobs.planner import install_planner, plan_ahead
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.services.container import Services
@@ -236,3 +236,10 @@ async def teardown(application: Application) -> None:
     """Closes the database after PTB has flushed persistence."""
     services: Services = application.bot_data["services"]
     await services.db.close()
+
+
+async def catch_up(application: Application) -> None:
+    """One planner pass, then one outbox pass, now: the sandbox runs this right after moving its
+    clock, so reminders that became due appear at once rather than on the next heartbeat."""
+    await plan_ahead(application.bot_data["services"])
+    await application.bot_data["outbox_dispatcher"].run_once(application.bot)

@@ -17,11 +17,13 @@ from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.meetings import NewMeeting, SeatKind, SeatStatus
 from bot.domain.member import AliasTaken, MemberExists, NewMember
 from bot.domain.regions import WIB, province_by_code, timezone_for
+from bot.domain.safety import PlanSection
 from bot.services.meetings import schedule_series
 from bot.storage import meetings as meeting_store
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
 from bot.storage.members import MemberRepository
+from bot.storage.safety import SafetyRepository
 
 # The notice version the sandbox's bot runs with (build_application's default).
 DEMO_NOTICE_VERSION = 1
@@ -126,6 +128,7 @@ def _demo_group(
     *,
     languages: tuple[str, ...] = ("id",),
     hybrid: bool = False,
+    trial_seats: int = 2,
 ) -> NewGroup:
     if province is None:
         group_format = GroupFormat.ONLINE
@@ -141,7 +144,7 @@ def _demo_group(
         timezone=timezone_for(province, WIB),
         max_members=12,
         offers_trials=True,
-        trial_seats=2,
+        trial_seats=trial_seats,
         topics=topics,
     )
 
@@ -200,6 +203,21 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
         facilitators=(9_900_002,),
         members=(9_900_006, 9_900_005),
     ),
+    # Meets just over a day after the sandbox starts (see DEMO_MEETINGS), so its reminders show
+    # with "+1 day" and "+1 hour"; seats for River's trial and both visitors'.
+    DemoGroup(
+        _demo_group(
+            "Demo Ruang Tenang Online",
+            "Demo group: a weekly online circle for anxiety and low mood, in both languages.",
+            None,
+            None,
+            ("anxiety", "depression"),
+            languages=("id", "en"),
+            trial_seats=4,
+        ),
+        facilitators=(9_900_003,),
+        members=(9_900_006,),
+    ),
 )
 
 
@@ -234,6 +252,7 @@ async def load_demo_data(db: Database, clock: Clock) -> None:
         except (MemberExists, AliasTaken):
             continue  # a --database reused from an earlier run already has them
     await _load_demo_groups(db, clock)
+    await _load_demo_safety_plan(db, clock)
 
 
 async def _load_demo_groups(db: Database, clock: Clock) -> None:
@@ -257,14 +276,28 @@ async def _load_demo_groups(db: Database, clock: Clock) -> None:
 
 @dataclass(frozen=True, slots=True)
 class DemoMeeting:
-    """A made-up series: ``days_ahead`` days from the sandbox's start, at ``hour`` local time."""
+    """A made-up series: ``days_ahead`` days from the sandbox's start, at ``hour`` local time.
+
+    ``hour=None``: at the first half hour more than ``days_ahead`` days and one hour after the
+    start, whatever the time of day. With ``days_ahead=1`` the sandbox's "+1 day" then sends
+    the day-before reminder and "+1 hour" the hour-before one, before the meeting begins.
+    """
 
     group_name: str
     days_ahead: int
-    hour: int
+    hour: int | None
     recurrence: str
     place: str | None = None
     join_link: str | None = None
+
+    def first_start(self, now: datetime, timezone: str) -> datetime:
+        if self.hour is None:
+            earliest = now + timedelta(days=self.days_ahead, hours=1, minutes=1)
+            earliest = earliest.replace(second=0, microsecond=0)
+            return earliest + timedelta(minutes=-earliest.minute % 30)
+        zone = ZoneInfo(timezone)
+        day = now.astimezone(zone).date() + timedelta(days=self.days_ahead)
+        return datetime(day.year, day.month, day.day, self.hour, tzinfo=zone)
 
 
 DEMO_MEETINGS: tuple[DemoMeeting, ...] = (
@@ -278,9 +311,17 @@ DEMO_MEETINGS: tuple[DemoMeeting, ...] = (
         "weekly",
         join_link="https://meet.example.org/demo-pulih-bersama",
     ),
+    DemoMeeting(
+        "Demo Ruang Tenang Online",
+        1,
+        None,
+        "weekly",
+        join_link="https://meet.example.org/demo-ruang-tenang",
+    ),
 )
-# River (Jayapura time) holds a trial seat in Makassar: reminders show the time in WIT.
-DEMO_TRIAL = (9_900_005, "Demo Sahabat Bipolar Makassar")
+# River (Jayapura time) holds a trial seat in a Jakarta-time group that meets just over a day
+# after the start: "+1 day" and "+1 hour" bring both reminders, with the time in WIT.
+DEMO_TRIAL = (9_900_005, "Demo Ruang Tenang Online")
 
 
 async def _load_demo_meetings(db: Database, clock: Clock) -> None:
@@ -291,8 +332,7 @@ async def _load_demo_meetings(db: Database, clock: Clock) -> None:
         group = by_name.get(demo.group_name)
         if group is None or await meetings.upcoming([group.id], now, limit=1):
             continue
-        day = now.astimezone(ZoneInfo(group.timezone)).date() + timedelta(days=demo.days_ahead)
-        start = datetime(day.year, day.month, day.day, demo.hour, tzinfo=ZoneInfo(group.timezone))
+        start = demo.first_start(now, group.timezone)
         new = NewMeeting(group.id, start, 90, demo.recurrence, demo.place, demo.join_link, 12)
         scheduled = await schedule_series(db, clock, group, new, None)
         telegram_id, group_name = DEMO_TRIAL
@@ -311,3 +351,28 @@ async def _load_demo_meetings(db: Database, clock: Clock) -> None:
                 await meeting_store.plan_reminders(
                     conn, scheduled[0], guest.id, group.reminder_offsets, now
                 )
+
+
+# River's own safety plan, so /crisis as River shows the plan first (answers are made up).
+DEMO_SAFETY_PLAN: tuple[int, dict[PlanSection, str]] = (
+    9_900_005,
+    {
+        PlanSection.WARNING_SIGNS: "Demo: I stop answering messages and sleep badly for days.",
+        PlanSection.CALMING: "Demo: a slow walk at dusk, my rain playlist, a warm shower.",
+        PlanSection.DISTRACTIONS: "Demo: chatting with cousin Nia; the little park by the market.",
+        PlanSection.HELPERS: "Demo: my sister Dewi, my friend Arif.",
+        PlanSection.PROFESSIONALS: "Demo: the psychologist at my Puskesmas; Healing119.id.",
+        PlanSection.ENVIRONMENT: "Demo: ask Dewi to stay over; not spending the evening alone.",
+    },
+)
+
+
+async def _load_demo_safety_plan(db: Database, clock: Clock) -> None:
+    """River's safety plan (skipped if River already has one)."""
+    telegram_id, answers = DEMO_SAFETY_PLAN
+    member = await MemberRepository(db).by_telegram_id(telegram_id)
+    plans = SafetyRepository(db)
+    if member is None or not (await plans.plan(member.id)).is_empty:
+        return
+    for section, answer in answers.items():
+        await plans.save_answer(member.id, section, answer, clock.now())

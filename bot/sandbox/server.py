@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import ipaddress
 import signal
 import sys
@@ -22,7 +23,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, setup, teardown
+from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.conversations.roles import set_role_menus
@@ -95,6 +96,7 @@ class Sandbox:
         self.personas: tuple[Persona, ...] = (
             PERSONAS if options.demo else tuple(p for p in PERSONAS if p.role == "visitor")
         )
+        self.web_state = WebState(self.emulator, self.clock, self.personas)
         self.url = ""
         self.application: Application | None = None
         self._port = 0
@@ -130,11 +132,7 @@ class Sandbox:
             self.emulator.add_user(
                 persona.user_id, persona.first_name, language_code=persona.language
             )
-        app = build_web_app(
-            self.emulator,
-            WebState(self.emulator, self.clock, self.personas),
-            allow_remote=self.options.allow_remote,
-        )
+        app = build_web_app(self.emulator, self.web_state, allow_remote=self.options.allow_remote)
         # No access log: request paths carry persona (Telegram) ids and the bot token.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
         await runner.setup()
@@ -166,6 +164,9 @@ class Sandbox:
         self._cleanup.push_async_callback(application.stop)
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
         self._cleanup.push_async_callback(application.updater.stop)
+        # A fast-forward sends what became due at once; stopping detaches this first.
+        self.web_state.on_clock_moved = functools.partial(catch_up, application)
+        self._cleanup.callback(setattr, self.web_state, "on_clock_moved", None)
         self.application = application
 
 

@@ -9,6 +9,7 @@ DOM nodes itself, so nothing here builds HTML.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,6 +41,9 @@ class WebState:
     # The emulator tallies votes but does not say who chose what; Telegram shows a voter their
     # own choice, so the page keeps it here.
     votes: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    # Runs right after a fast-forward (the sandbox: one planner and one outbox pass), so what
+    # became due shows at once instead of on the bot's next real-time heartbeat.
+    on_clock_moved: Callable[[], Awaitable[None]] | None = None
 
     def persona(self, user_id: int) -> Persona | None:
         return next((p for p in self.personas if p.user_id == user_id), None)
@@ -182,6 +186,8 @@ async def fast_forward(request: web.Request) -> web.Response:
     if step not in CLOCK_STEPS:
         raise _bad_request(f"step must be one of {', '.join(CLOCK_STEPS)}")
     state.clock.advance(CLOCK_STEPS[step])
+    if state.on_clock_moved is not None:
+        await state.on_clock_moved()
     return web.json_response({"now": _now(state)})
 
 
@@ -298,9 +304,20 @@ def _toasts(state: WebState, user_id: int) -> list[dict[str, Any]]:
 
 
 def _commands(state: WebState, persona: Persona) -> list[dict[str, str]]:
-    """The command menu this persona's Telegram app would show (narrowest scope that is set)."""
+    """The command menu this persona's Telegram app would show (narrowest scope that is set).
+
+    A menu set for this chat alone (a coordinator's or facilitator's) comes first, as in
+    Telegram's own scope order.
+    """
+    own = scope_key({"type": "chat", "chat_id": persona.user_id})
     private, default = scope_key({"type": "all_private_chats"}), scope_key(None)
-    for key in ((private, persona.language), (private, ""), (default, persona.language)):
+    for key in (
+        (own, persona.language),
+        (own, ""),
+        (private, persona.language),
+        (private, ""),
+        (default, persona.language),
+    ):
         if key in state.emulator.commands:
             return state.emulator.commands[key]
     return state.emulator.commands.get((default, ""), [])

@@ -29,7 +29,7 @@ from bot.sandbox.demo import PERSONAS, Persona
 from bot.sandbox.server import Sandbox
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Page
+    from playwright.async_api import Browser, Locator, Page
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
 expect = playwright_api.expect
@@ -86,10 +86,24 @@ class ChatPage:
         buttons = self.page.locator("#messages .inline-keyboard")
         await buttons.get_by_role("button", name=label).last.click()
 
+    @property
+    def last_bot(self) -> Locator:
+        """The bot's newest message in the chat on screen."""
+        return self.page.locator("#messages .from-bot").last
+
     async def expect_bot(self, *texts: str) -> None:
-        last = self.page.locator("#messages .from-bot").last
         for text in texts:
-            await expect(last).to_contain_text(text)
+            await expect(self.last_bot).to_contain_text(text)
+
+    async def fast_forward(self, step: str) -> None:
+        """Presses "+1 hour" ("hour"), "+1 day" or "+1 week"; the sandbox sends what became
+        due before it answers, and the page shows the new time once it has."""
+        await self._pace()  # what became due lands in the current chat like a reply would
+        clock = self.page.locator("#clock")
+        shown = await clock.text_content()
+        label = f"Fast-forward the sandbox clock by one {step}"
+        await self.page.get_by_role("button", name=label).click()
+        await expect(clock).not_to_have_text(shown or "")
 
     async def screenshot(self, name: str) -> None:
         if os.environ.get("RANGKUL_SCREENSHOTS") == "1":

@@ -14,10 +14,9 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app import build_application, setup, teardown
+from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
-from bot.jobs.planner import plan_ahead
 from bot.sandbox.emulator import BotApiEmulator, ChatEntry
 from bot.sandbox.request import EmulatorRequest
 
@@ -95,9 +94,7 @@ class BotWorld:
     async def tick(self) -> None:
         """One heartbeat of the bot's jobs at the current clock time (after clock.advance)."""
         assert self.app is not None, "the bot is not running"
-        # The planner first: what it enqueues (reminders now due) goes out in the same beat.
-        await plan_ahead(self.app.bot_data["services"])
-        await self.app.bot_data["outbox_dispatcher"].run_once(self.app.bot)
+        await catch_up(self.app)
 
     def person(self, user_id: int, name: str = "Tester", language_code: str = "id") -> Person:
         self.emulator.add_user(user_id, name, language_code=language_code)

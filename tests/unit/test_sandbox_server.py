@@ -19,7 +19,13 @@ from bot.clock import ControllableClock
 from bot.domain.alias import check_alias
 from bot.domain.regions import WIT, WITA
 from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
-from bot.sandbox.demo import PERSONAS, coordinator_ids, load_demo_data
+from bot.sandbox.demo import (
+    DEMO_MEETINGS,
+    DEMO_SAFETY_PLAN,
+    PERSONAS,
+    coordinator_ids,
+    load_demo_data,
+)
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.server import (
     Sandbox,
@@ -29,7 +35,7 @@ from bot.sandbox.server import (
     check_host,
     is_loopback,
 )
-from bot.sandbox.web_api import WebState
+from bot.sandbox.web_api import STATE, WebState
 from bot.storage.database import Database
 
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -106,6 +112,22 @@ async def test_demo_data_registers_everyone_but_visitors_once(tmp_path: Path) ->
         consents = conn.execute("SELECT COUNT(*) FROM consents").fetchone()[0]
     assert registered == {p.user_id for p in PERSONAS if p.role != "visitor"}
     assert consents == len(registered)
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
+        plan_rows = conn.execute("SELECT COUNT(*) FROM safety_plans").fetchone()[0]
+    assert plan_rows == len(DEMO_SAFETY_PLAN[1])  # once, though loaded twice
+
+
+@pytest.mark.parametrize("minute", [0, 1, 29, 30, 31, 59])
+def test_the_demo_meeting_soon_brings_a_reminder_per_fast_forward(minute: int) -> None:
+    # Whatever the time of day: after "+1 day" the day-before reminder is due and the
+    # hour-before one not yet; after "+1 hour" that one too, and the meeting has not begun.
+    [soon] = [m for m in DEMO_MEETINGS if m.hour is None]
+    start = START.replace(minute=minute, second=17)
+    first = soon.first_start(start, "Asia/Jakarta")
+    assert first.minute in (0, 30) and first.second == 0
+    day_before, hour_before = first - timedelta(days=1), first - timedelta(hours=1)
+    after_day, after_hour = start + timedelta(days=1), start + timedelta(days=1, hours=1)
+    assert start < day_before <= after_day < hour_before <= after_hour < first
 
 
 # ---------------------------------------------------------------------- the web API
@@ -286,6 +308,28 @@ async def test_fast_forward_moves_the_clock(api: Api) -> None:
         assert body["now"] == api.clock.now().isoformat()
     await api.post("/api/clock", {"step": "week"})
     assert api.clock.now() == START + timedelta(hours=1, days=1, weeks=1)
+
+
+async def test_fast_forward_runs_what_became_due_before_answering(api: Api) -> None:
+    moved_to = []
+
+    async def catch_up() -> None:
+        moved_to.append(api.clock.now())
+
+    api.client.server.app[STATE].on_clock_moved = catch_up
+    await api.post("/api/clock", {"step": "day"})
+    assert moved_to == [START + timedelta(days=1)]
+
+
+async def test_a_persona_with_a_role_sees_their_own_command_menu(api: Api) -> None:
+    everyone = [{"command": "menu", "description": "Menu utama"}]
+    own = [*everyone, {"command": "newgroup", "description": "Buat kelompok"}]
+    await api.bot("setMyCommands", commands=everyone, scope={"type": "all_private_chats"})
+    await api.bot(
+        "setMyCommands", commands=own, scope={"type": "chat", "chat_id": PERSONAS[0].user_id}
+    )
+    assert (await api.chat(PERSONAS[0].user_id))["commands"] == own
+    assert (await api.chat())["commands"] == everyone
 
 
 async def test_a_rejected_call_is_listed_and_shown_where_it_happened(api: Api) -> None:
