@@ -26,7 +26,6 @@ from telegram.ext import Application
 from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
-from bot.conversations.roles import set_role_menus
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
 from bot.sandbox.emulator import BotApiEmulator
@@ -155,11 +154,11 @@ class Sandbox:
         application = build_application(settings, clock=self.clock)
         await application.initialize()
         self._cleanup.push_async_callback(_shut_down, application)
-        await setup(application)
         if self.options.demo:
+            # Before setup(), so the start-up work (role command menus) sees the demo's people.
             services: Services = application.bot_data["services"]
             await load_demo_data(services.db, self.clock)
-            await set_role_menus(application)  # the demo's facilitators exist only now
+        await setup(application)
         await application.start()
         self._cleanup.push_async_callback(application.stop)
         await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
