@@ -55,6 +55,8 @@ _BACKOFF_BASE = timedelta(seconds=30)
 _BACKOFF_MAX = timedelta(hours=1)
 # Sends allowed back to back before pacing starts, so a handful of reminders go out at once.
 _PACE_BURST = 5
+# Telegram allows about one message a second in one chat.
+CHAT_INTERVAL = 1.0
 
 
 @dataclass
@@ -76,17 +78,33 @@ class _Unrenderable(Exception):
 
 
 class _Pacer:
-    """A token bucket over real (monotonic) time: bursts of a few, then ``rate`` per second."""
+    """A token bucket over real (monotonic) time: bursts of a few, then ``rate`` per second;
+    and at most one message a second to any one chat (Telegram's per-chat limit)."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(self, rate: float, chat_interval: float) -> None:
         self._rate = rate
+        self._chat_interval = chat_interval
         self._tokens = float(_PACE_BURST)
         self._stamp: float | None = None
+        self._last_to_chat: dict[int, float] = {}
 
-    async def wait(self) -> None:
+    async def wait(self, chat_id: int) -> None:
         if self._rate <= 0:
             return
         loop = asyncio.get_running_loop()
+        interval = self._chat_interval
+        gap = interval - (loop.time() - self._last_to_chat.get(chat_id, -interval))
+        if gap > 0:
+            await asyncio.sleep(gap)
+        await self._take_token(loop)
+        now = loop.time()
+        # Keep only chats still inside their interval, so the table stays small.
+        self._last_to_chat = {
+            chat: at for chat, at in self._last_to_chat.items() if now - at < interval
+        }
+        self._last_to_chat[chat_id] = now
+
+    async def _take_token(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
         if self._stamp is not None:
             self._tokens = min(_PACE_BURST, self._tokens + (now - self._stamp) * self._rate)
@@ -110,12 +128,13 @@ class OutboxDispatcher:
         batch_size: int = 25,
         max_attempts: int = 5,
         pace_per_second: float = 25.0,
+        chat_interval: float = CHAT_INTERVAL,
     ) -> None:
         self._services = services
         self._renderers = renderers
         self._batch_size = batch_size
         self._max_attempts = max_attempts
-        self._pacer = _Pacer(pace_per_second)
+        self._pacer = _Pacer(pace_per_second, chat_interval)
         # The job and a test's tick() may overlap; one pass at a time keeps passes whole.
         self._lock = asyncio.Lock()
 
@@ -160,7 +179,7 @@ class OutboxDispatcher:
             await outbox.mark_skipped(message.id, "no longer applies")
             report.skipped += 1
             return
-        await self._pacer.wait()
+        await self._pacer.wait(member.telegram_id)
         try:
             # Renderers return HTML (translators escape values); say so whatever the bot's
             # defaults are.

@@ -504,11 +504,24 @@ async def test_a_long_run_paces_itself_but_a_few_rows_go_at_once(box: Outbox) ->
     for i in range(4):
         await box.plan(AYU if i % 2 else BUDI, f"few {i}")
     started = loop.time()
-    await box.run(pace_per_second=10)
+    await box.run(pace_per_second=10, chat_interval=0)
     assert loop.time() - started < 0.1  # within the burst: no waiting
     for i in range(9):
         await box.plan(AYU if i % 2 else BUDI, f"many {i}")
     started = loop.time()
-    assert await box.run(pace_per_second=50, batch_size=4) == DispatchReport(sent=9)
+    assert await box.run(pace_per_second=50, batch_size=4, chat_interval=0) == DispatchReport(
+        sent=9
+    )
     # A burst of 5, then 4 sends at 20 ms intervals.
     assert loop.time() - started >= 0.07
+
+
+async def test_messages_to_one_chat_are_spaced_but_others_do_not_wait(box: Outbox) -> None:
+    loop = asyncio.get_running_loop()
+    for i in range(3):
+        await box.plan(AYU, f"to Ayu {i}")
+    await box.plan(BUDI, "to Budi")
+    started = loop.time()
+    assert await box.run(pace_per_second=1000, chat_interval=0.05) == DispatchReport(sent=4)
+    # Ayu's three messages need two intervals; Budi's does not add one.
+    assert 0.1 <= loop.time() - started < 0.5
