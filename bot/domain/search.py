@@ -13,6 +13,7 @@ entry a coordinator adds or edits is searchable at once.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
@@ -311,16 +312,21 @@ class SearchIndex:
                 scores[doc] += score
                 matched[doc] += 1
         distinct = len(dict.fromkeys(words))
-        ranked = sorted(
-            (
-                (score * (matched[doc] / distinct) ** 2, doc)
-                for doc, score in scores.items()
-                if visible(self._docs[doc].resource)
-            ),
-            key=lambda pair: (-pair[0], self._docs[pair[1]].resource.title.en),
+        docs = self._docs
+        scored = (
+            (score * (matched[doc] / distinct) ** 2, doc)
+            for doc, score in scores.items()
+            if visible(docs[doc].resource)
         )
-        hits = [self._docs[doc].resource for _, doc in ranked]
-        return hits if limit is None else hits[:limit]
+
+        def order(pair: tuple[float, str]) -> tuple[float, str]:
+            return -pair[0], docs[pair[1]].resource.title.en
+
+        # A page needs only the best few: a partial selection instead of sorting every match.
+        ranked = (
+            sorted(scored, key=order) if limit is None else heapq.nsmallest(limit, scored, order)
+        )
+        return [docs[doc].resource for _, doc in ranked]
 
     # -- scoring --
 
@@ -331,11 +337,16 @@ class SearchIndex:
         kind alone decides between an exact, a stemmed and a misspelt occurrence.
         """
         best: dict[str, float] = {}
+        docs, get_best = self._docs, best.get
+        # BM25 saturation, inlined: this loop runs once per posting and dominates a query.
+        average = self._total_length / len(docs) or 1.0
+        k1_plus_1, k1_b, k1_1_minus_b = K1 + 1, K1 * B / average, K1 * (1 - B)
 
         def consider(postings: dict[str, float], factor: float) -> None:
             for doc, weight in postings.items():
-                score = factor * self._saturate(weight, self._docs[doc].length)
-                if score > best.get(doc, 0.0):
+                norm = k1_1_minus_b + k1_b * docs[doc].length
+                score = factor * weight * k1_plus_1 / (weight + norm)
+                if score > get_best(doc, 0.0):
                     best[doc] = score
 
         exact = self._words.by_term.get(word)
@@ -355,11 +366,6 @@ class SearchIndex:
     def _idf(self, document_frequency: int) -> float:
         count = len(self._docs)
         return math.log(1 + (count - document_frequency + 0.5) / (document_frequency + 0.5))
-
-    def _saturate(self, weight: float, length: float) -> float:
-        average = self._total_length / len(self._docs) if self._docs else 1.0
-        norm = K1 * (1 - B + B * length / (average or 1.0))
-        return weight * (K1 + 1) / (weight + norm)
 
     def _typo_candidates(self, word: str) -> Iterator[tuple[str, int]]:
         limit = max_typos(word)
