@@ -495,3 +495,42 @@ async def test_crisis_words_mid_sign_up_and_mid_scheduling_then_both_resume(
         for table in tables:
             dump = str(db.execute(f"SELECT * FROM {table}").fetchall())
             assert "kill myself" not in dump and "pengen mati" not in dump, table
+
+
+async def test_archiving_a_group_cancels_its_meetings_with_notices_and_no_reminders(
+    world: BotWorld,
+) -> None:
+    world.admin_ids = frozenset({900})
+    await world.restart()
+    coordinator = await a_person(world, 900, "Koor Demo")
+    group_id = await a_group(world)
+    await schedule_weekly(await a_facilitator(world, group_id))
+    survivor = await a_person(world, 401, "Awan Teduh")
+    await sign_up_for_trial(survivor)
+
+    await coordinator.send("/groups")
+    await coordinator.press("Teman Cerita Makassar")
+    await coordinator.press("Archive")
+    await coordinator.press("Yes, archive it")
+    await world.tick()
+
+    assert any("cancelled" in text.lower() for text in texts(survivor))
+    world.clock.advance(timedelta(days=3))
+    await world.tick()
+    assert reminders(survivor) == []
+    assert rows(world, "SELECT count(*) FROM meetings WHERE status = 'scheduled'") == [(0,)]
+
+
+async def test_a_referral_link_is_counted_without_linking_it_to_the_person(world: BotWorld) -> None:
+    newcomer = world.person(402, "Rujuk", "en")
+    await newcomer.send("/start r-zq-clinic-7")
+    for label in ("English", "Continue", "Yes, I'm 18 or older", "I agree", "Use this alias"):
+        await newcomer.press(label)
+    await newcomer.press("Online only")
+    await newcomer.press("Done")
+
+    assert rows(world, "SELECT source, count FROM referral_counts") == [("zq-clinic-7", 1)]
+    with sqlite3.connect(world.db_path) as db:
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        for table in (t for t in tables if t != "referral_counts"):
+            assert "zq-clinic" not in str(db.execute(f"SELECT * FROM {table}").fetchall()), table
