@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
@@ -25,7 +26,13 @@ async def show(
     if query is not None:
         await query.answer()
         if edit and query.message is not None:
-            await query.edit_message_text(text, reply_markup=markup)
+            try:
+                await query.edit_message_text(text, reply_markup=markup)
+            except BadRequest as error:
+                # A double tap re-renders the same step; Telegram refuses an identical edit,
+                # and the person already sees what they asked for.
+                if "message is not modified" not in error.message.lower():
+                    raise
             return
     await follow_up(update, text, markup)
 

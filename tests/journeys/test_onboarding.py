@@ -272,3 +272,19 @@ async def test_forged_and_stale_buttons_are_answered_kindly(world: BotWorld) -> 
     await kiki.press_data(message_id, "ob:region:atlantis")
     await kiki.press_data(message_id, "zz:" + "9" * 60)
     assert world.emulator.rejected == []
+
+
+async def test_a_double_tap_on_a_button_is_harmless(world: BotWorld) -> None:
+    mega = world.person(116, "Mega", "en")
+    await reach_own_alias_step(mega)
+    await mega.send("Mega Mendung")
+    message_id, next_page = mega.button("Next")
+    await mega.press_data(message_id, next_page)
+    # The second tap arrives after the message already shows that page: nothing to change.
+    await mega.press_data(message_id, next_page)
+    assert "Which province" in mega.last.text
+    assert "Bali" in mega.buttons()
+    # Telegram refuses the identical edit, as it would; the bot takes that in its stride.
+    [refusal] = world.emulator.rejected
+    assert "message is not modified" in refusal.description
+    world.emulator.rejected.clear()
