@@ -54,6 +54,7 @@ from bot.ui.meetings import (
     link_problem_text,
     not_facilitator_text,
     place_problem_text,
+    refused_text,
     time_problem_text,
 )
 
@@ -97,8 +98,13 @@ async def begin(update: Update, context: RangkulContext) -> int:
 
 
 async def choose_group(update: Update, context: RangkulContext) -> int:
+    """A group button, checked: another group's id (a forged button) is refused."""
     (raw,) = args(update.callback_query.data)[:1] or [""]
-    _draft(context)["group_id"] = int(raw) if raw.isdigit() else None
+    session = await context.session(update)
+    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
+        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+        return Step.GROUP
+    _draft(context)["group_id"] = int(raw)
     return await _step(update, context, Step.DATE)
 
 

@@ -46,7 +46,7 @@ from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.meeting_picker import parse_day, parse_time
-from bot.ui.meetings import not_facilitator_text, time_problem_text
+from bot.ui.meetings import not_facilitator_text, refused_text, time_problem_text
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,13 @@ async def begin(update: Update, context: RangkulContext) -> int:
 
 
 async def choose_group(update: Update, context: RangkulContext) -> int:
+    """A group button, checked: another group's id (a forged button) is refused."""
     (raw,) = args(update.callback_query.data)[:1] or [""]
-    _draft(context)["group_id"] = int(raw) if raw.isdigit() else None
+    session = await context.session(update)
+    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
+        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+        return Step.GROUP
+    _draft(context)["group_id"] = int(raw)
     return await _results_or_pick(update, context)
 
 

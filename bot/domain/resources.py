@@ -28,9 +28,10 @@ from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry
 
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.toml"
 
+CRISIS = "crisis"
 # Order shown in /resources. Crisis first: someone looking for help may need it most.
 CATEGORIES: tuple[str, ...] = (
-    "crisis",
+    CRISIS,
     "services",
     "conditions",
     "medication",
@@ -42,7 +43,7 @@ CATEGORIES: tuple[str, ...] = (
 # Facilitation guides are working material for facilitators and coordinators only.
 FACILITATOR_ONLY: frozenset[str] = frozenset({"facilitators"})
 # Coordinators add these in the bot; crisis entries come from the crisis-contact data only.
-EDITABLE_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != "crisis")
+EDITABLE_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != CRISIS)
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 400
@@ -53,11 +54,17 @@ URL_MAX = 300
 
 ID_MAX = 48  # ids travel in callback data (64 bytes with the prefix)
 
-# Search words for imported crisis contacts, per kind, in both languages.
+# Search words for imported crisis contacts, in both languages: what someone in crisis may type
+# (every kind), then what the kind of contact is. A crisis entry whose tag a query names in full
+# is listed first (bot.domain.search), so generic words ("layanan") are only ever part of a phrase.
+_CRISIS_WORDS: tuple[str, ...] = (
+    *("krisis", "darurat", "bunuh diri", "ingin mati", "menyakiti diri", "putus asa"),
+    *("crisis", "emergency", "suicide", "want to die", "self-harm", "hopeless"),
+)
 _CRISIS_TAGS: Mapping[str, tuple[str, ...]] = {
-    "emergency": ("darurat", "gawat darurat", "ambulans", "emergency", "ambulance"),
-    "crisis_line": ("krisis", "hotline", "konseling", "crisis", "helpline", "counselling"),
-    "mental_health_service": ("layanan", "kesehatan jiwa", "service", "mental health"),
+    "emergency": ("gawat darurat", "ambulans", "bahaya", "ambulance", "danger"),
+    "crisis_line": ("hotline", "konseling", "curhat", "helpline", "counselling"),
+    "mental_health_service": ("layanan kesehatan jiwa", "mental health service"),
 }
 
 _REQUIRED = ("id", "category", "province", "title", "description", "tags", "source", "checked")
@@ -139,11 +146,11 @@ def from_contact(contact: CrisisContact) -> Resource:
         )
     return Resource(
         id=f"crisis-{contact.id}"[:ID_MAX],
-        category="crisis",
+        category=CRISIS,
         title=Localized(id=contact.name, en=contact.name),
         description=description,
         province=contact.scope,
-        tags=_CRISIS_TAGS.get(contact.kind, ()),
+        tags=_CRISIS_WORDS + _CRISIS_TAGS.get(contact.kind, ()),
         source=contact.source,
         checked=contact.checked,
         phone=contact.phone,

@@ -3,9 +3,18 @@
 Pure domain code. Text is normalised (case, accents, punctuation) and split into tokens; each
 token is also reduced to candidate stems (a light Indonesian affix stripper and a light English
 suffix stripper), and tokens of four or more letters tolerate typos (Damerau-Levenshtein 1, or 2
-from eight letters) through a precomputed deletion neighbourhood, so a query never scans the
-whole vocabulary. Ranking is BM25 with field weights (title > tags > description) and match
-weights (exact > stem > typo), scaled by how many query words an entry matched.
+from nine letters; four-letter words only a swap of neighbours) through a precomputed deletion
+neighbourhood, so a query never scans the whole vocabulary. A query word of four or more letters
+that is no word of the directory is completed from the sorted vocabulary ("skizo" ->
+"skizofrenia"). A hyphenated word is also indexed written as one ("self-care" -> "selfcare"); a
+hyphenated query word is one unit, matched as that compound where the directory has it, else
+through all of its parts. Each entry is also found by the names of its province and their
+everyday forms ("jogja").
+
+Ranking is BM25 with field weights (title > tags > description > place) and match weights
+(exact > stem > prefix > typo), scaled by how many query units an entry matched. Crisis entries
+whose title or one of whose tags the query names in full come first: someone searching
+"bunuh diri" must see the crisis lines before anything else.
 
 The index is updated in place (:meth:`SearchIndex.upsert`, :meth:`SearchIndex.remove`), so an
 entry a coordinator adds or edits is searchable at once.
@@ -13,6 +22,7 @@ entry a coordinator adds or edits is searchable at once.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import re
@@ -22,14 +32,20 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from bot.domain.resources import Resource
+from bot.domain.regions import PROVINCES
+from bot.domain.resources import CRISIS, Resource
 
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.0}
-MATCH_EXACT, MATCH_STEM, MATCH_FUZZY = 1.0, 0.7, 0.4
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.0, "place": 1.0}
+MATCH_EXACT, MATCH_STEM, MATCH_PREFIX, MATCH_FUZZY = 1.0, 0.7, 0.5, 0.4
 K1, B = 1.2, 0.75
 QUERY_MAX = 200
+PREFIX_MIN = 4
+_SHORT_WORD = 4  # the shortest words with typo tolerance, and only for a swap
+# A beginning that completes to more words than this says little; the shortest are kept.
+PREFIX_MAX = 50
 
 _WORD_RE = re.compile(r"[0-9a-z]+")
+_COMPOUND_RE = re.compile(r"[0-9a-z]+(?:-[0-9a-z]+)*")
 _VOWELS = frozenset("aeiou")
 # Words that carry no meaning for a search; kept short on purpose ("obat" must never be one).
 STOPWORDS = frozenset(
@@ -63,20 +79,67 @@ STOPWORDS = frozenset(
         "on",
         "my",
         "your",
+        # Question words: "how to help my son" is about helping and sons.
+        "how",
+        "what",
+        "where",
+        "who",
+        "can",
+        "do",
+        "i",
+        "me",
+        "bagaimana",
+        "gimana",
+        "apa",
     ]
 )
+
+# Everyday names of provinces, beyond the official ones in bot.domain.regions and their codes
+# (jabar, jatim, ...). Only names for the province itself: a city name finds an entry only
+# when the entry's own text names that city.
+PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "diy": ("jogja", "yogya", "jogjakarta", "jogya"),
+    "jkt": ("dki",),
+}
+
+
+def _fold(text: str) -> str:
+    folded = text.casefold()
+    if folded.isascii():  # most text: nothing to decompose
+        return folded
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def normalise(text: str) -> str:
     """Casefolded, accents removed (é -> e), punctuation turned into spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_WORD_RE.findall(stripped))
+    return " ".join(_WORD_RE.findall(_fold(text)))
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One query unit: a word, or the parts of a hyphenated word and their joined form."""
+
+    parts: tuple[str, ...]
+    joined: str | None = None
+
+
+def units(text: str) -> list[Unit]:
+    """The searchable units of ``text``, in order, without stopwords."""
+    found = []
+    for token in _COMPOUND_RE.findall(_fold(text)):
+        pieces = token.split("-")
+        parts = tuple(dict.fromkeys(p for p in pieces if p not in STOPWORDS))
+        # A plain reduplication ("anak-anak") is just the word; no joined form.
+        joined = "".join(pieces) if len(set(pieces)) > 1 else None
+        if parts or joined:
+            found.append(Unit(parts, joined))
+    return found
 
 
 def tokenize(text: str) -> list[str]:
     """The searchable words of ``text``, in order, without stopwords."""
-    return [word for word in _WORD_RE.findall(normalise(text)) if word not in STOPWORDS]
+    return [word for unit in units(text) for word in unit.parts]
 
 
 # --- Stemming ------------------------------------------------------------------------------------
@@ -177,8 +240,18 @@ def stems(word: str) -> set[str]:
 
 
 def max_typos(word: str) -> int:
-    """Edits tolerated for a word of this length: none below 4 letters, 1 below 8, else 2."""
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+    """Edits tolerated for a word of this length: none below 4 letters, 1 below 9, else 2.
+
+    Four-letter words tolerate only a swap of neighbouring letters ("obta"): any other edit of
+    a word that short is as likely another word ("care" -> "cara", "self" -> "sell").
+    """
+    return 0 if len(word) < 4 else 1 if len(word) < 9 else 2
+
+
+def _is_swap(a: str, b: str) -> bool:
+    """Whether ``b`` is ``a`` with two neighbouring letters swapped."""
+    diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    return len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]]
 
 
 def deletions(word: str, distance: int) -> set[str]:
@@ -237,6 +310,8 @@ class _Indexed:
     length: float
     words: frozenset[str]
     stem_terms: frozenset[str]
+    # Crisis entries only: each tag (and the title) as its words' term sets.
+    phrases: tuple[tuple[frozenset[str], ...], ...] = ()
 
 
 class SearchIndex:
@@ -250,6 +325,9 @@ class SearchIndex:
         # deletion variant -> vocabulary words it came from (SymSpell-style candidate index)
         self._variants: dict[str, set[str]] = defaultdict(set)
         self._vocabulary: set[str] = set()
+        self._sorted_vocabulary: list[str] = []  # for completing a word's beginning
+        # crisis entries' tag and title phrases -> the entries that carry them
+        self._phrase_docs: dict[tuple[frozenset[str], ...], set[str]] = defaultdict(set)
         self._total_length = 0.0
         for resource in resources:
             self.upsert(resource)
@@ -269,7 +347,7 @@ class SearchIndex:
         for field_name, texts in _fields(resource):
             weight = FIELD_WEIGHTS[field_name]
             for text in texts:
-                for word in tokenize(text):
+                for word in _index_words(text):
                     word_weights[word] += weight
                     # The word itself is a stem term too, so "pengobatan" meets "obat".
                     for stem in {word} | self._stems_of(word):
@@ -279,8 +357,11 @@ class SearchIndex:
         self._stems.add(resource.id, stem_weights)
         for word in word_weights:
             self._learn(word)
+        phrases = self._phrases(resource) if resource.category == CRISIS else ()
+        for phrase in phrases:
+            self._phrase_docs[phrase].add(resource.id)
         self._docs[resource.id] = _Indexed(
-            resource, length, frozenset(word_weights), frozenset(stem_weights)
+            resource, length, frozenset(word_weights), frozenset(stem_weights), phrases
         )
         self._total_length += length
 
@@ -291,6 +372,11 @@ class SearchIndex:
             return
         self._words.remove(resource_id, indexed.words)
         self._stems.remove(resource_id, indexed.stem_terms)
+        for phrase in indexed.phrases:
+            holders = self._phrase_docs[phrase]
+            holders.discard(resource_id)
+            if not holders:
+                del self._phrase_docs[phrase]
         self._total_length -= indexed.length
         # Vocabulary and variants keep stale words; a candidate without postings is skipped.
 
@@ -302,25 +388,26 @@ class SearchIndex:
         limit: int | None = None,
     ) -> list[Resource]:
         """Matching resources, best first, among those ``visible`` accepts."""
-        words = tokenize(query[:QUERY_MAX])
-        if not words or not self._docs:
+        query_units = list(dict.fromkeys(units(query[:QUERY_MAX])))
+        if not query_units or not self._docs:
             return []
         scores: dict[str, float] = defaultdict(float)
         matched: dict[str, int] = defaultdict(int)
-        for word in dict.fromkeys(words):
-            for doc, score in self._score_word(word).items():
+        for unit in query_units:
+            for doc, score in self._score_unit(unit).items():
                 scores[doc] += score
                 matched[doc] += 1
-        distinct = len(dict.fromkeys(words))
+        distinct = len(query_units)
         docs = self._docs
+        first = self._named_crisis_entries(query_units)
         scored = (
             (score * (matched[doc] / distinct) ** 2, doc)
             for doc, score in scores.items()
             if visible(docs[doc].resource)
         )
 
-        def order(pair: tuple[float, str]) -> tuple[float, str]:
-            return -pair[0], docs[pair[1]].resource.title.en
+        def order(pair: tuple[float, str]) -> tuple[bool, float, str]:
+            return pair[1] not in first, -pair[0], docs[pair[1]].resource.title.en
 
         # A page needs only the best few: a partial selection instead of sorting every match.
         ranked = (
@@ -330,11 +417,25 @@ class SearchIndex:
 
     # -- scoring --
 
+    def _score_unit(self, unit: Unit) -> dict[str, float]:
+        """A hyphenated unit scores as the compound where the directory has it, else through
+        all of its parts together ("self-care" never reaches "day care" through "care")."""
+        if unit.joined is not None:
+            compound = self._score_word(unit.joined)
+            if compound or not unit.parts:
+                return compound
+        if len(unit.parts) == 1:
+            return self._score_word(unit.parts[0])
+        per_part = [self._score_word(part) for part in unit.parts]
+        common = set(per_part[0]).intersection(*per_part[1:])
+        return {doc: sum(scores[doc] for scores in per_part) for doc in common}
+
     def _score_word(self, word: str) -> dict[str, float]:
-        """Best score per document for one query word over its exact, stem and typo matches.
+        """Best score per document for one query word over its exact, stem, prefix and typo
+        matches.
 
         The word's idf counts every document it reaches by any kind of match, so the match
-        kind alone decides between an exact, a stemmed and a misspelt occurrence.
+        kind alone decides between an exact, a stemmed, a completed and a misspelt occurrence.
         """
         best: dict[str, float] = {}
         docs, get_best = self._docs, best.get
@@ -356,6 +457,11 @@ class SearchIndex:
             postings = self._stems.by_term.get(stem)
             if postings:
                 consider(postings, MATCH_STEM)
+        if not exact:
+            for completion in self._completions(word):
+                postings = self._words.by_term.get(completion)
+                if postings:
+                    consider(postings, MATCH_PREFIX)
         for candidate, distance in self._typo_candidates(word):
             postings = self._words.by_term.get(candidate)
             if postings:
@@ -374,12 +480,58 @@ class SearchIndex:
         candidates: set[str] = set()
         for variant in deletions(word, limit):
             candidates |= self._variants.get(variant, set())
+        short = len(word) == _SHORT_WORD
         for candidate in candidates:
             if candidate == word:
+                continue
+            if short and (len(candidate) != len(word) or not _is_swap(word, candidate)):
                 continue
             distance = damerau_levenshtein(word, candidate, limit)
             if distance <= limit:
                 yield candidate, distance
+
+    def _completions(self, beginning: str) -> list[str]:
+        """Vocabulary words that start with ``beginning`` (at most PREFIX_MAX, shortest first)."""
+        if len(beginning) < PREFIX_MIN:
+            return []
+        words = self._sorted_vocabulary
+        start = bisect.bisect_right(words, beginning)
+        end = bisect.bisect_left(words, beginning + "\uffff", start)
+        if end - start > PREFIX_MAX:
+            return heapq.nsmallest(PREFIX_MAX, words[start:end], key=len)
+        return words[start:end]
+
+    # -- crisis entries first --
+
+    def _named_crisis_entries(self, query_units: list[Unit]) -> set[str]:
+        """Crisis entries with a tag or title all of whose words the query names."""
+        if not self._phrase_docs:
+            return set()
+        named = self._named_terms(query_units)
+        first: set[str] = set()
+        # Crisis entries share most phrases, so this loop is short however many there are.
+        for phrase, holders in self._phrase_docs.items():
+            if all(terms & named for terms in phrase):
+                first |= holders
+        return first
+
+    def _named_terms(self, query_units: list[Unit]) -> set[str]:
+        """Every term the query's words reach exactly, by stem or by a typo (not by prefix)."""
+        named: set[str] = set()
+        for unit in query_units:
+            words = list(unit.parts) + ([unit.joined] if unit.joined else [])
+            for word in words:
+                named |= {word} | self._stems_of(word)
+                named.update(candidate for candidate, _ in self._typo_candidates(word))
+        return named
+
+    def _phrases(self, resource: Resource) -> tuple[tuple[frozenset[str], ...], ...]:
+        texts = (resource.title.id, resource.title.en, *resource.tags)
+        phrases = (
+            tuple(frozenset({word} | self._stems_of(word)) for word in tokenize(text))
+            for text in texts
+        )
+        return tuple(phrase for phrase in phrases if phrase)
 
     # -- vocabulary --
 
@@ -387,8 +539,9 @@ class SearchIndex:
         if word in self._vocabulary or max_typos(word) == 0:
             return
         self._vocabulary.add(word)
-        # Words from six letters keep two deletions so a long (two-typo) query still meets them.
-        for variant in deletions(word, 2 if len(word) >= 6 else 1):
+        bisect.insort(self._sorted_vocabulary, word)
+        # Words from seven letters keep two deletions so a long (two-typo) query still meets them.
+        for variant in deletions(word, 2 if len(word) >= 7 else 1):
             self._variants[variant].add(word)
 
     def _stems_of(self, word: str) -> frozenset[str]:
@@ -398,7 +551,33 @@ class SearchIndex:
         return cached
 
 
+def _index_words(text: str) -> Iterator[str]:
+    """A text's words, plus each hyphenated word written as one ("self-care" -> "selfcare")."""
+    for token in _COMPOUND_RE.findall(_fold(text)):
+        if "-" not in token:  # the common case, kept fast: indexing runs this for every word
+            if token not in STOPWORDS:
+                yield token
+            continue
+        pieces = token.split("-")
+        yield from (piece for piece in pieces if piece not in STOPWORDS)
+        if len(set(pieces)) > 1:
+            yield "".join(pieces)
+
+
+# Each province's searchable names, every word once: official names, code, everyday names.
+_PLACE_TEXT: dict[str, str] = {
+    p.code: " ".join(
+        dict.fromkeys(
+            tokenize(" ".join((p.name_id, p.name_en, p.code, *PROVINCE_ALIASES.get(p.code, ()))))
+        )
+    )
+    for p in PROVINCES
+}
+
+
 def _fields(resource: Resource) -> Iterator[tuple[str, Collection[str]]]:
     yield "title", (resource.title.id, resource.title.en)
     yield "tags", resource.tags
     yield "description", (resource.description.id, resource.description.en)
+    place = _PLACE_TEXT.get(resource.province)
+    yield "place", (place,) if place else ()

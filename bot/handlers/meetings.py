@@ -393,7 +393,7 @@ async def answer_rsvp(update: Update, context: RangkulContext) -> None:
 
 
 async def answer_followup(update: Update, context: RangkulContext) -> None:
-    """The after-trial question: yes joins, no is respected."""
+    """The after-trial question: yes joins (or points to the card when full), no is respected."""
     session = await context.session(update)
     raw = args(update.callback_query.data)
     if session.member is None or len(raw) < 2 or not raw[0].isdigit():
@@ -407,7 +407,7 @@ async def answer_followup(update: Update, context: RangkulContext) -> None:
         await _refuse(update, session, expired_button_text(session.t))
         return
     group = await context.services.groups.get(group_id)
-    await show(update, views.followup_answer_text(session.t, outcome.value, group))
+    await show(update, *views.followup_answer_view(session.t, outcome.value, group))
 
 
 # --- attendance --------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ Each row is rendered when it is sent, in the recipient's current language, by th
 registered for its ``kind`` (``application.bot_data["outbox_renderers"]``). Outcomes:
 
 - sent;
-- skipped: past ``expires_at`` (the grace window), recipient blocked or gone, or the renderer
-  says the message no longer applies (returns None);
+- skipped: at or past ``expires_at`` (the grace window), recipient blocked or gone, or the
+  renderer says the message no longer applies (returns None);
 - failed: unknown kind, renderer error, Telegram refused the request (400: a bug), the person
   blocked the bot (403; they are marked blocked and their other pending rows cancelled), or
   transient errors ``max_attempts`` times;
@@ -160,7 +160,7 @@ class OutboxDispatcher:
         rest: list[OutboxMessage],
     ) -> None:
         outbox, now = self._services.outbox, self._services.clock.now()
-        if message.expires_at is not None and message.expires_at < now:
+        if message.expires_at is not None and message.expires_at <= now:
             await outbox.mark_skipped(message.id, "expired")
             report.skipped += 1
             return

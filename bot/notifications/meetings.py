@@ -3,12 +3,14 @@ after-trial question.
 
 Each renders from the *current* rows when the message is sent, in the recipient's language and
 timezone, and returns None when the message no longer applies (meeting cancelled or moved
-again, seat given up, question already answered): the dispatcher then skips it.
+again, seat given up, question already answered, a later reminder due as well): the
+dispatcher then skips it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
@@ -49,12 +51,28 @@ async def render_reminder(
     if found is None or found[1].archived or not _current(found[0], payload):
         return None
     meeting, group = found
+    if await _overtaken(services, meeting, member, payload):
+        return None
     seat = await services.meetings.seat(meeting.id, member.id)
     if seat is not None and seat.status is not SeatStatus.GOING:
         return None  # declined, cancelled or still waiting
     if seat is None and not await services.groups.is_member(group.id, member.id):
         return None  # left the group since
     return views.reminder_view(t, group, meeting, seat, member.timezone)
+
+
+async def _overtaken(
+    services: Services, meeting: Meeting, member: Member, payload: Mapping[str, Any]
+) -> bool:
+    """A late reminder whose later one is due too (the bot was down across both): only the
+    later one goes. Rows planned before offsets were in the payload are never overtaken."""
+    offset = payload.get("offset")
+    if offset is None:
+        return False
+    planned_for = meeting.starts_at - timedelta(minutes=int(offset))
+    return await services.meetings.later_reminder_due(
+        meeting.id, member.id, planned_for, services.clock.now()
+    )
 
 
 async def render_cancelled(

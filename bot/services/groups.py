@@ -149,4 +149,7 @@ async def leave_group(groups: GroupRepository, clock: Clock, group_id: int, memb
 
 
 async def _may_join(groups: GroupRepository, group: Group, member: Member) -> bool:
-    return not group.offers_trials or await groups.trial_answer(group.id, member.id) == "yes"
+    """Groups that offer trials take whoever has had one there, whatever they answered to
+    "join this group?": "no, thank you" only ends the question, and a group that was full then
+    may have room now."""
+    return not group.offers_trials or await groups.trial_answer(group.id, member.id) is not None

@@ -145,7 +145,9 @@ async def move_occurrence(
             moved,
             await store.invitees(conn, meeting.id),
             now,
-            key=f"{meeting.id}:{start:%Y%m%dT%H%M}",
+            # The moment of the move makes every move a notice of its own, even one back to
+            # an earlier time; repeating the same move changes nothing (returned above).
+            key=f"{meeting.id}:{start:%Y%m%dT%H%M}:{to_db_time(now)}",
             payload={"from": to_db_time(meeting.starts_at), "start": to_db_time(start)},
         )
         for member_id in await store.expected(conn, meeting.id):
@@ -275,7 +277,12 @@ async def rsvp(services: Services, member: Member, meeting_id: int, going: bool)
 async def answer_trial_followup(
     services: Services, member: Member, group_id: int, join: bool
 ) -> Outcome:
-    """ "Would you like to join this group?": yes joins (if there is room), no is final."""
+    """ "Would you like to join this group?": yes joins if there is room, no ends the question.
+
+    The first answer is kept and the question never comes back. Either answer leaves the
+    group card's Join button open to them (bot.services.groups), so neither "no" nor a full
+    group is a dead end; a later "yes" on this message tries again, like that button.
+    """
     now = services.clock.now()
     group = await services.groups.get(group_id)
     if group is None or group.archived:
@@ -284,15 +291,14 @@ async def answer_trial_followup(
         return Outcome.MEMBER
     if not await services.meetings.had_trial(group_id, member.id, now):
         return Outcome.REFUSED
-    if await services.groups.trial_answer(group_id, member.id) is not None:
-        return Outcome.ALREADY
     joined = join and await services.groups.add_member(group_id, member.id, now)
+    # 'waitlist' (the schema's word) records "wanted to join, but the group was full".
     answer = "yes" if joined else "waitlist" if join else "no"
     async with services.db.transaction() as conn:
-        await store.record_trial_outcome(conn, group_id, member.id, answer, now)
-    if not join:
-        return Outcome.DECLINED
-    return Outcome.JOINED if joined else Outcome.FULL
+        first = await store.record_trial_outcome(conn, group_id, member.id, answer, now)
+    if join:
+        return Outcome.JOINED if joined else Outcome.FULL
+    return Outcome.DECLINED if first else Outcome.ALREADY
 
 
 # --- the planner pass -------------------------------------------------------------------------

@@ -242,6 +242,20 @@ class MeetingRepository:
         ) as cursor:
             return [FinishedTrial(row[0], row[1], row[2]) async for row in cursor]
 
+    async def later_reminder_due(
+        self, meeting_id: int, member_id: int, after: datetime, now: datetime
+    ) -> bool:
+        """Whether another reminder of this meeting for this person, planned for after
+        ``after``, is due by ``now`` and still going out (or already out)."""
+        conn = await self._db.connection()
+        async with conn.execute(
+            "SELECT 1 FROM outbox WHERE meeting_id = ? AND member_id = ? AND kind = 'reminder'"
+            " AND status IN ('pending', 'sending', 'sent') AND not_before > ? AND not_before <= ?"
+            " LIMIT 1",
+            (meeting_id, member_id, to_db_time(after), to_db_time(now)),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
     async def had_trial(self, group_id: int, member_id: int, now: datetime) -> bool:
         """Whether this person attended (held a seat at) a finished trial meeting of the group."""
         conn = await self._db.connection()
@@ -484,7 +498,11 @@ async def plan_reminders(
             conn,
             member_id=member_id,
             kind=NoticeKind.REMINDER,
-            payload={"meeting_id": meeting.id, "start": to_db_time(meeting.starts_at)},
+            payload={
+                "meeting_id": meeting.id,
+                "start": to_db_time(meeting.starts_at),
+                "offset": reminder.offset,
+            },
             not_before=reminder.send_at,
             expires_at=meeting.starts_at,
             dedupe_key=reminder.dedupe_key,

@@ -473,23 +473,30 @@ def followup_view(t: Translator, group: Group) -> View:
     )
 
 
-def followup_answer_text(t: Translator, outcome: str, group: Group | None) -> str:
+def followup_answer_view(t: Translator, outcome: str, group: Group | None) -> View:
+    """The reply to "join this group?"; a full group points to its card, whose Join button
+    stays open to them (nobody is told when a place frees, so the card is the way in)."""
     name = group.name if group else ""
     texts = {
         "joined": t("🎉 Welcome to <b>{group}</b>! Your meetings are in /mymeetings.", group=name),
         "full": t(
-            "<b>{group}</b> is full right now. You're on its waitlist; a facilitator will let you "
-            "know.",
+            "<b>{group}</b> is full right now, so I couldn't add you. When a place frees up, you "
+            "can join with the button on its card. Please look again later.",
             group=name,
         ),
         "declined": t(
-            "Thank you for letting us know. You're always welcome to look at other groups with "
-            "/groups."
+            "Thank you for letting us know. If you change your mind, you can still join from the "
+            "group's card. You're always welcome to look at other groups with /groups."
         ),
         "member": t("You're already a member of <b>{group}</b>.", group=name),
         "already": t("You already answered this. Thank you!"),
     }
-    return texts.get(outcome, gone_text(t))
+    keyboard = None
+    if outcome == "full" and group is not None:
+        keyboard = inline(
+            [[(t("👥 Open the group card"), callback(Area.GROUPS, "card", group.id))]]
+        )
+    return texts.get(outcome, gone_text(t)), keyboard
 
 
 # --- input problems ----------------------------------------------------------------------------

@@ -44,7 +44,9 @@ def services(world: BotWorld):
     return world.app.bot_data["services"]
 
 
-async def a_group(world: BotWorld, *, trial_seats: int = 1, online: bool = False) -> int:
+async def a_group(
+    world: BotWorld, *, trial_seats: int = 1, online: bool = False, max_members: int = 10
+) -> int:
     group = await services(world).groups.create(
         NewGroup(
             name="Teman Cerita Makassar",
@@ -54,7 +56,7 @@ async def a_group(world: BotWorld, *, trial_seats: int = 1, online: bool = False
             city="Makassar",
             languages=("id", "en"),
             timezone="Asia/Makassar",
-            max_members=10,
+            max_members=max_members,
             offers_trials=trial_seats > 0,
             trial_seats=trial_seats,
             topics=("anxiety",),
@@ -248,6 +250,50 @@ async def test_survivor_trial_reminders_waitlist_promotion_and_joining(world: Bo
     assert sum("December 10" in text for text in reminders(budi)) == 1
 
 
+async def join_from_card(world: BotWorld, person: Person, group_id: int) -> str:
+    """Opens the group's card (as a g- link or /groups would) and presses Join there."""
+    await person.press_data(person.last.message_id, f"gr:card:{group_id}")
+    await person.press("Join this group")
+    return last(person)
+
+
+async def test_after_a_trial_a_full_group_or_a_no_still_leaves_the_card_join_open(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world, trial_seats=2, max_members=2)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja")
+    budi = await a_person(world, 303, "Budi Pagi")
+    cici = await a_person(world, 304, "Cici Hujan")
+    dedi = await a_person(world, 305, "Dedi Angin")
+    for regular in (cici, dedi):
+        await services(world).groups.add_member(
+            group_id, await member_id(world, regular), world.clock.now()
+        )
+    await sign_up_for_trial(ayu)
+    await sign_up_for_trial(budi)
+    await advance_to(world, FIRST_MEETING + timedelta(minutes=95))
+
+    await ayu.press("Yes, I'd like to join")
+    assert "is full right now" in last(ayu) and "waitlist" not in last(ayu)
+    await budi.press("No, thank you")
+    assert "you can still join from the group's card" in last(budi)
+
+    await services(world).groups.remove_member(
+        group_id, await member_id(world, cici), world.clock.now()
+    )
+    await ayu.press("Open the group card")
+    await ayu.press("Join this group")
+    assert "Welcome to Teman Cerita Makassar!" in last(ayu)
+
+    await services(world).groups.remove_member(
+        group_id, await member_id(world, dedi), world.clock.now()
+    )
+    assert "Welcome to Teman Cerita Makassar!" in await join_from_card(world, budi, group_id)
+    assert len(rows(world, "SELECT * FROM group_members")) == 2
+
+
 async def test_restart_between_scheduling_and_reminders_sends_each_once(world: BotWorld) -> None:
     group_id = await a_group(world)
     sari = await a_facilitator(world, group_id)
@@ -345,9 +391,92 @@ async def test_moving_a_meeting_moves_the_reminders(world: BotWorld) -> None:
     await advance_to(world, FIRST_MEETING - timedelta(hours=24))
     assert reminders(ayu) == []  # the old time's reminder is gone
     new_start = datetime(2026, 12, 4, 11, 0, tzinfo=UTC)
+    await advance_to(world, new_start - timedelta(hours=24))
+    assert len(reminders(ayu)) == 1
     await advance_to(world, new_start - timedelta(hours=1))
     assert len(reminders(ayu)) == 2
     assert "https://meet.example.org/teman-cerita" in reminders(ayu)[-1]  # her seat is confirmed
+
+
+async def test_moving_a_meeting_back_to_its_old_time_is_announced_too(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+
+    async def move_to(day: str, time: str) -> None:
+        await sari.send("/meetings")
+        await sari.press("Teman Cerita Makassar")  # the first (the soonest) meeting
+        await sari.press("Move this meeting")
+        await sari.press(day)
+        await sari.press(time)
+        await sari.press("Yes, move it")
+        await world.tick()
+
+    # Thursday → Friday → Thursday → Friday → Thursday: four notices, none lost.
+    for day, time in (("Fri 4 Dec", "19:00"), ("Thu 3 Dec", "19:30")) * 2:
+        await move_to(day, time)
+        world.clock.advance(timedelta(minutes=5))
+    moves = [text for text in texts(ayu) if "has moved" in text]
+    assert len(moves) == 4
+    assert "from Friday, December 4, 2026, 8:00 PM WIT" in moves[-1]
+    assert "to Thursday, December 3, 2026, 8:30 PM WIT" in moves[-1]
+
+    # The same move confirmed again (an old button) tells nobody a second time.
+    (meeting_id,) = rows(world, "SELECT id FROM meetings ORDER BY starts_at LIMIT 1")[0]
+    await sari.send("/meetings")
+    await sari.press_data(sari.last.message_id, f"mt:mvok:{meeting_id}:202612031130")
+    await world.tick()
+    assert sum("has moved" in text for text in texts(ayu)) == 4
+
+
+async def test_after_downtime_across_both_reminders_only_the_later_one_is_sent(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja", tz="Asia/Jayapura")
+    await sign_up_for_trial(ayu)
+
+    await world.stop()
+    world.clock.advance(FIRST_MEETING - timedelta(minutes=30) - world.clock.now())
+    await world.start()
+    await world.tick()
+    await world.tick()
+    assert len(reminders(ayu)) == 1  # the 1-hour one; the 24-hour one is out of date
+    statuses = rows(
+        world, "SELECT dedupe_key, status FROM outbox WHERE kind = 'reminder' ORDER BY not_before"
+    )
+    assert [(key.split(":")[3], status) for key, status in statuses] == [
+        ("1440", "skipped"),
+        ("60", "sent"),
+    ]
+
+
+async def test_forged_group_choices_in_newmeeting_and_poll_time_are_refused(
+    world: BotWorld,
+) -> None:
+    group_a = await a_group(world)
+    await a_facilitator(world, group_a)
+    tom = await a_person(world, 304, "Tom Laut")
+    for _ in range(2):
+        await services(world).groups.add_facilitator(
+            await a_group(world), await member_id(world, tom), world.clock.now()
+        )
+
+    for command, data in (
+        ("/newmeeting", f"nm:group:{group_a}"),
+        ("/poll_time", f"tp:group:{group_a}"),
+    ):
+        await tom.send(command)
+        choice = tom.last
+        await tom.press_data(choice.message_id, data)
+        assert "only this group's facilitators" in last_alert(world)
+        assert tom.last.message_id == choice.message_id  # still at the group choice
+        assert "for facilitators of a group" not in last(tom)
+    assert rows(world, "SELECT count(*) FROM meeting_series") == [(0,)]
 
 
 async def test_forged_facilitator_buttons_are_refused(world: BotWorld) -> None:

@@ -37,6 +37,16 @@ def result_buttons(person: Person) -> list[str]:
     return [label for label in person.buttons() if label[:1].isdigit()]
 
 
+def newest_results(person: Person) -> list[str]:
+    """Numbered entry buttons of the newest message that has them (a crisis reply may follow)."""
+    for message in reversed(person.world.emulator.bot_messages(person.user_id)):
+        rows = (message.reply_markup or {}).get("inline_keyboard", [])
+        labels = [b["text"] for row in rows for b in row if b["text"][:1].isdigit()]
+        if labels:
+            return labels
+    raise AssertionError("no list of results")
+
+
 async def test_member_browses_by_topic_and_province_with_paging(world: BotWorld) -> None:
     ayu = world.person(801, "Ayu", "en")
     await onboard_in_english(ayu)  # lives in Bali
@@ -195,3 +205,21 @@ async def test_someone_who_declined_consent_can_still_use_resources(world: BotWo
     await fajar.send("/resources therapy")
     assert "I found" in fajar.last.text
     assert rows(world, "SELECT COUNT(*) FROM members") == [(0,)]
+
+
+CRISIS_NAMES = ("112", "119", "SEJIWA", "Healing119", "JakCare")
+
+
+async def test_crisis_words_and_everyday_names_find_the_right_entries(world: BotWorld) -> None:
+    gita = world.person(807, "Gita", "id")
+    for query in ("bunuh diri", "suicide", "aku mau bunuh diri"):
+        await gita.send(f"/resources {query}")
+        first = newest_results(gita)[0]
+        assert any(name in first for name in CRISIS_NAMES), (query, first)
+
+    await gita.send("/resources jogja")
+    assert "Grhasia" in newest_results(gita)[0]
+    await gita.send("/resources skizo")
+    assert "skizofrenia" in newest_results(gita)[0].lower()
+    await gita.send("/resources how to help my son")
+    assert "NAMI" in newest_results(gita)[0] or "Circle of Care" in newest_results(gita)[0]

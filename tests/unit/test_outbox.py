@@ -240,6 +240,14 @@ async def test_a_message_whose_grace_window_passed_is_skipped(box: Outbox) -> No
     assert (await box.row("reminder"))["status"] == "skipped"
 
 
+async def test_a_message_is_skipped_at_the_very_moment_its_window_ends(box: Outbox) -> None:
+    # A reminder's window ends at the meeting's start: at that instant it is already too late.
+    await box.plan(AYU, "reminder", not_before=T0, expires_at=T0 + HOUR)
+    box.clock.advance(HOUR)
+    assert await box.run() == DispatchReport(skipped=1)
+    assert box.received(AYU) == []
+
+
 async def test_a_message_late_within_its_window_is_sent_once(box: Outbox) -> None:
     await box.plan(AYU, "reminder", not_before=T0, expires_at=T0 + HOUR)
     box.clock.advance(50 * timedelta(minutes=1))

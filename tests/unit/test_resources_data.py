@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from bot.domain.contacts import NATIONAL, load_contacts
 from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, load_resources
+from bot.domain.search import SearchIndex
 
 TODAY = dt.date(2026, 11, 27)  # the day the sources were read; never a later "checked" date
 
@@ -76,3 +78,40 @@ def test_a_bad_entry_is_refused_with_its_id(tmp_path: Path) -> None:
     )
     with pytest.raises(ValueError, match=r"'broken'.*source"):
         load_resources(bad)
+
+
+def test_every_address_is_well_formed(shipped) -> None:
+    for resource in shipped:
+        for link in (*resource.source, *([resource.url] if resource.url else [])):
+            host = urlsplit(link).hostname or ""
+            assert host and not host.endswith("."), (resource.id, link)
+
+
+def test_who_and_nimh_links_are_https(shipped) -> None:
+    for resource in shipped:
+        if resource.url and any(h in resource.url for h in ("who.int", "nimh.nih.gov")):
+            assert resource.url.startswith("https://"), resource.id
+
+
+@pytest.mark.parametrize("query", ["suicide", "bunuh diri", "aku mau bunuh diri", "krisis"])
+def test_crisis_searches_list_the_crisis_lines_first(shipped, query: str) -> None:
+    hits = SearchIndex(shipped).search(query)
+    crisis = [r for r in shipped if r.category == "crisis"]
+    assert [r.category for r in hits[: len(crisis)]] == ["crisis"] * len(crisis), query
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("jogja", "rsj-grhasia"),
+        ("yogya", "rsj-grhasia"),
+        ("skizo", "who-skizofrenia"),
+        ("how to help my son", "nami-family-to-family"),
+    ],
+)
+def test_everyday_searches_find_the_entry(shipped, query: str, expected: str) -> None:
+    assert expected in [r.id for r in SearchIndex(shipped).search(query)[:3]], query
+
+
+def test_help_for_a_son_leads_with_families_entries(shipped) -> None:
+    assert SearchIndex(shipped).search("how to help my son")[0].category == "families"

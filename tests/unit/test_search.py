@@ -174,3 +174,129 @@ def test_empty_or_meaningless_queries_find_nothing(index: SearchIndex) -> None:
     assert index.search("") == []
     assert index.search("!!! ???") == []
     assert index.search("dan yang") == []
+
+
+# --- Crisis entries first ------------------------------------------------------------------------
+
+CRISIS_TAGS = ("bunuh diri", "suicide", "menyakiti diri", "self-harm", "krisis", "crisis")
+
+
+def crisis_line(entry_id: str, title: str) -> Resource:
+    return entry(entry_id, title, "Telepon gratis dan rahasia", CRISIS_TAGS, category="crisis")
+
+
+def test_crisis_entries_come_first_when_the_query_names_their_tag() -> None:
+    index = SearchIndex(
+        [
+            # An advocacy entry that matches "bunuh diri" far better by text alone.
+            entry(
+                "advocacy",
+                "Pencegahan bunuh diri",
+                "Edukasi pencegahan bunuh diri; suicide prevention",
+                ("pencegahan bunuh diri", "suicide prevention"),
+            ),
+            crisis_line("line", "SEJIWA 119"),
+            entry("selfcare", "Merawat diri", "Self-care", ("merawat diri", "self-care")),
+        ]
+    )
+    for query in ("bunuh diri", "suicide", "aku mau bunuh diri", "BUNUH DIRI!", "suicde"):
+        assert ids(index.search(query))[0] == "line", query
+    assert ids(index.search("suicide prevention"))[0] == "line"  # names the tag "suicide"
+    # Half a phrase is not enough: "diri" alone belongs to self-care as much as to crisis.
+    assert ids(index.search("merawat diri"))[0] == "selfcare"
+    assert ids(index.search("self-care")) == ["selfcare"]
+
+
+def test_crisis_first_respects_the_visibility_filter_and_removal() -> None:
+    index = SearchIndex([crisis_line("line", "SEJIWA"), entry("other", "Bunuh diri: mitos")])
+    assert ids(index.search("bunuh diri", visible=lambda r: r.category != "crisis")) == ["other"]
+    index.remove("line")
+    assert ids(index.search("bunuh diri")) == ["other"]
+
+
+def test_shipped_crisis_contacts_carry_search_words_in_both_languages() -> None:
+    from bot.domain.contacts import load_contacts
+    from bot.domain.resources import from_contact
+
+    for contact in load_contacts():
+        tags = from_contact(contact).tags
+        for word in ("bunuh diri", "suicide", "krisis", "crisis", "self-harm", "putus asa"):
+            assert word in tags, (contact.id, word)
+
+
+# --- Completion, places, hyphens -----------------------------------------------------------------
+
+
+def test_a_word_beginning_is_completed_below_exact_and_stem_matches() -> None:
+    index = SearchIndex(
+        [
+            entry("prefix", "Skizofrenia", "Halusinasi"),
+            entry("stem", "Skizonya", "x"),
+        ]
+    )
+    assert ids(index.search("skizo")) == ["stem", "prefix"]  # stem (skizo-nya) beats completion
+    assert ids(index.search("skizof")) == ["prefix"]
+    assert index.search("ski") == []  # three letters: too short to complete
+
+
+def test_provinces_are_found_by_official_and_everyday_names() -> None:
+    index = SearchIndex(
+        [
+            entry("grhasia", "RSJ Grhasia", "Sleman", province="diy", category="services"),
+            entry("bogor", "RSJ Bogor", "Kota Bogor", province="jabar", category="services"),
+            entry("jakarta", "Puskesmas", "Konseling", province="jkt", category="services"),
+        ]
+    )
+    for query in ("jogja", "Yogya", "jogjakarta", "yogyakarta", "DIY"):
+        assert ids(index.search(query)) == ["grhasia"], query
+    assert ids(index.search("jawa barat")) == ["bogor"]
+    assert ids(index.search("west java")) == ["bogor"]
+    assert ids(index.search("jabar")) == ["bogor"]
+    assert ids(index.search("jkt")) == ["jakarta"]
+    assert ids(index.search("dki")) == ["jakarta"]
+    # A city finds an entry only through the entry's own text: no Bandung here.
+    assert index.search("bandung") == []
+
+
+def test_an_entry_naming_the_city_comes_first() -> None:
+    index = SearchIndex(
+        [
+            entry("bali", "Rumah sakit jiwa Bali", "Rumah sakit jiwa", province="bali"),
+            entry("bogor", "Rumah sakit jiwa Bogor", "Rumah sakit jiwa", province="jabar"),
+            entry(
+                "bandung", "Klinik jiwa", "Poli jiwa di rumah sakit Kota Bandung", province="jabar"
+            ),
+        ]
+    )
+    assert ids(index.search("rumah sakit jiwa bandung"))[0] == "bandung"
+
+
+def test_a_hyphenated_query_word_needs_all_its_parts() -> None:
+    index = SearchIndex(
+        [
+            entry("daycare", "Day care rehabilitasi", "Program harian", ("day care",)),
+            entry("selfcare", "Merawat diri", "Self-care untuk pendamping", ("self-care",)),
+            entry("spaced", "Self care", "Rest"),
+        ]
+    )
+    assert ids(index.search("self-care")) == ["selfcare"]  # the compound, where it is written
+    assert ids(index.search("selfcare")) == ["selfcare"]
+    # Two separate words: an entry with only one of them still shows, but last.
+    assert ids(index.search("self care"))[-1] == "daycare"
+
+
+def test_four_letter_words_tolerate_only_a_swap() -> None:
+    index = SearchIndex([entry("cara", "Cara daftar", "x"), entry("obat", "Obat", "x")])
+    assert index.search("care") == []  # not "cara"
+    assert ids(index.search("obta")) == ["obat"]
+
+
+def test_question_words_do_not_count() -> None:
+    index = SearchIndex(
+        [
+            entry("family", "Family course", "For parents", ("helping your child", "son")),
+            entry("cbt", "CBT", "CBT helps you notice thoughts"),
+        ]
+    )
+    assert ids(index.search("how to help my son"))[0] == "family"
+    assert index.search("how what where") == []
