@@ -1,10 +1,12 @@
-"""Crisis-language detection: the labelled evaluation set with its targets, and focused cases."""
+"""Crisis-language detection: the tuning and held-out sets with their targets, focused cases."""
 
 from __future__ import annotations
 
 import time
 import tomllib
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,20 +19,72 @@ from bot.domain.crisis_detection import (
 )
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "crisis_eval.toml"
+HELDOUT_SET = Path(__file__).resolve().parents[1] / "crisis_heldout.toml"
 # Stated targets (also in data/README.md). A miss can cost a life, a false alarm costs one kind
-# message, so recall is held higher than precision.
+# message, so recall is held higher than precision. Met on the tuning set (crisis_eval.toml).
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
+# Honest floors on the held-out set, just below what the lexicon achieves there (recall 0.795,
+# precision 0.972 over batches 1-3; 0.45 recall on batch 3, the only batch never looked at
+# before measuring). The recall target is NOT met on unseen messages: see data/README.md.
+HELDOUT_RECALL_FLOOR = 0.75
+HELDOUT_PRECISION_FLOOR = PRECISION_TARGET
 LABELS = {"none", *CrisisCategory}
 
 
-def _examples() -> list[dict[str, str]]:
-    with EVAL_SET.open("rb") as fh:
+def _examples(path: Path = EVAL_SET) -> list[dict[str, Any]]:
+    with path.open("rb") as fh:
         return tomllib.load(fh)["example"]
 
 
-def test_eval_set_is_big_and_balanced_enough() -> None:
-    examples = _examples()
+@dataclass
+class _Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    misses: list[str] = field(default_factory=list)
+    false_alarms: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    def __str__(self) -> str:
+        return (
+            f"precision {self.precision:.3f}, recall {self.recall:.3f}"
+            f" (tp={self.tp} fp={self.fp} fn={self.fn})"
+        )
+
+
+def _score(examples: list[dict[str, Any]]) -> _Score:
+    score = _Score()
+    for example in examples:
+        fired = detect(example["text"]) is not None
+        positive = example["label"] != "none"
+        score.tp += fired and positive
+        score.fp += fired and not positive
+        score.fn += positive and not fired
+        if positive and not fired:
+            score.misses.append(example["text"])
+        if fired and not positive:
+            score.false_alarms.append(example["text"])
+    return score
+
+
+def _assert_at_least(score: _Score, recall: float, precision: float) -> None:
+    assert score.recall >= recall, f"recall {score.recall:.3f} < {recall}; missed: {score.misses}"
+    assert score.precision >= precision, (
+        f"precision {score.precision:.3f} < {precision}; false alarms: {score.false_alarms}"
+    )
+
+
+@pytest.mark.parametrize("path", [EVAL_SET, HELDOUT_SET], ids=["eval", "heldout"])
+def test_example_sets_are_big_and_balanced_enough(path: Path) -> None:
+    examples = _examples(path)
     positives = sum(e["label"] != "none" for e in examples)
     assert len(examples) >= 120
     assert 0.4 <= positives / len(examples) <= 0.65
@@ -38,29 +92,25 @@ def test_eval_set_is_big_and_balanced_enough() -> None:
     assert len({e["text"] for e in examples}) == len(examples), "duplicate examples"
 
 
-def test_precision_and_recall_meet_the_targets() -> None:
-    tp = fp = fn = 0
-    misses, false_alarms = [], []
-    for example in _examples():
-        fired = detect(example["text"]) is not None
-        positive = example["label"] != "none"
-        tp += fired and positive
-        fp += fired and not positive
-        fn += positive and not fired
-        if positive and not fired:
-            misses.append(example["text"])
-        if fired and not positive:
-            false_alarms.append(example["text"])
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    print(
-        f"crisis detection: precision {precision:.3f}, recall {recall:.3f}"
-        f" (tp={tp} fp={fp} fn={fn})"
-    )
-    assert recall >= RECALL_TARGET, f"recall {recall:.3f} < {RECALL_TARGET}; missed: {misses}"
-    assert precision >= PRECISION_TARGET, (
-        f"precision {precision:.3f} < {PRECISION_TARGET}; false alarms: {false_alarms}"
-    )
+def test_heldout_set_shares_no_message_with_the_tuning_set() -> None:
+    tuning = {e["text"] for e in _examples(EVAL_SET)}
+    assert [e["text"] for e in _examples(HELDOUT_SET) if e["text"] in tuning] == []
+
+
+def test_tuning_set_meets_the_targets() -> None:
+    score = _score(_examples(EVAL_SET))
+    print(f"crisis detection, tuning set (crisis_eval.toml): {score}")
+    _assert_at_least(score, RECALL_TARGET, PRECISION_TARGET)
+
+
+def test_heldout_set_stays_above_its_floors() -> None:
+    examples = _examples(HELDOUT_SET)
+    for batch in sorted({e["batch"] for e in examples}):
+        part = _score([e for e in examples if e["batch"] == batch])
+        print(f"crisis detection, held-out batch {batch}: {part}")
+    score = _score(examples)
+    print(f"crisis detection, held-out set (crisis_heldout.toml): {score}")
+    _assert_at_least(score, HELDOUT_RECALL_FLOOR, HELDOUT_PRECISION_FLOOR)
 
 
 def test_positives_get_their_category() -> None:
@@ -93,6 +143,46 @@ def test_a_guard_only_removes_its_own_words() -> None:
     assert detect("mati lampu terus nih") is None
     assert detect("mati lampu terus, aku pengen mati aja") is not None
     assert detect("my phone died and I want to die") is not None
+    assert detect("ngakak sampe mau mati, tapi jujur aku pengen mati aja") is not None
+    assert detect("tali sepatu putus, tapi aku udah siapin talinya") is not None
+    assert detect("I want to die, my hair is falling out") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ketawa ketawa sampe hampir mati",
+        "I'm going to dye my hair green",
+        "she wants to die her hair pink again",
+        "jumping rope at the park",
+        "let's not jump to conclusions",
+        "atlet lompat galah itu juara",
+        "terjun payung di Bali seru banget",
+        "beli tali rafia sama lakban",
+        "skipping rope is great cardio",
+        "still learning the ropes at the new job",
+    ],
+)
+def test_everyday_idioms_are_guarded(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("rasanya keluargaku lebih tenang kalo gue tiada", "better-off-without-me"),
+        ("pingin nyusul almarhumah nenek", "join-the-dead"),
+        ("gusti, cabut nyawaku", "god-take-my-life"),
+        ("tali udah terpasang", "preparations"),
+        ("kepikiran lompat dari tebing", "jump-from-height"),
+        ("I do not see any reason to keep living", "no-reason-to-live"),
+        ("pacarku lagi nendang aku", "danger-hurt-by-someone"),
+        ("dia ngancem aku pake golok", "danger-threatened-by-someone"),
+    ],
+)
+def test_each_new_concept_has_its_group(text: str, rule: str) -> None:
+    signal = detect(text)
+    assert signal is not None and signal.rule == rule
 
 
 def test_normalise_reads_chat_spelling() -> None:
