@@ -25,6 +25,13 @@ def _configure_logging(level: str) -> None:
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Logs never contain message text. At DEBUG, PTB logs updates and Bot API results (what
+    # people wrote, what the bot answered, Telegram ids), httpcore the raw traffic and
+    # aiosqlite every statement with its parameters (safety plans, drafts, relayed messages),
+    # so these stay at INFO or above even with LOG_LEVEL=DEBUG; our own modules still debug.
+    for name in ("telegram", "httpcore", "aiosqlite"):
+        logger = logging.getLogger(name)
+        logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
     # APScheduler logs two INFO lines per job run: every 5 s for the outbox heartbeat alone.
     # Its warnings (missed runs) and errors (a job that raised) still show.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)

@@ -27,6 +27,7 @@ from telegram.request import BaseRequest
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import RangkulContext
+from bot.conversations.alert_reply import build_alert_reply_conversation
 from bot.conversations.alias import build_alias_conversation
 from bot.conversations.common import ask_to_forget, cancel
 from bot.conversations.edit_group import build_edit_group_conversation
@@ -156,8 +157,12 @@ def _register_handlers(application: Application) -> None:
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
     add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+    # Crisis words after a command: before the conversations below, which also take commands.
+    add(safety.command_screen(), SAFETY)
     # The safety plan keeps its own answers (crisis words included) before detection reads text.
     add(build_safety_plan_conversation(), SAFETY)
+    # A facilitator's message to the person of an alert screens its own text, before detection.
+    add(build_alert_reply_conversation(), SAFETY)
     for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
         add(handler, SAFETY)
 

@@ -20,13 +20,14 @@ from bot.conversations.common import (
     show,
 )
 from bot.domain.groups import EditableField
+from bot.domain.safety import AuthoringDraft
 from bot.services.groups import edit_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.groups import FIELD_BOUNDS, MANAGE_AREA
 
-DRAFT_KEY = "group_edit"
+DRAFT_KEY = AuthoringDraft.EDIT_GROUP
 
 
 class Step(enum.IntEnum):

@@ -35,6 +35,7 @@ from bot.domain.groups import (
     check_trial_seats,
 )
 from bot.domain.regions import province_by_code, timezone_for
+from bot.domain.safety import AuthoringDraft
 from bot.domain.topics import TOPICS
 from bot.i18n import LANGUAGES, Translator
 from bot.services.groups import create_group
@@ -44,7 +45,7 @@ from bot.ui.callbacks import args, pattern
 from bot.ui.groups import MANAGE_AREA
 from bot.ui.onboarding import View, use_buttons_hint
 
-DRAFT_KEY = "new_group"
+DRAFT_KEY = AuthoringDraft.NEW_GROUP
 
 
 class Step(enum.IntEnum):

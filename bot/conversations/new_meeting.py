@@ -45,6 +45,7 @@ from bot.domain.meetings import (
     picker_times,
 )
 from bot.domain.recurrence import Recurrence
+from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
 from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
@@ -58,7 +59,7 @@ from bot.ui.meetings import (
     time_problem_text,
 )
 
-DRAFT_KEY = "new_meeting"
+DRAFT_KEY = AuthoringDraft.NEW_MEETING
 AREA = views.AREA
 
 

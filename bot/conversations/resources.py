@@ -41,12 +41,13 @@ from bot.domain.resources import (
     check_url,
     with_field,
 )
+from bot.domain.safety import AuthoringDraft
 from bot.services.resources import Draft, QueryProblem
 from bot.ui import resources as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.onboarding import use_buttons_hint
 
-DRAFT_KEY = "resource_draft"
+DRAFT_KEY = AuthoringDraft.RESOURCE
 ADD_STEPS = ("title_id", "title_en", "description_id", "description_en", "url", "phone")
 OPTIONAL_STEPS = frozenset({"url", "phone"})
 _TEXT_RULES = {

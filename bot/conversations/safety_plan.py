@@ -8,7 +8,9 @@ The conversation lives in the safety handler group, just before crisis detection
 step it handles stops further handling (``ApplicationHandlerStop(state)``). So:
 
 - crisis words in a plan answer do not interrupt: a plan names hard moments on purpose, so the
-  answer is saved as written and a short, gentle note with contacts follows;
+  answer is saved as written and a short, gentle note with contacts follows; wording that
+  signals acute danger (an intention, a time, preparations: ``is_acute``) is saved too, but
+  followed by the full crisis reply before the next question;
 - a conversation the person was in before (e.g. /alias, or a crisis reply mid-onboarding)
   stays at its step and resumes after the plan;
 - another command while an answer is awaited pauses the plan (everything is already saved)
@@ -42,7 +44,8 @@ from bot.conversations.common import (
     show,
 )
 from bot.domain.contacts import contacts_for
-from bot.domain.safety import SECTIONS, AnswerProblem, PlanSection
+from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
+from bot.handlers.safety import send_crisis_reply
 from bot.services.safety import save_plan_answer
 from bot.ui import safety_plan as views
 from bot.ui.callbacks import args, pattern
@@ -58,8 +61,9 @@ class Step(enum.IntEnum):
 Callback = Callable[[Update, RangkulContext], Awaitable[int]]
 
 
-def _first(callback: Callback) -> Callback:
-    """Handled here, so no later handler group sees the update; the state still moves on."""
+def handled_first(callback: Callback) -> Callback:
+    """Handled here, so no later handler group sees the update; the state still moves on.
+    For conversations of the safety group (this one, bot/conversations/alert_reply.py)."""
 
     @functools.wraps(callback)
     async def run(update: Update, context: RangkulContext) -> int:
@@ -99,7 +103,11 @@ async def answer(update: Update, context: RangkulContext) -> int:
     if result.problem is not None:
         await show(update, views.answer_problem_text(session.t, result.problem))
         return Step.ANSWER
-    if result.crisis is not None:
+    if result.acute:
+        # Saved, but an intention, a time or preparations need more than a note: the full
+        # reply (contacts, grounding, the facilitator offer), then the plan goes on.
+        await send_crisis_reply(update, context, CrisisSource.DETECTED, with_plan=False)
+    elif result.crisis is not None:
         contacts = contacts_for(context.services.contacts, session.member.province)
         await follow_up(update, views.crisis_note(session.t, contacts))
     return await _advance(update, context)
@@ -181,32 +189,33 @@ def build_safety_plan_conversation() -> ConversationHandler:
     """The persistent /safetyplan conversation, for the safety handler group."""
     area = views.AREA
     cancel_and_forget = [
-        CommandHandler("cancel", _first(cancel)),
-        CommandHandler("forget", _first(ask_to_forget)),
+        CommandHandler("cancel", handled_first(cancel)),
+        CommandHandler("forget", handled_first(ask_to_forget)),
     ]
     return persistent_conversation(
         "safety_plan",
         allow_reentry=True,
         entry_points=[
-            CommandHandler("safetyplan", _first(begin)),
-            CallbackQueryHandler(_first(begin), pattern=pattern(area, "open")),
+            CommandHandler("safetyplan", handled_first(begin)),
+            CallbackQueryHandler(handled_first(begin), pattern=pattern(area, "open")),
         ],
         states={
             Step.ANSWER: [
                 MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, _first(answer)
+                    filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+                    handled_first(answer),
                 ),
-                CallbackQueryHandler(_first(skip), pattern=pattern(area, "skip")),
-                CallbackQueryHandler(_first(edit_section), pattern=pattern(area, "edit")),
+                CallbackQueryHandler(handled_first(skip), pattern=pattern(area, "skip")),
+                CallbackQueryHandler(handled_first(edit_section), pattern=pattern(area, "edit")),
                 *cancel_and_forget,
                 MessageHandler(filters.COMMAND, step_aside),
                 MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, _first(not_text)
+                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, handled_first(not_text)
                 ),
             ],
             Step.REVIEW: [
-                CallbackQueryHandler(_first(edit_section), pattern=pattern(area, "edit")),
-                CallbackQueryHandler(_first(done), pattern=pattern(area, "done")),
+                CallbackQueryHandler(handled_first(edit_section), pattern=pattern(area, "edit")),
+                CallbackQueryHandler(handled_first(done), pattern=pattern(area, "done")),
             ],
         },
         fallbacks=cancel_and_forget,

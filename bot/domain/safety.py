@@ -6,13 +6,18 @@ is simply absent. Answers are the person's own words and only ever shown back to
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, detect, normalise
+
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.
 ESCALATE_AFTER = timedelta(minutes=30)
 MAX_ANSWER_CHARS = 1000
+# A facilitator's message relayed to the person they were alerted about.
+MAX_RELAY_CHARS = 1000
 
 
 class PlanSection(StrEnum):
@@ -53,14 +58,91 @@ class AnswerProblem(StrEnum):
     TOO_LONG = "too_long"
 
 
-def clean_answer(text: str | None) -> tuple[str | None, AnswerProblem | None]:
-    """The answer to store (trimmed), or why it cannot be stored."""
+def clean_answer(
+    text: str | None, max_chars: int = MAX_ANSWER_CHARS
+) -> tuple[str | None, AnswerProblem | None]:
+    """The answer (or relayed message) to store, trimmed, or why it cannot be stored."""
     answer = (text or "").strip()
     if not answer:
         return None, AnswerProblem.EMPTY
-    if len(answer) > MAX_ANSWER_CHARS:
+    if len(answer) > max_chars:
         return None, AnswerProblem.TOO_LONG
     return answer, None
+
+
+# Acute danger, beyond crisis words: the lexicon's rules that name preparations or a farewell,
+# and, in the same clause as crisis words, a time or an intention ("malam ini", "akan",
+# "tonight", "going to"). A conditional clause ("kalau…", "when…") is how a safety plan
+# describes a hard moment, so it does not count as acute on its own.
+_ACUTE_RULES = frozenset({"preparations", "farewell-note"})
+_CLAUSE = re.compile(r"[.,;:!?\n]+")
+_IMMINENT = re.compile(
+    r"\b(?:akan|bakal|bakalan|malam ini|nanti malam|hari ini|saat ini|sekarang|besok|siap|rencana|"
+    r"berencana|tonight|today|right now|now|tomorrow|going to|gonna|will|about to|ready|"
+    r"plan|planning)\b"
+)
+_CONDITIONAL = re.compile(
+    r"\b(?:kalau|kalo|klo|jika|jikalau|apabila|bila|ketika|saat(?! ini)|when|whenever|if)\b"
+)
+
+
+def is_acute(text: str | None) -> bool:
+    """Whether ``text`` signals acute danger, not only crisis thoughts: an immediate-danger
+    signal, preparations or a farewell, or crisis words with a time or an intention."""
+    if not text:
+        return False
+    signal = detect(text)
+    if signal is None:
+        return False
+    if signal.category is CrisisCategory.DANGER:
+        return True
+    return any(_acute_clause(clause) for clause in _CLAUSE.split(text))
+
+
+def _acute_clause(clause: str) -> bool:
+    signal: CrisisSignal | None = detect(clause)
+    if signal is None:
+        return False
+    form = normalise(clause)[0]
+    if _CONDITIONAL.search(form):
+        return False
+    return signal.rule in _ACUTE_RULES or _IMMINENT.search(form) is not None
+
+
+# Naming suicide or self-harm as a subject ("pencegahan bunuh diri", "self-harm support"), as
+# opposed to the other rules, which all describe someone's own wish, plan or situation.
+_TOPIC_RULES = frozenset({"suicide-named", "self-harm-named"})
+_FIRST_PERSON = re.compile(
+    r"\b(?:aku|saya|gue|gua|gw|ane|diriku|hidupku|nyawaku|i|im|ive|id|me|my|myself)\b"
+)
+
+
+def names_the_topic(text: str | None) -> bool:
+    """Whether ``text`` names suicide or self-harm as a subject, not as the writer's own
+    state: a topic rule only, nothing in the first person, nothing acute. Staff writing a
+    group, a meeting place or a resource may use such words (bot/handlers/safety.py); any
+    other crisis wording from them still gets the full reply."""
+    signal = detect(text) if text else None
+    if signal is None or signal.rule not in _TOPIC_RULES:
+        return False
+    return not any(_FIRST_PERSON.search(form) for form in normalise(text)) and not is_acute(text)
+
+
+class AuthoringDraft(StrEnum):
+    """The user_data keys under which staff authoring conversations keep their drafts.
+
+    While one is present a coordinator or facilitator is writing content for others (a
+    group, a meeting place, a resource), where words like "suicide prevention" may be the
+    topic rather than a disclosure: crisis detection then adds a short note instead of
+    stopping the step, if the text only names the topic (:func:`names_the_topic`;
+    bot/handlers/safety.py). Declared in one place, so the conversations that own these
+    drafts and the safety handler agree on them.
+    """
+
+    NEW_GROUP = "new_group"
+    EDIT_GROUP = "group_edit"
+    NEW_MEETING = "new_meeting"
+    RESOURCE = "resource_draft"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """Crisis safety, answered first from any state of any conversation: /crisis, "Need help now",
-crisis language in any message, grounding, and consented facilitator alerts.
+crisis language in any message (command arguments included), grounding, and consented
+facilitator alerts.
 
 These run in the safety handler group, before conversations see the update, and stop further
 handling so the conversation the person was in stays exactly where it was. The words that
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Chat, Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
+    CommandHandler,
     MessageHandler,
     filters,
 )
@@ -24,7 +26,8 @@ from bot.conversations.common import show
 from bot.domain.contacts import CrisisContact, contacts_for
 from bot.domain.crisis_detection import detect
 from bot.domain.member import Member
-from bot.domain.safety import CrisisSource
+from bot.domain.safety import AuthoringDraft, CrisisSource, names_the_topic
+from bot.i18n import Translator
 from bot.services import safety as safety_service
 from bot.services.safety import AckOutcome, AlertOutcome
 from bot.ui import crisis as views
@@ -40,21 +43,35 @@ def _contacts(context: RangkulContext, member: Member | None) -> tuple[CrisisCon
     return contacts_for(context.services.contacts, member.province if member else None)
 
 
-async def send_crisis_reply(update: Update, context: RangkulContext, source: CrisisSource) -> None:
+async def send_crisis_reply(
+    update: Update, context: RangkulContext, source: CrisisSource, *, with_plan: bool = True
+) -> None:
     """The crisis reply: the person's safety plan first (if any), then warm words, contacts and
-    the offers. Also for relays that found crisis language (bot.services.safety)."""
+    the offers. Also for relays that found crisis language (bot.services.safety).
+
+    The plan is best effort: whatever goes wrong loading or sending it is logged (by type
+    only) and the reply with the contacts still goes out. ``with_plan=False`` where the person
+    is writing their plan right now."""
     session = await context.session(update)
     services, member, chat = context.services, session.member, update.effective_chat
     await safety_service.record_crisis_flow(services, member, source)
     log.info("crisis flow ran")  # never who, never what they wrote
-    if member is not None:
-        plan = await services.safety.plan(member.id)
-        if not plan.is_empty:
-            for text in plan_messages(session.t, plan):
-                await chat.send_message(text)
+    if member is not None and with_plan:
+        await _send_plan(context, session.t, member, chat)
     can_alert = await safety_service.can_alert_facilitator(services, member)
     text, markup = views.crisis_view(session.t, _contacts(context, member), can_alert=can_alert)
     await chat.send_message(text, reply_markup=markup)
+
+
+async def _send_plan(context: RangkulContext, t: Translator, member: Member, chat: Chat) -> None:
+    try:
+        plan = await context.services.safety.plan(member.id)
+        for text in plan_messages(t, plan) if not plan.is_empty else []:
+            await chat.send_message(text)
+    except Exception as error:
+        # Nothing may keep the contacts from being sent. Logged by type only: a Telegram
+        # error's description may quote the plan.
+        log.error("crisis flow: safety plan not sent (%s)", type(error).__name__)
 
 
 async def crisis(update: Update, context: RangkulContext) -> None:
@@ -71,13 +88,68 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     """Every private text or caption: crisis language gets the crisis reply, and the message
     goes no further (the conversation stays at its step); anything else passes on.
 
+    One exception, for staff writing content for others (a group, a meeting place, a
+    resource: see ``AuthoringDraft``): text that only names the topic ("pencegahan bunuh
+    diri", see ``names_the_topic``) gets a short note with /crisis and goes on to their step.
+    Anything in the first person, any other crisis wording and anything acute still gets the
+    full reply and stops, staff or not: a disclosure must never become a meeting place.
+
     A safety-plan answer never reaches this handler: the plan conversation runs just before it
     in the same group and keeps it (bot/conversations/safety_plan.py)."""
     message = update.effective_message
-    if detect(message.text or message.caption) is None:
+    text = message.text or message.caption
+    if detect(text) is None:
+        return
+    if names_the_topic(text) and await _is_authoring_staff(update, context):
+        session = await context.session(update)
+        await update.effective_chat.send_message(views.authoring_note(session.t))
         return
     await send_crisis_reply(update, context, CrisisSource.DETECTED)
     raise ApplicationHandlerStop
+
+
+async def _is_authoring_staff(update: Update, context: RangkulContext) -> bool:
+    session = await context.session(update)
+    staff = session.is_coordinator or session.is_facilitator
+    drafts = context.user_data or {}
+    return staff and any(key in drafts for key in AuthoringDraft)
+
+
+_SEARCH_COMMANDS = frozenset({"resources"})
+
+
+class _CrisisInArguments(filters.MessageFilter):
+    """A command whose arguments (the words after the command, not the command) hold crisis
+    language: ``/resources aku mau bunuh diri``."""
+
+    def filter(self, message: Message) -> bool:
+        parts = (message.text or "").split(maxsplit=1)
+        return len(parts) == 2 and detect(parts[1]) is not None
+
+
+async def screen_command(update: Update, context: RangkulContext) -> None:
+    """Crisis words after a command: the crisis reply first. The command then waits (the
+    reply is what matters now), except a directory search, which goes on below the reply:
+    for these words its first results are the crisis lines themselves."""
+    await send_crisis_reply(update, context, CrisisSource.DETECTED)
+    command = (update.effective_message.text or "").split(maxsplit=1)[0]
+    if command[1:].split("@")[0].lower() not in _SEARCH_COMMANDS:
+        raise ApplicationHandlerStop
+
+
+def command_screen() -> BaseHandler:
+    """For the safety group, before any conversation there (one that takes commands, like
+    the safety plan's "another command pauses the plan", would otherwise see it first)."""
+    return MessageHandler(
+        filters.ChatType.PRIVATE & filters.COMMAND & _CrisisInArguments(), screen_command
+    )
+
+
+async def end_authoring(update: Update, context: RangkulContext) -> None:
+    """/cancel and /forget end any conversation: the authoring drafts go with them now, so
+    a staff member's later crisis message is never mistaken for content. Passes on."""
+    for key in AuthoringDraft:
+        context.user_data.pop(key, None)
 
 
 async def ask_alert_consent(update: Update, context: RangkulContext) -> None:
@@ -120,7 +192,7 @@ async def acknowledge(update: Update, context: RangkulContext) -> None:
     elif outcome is AckOutcome.GONE or alert is None:
         await show(update, t("This alert no longer exists."))
     else:
-        await show(update, views.acknowledged_text(t, alert, session.member.timezone))
+        await show(update, *views.acknowledged_view(t, alert, session.member.timezone))
     raise ApplicationHandlerStop
 
 
@@ -176,6 +248,7 @@ def handlers() -> list[BaseHandler]:
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     return [
         *(CallbackQueryHandler(cb, pattern=pattern(area, action)) for area, action, cb in buttons),
+        CommandHandler(["cancel", "forget"], end_authoring),
         MessageHandler(private_text, detect_crisis),
     ]
 

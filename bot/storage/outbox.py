@@ -138,7 +138,8 @@ async def cancel_pending(
     if len(conditions) == 1:
         raise ValueError("cancel_pending needs at least one filter")
     cursor = await conn.execute(
-        f"UPDATE outbox SET status = 'cancelled' WHERE {' AND '.join(conditions)}", params
+        f"UPDATE outbox SET status = 'cancelled', {_FORGET} WHERE {' AND '.join(conditions)}",
+        params,
     )
     return cursor.rowcount
 
@@ -173,13 +174,15 @@ class OutboxRepository:
     async def mark_sent(self, message_id: int, now: datetime) -> None:
         await self._settle(
             message_id,
-            "status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL",
+            f"status = 'sent', sent_at = ?, attempts = attempts + 1, last_error = NULL, {_FORGET}",
             to_db_time(now),
         )
 
     async def mark_skipped(self, message_id: int, reason: str) -> None:
         """No longer applies or too late; ``reason`` is a short code, not user data."""
-        await self._settle(message_id, "status = 'skipped', last_error = ?", _clip(reason))
+        await self._settle(
+            message_id, f"status = 'skipped', last_error = ?, {_FORGET}", _clip(reason)
+        )
 
     async def retry_later(
         self, message_id: int, at: datetime, error: str, *, count_attempt: bool
@@ -197,7 +200,7 @@ class OutboxRepository:
         """Will never succeed; counts as one more attempt."""
         await self._settle(
             message_id,
-            "status = 'failed', last_error = ?, attempts = attempts + 1",
+            f"status = 'failed', last_error = ?, attempts = attempts + 1, {_FORGET}",
             _clip(error),
         )
 
@@ -240,6 +243,11 @@ class OutboxRepository:
                 f"UPDATE outbox SET {assignments} WHERE id = ? AND status = 'sending'",
                 (*values, message_id),
             )
+
+
+# A settled row keeps what happened, not what it said: payloads can carry a person's words (a
+# facilitator's relayed message) and are only needed to render the message (data minimisation).
+_FORGET = "payload = '{}'"
 
 
 def _require_transaction(conn: aiosqlite.Connection) -> None:

@@ -19,6 +19,9 @@ from bot.storage.database import Database, from_db_time, to_db_time
 
 ALERT_KIND = "crisis_alert"
 ALERT_SEEN_KIND = "crisis_alert_seen"
+# A facilitator's message to the person an alert is about. Its text lives only in the outbox
+# payload, which the outbox empties as soon as the row is sent, skipped, failed or cancelled.
+RELAY_KIND = "crisis_relay"
 
 _SELECT_ALERT = """
     SELECT a.id, a.member_id, m.alias, a.group_id, a.created_at, a.acknowledged_at,
@@ -123,6 +126,45 @@ class SafetyRepository:
                     now=now,
                 )
             return alert_id
+
+    async def plan_escalation(
+        self, alert_id: int, recipients: Iterable[int], now: datetime
+    ) -> None:
+        """Escalation rows, due now, for recipients who have none yet (the dedupe key is the
+        one :meth:`create_alert` uses, so nobody is told twice)."""
+        async with self._db.transaction() as conn:
+            for recipient in dict.fromkeys(recipients):
+                await outbox.enqueue(
+                    conn,
+                    member_id=recipient,
+                    kind=ALERT_KIND,
+                    payload={"alert_id": alert_id, "escalation": True},
+                    not_before=now,
+                    dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
+                    now=now,
+                )
+
+    async def relay(
+        self, *, alert_id: int, sender_id: int, recipient_id: int, text: str, now: datetime
+    ) -> None:
+        """Plans a facilitator's message to the person (the outbox forgets the text once sent)."""
+        async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT count(*) FROM outbox"
+                " WHERE kind = ? AND json_extract(payload, '$.alert_id') = ?",
+                (RELAY_KIND, alert_id),
+            ) as cursor:
+                (sent_before,) = await cursor.fetchone()
+            key = f"{RELAY_KIND}:{alert_id}:{sent_before + 1}"
+            await outbox.enqueue(
+                conn,
+                member_id=recipient_id,
+                kind=RELAY_KIND,
+                payload={"alert_id": alert_id, "from": sender_id, "text": text, "key": key},
+                not_before=now,
+                dedupe_key=key,
+                now=now,
+            )
 
     async def alert(self, alert_id: int) -> CrisisAlert | None:
         conn = await self._db.connection()

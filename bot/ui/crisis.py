@@ -14,7 +14,7 @@ from html import escape
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.contacts import CrisisContact
-from bot.domain.safety import CrisisAlert
+from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert
 from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, inline
@@ -168,7 +168,21 @@ def alert_view(t: Translator, alert: CrisisAlert, tz: str, *, escalation: bool) 
             when=when,
         )
     text = "\n\n".join([head, facilitator_guide(t, alert.alias)])
-    return text, inline([[(t("✅ Acknowledge"), callback(ACK_AREA, "ack", alert.id))]])
+    return text, inline(
+        [
+            [(t("✅ Acknowledge"), callback(ACK_AREA, "ack", alert.id))],
+            [_relay_button(t, alert)],
+        ]
+    )
+
+
+def _relay_button(t: Translator, alert: CrisisAlert) -> Button:
+    return t("💬 Send a message"), callback(ACK_AREA, "reply", alert.id)
+
+
+def acknowledged_view(t: Translator, alert: CrisisAlert, tz: str) -> View:
+    """The alert once acknowledged: who did, and still the way to write to the person."""
+    return acknowledged_text(t, alert, tz), inline([[_relay_button(t, alert)]])
 
 
 def acknowledged_text(t: Translator, alert: CrisisAlert, tz: str) -> str:
@@ -187,6 +201,63 @@ def alert_seen_text(t: Translator) -> str:
     return t(
         "🤝 Your facilitator has seen your message and knows you are going through a hard time. "
         "You are not alone. If you need help right now, send /crisis."
+    )
+
+
+def relay_prompt(t: Translator, alias: str) -> str:
+    """A facilitator is about to write one message to the person an alert is about."""
+    return t(
+        "💬 Write one message to <b>{alias}</b> (up to {max} characters). The bot delivers it "
+        "signed with your alias; neither of you sees the other's Telegram account. A short, "
+        "warm message is enough. Send /cancel to stop.",
+        alias=alias,
+        max=MAX_RELAY_CHARS,
+    )
+
+
+def relay_problem_text(t: Translator, problem: AnswerProblem) -> str:
+    if problem is AnswerProblem.TOO_LONG:
+        return t(
+            "That's a little long for one message. Could you keep it under {max} characters? "
+            "A few warm lines are enough.",
+            max=MAX_RELAY_CHARS,
+        )
+    return t("Please write your message as text, or send /cancel to stop.")
+
+
+def relay_sent_text(t: Translator, alias: str) -> str:
+    return t(
+        "✅ Your message to <b>{alias}</b> is on its way. Thank you for reaching out.",
+        alias=alias,
+    )
+
+
+def relay_crisis_text(t: Translator) -> str:
+    """To a facilitator whose own message had crisis words: nothing was sent."""
+    return t(
+        "I haven't sent that message: it has words I always answer with the crisis contacts, "
+        "in case they are about you. If you would still like to write to them, please put it "
+        "in other words, or send /cancel."
+    )
+
+
+def relayed_message_text(t: Translator, alias: str, text: str) -> str:
+    """What the person receives; the facilitator's words are escaped by the translator."""
+    return t(
+        "💬 <b>A message from your facilitator {alias}:</b>\n\n{text}\n\n<i>It came through "
+        "Rangkul: replies here don't reach them. If you need help right now, send "
+        "/crisis.</i>",
+        alias=alias,
+        text=text,
+    )
+
+
+def authoring_note(t: Translator) -> str:
+    """To staff whose authoring text (a group, a meeting place, a resource) has crisis words:
+    it is taken as content, with a short, gentle word in case it is also about them."""
+    return t(
+        "💛 I'll take this as what you're writing. If any of it is also about how you feel, "
+        "you don't have to carry it alone: /crisis has people you can reach now."
     )
 
 

@@ -8,13 +8,14 @@ from html import escape
 
 from bot.domain.contacts import CrisisContact
 from bot.domain.safety import MAX_ANSWER_CHARS, SECTIONS, AnswerProblem, PlanSection, SafetyPlan
+from bot.domain.text import split_to_fit, utf16_len
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import callback
 from bot.ui.crisis import PLAN_AREA as AREA
 from bot.ui.crisis import View, contacts_brief
 from bot.ui.keyboards import in_rows, inline
 
-MAX_MESSAGE_CHARS = 4096
+MAX_MESSAGE_UTF16 = 4096  # Telegram's limit, in UTF-16 code units
 
 TITLES: dict[PlanSection, str] = {
     PlanSection.WARNING_SIGNS: N_("My warning signs"),
@@ -86,19 +87,34 @@ def answer_problem_text(t: Translator, problem: AnswerProblem) -> str:
 
 
 def plan_messages(t: Translator, plan: SafetyPlan) -> list[str]:
-    """The plan as one or more messages (each within Telegram's limit), headed as the person's
-    own plan; split only between sections."""
-    blocks = [t("📝 <b>Your safety plan</b>")]
-    blocks += [
-        f"<b>{t(TITLES[section])}</b>\n{escape(answer)}" for section, answer in plan.ordered()
-    ]
+    """The plan as one or more messages, headed as the person's own plan.
+
+    Telegram counts a message's length in UTF-16 code units (an emoji counts twice), so the
+    HTML is measured that way (the HTML is never shorter than what Telegram counts). Sections
+    are kept whole where they fit; a section too long for one message is cut in its plain
+    answer, before escaping, so a cut never falls inside a tag or an entity.
+    """
     messages: list[str] = []
-    for block in blocks:
-        if messages and len(messages[-1]) + 2 + len(block) <= MAX_MESSAGE_CHARS:
+    for block in [t("📝 <b>Your safety plan</b>"), *_section_blocks(t, plan)]:
+        if messages and utf16_len(messages[-1]) + 2 + utf16_len(block) <= MAX_MESSAGE_UTF16:
             messages[-1] += "\n\n" + block
         else:
             messages.append(block)
     return messages
+
+
+def _section_blocks(t: Translator, plan: SafetyPlan) -> list[str]:
+    blocks = []
+    for section, answer in plan.ordered():
+        title = f"<b>{t(TITLES[section])}</b>\n"
+        room = MAX_MESSAGE_UTF16 - utf16_len(title)
+        pieces = [escape(piece) for piece in split_to_fit(answer, room, cost=_escaped_len)]
+        blocks += [title + pieces[0], *pieces[1:]]
+    return blocks
+
+
+def _escaped_len(char: str) -> int:
+    return utf16_len(escape(char))
 
 
 def review_view(t: Translator, plan: SafetyPlan) -> View:

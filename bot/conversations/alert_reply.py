@@ -1,0 +1,131 @@
+"""A facilitator's one message to the person a crisis alert is about ("💬 Send a message").
+
+Facilitators only ever see an alias, so the bot relays: the facilitator writes one message,
+it is delivered through the outbox signed with their alias, and neither side learns the
+other's Telegram account. The role is re-checked when the button is pressed and again when
+the message is written. The text is stored only in the outbox row, whose payload the outbox
+empties once the row is settled (bot/storage/outbox.py); user_data keeps only the alert id.
+
+This conversation lives in the safety handler group, before crisis detection, so it screens
+the facilitator's own words itself: crisis language gets them the crisis reply and a word
+that nothing was sent, and the step stays open.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from telegram import Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import RangkulContext
+from bot.conversations.common import ask_to_forget, cancel, follow_up, persistent_conversation, show
+from bot.conversations.safety_plan import Callback, handled_first
+from bot.domain.safety import AnswerProblem, CrisisSource
+from bot.handlers.safety import send_crisis_reply
+from bot.services.safety import AckOutcome, RelayOutcome, relay_to_person, staff_alert
+from bot.ui import crisis as views
+from bot.ui.callbacks import args, pattern
+
+DRAFT_KEY = "alert_reply"  # {"alert_id": int}: never the message itself
+
+
+class Step(enum.IntEnum):
+    TEXT = 1
+
+
+async def begin(update: Update, context: RangkulContext) -> int:
+    """The button under an alert: re-checked now, then asks for the message."""
+    session = await context.session(update)
+    query, t = update.callback_query, session.t
+    (raw,) = args(query.data)[:1] or [""]
+    refused, alert = (
+        await staff_alert(context.services, session.member, session.is_coordinator, int(raw))
+        if raw.isdigit()
+        else (AckOutcome.NOT_ALLOWED, None)
+    )
+    if refused is AckOutcome.GONE:
+        await query.answer(t("This alert no longer exists."), show_alert=True)
+        return ConversationHandler.END
+    if alert is None:
+        await query.answer(views.not_allowed_text(t), show_alert=True)
+        return ConversationHandler.END
+    await query.answer()
+    context.user_data[DRAFT_KEY] = {"alert_id": alert.id}
+    await follow_up(update, views.relay_prompt(t, alert.alias))
+    return Step.TEXT
+
+
+async def take_text(update: Update, context: RangkulContext) -> int:
+    """The message: checked, screened, re-authorised, then planned for delivery."""
+    session = await context.session(update)
+    t = session.t
+    alert_id = int(context.user_data.get(DRAFT_KEY, {}).get("alert_id", 0))
+    relayed = await relay_to_person(
+        context.services,
+        session.member,
+        session.is_coordinator,
+        alert_id,
+        update.effective_message.text,
+    )
+    match relayed.outcome:
+        case RelayOutcome.INVALID:
+            await show(update, views.relay_problem_text(t, relayed.problem))
+            return Step.TEXT
+        case RelayOutcome.CRISIS:
+            await send_crisis_reply(update, context, CrisisSource.DETECTED)
+            await follow_up(update, views.relay_crisis_text(t))
+            return Step.TEXT
+        case RelayOutcome.SENT:
+            await show(update, views.relay_sent_text(t, relayed.alert.alias))
+        case RelayOutcome.GONE:
+            await show(update, t("This alert no longer exists."))
+        case RelayOutcome.NOT_ALLOWED:
+            await show(update, views.not_allowed_text(t))
+    context.user_data.pop(DRAFT_KEY, None)
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: RangkulContext) -> int:
+    """A sticker, photo or voice note: only text is relayed."""
+    session = await context.session(update)
+    await show(update, views.relay_problem_text(session.t, AnswerProblem.EMPTY))
+    return Step.TEXT
+
+
+def _dropping_draft(callback: Callback) -> Callback:
+    """/cancel or /forget while the message is awaited: nothing is sent."""
+
+    async def run(update: Update, context: RangkulContext) -> int:
+        context.user_data.pop(DRAFT_KEY, None)
+        return await callback(update, context)
+
+    return run
+
+
+def build_alert_reply_conversation() -> ConversationHandler:
+    """The persistent relay conversation, for the safety handler group (before detection)."""
+    private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+    return persistent_conversation(
+        "alert_reply",
+        allow_reentry=True,
+        entry_points=[
+            CallbackQueryHandler(handled_first(begin), pattern=pattern(views.ACK_AREA, "reply"))
+        ],
+        states={
+            Step.TEXT: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)),
+                MessageHandler(private & ~filters.COMMAND, handled_first(not_text)),
+            ],
+        },
+        fallbacks=[
+            CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
+            CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
+        ],
+    )
