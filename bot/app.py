@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.adapters.roles import set_role_menus
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import RangkulContext
@@ -38,7 +39,6 @@ from bot.conversations.resources import (
     build_resource_editor_conversation,
     build_resource_search_conversation,
 )
-from bot.conversations.roles import set_role_menus
 from bot.conversations.safety_plan import build_safety_plan_conversation
 from bot.conversations.time_poll import build_time_poll_conversation
 from bot.domain.contacts import load_contacts

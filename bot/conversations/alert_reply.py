@@ -24,11 +24,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import follow_up, show
+from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, follow_up, persistent_conversation, show
+from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
 from bot.conversations.safety_plan import Callback, handled_first
 from bot.domain.safety import AnswerProblem, CrisisSource
-from bot.handlers.safety import send_crisis_reply
 from bot.services.safety import AckOutcome, RelayOutcome, relay_to_person, staff_alert
 from bot.ui import crisis as views
 from bot.ui.callbacks import args, pattern

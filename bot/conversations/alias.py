@@ -13,8 +13,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation, show
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.alias import alias_key, suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias

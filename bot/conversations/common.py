@@ -1,82 +1,16 @@
-"""Pieces every conversation shares: replying to the current step, and the common fallbacks."""
+"""The plumbing every conversation shares: persistence, and the /cancel and /forget fallbacks."""
 
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
+from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 from telegram.warnings import PTBUserWarning
 
-from bot.context import RangkulContext, Session
-from bot.domain.groups import Group
-from bot.i18n import Translator
-from bot.ui.menu import menu_view
-from bot.ui.onboarding import View
+from bot.adapters.chat import show
+from bot.context import RangkulContext
 from bot.ui.privacy import forget_confirm_view
-
-
-async def show(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None, *, edit: bool = True
-) -> None:
-    """Shows a step: edits the pressed message in place, or sends a new one for typed input."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer()
-        if edit and query.message is not None:
-            try:
-                await query.edit_message_text(text, reply_markup=markup)
-            except BadRequest as error:
-                # A double tap re-renders the same step; Telegram refuses an identical edit,
-                # and the person already sees what they asked for.
-                if "message is not modified" not in error.message.lower():
-                    raise
-            return
-    await follow_up(update, text, markup)
-
-
-async def follow_up(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """A further message after ``show`` in the same handler (a query is answered only once)."""
-    chat = update.effective_chat
-    if chat is not None:
-        await chat.send_message(text, reply_markup=markup)
-
-
-def main_menu(session: Session, t: Translator | None = None) -> View:
-    """The main menu for a registered person, with the rows of their roles."""
-    assert session.member is not None, "only members have a menu"
-    return menu_view(
-        t or session.t,
-        session.member.alias,
-        coordinator=session.is_coordinator,
-        facilitator=session.is_facilitator,
-    )
-
-
-def draft(context: RangkulContext, key: str) -> dict[str, Any]:
-    """The in-flight answers of a conversation, kept in (persisted) user_data until it ends."""
-    return context.user_data.setdefault(key, {})
-
-
-async def facilitated_groups(update: Update, context: RangkulContext) -> list[Group]:
-    """The active groups the person facilitates right now, by id."""
-    session = await context.session(update)
-    groups = [
-        await context.services.groups.active(gid) for gid in sorted(session.facilitated_groups)
-    ]
-    return [group for group in groups if group is not None]
-
-
-async def facilitated_group(
-    update: Update, context: RangkulContext, group_id: int | None
-) -> Group | None:
-    """The group if the person facilitates it right now (checked at every step) and it is active."""
-    session = await context.session(update)
-    if group_id not in session.facilitated_groups:
-        return None
-    return await context.services.groups.active(group_id)
 
 
 async def cancel(update: Update, context: RangkulContext) -> int:

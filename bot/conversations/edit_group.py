@@ -11,14 +11,9 @@ import enum
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
 
+from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    common_fallbacks,
-    draft,
-    follow_up,
-    persistent_conversation,
-    show,
-)
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import EditableField
 from bot.domain.safety import AuthoringDraft
 from bot.services.groups import edit_group

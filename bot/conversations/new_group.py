@@ -19,8 +19,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import draft, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, draft, persistent_conversation, show
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import (
     DESCRIPTION_LENGTH,
     MAX_MEMBERS_RANGE,

@@ -21,16 +21,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import draft, follow_up, main_menu, show
+from bot.adapters.roles import open_deep_link
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import (
-    common_fallbacks,
-    draft,
-    follow_up,
-    main_menu,
-    persistent_conversation,
-    show,
-)
-from bot.conversations.roles import open_deep_link
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken

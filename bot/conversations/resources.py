@@ -20,14 +20,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    common_fallbacks,
-    draft,
-    follow_up,
-    persistent_conversation,
-    show,
-)
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.contacts import Localized
 from bot.domain.resources import (
     DESCRIPTION_MAX,

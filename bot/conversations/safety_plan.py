@@ -34,18 +34,12 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import draft, follow_up, show
+from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    ask_to_forget,
-    cancel,
-    draft,
-    follow_up,
-    persistent_conversation,
-    show,
-)
+from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
 from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
-from bot.handlers.safety import send_crisis_reply
 from bot.services.safety import save_plan_answer
 from bot.ui import safety_plan as views
 from bot.ui.callbacks import args, pattern

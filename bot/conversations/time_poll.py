@@ -24,15 +24,9 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import draft, facilitated_group, facilitated_groups, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    common_fallbacks,
-    draft,
-    facilitated_group,
-    facilitated_groups,
-    persistent_conversation,
-    show,
-)
+from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     check_start,

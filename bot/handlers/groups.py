@@ -10,9 +10,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
+from bot.adapters.chat import show
+from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext, Session
-from bot.conversations.common import show
-from bot.conversations.roles import refresh_role_menu
 from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import Group, GroupSummary, InvitationKind
 from bot.domain.regions import province_by_code

@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, PollAnswerHandler
 
+from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
-from bot.conversations.common import follow_up, show
 from bot.domain.groups import Group
 from bot.domain.meetings import Meeting, local_start, picker_dates, picker_times, seats_left
 from bot.domain.recurrence import Recurrence

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.adapters.chat import follow_up, main_menu, show
 from bot.context import RangkulContext
-from bot.conversations.common import follow_up, main_menu, show
 from bot.i18n import LANGUAGES, get_translator
 from bot.ui.callbacks import Area, args
 from bot.ui.menu import expired_button_text, help_text, unknown_input_text

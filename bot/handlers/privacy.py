@@ -8,8 +8,8 @@ from io import BytesIO
 from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.adapters.chat import main_menu, show
 from bot.context import RangkulContext
-from bot.conversations.common import main_menu, show
 from bot.services import privacy as privacy_service
 from bot.ui import privacy as views
 

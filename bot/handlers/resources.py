@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
-from bot.conversations.common import follow_up, show
 from bot.services.resources import ResourceService, Scope
 from bot.ui import resources as views
 from bot.ui.callbacks import args, callback

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Chat, Message, Update
+from telegram import Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
@@ -21,57 +21,19 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.chat import show
+from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import show
-from bot.domain.contacts import CrisisContact, contacts_for
 from bot.domain.crisis_detection import detect
-from bot.domain.member import Member
 from bot.domain.safety import AuthoringDraft, CrisisSource, names_the_topic
-from bot.i18n import Translator
 from bot.services import safety as safety_service
 from bot.services.safety import AckOutcome, AlertOutcome
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import args, pattern
 from bot.ui.menu import AREA as MENU_AREA
-from bot.ui.safety_plan import plan_messages
 
 log = logging.getLogger(__name__)
-
-
-def _contacts(context: RangkulContext, member: Member | None) -> tuple[CrisisContact, ...]:
-    return contacts_for(context.services.contacts, member.province if member else None)
-
-
-async def send_crisis_reply(
-    update: Update, context: RangkulContext, source: CrisisSource, *, with_plan: bool = True
-) -> None:
-    """The crisis reply: the person's safety plan first (if any), then warm words, contacts and
-    the offers. Also for relays that found crisis language (bot.services.safety).
-
-    The plan is best effort: whatever goes wrong loading or sending it is logged (by type
-    only) and the reply with the contacts still goes out. ``with_plan=False`` where the person
-    is writing their plan right now."""
-    session = await context.session(update)
-    services, member, chat = context.services, session.member, update.effective_chat
-    await safety_service.record_crisis_flow(services, member, source)
-    log.info("crisis flow ran")  # never who, never what they wrote
-    if member is not None and with_plan:
-        await _send_plan(context, session.t, member, chat)
-    can_alert = await safety_service.can_alert_facilitator(services, member)
-    text, markup = views.crisis_view(session.t, _contacts(context, member), can_alert=can_alert)
-    await chat.send_message(text, reply_markup=markup)
-
-
-async def _send_plan(context: RangkulContext, t: Translator, member: Member, chat: Chat) -> None:
-    try:
-        plan = await context.services.safety.plan(member.id)
-        for text in plan_messages(t, plan) if not plan.is_empty else []:
-            await chat.send_message(text)
-    except Exception as error:
-        # Nothing may keep the contacts from being sent. Logged by type only: a Telegram
-        # error's description may quote the plan.
-        log.error("crisis flow: safety plan not sent (%s)", type(error).__name__)
 
 
 async def crisis(update: Update, context: RangkulContext) -> None:

@@ -13,8 +13,8 @@ from telegram import Bot, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.adapters.chat import follow_up
 from bot.context import RangkulContext
-from bot.conversations.common import follow_up
 from bot.domain.deep_links import DeepLink, LinkKind, parse_deep_link
 from bot.domain.groups import InvitationKind
 from bot.i18n import get_translator
