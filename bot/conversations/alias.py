@@ -79,6 +79,13 @@ async def typed(update: Update, context: RangkulContext) -> int:
     return await _save(update, context, update.message.text)
 
 
+async def ask_for_text(update: Update, context: RangkulContext) -> int:
+    """A sticker or photo where an alias was expected: ask for text again."""
+    session = await context.session(update)
+    await show(update, views.own_alias_prompt(session.t))
+    return Step.TYPE
+
+
 async def keep(update: Update, context: RangkulContext) -> int:
     """Keeps the current alias."""
     session = await context.session(update)
@@ -118,10 +125,12 @@ def build_alias_conversation() -> ConversationHandler:
                 CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
                 CallbackQueryHandler(keep, pattern=pattern(AREA, "keep")),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
             ],
             Step.TYPE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
+                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
             ],
         },
         fallbacks=common_fallbacks(),

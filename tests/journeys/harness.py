@@ -114,6 +114,26 @@ class Person:
         await self.world.deliver(self.world.emulator.user_sends_text(self.user_id, text))
         return self.world.emulator.bot_messages(self.user_id)[before:]
 
+    async def send_sticker(self) -> list[ChatEntry]:
+        """Sends a sticker (built from a text message: the emulator's page only shows text)."""
+        before = len(self.world.emulator.bot_messages(self.user_id))
+        update = self.world.emulator.user_sends_text(self.user_id, "🌸")
+        message = update["message"]
+        message.pop("text")
+        message.pop("entities", None)
+        message["sticker"] = {
+            "file_id": "sticker-1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "🌸",
+        }
+        await self.world.deliver(update)
+        return self.world.emulator.bot_messages(self.user_id)[before:]
+
     async def press(self, label: str) -> list[ChatEntry]:
         """Presses the newest inline button whose text contains ``label``."""
         message_id, data = self.button(label)

@@ -112,6 +112,17 @@ async def test_change_alias_and_language(world: BotWorld) -> None:
     assert "Yang bisa kamu lakukan" in rudi.last.text
 
 
+async def test_a_sticker_where_an_alias_is_expected_asks_for_text(world: BotWorld) -> None:
+    umi = world.person(212, "Umi", "en")
+    await onboard_in_english(umi, alias="Umi Pelangi")
+    await umi.send("/alias")
+    await umi.press("Choose my own")
+    replies = await umi.send_sticker()
+    assert len(replies) == 1 and "Type the alias you'd like" in replies[0].text
+    await umi.send("Umi Senja")
+    assert rows(world, "SELECT alias FROM members") == [("Umi Senja",)]
+
+
 async def test_help_and_unknown_input(world: BotWorld) -> None:
     sari = world.person(210, "Sari", "en")
     await sari.send("/help")
