@@ -297,12 +297,17 @@ async def _save_edit(update: Update, context: RangkulContext) -> int:
 async def reprompt(update: Update, context: RangkulContext) -> int | None:
     """Anything else while editing (a photo, a sticker): a kind hint, the step stays open."""
     session = await context.session(update)
-    step = _draft(context).get("step")
-    expects_text = step in _TEXT_RULES and update.callback_query is None
-    await show(
-        update,
-        views.invalid_input_text(session.t, step) if expects_text else use_buttons_hint(session.t),
-    )
+    t, draft = session.t, _draft(context)
+    step = draft.get("step")
+    if step in _TEXT_RULES and update.callback_query is None:
+        await show(update, views.invalid_input_text(t, step))
+        return None
+    # A button step: the hint, then that step's buttons again.
+    await show(update, use_buttons_hint(t))
+    if draft.get("mode") == "add" and step is None:
+        await follow_up(update, *views.editor_category_view(t, EDITABLE_CATEGORIES))
+    elif step == "province":
+        await follow_up(update, *views.province_view(t, 0, heading=views.province_heading(t)))
     return None
 
 

@@ -146,6 +146,8 @@ async def test_coordinator_adds_edits_and_retires_a_resource(world: BotWorld) ->
     coordinator = world.person(COORDINATOR_ID, "Coordinator", "en")
     await onboard_in_english(coordinator, alias="Koordinator")
     await coordinator.send("/addresource")
+    replies = await coordinator.send("therapy please")  # typed where a topic button is expected
+    assert "buttons" in replies[0].text and "🗣 Therapy" in coordinator.buttons()
     await coordinator.press("🗣 Therapy")
     await coordinator.send("Terapi seni Rangkul")
     await coordinator.send("Rangkul art therapy")
