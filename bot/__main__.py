@@ -10,8 +10,10 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
-from telegram import Update
+from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
@@ -19,6 +21,10 @@ from bot.storage.database import Database, StorageError
 from bot.storage.migrate import current_version
 
 EXIT_CONFIG = 2
+
+
+class StartupError(Exception):
+    """The bot could not start for a reason the person running it can fix; one line."""
 
 
 def _configure_logging(level: str) -> None:
@@ -45,10 +51,32 @@ async def _migrate(settings: Settings) -> int:
         await db.close()
 
 
+async def _check_telegram(settings: Settings) -> None:
+    """Asks Telegram who the bot is before starting, so a wrong token or an unreachable API
+    is one clear line (PTB would log a traceback for each)."""
+    bot = Bot(
+        settings.token or "", base_url=settings.base_url, base_file_url=settings.base_file_url
+    )
+    try:
+        async with bot:  # initialising calls getMe
+            pass
+    except InvalidToken:
+        # Telegram's message quotes the token; never print it.
+        raise StartupError(
+            "TELEGRAM_BOT_TOKEN was refused by Telegram (check it with @BotFather)"
+        ) from None
+    except NetworkError as problem:
+        host = urlsplit(settings.base_url).hostname
+        raise StartupError(
+            f"cannot reach the Telegram Bot API at {host} ({type(problem).__name__})"
+        ) from None
+
+
 def _run(settings: Settings) -> None:
     from bot.app import build_application
 
     asyncio.run(_migrate(settings))  # a bad database path stops here with a clear line
+    asyncio.run(_check_telegram(settings))
     application = build_application(settings)
     # run_polling handles SIGINT/SIGTERM: it stops polling, finishes the running updates,
     # writes persistence and closes the database (post_shutdown) before returning.
@@ -75,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"database is at schema version {version}")
         else:
             _run(settings)
-    except (SettingsError, StorageError) as problem:
+    except (SettingsError, StorageError, StartupError) as problem:
         print(f"rangkul: {problem}", file=sys.stderr)
         return EXIT_CONFIG
     return 0

@@ -24,6 +24,14 @@ EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130  # the shell's convention for "ended by SIGINT"
 
 
+def _port(text: str) -> int:
+    """A TCP port: argparse turns the ValueError into one clear line and exit code 2."""
+    port = int(text)
+    if not 0 <= port <= 65535:
+        raise ValueError(text)
+    return port
+
+
 def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
     """Adds the sandbox's options to its (sub)command parser."""
     parser.add_argument(
@@ -32,7 +40,7 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"address to listen on (default {DEFAULT_HOST}; loopback only unless --allow-remote)",
     )
     parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"web chat port (default {DEFAULT_PORT})"
+        "--port", type=_port, default=DEFAULT_PORT, help=f"web chat port (default {DEFAULT_PORT})"
     )
     parser.add_argument(
         "--database",

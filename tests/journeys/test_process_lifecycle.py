@@ -86,3 +86,23 @@ async def test_sigterm_mid_onboarding_then_restart_resumes(
     await bot_says(emulator, "18 years old or older")
     await stop(bot)
     assert emulator.rejected == []
+
+
+async def test_a_refused_token_is_one_line_without_the_token(
+    telegram: tuple[BotApiEmulator, str], tmp_path: Path
+) -> None:
+    _, url = telegram
+    env = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": "999:NOT-THE-SANDBOX-TOKEN",
+        "TELEGRAM_BASE_URL": f"{url}/bot",
+        "DATABASE_PATH": str(tmp_path / "rangkul.sqlite3"),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    assert stderr.decode().strip().splitlines() == [
+        "rangkul: TELEGRAM_BOT_TOKEN was refused by Telegram (check it with @BotFather)"
+    ]

@@ -52,3 +52,24 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert f"schema version {latest_version()}" in result.stdout
     assert path.exists()
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+    result = run_cli(
+        "run",
+        env={
+            "TELEGRAM_BOT_TOKEN": "1:abc",
+            "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",  # nothing listens on the discard port
+            "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
+        },
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "rangkul: cannot reach the Telegram Bot API at 127.0.0.1 (NetworkError)"
+    ]
+
+
+def test_a_sandbox_port_out_of_range_is_refused() -> None:
+    result = run_cli("sandbox", "--port", "70000", env={})
+    assert result.returncode == 2 and "--port" in result.stderr
+    assert "Traceback" not in result.stderr
