@@ -41,3 +41,24 @@ class ControllableClock:
             raise ValueError("the clock only moves forward")
         self._now += delta
         return self._now
+
+
+class OffsetClock:
+    """The wall clock moved forward by a growing offset: the sandbox's "fast-forward".
+
+    Time keeps flowing between jumps, so messages get real timestamps and reminders also come
+    due on their own while someone is trying the sandbox.
+    """
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Jumps forward (never backward, like ControllableClock)."""
+        if delta < timedelta(0):
+            raise ValueError("the clock only moves forward")
+        self._offset += delta
+        return self.now()

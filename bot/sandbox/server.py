@@ -24,7 +24,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, catch_up, setup, teardown
-from bot.clock import ControllableClock
+from bot.clock import OffsetClock
 from bot.config import Settings
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
@@ -90,7 +90,7 @@ class Sandbox:
 
     def __init__(self, options: SandboxOptions) -> None:
         self.options = options
-        self.clock = ControllableClock()
+        self.clock = OffsetClock()
         self.emulator = BotApiEmulator(clock=self.clock, flood_limits=FloodLimits())
         self.personas: tuple[Persona, ...] = (
             PERSONAS if options.demo else tuple(p for p in PERSONAS if p.role == "visitor")

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from bot.clock import ControllableClock
+from bot.clock import OffsetClock
 from bot.sandbox.demo import Persona
 from bot.sandbox.emulator import BotApiEmulator, ChatEntry
 from bot.sandbox.methods import scope_key
@@ -32,7 +32,7 @@ class WebState:
     """What the JSON routes share: the emulated Telegram, its clock and the personas."""
 
     emulator: BotApiEmulator
-    clock: ControllableClock
+    clock: OffsetClock
     personas: tuple[Persona, ...]
     # For each refused call (by its index in emulator.rejected): the id of the newest message in
     # its chat when it was first seen, so the page can show the error where it happened.

@@ -307,7 +307,8 @@ async def test_fast_forward_moves_the_sandbox_clock(chat: ChatPage, sandbox: San
     await chat.page.get_by_role("button", name="Fast-forward the sandbox clock by one day").click()
 
     await expect(clock).not_to_have_text(shown or "")
-    assert sandbox.clock.now() - before == timedelta(days=1)
+    # The sandbox clock keeps flowing in real time around the jump.
+    assert timedelta(days=1) <= sandbox.clock.now() - before < timedelta(days=1, minutes=1)
 
 
 async def test_a_call_telegram_would_reject_is_shown_as_an_error(chat: ChatPage) -> None:
