@@ -1,19 +1,22 @@
 """/newmeeting: a facilitator schedules a meeting for one of their groups.
 
 Steps: group (if they facilitate several) → day (buttons for the next 14 days, or a typed
-``2026-12-03 19:30``) → time (15-minute steps) → duration (the chosen time is shown back in the
-group's timezone) → one-off or repeating → place and/or join link, by the group's format →
-capacity → confirm. The draft lives in user_data (persisted), so a restart resumes the step;
-the facilitator role is checked again when the meeting is saved.
+``2026-12-03 19:30``) → time (15-minute steps) → duration → one-off or repeating → place and/or
+join link, by the group's format → capacity → confirm. Times are picked and shown back in the
+group's timezone, with the facilitator's own time in brackets when it differs. The draft lives
+in user_data (persisted), so a restart resumes the step; the facilitator role is checked again
+when the meeting is saved.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -21,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, facilitated_group, facilitated_groups, show
+from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
 from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import Group
@@ -52,6 +55,7 @@ from bot.ui.meetings import (
     refused_text,
     time_problem_text,
 )
+from bot.ui.onboarding import View
 
 DRAFT_KEY = AuthoringDraft.NEW_MEETING
 AREA = views.AREA
@@ -86,8 +90,7 @@ async def begin(update: Update, context: RangkulContext) -> int:
         await show(update, not_facilitator_text(session.t), edit=False)
         return ConversationHandler.END
     if len(groups) > 1:
-        await show(update, *views.group_choice_view(session.t, groups), edit=False)
-        return Step.GROUP
+        return await _step(update, context, Step.GROUP, edit=False)
     _draft(context)["group_id"] = groups[0].id
     return await _step(update, context, Step.DATE, edit=False)
 
@@ -235,7 +238,7 @@ async def confirm(update: Update, context: RangkulContext) -> int:
     )
     meetings = await service.schedule(context.services, new, session.member.id)
     context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.scheduled_text(session.t, group, meetings))
+    await show(update, views.scheduled_text(session.t, group, meetings, session.member.timezone))
     return ConversationHandler.END
 
 
@@ -246,14 +249,21 @@ async def discard(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def reprompt(update: Update, context: RangkulContext) -> int:
-    """Unexpected input at a button step: a hint and the step again."""
-    session = await context.session(update)
-    step = Step(_draft(context).get("step", Step.DATE))
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await update.effective_chat.send_message(views.use_buttons_hint(session.t))
-    return await _step(update, context, step, edit=False)
+def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
+    """Anything unexpected at ``step`` (text, a sticker, an old button): a hint and the step
+    again, so nobody is dropped out of the conversation."""
+
+    async def reprompt(update: Update, context: RangkulContext) -> int:
+        t = (await context.session(update)).t
+        view = await _view(update, context, step)
+        if view is None:
+            return await _lost(update, context)
+        if update.callback_query is not None:
+            await update.callback_query.answer(views.use_buttons_hint(t))
+        await follow_up(update, *views.with_hint(t, view))
+        return step
+
+    return reprompt
 
 
 async def _lost(update: Update, context: RangkulContext) -> int:
@@ -266,34 +276,40 @@ async def _lost(update: Update, context: RangkulContext) -> int:
 
 async def _step(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
     """Shows ``step`` for the draft as it is now."""
-    session = await context.session(update)
-    t, draft, now = session.t, _draft(context), context.services.clock.now()
-    group = await _group(context, update)
-    if group is None:
+    view = await _view(update, context, step)
+    if view is None:
         return await _lost(update, context)
-    draft["step"] = int(step)
-    tz = group.timezone
-    if step is Step.DATE:
-        view = views.date_step_view(t, group, picker_dates(now, tz))
-    elif step is Step.TIME:
-        day = parse_day(draft.get("day", "")) or picker_dates(now, tz)[0]
-        view = views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.get("tpage", 0))
-    elif step is Step.DURATION:
-        view = views.duration_view(t, from_db_time(draft["start"]), tz)
-    elif step is Step.REPEAT:
-        view = views.repeat_view(t, from_db_time(draft["start"]), tz)
-    elif step is Step.PLACE:
-        view = views.place_prompt(t), None
-    elif step is Step.LINK:
-        view = views.link_prompt(t), None
-    elif step is Step.CAPACITY:
-        view = views.capacity_view(t)
-    elif step is Step.CONFIRM:
-        view = views.summary_view(t, group, _summary(draft))
-    else:
-        view = views.group_choice_view(t, [group])
     await show(update, *view, edit=edit)
     return step
+
+
+async def _view(update: Update, context: RangkulContext, step: Step) -> View | None:
+    """What ``step`` looks like for the draft as it is now; None if the group is not theirs."""
+    session = await context.session(update)
+    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
+        groups = await facilitated_groups(update, context)
+        return views.group_choice_view(session.t, groups) if groups else None
+    group = await _group(context, update)
+    if group is None:
+        return None
+    t, draft, now = session.t, _draft(context), context.services.clock.now()
+    tz, own_tz = group.timezone, session.member.timezone
+    if step is Step.DATE:
+        return views.date_step_view(t, group, picker_dates(now, tz))
+    if step is Step.TIME:
+        day = parse_day(draft.get("day", "")) or picker_dates(now, tz)[0]
+        return views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.get("tpage", 0))
+    if step is Step.DURATION:
+        return views.duration_view(t, from_db_time(draft["start"]), tz, own_tz)
+    if step is Step.REPEAT:
+        return views.repeat_view(t, from_db_time(draft["start"]), tz)
+    if step is Step.PLACE:
+        return views.place_prompt(t), None
+    if step is Step.LINK:
+        return views.link_prompt(t), None
+    if step is Step.CAPACITY:
+        return views.capacity_view(t)
+    return views.summary_view(t, group, _summary(draft), own_tz)
 
 
 def _summary(draft: dict[str, Any]) -> views.Summary:
@@ -319,29 +335,32 @@ def build_new_meeting_conversation() -> ConversationHandler:
         return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
 
     days = [on("date", choose_day), on("dates", back_to_days)]
+    states: dict[object, list[BaseHandler]] = {
+        Step.GROUP: [on("group", choose_group)],
+        Step.DATE: [*days, MessageHandler(text, typed_start)],
+        Step.TIME: [
+            on("time", choose_time),
+            on("tpage", time_page),
+            *days,
+            MessageHandler(text, typed_start),
+        ],
+        Step.DURATION: [on("dur", choose_duration), *days],
+        Step.REPEAT: [on("rep", choose_repeat), *days],
+        Step.PLACE: [MessageHandler(text, typed_place)],
+        Step.LINK: [MessageHandler(text, typed_link)],
+        Step.CAPACITY: [on("cap", choose_capacity), MessageHandler(text, typed_capacity)],
+        Step.CONFIRM: [on("ok", confirm), on("no", discard), *days],
+    }
+    # Per step, so that the step itself (and not a guess from the draft) is shown again.
+    for step, handlers in states.items():
+        handlers += [
+            MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
+            CallbackQueryHandler(_reprompt(step), pattern=pattern(AREA)),
+        ]
     return persistent_conversation(
         "new_meeting",
         allow_reentry=True,
         entry_points=[CommandHandler("newmeeting", begin)],
-        states={
-            Step.GROUP: [on("group", choose_group)],
-            Step.DATE: [*days, MessageHandler(text, typed_start)],
-            Step.TIME: [
-                on("time", choose_time),
-                on("tpage", time_page),
-                *days,
-                MessageHandler(text, typed_start),
-            ],
-            Step.DURATION: [on("dur", choose_duration), *days],
-            Step.REPEAT: [on("rep", choose_repeat), *days],
-            Step.PLACE: [MessageHandler(text, typed_place)],
-            Step.LINK: [MessageHandler(text, typed_link)],
-            Step.CAPACITY: [on("cap", choose_capacity), MessageHandler(text, typed_capacity)],
-            Step.CONFIRM: [on("ok", confirm), on("no", discard), *days],
-        },
-        fallbacks=[
-            *common_fallbacks(),
-            MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
-            CallbackQueryHandler(reprompt, pattern=pattern(AREA)),
-        ],
+        states=states,
+        fallbacks=common_fallbacks(),
     )

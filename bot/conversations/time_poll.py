@@ -11,12 +11,14 @@ from __future__ import annotations
 import enum
 import html
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
+    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -24,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, facilitated_group, facilitated_groups, show
+from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
 from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import Group
@@ -41,6 +43,7 @@ from bot.ui import meeting_forms as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.meeting_picker import parse_day, parse_time
 from bot.ui.meetings import not_facilitator_text, refused_text, time_problem_text
+from bot.ui.onboarding import View
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +74,7 @@ async def begin(update: Update, context: RangkulContext) -> int:
         await show(update, not_facilitator_text(session.t), edit=False)
         return ConversationHandler.END
     if len(groups) > 1:
-        await show(update, *views.poll_group_choice_view(session.t, groups), edit=False)
-        return Step.GROUP
+        return await _step(update, context, Step.GROUP, edit=False)
     _draft(context)["group_id"] = groups[0].id
     return await _results_or_pick(update, context)
 
@@ -89,17 +91,8 @@ async def choose_group(update: Update, context: RangkulContext) -> int:
 
 
 async def _results_or_pick(update: Update, context: RangkulContext) -> int:
-    session = await context.session(update)
-    group = await _group(update, context)
-    if group is None:
-        return await _lost(update, context)
-    poll = await context.services.time_polls.latest(group.id)
-    if poll is None:
-        return await _pick(update, context)
-    results = await context.services.time_polls.results(poll)
-    view = views.poll_results_view(session.t, group, poll.options, results.counts, results.voters)
-    await show(update, *view, edit=update.callback_query is not None)
-    return Step.RESULTS
+    """The answers to the group's latest poll, or proposing times if it has none yet."""
+    return await _step(update, context, Step.RESULTS, edit=update.callback_query is not None)
 
 
 async def new_poll(update: Update, context: RangkulContext) -> int:
@@ -108,14 +101,7 @@ async def new_poll(update: Update, context: RangkulContext) -> int:
 
 
 async def _pick(update: Update, context: RangkulContext, *, edit: bool = True) -> int:
-    session = await context.session(update)
-    group = await _group(update, context)
-    if group is None:
-        return await _lost(update, context)
-    chosen = [from_db_time(c) for c in _draft(context).setdefault("chosen", [])]
-    days = picker_dates(context.services.clock.now(), group.timezone)
-    await show(update, *views.poll_pick_view(session.t, group, days, chosen), edit=edit)
-    return Step.DATE
+    return await _step(update, context, Step.DATE, edit=edit)
 
 
 async def choose_day(update: Update, context: RangkulContext) -> int:
@@ -137,15 +123,7 @@ async def back_to_days(update: Update, context: RangkulContext) -> int:
 
 
 async def _times(update: Update, context: RangkulContext) -> int:
-    session = await context.session(update)
-    group = await _group(update, context)
-    day = parse_day(_draft(context).get("day", ""))
-    if group is None or day is None:
-        return await _lost(update, context)
-    times = picker_times(day, group.timezone, context.services.clock.now())
-    view = views.poll_time_view(session.t, day, group.timezone, times, _draft(context)["tpage"])
-    await show(update, *view)
-    return Step.TIME
+    return await _step(update, context, Step.TIME)
 
 
 async def choose_time(update: Update, context: RangkulContext) -> int:
@@ -221,12 +199,58 @@ async def send(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def reprompt(update: Update, context: RangkulContext) -> int | None:
+def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
+    """Anything unexpected at ``step`` (text, a sticker, an old button): a hint and the step's
+    buttons again."""
+
+    async def reprompt(update: Update, context: RangkulContext) -> int:
+        t = (await context.session(update)).t
+        found = await _view(update, context, step)
+        if found is None:
+            return await _lost(update, context)
+        shown, view = found
+        if update.callback_query is not None:
+            await update.callback_query.answer(views.use_buttons_hint(t))
+        await follow_up(update, *views.with_hint(t, view))
+        return shown
+
+    return reprompt
+
+
+async def _step(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
+    """Shows ``step`` for the draft as it is now."""
+    found = await _view(update, context, step)
+    if found is None:
+        return await _lost(update, context)
+    shown, view = found
+    await show(update, *view, edit=edit)
+    return shown
+
+
+async def _view(update: Update, context: RangkulContext, step: Step) -> tuple[Step, View] | None:
+    """The step to show and how it looks; results without a poll, or times without a day,
+    fall back to proposing times. None if the group is not theirs (any more)."""
     session = await context.session(update)
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-    await update.effective_chat.send_message(views.use_buttons_hint(session.t))
-    return None
+    t, draft, now = session.t, _draft(context), context.services.clock.now()
+    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
+        groups = await facilitated_groups(update, context)
+        return (step, views.poll_group_choice_view(t, groups)) if groups else None
+    group = await _group(update, context)
+    if group is None:
+        return None
+    own_tz = session.member.timezone
+    poll = await context.services.time_polls.latest(group.id) if step is Step.RESULTS else None
+    if poll is not None:
+        results = await context.services.time_polls.results(poll)
+        counts, voters = results.counts, results.voters
+        return step, views.poll_results_view(t, group, poll.options, counts, voters, own_tz)
+    day = parse_day(draft.get("day", ""))
+    if step is Step.TIME and day is not None:
+        times = picker_times(day, group.timezone, now)
+        return step, views.poll_time_view(t, day, group.timezone, times, draft.get("tpage", 2))
+    chosen = [from_db_time(c) for c in draft.setdefault("chosen", [])]
+    days = picker_dates(now, group.timezone)
+    return Step.DATE, views.poll_pick_view(t, group, days, chosen, own_tz)
 
 
 async def _lost(update: Update, context: RangkulContext) -> int:
@@ -243,25 +267,28 @@ def build_time_poll_conversation() -> ConversationHandler:
         return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
 
     text = filters.TEXT & ~filters.COMMAND
+    states: dict[object, list[BaseHandler]] = {
+        Step.GROUP: [on("group", choose_group)],
+        Step.RESULTS: [on("new", new_poll)],
+        Step.DATE: [on("date", choose_day), on("send", send), MessageHandler(text, typed_time)],
+        Step.TIME: [
+            on("time", choose_time),
+            on("tpage", time_page),
+            on("dates", back_to_days),
+            on("send", send),
+            MessageHandler(text, typed_time),
+        ],
+    }
+    # Per step, so that the step itself is shown again.
+    for step, handlers in states.items():
+        handlers += [
+            MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
+            CallbackQueryHandler(_reprompt(step), pattern=pattern(AREA)),
+        ]
     return persistent_conversation(
         "time_poll",
         allow_reentry=True,
         entry_points=[CommandHandler("poll_time", begin)],
-        states={
-            Step.GROUP: [on("group", choose_group)],
-            Step.RESULTS: [on("new", new_poll)],
-            Step.DATE: [on("date", choose_day), on("send", send), MessageHandler(text, typed_time)],
-            Step.TIME: [
-                on("time", choose_time),
-                on("tpage", time_page),
-                on("dates", back_to_days),
-                on("send", send),
-                MessageHandler(text, typed_time),
-            ],
-        },
-        fallbacks=[
-            *common_fallbacks(),
-            MessageHandler(filters.ALL & ~filters.COMMAND, reprompt),
-            CallbackQueryHandler(reprompt, pattern=pattern(AREA)),
-        ],
+        states=states,
+        fallbacks=common_fallbacks(),
     )

@@ -36,10 +36,9 @@ from bot.ui.meeting_picker import (
     time_buttons,
     time_code,
     time_view,
-    when,
+    when_in_group,
 )
-from bot.ui.menu import expired_button_text
-from bot.ui.privacy import nothing_stored_text
+from bot.ui.menu import expired_button_text, join_first_text
 
 AREA = views.AREA
 ATTENDANCE_LOOKBACK = timedelta(days=14)
@@ -74,7 +73,9 @@ async def meetings_command(update: Update, context: RangkulContext) -> None:
         if group is not None:
             items.append((overview.meeting, overview.counts, group))
     await show(
-        update, *views.meetings_list_view(session.t, items), edit=update.callback_query is not None
+        update,
+        *views.meetings_list_view(session.t, items, session.member.timezone),
+        edit=update.callback_query is not None,
     )
 
 
@@ -108,7 +109,9 @@ async def open_meeting(update: Update, context: RangkulContext) -> None:
     repeating = series is not None and series.recurrence != Recurrence.ONCE
     await show(
         update,
-        *views.meeting_detail_view(session.t, meeting, overview.counts, group, repeating=repeating),
+        *views.meeting_detail_view(
+            session.t, meeting, overview.counts, group, session.member.timezone, repeating=repeating
+        ),
     )
 
 
@@ -125,7 +128,10 @@ async def _ask_cancel(update: Update, context: RangkulContext, *, series: bool) 
     found = await _facilitated(update, context, ids[0] if ids else 0)
     if found is not None:
         session, meeting, group = found
-        await show(update, *views.confirm_cancel_view(session.t, meeting, group, series=series))
+        view = views.confirm_cancel_view(
+            session.t, meeting, group, session.member.timezone, series=series
+        )
+        await show(update, *view)
 
 
 async def confirm_cancel(update: Update, context: RangkulContext) -> None:
@@ -160,7 +166,7 @@ async def move_days(update: Update, context: RangkulContext) -> None:
     heading = t(
         "Move the meeting of <b>{group}</b> on {when}.",
         group=group.name,
-        when=when(t, meeting.starts_at, tz),
+        when=when_in_group(t, meeting.starts_at, tz, session.member.timezone),
     )
     days = picker_dates(context.services.clock.now(), tz)
     back = [[(t("« Back"), callback(AREA, "open", meeting.id))]]
@@ -216,7 +222,8 @@ async def move_confirm(update: Update, context: RangkulContext) -> None:
         await _refuse(update, session, expired_button_text(session.t))
         return
     start = local_start(day, at, group.timezone).astimezone(UTC)
-    await show(update, *views.confirm_move_view(session.t, meeting, group, start))
+    view = views.confirm_move_view(session.t, meeting, group, start, session.member.timezone)
+    await show(update, *view)
 
 
 async def move_save(update: Update, context: RangkulContext) -> None:
@@ -257,7 +264,7 @@ async def trial_command(update: Update, context: RangkulContext) -> None:
     """/trial: groups that offer trial sessions."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return
     page_index = (_ints(update) or [0])[0] if update.callback_query else 0
     groups = [
@@ -274,7 +281,7 @@ async def trial_group(update: Update, context: RangkulContext) -> None:
     """A group chosen (from /trial or its card): its coming meetings."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return
     ids = _ints(update)
     group = await context.services.groups.active(ids[0] if ids else 0)
@@ -329,7 +336,7 @@ async def trial_confirm(update: Update, context: RangkulContext) -> None:
     session = await context.session(update)
     ids = _ints(update)
     if session.member is None:
-        await _refuse(update, session, nothing_stored_text(session.t))
+        await _refuse(update, session, join_first_text(session.t))
         return
     meeting_id = ids[0] if ids else 0
     outcome = await service.sign_up_for_trial(context.services, session.member, meeting_id)
@@ -348,7 +355,7 @@ async def trial_cancel(update: Update, context: RangkulContext) -> None:
     session = await context.session(update)
     ids = _ints(update)
     if session.member is None:
-        await _refuse(update, session, nothing_stored_text(session.t))
+        await _refuse(update, session, join_first_text(session.t))
         return
     outcome = await service.cancel_trial(context.services, session.member, ids[0] if ids else 0)
     if outcome is Outcome.DONE:
@@ -368,7 +375,7 @@ async def my_meetings(update: Update, context: RangkulContext) -> None:
     """/mymeetings: their coming meetings, seats and RSVP buttons, in their timezone."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return
     member = session.member
     items = []
@@ -427,7 +434,8 @@ async def attendance_command(update: Update, context: RangkulContext) -> None:
         group = await context.services.groups.active(meeting.group_id)
         if group is not None:
             items.append((meeting, group))
-    await show(update, *views.attendance_meetings_view(session.t, items), edit=False)
+    view = views.attendance_meetings_view(session.t, items, session.member.timezone)
+    await show(update, *view, edit=False)
 
 
 async def attendance_page(update: Update, context: RangkulContext) -> None:
@@ -469,9 +477,10 @@ async def _attendance(
     session, meeting, group = found
     people = await context.services.meetings.attendance_candidates(meeting.id)
     present = await context.services.meetings.attended(meeting.id)
-    await show(
-        update, *views.attendance_view(session.t, meeting, group, people, present, page_index)
+    view = views.attendance_view(
+        session.t, meeting, group, session.member.timezone, people, present, page_index
     )
+    await show(update, *view)
 
 
 async def record_answer(update: Update, context: RangkulContext) -> None:

@@ -26,6 +26,7 @@ from bot.ui.meeting_picker import (
     time_code,
     time_view,
     when,
+    when_in_group,
 )
 from bot.ui.onboarding import View
 
@@ -50,6 +51,13 @@ class Summary:
 
 def use_buttons_hint(t: Translator) -> str:
     return t("Please use the buttons below (or /cancel to stop).")
+
+
+def with_hint(t: Translator, view: View) -> View:
+    """A step shown again after unexpected input: the button hint first, where there are
+    buttons (a typing step's prompt already says what to send)."""
+    text, markup = view
+    return (f"{use_buttons_hint(t)}\n\n{text}" if markup else text), markup
 
 
 def group_choice_view(t: Translator, groups: Sequence[Group], area: str = AREA) -> View:
@@ -77,8 +85,11 @@ def time_step_view(
     return time_view(t, day, tz, rows, callback(AREA, "dates"))
 
 
-def duration_view(t: Translator, start: datetime, tz: str) -> View:
-    text = t("📅 <b>{when}</b>\n\nHow long will the meeting be?", when=when(t, start, tz))
+def duration_view(t: Translator, start: datetime, tz: str, own_tz: str) -> View:
+    text = t(
+        "📅 <b>{when}</b>\n\nHow long will the meeting be?",
+        when=when_in_group(t, start, tz, own_tz),
+    )
     buttons = [
         (t("{minutes} min", minutes=minutes), callback(AREA, "dur", minutes))
         for minutes in DURATIONS
@@ -141,11 +152,12 @@ def capacity_problem_text(t: Translator) -> str:
     )
 
 
-def summary_view(t: Translator, group: Group, summary: Summary) -> View:
+def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> View:
+    """The meeting to confirm, in the group's timezone (and the facilitator's own, if other)."""
     tz = group.timezone
     lines = [
         t("<b>New meeting for {group}</b>", group=group.name),
-        t("📅 {when}", when=when(t, summary.start, tz)),
+        t("📅 {when}", when=when_in_group(t, summary.start, tz, own_tz)),
         t("⏱ {minutes} minutes", minutes=summary.duration),
         t("🔁 {repeat}", repeat=repeat_label(t, summary.recurrence, summary.start, tz)),
     ]
@@ -165,7 +177,7 @@ def summary_view(t: Translator, group: Group, summary: Summary) -> View:
     )
 
 
-def scheduled_text(t: Translator, group: Group, meetings: Sequence[Meeting]) -> str:
+def scheduled_text(t: Translator, group: Group, meetings: Sequence[Meeting], own_tz: str) -> str:
     if not meetings:
         return t("Sorry, this group can no longer take meetings.")
     lines = [
@@ -174,7 +186,7 @@ def scheduled_text(t: Translator, group: Group, meetings: Sequence[Meeting]) -> 
             group=group.name,
         )
     ]
-    lines += [f"• {when(t, m.starts_at, group.timezone)}" for m in meetings[:5]]
+    lines += [f"• {when_in_group(t, m.starts_at, group.timezone, own_tz)}" for m in meetings[:5]]
     lines.append(t("See and change them with /meetings."))
     return "\n".join(lines)
 
@@ -191,21 +203,27 @@ def poll_group_choice_view(t: Translator, groups: Sequence[Group]) -> View:
 
 
 def poll_results_view(
-    t: Translator, group: Group, options: Sequence[datetime], counts: Sequence[int], voters: int
+    t: Translator,
+    group: Group,
+    options: Sequence[datetime],
+    counts: Sequence[int],
+    voters: int,
+    tz: str,
 ) -> View:
+    """The answers so far, with the times in the facilitator's own timezone ``tz``."""
     lines = [
         t("<b>Time poll for {group}</b>", group=group.name),
         t.plural("{n} member answered so far.", "{n} members answered so far.", voters),
     ]
     lines += [
-        t("• {when}: {count}", when=when(t, start, group.timezone), count=count)
+        t("• {when}: {count}", when=when(t, start, tz), count=count)
         for start, count in zip(options, counts, strict=True)
     ]
     return "\n".join(lines), inline([[(t("🗳 Propose new times"), callback(POLL_AREA, "new"))]])
 
 
 def poll_pick_view(
-    t: Translator, group: Group, days: Sequence[date], chosen: Sequence[datetime]
+    t: Translator, group: Group, days: Sequence[date], chosen: Sequence[datetime], own_tz: str
 ) -> View:
     lines = [
         t("🗳 <b>Time poll for {group}</b>", group=group.name),
@@ -218,7 +236,7 @@ def poll_pick_view(
     ]
     if chosen:
         lines.append(t("Chosen so far:"))
-        lines += [f"• {when(t, start, group.timezone)}" for start in chosen]
+        lines += [f"• {when_in_group(t, start, group.timezone, own_tz)}" for start in chosen]
     extra: list[list[Button]] = []
     if len(chosen) >= MIN_POLL_OPTIONS:
         extra.append([(t("📨 Send the poll"), callback(POLL_AREA, "send"))])

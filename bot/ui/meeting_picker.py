@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from bot.domain.paging import page
 from bot.i18n import Translator, tz_abbreviation
@@ -44,6 +45,17 @@ def parse_time(code: str) -> time | None:
 def when(t: Translator, start: datetime, tz: str) -> str:
     """A full date and time in ``tz`` with its zone ("Thursday, 3 December 2026, 19.30 WITA")."""
     return f"{t.format_date(start, tz, 'full')}, {t.format_time(start, tz)} {tz_abbreviation(tz)}"
+
+
+def when_in_group(t: Translator, start: datetime, tz: str, own_tz: str) -> str:
+    """A time being set in the group's zone ``tz``; the person's own time follows in brackets
+    when their zone differs ("… 19.30 WITA (18.30 WIB for you)")."""
+    shown = when(t, start, tz)
+    if start.astimezone(ZoneInfo(tz)).utcoffset() == start.astimezone(ZoneInfo(own_tz)).utcoffset():
+        return shown
+    same_day = t.format_date(start, tz) == t.format_date(start, own_tz)
+    own = t.format_time(start, own_tz) if same_day else short_when(t, start, own_tz)
+    return t("{when} ({own} {zone} for you)", when=shown, own=own, zone=tz_abbreviation(own_tz))
 
 
 def short_when(t: Translator, start: datetime, tz: str) -> str:

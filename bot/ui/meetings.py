@@ -24,7 +24,7 @@ from bot.domain.paging import page
 from bot.i18n import Html, Translator
 from bot.ui.callbacks import Area, callback
 from bot.ui.keyboards import Button, inline
-from bot.ui.meeting_picker import short_when, when
+from bot.ui.meeting_picker import short_when, when, when_in_group
 from bot.ui.onboarding import View
 
 AREA = Area.MEETINGS
@@ -78,7 +78,10 @@ def not_facilitator_text(t: Translator) -> str:
     return t("This is for facilitators of a group. Coordinators can invite you to facilitate one.")
 
 
-def meetings_list_view(t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]]) -> View:
+def meetings_list_view(
+    t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]], tz: str
+) -> View:
+    """The coming meetings of the groups someone runs, in their own timezone ``tz``."""
     if not items:
         return t("No upcoming meetings. Schedule one with /newmeeting."), None
     lines = [t("<b>Upcoming meetings</b>")]
@@ -87,22 +90,28 @@ def meetings_list_view(t: Translator, items: Sequence[tuple[Meeting, SeatCounts,
         lines.append(
             t(
                 "• {when} — <b>{group}</b>: {counts}",
-                when=when(t, meeting.starts_at, group.timezone),
+                when=when(t, meeting.starts_at, tz),
                 group=group.name,
                 counts=counts_text(t, counts),
             )
         )
-        label = f"{short_when(t, meeting.starts_at, group.timezone)} · {group.name}"
+        label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
         buttons.append([(label[:60], callback(AREA, "open", meeting.id))])
     return "\n".join(lines), inline(buttons)
 
 
 def meeting_detail_view(
-    t: Translator, meeting: Meeting, counts: SeatCounts, group: Group, *, repeating: bool
+    t: Translator,
+    meeting: Meeting,
+    counts: SeatCounts,
+    group: Group,
+    tz: str,
+    *,
+    repeating: bool,
 ) -> View:
     lines = [
         t("<b>{group}</b>", group=group.name),
-        when(t, meeting.starts_at, group.timezone),
+        when(t, meeting.starts_at, tz),
         counts_text(t, counts),
         *place_and_link(t, meeting, show_link=True),
     ]
@@ -118,8 +127,10 @@ def meeting_detail_view(
     return "\n".join(lines), inline(rows)
 
 
-def confirm_cancel_view(t: Translator, meeting: Meeting, group: Group, *, series: bool) -> View:
-    moment = when(t, meeting.starts_at, group.timezone)
+def confirm_cancel_view(
+    t: Translator, meeting: Meeting, group: Group, tz: str, *, series: bool
+) -> View:
+    moment = when(t, meeting.starts_at, tz)
     if series:
         text = t(
             "Cancel the meeting of <b>{group}</b> on {when} and all later ones? Everyone expected "
@@ -143,13 +154,16 @@ def confirm_cancel_view(t: Translator, meeting: Meeting, group: Group, *, series
     )
 
 
-def confirm_move_view(t: Translator, meeting: Meeting, group: Group, start: datetime) -> View:
+def confirm_move_view(
+    t: Translator, meeting: Meeting, group: Group, start: datetime, own_tz: str
+) -> View:
+    """The new time was picked in the group's timezone, so both times are shown in it too."""
     text = t(
         "Move the meeting of <b>{group}</b> from {old} to <b>{new}</b>? Everyone expected will be "
         "told, and their reminders will follow.",
         group=group.name,
-        old=when(t, meeting.starts_at, group.timezone),
-        new=when(t, start, group.timezone),
+        old=when_in_group(t, meeting.starts_at, group.timezone, own_tz),
+        new=when_in_group(t, start, group.timezone, own_tz),
     )
     return text, inline(
         [
@@ -337,13 +351,15 @@ def rsvp_answer_text(t: Translator, outcome: str) -> str:
 # --- attendance ---------------------------------------------------------------------------------
 
 
-def attendance_meetings_view(t: Translator, items: Sequence[tuple[Meeting, Group]]) -> View:
+def attendance_meetings_view(
+    t: Translator, items: Sequence[tuple[Meeting, Group]], tz: str
+) -> View:
     if not items:
         return t("No meetings in the last two weeks to mark attendance for."), None
     rows = [
         [
             (
-                f"{short_when(t, m.starts_at, g.timezone)} · {g.name}"[:60],
+                f"{short_when(t, m.starts_at, tz)} · {g.name}"[:60],
                 callback(AREA, "att", m.id, 0),
             )
         ]
@@ -356,6 +372,7 @@ def attendance_view(
     t: Translator,
     meeting: Meeting,
     group: Group,
+    tz: str,
     people: Sequence[tuple[int, str]],
     present: frozenset[int],
     page_index: int,
@@ -364,7 +381,7 @@ def attendance_view(
     text = t(
         "<b>{group}</b>, {when}\nTick who came ({count} marked).",
         group=group.name,
-        when=when(t, meeting.starts_at, group.timezone),
+        when=when(t, meeting.starts_at, tz),
         count=len(present),
     )
     rows: list[list[Button]] = [

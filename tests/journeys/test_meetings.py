@@ -45,11 +45,16 @@ def services(world: BotWorld):
 
 
 async def a_group(
-    world: BotWorld, *, trial_seats: int = 1, online: bool = False, max_members: int = 10
+    world: BotWorld,
+    *,
+    trial_seats: int = 1,
+    online: bool = False,
+    max_members: int = 10,
+    name: str = "Teman Cerita Makassar",
 ) -> int:
     group = await services(world).groups.create(
         NewGroup(
-            name="Teman Cerita Makassar",
+            name=name,
             description="A warm peer group for people living with anxiety.",
             format=GroupFormat.HYBRID if online else GroupFormat.IN_PERSON,
             province="sulsel",
@@ -79,8 +84,13 @@ async def member_id(world: BotWorld, person: Person) -> int:
     return (await services(world).members.by_telegram_id(person.user_id)).id
 
 
-async def a_facilitator(world: BotWorld, group_id: int, user_id: int = 301) -> Person:
+async def a_facilitator(
+    world: BotWorld, group_id: int, user_id: int = 301, *, in_jakarta: bool = False
+) -> Person:
     facilitator = await a_person(world, user_id, "Fasil Sari")
+    if in_jakarta:
+        member = await services(world).members.by_telegram_id(user_id)
+        await services(world).members.set_region(member.id, "jkt", "Asia/Jakarta")
     await services(world).groups.add_facilitator(
         group_id, await member_id(world, facilitator), world.clock.now()
     )
@@ -146,7 +156,7 @@ async def test_facilitator_schedules_a_weekly_meeting_with_buttons_and_bad_input
     await sari.press("90 min")
     assert "Every month on the first Thursday" in buttons(sari)
     await sari.send("weekly")
-    assert "use the buttons" in texts(sari)[-2]
+    assert "use the buttons" in last(sari) and "Does it repeat?" in last(sari)
     await sari.press("Every week on Thursday")
     assert "Where do you meet?" in last(sari)
     for bad, reason in (
@@ -477,6 +487,106 @@ async def test_forged_group_choices_in_newmeeting_and_poll_time_are_refused(
         assert tom.last.message_id == choice.message_id  # still at the group choice
         assert "for facilitators of a group" not in last(tom)
     assert rows(world, "SELECT count(*) FROM meeting_series") == [(0,)]
+
+
+async def test_typing_at_the_group_choice_shows_the_groups_again(world: BotWorld) -> None:
+    """A facilitator of two groups who types, sends a sticker or presses an old button at
+    "For which group?" stays there, with a hint and the group buttons, in both flows."""
+    tom = await a_person(world, 304, "Tom Laut")
+    for name in ("Teman Cerita Makassar", "Ruang Aman Online"):
+        await services(world).groups.add_facilitator(
+            await a_group(world, name=name), await member_id(world, tom), world.clock.now()
+        )
+
+    for command, stale in (
+        ("/newmeeting", "nm:date:20261203"),
+        ("/poll_time", "tp:date:20261203"),
+    ):
+        await tom.send(command)
+        for unexpected in ("text", "sticker", "old button"):
+            if unexpected == "text":
+                await tom.send("the Makassar one")
+            elif unexpected == "sticker":
+                await tom.send_sticker()
+            else:
+                await tom.press_data(tom.last.message_id, stale)
+            assert "use the buttons" in last(tom) and "For which group?" in last(tom)
+            assert buttons(tom) == ["Teman Cerita Makassar", "Ruang Aman Online"]
+        await tom.press("Ruang Aman Online")
+        assert "Ruang Aman Online" in last(tom) and "Which day?" in last(tom)
+        assert "for facilitators of a group" not in " ".join(texts(tom))
+        await tom.send("/cancel")
+
+
+async def test_typing_at_the_poll_results_shows_them_again_with_their_button(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await sari.send("/poll_time")
+    await sari.send("2026-12-04 19:00")
+    await sari.send("2026-12-05 10:00")
+    await sari.press("Send the poll")
+
+    await sari.send("/poll_time")
+    await sari.send("new times please")
+    assert "use the buttons" in last(sari) and "Time poll for Teman Cerita Makassar" in last(sari)
+    assert buttons(sari) == ["🗳 Propose new times"]
+    await sari.press("Propose new times")
+    assert "Propose 2 to 5 times" in last(sari)
+    await sari.send_sticker()  # at the day step: the days again
+    assert "use the buttons" in last(sari) and "Which day?" in last(sari)
+    assert "Thu 3 Dec" in buttons(sari)
+
+
+async def test_facilitators_see_times_in_their_own_timezone(world: BotWorld) -> None:
+    """Sari lives in Jakarta (WIB) and runs a Makassar group (WITA, an hour ahead)."""
+    group_id = await a_group(world, online=True)
+    sari = await a_facilitator(world, group_id, in_jakarta=True)
+    await sari.send("/newmeeting")
+    assert "Times are in WITA" in last(sari)  # the picker stays in the group's timezone
+    await sari.press("Thu 3 Dec")
+    await sari.press("19:30")
+    assert "7:30 PM WITA (6:30 PM WIB for you)" in last(sari)
+    for label in ("90 min", "Every week on Thursday"):
+        await sari.press(label)
+    await sari.send("Community hall, Jl. Merdeka 5, Makassar")
+    await sari.send("https://meet.example.org/teman-cerita")
+    await sari.press("8")
+    assert "Thursday, December 3, 2026, 7:30 PM WITA (6:30 PM WIB for you)" in last(sari)
+    await sari.press("Schedule")
+    assert "7:30 PM WITA (6:30 PM WIB for you)" in last(sari)
+
+    await sari.send("/meetings")
+    assert "Thursday, December 3, 2026, 6:30 PM WIB — Teman Cerita Makassar" in last(sari)
+    assert "Thu 3 Dec 6:30 PM · Teman Cerita Makassar" in buttons(sari)
+    assert "WITA" not in last(sari)
+    await sari.press("Thu 3 Dec")
+    assert "6:30 PM WIB" in last(sari) and "WITA" not in last(sari)
+    await sari.press("Cancel this meeting")
+    assert "6:30 PM WIB" in last(sari)
+
+    await sari.send("/meetings")
+    await sari.press("Thu 3 Dec")
+    await sari.press("Move this meeting")
+    assert "7:30 PM WITA (6:30 PM WIB for you)" in last(sari)
+    await sari.press("Fri 4 Dec")
+    await sari.press("19:00")
+    assert "7:00 PM WITA (6:00 PM WIB for you)" in last(sari)
+
+    await advance_to(world, FIRST_MEETING + timedelta(hours=2))
+    await sari.send("/attendance")
+    assert "Thu 3 Dec 6:30 PM · Teman Cerita Makassar" in buttons(sari)
+    await sari.press("Thu 3 Dec")
+    assert "6:30 PM WIB" in last(sari)
+
+    await sari.send("/poll_time")
+    await sari.send("2026-12-10 19:00")
+    assert "7:00 PM WITA (6:00 PM WIB for you)" in last(sari)
+    await sari.send("2026-12-11 19:00")
+    await sari.press("Send the poll")
+    await sari.send("/poll_time")
+    assert "Thursday, December 10, 2026, 6:00 PM WIB: 0" in last(sari)
 
 
 async def test_forged_facilitator_buttons_are_refused(world: BotWorld) -> None:
