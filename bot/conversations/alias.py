@@ -23,7 +23,7 @@ from bot.ui import onboarding as views
 from bot.ui.callbacks import Area, args, callback, pattern
 from bot.ui.keyboards import inline
 from bot.ui.menu import AREA as MENU_AREA
-from bot.ui.privacy import nothing_stored_text
+from bot.ui.menu import join_first_text
 
 AREA = Area.ALIAS
 SUGGESTION_KEY = "alias_suggestion"
@@ -38,7 +38,7 @@ async def begin(update: Update, context: RangkulContext) -> int:
     """Offers a new suggestion next to the current alias."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return ConversationHandler.END
     return await _offer(update, context)
 

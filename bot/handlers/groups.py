@@ -20,8 +20,7 @@ from bot.domain.topics import TOPICS
 from bot.services import groups as service
 from bot.ui import groups as views
 from bot.ui.callbacks import args, pattern
-from bot.ui.menu import expired_button_text
-from bot.ui.privacy import nothing_stored_text
+from bot.ui.menu import expired_button_text, join_first_text
 
 # Filters of a group list in callback data: gr:list:<filter>:<value>:<page>.
 _ALL, _ONLINE, _TOPIC, _PROVINCE = "all", "on", "t", "p"
@@ -108,7 +107,7 @@ async def join(update: Update, context: RangkulContext) -> None:
     """Join a group (after a trial, if the group offers them)."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return
     group = await _active_group(update, context)
     if group is None:
@@ -243,7 +242,7 @@ async def my_groups(update: Update, context: RangkulContext) -> None:
     """/mygroups: groups one belongs to (with Leave) and facilitates (with their invite link)."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t), edit=False)
+        await show(update, join_first_text(session.t), edit=False)
         return
     groups = context.services.groups
     member_of = [await groups.get(gid) for gid in await groups.member_group_ids(session.member.id)]

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.adapters.chat import follow_up, main_menu, show
+from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
 from bot.ui.callbacks import Area, args
-from bot.ui.menu import expired_button_text, help_text, unknown_input_text
+from bot.ui.menu import expired_button_text, help_text, join_first_text, unknown_input_text
 from bot.ui.onboarding import language_view
-from bot.ui.privacy import nothing_stored_text
 
 LANGUAGE_AREA = Area.LANGUAGE
 
@@ -19,7 +19,7 @@ async def show_menu(update: Update, context: RangkulContext) -> None:
     """/menu: the main menu for members; newcomers are invited to /start."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t))
+        await show(update, join_first_text(session.t))
         return
     view = main_menu(session)
     await show(update, *view, edit=False)
@@ -41,13 +41,14 @@ async def ask_language(update: Update, context: RangkulContext) -> None:
     """/language: the language buttons (members only; newcomers choose at /start)."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, nothing_stored_text(session.t))
+        await show(update, join_first_text(session.t))
         return
     await show(update, *language_view(session.t, LANGUAGE_AREA), edit=False)
 
 
 async def set_language(update: Update, context: RangkulContext) -> None:
-    """A language button: store it and answer in the new language."""
+    """A language button: store it and answer in the new language (their own command menu,
+    if their role gives them one, too)."""
     session = await context.session(update)
     (lang,) = args(update.callback_query.data)[:1] or [""]
     if session.member is None or lang not in LANGUAGES:
@@ -55,6 +56,8 @@ async def set_language(update: Update, context: RangkulContext) -> None:
         return
     await context.services.members.set_language(session.member.id, lang)
     context.forget_session()
+    if session.is_coordinator or session.is_facilitator:
+        await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
     t = get_translator(lang)
     await show(update, t("Okay, I'll speak English from now on."))
     await follow_up(update, *main_menu(session, t))
@@ -63,7 +66,7 @@ async def set_language(update: Update, context: RangkulContext) -> None:
 async def unknown_input(update: Update, context: RangkulContext) -> None:
     """Text or commands nobody handles: a short pointer, never an echo of what was sent."""
     session = await context.session(update)
-    await show(update, unknown_input_text(session.t))
+    await show(update, unknown_input_text(session.t, registered=session.member is not None))
 
 
 async def expired_button(update: Update, context: RangkulContext) -> None:

@@ -9,6 +9,7 @@ from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.adapters.chat import main_menu, show
+from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.services import privacy as privacy_service
 from bot.ui import privacy as views
@@ -27,12 +28,7 @@ async def show_privacy(update: Update, context: RangkulContext) -> None:
 async def send_my_data(update: Update, context: RangkulContext) -> None:
     """/mydata: everything stored about the sender, as a JSON document."""
     session = await context.session(update)
-    data = await privacy_service.export_member_data(
-        context.services.members,
-        context.services.clock,
-        update.effective_user.id,
-        safety=context.services.safety,
-    )
+    data = await privacy_service.export_member_data(context.services, update.effective_user.id)
     if data is None:
         await show(update, views.nothing_stored_text(session.t))
         return
@@ -53,11 +49,13 @@ async def keep_data(update: Update, context: RangkulContext) -> None:
 
 
 async def confirm_forget(update: Update, context: RangkulContext) -> None:
-    """ "Yes" to "delete everything?": every row about the person goes, in memory too."""
+    """ "Yes" to "delete everything?": every row about the person goes, in memory too, and
+    their own command menu (a facilitator's or coordinator's) with it."""
     session = await context.session(update)
     user_id = update.effective_user.id
     await privacy_service.forget_member(context.services.members, user_id)
     context.application.drop_user_data(user_id)
+    await refresh_role_menu(context.bot, context.services, user_id)
     await show(update, views.forgotten_text(session.t))
 
 

@@ -2,35 +2,44 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
-from bot.clock import Clock
+from bot.services.container import Services
 from bot.storage.members import MemberRepository
-from bot.storage.safety import SafetyRepository
 
-EXPORT_FORMAT_VERSION = 1
+EXPORT_FORMAT_VERSION = 2
 
 
-async def export_member_data(
-    members: MemberRepository,
-    clock: Clock,
-    telegram_id: int,
-    *,
-    safety: SafetyRepository | None = None,
-) -> dict[str, Any] | None:
+class MemberExport(Protocol):
+    """A repository's part of the export: its rows about one member, JSON-ready, by section."""
+
+    async def export(self, member_id: int) -> dict[str, Any]: ...
+
+
+async def export_member_data(services: Services, telegram_id: int) -> dict[str, Any] | None:
     """Everything stored about one person (PDP law: access and portability); None if nothing.
 
-    ``safety`` adds their safety plan, crisis events and alerts (private to them alone).
+    Each repository exports its own aggregate without row ids, Telegram ids or anyone else's
+    identity; tests/journeys/test_mydata_complete.py fails when a table about members is
+    neither exported nor explicitly left out.
     """
-    stored = await members.export(telegram_id)
+    stored = await services.members.export(telegram_id)
     if stored is None:
         return None
-    member = await members.by_telegram_id(telegram_id) if safety is not None else None
-    if member is not None and safety is not None:
-        stored |= await safety.export(member.id)
+    member = await services.members.by_telegram_id(telegram_id)
+    if member is not None:
+        parts: tuple[MemberExport, ...] = (
+            services.groups,
+            services.meetings,
+            services.time_polls,
+            services.safety,
+            services.outbox,
+        )
+        for repository in parts:
+            stored |= await repository.export(member.id)
     return {
         "format_version": EXPORT_FORMAT_VERSION,
-        "exported_at": clock.now().isoformat(),
+        "exported_at": services.clock.now().isoformat(),
         "note": (
             "Rangkul also stores your Telegram account id, only so that it can send you "
             "messages; it is left out of this file so the file cannot identify you if shared."

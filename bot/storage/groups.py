@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
@@ -29,6 +30,7 @@ from bot.domain.groups import (
 )
 from bot.storage import meetings, outbox
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.exports import export_sections
 
 # 9 random bytes: 12 URL-safe characters, fits a deep link (64) with room to spare.
 _CODE_BYTES = 9
@@ -44,6 +46,22 @@ _SELECT_GROUP = """
                  (SELECT topic FROM group_topics WHERE group_id = g.id ORDER BY topic)) AS topics
     FROM groups AS g
 """
+# The personal-data export, by section (bot.storage.exports).
+_EXPORT = {
+    "group_memberships": "SELECT g.name AS group_name, gm.joined_at"
+    " FROM group_members AS gm JOIN groups AS g ON g.id = gm.group_id"
+    " WHERE gm.member_id = ? ORDER BY gm.joined_at, g.id",
+    "facilitator_roles": "SELECT g.name AS group_name, f.added_at"
+    " FROM group_facilitators AS f JOIN groups AS g ON g.id = f.group_id"
+    " WHERE f.member_id = ? ORDER BY f.added_at, g.id",
+    "invitations_created": "SELECT i.kind, g.name AS group_name, i.created_at,"
+    " i.expires_at, i.used_at FROM invitations AS i"
+    " LEFT JOIN groups AS g ON g.id = i.group_id"
+    " WHERE i.created_by = ? ORDER BY i.created_at, i.code",
+    "invitations_used": "SELECT i.kind, g.name AS group_name, i.used_at"
+    " FROM invitations AS i LEFT JOIN groups AS g ON g.id = i.group_id"
+    " WHERE i.used_by = ? ORDER BY i.used_at, i.code",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +390,16 @@ class GroupRepository:
             (*admins, telegram_id, telegram_id),
         ) as cursor:
             return [RoleHolder(row[0], row[1], bool(row[2]), bool(row[3])) async for row in cursor]
+
+    # --- the personal-data export ---------------------------------------------------------
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The person's groups, roles and role links, JSON-ready (UU PDP right of access).
+
+        Group names are not about anyone; who else is in a group, who invited them and who
+        used their links are, and stay out.
+        """
+        return await export_sections(await self._db.connection(), _EXPORT, member_id)
 
 
 async def _add_facilitator(

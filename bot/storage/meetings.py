@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import aiosqlite
 
@@ -34,6 +35,7 @@ from bot.domain.meetings import (
 )
 from bot.storage import outbox
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.exports import export_sections
 
 ACTIVE = (SeatStatus.GOING, SeatStatus.WAITLIST)
 _ACTIVE_SQL = "('going', 'waitlist')"
@@ -41,6 +43,21 @@ _ACTIVE_SQL = "('going', 'waitlist')"
 _ENDS = "(julianday(m.starts_at) + m.duration_minutes / 1440.0)"
 # How long after a trial meeting its guest may still be asked whether to join.
 FOLLOWUP_WINDOW = timedelta(days=7)
+# The personal-data export, by section (bot.storage.exports).
+_EXPORT = {
+    "meetings_scheduled": "SELECT g.name AS group_name, s.first_starts_at, s.duration_minutes,"
+    " s.recurrence, s.created_at, s.cancelled_at FROM meeting_series AS s"
+    " JOIN groups AS g ON g.id = s.group_id WHERE s.created_by = ? ORDER BY s.created_at, s.id",
+    "seats": "SELECT g.name AS group_name, m.starts_at AS meeting_starts_at, s.kind, s.status,"
+    " s.created_at, s.updated_at FROM seats AS s JOIN meetings AS m ON m.id = s.meeting_id"
+    " JOIN groups AS g ON g.id = m.group_id WHERE s.member_id = ? ORDER BY m.starts_at, m.id",
+    "trial_outcomes": "SELECT g.name AS group_name, t.answer, t.answered_at"
+    " FROM trial_outcomes AS t JOIN groups AS g ON g.id = t.group_id"
+    " WHERE t.member_id = ? ORDER BY t.answered_at, g.id",
+    "attendance": "SELECT g.name AS group_name, m.starts_at AS meeting_starts_at, a.marked_at"
+    " FROM attendance AS a JOIN meetings AS m ON m.id = a.meeting_id"
+    " JOIN groups AS g ON g.id = m.group_id WHERE a.member_id = ? ORDER BY m.starts_at, m.id",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +283,11 @@ class MeetingRepository:
             (group_id, member_id, to_db_time(now)),
         ) as cursor:
             return await cursor.fetchone() is not None
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The person's seats, trial answers, attendance and the meetings they scheduled,
+        JSON-ready (UU PDP right of access); nobody else's seat or presence."""
+        return await export_sections(await self._db.connection(), _EXPORT, member_id)
 
 
 # --- reads usable inside a transaction --------------------------------------------------------

@@ -195,6 +195,11 @@ class MemberRepository:
             "conversations": conversations,
         }
 
+    async def conversation_names(self, telegram_id: int) -> list[str]:
+        """Names of the saved conversations this person is in (as of the last saved update)."""
+        conn = await self._db.connection()
+        return [name for name, _key, _state in await _conversations_of(conn, telegram_id)]
+
     async def forget(self, telegram_id: int) -> None:
         """Deletes every row about this person, in one transaction.
 

@@ -33,6 +33,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.exports import export_sections
 
 PENDING = "pending"
 SENDING = "sending"
@@ -74,8 +75,12 @@ async def enqueue(
     now: datetime,
     expires_at: datetime | None = None,
     meeting_id: int | None = None,
+    about_member_id: int | None = None,
 ) -> bool:
     """Plans a message inside the caller's transaction (``conn`` from ``db.transaction()``).
+
+    ``about_member_id``: the person the message is about when that is not its recipient (a
+    crisis alert to a facilitator); their ``/forget`` then deletes the row too.
 
     Returns True if a row was added (or a cancelled one revived), False if ``dedupe_key`` is
     already planned, sent or settled.
@@ -87,12 +92,12 @@ async def enqueue(
     _require_transaction(conn)
     cursor = await conn.execute(
         "INSERT INTO outbox (member_id, kind, payload, not_before, expires_at, meeting_id,"
-        " dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        " about_member_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (dedupe_key) DO UPDATE SET"
         "   member_id = excluded.member_id, kind = excluded.kind, payload = excluded.payload,"
         "   not_before = excluded.not_before, expires_at = excluded.expires_at,"
-        "   meeting_id = excluded.meeting_id, status = 'pending', attempts = 0,"
-        "   last_error = NULL"
+        "   meeting_id = excluded.meeting_id, about_member_id = excluded.about_member_id,"
+        "   status = 'pending', attempts = 0, last_error = NULL"
         " WHERE outbox.status = 'cancelled'",
         (
             member_id,
@@ -101,6 +106,7 @@ async def enqueue(
             to_db_time(not_before),
             to_db_time(expires_at) if expires_at is not None else None,
             meeting_id,
+            about_member_id,
             dedupe_key,
             to_db_time(now),
         ),
@@ -237,6 +243,12 @@ class OutboxRepository:
             row = await cursor.fetchone()
         return bool(row and row[0])
 
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The person's messages (to them, and about them to others), JSON-ready: kind, status
+        and times only. Payloads stay out (they can hold someone else's words), and so do the
+        recipients of messages about them."""
+        return await export_sections(await self._db.connection(), _EXPORT, member_id)
+
     async def _settle(self, message_id: int, assignments: str, *values: object) -> None:
         async with self._db.transaction() as conn:
             await conn.execute(
@@ -244,6 +256,16 @@ class OutboxRepository:
                 (*values, message_id),
             )
 
+
+# The personal-data export, by section (bot.storage.exports).
+_EXPORT = {
+    section: "SELECT kind, status, not_before AS planned_for, sent_at FROM outbox"
+    f" WHERE {column} = ? ORDER BY not_before, id"
+    for section, column in (
+        ("messages_to_you", "member_id"),
+        ("messages_about_you", "about_member_id"),
+    )
+}
 
 # A settled row keeps what happened, not what it said: payloads can carry a person's words (a
 # facilitator's relayed message) and are only needed to render the message (data minimisation).

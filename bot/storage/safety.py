@@ -114,6 +114,7 @@ class SafetyRepository:
                 not_before=now,
                 dedupe_key=f"{ALERT_KIND}:{alert_id}:first",
                 now=now,
+                about_member_id=member_id,
             )
             for recipient in dict.fromkeys(escalate_to):
                 await outbox.enqueue(
@@ -124,6 +125,7 @@ class SafetyRepository:
                     not_before=escalate_at,
                     dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
                     now=now,
+                    about_member_id=member_id,
                 )
             return alert_id
 
@@ -133,6 +135,12 @@ class SafetyRepository:
         """Escalation rows, due now, for recipients who have none yet (the dedupe key is the
         one :meth:`create_alert` uses, so nobody is told twice)."""
         async with self._db.transaction() as conn:
+            async with conn.execute(
+                "SELECT member_id FROM crisis_alerts WHERE id = ?", (alert_id,)
+            ) as cursor:
+                row = await cursor.fetchone()
+            if row is None:  # the person used /forget meanwhile: nobody is told about them
+                return
             for recipient in dict.fromkeys(recipients):
                 await outbox.enqueue(
                     conn,
@@ -142,6 +150,7 @@ class SafetyRepository:
                     not_before=now,
                     dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
                     now=now,
+                    about_member_id=row[0],
                 )
 
     async def relay(
@@ -164,6 +173,8 @@ class SafetyRepository:
                 not_before=now,
                 dedupe_key=key,
                 now=now,
+                # The sender's own words: their /forget takes the unsent message along.
+                about_member_id=sender_id,
             )
 
     async def alert(self, alert_id: int) -> CrisisAlert | None:

@@ -10,8 +10,21 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.exports import export_sections
+
+# The personal-data export, by section (bot.storage.exports).
+_EXPORT = {
+    "time_polls_created": "SELECT g.name AS group_name, p.options, p.created_at, p.closed_at"
+    " FROM time_polls AS p JOIN groups AS g ON g.id = p.group_id"
+    " WHERE p.created_by = ? ORDER BY p.created_at, p.id",
+    # A poll that was sent but not answered (yet) shows no chosen times.
+    "time_poll_answers": "SELECT g.name AS group_name, p.created_at AS poll_sent_at, p.options,"
+    " pm.option_ids FROM time_poll_messages AS pm JOIN time_polls AS p ON p.id = pm.poll_id"
+    " JOIN groups AS g ON g.id = p.group_id WHERE pm.member_id = ? ORDER BY p.created_at, p.id",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +118,19 @@ class TimePollRepository:
                     if 0 <= index < len(counts):
                         counts[index] += 1
         return PollResults(tuple(counts), voters)
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        """The polls the person sent and received with their own answers, JSON-ready (UU PDP
+        right of access). Only their choice is shown, as the candidate times themselves."""
+        conn = await self._db.connection()
+        sections = await export_sections(conn, _EXPORT, member_id)
+        for answer in sections["time_poll_answers"]:
+            options = json.loads(answer.pop("options"))
+            chosen = json.loads(answer.pop("option_ids") or "[]")
+            answer["chosen_times"] = [options[i] for i in chosen if 0 <= i < len(options)]
+        for poll in sections["time_polls_created"]:
+            poll["candidate_times"] = json.loads(poll.pop("options"))
+        return sections
 
 
 def _options_json(options: Sequence[datetime]) -> str:

@@ -94,8 +94,25 @@ def help_text(
     return "\n".join(lines)
 
 
-def unknown_input_text(t: Translator) -> str:
+def unknown_input_text(t: Translator, *, registered: bool) -> str:
+    # /menu only answers members: pointing anyone else there would send them in a circle.
+    if not registered:
+        return t("I didn't quite catch that. Send /start to join Rangkul, or /help.")
     return t("I didn't quite catch that. Send /menu to see what you can do, or /help.")
+
+
+def cancelled_text(t: Translator, *, registered: bool) -> str:
+    if not registered:
+        return t("Okay, I've stopped that. Send /start whenever you'd like to join Rangkul.")
+    return t("Okay, I've stopped that. Send /menu to see what you can do.")
+
+
+def join_first_text(t: Translator) -> str:
+    """For anyone who has not joined, wherever a feature is only for members."""
+    return t(
+        "This is for people who have joined Rangkul. Send /start to join — /crisis and "
+        "/resources work without joining."
+    )
 
 
 def expired_button_text(t: Translator) -> str:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from bot.sandbox.methods import scope_key
 from tests.journeys.harness import BotWorld
-from tests.journeys.test_onboarding import onboard_in_english, rows
+from tests.journeys.test_crisis import a_group_with, a_member, assert_stored_nowhere
+from tests.journeys.test_onboarding import onboard_in_english, reach_own_alias_step, rows
+
+JOIN_FIRST = "This is for people who have joined Rangkul"
 
 
 async def test_mydata_sends_everything_about_me_and_nothing_about_others(
@@ -40,6 +44,10 @@ async def test_forget_deletes_every_row_and_treats_me_as_new(world: BotWorld) ->
     await onboard_in_english(world.person(204, "Stays", "en"), alias="Stays Here")
     mira = world.person(205, "Mira", "en")
     await onboard_in_english(mira, alias="Mira Pagi")
+    await a_group_with(world, facilitators=["Stays Here"], members=["Mira Pagi"])
+    await mira.send("/crisis")  # an alert, and its escalation planned for the facilitators
+    await mira.press("Let my facilitator know")
+    await mira.press("Yes, tell my facilitator")
     await mira.send("/alias")  # leave some conversation state and draft behind
 
     await mira.send("/forget")
@@ -54,6 +62,8 @@ async def test_forget_deletes_every_row_and_treats_me_as_new(world: BotWorld) ->
             for row in db.execute(f"SELECT * FROM {table}"):
                 assert 205 not in row and "Mira Pagi" not in row, (table, row)
     assert rows(world, "SELECT alias FROM members") == [("Stays Here",)]
+    # Messages to others about her alert point at it only through their payload: gone too.
+    assert rows(world, "SELECT kind, status FROM outbox") == []
 
     await mira.send("/start")
     assert "Which language" in mira.last.text
@@ -128,7 +138,7 @@ async def test_help_and_unknown_input(world: BotWorld) -> None:
     await sari.send("/help")
     assert "/start" in sari.last.text and "/crisis" in sari.last.text
     await sari.send("/nonsense")
-    assert "/menu" in sari.last.text
+    assert "/start" in sari.last.text and "/menu" not in sari.last.text  # /menu is for members
     await sari.send("<i>hi</i>")
     assert "<i>hi</i>" not in sari.last.text
 
@@ -165,3 +175,118 @@ async def test_an_unexpected_error_gets_an_apology_and_a_clean_log(
     assert "error while handling callback_query: RuntimeError" in logged
     assert "Tari" not in logged and "211" not in logged
     world.errors.clear()  # this journey raised on purpose
+
+
+async def test_a_facilitators_forget_takes_their_unsent_message_along(world: BotWorld) -> None:
+    fasil = await a_member(world, 221, "Fasil Rindu")
+    dina = await a_member(world, 222, "Dina Pagi")
+    await a_group_with(world, facilitators=["Fasil Rindu"], members=["Dina Pagi"])
+    await dina.send("/crisis")
+    await dina.press("Let my facilitator know")
+    await dina.press("Yes, tell my facilitator")
+    await world.tick()
+    await fasil.press("Send a message")
+    await fasil.send("Thinking of you today")  # planned for Dina, not sent yet
+
+    await fasil.send("/forget")
+    await fasil.press("Yes, delete everything")
+
+    assert_stored_nowhere(world, "Thinking of you")
+    await world.tick()
+    assert not any("Thinking of you" in text for text in dina.texts)
+
+
+async def test_people_who_have_not_joined_are_pointed_to_start(world: BotWorld) -> None:
+    guest = world.person(223, "Guest", "en")
+    for command in ("/menu", "/language", "/alias", "/trial", "/mymeetings", "/mygroups"):
+        await guest.send(command)
+        assert JOIN_FIRST in guest.last.text, command
+    await guest.send("hello there")
+    assert "/start" in guest.last.text and "/menu" not in guest.last.text
+    await guest.send("/cancel")
+    assert "/start" in guest.last.text and "/menu" not in guest.last.text
+
+    await guest.send("/forget")  # nothing to delete: no confirmation about an alias they lack
+    assert "doesn't store anything" in guest.last.text
+    assert guest.buttons() == []
+
+
+async def test_cancel_before_joining_keeps_nothing(world: BotWorld) -> None:
+    guest = world.person(224, "Guest", "en")
+    await guest.send("/start")
+    await guest.press("English")
+    assert rows(world, "SELECT count(*) FROM ptb_user_data WHERE user_id = 224") == [(1,)]
+
+    await guest.send("/cancel")
+
+    assert "/start" in guest.last.text
+    assert rows(world, "SELECT * FROM ptb_user_data WHERE user_id = 224") == []
+    assert rows(world, "SELECT * FROM ptb_conversations") == []
+
+
+async def test_forget_before_joining_drops_the_draft_and_says_nothing_is_stored(
+    world: BotWorld,
+) -> None:
+    guest = world.person(225, "Guest", "en")
+    await reach_own_alias_step(guest)
+
+    await guest.send("/forget")
+
+    assert "doesn't store anything" in guest.last.text and guest.buttons() == []
+    assert rows(world, "SELECT * FROM ptb_user_data WHERE user_id = 225") == []
+    assert rows(world, "SELECT * FROM ptb_conversations") == []
+
+
+async def test_cancel_clears_a_members_drafts(world: BotWorld) -> None:
+    wati = world.person(226, "Wati", "en")
+    await onboard_in_english(wati)
+    for command in ("/alias", "/safetyplan"):
+        await wati.send(command)
+        assert rows(world, "SELECT count(*) FROM ptb_user_data WHERE user_id = 226") == [(1,)]
+
+        await wati.send("/cancel")
+
+        assert "/menu" in wati.last.text
+        assert rows(world, "SELECT * FROM ptb_user_data WHERE user_id = 226") == [], command
+
+
+async def test_cancel_in_the_safety_plan_keeps_the_draft_of_the_step_under_it(
+    world: BotWorld,
+) -> None:
+    yani = world.person(227, "Yani", "en")
+    await onboard_in_english(yani)
+    await yani.send("/alias")
+    [(data,)] = rows(world, "SELECT data FROM ptb_user_data WHERE user_id = 227")
+    suggestion = json.loads(data)["alias_suggestion"]
+    await yani.send("/safetyplan")  # over the alias change, which waits
+
+    await yani.send("/cancel")  # ends the safety plan only
+
+    await yani.press("Use this alias")
+    assert rows(world, "SELECT alias FROM members") == [(suggestion,)]
+    await yani.send("/cancel")  # in no conversation now: every draft goes
+    assert rows(world, "SELECT * FROM ptb_user_data WHERE user_id = 227") == []
+
+
+async def test_my_command_menu_follows_my_language_and_goes_with_forget(
+    world: BotWorld,
+) -> None:
+    fasil = await a_member(world, 228, "Fasil Cahaya")
+    await a_group_with(world, facilitators=["Fasil Cahaya"], members=[])
+    await world.restart()  # start-up sets every facilitator's own menu
+    mine = (scope_key({"type": "chat", "chat_id": 228}), "")
+    everyone = {lang: cmds for (_scope, lang), cmds in world.emulator.commands.items() if lang}
+
+    def crisis_line(commands: list[dict]) -> str:
+        return next(c["description"] for c in commands if c["command"] == "crisis")
+
+    assert crisis_line(world.emulator.commands[mine]) == crisis_line(everyone["en"])
+    await fasil.send("/language")
+    await fasil.press("Bahasa Indonesia")
+    assert crisis_line(world.emulator.commands[mine]) == crisis_line(everyone["id"])
+    assert "newmeeting" in [c["command"] for c in world.emulator.commands[mine]]
+
+    await fasil.send("/forget")
+    await fasil.press("Ya, hapus semuanya")
+
+    assert mine not in world.emulator.commands

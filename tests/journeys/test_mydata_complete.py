@@ -1,0 +1,228 @@
+"""/mydata is complete: every table about a member is in the export or explicitly left out.
+
+Lina is a member of one group (after a trial she attended), facilitates another (through an
+invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
+pending reminder, asked for her facilitator in a crisis and wrote a safety plan. Other people
+around her (her facilitator, a coordinator, another member) must never appear in her file.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.domain.groups import InvitationKind
+from bot.domain.meetings import NewMeeting
+from bot.domain.safety import PlanSection
+from bot.services import meetings as meeting_service
+from tests.journeys.harness import BotWorld, Person
+from tests.journeys.test_groups import a_group
+from tests.journeys.test_onboarding import onboard_in_english
+
+LINA, FASIL, KOOR, OTHER = 918273645, 918270002, 918270001, 918270003
+THEIR_ALIASES = ("Fasil Sari", "Koordinator Satu", "Orang Lain")
+# Thursday 3 December 2026, 19:30 in Makassar; the second meeting is a week later.
+FIRST_MEETING = datetime(2026, 12, 3, 11, 30, tzinfo=UTC)
+POLL_TIMES = (datetime(2026, 12, 8, 11, 0, tzinfo=UTC), datetime(2026, 12, 9, 11, 0, tzinfo=UTC))
+
+# Every (table, column) that points at a member, and the export section that shows it.
+EXPORTED = {
+    ("member_topics", "member_id"): "topics",
+    ("consents", "member_id"): "consents",
+    ("group_members", "member_id"): "group_memberships",
+    ("group_facilitators", "member_id"): "facilitator_roles",
+    ("invitations", "created_by"): "invitations_created",
+    ("invitations", "used_by"): "invitations_used",
+    ("meeting_series", "created_by"): "meetings_scheduled",
+    ("seats", "member_id"): "seats",
+    ("trial_outcomes", "member_id"): "trial_outcomes",
+    ("attendance", "member_id"): "attendance",
+    ("time_polls", "created_by"): "time_polls_created",
+    ("time_poll_messages", "member_id"): "time_poll_answers",
+    ("outbox", "member_id"): "messages_to_you",
+    ("outbox", "about_member_id"): "messages_about_you",
+    ("crisis_events", "member_id"): "crisis_events",
+    ("crisis_alerts", "member_id"): "crisis_alerts",
+    ("safety_plans", "member_id"): "safety_plan",
+}
+# Left out on purpose, with the reason. (Tables without any member column, such as
+# referral_counts, which only counts arrivals per source, never show up in the scan.)
+LEFT_OUT = {
+    # The alert is about the person in crisis, not about the facilitator who saw it: exporting
+    # it would put someone else's crisis in the facilitator's file. The facilitator's /forget
+    # still clears the column (ON DELETE SET NULL).
+    ("crisis_alerts", "acknowledged_by"),
+}
+
+
+def services(world: BotWorld):
+    return world.app.bot_data["services"]
+
+
+async def a_member(world: BotWorld, user_id: int, alias: str) -> Person:
+    person = world.person(user_id, alias.split()[0], "en")
+    await onboard_in_english(person, alias=alias)
+    return person
+
+
+async def member_of(world: BotWorld, person: Person):
+    return await services(world).members.by_telegram_id(person.user_id)
+
+
+async def lina_with_everything(world: BotWorld) -> Person:
+    """Lina and the people around her, with one row of every kind about Lina."""
+    await world.restart(admin_ids=frozenset({KOOR}))
+    s = services(world)
+    koor = await member_of(world, await a_member(world, KOOR, "Koordinator Satu"))
+    fasil = await member_of(world, await a_member(world, FASIL, "Fasil Sari"))
+    other = await member_of(world, await a_member(world, OTHER, "Orang Lain"))
+    lina_chat = await a_member(world, LINA, "Lina Laut")
+    lina = await member_of(world, lina_chat)
+    makassar = await a_group(world)
+    bandung = await a_group(world, "Lingkar Pagi Bandung", online=True)
+    now = world.clock.now()
+
+    # Lina's role comes from a coordinator's link; she made a link of her own too.
+    invitation = await s.groups.create_invitation(
+        InvitationKind.FACILITATOR, created_by=koor.id, now=now, group_id=bandung
+    )
+    await s.groups.claim_invitation(invitation.code, InvitationKind.FACILITATOR, lina.id, now)
+    await s.groups.create_invitation(InvitationKind.COORDINATOR, created_by=lina.id, now=now)
+    await meeting_service.schedule(s, a_meeting(bandung, FIRST_MEETING), created_by=lina.id)
+    await s.time_polls.create(bandung, POLL_TIMES, lina.id, now)
+
+    # A trial in Makassar, attended, then joining and a seat at the next meeting.
+    await s.groups.add_facilitator(makassar, fasil.id, now)
+    await s.groups.add_member(makassar, other.id, now)
+    first, second, *_ = await meeting_service.schedule(
+        s, a_meeting(makassar, FIRST_MEETING), created_by=fasil.id
+    )
+    await meeting_service.sign_up_for_trial(s, lina, first.id)
+    world.clock.advance(FIRST_MEETING + timedelta(hours=2) - world.clock.now())
+    await s.meetings.toggle_attendance(first.id, lina.id, world.clock.now())
+    await meeting_service.answer_trial_followup(s, lina, makassar, join=True)
+    await meeting_service.rsvp(s, lina, second.id, True)
+    await meeting_service.rsvp(s, other, second.id, True)
+
+    # A time poll in Makassar: Lina picks the second time, the other member the first.
+    poll = await s.time_polls.create(makassar, POLL_TIMES, fasil.id, world.clock.now())
+    for member, poll_id, choice in ((lina, "poll-lina", 1), (other, "poll-other", 0)):
+        await s.time_polls.add_message(poll.id, member.id, poll_id)
+        await s.time_polls.record_answer(poll_id, [choice])
+
+    at = world.clock.now()
+    await s.safety.save_answer(lina.id, PlanSection.CALMING, "Tea on the porch", at)
+    await s.safety.save_answer(other.id, PlanSection.CALMING, "Other secret plan", at)
+    await lina_chat.send("/crisis")
+    await lina_chat.press("Let my facilitator know")
+    await lina_chat.press("Yes, tell my facilitator")
+    return lina_chat
+
+
+def a_meeting(group_id: int, start: datetime) -> NewMeeting:
+    return NewMeeting(
+        group_id=group_id,
+        first_starts_at=start,
+        duration_minutes=90,
+        recurrence="weekly",
+        place="Community hall",
+        join_link=None,
+        capacity=8,
+    )
+
+
+async def my_data(person: Person) -> dict[str, Any]:
+    await person.send("/mydata")
+    assert person.last.kind == "document"
+    return json.loads(person.last.file_bytes)
+
+
+def keys_of(value: object) -> set[str]:
+    if isinstance(value, dict):
+        return set(value) | {key for item in value.values() for key in keys_of(item)}
+    if isinstance(value, list):
+        return {key for item in value for key in keys_of(item)}
+    return set()
+
+
+async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
+    world: BotWorld,
+) -> None:
+    lina = await lina_with_everything(world)
+
+    data = await my_data(lina)
+
+    assert data["group_memberships"] == [
+        {"group_name": "Teman Cerita Makassar", "joined_at": "2026-12-03T13:30:00.000000+00:00"}
+    ]
+    assert [r["group_name"] for r in data["facilitator_roles"]] == ["Lingkar Pagi Bandung"]
+    assert [(r["kind"], r["group_name"]) for r in data["invitations_used"]] == [
+        ("facilitator", "Lingkar Pagi Bandung")
+    ]
+    assert [r["kind"] for r in data["invitations_created"]] == ["coordinator"]
+    assert [r["group_name"] for r in data["meetings_scheduled"]] == ["Lingkar Pagi Bandung"]
+    seats = [
+        (r["group_name"], r["meeting_starts_at"][:16], r["kind"], r["status"])
+        for r in data["seats"]
+    ]
+    assert seats == [
+        ("Teman Cerita Makassar", "2026-12-03T11:30", "trial", "going"),
+        ("Teman Cerita Makassar", "2026-12-10T11:30", "member", "going"),
+    ]
+    assert [(r["group_name"], r["answer"]) for r in data["trial_outcomes"]] == [
+        ("Teman Cerita Makassar", "yes")
+    ]
+    assert [r["meeting_starts_at"][:16] for r in data["attendance"]] == ["2026-12-03T11:30"]
+    [answer] = data["time_poll_answers"]
+    assert answer["group_name"] == "Teman Cerita Makassar"
+    assert answer["chosen_times"] == ["2026-12-09T11:00:00.000000+00:00"]
+    assert [r["group_name"] for r in data["time_polls_created"]] == ["Lingkar Pagi Bandung"]
+    pending = [(r["kind"], r["status"]) for r in data["messages_to_you"]]
+    assert ("reminder", "pending") in pending
+    assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
+    assert data["safety_plan"] == {"calming": "Tea on the porch"}
+    assert len(data["crisis_events"]) == 1 and len(data["crisis_alerts"]) == 1
+
+    dumped = json.dumps(data)
+    assert "Lina Laut" in dumped
+    for someone_else in (*THEIR_ALIASES, "Other secret plan"):
+        assert someone_else not in dumped
+    for telegram_id in (LINA, FASIL, KOOR, OTHER):
+        assert str(telegram_id) not in dumped
+    # No internal row ids either (theirs or anyone's); payloads (others' words) stay out.
+    assert not {key for key in keys_of(data) if key == "id" or key.endswith("_id")}
+    assert "payload" not in keys_of(data)
+
+
+def member_columns(db: sqlite3.Connection) -> set[tuple[str, str]]:
+    """Every (table, column) that holds a member's id: by foreign key or by name."""
+    found = set()
+    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+        if table == "members":  # the person's own row: the export's profile
+            continue
+        to_members = {
+            fk[3] for fk in db.execute(f"PRAGMA foreign_key_list({table})") if fk[2] == "members"
+        }
+        for column in (c[1] for c in db.execute(f"PRAGMA table_info({table})")):
+            named = column == "member_id" or column.endswith("_member_id")
+            if named or column in to_members or column in ("used_by", "created_by"):
+                found.add((table, column))
+    return found
+
+
+async def test_every_table_about_members_is_exported_or_left_out_on_purpose(
+    world: BotWorld,
+) -> None:
+    lina = await lina_with_everything(world)
+    data = await my_data(lina)
+
+    with sqlite3.connect(world.db_path) as db:
+        found = member_columns(db)
+    unaccounted = found - EXPORTED.keys() - LEFT_OUT
+    assert not unaccounted, f"export these in /mydata or add them to LEFT_OUT: {unaccounted}"
+    assert not (EXPORTED.keys() | LEFT_OUT) - found, "a listed column no longer exists"
+    # "Exported" means it: Lina has a row in each, and it is in her file.
+    empty = {section for section in EXPORTED.values() if not data[section]}
+    assert not empty, empty
