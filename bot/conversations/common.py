@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Awaitable, Callable, Collection
+from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.warnings import PTBUserWarning
 
 from bot.adapters.chat import show
 from bot.context import RangkulContext
+from bot.ui.callbacks import pattern
 from bot.ui.menu import cancelled_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
 
@@ -75,3 +85,20 @@ def persistent_conversation(name: str, **options: object) -> ConversationHandler
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
         )
         return ConversationHandler(name=name, persistent=True, **options)  # type: ignore[arg-type]
+
+
+def add_step_hints(
+    states: dict[Any, list[BaseHandler]],
+    reprompt: Callable[[Any], Callable[[Update, RangkulContext], Awaitable[object]]],
+    area: str,
+    *,
+    except_steps: Collection[Any] = (),
+) -> None:
+    """At each step, anything unexpected (text at a button step, a sticker, a stale button of
+    this flow) gets ``reprompt(step)``: a kind hint and that step shown again."""
+    for step, handlers in states.items():
+        if step not in except_steps:
+            handlers += [
+                MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(step)),
+                CallbackQueryHandler(reprompt(step), pattern=pattern(area)),
+            ]

@@ -26,7 +26,7 @@ from telegram.ext import (
 
 from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
+from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     DURATIONS,
@@ -351,12 +351,7 @@ def build_new_meeting_conversation() -> ConversationHandler:
         Step.CAPACITY: [on("cap", choose_capacity), MessageHandler(text, typed_capacity)],
         Step.CONFIRM: [on("ok", confirm), on("no", discard), *days],
     }
-    # Per step, so that the step itself (and not a guess from the draft) is shown again.
-    for step, handlers in states.items():
-        handlers += [
-            MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
-            CallbackQueryHandler(_reprompt(step), pattern=pattern(AREA)),
-        ]
+    add_step_hints(states, _reprompt, AREA)
     return persistent_conversation(
         "new_meeting",
         allow_reentry=True,

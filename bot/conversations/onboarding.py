@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.adapters.chat import draft, follow_up, main_menu, show
 from bot.adapters.roles import open_deep_link
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
+from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
@@ -304,13 +304,8 @@ def build_onboarding_conversation() -> ConversationHandler:
             CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
         ],
     }
-    # At button steps, anything else (text, stickers, stale onboarding buttons) gets a hint.
-    for step, handlers in steps.items():
-        if step is not Step.OWN_ALIAS:
-            handlers += [
-                MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
-                CallbackQueryHandler(_reprompt(step), pattern=pattern(area)),
-            ]
+    # The alias step takes text and asks again for it itself.
+    add_step_hints(steps, _reprompt, area, except_steps={Step.OWN_ALIAS})
     return persistent_conversation(
         "onboarding",
         allow_reentry=True,

@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
+from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     check_start,
@@ -279,12 +279,7 @@ def build_time_poll_conversation() -> ConversationHandler:
             MessageHandler(text, typed_time),
         ],
     }
-    # Per step, so that the step itself is shown again.
-    for step, handlers in states.items():
-        handlers += [
-            MessageHandler(filters.ALL & ~filters.COMMAND, _reprompt(step)),
-            CallbackQueryHandler(_reprompt(step), pattern=pattern(AREA)),
-        ]
+    add_step_hints(states, _reprompt, AREA)
     return persistent_conversation(
         "time_poll",
         allow_reentry=True,
