@@ -14,8 +14,9 @@ from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandl
 from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
 from bot.conversations.common import common_fallbacks, persistent_conversation
-from bot.domain.groups import EditableField
+from bot.domain.groups import EditableField, GroupProblem
 from bot.domain.safety import AuthoringDraft
+from bot.i18n import Translator
 from bot.services.groups import edit_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
@@ -54,8 +55,14 @@ async def choose_field(update: Update, context: RangkulContext) -> int:
     if raw not in {f.value for f in EditableField}:
         await update.callback_query.answer()
         return Step.FIELD
-    draft(context, DRAFT_KEY)["field"] = raw
-    await show(update, views.edit_prompt(session.t, EditableField(raw)))
+    group_draft = draft(context, DRAFT_KEY)
+    group = await context.services.groups.active(group_draft.get("group_id"))
+    if group is None:
+        context.user_data.pop(DRAFT_KEY, None)
+        await show(update, group_views.group_gone_text(session.t))
+        return ConversationHandler.END
+    group_draft["field"] = raw
+    await show(update, views.edit_prompt(session.t, EditableField(raw), group))
     return Step.VALUE
 
 
@@ -77,14 +84,23 @@ async def value(update: Update, context: RangkulContext) -> int:
         await show(update, group_views.group_gone_text(t))
         return ConversationHandler.END
     if not checked.ok:
-        await show(update, group_views.group_problem_text(t, checked.problem, FIELD_BOUNDS[field]))
+        await show(update, _problem_text(t, field, checked.problem))
         return Step.VALUE
     context.user_data.pop(DRAFT_KEY, None)
     summary = await services.groups.summary(draft["group_id"])
-    await show(update, views.saved_text(t))
+    if field is EditableField.REMINDERS:
+        await show(update, views.reminders_saved_text(t, checked.value))
+    else:
+        await show(update, views.saved_text(t))
     if summary is not None:
         await follow_up(update, *group_views.manage_view(t, summary))
     return ConversationHandler.END
+
+
+def _problem_text(t: Translator, field: EditableField, problem: GroupProblem) -> str:
+    if field is EditableField.REMINDERS:
+        return views.reminders_problem_text(t, problem)
+    return group_views.group_problem_text(t, problem, FIELD_BOUNDS[field])
 
 
 async def back(update: Update, context: RangkulContext) -> int:

@@ -8,11 +8,14 @@ the network: each works once, within seven days.
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from bot.domain.alias import AliasProblem, contact_problem
+from bot.domain.recurrence import MAX_OFFSET_MINUTES, MAX_REMINDERS, parse_offsets
 
 NAME_LENGTH = (3, 60)
 DESCRIPTION_LENGTH = (10, 500)
@@ -21,6 +24,8 @@ MAX_MEMBERS_RANGE = (2, 100)
 TRIAL_SEATS_RANGE = (0, 20)
 INVITATION_LIFETIME = timedelta(days=7)
 DEFAULT_REMINDER_OFFSETS: tuple[int, ...] = (1440, 60)
+# Reminder times as a coordinator types them, in hours: a quarter of an hour up to a week.
+REMINDER_HOURS_RANGE = (Decimal("0.25"), Decimal(MAX_OFFSET_MINUTES) / 60)
 
 
 class GroupFormat(enum.Enum):
@@ -95,6 +100,8 @@ class GroupProblem(enum.Enum):
     NOT_A_NUMBER = "not_a_number"
     TOO_SMALL = "too_small"
     TOO_LARGE = "too_large"
+    TOO_MANY = "too_many"
+    REPEATED = "repeated"
 
 
 class EditableField(enum.Enum):
@@ -104,13 +111,15 @@ class EditableField(enum.Enum):
     DESCRIPTION = "description"
     MAX_MEMBERS = "max_members"
     TRIAL_SEATS = "trial_seats"
+    REMINDERS = "reminders"
 
 
 @dataclass(frozen=True, slots=True)
 class Checked:
     """A cleaned value, or why the input was refused (then ``value`` is meaningless)."""
 
-    value: str | int
+    # Reminders are minutes before a meeting, largest first.
+    value: str | int | tuple[int, ...]
     problem: GroupProblem | None = None
 
     @property
@@ -164,11 +173,43 @@ def check_trial_seats(raw: str) -> Checked:
     return _number(raw, TRIAL_SEATS_RANGE)
 
 
+# One typed number of hours, up to 2 decimals (a minute is 0.0167 h); the digit cap keeps a
+# 5,000-digit "number" cheap to refuse.
+_HOURS = re.compile(r"[0-9]{1,6}(?:\.[0-9]{1,2})?", re.ASCII)
+# A comma between two digits is a decimal comma ("0,5"), as Indonesians write it.
+_DECIMAL_COMMA = re.compile(r"(?<=[0-9]),(?=[0-9])")
+
+
+def check_reminders(raw: str) -> Checked:
+    """Reminder times typed in hours ("24, 1", "48 2 0,5") -> minutes, largest first.
+
+    Each 0.25 to 168 hours, at most five, all different once rounded to whole minutes.
+    """
+    parts = re.split(r"[\s,]+", _DECIMAL_COMMA.sub(".", _nfkc(raw)).strip(" ,\n\t"))
+    if not all(_HOURS.fullmatch(part) for part in parts):
+        return Checked((), GroupProblem.NOT_A_NUMBER)
+    if len(parts) > MAX_REMINDERS:
+        return Checked((), GroupProblem.TOO_MANY)
+    hours = [Decimal(part) for part in parts]
+    low, high = REMINDER_HOURS_RANGE
+    if min(hours) < low:
+        return Checked((), GroupProblem.TOO_SMALL)
+    if max(hours) > high:
+        return Checked((), GroupProblem.TOO_LARGE)
+    minutes = [int((hour * 60).quantize(Decimal(1), ROUND_HALF_UP)) for hour in hours]
+    if len(set(minutes)) != len(minutes):
+        return Checked((), GroupProblem.REPEATED)
+    # Every rule parse_offsets enforces was checked above with its own reason, so it does not
+    # raise here; it stays the single definition of valid offsets (and their order).
+    return Checked(parse_offsets(",".join(map(str, minutes))))
+
+
 CHECKS = {
     EditableField.NAME: check_name,
     EditableField.DESCRIPTION: check_description,
     EditableField.MAX_MEMBERS: check_max_members,
     EditableField.TRIAL_SEATS: check_trial_seats,
+    EditableField.REMINDERS: check_reminders,
 }
 
 

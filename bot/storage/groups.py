@@ -40,6 +40,7 @@ _COLUMNS = {
     EditableField.DESCRIPTION: "description",
     EditableField.MAX_MEMBERS: "max_members",
     EditableField.TRIAL_SEATS: "trial_seats",
+    EditableField.REMINDERS: "reminder_offsets",
 }
 _SELECT_GROUP = """
     SELECT g.*, (SELECT group_concat(topic, ',') FROM
@@ -195,8 +196,17 @@ class GroupRepository:
             params.append(f"%,{language},%")
         return await _load_many(await self._db.connection(), " AND ".join(where), params)
 
-    async def update(self, group_id: int, field: EditableField, value: str | int) -> None:
-        """Changes one field of an active group; raises LookupError if it is gone."""
+    async def update(
+        self, group_id: int, field: EditableField, value: str | int | tuple[int, ...]
+    ) -> None:
+        """Changes one field of an active group; raises LookupError if it is gone.
+
+        Reminder offsets (minutes) are stored as "2880,120". Reminders already in the outbox
+        keep their times: the planner only fills in people with no reminder row for a meeting,
+        so new offsets apply to reminders planned from now on (new meetings, new sign-ups).
+        """
+        if isinstance(value, tuple):
+            value = ",".join(map(str, value))
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE groups SET {_COLUMNS[field]} = ?"  # column from a fixed whitelist

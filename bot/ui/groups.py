@@ -48,6 +48,7 @@ FIELD_LABELS: dict[EditableField, str] = {
     EditableField.DESCRIPTION: N_("Description"),
     EditableField.MAX_MEMBERS: N_("Maximum size"),
     EditableField.TRIAL_SEATS: N_("Trial seats per meeting"),
+    EditableField.REMINDERS: N_("Reminders"),
 }
 FIELD_BOUNDS: dict[EditableField, tuple[int, int]] = {
     EditableField.NAME: NAME_LENGTH,

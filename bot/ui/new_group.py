@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 
 from bot.domain.groups import (
     CITY_LENGTH,
     DESCRIPTION_LENGTH,
     MAX_MEMBERS_RANGE,
     NAME_LENGTH,
+    REMINDER_HOURS_RANGE,
     TRIAL_SEATS_RANGE,
     EditableField,
+    Group,
     GroupFormat,
+    GroupProblem,
     NewGroup,
 )
+from bot.domain.recurrence import MAX_REMINDERS
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import Translator
@@ -181,7 +188,9 @@ def edit_fields_view(t: Translator, group_name: str, group_id: int) -> View:
     return t("What would you like to change in <b>{name}</b>?", name=group_name), inline(rows)
 
 
-def edit_prompt(t: Translator, field: EditableField) -> str:
+def edit_prompt(t: Translator, field: EditableField, group: Group) -> str:
+    if field is EditableField.REMINDERS:
+        return reminders_prompt(t, group.reminder_offsets)
     low, high = FIELD_BOUNDS[field]
     if field in (EditableField.MAX_MEMBERS, EditableField.TRIAL_SEATS):
         return t(
@@ -200,3 +209,54 @@ def edit_prompt(t: Translator, field: EditableField) -> str:
 
 def saved_text(t: Translator) -> str:
     return t("Saved. ✅")
+
+
+def hours_text(t: Translator, hours: Decimal) -> str:
+    """``Decimal("0.5")`` -> "0.5 h" (or "0,5 jam"): the local decimal separator."""
+    return t("{hours} h", hours=format_decimal(hours, format="0.##", locale=t.locale))
+
+
+def reminders_text(t: Translator, offsets: Sequence[int]) -> str:
+    """Reminder offsets in minutes, as hours: "24 h, 1 h"."""
+    return ", ".join(hours_text(t, Decimal(minutes) / 60) for minutes in offsets)
+
+
+def reminders_prompt(t: Translator, offsets: Sequence[int]) -> str:
+    low, high = REMINDER_HOURS_RANGE
+    return t(
+        "Reminders now go out <b>{current}</b> before each meeting.\n\nSend the new times in "
+        "hours, separated by commas or spaces, e.g. <code>24, 1</code> or <code>48 2 0.5</code> "
+        "({low} to {high}, at most {n} reminders), or /cancel. Reminders already planned keep "
+        "their time.",
+        current=reminders_text(t, offsets),
+        low=hours_text(t, low),
+        high=hours_text(t, high),
+        n=MAX_REMINDERS,
+    )
+
+
+def reminders_problem_text(t: Translator, problem: GroupProblem) -> str:
+    """Why typed reminder times were refused."""
+    low, high = REMINDER_HOURS_RANGE
+    return {
+        GroupProblem.NOT_A_NUMBER: t(
+            "Please send the times as numbers of hours, separated by commas or spaces, "
+            "e.g. <code>24, 1</code> (half an hour is 0.5)."
+        ),
+        GroupProblem.TOO_SMALL: t(
+            "A reminder needs to go out at least {low} before the meeting.", low=hours_text(t, low)
+        ),
+        GroupProblem.TOO_LARGE: t(
+            "A reminder can go out at most {high} (one week) before the meeting.",
+            high=hours_text(t, high),
+        ),
+        GroupProblem.TOO_MANY: t("Please choose at most {n} reminders.", n=MAX_REMINDERS),
+        GroupProblem.REPEATED: t("Please give each reminder a different time."),
+    }[problem]
+
+
+def reminders_saved_text(t: Translator, offsets: Sequence[int]) -> str:
+    return t(
+        "Saved. ✅ New reminders go out <b>{current}</b> before each meeting.",
+        current=reminders_text(t, offsets),
+    )

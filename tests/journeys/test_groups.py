@@ -345,6 +345,22 @@ async def test_promote_remove_facilitator_and_archive(world: BotWorld) -> None:
     assert "Saved" in koor.texts[-2]
     assert "at most 20" in koor.last.text
 
+    await koor.press("Edit")
+    await koor.press("Reminders")
+    assert "Reminders now go out 24 h, 1 h before" in koor.last.text
+    for bad, reason in [
+        ("0", "at least 0.25 h"),
+        ("abc", "as numbers of hours"),
+        ("200", "at most 168 h"),
+        ("1 2 3 4 5 6", "at most 5 reminders"),
+        ("2, 2", "a different time"),
+    ]:
+        await koor.send(bad)
+        assert reason in koor.last.text
+    await koor.send("48, 2")
+    assert "New reminders go out 48 h, 2 h before" in koor.texts[-2]
+    assert rows(world, "SELECT reminder_offsets FROM groups") == [("2880,120",)]
+
     await koor.press("Archive")
     await koor.press("Yes, archive it")
     assert "is archived" in koor.last.text

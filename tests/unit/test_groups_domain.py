@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.domain.groups import (
+    Checked,
     GroupProblem,
     Invitation,
     InvitationKind,
@@ -15,6 +16,7 @@ from bot.domain.groups import (
     check_description,
     check_max_members,
     check_name,
+    check_reminders,
     check_trial_seats,
     has_room,
     invitation_expiry,
@@ -94,6 +96,49 @@ def test_max_members(raw: str, value: int, problem: GroupProblem | None) -> None
 def test_trial_seats_may_be_zero() -> None:
     assert check_trial_seats("0").ok
     assert check_trial_seats("21").problem is GroupProblem.TOO_LARGE
+
+
+@pytest.mark.parametrize(
+    ("raw", "minutes"),
+    [
+        ("24, 1", (1440, 60)),
+        ("1 24", (1440, 60)),  # any order: stored largest first
+        ("48 2 0.5", (2880, 120, 30)),
+        ("0,5, 1,5", (90, 30)),  # decimal comma, then a separating comma
+        ("0.25", (15,)),
+        ("168", (10080,)),
+        ("1.01", (61,)),  # rounded to whole minutes
+        ("\uff12\uff14", (1440,)),  # full-width digits from a phone keyboard
+        ("1, 2, 3, 4, 5", (300, 240, 180, 120, 60)),
+    ],
+)
+def test_reminders_are_typed_in_hours(raw: str, minutes: tuple[int, ...]) -> None:
+    assert check_reminders(raw) == Checked(minutes)
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("", GroupProblem.NOT_A_NUMBER),
+        ("abc", GroupProblem.NOT_A_NUMBER),
+        ("-1", GroupProblem.NOT_A_NUMBER),
+        ("1h", GroupProblem.NOT_A_NUMBER),
+        ("0.001", GroupProblem.NOT_A_NUMBER),
+        ("24; DROP TABLE groups", GroupProblem.NOT_A_NUMBER),
+        ("<b>1</b>", GroupProblem.NOT_A_NUMBER),
+        ("9" * 5000, GroupProblem.NOT_A_NUMBER),
+        ("0", GroupProblem.TOO_SMALL),
+        ("0.2", GroupProblem.TOO_SMALL),
+        ("200", GroupProblem.TOO_LARGE),
+        ("168.01", GroupProblem.TOO_LARGE),
+        ("1 2 3 4 5 6", GroupProblem.TOO_MANY),
+        ("1 " * 2500, GroupProblem.TOO_MANY),
+        ("1, 1.0", GroupProblem.REPEATED),
+        ("0.33 0.34", GroupProblem.REPEATED),  # both are 20 minutes
+    ],
+)
+def test_bad_reminders_are_refused_with_the_reason(raw: str, problem: GroupProblem) -> None:
+    assert check_reminders(raw).problem is problem
 
 
 def test_room() -> None:
