@@ -38,9 +38,9 @@ def _configure_logging(level: str) -> None:
     for name in ("telegram", "httpcore", "aiosqlite"):
         logger = logging.getLogger(name)
         logger.setLevel(max(logging.INFO, logger.getEffectiveLevel()))
-    # APScheduler logs two INFO lines per job run: every 5 s for the outbox heartbeat alone.
-    # Its warnings (missed runs) and errors (a job that raised) still show.
-    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    # APScheduler logs two INFO lines per job run (every 5 s for the outbox heartbeat alone)
+    # and one per job added at start. Its warnings (missed runs) and errors still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 async def _migrate(settings: Settings) -> int:
