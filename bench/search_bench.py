@@ -9,6 +9,7 @@ latency and their ratio. Not part of the test suite; run with::
 
 from __future__ import annotations
 
+import argparse
 import random
 import statistics
 import time
@@ -107,8 +108,8 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
-def main() -> None:
-    entries = synthetic(list(load_resources(contacts=load_contacts())), SIZE, random.Random(7))
+def main(size: int) -> None:
+    entries = synthetic(list(load_resources(contacts=load_contacts())), size, random.Random(7))
     start = time.perf_counter()
     index = SearchIndex(entries)
     build = time.perf_counter() - start
@@ -126,4 +127,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=SIZE)
+    main(parser.parse_args().entries)
