@@ -17,9 +17,11 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.adapters.chat import show
+from bot.adapters.chat import draft, facilitated_groups, show
 from bot.context import RangkulContext
-from bot.ui.callbacks import pattern
+from bot.domain.groups import Group
+from bot.ui.callbacks import args, pattern
+from bot.ui.meetings import not_facilitator_text, refused_text
 from bot.ui.menu import cancelled_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
 
@@ -102,3 +104,27 @@ def add_step_hints(
                 MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(step)),
                 CallbackQueryHandler(reprompt(step), pattern=pattern(area)),
             ]
+
+
+async def begin_with_group(update: Update, context: RangkulContext, key: str) -> list[Group]:
+    """Starts a facilitator's flow with a fresh draft under ``key``: the groups they facilitate
+    now (none: they are told, and the flow should end); exactly one is chosen already."""
+    context.user_data.pop(key, None)
+    groups = await facilitated_groups(update, context)
+    if not groups:
+        session = await context.session(update)
+        await show(update, not_facilitator_text(session.t), edit=False)
+    elif len(groups) == 1:
+        draft(context, key)["group_id"] = groups[0].id
+    return groups
+
+
+async def pick_group(update: Update, context: RangkulContext, key: str) -> bool:
+    """A group button, checked at press time: a forged id for another group is refused."""
+    (raw,) = args(update.callback_query.data)[:1] or [""]
+    session = await context.session(update)
+    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
+        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+        return False
+    draft(context, key)["group_id"] = int(raw)
+    return True

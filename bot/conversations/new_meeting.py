@@ -26,7 +26,13 @@ from telegram.ext import (
 
 from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
+from bot.conversations.common import (
+    add_step_hints,
+    begin_with_group,
+    common_fallbacks,
+    persistent_conversation,
+    pick_group,
+)
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     DURATIONS,
@@ -52,7 +58,6 @@ from bot.ui.meetings import (
     link_problem_text,
     not_facilitator_text,
     place_problem_text,
-    refused_text,
     time_problem_text,
 )
 from bot.ui.onboarding import View
@@ -83,26 +88,16 @@ async def _group(context: RangkulContext, update: Update) -> Group | None:
 
 async def begin(update: Update, context: RangkulContext) -> int:
     """/newmeeting: straight to the day for one group, else the group choice."""
-    session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    groups = await facilitated_groups(update, context)
+    groups = await begin_with_group(update, context, DRAFT_KEY)
     if not groups:
-        await show(update, not_facilitator_text(session.t), edit=False)
         return ConversationHandler.END
-    if len(groups) > 1:
-        return await _step(update, context, Step.GROUP, edit=False)
-    _draft(context)["group_id"] = groups[0].id
-    return await _step(update, context, Step.DATE, edit=False)
+    return await _step(update, context, Step.GROUP if len(groups) > 1 else Step.DATE, edit=False)
 
 
 async def choose_group(update: Update, context: RangkulContext) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    session = await context.session(update)
-    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
-        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+    if not await pick_group(update, context, DRAFT_KEY):
         return Step.GROUP
-    _draft(context)["group_id"] = int(raw)
     return await _step(update, context, Step.DATE)
 
 

@@ -28,7 +28,13 @@ from telegram.ext import (
 
 from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
+from bot.conversations.common import (
+    add_step_hints,
+    begin_with_group,
+    common_fallbacks,
+    persistent_conversation,
+    pick_group,
+)
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     check_start,
@@ -42,7 +48,7 @@ from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.meeting_picker import parse_day, parse_time
-from bot.ui.meetings import not_facilitator_text, refused_text, time_problem_text
+from bot.ui.meetings import not_facilitator_text, time_problem_text
 from bot.ui.onboarding import View
 
 log = logging.getLogger(__name__)
@@ -67,26 +73,19 @@ async def _group(update: Update, context: RangkulContext) -> Group | None:
 
 
 async def begin(update: Update, context: RangkulContext) -> int:
-    session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    groups = await facilitated_groups(update, context)
+    """/poll_time: the group's latest poll for one group, else the group choice."""
+    groups = await begin_with_group(update, context, DRAFT_KEY)
     if not groups:
-        await show(update, not_facilitator_text(session.t), edit=False)
         return ConversationHandler.END
     if len(groups) > 1:
         return await _step(update, context, Step.GROUP, edit=False)
-    _draft(context)["group_id"] = groups[0].id
     return await _results_or_pick(update, context)
 
 
 async def choose_group(update: Update, context: RangkulContext) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    session = await context.session(update)
-    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
-        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+    if not await pick_group(update, context, DRAFT_KEY):
         return Step.GROUP
-    _draft(context)["group_id"] = int(raw)
     return await _results_or_pick(update, context)
 
 
