@@ -117,16 +117,7 @@ class SafetyRepository:
                 about_member_id=member_id,
             )
             for recipient in dict.fromkeys(escalate_to):
-                await outbox.enqueue(
-                    conn,
-                    member_id=recipient,
-                    kind=ALERT_KIND,
-                    payload={"alert_id": alert_id, "escalation": True},
-                    not_before=escalate_at,
-                    dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
-                    now=now,
-                    about_member_id=member_id,
-                )
+                await _enqueue_escalation(conn, alert_id, member_id, recipient, escalate_at, now)
             return alert_id
 
     async def plan_escalation(
@@ -142,16 +133,7 @@ class SafetyRepository:
             if row is None:  # the person used /forget meanwhile: nobody is told about them
                 return
             for recipient in dict.fromkeys(recipients):
-                await outbox.enqueue(
-                    conn,
-                    member_id=recipient,
-                    kind=ALERT_KIND,
-                    payload={"alert_id": alert_id, "escalation": True},
-                    not_before=now,
-                    dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
-                    now=now,
-                    about_member_id=row[0],
-                )
+                await _enqueue_escalation(conn, alert_id, row[0], recipient, now, now)
 
     async def relay(
         self, *, alert_id: int, sender_id: int, recipient_id: int, text: str, now: datetime
@@ -241,6 +223,27 @@ class SafetyRepository:
             "crisis_events": events,
             "crisis_alerts": alerts,
         }
+
+
+async def _enqueue_escalation(
+    conn: aiosqlite.Connection,
+    alert_id: int,
+    about: int,
+    recipient: int,
+    at: datetime,
+    now: datetime,
+) -> None:
+    """One escalation row; its key is per alert and recipient, so nobody is told twice."""
+    await outbox.enqueue(
+        conn,
+        member_id=recipient,
+        kind=ALERT_KIND,
+        payload={"alert_id": alert_id, "escalation": True},
+        not_before=at,
+        dedupe_key=f"{ALERT_KIND}:{alert_id}:escalation:{recipient}",
+        now=now,
+        about_member_id=about,
+    )
 
 
 async def _one(conn: aiosqlite.Connection, where: str, *params: object) -> CrisisAlert | None:
