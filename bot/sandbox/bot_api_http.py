@@ -12,7 +12,7 @@ import json
 
 from aiohttp import web
 
-from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.emulator import BotApiEmulator, RequestTimedOut
 from bot.sandbox.params import UploadedFile
 
 # aiohttp refuses bodies over 1 MiB by default; Telegram takes uploads up to 50 MB, so the
@@ -57,9 +57,15 @@ async def _handle_method(request: web.Request) -> web.Response:
     except ValueError:
         body = {"ok": False, "error_code": 400, "description": "Bad Request: invalid JSON"}
         return web.json_response(body, status=400)
-    status, body = await emulator.call(
-        request.match_info["token"], request.match_info["method"], params, files
-    )
+    try:
+        status, body = await emulator.call(
+            request.match_info["token"], request.match_info["method"], params, files
+        )
+    except RequestTimedOut:
+        # The client waits for an answer that never comes: drop the connection instead.
+        if request.transport is not None:
+            request.transport.close()
+        raise web.HTTPServiceUnavailable() from None
     return web.json_response(body, status=status)
 
 

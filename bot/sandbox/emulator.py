@@ -19,12 +19,20 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock, SystemClock
+from bot.sandbox.faults import Faults, RequestTimedOut
 from bot.sandbox.methods import BotMethods, Handler, scope_key
 from bot.sandbox.params import Params, UploadedFile
 from bot.sandbox.rules import ApiError, FloodControl, FloodLimits, user_text_entities
 from bot.sandbox.store import Chat, ChatEntry, ChatStore, inline_buttons
 
-__all__ = ["BotApiEmulator", "ChatEntry", "FloodLimits", "RejectedCall", "scope_key"]
+__all__ = [
+    "BotApiEmulator",
+    "ChatEntry",
+    "FloodLimits",
+    "RejectedCall",
+    "RequestTimedOut",
+    "scope_key",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +60,8 @@ class RejectedCall:
 
 
 class BotApiEmulator:
-    """An in-memory Telegram for one bot: private chats with scripted users."""
+    """An in-memory Telegram for one bot: private chats with scripted users, group chats the
+    bot was added to, and faults on request (``faults``)."""
 
     def __init__(
         self,
@@ -71,6 +80,7 @@ class BotApiEmulator:
             "username": bot_username,
         }
         self.rejected: list[RejectedCall] = []
+        self.faults = Faults()
         self._clock = clock or SystemClock()
         self._store = ChatStore(self._clock, self.bot_user)
         flood = FloodControl(flood_limits) if flood_limits else None
@@ -129,33 +139,75 @@ class BotApiEmulator:
             self._store.chats[user_id] = Chat(user)
         self._bump()
 
-    def user_sends_text(self, user_id: int, text: str) -> dict:
-        """The user types a message (a blocked bot is unblocked first, as the app does)."""
-        chat = self._store.user_chat(user_id)
+    def add_group(self, chat_id: int, title: str, *, supergroup: bool = False) -> None:
+        """A group chat (negative id, as in Telegram) that the bot is a member of."""
+        if chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        group_type = "supergroup" if supergroup else "group"
+        self._store.chats[chat_id] = Chat({"id": chat_id, "title": title}, group_type=group_type)
+        self._bump()
+
+    def user_sends_text(self, user_id: int, text: str, *, chat_id: int | None = None) -> dict:
+        """The user types a message, privately or (``chat_id``) in a group chat.
+
+        Writing privately to a blocked bot unblocks it first, as the app does.
+        """
+        chat, sender = self._chat_of(user_id, chat_id)
         if chat.blocked:
             chat.blocked = False
             self._push_update("my_chat_member", self._membership(chat, "kicked", "member"))
         entry = self._store.add_entry(
-            chat, "text", from_bot=False, text=text, entities=user_text_entities(text)
+            chat,
+            "text",
+            from_bot=False,
+            text=text,
+            entities=user_text_entities(text),
+            sender=sender,
         )
         return self._push_update("message", self._store.message_json(entry))
 
-    def user_presses_button(self, user_id: int, message_id: int, callback_data: str) -> dict:
-        """The user taps an inline button; the data is not checked against the keyboard."""
-        chat = self._store.user_chat(user_id)
+    def user_edits_text(
+        self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None
+    ) -> dict:
+        """The user edits a message they sent; Telegram sends the bot an edited_message."""
+        chat, _ = self._chat_of(user_id, chat_id)
+        entry = self._store.find_entry(chat, message_id)
+        if entry is None or entry.from_bot:
+            raise LookupError(f"the user sent no message {message_id} in chat {chat.id}")
+        entry.text, entry.entities = text, user_text_entities(text)
+        entry.edited += 1
+        entry.edit_date = self._clock.now()
+        return self._push_update("edited_message", self._store.message_json(entry))
+
+    def user_presses_button(
+        self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
+    ) -> dict:
+        """The user taps an inline button (in a group chat with ``chat_id``); the data is not
+        checked against the keyboard."""
+        chat, _ = self._chat_of(user_id, chat_id)
         entry = self._store.find_entry(chat, message_id)
         if entry is None:
-            raise LookupError(f"message {message_id} is not in chat {user_id}")
+            raise LookupError(f"message {message_id} is not in chat {chat.id}")
         query_id = self._store.new_id()
         self._store.open_callbacks.add(query_id)
         query = {
             "id": query_id,
-            "from": chat.user,
+            "from": self._store.user_chat(user_id).user,
             "message": self._store.message_json(entry),
-            "chat_instance": str(user_id),
+            "chat_instance": str(chat.id),
             "data": callback_data,
         }
         return self._push_update("callback_query", query)
+
+    def _chat_of(self, user_id: int, chat_id: int | None) -> tuple[Chat, dict | None]:
+        """The chat a user acts in, and the sender to record (None in their private chat)."""
+        user = self._store.user_chat(user_id).user
+        if chat_id is None or chat_id == user_id:
+            return self._store.user_chat(user_id), None
+        chat = self._store.chats.get(chat_id)
+        if chat is None or chat.group_type is None:
+            raise KeyError(f"unknown group chat {chat_id}: call add_group first")
+        return chat, user
 
     def user_answers_poll(self, user_id: int, poll_id: str, option_ids: list[int]) -> dict:
         """The user votes (an empty list retracts the vote); returns the poll_answer update.
@@ -202,7 +254,7 @@ class BotApiEmulator:
             return {"status": status, "user": self.bot_user} | extra
 
         return {
-            "chat": self._store.chat_json(chat.user),
+            "chat": self._store.chat_json(chat),
             "from": chat.user,
             "date": self._store.timestamp(self._clock.now()),
             "old_chat_member": member(old),
@@ -282,6 +334,7 @@ class BotApiEmulator:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
                 raise ApiError(404, "Not Found")
+            self.faults.check(method, _chat_id(params))
             result = handler(Params(params, files or {}))
             if asyncio.iscoroutine(result):
                 result = await result
@@ -293,9 +346,16 @@ class BotApiEmulator:
         return 200, {"ok": True, "result": result}
 
     def _reject(self, method: str, chat_id: object, error: ApiError) -> None:
-        chat = int(str(chat_id)) if str(chat_id).lstrip("-").isdigit() else None
+        if error.injected:
+            return  # a fault asked for, not the bot's mistake
         self.rejected.append(
-            RejectedCall(method, chat, error.status, error.description, self._clock.now())
+            RejectedCall(
+                method,
+                _chat_id({"chat_id": chat_id}),
+                error.status,
+                error.description,
+                self._clock.now(),
+            )
         )
         logger.debug("refused %s with %s", method, error.status)
         self._bump()
@@ -385,6 +445,11 @@ class BotApiEmulator:
         finally:
             if waiter in self._waiters:
                 self._waiters.remove(waiter)
+
+
+def _chat_id(params: dict) -> int | None:
+    value = str(params.get("chat_id"))
+    return int(value) if value.lstrip("-").isdigit() else None
 
 
 def _wake(waiter: asyncio.Future) -> None:

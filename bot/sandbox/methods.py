@@ -154,7 +154,7 @@ class BotMethods:
             "members_only": False,
         }
         entry = self.store.add_entry(chat, "poll", from_bot=True, poll=poll)
-        self.store.polls[poll["id"]] = PollState(chat.user["id"], entry.message_id)
+        self.store.polls[poll["id"]] = PollState(chat.id, entry.message_id)
         return self._attach(chat, entry, markup, reply_to)
 
     def stop_poll(self, p: Params) -> dict:
@@ -255,7 +255,7 @@ class BotMethods:
         return scope_key(scope if isinstance(scope, dict) else None), p.text("language_code") or ""
 
     def get_chat(self, p: Params) -> dict:
-        chat = self.store.chat_json(self._known_chat(p).user)
+        chat = self.store.chat_json(self._known_chat(p))
         return chat | {
             "accent_color_id": 0,
             "max_reaction_count": 11,
@@ -263,13 +263,13 @@ class BotMethods:
         }
 
     def set_chat_menu_button(self, p: Params) -> bool:
-        chat_id = self._known_chat(p).user["id"] if p.has("chat_id") else None
+        chat_id = self._known_chat(p).id if p.has("chat_id") else None
         button = p.json("menu_button")
         self.menu_buttons[chat_id] = button if isinstance(button, dict) else {"type": "default"}
         return True
 
     def get_chat_menu_button(self, p: Params) -> dict:
-        chat_id = self._known_chat(p).user["id"] if p.has("chat_id") else None
+        chat_id = self._known_chat(p).id if p.has("chat_id") else None
         return self.menu_buttons.get(chat_id) or self.menu_buttons.get(None) or {"type": "default"}
 
     def get_file(self, p: Params) -> dict:
@@ -315,7 +315,7 @@ class BotMethods:
 
     def _consume_flood(self, chat: Chat) -> None:
         if self.flood is not None:
-            self.flood.consume(chat.user["id"])
+            self.flood.consume(chat.id)
 
     def _caption(self, p: Params) -> tuple[str | None, list[dict]]:
         raw = p.text("caption")

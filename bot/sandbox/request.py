@@ -11,9 +11,10 @@ from __future__ import annotations
 import json
 from urllib.parse import unquote, urlsplit
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.sandbox.emulator import BotApiEmulator
+from bot.sandbox.emulator import BotApiEmulator, RequestTimedOut
 from bot.sandbox.params import UploadedFile
 
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -52,7 +53,10 @@ class EmulatorRequest(BaseRequest):
         token, _, api_method = path.rsplit("/bot", 1)[-1].partition("/")
         params = request_data.json_parameters if request_data else {}
         files = _files(request_data) if request_data and request_data.contains_files else {}
-        status, body = await self.emulator.call(token, api_method, params, files)
+        try:
+            status, body = await self.emulator.call(token, api_method, params, files)
+        except RequestTimedOut as exc:
+            raise TimedOut from exc  # what PTB's HTTP client raises when no answer comes
         return status, json.dumps(body).encode()
 
     def _download(self, token_and_path: str) -> tuple[int, bytes]:

@@ -51,11 +51,19 @@ _INLINE_ACTIONS = (
 class ApiError(Exception):
     """A refused Bot API call: HTTP status, Telegram's description, optional retry_after."""
 
-    def __init__(self, status: int, description: str, *, retry_after: int | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        description: str,
+        *,
+        retry_after: int | None = None,
+        injected: bool = False,
+    ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
+        self.injected = injected  # a fault a test asked for (bot.sandbox.faults), not a refusal
 
     def body(self) -> dict:
         """The JSON body Telegram answers with."""

@@ -39,17 +39,23 @@ class ChatEntry:
     edited: int = 0
     edit_date: datetime | None = None
     reply_to_message_id: int | None = None
+    sender: dict | None = None  # who wrote a user's message in a group chat
 
 
 @dataclass
 class Chat:
-    """A private chat between the bot and one user."""
+    """A private chat between the bot and one user, or a group chat the bot is in."""
 
-    user: dict  # the Telegram User object
+    user: dict  # the Telegram User object (private chats) or {"id", "title"} (groups)
     log: list[ChatEntry] = field(default_factory=list)
     next_message_id: int = 1  # Telegram numbers messages per private chat
     blocked: bool = False
     reply_keyboard: dict | None = None  # the custom keyboard the user currently sees
+    group_type: str | None = None  # "group" or "supergroup"; None for a private chat
+
+    @property
+    def id(self) -> int:
+        return int(self.user["id"])
 
 
 @dataclass
@@ -93,7 +99,7 @@ class ChatStore:
     def add_entry(self, chat: Chat, kind: str, *, from_bot: bool, **fields: Any) -> ChatEntry:
         entry = ChatEntry(
             message_id=chat.next_message_id,
-            chat_id=chat.user["id"],
+            chat_id=chat.id,
             from_bot=from_bot,
             date=self.clock.now(),
             kind=kind,
@@ -155,11 +161,14 @@ class ChatStore:
     # -- JSON shapes
 
     @staticmethod
-    def chat_json(user: dict) -> dict:
-        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+    def chat_json(chat: Chat) -> dict:
+        user = chat.user
+        if chat.group_type is not None:
+            return {"id": user["id"], "type": chat.group_type, "title": user["title"]}
+        json = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         if "username" in user:
-            chat["username"] = user["username"]
-        return chat
+            json["username"] = user["username"]
+        return json
 
     @staticmethod
     def timestamp(moment: datetime) -> int:
@@ -170,8 +179,8 @@ class ChatStore:
         chat = self.chats[entry.chat_id]
         message: dict = {
             "message_id": entry.message_id,
-            "from": self.bot_user if entry.from_bot else chat.user,
-            "chat": self.chat_json(chat.user),
+            "from": self.bot_user if entry.from_bot else entry.sender or chat.user,
+            "chat": self.chat_json(chat),
             "date": self.timestamp(entry.date),
         }
         if entry.edit_date is not None:

@@ -91,6 +91,17 @@ class BotWorld:
         assert self.app is not None, "the bot is not running"
         await self.app.process_update(Update.de_json(update, self.app.bot))
 
+    async def everything_sent(self, update: dict) -> list[ChatEntry]:
+        """Delivers an update; returns the bot messages it caused, in every chat."""
+        emulator = self.emulator
+        before = {chat: len(emulator.bot_messages(chat)) for chat in emulator.chat_ids()}
+        await self.deliver(update)
+        return [
+            entry
+            for chat in emulator.chat_ids()
+            for entry in emulator.bot_messages(chat)[before.get(chat, 0) :]
+        ]
+
     async def tick(self) -> None:
         """One heartbeat of the bot's jobs at the current clock time (after clock.advance)."""
         assert self.app is not None, "the bot is not running"
@@ -133,6 +144,33 @@ class Person:
         }
         await self.world.deliver(update)
         return self.world.emulator.bot_messages(self.user_id)[before:]
+
+    async def edit(self, message_id: int, text: str) -> list[ChatEntry]:
+        """Edits a message the person sent earlier; returns what the bot sent because of it."""
+        before = len(self.world.emulator.bot_messages(self.user_id))
+        await self.world.deliver(
+            self.world.emulator.user_edits_text(self.user_id, message_id, text)
+        )
+        return self.world.emulator.bot_messages(self.user_id)[before:]
+
+    @property
+    def last_sent_id(self) -> int:
+        """The message id of the newest message the person sent."""
+        log = self.world.emulator.chat_log(self.user_id)
+        return next(entry.message_id for entry in reversed(log) if not entry.from_bot)
+
+    async def send_in_group(self, chat_id: int, text: str) -> list[ChatEntry]:
+        """Writes in a group chat; returns every bot message that arrived anywhere because of it
+        (in the group and in private chats), so a test sees a leak wherever it lands."""
+        return await self.world.everything_sent(
+            self.world.emulator.user_sends_text(self.user_id, text, chat_id=chat_id)
+        )
+
+    async def press_in_group(self, chat_id: int, message_id: int, data: str) -> list[ChatEntry]:
+        """Presses a button on a message in a group chat (also forged data)."""
+        return await self.world.everything_sent(
+            self.world.emulator.user_presses_button(self.user_id, message_id, data, chat_id=chat_id)
+        )
 
     async def press(self, label: str) -> list[ChatEntry]:
         """Presses the newest inline button whose text contains ``label``."""
