@@ -44,7 +44,9 @@ from bot.conversations.time_poll import build_time_poll_conversation
 from bot.domain.contacts import load_contacts
 from bot.domain.resources import load_resources
 from bot.handlers import groups, meetings, menu, privacy, resources, safety
+from bot.handlers.edits import edited_message_handler
 from bot.handlers.errors import on_error
+from bot.handlers.public_chats import public_chat_handler
 from bot.handlers.reachability import reachability_handler
 from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import (
@@ -68,6 +70,7 @@ from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
 # Handler groups run in ascending order; order matters.
+PUBLIC = -3  # group chats and edited messages: answered here and stopped, before anything else
 SAFETY = -2  # /crisis and crisis help: first, from any state, and they stop further handling
 GUARDS = -1  # consent to a changed privacy notice
 FEATURES = 0  # conversations first, then single-step commands, then catch-alls
@@ -154,6 +157,11 @@ def build_application(
 
 def _register_handlers(application: Application) -> None:
     add = application.add_handler
+
+    # Group chats are public: nothing below (conversations, drafts, personal replies) sees them.
+    add(public_chat_handler(), PUBLIC)
+    # An edit is screened for crisis words, never taken as an answer to a step.
+    add(edited_message_handler(), PUBLIC)
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
     add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)

@@ -6,6 +6,7 @@ import logging
 import traceback
 
 from telegram import Update
+from telegram.constants import ChatType
 from telegram.error import Forbidden
 
 from bot.context import RangkulContext
@@ -33,6 +34,8 @@ async def on_error(update: object, context: RangkulContext) -> None:
     log.error("error while handling %s: %s\n%s", _update_kind(update), type(error).__name__, frames)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return  # a group chat is public, and nobody there asked for anything private
     if isinstance(error, Forbidden):
         return  # the person blocked the bot: nothing can reach them
     try:

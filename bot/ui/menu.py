@@ -101,6 +101,13 @@ def unknown_input_text(t: Translator, *, registered: bool) -> str:
     return t("I didn't quite catch that. Send /menu to see what you can do, or /help.")
 
 
+def edit_ignored_text(t: Translator) -> str:
+    return t(
+        "I only read new messages, so that edit didn't change anything. If you meant to change "
+        "an answer, please send it again as a new message."
+    )
+
+
 def cancelled_text(t: Translator, *, registered: bool) -> str:
     if not registered:
         return t("Okay, I've stopped that. Send /start whenever you'd like to join Rangkul.")
