@@ -117,11 +117,13 @@ async def choose_consent(update: Update, context: RangkulContext) -> int:
     return await _suggest_alias(update, context)
 
 
-async def _suggest_alias(update: Update, context: RangkulContext) -> int:
+async def _suggest_alias(update: Update, context: RangkulContext, note: str = "") -> int:
+    """The alias step with a fresh suggestion, after ``note`` (why the person is back here)."""
     session = await context.session(update)
     suggestion = suggest_alias(context.services.rng)
     _draft(context)["suggestion"] = suggestion
-    await show(update, *views.alias_view(session.t, suggestion))
+    text, markup = views.alias_view(session.t, suggestion)
+    await show(update, f"{note}\n\n{text}" if note else text, markup)
     return Step.ALIAS
 
 
@@ -227,8 +229,9 @@ async def finish(update: Update, context: RangkulContext) -> int:
             services.members, services.clock, registration, services.settings.timezone
         )
     except AliasTaken:
-        await show(update, views.alias_refusal(session.t, None))
-        return await _suggest_alias(update, context)
+        # Someone registered the same alias since it was chosen (the insert is the check, inside
+        # the registering transaction): back to the alias step, in one message.
+        return await _suggest_alias(update, context, views.alias_refusal(session.t, None))
     link = parse_deep_link(draft.get("link"))
     if link is not None and link.kind is LinkKind.REFERRAL:
         await services.members.count_referral(link.value)

@@ -288,3 +288,27 @@ async def test_a_double_tap_on_a_button_is_harmless(world: BotWorld) -> None:
     [refusal] = world.emulator.rejected
     assert "message is not modified" in refusal.description
     world.emulator.rejected.clear()
+
+
+async def test_an_alias_taken_while_choosing_topics_sends_the_person_back_to_the_alias_step(
+    world: BotWorld,
+) -> None:
+    first, second = world.person(117, "Nia", "en"), world.person(118, "Oki", "en")
+    await reach_own_alias_step(second)
+    await second.send("Bintang Pagi")
+    await second.press("Online only")
+    await onboard_in_english(first, alias="Bintang Pagi")  # registers the alias first
+
+    replies = await second.press("Done")
+
+    assert len(replies) == 0  # the Done message itself becomes the alias step
+    assert "Someone is already using that alias" in second.last.text
+    assert "Use this alias" in " ".join(second.buttons())
+    await second.press("Choose my own")
+    await second.send("Bintang Sore")
+    await second.press("Online only")
+    await second.press("Done")
+    assert sorted(rows(world, "SELECT alias FROM members")) == [
+        ("Bintang Pagi",),
+        ("Bintang Sore",),
+    ]
