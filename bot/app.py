@@ -34,7 +34,7 @@ from bot.conversations.common import ask_to_forget, cancel
 from bot.conversations.edit_group import build_edit_group_conversation
 from bot.conversations.new_group import build_new_group_conversation
 from bot.conversations.new_meeting import build_new_meeting_conversation
-from bot.conversations.onboarding import build_onboarding_conversation
+from bot.conversations.onboarding import build_onboarding_conversation, drop_leftovers
 from bot.conversations.resources import (
     build_resource_editor_conversation,
     build_resource_search_conversation,
@@ -233,6 +233,7 @@ async def setup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
     await recover(application)  # before the outbox job first runs (jobs start with the app)
+    await drop_leftovers(application)  # onboarding state of people who have joined since
     # The data file seeds the directory; edits made in the bot are never overwritten.
     await services.resources.start(load_resources(contacts=services.contacts))
     default_lang = services.settings.default_language

@@ -55,7 +55,7 @@ async def _offer(update: Update, context: RangkulContext) -> int:
         alias=suggestion,
     )
     keep = [(t("Keep my alias"), callback(AREA, "keep"))]
-    await show(update, text, inline([*views.alias_choice_rows(t, AREA), keep]))
+    await show(update, text, inline([*views.alias_choice_rows(t, AREA, suggestion), keep]))
     return Step.CHOOSE
 
 
@@ -68,7 +68,7 @@ async def choose(update: Update, context: RangkulContext) -> int:
     if action == ["own"]:
         await show(update, views.own_alias_prompt(session.t))
         return Step.TYPE
-    suggestion = context.user_data.get(SUGGESTION_KEY)
+    suggestion = (action[1:] or [context.user_data.get(SUGGESTION_KEY)])[0]
     if not suggestion:
         return await _offer(update, context)
     return await _save(update, context, suggestion)

@@ -2,17 +2,27 @@
 
 Nothing about the person is stored in domain tables until they finish; the draft lives in
 user_data (persisted, so a restart resumes the step) and is dropped if they decline.
+
+Every button works from whatever state is stored, not only from the state it was shown in:
+PTB saves the new state after the reply has reached Telegram, so a crash in between leaves the
+person looking at a step the bot has not recorded. The buttons are therefore entry points
+(valid in any state), carry what they show (the suggested alias, the ticked topics), and a step
+whose earlier answers are missing from the draft shows the earliest missing step instead of
+failing. A registered member pressing an old onboarding button gets the menu, and whatever
+onboarding left behind for them is dropped.
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
+    Application,
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
@@ -29,13 +39,16 @@ from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
 from bot.domain.regions import province_by_code
-from bot.domain.topics import TOPICS
-from bot.i18n import get_translator
+from bot.domain.topics import topics_from_mask
+from bot.i18n import Translator, get_translator
+from bot.services.container import Services
 from bot.services.onboarding import Registration, judge_alias, register
 from bot.ui import onboarding as views
 from bot.ui.callbacks import args, pattern
 from bot.ui.crisis import crisis_message
+from bot.ui.onboarding import View
 
+CONVERSATION = "onboarding"
 DRAFT_KEY = "onboarding"
 
 
@@ -50,8 +63,78 @@ class Step(enum.IntEnum):
     TOPICS = 8
 
 
+Callback = Callable[[Update, RangkulContext], Awaitable[int]]
+
+
 def _draft(context: RangkulContext) -> dict[str, Any]:
     return draft(context, DRAFT_KEY)
+
+
+# What each step needs from the draft: the answers of the steps before it.
+_ANSWER_OF_STEP: tuple[tuple[Step, str], ...] = (
+    (Step.AGE, "adult_at"),
+    (Step.CONSENT, "consent_at"),
+    (Step.ALIAS, "alias"),
+    (Step.REGION, "province"),
+)
+
+
+def _first_missing(draft: dict[str, Any], step: Step) -> Step | None:
+    """The earliest step before ``step`` whose answer the draft lacks."""
+    return next(
+        (earlier for earlier, key in _ANSWER_OF_STEP if earlier < step and key not in draft),
+        None,
+    )
+
+
+def _newcomer(callback: Callback) -> Callback:
+    """Runs an onboarding handler only for someone who has not joined; a member gets the menu."""
+
+    @functools.wraps(callback)
+    async def run(update: Update, context: RangkulContext) -> int:
+        if (await context.session(update)).member is not None:
+            return await _already_joined(update, context)
+        return await callback(update, context)
+
+    return run
+
+
+def _step(step: Step) -> Callable[[Callback], Callback]:
+    """A step's handler runs only for someone who has not joined and whose draft holds the
+    answers it builds on; otherwise the earliest step still to answer is shown."""
+
+    def wrap(callback: Callback) -> Callback:
+        @functools.wraps(callback)
+        async def run(update: Update, context: RangkulContext) -> int:
+            missing = _first_missing(context.user_data.get(DRAFT_KEY, {}), step)
+            if missing is not None:
+                session = await context.session(update)
+                await show(update, *_step_view(context, session.t, missing))
+                return missing
+            return await callback(update, context)
+
+        return _newcomer(run)
+
+    return wrap
+
+
+async def _show(
+    update: Update, context: RangkulContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Shows a step after saving the draft it builds on. PTB saves only after the reply, and a
+    crash in between would leave the person one answer ahead of what the bot remembers."""
+    persistence = context.application.persistence
+    if persistence is not None and update.effective_user is not None:
+        await persistence.update_user_data(update.effective_user.id, context.user_data)
+    await show(update, text, markup)
+
+
+async def _already_joined(update: Update, context: RangkulContext) -> int:
+    """An onboarding button or step of someone who has joined: leftovers go, the menu shows."""
+    context.user_data.pop(DRAFT_KEY, None)
+    context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
+    await show(update, *main_menu(await context.session(update)), edit=False)
+    return ConversationHandler.END
 
 
 async def start(update: Update, context: RangkulContext) -> int:
@@ -72,16 +155,18 @@ async def start(update: Update, context: RangkulContext) -> int:
     return Step.LANGUAGE
 
 
+@_step(Step.LANGUAGE)
 async def choose_language(update: Update, context: RangkulContext) -> int:
     """Language chosen: remember it for the rest of the flow and introduce Rangkul."""
     (lang,) = args(update.callback_query.data)[:1] or ["id"]
     t = get_translator(lang)
     context.user_data[DRAFT_LANGUAGE_KEY] = t.lang
     context.forget_session()
-    await show(update, *views.intro_view(t))
+    await _show(update, context, *views.intro_view(t))
     return Step.INTRO
 
 
+@_step(Step.INTRO)
 async def after_intro(update: Update, context: RangkulContext) -> int:
     """Introduction read: ask whether the person is an adult."""
     session = await context.session(update)
@@ -89,28 +174,39 @@ async def after_intro(update: Update, context: RangkulContext) -> int:
     return Step.AGE
 
 
-async def choose_age(update: Update, context: RangkulContext) -> int:
-    """Adults go on to the privacy notice; younger people get support and nothing is kept."""
+@_newcomer
+async def under_18(update: Update, context: RangkulContext) -> int:
+    """Younger people get support, and nothing about them is kept (also on a second tap)."""
     session = await context.session(update)
-    if args(update.callback_query.data) != ["adult"]:
-        _drop_everything(update, context)
-        text = "\n\n".join(
-            [views.minor_text(session.t), crisis_message(session.t, context.services.contacts)]
-        )
-        await show(update, text)
-        return ConversationHandler.END
+    _drop_everything(update, context)
+    text = "\n\n".join(
+        [views.minor_text(session.t), crisis_message(session.t, context.services.contacts)]
+    )
+    await show(update, text)
+    return ConversationHandler.END
+
+
+@_newcomer
+async def decline_consent(update: Update, context: RangkulContext) -> int:
+    """No consent: nothing at all is kept (also on a second tap)."""
+    session = await context.session(update)
+    _drop_everything(update, context)
+    await show(update, views.declined_text(session.t))
+    return ConversationHandler.END
+
+
+@_step(Step.AGE)
+async def choose_age(update: Update, context: RangkulContext) -> int:
+    """An adult: on to the privacy notice."""
+    session = await context.session(update)
     _draft(context)["adult_at"] = context.services.clock.now().isoformat()
-    await show(update, *views.consent_view(session.t))
+    await _show(update, context, *views.consent_view(session.t))
     return Step.CONSENT
 
 
+@_step(Step.CONSENT)
 async def choose_consent(update: Update, context: RangkulContext) -> int:
-    """Consent given: record when and to which notice; declined: keep nothing at all."""
-    session = await context.session(update)
-    if args(update.callback_query.data) != ["yes"]:
-        _drop_everything(update, context)
-        await show(update, views.declined_text(session.t))
-        return ConversationHandler.END
+    """Consent given: record when and to which notice."""
     draft = _draft(context)
     draft["consent_at"] = context.services.clock.now().isoformat()
     draft["notice_version"] = context.services.notice_version
@@ -123,10 +219,11 @@ async def _suggest_alias(update: Update, context: RangkulContext, note: str = ""
     suggestion = suggest_alias(context.services.rng)
     _draft(context)["suggestion"] = suggestion
     text, markup = views.alias_view(session.t, suggestion)
-    await show(update, f"{note}\n\n{text}" if note else text, markup)
+    await _show(update, context, f"{note}\n\n{text}" if note else text, markup)
     return Step.ALIAS
 
 
+@_step(Step.ALIAS)
 async def alias_choice(update: Update, context: RangkulContext) -> int:
     """Take the suggestion, roll another, or type one's own."""
     session = await context.session(update)
@@ -134,9 +231,9 @@ async def alias_choice(update: Update, context: RangkulContext) -> int:
     if action == ["reroll"]:
         return await _suggest_alias(update, context)
     if action == ["own"]:
-        await show(update, views.own_alias_prompt(session.t))
+        await _show(update, context, views.own_alias_prompt(session.t))
         return Step.OWN_ALIAS
-    suggestion = _draft(context).get("suggestion")
+    suggestion = action[1] if len(action) > 1 else _draft(context).get("suggestion")
     if not suggestion:
         return await _suggest_alias(update, context)
     verdict = await judge_alias(context.services.members, suggestion)
@@ -145,20 +242,22 @@ async def alias_choice(update: Update, context: RangkulContext) -> int:
     return await _accept_alias(update, context, verdict.alias)
 
 
+@_step(Step.ALIAS)
 async def own_alias(update: Update, context: RangkulContext) -> int:
     """A typed alias: refused with the reason, or accepted."""
     session = await context.session(update)
     verdict = await judge_alias(context.services.members, update.message.text)
     if not verdict.accepted:
-        await show(update, views.alias_refusal(session.t, verdict.problem))
+        await _show(update, context, views.alias_refusal(session.t, verdict.problem))
         return Step.OWN_ALIAS
     return await _accept_alias(update, context, verdict.alias)
 
 
+@_step(Step.ALIAS)
 async def ask_for_alias_text(update: Update, context: RangkulContext) -> int:
     """A sticker or photo where an alias was expected: ask for text again."""
     session = await context.session(update)
-    await show(update, views.own_alias_prompt(session.t))
+    await _show(update, context, views.own_alias_prompt(session.t))
     return Step.OWN_ALIAS
 
 
@@ -168,52 +267,63 @@ async def _accept_alias(update: Update, context: RangkulContext, alias: str) -> 
     draft["alias"] = alias
     draft.pop("suggestion", None)
     draft["region_page"] = 0
-    await show(update, *views.region_view(session.t, 0))
+    await _show(update, context, *views.region_view(session.t, 0))
     return Step.REGION
 
 
+@_step(Step.REGION)
 async def region_page(update: Update, context: RangkulContext) -> int:
     """Pages through the provinces."""
     session = await context.session(update)
     index = _int_arg(update.callback_query.data, default=0)
     _draft(context)["region_page"] = index
-    await show(update, *views.region_view(session.t, index))
+    await _show(update, context, *views.region_view(session.t, index))
     return Step.REGION
 
 
+@_step(Step.REGION)
 async def choose_region(update: Update, context: RangkulContext) -> int:
     """A province (it sets the timezone) or online only."""
     session = await context.session(update)
     (code,) = args(update.callback_query.data)[:1] or [""]
     if code != "online" and province_by_code(code) is None:
-        await show(update, *views.region_view(session.t, _draft(context).get("region_page", 0)))
+        await _show(
+            update, context, *views.region_view(session.t, _draft(context).get("region_page", 0))
+        )
         return Step.REGION
     draft = _draft(context)
     draft["province"] = None if code == "online" else code
     draft.setdefault("topics", [])
-    await show(update, *views.topics_view(session.t, draft["topics"]))
+    await _show(update, context, *views.topics_view(session.t, draft["topics"]))
     return Step.TOPICS
 
 
+@_step(Step.TOPICS)
 async def toggle_topic(update: Update, context: RangkulContext) -> int:
-    """Adds or removes one topic."""
+    """Ticks or unticks one topic: the button carries the whole selection it leads to."""
     session = await context.session(update)
-    (topic,) = args(update.callback_query.data)[:1] or [""]
-    chosen: list[str] = _draft(context).setdefault("topics", [])
-    if topic in TOPICS:
-        if topic in chosen:
-            chosen.remove(topic)
-        else:
-            chosen.append(topic)
-    await show(update, *views.topics_view(session.t, chosen))
+    chosen = _shown_topics(update, context)
+    _draft(context)["topics"] = list(chosen)
+    await _show(update, context, *views.topics_view(session.t, chosen))
     return Step.TOPICS
 
 
+def _shown_topics(update: Update, context: RangkulContext) -> tuple[str, ...]:
+    """The selection a topic or Done button carries (the draft's, for buttons sent before
+    buttons carried it)."""
+    raw = _int_arg(update.callback_query.data, default=-1)
+    if raw < 0:
+        return tuple(_draft(context).get("topics", []))
+    return topics_from_mask(raw)
+
+
+@_step(Step.TOPICS)
 async def finish(update: Update, context: RangkulContext) -> int:
     """Stores the member with their consent, counts the referral, and shows the menu."""
     session = await context.session(update)
     services = context.services
     draft = _draft(context)
+    draft["topics"] = list(_shown_topics(update, context))
     registration = Registration(
         telegram_id=update.effective_user.id,
         alias=draft["alias"],
@@ -248,22 +358,33 @@ async def finish(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
+def _step_view(context: RangkulContext, t: Translator, step: Step) -> View:
+    """A step as it is shown, from the draft."""
+    draft = _draft(context)
+    if step is Step.ALIAS and not draft.get("suggestion"):
+        draft["suggestion"] = suggest_alias(context.services.rng)
+    views_by_step = {
+        Step.LANGUAGE: lambda: views.language_view(t),
+        Step.INTRO: lambda: views.intro_view(t),
+        Step.AGE: lambda: views.age_view(t),
+        Step.CONSENT: lambda: views.consent_view(t),
+        Step.ALIAS: lambda: views.alias_view(t, draft["suggestion"]),
+        Step.OWN_ALIAS: lambda: (views.own_alias_prompt(t), None),
+        Step.REGION: lambda: views.region_view(t, draft.get("region_page", 0)),
+        Step.TOPICS: lambda: views.topics_view(t, draft.get("topics", [])),
+    }
+    return views_by_step[step]()
+
+
+def _reprompt(step: Step) -> Callback:
     """Anything unexpected at a button step: a kind hint and the step's buttons again."""
 
     async def reprompt(update: Update, context: RangkulContext) -> int:
-        t = (await context.session(update)).t
-        draft = _draft(context)
-        views_by_step = {
-            Step.LANGUAGE: lambda: views.language_view(t),
-            Step.INTRO: lambda: views.intro_view(t),
-            Step.AGE: lambda: views.age_view(t),
-            Step.CONSENT: lambda: views.consent_view(t),
-            Step.ALIAS: lambda: views.alias_view(t, draft.get("suggestion") or "…"),
-            Step.REGION: lambda: views.region_view(t, draft.get("region_page", 0)),
-            Step.TOPICS: lambda: views.topics_view(t, draft.get("topics", [])),
-        }
-        text, markup = views_by_step[step]()
+        session = await context.session(update)
+        if session.member is not None:
+            return await _already_joined(update, context)
+        t = session.t
+        text, markup = _step_view(context, t, step)
         hint = views.use_buttons_hint(t)
         if update.callback_query is not None:
             await update.callback_query.answer(hint)
@@ -284,35 +405,51 @@ def _drop_everything(update: Update, context: RangkulContext) -> None:
     context.application.drop_user_data(update.effective_user.id)
 
 
+async def drop_leftovers(application: Application) -> None:
+    """Start-up step: onboarding state and drafts of people who have joined since go (a crash
+    between registering and saving them leaves them behind)."""
+    services: Services = application.bot_data["services"]
+    await services.members.drop_conversations_of_members(CONVERSATION)
+    persistence = application.persistence
+    for user_id, data in application.user_data.items():
+        if not {DRAFT_KEY, DRAFT_LANGUAGE_KEY} & data.keys():
+            continue
+        if await services.members.by_telegram_id(user_id) is None:
+            continue  # still joining: their draft is their progress
+        data.pop(DRAFT_KEY, None)
+        data.pop(DRAFT_LANGUAGE_KEY, None)
+        if persistence is not None:
+            await persistence.update_user_data(user_id, data)
+
+
 def build_onboarding_conversation() -> ConversationHandler:
     """The persistent /start conversation."""
     area = views.AREA
-    steps: dict[Step, list[BaseHandler]] = {
-        Step.LANGUAGE: [CallbackQueryHandler(choose_language, pattern=pattern(area, "lang"))],
-        Step.INTRO: [CallbackQueryHandler(after_intro, pattern=pattern(area, "next"))],
-        Step.AGE: [CallbackQueryHandler(choose_age, pattern=pattern(area, "age"))],
-        Step.CONSENT: [CallbackQueryHandler(choose_consent, pattern=pattern(area, "consent"))],
-        Step.ALIAS: [CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias"))],
-        Step.OWN_ALIAS: [
-            MessageHandler(filters.TEXT & ~filters.COMMAND, own_alias),
-            CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias")),
-            MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
-        ],
-        Step.REGION: [
-            CallbackQueryHandler(region_page, pattern=pattern(area, "page")),
-            CallbackQueryHandler(choose_region, pattern=pattern(area, "region")),
-        ],
-        Step.TOPICS: [
-            CallbackQueryHandler(toggle_topic, pattern=pattern(area, "topic")),
-            CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
-        ],
-    }
+    # Valid in every state (allow_reentry): a button works on the step it shows.
+    buttons = [
+        CallbackQueryHandler(choose_language, pattern=pattern(area, "lang")),
+        CallbackQueryHandler(after_intro, pattern=pattern(area, "next")),
+        CallbackQueryHandler(under_18, pattern=pattern(area, "age", "minor")),
+        CallbackQueryHandler(decline_consent, pattern=pattern(area, "consent", "no")),
+        CallbackQueryHandler(choose_age, pattern=pattern(area, "age", "adult")),
+        CallbackQueryHandler(choose_consent, pattern=pattern(area, "consent", "yes")),
+        CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias")),
+        CallbackQueryHandler(region_page, pattern=pattern(area, "page")),
+        CallbackQueryHandler(choose_region, pattern=pattern(area, "region")),
+        CallbackQueryHandler(toggle_topic, pattern=pattern(area, "topic")),
+        CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
+    ]
+    steps: dict[Step, list[BaseHandler]] = {step: [] for step in Step}
+    steps[Step.OWN_ALIAS] = [
+        MessageHandler(filters.TEXT & ~filters.COMMAND, own_alias),
+        MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
+    ]
     # The alias step takes text and asks again for it itself.
     add_step_hints(steps, _reprompt, area, except_steps={Step.OWN_ALIAS})
     return persistent_conversation(
-        "onboarding",
+        CONVERSATION,
         allow_reentry=True,
-        entry_points=[CommandHandler("start", start)],
+        entry_points=[CommandHandler("start", start), *buttons],
         states=steps,
         fallbacks=common_fallbacks(),
     )

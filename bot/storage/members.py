@@ -200,6 +200,17 @@ class MemberRepository:
         conn = await self._db.connection()
         return [name for name, _key, _state in await _conversations_of(conn, telegram_id)]
 
+    async def drop_conversations_of_members(self, name: str) -> int:
+        """Deletes saved ``name`` conversations of people who are members (onboarding state a
+        crash left between registering and saving); returns how many went."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM ptb_conversations WHERE name = ? AND EXISTS (SELECT 1 FROM members"
+                " WHERE members.telegram_id = json_extract(ptb_conversations.conv_key, '$[1]'))",
+                (name,),
+            )
+            return cursor.rowcount
+
     async def forget(self, telegram_id: int) -> None:
         """Deletes every row about this person, in one transaction.
 

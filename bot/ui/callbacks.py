@@ -47,9 +47,10 @@ def callback(*parts: str | int) -> str:
     return text
 
 
-def pattern(area: str, action: str | None = None) -> str:
-    """A regex for CallbackQueryHandler matching one area (and optionally one action)."""
-    prefix = area if action is None else f"{area}{SEPARATOR}{action}"
+def pattern(area: str, *parts: str) -> str:
+    """A regex for CallbackQueryHandler matching one area (and optionally its first parts,
+    e.g. an action and its choice)."""
+    prefix = SEPARATOR.join([area, *parts])
     return rf"^{prefix}({SEPARATOR}|$)"
 
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.alias import AliasProblem
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, Province
-from bot.domain.topics import TOPICS
+from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import Translator
 from bot.ui.callbacks import Area, callback
 from bot.ui.crisis import crisis_intro_line
@@ -134,13 +134,16 @@ def alias_view(t: Translator, suggestion: str) -> View:
         "<b>{alias}</b>?\n\nYou can take it, ask for another one, or choose your own.",
         alias=suggestion,
     )
-    return text, inline(alias_choice_rows(t, AREA))
+    return text, inline(alias_choice_rows(t, AREA, suggestion))
 
 
-def alias_choice_rows(t: Translator, area: str) -> list[list[Button]]:
-    """Take / re-roll / own alias; shared by onboarding and /alias (different areas)."""
+def alias_choice_rows(t: Translator, area: str, suggestion: str) -> list[list[Button]]:
+    """Take / re-roll / own alias; shared by onboarding and /alias (different areas).
+
+    "Use this alias" carries the suggestion it offers, so it takes what the person sees even if
+    the draft holding it was lost (a crash between the reply and the state write)."""
     return [
-        [(t("Use this alias"), callback(area, "alias", "take"))],
+        [(t("Use this alias"), callback(area, "alias", "take", suggestion))],
         [
             (t("Another one"), callback(area, "alias", "reroll")),
             (t("Choose my own"), callback(area, "alias", "own")),
@@ -207,11 +210,19 @@ def region_view(t: Translator, page_index: int) -> View:
 
 
 def topics_view(t: Translator, chosen: Collection[str]) -> View:
+    """Each topic button carries the whole selection it leads to, and "Done" the selection
+    shown: a press means what the person sees, whatever the stored draft says (a double tap,
+    or a draft lost between the reply and the state write, changes nothing)."""
+    shown = set(chosen)
     buttons = [
-        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), callback(AREA, "topic", code))
+        (
+            ("✅ " if code in shown else "") + t(TOPIC_LABELS[code]),
+            callback(AREA, "topic", topics_mask(shown ^ {code})),
+        )
         for code in TOPICS
     ]
-    rows = [*in_rows(buttons, per_row=2), [(t("Done"), callback(AREA, "topics", "done"))]]
+    done = (t("Done"), callback(AREA, "topics", topics_mask(shown)))
+    rows = [*in_rows(buttons, per_row=2), [done]]
     text = t(
         "Which topics matter to you? Choose as many as you like (or none), then press "
         '"Done". This only helps us suggest groups.'

@@ -81,6 +81,18 @@ class BotWorld:
         await app.job_queue.stop(wait=False)
         await teardown(app)  # only so this test process can reopen the file
 
+    async def crash_after_reply(self, update: dict) -> None:
+        """The process dies right after Telegram applied the bot's reply to ``update`` and
+        before anything PTB keeps in memory (conversation state, user_data) was saved."""
+        assert self.app is not None, "the bot is not running"
+
+        async def no_write() -> None:
+            return None
+
+        self.app.update_persistence = no_write  # type: ignore[method-assign]
+        await self.deliver(update)
+        await self.crash()
+
     async def restart(self, **changes: object) -> None:
         await self.stop()
         for name, value in changes.items():
@@ -144,6 +156,18 @@ class Person:
         }
         await self.world.deliver(update)
         return self.world.emulator.bot_messages(self.user_id)[before:]
+
+    async def press_then_crash(self, label: str) -> None:
+        """Presses a button; the bot replies, then dies before saving its state."""
+        message_id, data = self.button(label)
+        emulator = self.world.emulator
+        await self.world.crash_after_reply(
+            emulator.user_presses_button(self.user_id, message_id, data)
+        )
+
+    async def send_then_crash(self, text: str) -> None:
+        """Sends text; the bot replies, then dies before saving its state."""
+        await self.world.crash_after_reply(self.world.emulator.user_sends_text(self.user_id, text))
 
     async def edit(self, message_id: int, text: str) -> list[ChatEntry]:
         """Edits a message the person sent earlier; returns what the bot sent because of it."""
