@@ -7,6 +7,7 @@ tested is what runs.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -17,6 +18,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
@@ -99,7 +101,8 @@ def build_application(
 ) -> Application:
     """A ready-to-start Application; ``request`` lets the sandbox and tests route the Bot API."""
     db = Database(settings.database_path)
-    persistence = SqlitePersistence(db)
+    clock = clock or SystemClock()
+    persistence = SqlitePersistence(db, clock=clock)
     builder = (
         ApplicationBuilder()
         .application_class(RangkulApplication)
@@ -130,7 +133,7 @@ def build_application(
     application = builder.build()
     application.bot_data["services"] = Services(
         settings=settings,
-        clock=clock or SystemClock(),
+        clock=clock,
         db=db,
         contacts=load_contacts(),
         notice_version=notice_version,
@@ -152,7 +155,19 @@ def build_application(
     )
     install_planner(application)
     _register_handlers(application)
+    persistence.conversation_timeouts = {
+        handler.name: _as_timedelta(handler.conversation_timeout)
+        for group in application.handlers.values()
+        for handler in group
+        if isinstance(handler, ConversationHandler)
+        and handler.name
+        and handler.conversation_timeout
+    }
     return application
+
+
+def _as_timedelta(value: float | timedelta) -> timedelta:
+    return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
 def _register_handlers(application: Application) -> None:

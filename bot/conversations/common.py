@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Awaitable, Callable, Collection
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -13,6 +14,7 @@ from telegram.ext import (
     CommandHandler,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -76,17 +78,41 @@ def common_fallbacks() -> list[BaseHandler]:
     return [CommandHandler("cancel", cancel), CommandHandler("forget", ask_to_forget)]
 
 
-def persistent_conversation(name: str, **options: object) -> ConversationHandler:
-    """A named, persistent ConversationHandler (state survives restarts).
+# How long a conversation may sit idle before it ends: long enough to come back to a form after
+# a break, short enough that nothing of someone who walked away lingers.
+DEFAULT_TIMEOUT = timedelta(hours=12)
+
+
+async def expire(update: Update, context: RangkulContext) -> None:
+    """A conversation timed out: its drafts go (for someone who never joined, everything), and
+    nothing is said: a message out of the blue about a form left hours ago helps nobody."""
+    await drop_drafts(update, context)
+
+
+def persistent_conversation(
+    name: str,
+    *,
+    states: dict[Any, list[BaseHandler]],
+    timeout: timedelta = DEFAULT_TIMEOUT,
+    **options: object,
+) -> ConversationHandler:
+    """A named, persistent ConversationHandler (state survives restarts) that times out.
 
     Our conversations mix text and button steps on purpose, so per_message=False is right and
     PTB's warning about tracking callback queries per message does not apply.
     """
+    states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, expire)]}
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
         )
-        return ConversationHandler(name=name, persistent=True, **options)  # type: ignore[arg-type]
+        return ConversationHandler(  # type: ignore[misc]
+            name=name,
+            persistent=True,
+            states=states,
+            conversation_timeout=timeout,
+            **options,  # type: ignore[arg-type]
+        )
 
 
 def add_step_hints(

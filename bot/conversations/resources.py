@@ -9,6 +9,7 @@ changes one field. The coordinator role is checked again at every step.
 from __future__ import annotations
 
 import enum
+from datetime import timedelta
 from typing import Any
 
 from telegram import Update
@@ -92,9 +93,15 @@ async def take_query(update: Update, context: RangkulContext) -> int:
     )
 
 
+SEARCH_TIMEOUT = timedelta(minutes=30)
+
+
 def build_resource_search_conversation() -> ConversationHandler:
     return persistent_conversation(
         "resource_search",
+        # A search prompt is quick to open again; people who never joined use it too, and
+        # nothing of theirs should stay long.
+        timeout=SEARCH_TIMEOUT,
         allow_reentry=True,
         entry_points=[CallbackQueryHandler(ask_query, pattern=pattern(views.AREA, "search"))],
         states={Step.QUERY: [MessageHandler(~filters.COMMAND, take_query)]},

@@ -6,16 +6,23 @@ Values are stored as JSON: readable in an export, and no unpickling of stored by
 
 JSON cannot tell ``{1: …}`` from ``{"1": …}``, so non-string dict keys are refused with a
 ``TypeError`` instead of silently coming back as strings; tuples come back as lists.
+
+Every conversation times out (``conversation_timeouts``, filled from the handlers): PTB ends it
+in a running process, and at start-up, before anything is loaded, conversations idle for longer
+than their timeout are deleted, and with them the drafts of people who never joined and are in
+no conversation any more. So nothing of someone who only looked around stays for long.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
 
-from bot.storage.database import Database
+from bot.clock import Clock, SystemClock
+from bot.storage.database import Database, to_db_time
 
 # The shapes PTB uses (its own aliases live in a private module).
 ConversationKey = tuple[int | str, ...]
@@ -61,20 +68,45 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
     through ``asyncio.gather``, and ``Database.transaction`` queues them.
     """
 
-    __slots__ = ("_db",)
+    __slots__ = ("_clock", "_db", "conversation_timeouts")
 
     def __init__(
         self,
         db: Database,
         update_interval: float = 5,
         store_data: PersistenceInput | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__(store_data=store_data or DEFAULT_STORE, update_interval=update_interval)
         self._db = db
+        self._clock = clock or SystemClock()
+        # Conversation name -> how long it may sit idle (bot.app fills it from the handlers).
+        self.conversation_timeouts: dict[str, timedelta] = {}
 
     # --- loading (Application.initialize, ConversationHandler registration) ---
 
+    async def expire_idle(self) -> None:
+        """Deletes conversations idle past their timeout, then the drafts of non-members who
+        are in no conversation any more. PTB loads user data first, so this runs there."""
+        now = self._clock.now()
+        async with self._db.transaction() as conn:
+            await conn.execute(
+                "UPDATE ptb_conversations SET touched_at = ? WHERE touched_at IS NULL",
+                (to_db_time(now),),
+            )
+            for name, timeout in self.conversation_timeouts.items():
+                await conn.execute(
+                    "DELETE FROM ptb_conversations WHERE name = ? AND touched_at <= ?",
+                    (name, to_db_time(now - timeout)),
+                )
+            await conn.execute(
+                "DELETE FROM ptb_user_data WHERE user_id NOT IN (SELECT telegram_id FROM members)"
+                " AND user_id NOT IN (SELECT json_extract(conv_key, '$[1]')"
+                " FROM ptb_conversations)"
+            )
+
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
+        await self.expire_idle()
         conn = await self._db.connection()
         async with conn.execute("SELECT user_id, data FROM ptb_user_data") as cursor:
             return {row["user_id"]: json.loads(row["data"]) async for row in cursor}
@@ -123,9 +155,15 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
                 )
             else:
                 await conn.execute(
-                    "INSERT INTO ptb_conversations (name, conv_key, state) VALUES (?, ?, ?)"
-                    " ON CONFLICT (name, conv_key) DO UPDATE SET state = excluded.state",
-                    (name, conversation_key_json(key), to_json(new_state)),
+                    "INSERT INTO ptb_conversations (name, conv_key, state, touched_at)"
+                    " VALUES (?, ?, ?, ?) ON CONFLICT (name, conv_key)"
+                    " DO UPDATE SET state = excluded.state, touched_at = excluded.touched_at",
+                    (
+                        name,
+                        conversation_key_json(key),
+                        to_json(new_state),
+                        to_db_time(self._clock.now()),
+                    ),
                 )
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:

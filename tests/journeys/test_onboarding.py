@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta
 
 import pytest
+from telegram.ext import ConversationHandler
 
 from tests.journeys.harness import BotWorld, Person
 
@@ -312,3 +314,54 @@ async def test_an_alias_taken_while_choosing_topics_sends_the_person_back_to_the
         ("Bintang Pagi",),
         ("Bintang Sore",),
     ]
+
+
+def timeout_jobs(world: BotWorld) -> list:
+    """PTB's conversation-timeout jobs (a JobQueue job per idle conversation)."""
+    return [job for job in world.app.job_queue.jobs() if job.name == "_trigger_timeout"]
+
+
+async def test_a_declined_person_who_opens_search_leaves_no_row_once_it_times_out(
+    world: BotWorld,
+) -> None:
+    rani = world.person(119, "Rani", "en")
+    await rani.send("/start")
+    for label in ("English", "Continue", "Yes, I'm 18 or older", "Not now"):
+        await rani.press(label)
+    await rani.send("/resources")
+    await rani.press("🔎 Search")
+    assert rows(world, "SELECT name FROM ptb_conversations") == [("resource_search",)]
+
+    [job] = timeout_jobs(world)  # the conversation's timeout, run now rather than in 30 min
+    await job.run(world.app)
+    await world.app.update_persistence()
+
+    assert rows(world, "SELECT * FROM ptb_conversations") == []
+    assert rows(world, "SELECT * FROM ptb_user_data") == []
+    await rani.send("anxiety")  # no longer a search: the kind menu hint
+    assert "didn't quite catch that" in rani.last.text
+
+
+async def test_a_conversation_left_before_a_restart_times_out_at_the_next_start(
+    world: BotWorld,
+) -> None:
+    sita = world.person(120, "Sita", "en")
+    await sita.send("/resources")
+    await sita.press("🔎 Search")
+    await world.stop()
+    world.clock.advance(timedelta(hours=1))
+    await world.start()
+    assert rows(world, "SELECT * FROM ptb_conversations") == []
+    await sita.send("anxiety")
+    assert "didn't quite catch that" in sita.last.text
+
+
+async def test_every_conversation_has_a_timeout(world: BotWorld) -> None:
+    conversations = [
+        handler
+        for group in world.app.handlers.values()
+        for handler in group
+        if isinstance(handler, ConversationHandler)
+    ]
+    assert len(conversations) >= 10
+    assert all(handler.conversation_timeout for handler in conversations)

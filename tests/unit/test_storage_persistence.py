@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.clock import ControllableClock
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
 
@@ -90,6 +91,7 @@ async def test_ended_conversation_is_deleted(db: Database) -> None:
 
 async def test_empty_data_keeps_no_row_and_drop_deletes(db: Database) -> None:
     persistence = SqlitePersistence(db)
+    await persistence.update_conversation("onboarding", (1, 1), "A")  # joining: drafts kept
     await persistence.update_user_data(1, {"lang": "id"})
     await persistence.update_user_data(2, {})
     await persistence.update_chat_data(1, {"x": 1})
@@ -218,3 +220,35 @@ async def test_application_resumes_conversation_after_restart(tmp_path: Path, ma
         await app.update_persistence()
     assert seen == ["start", "answer:asked"]
     assert await SqlitePersistence(second_db).get_conversations("flow") == {}
+
+
+async def test_idle_conversations_time_out_at_load_and_take_strangers_drafts(db: Database) -> None:
+    clock = ControllableClock(datetime(2026, 12, 1, tzinfo=UTC))
+    persistence = SqlitePersistence(db, clock=clock)
+    persistence.conversation_timeouts = {"search": timedelta(minutes=30)}
+    await persistence.update_conversation("search", (1, 1), 1)
+    await persistence.update_user_data(1, {"search": {"page": 0}})
+    await persistence.update_user_data(2, {"lang": "en"})  # in no conversation at all
+    clock.advance(timedelta(minutes=29))
+    await persistence.update_conversation("search", (3, 3), 1)
+    await persistence.update_user_data(3, {"search": {}})
+    clock.advance(timedelta(minutes=1))
+
+    assert await persistence.get_user_data() == {3: {"search": {}}}
+    assert await persistence.get_conversations("search") == {(3, 3): 1}
+
+
+async def test_conversations_without_a_timeout_and_rows_from_before_are_kept(db: Database) -> None:
+    clock = ControllableClock(datetime(2026, 12, 1, tzinfo=UTC))
+    persistence = SqlitePersistence(db, clock=clock)
+    await persistence.update_conversation("forever", (1, 1), 1)
+    conn = await db.connection()
+    await conn.execute(
+        "INSERT INTO ptb_conversations (name, conv_key, state) VALUES ('search', '[2, 2]', '1')"
+    )
+    persistence.conversation_timeouts = {"search": timedelta(minutes=30)}
+    clock.advance(timedelta(days=30))
+    await persistence.get_user_data()
+    assert await persistence.get_conversations("forever") == {(1, 1): 1}
+    # A row saved before touched_at existed counts as touched at this start.
+    assert await persistence.get_conversations("search") == {(2, 2): 1}
