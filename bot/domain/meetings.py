@@ -15,9 +15,9 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,8 @@ MAX_LINK_LENGTH = 300
 
 # Typed times: "2026-12-03 19:30"; also "2026-12-03 19.30" (the Indonesian way of writing it).
 _TYPED_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2})[:.](\d{2})\s*$")
+# A meeting start in a reminder's dedupe key (UTC, to the minute).
+_KEY_START = "%Y%m%dT%H%M"
 
 
 class SeatKind(enum.StrEnum):
@@ -333,6 +335,18 @@ class PlannedReminder:
     dedupe_key: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """Which reminder a row is: ``offset`` minutes before the meeting start it was planned for."""
+
+    start: datetime
+    offset: int
+
+    @property
+    def planned_at(self) -> datetime:
+        return self.start - timedelta(minutes=self.offset)
+
+
 def planned_reminders(
     meeting_id: int,
     member_id: int,
@@ -346,12 +360,50 @@ def planned_reminders(
     replanned unmoved one adds nothing.
     """
     return [
-        PlannedReminder(
-            offset, send_at, f"reminder:{meeting_id}:{member_id}:{offset}:{start:%Y%m%dT%H%M}"
-        )
+        PlannedReminder(offset, send_at, reminder_key(meeting_id, member_id, offset, start))
         for offset, send_at in reminder_times(start, offsets)
         if send_at > now
     ]
+
+
+def reminder_key(meeting_id: int, member_id: int, offset: int, start: datetime) -> str:
+    return f"reminder:{meeting_id}:{member_id}:{offset}:{start.astimezone(UTC):{_KEY_START}}"
+
+
+def reminder_from_key(key: str) -> ReminderPlan | None:
+    """The plan a reminder's dedupe key records, or None for another key.
+
+    Read from the key because a sent row's payload is emptied (data minimisation) while its
+    key stays, and a sent later reminder must still count as overtaking.
+    """
+    parts = key.split(":")
+    if len(parts) != 5 or parts[0] != "reminder" or not parts[3].isdigit():
+        return None
+    try:
+        start = datetime.strptime(parts[4], _KEY_START).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return ReminderPlan(start, int(parts[3]))
+
+
+def overtaken(reminder: ReminderPlan, others: Iterable[ReminderPlan], now: datetime) -> bool:
+    """Whether ``reminder`` is out of date because a later reminder of the same meeting time
+    (smaller offset) is due by ``now``: only the later one goes.
+
+    Decided on planned times, never on when a row is next tried: a retried reminder is late
+    but not out of date, and a row never overtakes itself.
+    """
+    return any(
+        other.offset < reminder.offset
+        and _minute(other.start) == _minute(reminder.start)
+        and other.planned_at <= now
+        for other in others
+    )
+
+
+def _minute(moment: datetime) -> datetime:
+    # Keys record starts to the minute.
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def reminder_prefix(meeting_id: int) -> str:

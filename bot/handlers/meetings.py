@@ -486,8 +486,12 @@ async def _attendance(
 async def record_answer(update: Update, context: RangkulContext) -> None:
     """A member voted (or took the vote back) in a time poll."""
     answer = update.poll_answer
-    if answer is not None:
-        await context.services.time_polls.record_answer(answer.poll_id, answer.option_ids)
+    # No user: an answer on behalf of a channel, who no poll was sent to.
+    if answer is None or answer.user is None:
+        return
+    voter = await context.services.members.by_telegram_id(answer.user.id)
+    if voter is not None:
+        await context.services.time_polls.record_answer(answer.poll_id, voter.id, answer.option_ids)
 
 
 def handlers() -> list[BaseHandler]:

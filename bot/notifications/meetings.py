@@ -10,13 +10,12 @@ dispatcher then skips it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, NoticeKind, SeatStatus
+from bot.domain.meetings import Meeting, NoticeKind, ReminderPlan, SeatStatus, overtaken
 from bot.domain.member import Member
 from bot.i18n import Translator
 from bot.services.container import Services
@@ -64,15 +63,16 @@ async def render_reminder(
 async def _overtaken(
     services: Services, meeting: Meeting, member: Member, payload: Mapping[str, Any]
 ) -> bool:
-    """A late reminder whose later one is due too (the bot was down across both): only the
-    later one goes. Rows planned before offsets were in the payload are never overtaken."""
+    """A reminder whose later one is due too (the bot was down across both, or this one was
+    held up by failures): only the later one goes. Rows planned before offsets were in the
+    payload are never overtaken."""
     offset = payload.get("offset")
     if offset is None:
         return False
-    planned_for = meeting.starts_at - timedelta(minutes=int(offset))
-    return await services.meetings.later_reminder_due(
-        meeting.id, member.id, planned_for, services.clock.now()
-    )
+    # _current() checked that the meeting still starts when this reminder was planned for.
+    reminder = ReminderPlan(meeting.starts_at, int(offset))
+    others = await services.meetings.reminder_plans(meeting.id, member.id)
+    return overtaken(reminder, others, services.clock.now())
 
 
 async def render_cancelled(

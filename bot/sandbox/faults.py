@@ -8,7 +8,10 @@ Kinds, as Telegram and the network produce them:
 - ``"5xx"``: 502 Bad Gateway (PTB raises NetworkError);
 - ``"429"``: Too Many Requests with ``retry_after`` (PTB raises RetryAfter);
 - ``"timeout"``: the request never gets an answer (the in-process front raises PTB's TimedOut,
-  the HTTP front drops the connection).
+  the HTTP front drops the connection);
+- ``"403"``: Forbidden, bot was blocked by the user (PTB raises Forbidden), for the call only:
+  unlike ``BotApiEmulator.user_blocks_bot`` the chat stays open, so a test can make the bot's
+  reply to a message fail (writing to a blocked bot unblocks it).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from dataclasses import dataclass
 
 from bot.sandbox.rules import ApiError
 
-KINDS = ("5xx", "429", "timeout")
+# What fail_randomly draws from by default: a 403 is not a passing failure.
+PASSING = ("5xx", "429", "timeout")
+KINDS = (*PASSING, "403")
 # getUpdates is the bot's own polling, not a call whose failure a feature must survive.
 _NEVER_RANDOM = frozenset({"getupdates"})
 
@@ -52,7 +57,7 @@ class Faults:
     def __init__(self) -> None:
         self._planned: list[_Planned] = []
         self._rate = 0.0
-        self._kinds: tuple[str, ...] = KINDS
+        self._kinds: tuple[str, ...] = PASSING
         self._rng = random.Random(0)
         self._retry_after = 1
         self.served: list[ServedFault] = []
@@ -76,7 +81,7 @@ class Faults:
         self,
         rate: float,
         *,
-        kinds: Iterable[str] = KINDS,
+        kinds: Iterable[str] = PASSING,
         seed: int = 0,
         retry_after: int = 1,
     ) -> None:
@@ -113,6 +118,8 @@ class Faults:
                 retry_after=retry_after,
                 injected=True,
             )
+        if kind == "403":
+            raise ApiError(403, "Forbidden: bot was blocked by the user", injected=True)
         raise RequestTimedOut(method)
 
 

@@ -99,6 +99,9 @@ class Database:
                 raise StorageError(f"database {self.path}: cannot switch to WAL journal mode")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten with zeros, so erased personal data does not linger
+            # in free space of pages (which later writes would copy into the WAL again).
+            await conn.execute("PRAGMA secure_delete = ON")
             version, known = await migrate(conn), latest_version()
             if version > known:
                 # An older bot must not write to a schema it does not know (e.g. after the code
@@ -141,6 +144,16 @@ class Database:
                     raise
             finally:
                 self._tx_owner = None
+
+    async def checkpoint(self) -> bool:
+        """Copies the WAL into the database file and empties it (``TRUNCATE``): old WAL frames
+        keep deleted rows until then. Returns False if a reader elsewhere (a backup, another
+        process) kept it from completing."""
+        conn = await self.connection()
+        # The shared connection must not be inside another coroutine's transaction.
+        async with self._tx_lock, conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+            row = await cursor.fetchone()
+        return row is not None and row[0] == 0
 
     async def commit(self) -> None:
         """Waits for running transactions and commits anything left open; no-op if never opened."""

@@ -24,12 +24,14 @@ from bot.domain.meetings import (
     MeetingStatus,
     NewMeeting,
     NoticeKind,
+    ReminderPlan,
     Seat,
     SeatCounts,
     SeatKind,
     SeatStatus,
     first_to_promote,
     planned_reminders,
+    reminder_from_key,
     reminder_prefix,
     seats_left,
 )
@@ -259,19 +261,16 @@ class MeetingRepository:
         ) as cursor:
             return [FinishedTrial(row[0], row[1], row[2]) async for row in cursor]
 
-    async def later_reminder_due(
-        self, meeting_id: int, member_id: int, after: datetime, now: datetime
-    ) -> bool:
-        """Whether another reminder of this meeting for this person, planned for after
-        ``after``, is due by ``now`` and still going out (or already out)."""
+    async def reminder_plans(self, meeting_id: int, member_id: int) -> list[ReminderPlan]:
+        """The reminders of this meeting for this person still going out or already out."""
         conn = await self._db.connection()
         async with conn.execute(
-            "SELECT 1 FROM outbox WHERE meeting_id = ? AND member_id = ? AND kind = 'reminder'"
-            " AND status IN ('pending', 'sending', 'sent') AND not_before > ? AND not_before <= ?"
-            " LIMIT 1",
-            (meeting_id, member_id, to_db_time(after), to_db_time(now)),
+            "SELECT dedupe_key FROM outbox WHERE meeting_id = ? AND member_id = ?"
+            " AND kind = 'reminder' AND status IN ('pending', 'sending', 'sent')",
+            (meeting_id, member_id),
         ) as cursor:
-            return await cursor.fetchone() is not None
+            keys = [row[0] for row in await cursor.fetchall()]
+        return [plan for plan in map(reminder_from_key, keys) if plan is not None]
 
     async def had_trial(self, group_id: int, member_id: int, now: datetime) -> bool:
         """Whether this person attended (held a seat at) a finished trial meeting of the group."""

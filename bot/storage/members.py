@@ -9,6 +9,7 @@ persistence tables are keyed by Telegram id instead and are cleared here explici
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
@@ -19,6 +20,8 @@ import aiosqlite
 from bot.domain.member import AliasTaken, Member, MemberExists, NewMember
 from bot.storage.database import Database, from_db_time, to_db_time
 from bot.storage.persistence import parse_conversation_key
+
+log = logging.getLogger(__name__)
 
 _SELECT_MEMBER = """
     SELECT m.id, m.telegram_id, m.alias, m.language, m.timezone, m.province,
@@ -219,6 +222,9 @@ class MemberRepository:
         running Application still holds the person's ``user_data``/``chat_data`` and
         conversation state in memory and would write them back: the caller must also call
         ``application.drop_user_data``/``drop_chat_data`` and end the conversation.
+
+        Afterwards the WAL is checkpointed and emptied, so the erased rows are gone from the
+        files on disk too, not only from the tables.
         """
         async with self._db.transaction() as conn:
             await conn.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
@@ -231,6 +237,8 @@ class MemberRepository:
             await conn.executemany(
                 "DELETE FROM ptb_conversations WHERE name = ? AND conv_key = ?", doomed
             )
+        if not await self._db.checkpoint():
+            log.warning("forget: the WAL still holds erased rows until the next checkpoint")
 
 
 def _unique_failed(exc: sqlite3.IntegrityError, column: str) -> bool:

@@ -82,12 +82,20 @@ class TimePollRepository:
                 (poll_id, member_id, telegram_poll_id),
             )
 
-    async def record_answer(self, telegram_poll_id: str, option_ids: Sequence[int]) -> bool:
-        """Stores a vote (an empty list: the vote was retracted); False for unknown polls."""
+    async def record_answer(
+        self, telegram_poll_id: str, member_id: int, option_ids: Sequence[int]
+    ) -> bool:
+        """Stores a vote (an empty list: the vote was retracted); False for unknown polls and
+        for votes by anyone but the member the poll was sent to.
+
+        A forwarded non-anonymous poll brings the bot every voter's answer under the same poll
+        id: only the recipient's vote is theirs to give.
+        """
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE time_poll_messages SET option_ids = ? WHERE telegram_poll_id = ?",
-                (json.dumps(list(option_ids)) if option_ids else None, telegram_poll_id),
+                "UPDATE time_poll_messages SET option_ids = ?"
+                " WHERE telegram_poll_id = ? AND member_id = ?",
+                (json.dumps(list(option_ids)) if option_ids else None, telegram_poll_id, member_id),
             )
             return cursor.rowcount > 0
 

@@ -706,6 +706,37 @@ async def test_time_poll_goes_to_members_and_counts_answers(world: BotWorld) -> 
     assert "Budi" not in last(sari)
 
 
+async def test_only_the_member_a_time_poll_was_sent_to_can_answer_it(world: BotWorld) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    budi = await a_person(world, 303, "Budi Pagi")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, budi), world.clock.now()
+    )
+    await sari.send("/poll_time")
+    await sari.press("Thu 3 Dec")
+    await sari.press("19:30")
+    await sari.send("2026-12-05 10:00")
+    await sari.press("Send the poll")
+    poll_id = budi.last.poll["id"]
+    await world.deliver(world.emulator.user_answers_poll(budi.user_id, poll_id, [1]))
+    await sari.send("/poll_time")
+    results = last(sari)
+    assert "1 member answered so far." in results
+
+    # Budi forwards his (non-anonymous) poll: whoever votes on it there reaches the bot too.
+    stranger = world.person(399, "Orang Lain", "en")
+    dewi = await a_person(world, 304, "Dewi Fajar")
+    for voter, options in ((stranger, [0]), (dewi, [0]), (stranger, []), (dewi, [])):
+        await world.deliver(world.emulator.user_answers_poll(voter.user_id, poll_id, options))
+
+    assert rows(world, "SELECT member_id, option_ids FROM time_poll_messages") == [
+        (await member_id(world, budi), "[1]")
+    ]
+    await sari.send("/poll_time")
+    assert last(sari) == results
+
+
 async def test_crisis_words_mid_sign_up_and_mid_scheduling_then_both_resume(
     world: BotWorld,
 ) -> None:

@@ -110,7 +110,7 @@ async def lina_with_everything(world: BotWorld) -> Person:
     poll = await s.time_polls.create(makassar, POLL_TIMES, fasil.id, world.clock.now())
     for member, poll_id, choice in ((lina, "poll-lina", 1), (other, "poll-other", 0)):
         await s.time_polls.add_message(poll.id, member.id, poll_id)
-        await s.time_polls.record_answer(poll_id, [choice])
+        await s.time_polls.record_answer(poll_id, member.id, [choice])
 
     at = world.clock.now()
     await s.safety.save_answer(lina.id, PlanSection.CALMING, "Tea on the porch", at)

@@ -3,9 +3,12 @@ stop for someone who blocked the bot."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+
+from telegram.error import Forbidden
 
 from bot.domain.member import Member
 from bot.i18n import Translator
@@ -111,3 +114,32 @@ async def test_unblocking_the_bot_makes_a_member_reachable_again(world: BotWorld
     assert await plan_nudge(world, 304, timedelta(0))
     await world.tick()
     assert world.person(304, "Nia", "en").texts[-1] == "Nudge 1"
+
+
+async def test_a_reply_refused_with_403_is_a_quiet_note_and_stops_the_outbox(
+    world: BotWorld, caplog
+) -> None:
+    await a_member_with_a_planned_nudge(world, 305, timedelta(hours=1))
+    nia = world.person(305, "Nia", "en")
+    before = len(nia.texts)
+    caplog.set_level(logging.INFO)
+    world.emulator.faults.fail_next("403", method="sendMessage", chat_id=305)
+
+    await nia.send("/menu")
+
+    # The person blocked the bot: expected, so no error, no stack frames, no apology.
+    assert [type(error) for error in world.errors] == [Forbidden]
+    world.errors.clear()
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Traceback" not in logged and 'File "' not in logged
+    assert "Forbidden" in logged
+    assert "305" not in logged and "Nia" not in logged
+    assert len(nia.texts) == before
+    assert [fault.kind for fault in world.emulator.faults.served] == ["403"]
+    services: Services = world.app.bot_data["services"]  # type: ignore[union-attr]
+    member = await services.members.by_telegram_id(305)
+    assert member is not None and await services.outbox.is_member_blocked(member.id)
+    world.clock.advance(timedelta(hours=1))
+    await world.tick()
+    assert len(nia.texts) == before  # the planned nudge was cancelled

@@ -69,6 +69,27 @@ async def test_forget_deletes_every_row_and_treats_me_as_new(world: BotWorld) ->
     assert "Which language" in mira.last.text
 
 
+async def test_forget_leaves_no_trace_in_the_database_file_or_its_wal(world: BotWorld) -> None:
+    alias = "Zefira Kalimaya"
+    zefira = world.person(207, "Zefira", "en")
+    await onboard_in_english(zefira, alias=alias)
+    await zefira.send("/mygroups")  # a few more writes after the alias was stored
+    await world.app.update_persistence()
+    wal = world.db_path.with_name(world.db_path.name + "-wal")
+    traces = (alias.encode(), alias.casefold().encode())
+    assert any(trace in wal.read_bytes() for trace in traces)  # the test can see a trace
+
+    await zefira.send("/forget")
+    await zefira.press("Yes, delete everything")
+    assert "has been deleted" in zefira.last.text
+    await world.app.update_persistence()
+
+    for path in (world.db_path, wal):
+        content = path.read_bytes() if path.exists() else b""
+        for trace in traces:
+            assert trace not in content, (path.name, trace)
+
+
 async def test_forget_can_be_called_off(world: BotWorld) -> None:
     nina = world.person(206, "Nina", "en")
     await onboard_in_english(nina)

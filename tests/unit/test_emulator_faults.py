@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot, Update
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.clock import ControllableClock
 from bot.sandbox.emulator import BotApiEmulator
@@ -64,7 +64,8 @@ async def test_an_edit_arrives_as_edited_message(emulator, bot) -> None:
 
 
 @pytest.mark.parametrize(
-    ("kind", "error"), [("5xx", NetworkError), ("429", RetryAfter), ("timeout", TimedOut)]
+    ("kind", "error"),
+    [("5xx", NetworkError), ("429", RetryAfter), ("timeout", TimedOut), ("403", Forbidden)],
 )
 async def test_a_planned_fault_fails_once_then_the_call_lands(emulator, bot, kind, error) -> None:
     emulator.faults.fail_next(kind, method="sendMessage", chat_id=AYU, retry_after=7)
@@ -106,6 +107,22 @@ async def test_random_faults_hit_about_their_rate_and_never_get_updates(emulator
     assert await bot.get_updates(timeout=0) == ()
     emulator.faults.clear()
     await bot.send_message(AYU, "calm again")
+
+
+async def test_a_403_fault_says_the_bot_was_blocked_but_leaves_the_chat_open(emulator, bot) -> None:
+    emulator.faults.fail_next("403", chat_id=AYU)
+    with pytest.raises(Forbidden, match="bot was blocked by the user"):
+        await bot.send_message(AYU, "x")
+    assert not emulator.is_blocked(AYU)  # a planned answer, not a change of the chat
+    assert emulator.rejected == []
+
+
+async def test_random_faults_are_passing_ones_unless_asked(emulator, bot) -> None:
+    emulator.faults.fail_randomly(1.0)
+    for _ in range(40):
+        with pytest.raises((NetworkError, RetryAfter)):
+            await bot.send_message(AYU, "x")
+    assert {fault.kind for fault in emulator.faults.served} == {"5xx", "429", "timeout"}
 
 
 def test_unknown_fault_kinds_are_refused(emulator) -> None:

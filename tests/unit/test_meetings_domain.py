@@ -9,6 +9,7 @@ import pytest
 
 from bot.domain.meetings import (
     HORIZON,
+    ReminderPlan,
     Seat,
     SeatCounts,
     SeatKind,
@@ -20,11 +21,13 @@ from bot.domain.meetings import (
     first_to_promote,
     has_room,
     occurrences_to_materialise,
+    overtaken,
     parse_capacity,
     parse_typed_start,
     picker_dates,
     picker_times,
     planned_reminders,
+    reminder_from_key,
     seats_left,
 )
 from bot.domain.recurrence import Recurrence, occurrence_start
@@ -149,3 +152,39 @@ def test_reminders_are_planned_only_for_times_still_ahead() -> None:
     planned = planned_reminders(4, 9, start, (1440, 60), NOW)
     assert [(r.offset, r.send_at) for r in planned] == [(60, start - timedelta(hours=1))]
     assert planned[0].dedupe_key == "reminder:4:9:60:20261202T0130"
+
+
+START = datetime(2026, 12, 3, 11, 30, tzinfo=UTC)
+DAY_BEFORE = ReminderPlan(START, 1440)
+HOUR_BEFORE = ReminderPlan(START, 60)
+
+
+def test_a_reminder_never_overtakes_itself_however_late_it_is() -> None:
+    for late in (timedelta(0), timedelta(seconds=30), timedelta(hours=23)):
+        now = DAY_BEFORE.planned_at + late
+        assert not overtaken(DAY_BEFORE, [DAY_BEFORE], now)
+
+
+def test_a_later_reminder_overtakes_an_earlier_one_only_once_it_is_due() -> None:
+    before_due = HOUR_BEFORE.planned_at - timedelta(seconds=1)
+    assert not overtaken(DAY_BEFORE, [DAY_BEFORE, HOUR_BEFORE], before_due)
+    assert overtaken(DAY_BEFORE, [DAY_BEFORE, HOUR_BEFORE], HOUR_BEFORE.planned_at)
+    # The later reminder is never overtaken by the earlier one, even when that one is late.
+    assert not overtaken(HOUR_BEFORE, [DAY_BEFORE, HOUR_BEFORE], START)
+
+
+def test_only_reminders_of_the_same_start_overtake() -> None:
+    earlier_start = ReminderPlan(START - timedelta(days=1), 60)
+    assert earlier_start.planned_at < DAY_BEFORE.planned_at + timedelta(hours=1)
+    assert not overtaken(DAY_BEFORE, [earlier_start], DAY_BEFORE.planned_at + timedelta(hours=1))
+    moved = ReminderPlan(START + timedelta(hours=2), 60)
+    assert not overtaken(DAY_BEFORE, [moved], moved.planned_at)
+
+
+def test_a_reminder_key_records_its_plan_to_the_minute() -> None:
+    planned = planned_reminders(4, 9, START, (1440, 60), START - timedelta(days=2))
+    assert [reminder_from_key(r.dedupe_key) for r in planned] == [DAY_BEFORE, HOUR_BEFORE]
+    with_seconds = ReminderPlan(START + timedelta(seconds=5), 1440)
+    assert overtaken(with_seconds, [HOUR_BEFORE], HOUR_BEFORE.planned_at)
+    for other in ("nudge:4", "reminder:4:9:24h", "reminder:4:9:x:20261203T1130", "reminder:4"):
+        assert reminder_from_key(other) is None

@@ -65,6 +65,7 @@ async def test_fresh_database_is_migrated_with_wal_and_foreign_keys(db: Database
     assert await _scalar(conn, "PRAGMA foreign_keys") == 1
     assert await _scalar(conn, "PRAGMA synchronous") == 1  # NORMAL
     assert await _scalar(conn, "PRAGMA busy_timeout") > 0
+    assert await _scalar(conn, "PRAGMA secure_delete") == 1
     assert await current_version(conn) == latest_version() >= 1
     tables = {
         row[0]
@@ -186,6 +187,20 @@ async def test_data_survives_close_and_reopen(db: Database, make_db) -> None:
     await db.close()
     conn = await make_db(db.path).connection()
     assert await _scalar(conn, "SELECT count FROM referral_counts WHERE source='poster'") == 3
+
+
+async def test_a_checkpoint_empties_the_wal_of_deleted_rows(db: Database) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("INSERT INTO referral_counts (source, count) VALUES ('pamflet-x', 1)")
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM referral_counts")
+    wal = db.path.with_name(db.path.name + "-wal")
+    assert b"pamflet-x" in wal.read_bytes()
+
+    assert await db.checkpoint()
+
+    assert wal.read_bytes() == b""
+    assert b"pamflet-x" not in db.path.read_bytes()
 
 
 # --- migrations with test-only migration directories ---
