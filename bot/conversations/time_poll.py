@@ -2,8 +2,9 @@
 native Telegram poll in their own language and timezone; /poll_time again shows the counts.
 
 Polls cannot go through the outbox (a poll is not a text message and its Telegram id must be
-stored when it is sent), so they are sent here directly, one per member; the bot's
-AIORateLimiter paces them. Answers arrive as poll_answer updates (bot.handlers.meetings).
+stored when it is sent), so they are sent here directly, one per member; the bot's rate
+limiter (bot/rate_limiter.py) paces them. Answers arrive as poll_answer updates
+(bot.handlers.meetings).
 """
 
 from __future__ import annotations
