@@ -123,8 +123,6 @@ def build_application(
             )
         )
         .concurrent_updates(PerUserUpdateProcessor())
-        .post_init(setup)
-        .post_shutdown(teardown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -247,7 +245,9 @@ def _register_handlers(application: Application) -> None:
 
 
 async def setup(application: Application) -> None:
-    """Start-up work shared by run_polling (post_init) and tests/sandbox (called directly)."""
+    """Start-up work, called by every way of running the bot (bot.polling, the sandbox, the
+    journey harness) right after ``Application.initialize``; PTB's post_init is not used because
+    only its own run_polling calls it."""
     services: Services = application.bot_data["services"]
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
     await recover(application)  # before the outbox job first runs (jobs start with the app)
