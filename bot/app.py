@@ -67,7 +67,7 @@ from bot.storage.persistence import SqlitePersistence
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
 from bot.ui import resources as resources_ui
-from bot.ui.callbacks import pattern
+from bot.ui.callbacks import on_button, pattern
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -226,7 +226,7 @@ def _register_handlers(application: Application) -> None:
         ("privacy", privacy.show_privacy),
     ):
         add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
-    add(CallbackQueryHandler(menu.set_language, pattern=pattern(menu.LANGUAGE_AREA)), FEATURES)
+    add(on_button(menu_ui.SetLanguage, menu.set_language), FEATURES)
     for action, callback in (("yes", privacy.confirm_forget), ("no", privacy.keep_data)):
         add(
             CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),

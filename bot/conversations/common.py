@@ -22,7 +22,7 @@ from telegram.warnings import PTBUserWarning
 from bot.adapters.chat import draft, facilitated_groups, show
 from bot.context import RangkulContext
 from bot.domain.groups import Group
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import Area, args
 from bot.ui.meetings import not_facilitator_text, refused_text
 from bot.ui.menu import cancelled_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
@@ -118,7 +118,7 @@ def persistent_conversation(
 def add_step_hints(
     states: dict[Any, list[BaseHandler]],
     reprompt: Callable[[Any], Callable[[Update, RangkulContext], Awaitable[object]]],
-    area: str,
+    area: Area,
     *,
     except_steps: Collection[Any] = (),
 ) -> None:
@@ -128,7 +128,7 @@ def add_step_hints(
         if step not in except_steps:
             handlers += [
                 MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(step)),
-                CallbackQueryHandler(reprompt(step), pattern=pattern(area)),
+                CallbackQueryHandler(reprompt(step), pattern=area.pattern()),
             ]
 
 

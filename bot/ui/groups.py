@@ -132,7 +132,12 @@ def topic_choice_view(t: Translator) -> View:
 
 
 def province_choice_view(t: Translator, page_index: int) -> View:
-    rows = province_rows(t, page_index, BROWSE_AREA, pick="prov", turn="provs")
+    rows = province_rows(
+        t,
+        page_index,
+        lambda code: callback(BROWSE_AREA, "prov", code),
+        lambda index: callback(BROWSE_AREA, "provs", index),
+    )
     rows.append([_back_home(t)])
     return t("Which province?"), inline(rows)
 

@@ -6,14 +6,24 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-Button = tuple[str, str]  # (label, callback_data)
+from bot.ui.callbacks import CallbackData
+
+Button = tuple[str, CallbackData | str]  # (label, the action it sends)
 
 
 def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of (label, callback_data) pairs."""
+    """An inline keyboard from rows of (label, action) pairs; each action is packed (and checked
+    against Telegram's limit) here, where the keyboard is built."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [
+            [InlineKeyboardButton(label, callback_data=_packed(data)) for label, data in row]
+            for row in rows
+        ]
     )
+
+
+def _packed(data: CallbackData | str) -> str:
+    return data.pack() if isinstance(data, CallbackData) else data
 
 
 def in_rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import Area, CallbackData, callback
 from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import AREA as MEETINGS_AREA
-from bot.ui.onboarding import View
+from bot.ui.onboarding import LanguageCode, View
 from bot.ui.resources import AREA as RESOURCES_AREA
 
 AREA = Area.MENU
+
+
+@dataclass(frozen=True)
+class ChangeAlias(CallbackData, prefix="menu:alias"):
+    pass
+
+
+@dataclass(frozen=True)
+class SetLanguage(CallbackData, prefix="lang:lang"):
+    """A language button of /language (onboarding has its own)."""
+
+    code: LanguageCode
 
 
 def menu_view(
@@ -39,7 +53,7 @@ def menu_view(
             *role_rows,
             [(t("🔒 Privacy & my data"), callback(AREA, "privacy"))],
             [
-                (t("✏️ Change alias"), callback(AREA, "alias")),
+                (t("✏️ Change alias"), ChangeAlias()),
                 (t("🌐 Language"), callback(AREA, "language")),
             ],
             [(t("❓ Help"), callback(AREA, "help"))],

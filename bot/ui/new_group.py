@@ -62,7 +62,12 @@ def format_view(t: Translator) -> View:
 
 
 def province_view(t: Translator, page_index: int) -> View:
-    rows = province_rows(t, page_index, AREA, pick="prov", turn="page")
+    rows = province_rows(
+        t,
+        page_index,
+        lambda code: callback(AREA, "prov", code),
+        lambda index: callback(AREA, "page", index),
+    )
     return t("In which <b>province</b> does it meet in person?"), inline(rows)
 
 
