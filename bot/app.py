@@ -179,7 +179,7 @@ def _register_handlers(application: Application) -> None:
     add(edited_message_handler(), PUBLIC)
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
-    add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+    add(on_button(menu_ui.NeedHelp, safety.crisis), SAFETY)
     # Crisis words after a command: before the conversations below, which also take commands.
     add(safety.command_screen(), SAFETY)
     # The safety plan keeps its own answers (crisis words included) before detection reads text.
@@ -189,14 +189,8 @@ def _register_handlers(application: Application) -> None:
     for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
         add(handler, SAFETY)
 
-    for action, callback in (
-        ("yes", privacy.accept_new_notice),
-        ("no", privacy.decline_new_notice),
-    ):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.CONSENT_AREA, action)),
-            GUARDS,
-        )
+    add(on_button(privacy_ui.AcceptNotice, privacy.accept_new_notice), GUARDS)
+    add(on_button(privacy_ui.DeclineNotice, privacy.decline_new_notice), GUARDS)
     # Before the consent guard: blocking or unblocking the bot is no moment to ask for consent.
     add(reachability_handler(), GUARDS)
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
@@ -220,18 +214,12 @@ def _register_handlers(application: Application) -> None:
         ("resources", resources.show_resources),
     ):
         add(CommandHandler(command, callback), FEATURES)
-    for action, callback in (
-        ("help", menu.show_help),
-        ("language", menu.ask_language),
-        ("privacy", privacy.show_privacy),
-    ):
-        add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
+    add(on_button(menu_ui.OpenHelp, menu.show_help), FEATURES)
+    add(on_button(menu_ui.ChangeLanguage, menu.ask_language), FEATURES)
+    add(on_button(menu_ui.OpenPrivacy, privacy.show_privacy), FEATURES)
     add(on_button(menu_ui.SetLanguage, menu.set_language), FEATURES)
-    for action, callback in (("yes", privacy.confirm_forget), ("no", privacy.keep_data)):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),
-            FEATURES,
-        )
+    add(on_button(privacy_ui.ConfirmForget, privacy.confirm_forget), FEATURES)
+    add(on_button(privacy_ui.KeepData, privacy.keep_data), FEATURES)
     for handler in groups.handlers():
         add(handler, FEATURES)
     for handler in meetings.handlers():

@@ -9,6 +9,8 @@ from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
 from bot.ui.menu import (
+    ChangeLanguage,
+    OpenHelp,
     SetLanguage,
     expired_button_text,
     help_text,
@@ -28,7 +30,7 @@ async def show_menu(update: Update, context: RangkulContext) -> None:
     await show(update, *view, edit=False)
 
 
-async def show_help(update: Update, context: RangkulContext) -> None:
+async def show_help(update: Update, context: RangkulContext, _: OpenHelp | None = None) -> None:
     """/help: what this person can do, for their role."""
     session = await context.session(update)
     text = help_text(
@@ -40,7 +42,9 @@ async def show_help(update: Update, context: RangkulContext) -> None:
     await show(update, text, edit=False)
 
 
-async def ask_language(update: Update, context: RangkulContext) -> None:
+async def ask_language(
+    update: Update, context: RangkulContext, _: ChangeLanguage | None = None
+) -> None:
     """/language: the language buttons (members only; newcomers choose at /start)."""
     session = await context.session(update)
     if session.member is None:

@@ -5,18 +5,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, CallbackData, callback
+from bot.ui.callbacks import CallbackData, callback
 from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import AREA as MEETINGS_AREA
 from bot.ui.onboarding import LanguageCode, View
 from bot.ui.resources import AREA as RESOURCES_AREA
 
-AREA = Area.MENU
+
+@dataclass(frozen=True)
+class NeedHelp(CallbackData, prefix="menu:crisis"):
+    pass
+
+
+@dataclass(frozen=True)
+class CalmDown(CallbackData, prefix="menu:calm"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenPrivacy(CallbackData, prefix="menu:privacy"):
+    pass
 
 
 @dataclass(frozen=True)
 class ChangeAlias(CallbackData, prefix="menu:alias"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeLanguage(CallbackData, prefix="menu:language"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenHelp(CallbackData, prefix="menu:help"):
     pass
 
 
@@ -39,8 +62,8 @@ def menu_view(
     return text, inline(
         [
             [
-                (t("🆘 Need help now"), callback(AREA, "crisis")),
-                (t("🌿 Calm down now"), callback(AREA, "calm")),
+                (t("🆘 Need help now"), NeedHelp()),
+                (t("🌿 Calm down now"), CalmDown()),
             ],
             [
                 (t("👥 Find a group"), callback(BROWSE_AREA, "home")),
@@ -51,12 +74,12 @@ def menu_view(
                 (t("📚 Resources"), callback(RESOURCES_AREA, "home")),
             ],
             *role_rows,
-            [(t("🔒 Privacy & my data"), callback(AREA, "privacy"))],
+            [(t("🔒 Privacy & my data"), OpenPrivacy())],
             [
                 (t("✏️ Change alias"), ChangeAlias()),
-                (t("🌐 Language"), callback(AREA, "language")),
+                (t("🌐 Language"), ChangeLanguage()),
             ],
-            [(t("❓ Help"), callback(AREA, "help"))],
+            [(t("❓ Help"), OpenHelp())],
         ]
     )
 
