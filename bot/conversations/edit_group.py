@@ -20,8 +20,8 @@ from bot.i18n import Translator
 from bot.services.groups import edit_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.groups import FIELD_BOUNDS, MANAGE_AREA
+from bot.ui.callbacks import args, on_button, pattern
+from bot.ui.groups import FIELD_BOUNDS, EditGroup
 
 DRAFT_KEY = AuthoringDraft.EDIT_GROUP
 
@@ -31,7 +31,7 @@ class Step(enum.IntEnum):
     VALUE = 2
 
 
-async def start(update: Update, context: RangkulContext) -> int:
+async def start(update: Update, context: RangkulContext, action: EditGroup) -> int:
     """Edit pressed: which field (for coordinators of the network only)."""
     session = await context.session(update)
     if not session.is_coordinator:
@@ -39,8 +39,7 @@ async def start(update: Update, context: RangkulContext) -> int:
             group_views.coordinators_only_text(session.t), show_alert=True
         )
         return ConversationHandler.END
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    group = await context.services.groups.get(int(raw)) if raw.isdigit() else None
+    group = await context.services.groups.get(action.group_id)
     if group is None or group.archived:
         await update.callback_query.answer(group_views.group_gone_text(session.t), show_alert=True)
         return ConversationHandler.END
@@ -121,7 +120,7 @@ def build_edit_group_conversation() -> ConversationHandler:
     return persistent_conversation(
         "group_edit",
         allow_reentry=True,
-        entry_points=[CallbackQueryHandler(start, pattern=pattern(MANAGE_AREA, "edit"))],
+        entry_points=[on_button(EditGroup, start)],
         states={
             Step.FIELD: [
                 CallbackQueryHandler(choose_field, pattern=pattern(views.EDIT_AREA, "field")),

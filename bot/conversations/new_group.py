@@ -42,8 +42,8 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services.groups import create_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.groups import MANAGE_AREA
+from bot.ui.callbacks import args, on_button, pattern
+from bot.ui.groups import StartNewGroup
 from bot.ui.onboarding import View, use_buttons_hint
 
 DRAFT_KEY = AuthoringDraft.NEW_GROUP
@@ -103,7 +103,7 @@ async def _go(update: Update, context: RangkulContext, step: Step, *, edit: bool
     return step
 
 
-async def start(update: Update, context: RangkulContext) -> int:
+async def start(update: Update, context: RangkulContext, _: StartNewGroup | None = None) -> int:
     """/newgroup (coordinators): a fresh draft, first the name."""
     session = await context.session(update)
     if not session.is_coordinator:
@@ -311,7 +311,7 @@ def build_new_group_conversation() -> ConversationHandler:
         allow_reentry=True,
         entry_points=[
             CommandHandler("newgroup", start),
-            CallbackQueryHandler(start, pattern=pattern(MANAGE_AREA, "new")),
+            on_button(StartNewGroup, start),
         ],
         states={
             Step.NAME: [MessageHandler(text, name)],

@@ -26,7 +26,8 @@ from bot.services import meetings as service
 from bot.services.meetings import Outcome
 from bot.storage.meetings import MeetingOverview
 from bot.ui import meetings as views
-from bot.ui.callbacks import args, callback, pattern
+from bot.ui.callbacks import args, callback, on_button, pattern
+from bot.ui.groups import TrySession
 from bot.ui.meeting_picker import (
     TIMES_PER_PAGE,
     date_view,
@@ -277,14 +278,13 @@ async def trial_command(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def trial_group(update: Update, context: RangkulContext) -> None:
+async def trial_group(update: Update, context: RangkulContext, action: TrySession) -> None:
     """A group chosen (from /trial or its card): its coming meetings."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t), edit=False)
         return
-    ids = _ints(update)
-    group = await context.services.groups.active(ids[0] if ids else 0)
+    group = await context.services.groups.active(action.group_id)
     if group is None or not group.offers_trials:
         await _refuse(update, session, views.trial_refusal_text(session.t, "no_trials"))
         return
@@ -521,7 +521,6 @@ def handlers() -> list[BaseHandler]:
             ("mvt", move_confirm),
             ("mvok", move_save),
             ("tgroups", trial_command),
-            ("trial", trial_group),
             ("tpick", trial_pick),
             ("tok", trial_confirm),
             ("tcancel", trial_cancel),
@@ -532,4 +531,5 @@ def handlers() -> list[BaseHandler]:
             ("atsave", attendance_save),
         )
     ]
-    return [*commands, *buttons, PollAnswerHandler(record_answer)]
+    trial = on_button(TrySession, trial_group)
+    return [*commands, *buttons, trial, PollAnswerHandler(record_answer)]

@@ -23,6 +23,7 @@ from bot.domain.meetings import (
 from bot.domain.paging import page
 from bot.i18n import Html, Translator
 from bot.ui.callbacks import Area, callback
+from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_picker import short_when, when, when_in_group
 from bot.ui.onboarding import View
@@ -180,7 +181,7 @@ def trial_groups_view(t: Translator, groups: Sequence[Group], page_index: int) -
     if not groups:
         return t("No group offers trial sessions right now. Please look again soon."), None
     shown, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
-    rows: list[list[Button]] = [[(g.name, callback(AREA, "trial", g.id))] for g in shown]
+    rows: list[list[Button]] = [[(g.name, TrySession(g.id))] for g in shown]
     nav = []
     if has_prev:
         nav.append((t("« Back"), callback(AREA, "tgroups", page_index - 1)))
@@ -253,7 +254,7 @@ def trial_confirm_view(
     return "\n\n".join(lines), inline(
         [
             [(label, callback(AREA, "tok", meeting.id))],
-            [(t("« Other meetings"), callback(AREA, "trial", group.id))],
+            [(t("« Other meetings"), TrySession(group.id))],
         ]
     )
 
@@ -510,9 +511,7 @@ def followup_answer_view(t: Translator, outcome: str, group: Group | None) -> Vi
     }
     keyboard = None
     if outcome == "full" and group is not None:
-        keyboard = inline(
-            [[(t("👥 Open the group card"), callback(Area.GROUPS, "card", group.id))]]
-        )
+        keyboard = inline([[(t("👥 Open the group card"), OpenCard(group.id))]])
     return texts.get(outcome, gone_text(t)), keyboard
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData, callback
-from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
+from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import AREA as MEETINGS_AREA
 from bot.ui.onboarding import LanguageCode, View
@@ -58,7 +58,7 @@ def menu_view(
     if facilitator:
         role_rows.append([(t("🗓 Meetings I facilitate"), callback(MEETINGS_AREA, "list"))])
     if coordinator:
-        role_rows.append([(t("🛠 Manage groups"), callback(MANAGE_AREA, "list", 0))])
+        role_rows.append([(t("🛠 Manage groups"), Overview(0))])
     return text, inline(
         [
             [
@@ -66,8 +66,8 @@ def menu_view(
                 (t("🌿 Calm down now"), CalmDown()),
             ],
             [
-                (t("👥 Find a group"), callback(BROWSE_AREA, "home")),
-                (t("📋 My groups"), callback(MY_AREA, "list")),
+                (t("👥 Find a group"), BrowseHome()),
+                (t("📋 My groups"), MyGroups()),
             ],
             [
                 (t("📅 My meetings"), callback(MEETINGS_AREA, "mine")),
