@@ -8,7 +8,7 @@ from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData, callback
 from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
-from bot.ui.meetings import AREA as MEETINGS_AREA
+from bot.ui.meetings import FacilitatedMeetings, MyMeetings
 from bot.ui.onboarding import LanguageCode, View
 from bot.ui.resources import AREA as RESOURCES_AREA
 
@@ -56,7 +56,7 @@ def menu_view(
     text = t("Hi, <b>{alias}</b> 🤝 What would you like to do?", alias=alias)
     role_rows: list[list[Button]] = []
     if facilitator:
-        role_rows.append([(t("🗓 Meetings I facilitate"), callback(MEETINGS_AREA, "list"))])
+        role_rows.append([(t("🗓 Meetings I facilitate"), FacilitatedMeetings())])
     if coordinator:
         role_rows.append([(t("🛠 Manage groups"), Overview(0))])
     return text, inline(
@@ -70,7 +70,7 @@ def menu_view(
                 (t("📋 My groups"), MyGroups()),
             ],
             [
-                (t("📅 My meetings"), callback(MEETINGS_AREA, "mine")),
+                (t("📅 My meetings"), MyMeetings()),
                 (t("📚 Resources"), callback(RESOURCES_AREA, "home")),
             ],
             *role_rows,
