@@ -66,8 +66,7 @@ from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
-from bot.ui import resources as resources_ui
-from bot.ui.callbacks import on_button, pattern
+from bot.ui.callbacks import on_button
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -224,7 +223,8 @@ def _register_handlers(application: Application) -> None:
         add(handler, FEATURES)
     for handler in meetings.handlers():
         add(handler, FEATURES)
-    add(CallbackQueryHandler(resources.on_button, pattern=pattern(resources_ui.AREA)), FEATURES)
+    for handler in resources.handlers():
+        add(handler, FEATURES)
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.i18n import Translator
-from bot.ui.callbacks import CallbackData, callback
+from bot.ui.callbacks import CallbackData
 from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import FacilitatedMeetings, MyMeetings
 from bot.ui.onboarding import LanguageCode, View
-from bot.ui.resources import AREA as RESOURCES_AREA
+from bot.ui.resources import ResourcesHome
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def menu_view(
             ],
             [
                 (t("📅 My meetings"), MyMeetings()),
-                (t("📚 Resources"), callback(RESOURCES_AREA, "home")),
+                (t("📚 Resources"), ResourcesHome()),
             ],
             *role_rows,
             [(t("🔒 Privacy & my data"), OpenPrivacy())],
