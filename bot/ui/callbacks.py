@@ -119,7 +119,8 @@ class _Field:
             return value
         if isinstance(self.kind, enum.EnumMeta) and isinstance(value, self.kind):
             return value.value
-        raise ValueError(f"{self.name}={value!r} cannot be packed as {self.kind.__name__}")
+        # Without the value: it may be personal (an alias), and messages can reach a log.
+        raise ValueError(f"{self.name}: this value cannot be packed as {self.kind.__name__}")
 
     def _fits(self, value: int | str) -> bool:
         if isinstance(value, int):
@@ -192,7 +193,8 @@ def _extends(prefix: str, other: str) -> bool:
 
 
 class CallbackData:
-    """Base of every button action; subclass it as a frozen dataclass with a unique prefix."""
+    """Base of every button action; subclass it as a frozen dataclass with a unique prefix
+    (without slots=True, which would define the class, and so its prefix, a second time)."""
 
     prefix: ClassVar[str]
     _fields: ClassVar[tuple[_Field, ...]]
@@ -213,7 +215,7 @@ class CallbackData:
             parts.pop()
         data = SEPARATOR.join(parts)
         if len(data.encode()) > MAX_CALLBACK_BYTES:
-            raise ValueError(f"callback data too long ({len(data.encode())} bytes): {data!r}")
+            raise ValueError(f"{self.prefix}: callback data too long ({len(data.encode())} bytes)")
         return data
 
     @classmethod
@@ -246,25 +248,3 @@ def on_button(action: type[A], callback: ButtonCallback[A]) -> CallbackQueryHand
         return await callback(update, context, action._from_match(match))
 
     return CallbackQueryHandler(run, pattern=action.pattern())
-
-
-def callback(*parts: str | int) -> str:
-    """Builds callback data from parts; raises ValueError if it would not fit Telegram's limit."""
-    text = SEPARATOR.join(str(part) for part in parts)
-    if any(SEPARATOR in str(part) for part in parts[:-1]) or not text:
-        raise ValueError("callback parts must not contain the separator")
-    if len(text.encode()) > MAX_CALLBACK_BYTES:
-        raise ValueError(f"callback data too long ({len(text.encode())} bytes)")
-    return text
-
-
-def pattern(area: str, *parts: str) -> str:
-    """A regex for CallbackQueryHandler matching one area (and optionally its first parts,
-    e.g. an action and its choice)."""
-    prefix = SEPARATOR.join([area, *parts])
-    return rf"^{prefix}({SEPARATOR}|$)"
-
-
-def args(data: str | None) -> list[str]:
-    """The parts after ``<area>:<action>``."""
-    return (data or "").split(SEPARATOR)[2:]

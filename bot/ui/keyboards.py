@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.ui.callbacks import CallbackData
 
-Button = tuple[str, CallbackData | str]  # (label, the action it sends)
+Button = tuple[str, CallbackData]  # (label, the action it sends)
 
 
 def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
@@ -16,14 +16,10 @@ def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
     against Telegram's limit) here, where the keyboard is built."""
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton(label, callback_data=_packed(data)) for label, data in row]
+            [InlineKeyboardButton(label, callback_data=action.pack()) for label, action in row]
             for row in rows
         ]
     )
-
-
-def _packed(data: CallbackData | str) -> str:
-    return data.pack() if isinstance(data, CallbackData) else data
 
 
 def in_rows(buttons: Sequence[Button], per_row: int) -> list[list[Button]]:

@@ -5,12 +5,21 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from types import SimpleNamespace
 from typing import Annotated
 
 import pytest
 from telegram import CallbackQuery, Update, User
 
+import bot.app  # noqa: F401  (imports, and so defines, every action of the app)
+from bot.domain.alias import SUGGESTION_NAMES
+from bot.domain.contacts import NATIONAL
+from bot.domain.regions import ONLINE_ONLY, PROVINCES
+from bot.domain.topics import TOPICS, topics_mask
+from bot.i18n import LANGUAGES
+from bot.services.resources import Scope
+from bot.ui import alias, groups, meetings, new_group, onboarding, resources
 from bot.ui.callbacks import (
     MAX_CALLBACK_BYTES,
     MAX_DIGITS,
@@ -18,8 +27,13 @@ from bot.ui.callbacks import (
     CallbackData,
     MaxLen,
     Natural,
+    _Field,
     on_button,
 )
+from bot.ui.meeting_picker import day_code, time_code
+from bot.ui.resources import CATEGORY_LABELS
+
+PROVINCE_CODES = [province.code for province in PROVINCES]
 
 
 class Colour(enum.StrEnum):
@@ -212,3 +226,65 @@ async def test_on_button_hands_the_parsed_action_to_the_callback() -> None:
 def _press(data: str) -> Update:
     user = User(1, "Ana", is_bot=False)
     return Update(1, callback_query=CallbackQuery("q", user, "chat", data=data))
+
+
+# --- every button of the app ------------------------------------------------------------------
+
+
+def _app_actions() -> list[type[CallbackData]]:
+    return [c for c in CallbackData.__subclasses__() if c.__module__.startswith("bot.")]
+
+
+def _largest(action: type[CallbackData]) -> CallbackData:
+    """The action with every field at the longest value its type lets through."""
+
+    def longest(field: _Field) -> object:
+        if field.kind is int:
+            return 10**MAX_DIGITS - 1 if field.natural else -(10**MAX_DIGITS - 1)
+        if field.kind is str:
+            return "x" * field.max_len
+        if field.kind is bool:
+            return True
+        return max(field.kind, key=lambda member: len(member.value))
+
+    return action(**{field.name: longest(field) for field in action._fields})
+
+
+def test_every_action_of_the_app_fits_telegrams_limit_at_its_largest() -> None:
+    actions = _app_actions()
+    assert len(actions) > 100
+    for action in actions:
+        largest = _largest(action)
+        assert action.parse(largest.pack()) == largest, action.__name__  # pack raises past 64
+
+
+def test_the_values_buttons_carry_fit_their_fields() -> None:
+    """The bounds declared on str fields hold for the data they carry."""
+    longest_suggestion = f"{max(SUGGESTION_NAMES, key=lambda name: len(name.encode()))} 99"
+    actions = [
+        onboarding.TakeAlias(longest_suggestion),
+        alias.TakeNewAlias(longest_suggestion),
+        *(onboarding.ChooseRegion(code) for code in (*PROVINCE_CODES, ONLINE_ONLY)),
+        *(groups.BrowseProvince(code) for code in PROVINCE_CODES),
+        *(new_group.ChooseGroupProvince(code) for code in PROVINCE_CODES),
+        *(resources.EditorProvince(code) for code in (*PROVINCE_CODES, NATIONAL)),
+        *(groups.GroupList(groups.ListFilter.TOPIC, code, 0) for code in TOPICS),
+        *(new_group.ToggleGroupTopic(code) for code in TOPICS),
+        *(onboarding.ChooseLanguage(code) for code in LANGUAGES),
+        *(new_group.ToggleGroupLanguage(code) for code in LANGUAGES),
+        *(resources.ResourceList(category, Scope.ALL, 0) for category in CATEGORY_LABELS),
+        *(resources.EditorField(name) for name in resources.EDIT_FIELDS),
+        meetings.MoveTime(1, day_code(date(2026, 12, 31)), time_code(time(23, 45))),
+        meetings.ConfirmMove(1, datetime(2026, 12, 31, 23, 45).strftime(meetings.MOVED_START)),
+        onboarding.FinishTopics(topics_mask(TOPICS)),
+    ]
+    for action in actions:
+        assert type(action).parse(action.pack()) == action
+
+
+def test_every_area_has_buttons_and_no_prefix_of_the_app_extends_another() -> None:
+    prefixes = [action.prefix for action in _app_actions()]
+    assert {prefix.split(":")[0] for prefix in prefixes} == {area.value for area in Area}
+    for one in prefixes:
+        for other in prefixes:
+            assert one == other or not f"{other}:".startswith(f"{one}:"), (one, other)
