@@ -41,7 +41,7 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services.groups import create_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
-from bot.ui.callbacks import on_button
+from bot.ui.callbacks import Area, on_button
 from bot.ui.groups import StartNewGroup
 from bot.ui.new_group import (
     ChooseFormat,
@@ -345,6 +345,6 @@ def build_new_group_conversation() -> ConversationHandler:
         fallbacks=[
             *common_fallbacks(),
             stray_text,
-            CallbackQueryHandler(reprompt, pattern=views.AREA.pattern()),
+            CallbackQueryHandler(reprompt, pattern=Area.NEW_GROUP.pattern()),
         ],
     )

@@ -50,7 +50,7 @@ from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
 from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
-from bot.ui.callbacks import on_button
+from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
     ChooseMeetingGroup,
     DiscardMeeting,
@@ -347,7 +347,7 @@ def build_new_meeting_conversation() -> ConversationHandler:
             *days,
         ],
     }
-    add_step_hints(states, _reprompt, views.AREA)
+    add_step_hints(states, _reprompt, Area.NEW_MEETING)
     return persistent_conversation(
         "new_meeting",
         allow_reentry=True,

@@ -43,7 +43,7 @@ from bot.i18n import Translator, get_translator
 from bot.services.container import Services
 from bot.services.onboarding import Registration, judge_alias, register
 from bot.ui import onboarding as views
-from bot.ui.callbacks import on_button
+from bot.ui.callbacks import Area, on_button
 from bot.ui.crisis import crisis_message
 from bot.ui.onboarding import (
     AnotherAlias,
@@ -451,7 +451,7 @@ def build_onboarding_conversation() -> ConversationHandler:
         MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
     ]
     # The alias step takes text and asks again for it itself.
-    add_step_hints(steps, _reprompt, views.AREA, except_steps={Step.OWN_ALIAS})
+    add_step_hints(steps, _reprompt, Area.ONBOARDING, except_steps={Step.OWN_ALIAS})
     return persistent_conversation(
         CONVERSATION,
         allow_reentry=True,

@@ -45,7 +45,7 @@ from bot.domain.meetings import (
 from bot.i18n import get_translator
 from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
-from bot.ui.callbacks import on_button
+from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
     ChoosePollGroup,
     NewPoll,
@@ -281,7 +281,7 @@ def build_time_poll_conversation() -> ConversationHandler:
             MessageHandler(text, typed_time),
         ],
     }
-    add_step_hints(states, _reprompt, views.POLL_AREA)
+    add_step_hints(states, _reprompt, Area.TIME_POLL)
     return persistent_conversation(
         "time_poll",
         allow_reentry=True,

@@ -17,7 +17,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.recurrence import Recurrence
 from bot.i18n import N_, Translator, tz_abbreviation
-from bot.ui.callbacks import Area, CallbackData, Natural
+from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.meeting_picker import (
     TIMES_PER_PAGE,
@@ -33,8 +33,6 @@ from bot.ui.meeting_picker import (
 )
 from bot.ui.onboarding import View
 
-AREA = Area.NEW_MEETING
-POLL_AREA = Area.TIME_POLL
 MAX_POLL_OPTIONS = 5
 MIN_POLL_OPTIONS = 2
 

@@ -27,14 +27,11 @@ from bot.domain.recurrence import MAX_REMINDERS
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, CallbackData, MaxLen, Natural
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
 from bot.ui.keyboards import in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.onboarding import LanguageCode, ProvinceCode, View, province_label, province_rows
-
-AREA = Area.NEW_GROUP
-
 
 # --- buttons: /newgroup (area ng) --------------------------------------------------------------
 

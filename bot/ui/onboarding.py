@@ -13,12 +13,11 @@ from bot.domain.paging import page
 from bot.domain.regions import ONLINE_ONLY, PROVINCES, Province
 from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, CallbackData, MaxLen, Natural
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import crisis_intro_line
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 
-AREA = Area.ONBOARDING
 PROVINCES_PER_PAGE = 10
 
 View = tuple[str, InlineKeyboardMarkup | None]
