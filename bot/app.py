@@ -67,8 +67,7 @@ from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
-from bot.ui import resources as resources_ui
-from bot.ui.callbacks import pattern
+from bot.ui.callbacks import on_button
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -180,7 +179,7 @@ def _register_handlers(application: Application) -> None:
     add(edited_message_handler(), PUBLIC)
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
-    add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+    add(on_button(menu_ui.NeedHelp, safety.crisis), SAFETY)
     # Crisis words after a command: before the conversations below, which also take commands.
     add(safety.command_screen(), SAFETY)
     # The safety plan keeps its own answers (crisis words included) before detection reads text.
@@ -190,14 +189,8 @@ def _register_handlers(application: Application) -> None:
     for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
         add(handler, SAFETY)
 
-    for action, callback in (
-        ("yes", privacy.accept_new_notice),
-        ("no", privacy.decline_new_notice),
-    ):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.CONSENT_AREA, action)),
-            GUARDS,
-        )
+    add(on_button(privacy_ui.AcceptNotice, privacy.accept_new_notice), GUARDS)
+    add(on_button(privacy_ui.DeclineNotice, privacy.decline_new_notice), GUARDS)
     # Before the consent guard: blocking or unblocking the bot is no moment to ask for consent.
     add(reachability_handler(), GUARDS)
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
@@ -221,23 +214,18 @@ def _register_handlers(application: Application) -> None:
         ("resources", resources.show_resources),
     ):
         add(CommandHandler(command, callback), FEATURES)
-    for action, callback in (
-        ("help", menu.show_help),
-        ("language", menu.ask_language),
-        ("privacy", privacy.show_privacy),
-    ):
-        add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
-    add(CallbackQueryHandler(menu.set_language, pattern=pattern(menu.LANGUAGE_AREA)), FEATURES)
-    for action, callback in (("yes", privacy.confirm_forget), ("no", privacy.keep_data)):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),
-            FEATURES,
-        )
+    add(on_button(menu_ui.OpenHelp, menu.show_help), FEATURES)
+    add(on_button(menu_ui.ChangeLanguage, menu.ask_language), FEATURES)
+    add(on_button(menu_ui.OpenPrivacy, privacy.show_privacy), FEATURES)
+    add(on_button(menu_ui.SetLanguage, menu.set_language), FEATURES)
+    add(on_button(privacy_ui.ConfirmForget, privacy.confirm_forget), FEATURES)
+    add(on_button(privacy_ui.KeepData, privacy.keep_data), FEATURES)
     for handler in groups.handlers():
         add(handler, FEATURES)
     for handler in meetings.handlers():
         add(handler, FEATURES)
-    add(CallbackQueryHandler(resources.on_button, pattern=pattern(resources_ui.AREA)), FEATURES)
+    for handler in resources.handlers():
+        add(handler, FEATURES)
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 
