@@ -25,9 +25,14 @@ from bot.adapters.chat import show
 from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.domain.crisis_detection import detect
-from bot.domain.safety import AuthoringDraft, CrisisSource, names_the_topic
+from bot.domain.safety import (
+    AckOutcome,
+    AlertOutcome,
+    AuthoringDraft,
+    CrisisSource,
+    names_the_topic,
+)
 from bot.services import safety as safety_service
-from bot.services.safety import AckOutcome, AlertOutcome
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import args, pattern
@@ -128,7 +133,8 @@ async def answer_alert_consent(update: Update, context: RangkulContext) -> None:
     if args(update.callback_query.data) != ["yes"] or member is None:
         await show(update, views.alert_declined_text(t))
         raise ApplicationHandlerStop
-    outcome, _alert = await safety_service.alert_facilitator(context.services, member)
+    s = context.services
+    outcome, _alert = await safety_service.alert_facilitator(s.safety, s.outbox, s.clock, member)
     text = {
         AlertOutcome.SENT: views.alert_sent_text,
         AlertOutcome.ALREADY_SENT: views.alert_already_sent_text,
@@ -146,8 +152,9 @@ async def acknowledge(update: Update, context: RangkulContext) -> None:
     if not raw.isdigit():
         await query.answer(views.not_allowed_text(t), show_alert=True)
         raise ApplicationHandlerStop
+    s = context.services
     outcome, alert = await safety_service.acknowledge_alert(
-        context.services, session.member, session.is_coordinator, int(raw)
+        s.safety, s.roles, s.outbox, s.clock, session.member, session.is_coordinator, int(raw)
     )
     if outcome is AckOutcome.NOT_ALLOWED:
         await query.answer(views.not_allowed_text(t), show_alert=True)

@@ -15,11 +15,12 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, NoticeKind, ReminderPlan, SeatStatus, overtaken
+from bot.domain.meeting_notices import NoticeKind, ReminderPlan, overtaken
+from bot.domain.meetings import Meeting, SeatStatus
 from bot.domain.member import Member
+from bot.domain.messages import parse_instant
 from bot.i18n import Translator
 from bot.services.container import Services
-from bot.storage.database import from_db_time
 from bot.ui import meetings as views
 
 Rendered = tuple[str, InlineKeyboardMarkup | None] | None
@@ -39,7 +40,7 @@ def _current(meeting: Meeting, payload: Mapping[str, Any]) -> bool:
     """Still scheduled at the start time the message was planned for (not moved since)."""
     planned = payload.get("start")
     return not meeting.is_cancelled and (
-        planned is None or from_db_time(planned) == meeting.starts_at
+        planned is None or parse_instant(planned) == meeting.starts_at
     )
 
 
@@ -94,7 +95,7 @@ async def render_moved(
     if found is None or not _current(found[0], payload):
         return None  # cancelled, or moved once more (a newer notice says so)
     meeting, group = found
-    return views.moved_view(t, group, meeting, from_db_time(payload["from"]), member.timezone)
+    return views.moved_view(t, group, meeting, parse_instant(payload["from"]), member.timezone)
 
 
 async def render_promoted(
