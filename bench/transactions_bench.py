@@ -4,9 +4,14 @@ One group with 500 members (five times what a coordinator can set in the bot: a 
 a weekly meeting scheduled eight weeks ahead, then the planner a week later, a move and the
 cancellation of the whole series. For each step it prints the longest single transaction and
 the longest wait of a tiny concurrent write (a member's reply) that runs every 2 ms meanwhile:
-every reply waits for the one lock (bot/storage/database.py).
+every reply waits for the one lock (bot/storage/database.py). Each figure is the median of
+``--runs`` fresh runs (a busy machine makes single runs noisy).
 
-    .venv/bin/python bench/transactions_bench.py [--members 500]
+As a baseline in the same run, the first row schedules the series the way it was done before
+issue 9: the series, its occurrences and everyone's reminders in one transaction (with today's
+statements, which are faster than the old ones: the old code took 0.7-1.2 s here).
+
+    .venv/bin/python bench/transactions_bench.py [--members 500] [--runs 3]
 
 Not part of the test suite.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import statistics
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable
@@ -28,14 +34,24 @@ import aiosqlite
 from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.domain.groups import GroupFormat, NewGroup
+from bot.domain.meeting_notices import reminders
 from bot.domain.meetings import NewMeeting
 from bot.domain.member import NewMember
-from bot.services import meetings
 from bot.services.container import Services
+from bot.services.meetings import cancel_series, move_occurrence, schedule
+from bot.services.planner import materialise, plan_ahead
 from bot.storage.database import Database
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 PROBE_INTERVAL = 0.002
+BASELINE = "before: schedule in one tx"
+STEPS = (
+    BASELINE,
+    "schedule a weekly meeting",
+    "planner pass a week later",
+    "move one meeting",
+    "cancel the series",
+)
 
 
 class TimedDatabase(Database):
@@ -83,11 +99,12 @@ async def measure(db: TimedDatabase, step: Awaitable[object]) -> tuple[float, fl
     return max(db.held, default=0) * 1000, max(waits, default=0) * 1000, len(db.held)
 
 
-async def main(members: int) -> None:
+async def one_run(members: int) -> dict[str, tuple[float, float, int]]:
+    """Every step once, on a fresh database; its figures by step."""
     with tempfile.TemporaryDirectory() as tmp:
         clock = ControllableClock(T0)
         db = TimedDatabase(Path(tmp) / "bench.sqlite3")
-        services = Services(
+        s = Services(
             settings=Settings(token="1:bench", database_path=db.path, max_rate=0),
             clock=clock,
             db=db,
@@ -95,52 +112,63 @@ async def main(members: int) -> None:
             rng=random.Random(1),
         )
         try:
-            group_id, facilitator = await make_group(services, members)
+            group_id, facilitator = await make_group(s, members)
             facilitated = frozenset({group_id})
+            repos = (s.meetings, s.groups, s.outbox, s.clock)
             new = NewMeeting(
                 group_id, T0 + timedelta(days=2), 90, "weekly", "Balai warga", None, members
             )
-            steps: list[tuple[str, Awaitable[object]]] = [
-                ("schedule a weekly meeting", meetings.schedule(services, new, facilitator))
-            ]
-            rows = []
-            for name, step in steps:
-                rows.append((name, *await measure(db, step)))
+            baseline = NewMeeting(
+                group_id, T0 + timedelta(days=3), 90, "weekly", "Taman kota", None, members
+            )
+            figures = {BASELINE: await measure(db, schedule_in_one_transaction(s, baseline))}
+            figures[STEPS[1]] = await measure(db, schedule(*repos, new, facilitator))
             clock.advance(timedelta(days=7, hours=1))
-            rows.append(("planner pass a week later", *await measure(db, planner(services))))
-            upcoming = await services.meetings.upcoming([group_id], clock.now(), limit=2)
-            moved = upcoming[0].meeting
-            rows.append(
-                (
-                    "move one meeting",
-                    *await measure(
-                        db,
-                        meetings.move_occurrence(
-                            services, facilitated, moved.id, moved.starts_at + timedelta(hours=1)
-                        ),
-                    ),
-                )
-            )
-            rows.append(
-                (
-                    "cancel the series",
-                    *await measure(
-                        db, meetings.cancel_series(services, facilitated, upcoming[1].meeting.id)
-                    ),
-                )
-            )
+            figures[STEPS[2]] = await measure(db, plan_ahead(*repos))
+            coming = await s.meetings.upcoming([group_id], clock.now(), limit=2)
+            moved = coming[0].meeting
+            later = moved.starts_at + timedelta(hours=1)
+            move = move_occurrence(*repos, facilitated, moved.id, later)
+            figures[STEPS[3]] = await measure(db, move)
+            series_meeting = coming[1].meeting.id
+            cancel = cancel_series(s.meetings, s.outbox, s.clock, facilitated, series_meeting)
+            figures[STEPS[4]] = await measure(db, cancel)
         finally:
             await db.close()
-    print(f"{members} members, weekly meeting, eight weeks ahead")
+    return figures
+
+
+async def schedule_in_one_transaction(s: Services, new: NewMeeting) -> None:
+    """The shape of scheduling before issue 9: people x weeks in one transaction."""
+    now = s.clock.now()
+    async with s.meetings.transaction() as tx:
+        group = await s.groups.get(new.group_id, tx=tx)
+        assert group is not None
+        series_id = await s.meetings.insert_series(new, None, now, tx=tx)
+        for meeting_id in await materialise(s.meetings, series_id, group.timezone, now, tx=tx):
+            meeting = await s.meetings.get(meeting_id, tx=tx)
+            assert meeting is not None
+            planned = [
+                reminder
+                for member_id in await s.meetings.expected(meeting_id, tx=tx)
+                for reminder in reminders(meeting, member_id, group.reminder_offsets, now)
+            ]
+            await s.outbox.enqueue(planned, now=now, tx=tx)
+
+
+async def main(members: int, runs: int) -> None:
+    results = [await one_run(members) for _ in range(runs)]
+    print(f"{members} members, weekly meeting, eight weeks ahead; median of {runs} run(s)")
     print(f"{'step':<28} {'longest tx ms':>14} {'reply wait ms':>14} {'transactions':>13}")
-    for name, held, wait, count in rows:
-        print(f"{name:<28} {held:>14.1f} {wait:>14.1f} {count:>13}")
-    worst = max(rows, key=lambda row: row[1])
-    print(f"longest single transaction: {worst[1]:.1f} ms ({worst[0]})")
-
-
-async def planner(services: Services) -> None:
-    await meetings.plan_ahead(services)
+    medians = {}
+    for step in STEPS:
+        held, wait, count = (statistics.median(run[step][i] for run in results) for i in range(3))
+        medians[step] = held
+        print(f"{step:<28} {held:>14.1f} {wait:>14.1f} {count:>13.0f}")
+    now = {step: held for step, held in medians.items() if step != BASELINE}
+    worst = max(now, key=now.__getitem__)
+    print(f"longest single transaction now: {now[worst]:.1f} ms ({worst})")
+    print(f"ratio one-transaction schedule / longest now: {medians[BASELINE] / now[worst]:.1f}")
 
 
 async def make_group(services: Services, members: int) -> tuple[int, int]:
@@ -188,4 +216,6 @@ async def make_group(services: Services, members: int) -> tuple[int, int]:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=500)
-    asyncio.run(main(parser.parse_args().members))
+    parser.add_argument("--runs", type=int, default=3)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.members, arguments.runs))

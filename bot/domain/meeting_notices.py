@@ -9,12 +9,13 @@ long one safe to split into several short transactions.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.domain.meetings import Meeting
-from bot.domain.messages import PlannedMessage, instant_text
+from bot.domain.messages import PlannedMessage, instant_text, parse_instant
 from bot.domain.recurrence import reminder_times
 
 # A meeting start in a reminder's dedupe key (UTC, to the minute).
@@ -32,6 +33,11 @@ class NoticeKind(enum.StrEnum):
     MOVED = "meeting_moved"
     PROMOTED = "waitlist_promoted"
     TRIAL_FOLLOWUP = "trial_followup"
+
+
+# What a cancellation withdraws at once: the notices of earlier changes to the meeting (its
+# reminders, far more rows, are withdrawn in batches after it: bot.services.meetings).
+SUPERSEDED_BY_CANCELLATION = (NoticeKind.MOVED, NoticeKind.PROMOTED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +79,12 @@ def planned_reminders(
 
 
 def reminder_key(meeting_id: int, member_id: int, offset: int, start: datetime) -> str:
-    return f"reminder:{meeting_id}:{member_id}:{offset}:{start.astimezone(UTC):{_KEY_START}}"
+    return f"reminder:{meeting_id}:{member_id}:{offset}{planned_for(start)}"
+
+
+def planned_for(start: datetime) -> str:
+    """How every reminder key planned for a meeting starting at ``start`` ends."""
+    return f":{start.astimezone(UTC):{_KEY_START}}"
 
 
 def reminder_from_key(key: str) -> ReminderPlan | None:
@@ -112,9 +123,14 @@ def _minute(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
-def reminder_prefix(meeting_id: int) -> str:
-    """Dedupe-key prefix of every reminder of one meeting (":" keeps 1 from matching 12)."""
-    return f"reminder:{meeting_id}:"
+def still_current(meeting: Meeting, payload: Mapping[str, Any]) -> bool:
+    """Whether a message about ``meeting`` still applies: the meeting is still scheduled at the
+    start the message was planned for (not cancelled, not moved since). Rows planned before
+    payloads carried the start are taken as current."""
+    planned = payload.get("start")
+    return not meeting.is_cancelled and (
+        planned is None or parse_instant(planned) == meeting.starts_at
+    )
 
 
 def trial_followup_key(group_id: int, member_id: int) -> str:

@@ -149,15 +149,6 @@ class MeetingOverview:
 
 
 @dataclass(frozen=True, slots=True)
-class ReminderGap:
-    """Someone expected at a meeting who has no reminder planned for it yet."""
-
-    meeting: Meeting
-    member_id: int
-    offsets: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class FinishedTrial:
     """A trial guest of a meeting that has ended, not yet asked whether to join."""
 

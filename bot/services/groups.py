@@ -24,7 +24,7 @@ from bot.domain.groups import (
 )
 from bot.domain.meetings import seats_left
 from bot.domain.member import Member
-from bot.services.meetings import end_series
+from bot.services.meetings import end_series, withdraw_outdated_reminders
 from bot.services.seats import release_seats
 from bot.storage.database import Tx
 from bot.storage.groups import GroupRepository
@@ -65,11 +65,13 @@ async def archive_group(
     """Archives the group and, in the same transaction, ends its meeting series (everyone
     expected is told once per series); False if it was not active."""
     now = clock.now()
+    cancelled = []
     async with groups.transaction() as tx:
         if not await groups.archive(group_id, now, tx=tx):
             return False
         for series_id in await meetings.active_series_ids(group_id, tx=tx):
-            await end_series(meetings, outbox, series_id, now, tx=tx)
+            cancelled += await end_series(meetings, outbox, series_id, now, tx=tx)
+    await withdraw_outdated_reminders(meetings, outbox, cancelled)
     return True
 
 

@@ -3,9 +3,12 @@ what facilitators' lists show.
 
 Facilitator actions take the groups the caller facilitates *now* (read fresh for every update)
 and refuse a meeting of any other group, whatever a button claimed. Every change and the
-messages it causes are one transaction, which re-reads the meeting before it writes; work that
-grows with the number of people (reminders for a new series) is split into one transaction
-per meeting (bot.services.planner), each idempotent thanks to dedupe keys.
+messages it causes are one transaction, which re-reads the meeting before it writes. Reminders,
+which grow with people and weeks, follow in short transactions of their own, each idempotent:
+a new or moved meeting's are planned a batch of people at a time (bot.services.planner), and
+those of a cancelled or moved meeting that no longer apply are withdrawn in batches. A crash
+in between loses nothing: the planner plans what is missing, and the dispatcher skips what no
+longer applies.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from datetime import datetime
 from bot.clock import Clock
 from bot.domain.groups import Group
 from bot.domain.meeting_notices import (
+    SUPERSEDED_BY_CANCELLATION,
+    NoticeKind,
     cancellation_notices,
     move_notices,
-    reminder_prefix,
-    reminders,
+    still_current,
 )
 from bot.domain.meetings import (
     Meeting,
@@ -33,6 +37,9 @@ from bot.storage.database import Tx
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.outbox import OutboxRepository
+
+# Pending reminders one transaction looks at when withdrawing outdated ones: a few milliseconds.
+WITHDRAW_BATCH = 500
 
 # --- what facilitators see -------------------------------------------------------------------
 
@@ -105,7 +112,7 @@ async def schedule(
         meeting_ids = await materialise(meetings, series_id, group.timezone, now, tx=tx)
     # A crash from here on loses nothing: the planner plans reminders nobody has yet.
     for meeting_id in meeting_ids:
-        await plan_reminders(meetings, groups, outbox, clock, meeting_id)
+        await plan_reminders(meetings, groups, outbox, meeting_id, now)
     return [meeting for meeting_id in meeting_ids if (meeting := await meetings.get(meeting_id))]
 
 
@@ -123,6 +130,7 @@ async def cancel_occurrence(
         if meeting is None:
             return outcome
         await cancel_meetings(meetings, outbox, [meeting], now, whole_series=False, tx=tx)
+    await withdraw_outdated_reminders(meetings, outbox, [meeting.id])
     return Outcome.DONE
 
 
@@ -139,7 +147,8 @@ async def cancel_series(
         meeting, outcome = await _facilitated_coming(meetings, facilitated, meeting_id, now, tx)
         if meeting is None:
             return outcome
-        await end_series(meetings, outbox, meeting.series_id, now, tx=tx)
+        cancelled = await end_series(meetings, outbox, meeting.series_id, now, tx=tx)
+    await withdraw_outdated_reminders(meetings, outbox, cancelled)
     return Outcome.DONE
 
 
@@ -150,12 +159,14 @@ async def end_series(
     now: datetime,
     *,
     tx: Tx,
-) -> None:
+) -> list[int]:
     """In the caller's transaction: no more occurrences, the coming ones cancelled, everyone
-    told once (also for an archived group, bot.services.groups)."""
+    told once (also for an archived group, bot.services.groups); returns the meetings
+    cancelled, whose reminders the caller withdraws once it has committed."""
     await meetings.end_series(series_id, now, tx=tx)
     coming = await meetings.coming_in_series(series_id, now, tx=tx)
     await cancel_meetings(meetings, outbox, coming, now, whole_series=True, tx=tx)
+    return [meeting.id for meeting in coming]
 
 
 async def cancel_meetings(
@@ -167,10 +178,13 @@ async def cancel_meetings(
     whole_series: bool,
     tx: Tx,
 ) -> None:
-    """Marks meetings cancelled, drops their pending messages and tells the invitees, each
-    person once: about the first of the meetings they were expected at, not once per week.
+    """Marks meetings cancelled, drops their pending notices of earlier changes and tells the
+    invitees, each person once: about the first of the meetings they were expected at, not
+    once per week.
 
-    Set-based (one statement per kind of change), so a series of a big group stays short."""
+    Their reminders (everyone, every week: by far the most rows) are not touched here, so a
+    series of a big group stays a short transaction: the caller withdraws them afterwards
+    (:func:`withdraw_outdated_reminders`)."""
     told: set[int] = set()
     notices = []
     for meeting in cancelled:
@@ -182,8 +196,41 @@ async def cancel_meetings(
     ids = [meeting.id for meeting in cancelled]
     await meetings.cancel(ids, tx=tx)
     for meeting_id in ids:
-        await outbox.cancel_pending(meeting_id=meeting_id, tx=tx)
+        await outbox.cancel_pending(meeting_id=meeting_id, kinds=SUPERSEDED_BY_CANCELLATION, tx=tx)
     await outbox.enqueue(notices, now=now, tx=tx)
+
+
+async def withdraw_outdated_reminders(
+    meetings: MeetingRepository, outbox: OutboxRepository, meeting_ids: Iterable[int]
+) -> None:
+    """After a cancellation or a move committed: the pending reminders of these meetings that
+    no longer apply (the meeting is cancelled, or they were planned for its old time),
+    :data:`WITHDRAW_BATCH` rows looked at per transaction, each re-reading the meeting.
+
+    Until then, or if a crash comes first, they are harmless: the dispatcher skips a message
+    that no longer applies (bot.notifications.meetings)."""
+    for meeting_id in meeting_ids:
+        after_id = 0
+        while True:
+            async with outbox.transaction() as tx:
+                meeting = await meetings.get(meeting_id, tx=tx)
+                rows = await outbox.pending_about(
+                    meeting_id,
+                    NoticeKind.REMINDER,
+                    after_id=after_id,
+                    limit=WITHDRAW_BATCH,
+                    tx=tx,
+                )
+                outdated = [
+                    row.id
+                    for row in rows
+                    if meeting is None or not still_current(meeting, row.payload)
+                ]
+                if outdated:
+                    await outbox.cancel_pending(ids=outdated, tx=tx)
+            if len(rows) < WITHDRAW_BATCH:
+                break
+            after_id = rows[-1].id
 
 
 async def move_occurrence(
@@ -195,11 +242,10 @@ async def move_occurrence(
     meeting_id: int,
     start: datetime,
 ) -> Outcome:
-    """Moves one meeting; invitees are told, and their reminders follow the new time.
-
-    One transaction: the notices and the new reminders exist exactly when the move does (the
-    planner could not tell a moved meeting's missing reminders from declined ones). It grows
-    with one group's size only (about a millisecond per ten people)."""
+    """Moves one meeting; invitees are told (one transaction), then everyone's reminders follow
+    the new time, in batches: new ones planned, those for the old time withdrawn. A crash in
+    between loses nothing: the planner plans reminders missing for a meeting's current start,
+    and the dispatcher skips those planned for another."""
     now = clock.now()
     if check_start(start, now).problem is not None:
         return Outcome.BAD_TIME
@@ -209,19 +255,13 @@ async def move_occurrence(
             return outcome
         if meeting.starts_at == start:
             return Outcome.DONE  # repeating the same move changes nothing
-        group = await groups.get(meeting.group_id, tx=tx)
-        offsets = group.reminder_offsets if group is not None else ()
-        await outbox.cancel_pending(
-            meeting_id=meeting.id, dedupe_prefix=reminder_prefix(meeting.id), tx=tx
-        )
         await meetings.move(meeting.id, start, tx=tx)
         moved = await meetings.get(meeting.id, tx=tx)
         assert moved is not None  # read in this transaction
         invited = await meetings.invitees(meeting.id, tx=tx)
-        planned = move_notices(meeting, moved, invited, now)
-        for member_id in await meetings.expected(meeting.id, tx=tx):
-            planned += reminders(moved, member_id, offsets, now)
-        await outbox.enqueue(planned, now=now, tx=tx)
+        await outbox.enqueue(move_notices(meeting, moved, invited, now), now=now, tx=tx)
+    await plan_reminders(meetings, groups, outbox, meeting.id, now)
+    await withdraw_outdated_reminders(meetings, outbox, [meeting.id])
     return Outcome.DONE
 
 

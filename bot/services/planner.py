@@ -1,5 +1,6 @@
 """The meetings planner's use cases: occurrences of repeating meetings kept eight weeks ahead,
-everyone's reminders, and the question to trial guests after their meeting.
+everyone's reminders (those who joined a group, a new occurrence, a pass cut short), and the
+question to trial guests after their meeting.
 
 Everything here is idempotent (UNIQUE (series, occurrence), outbox dedupe keys), so work that
 grows with the number of people is done in short transactions, one meeting or one batch of
@@ -12,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.clock import Clock
-from bot.domain.meeting_notices import reminders, trial_followup
+from bot.domain.meeting_notices import planned_for, reminders, trial_followup
 from bot.domain.meetings import (
     FOLLOWUP_WINDOW,
     PlannerReport,
@@ -24,9 +25,9 @@ from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.outbox import OutboxRepository
 
-# People whose reminders one transaction of the planner plans (two rows each, usually): a few
-# milliseconds, so replies never wait long for the planner.
-GAP_BATCH = 200
+# People whose reminders one transaction plans (two rows each, usually): a few milliseconds,
+# so replies never wait long for the planner or a new series.
+BATCH = 200
 
 
 async def plan_ahead(
@@ -46,7 +47,9 @@ async def plan_ahead(
                 occurrences += len(
                     await materialise(meetings, series_id, group.timezone, now, tx=tx)
                 )
-    reminders_added = await fill_reminder_gaps(meetings, outbox, now)
+    reminders_added = 0
+    for meeting_id in await meetings.coming(now):
+        reminders_added += await plan_reminders(meetings, groups, outbox, meeting_id, now)
     async with meetings.transaction() as tx:
         trials = await meetings.finished_trials(now, now - FOLLOWUP_WINDOW, tx=tx)
         questions = [trial_followup(t.group_id, t.member_id, t.meeting_id, now) for t in trials]
@@ -77,48 +80,33 @@ async def plan_reminders(
     meetings: MeetingRepository,
     groups: GroupRepository,
     outbox: OutboxRepository,
-    clock: Clock,
     meeting_id: int,
+    now: datetime,
 ) -> int:
-    """Everyone's reminders for one coming meeting, in one transaction that reads the meeting,
-    its group and who is expected first; returns how many rows were added."""
-    now = clock.now()
-    async with meetings.transaction() as tx:
-        meeting = await meetings.get(meeting_id, tx=tx)
-        if meeting is None or meeting.is_cancelled or meeting.starts_at <= now:
-            return 0
-        group = await groups.get(meeting.group_id, tx=tx)
-        if group is None or group.archived:
-            return 0
-        planned = [
-            reminder
-            for member_id in await meetings.expected(meeting_id, tx=tx)
-            for reminder in reminders(meeting, member_id, group.reminder_offsets, now)
-        ]
-        return await outbox.enqueue(planned, now=now, tx=tx)
-
-
-async def fill_reminder_gaps(
-    meetings: MeetingRepository, outbox: OutboxRepository, now: datetime
-) -> int:
-    """Reminders for everyone expected who has none for a coming meeting (they joined the
-    group, a new occurrence appeared, or a pass was cut short), :data:`GAP_BATCH` people per
-    transaction; returns how many rows were added.
-
-    Each batch is looked up inside its own transaction, after the previous one (a gap whose
-    reminder times have all passed stays a gap: it must not be found again and again).
-    """
+    """Reminders for everyone expected at one coming meeting who has none for its current
+    start yet (all of them, for a new or moved meeting), :data:`BATCH` people per
+    transaction, each reading the meeting, its group and who is missing first; returns how
+    many rows were added."""
     added = 0
-    after = None
+    after = 0  # people are taken in member id order
     while True:
         async with meetings.transaction() as tx:
-            gaps = await meetings.reminder_gaps(now, GAP_BATCH, after=after, tx=tx)
+            meeting = await meetings.get(meeting_id, tx=tx)
+            if meeting is None or meeting.is_cancelled or meeting.starts_at <= now:
+                return added
+            group = await groups.get(meeting.group_id, tx=tx)
+            if group is None or group.archived:
+                return added
+            people = await meetings.without_reminders(
+                meeting_id, planned_for(meeting.starts_at), after=after, limit=BATCH, tx=tx
+            )
             planned = [
                 reminder
-                for gap in gaps
-                for reminder in reminders(gap.meeting, gap.member_id, gap.offsets, now)
+                for member_id in people
+                for reminder in reminders(meeting, member_id, group.reminder_offsets, now)
             ]
             added += await outbox.enqueue(planned, now=now, tx=tx)
-        if len(gaps) < GAP_BATCH:
+        if len(people) < BATCH:
             return added
-        after = gaps[-1]
+        # Someone whose reminder times have all passed stays without: never look at them twice.
+        after = people[-1]

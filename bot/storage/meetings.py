@@ -26,7 +26,6 @@ from bot.domain.meetings import (
     MeetingSeries,
     MeetingStatus,
     NewMeeting,
-    ReminderGap,
     Seat,
     SeatCounts,
     SeatKind,
@@ -127,6 +126,16 @@ class MeetingRepository(Repository):
             (group_id, to_db_time(now)),
         )
         return meetings[0] if meetings else None
+
+    async def coming(self, now: datetime) -> list[int]:
+        """Ids of scheduled meetings of active groups that have not started, soonest first."""
+        meetings = await self._meetings(
+            None,
+            "status = 'scheduled' AND starts_at > ? AND group_id IN"
+            " (SELECT id FROM groups WHERE archived_at IS NULL) ORDER BY starts_at, id",
+            (to_db_time(now),),
+        )
+        return [meeting.id for meeting in meetings]
 
     async def coming_in_series(
         self, series_id: int, now: datetime, *, tx: Tx | None = None
@@ -370,51 +379,29 @@ class MeetingRepository(Repository):
             (meeting_id, meeting_id, meeting_id),
         )
 
-    async def reminder_gaps(
-        self,
-        now: datetime,
-        limit: int,
-        *,
-        after: ReminderGap | None = None,
-        tx: Tx | None = None,
-    ) -> list[ReminderGap]:
-        """Expected people of coming meetings with no reminder row at all for that meeting,
-        by meeting start, meeting and person; only those past ``after`` in that order.
+    async def without_reminders(
+        self, meeting_id: int, key_end: str, *, after: int, limit: int, tx: Tx | None = None
+    ) -> list[int]:
+        """Expected people of the meeting (not blocked), past ``after`` in member id order,
+        without a reminder row whose dedupe key ends with ``key_end`` (planned for the
+        meeting's current start) that is pending, on its way or settled.
 
-        A reminder row in any state counts (sent, cancelled …): a declined RSVP or a move
-        already decided about those, so the planner never second-guesses them.
+        A cancelled one does not count: whoever cancelled it (declining, leaving, waiting for
+        a seat, blocking the bot) is not expected at the moment, so someone expected again
+        (rejoined, unblocked, the meeting moved back to that time) gets it back.
         """
-        start, meeting_id, member_id = (
-            (to_db_time(after.meeting.starts_at), after.meeting.id, after.member_id)
-            if after is not None
-            else ("", 0, 0)
+        return await self._member_ids(
+            tx,
+            f"SELECT member_id FROM ({_INVITEES} EXCEPT SELECT member_id FROM seats"
+            "  WHERE meeting_id = ? AND status = 'waitlist')"
+            " WHERE member_id > ?"
+            "   AND member_id NOT IN (SELECT id FROM members WHERE blocked_at IS NOT NULL)"
+            "   AND member_id NOT IN (SELECT member_id FROM outbox"
+            "       WHERE meeting_id = ? AND kind = 'reminder' AND status != 'cancelled'"
+            "       AND substr(dedupe_key, -length(?)) = ?)"
+            " ORDER BY member_id LIMIT ?",
+            (meeting_id, meeting_id, meeting_id, after, meeting_id, key_end, key_end, limit),
         )
-        conn = await self._reading(tx)
-        async with conn.execute(
-            f"SELECT DISTINCT {_MEETING_COLUMNS}, e.member_id, g.reminder_offsets"
-            " FROM meetings AS m"
-            " JOIN groups AS g ON g.id = m.group_id AND g.archived_at IS NULL"
-            " JOIN (SELECT gm.group_id AS group_id, NULL AS meeting_id, gm.member_id"
-            "       FROM group_members AS gm"
-            "       UNION SELECT NULL, s.meeting_id, s.member_id FROM seats AS s"
-            "       WHERE s.status = 'going') AS e"
-            "   ON e.group_id = m.group_id OR e.meeting_id = m.id"
-            " JOIN members AS mb ON mb.id = e.member_id AND mb.blocked_at IS NULL"
-            " WHERE m.status = 'scheduled' AND m.starts_at > ?"
-            "   AND (m.starts_at, m.id, e.member_id) > (?, ?, ?)"
-            "   AND NOT EXISTS (SELECT 1 FROM seats AS s WHERE s.meeting_id = m.id"
-            "       AND s.member_id = e.member_id AND s.status IN ('not_going', 'cancelled',"
-            "       'waitlist'))"
-            "   AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.meeting_id = m.id"
-            "       AND o.member_id = e.member_id AND o.kind = 'reminder')"
-            " ORDER BY m.starts_at, m.id, e.member_id LIMIT ?",
-            (to_db_time(now), start, meeting_id, member_id, limit),
-        ) as cursor:
-            rows = await cursor.fetchall()
-        return [
-            ReminderGap(_meeting(row), row["member_id"], _offsets(row["reminder_offsets"]))
-            for row in rows
-        ]
 
     async def reminder_plans(self, meeting_id: int, member_id: int) -> list[ReminderPlan]:
         """The reminders of this meeting for this person still going out or already out."""

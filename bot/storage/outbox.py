@@ -112,6 +112,8 @@ class OutboxRepository(Repository):
         member_id: int | None = None,
         dedupe_prefix: str | None = None,
         group_id: int | None = None,
+        kinds: Iterable[str] | None = None,
+        ids: Iterable[int] | None = None,
     ) -> int:
         """Cancels pending rows matching *all* given filters (``group_id``: rows about any
         meeting of the group); returns how many.
@@ -137,6 +139,11 @@ class OutboxRepository(Repository):
         if group_id is not None:
             conditions.append("meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)")
             params.append(group_id)
+        for column, values in (("kind", kinds), ("id", ids)):
+            if values is not None:
+                wanted = tuple(values)
+                conditions.append(f"{column} IN ({','.join('?' * len(wanted)) or 'NULL'})")
+                params += wanted
         if len(conditions) == 1:
             raise ValueError("cancel_pending needs at least one filter")
         cursor = await tx.execute(
@@ -144,6 +151,18 @@ class OutboxRepository(Repository):
             params,
         )
         return cursor.rowcount
+
+    async def pending_about(
+        self, meeting_id: int, kind: str, *, after_id: int, limit: int, tx: Tx | None = None
+    ) -> list[OutboxMessage]:
+        """Pending rows of ``kind`` about the meeting, by id, past ``after_id``."""
+        conn = await self._reading(tx)
+        async with conn.execute(
+            "SELECT * FROM outbox WHERE meeting_id = ? AND status = 'pending' AND kind = ?"
+            " AND id > ? ORDER BY id LIMIT ?",
+            (meeting_id, kind, after_id, limit),
+        ) as cursor:
+            return [_message(row) async for row in cursor]
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Up to ``limit`` pending rows with ``not_before <= now``, oldest first, now ``sending``.

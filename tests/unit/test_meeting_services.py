@@ -11,6 +11,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from bot.domain.groups import JoinOutcome
+from bot.domain.meeting_notices import still_current
 from bot.domain.meetings import Meeting, NewMeeting, Outcome
 from bot.domain.member import Member
 from bot.domain.messages import PlannedMessage
@@ -178,17 +180,19 @@ async def test_joining_after_a_trial_and_its_answer_are_one_change(network: Netw
 
 
 class RecordingOutbox(OutboxRepository):
-    """Remembers which meetings each enqueue call (one per transaction here) was about, and
-    can fail the n-th call."""
+    """Remembers which meetings and people each enqueue call (one per transaction here) was
+    about, and can fail the n-th call."""
 
     def __init__(self, db: Database, fail_call: int | None = None) -> None:
         super().__init__(db)
-        self.calls: list[set[int | None]] = []
+        self.calls: list[tuple[set[int | None], set[int]]] = []
         self._fail_call = fail_call
 
     async def enqueue(self, messages: Iterable[PlannedMessage], *, now: datetime, tx: Tx) -> int:
         planned = list(messages)
-        self.calls.append({message.meeting_id for message in planned})
+        self.calls.append(
+            ({message.meeting_id for message in planned}, {m.member_id for m in planned})
+        )
         if len(self.calls) == self._fail_call:
             raise OSError("the process dies")
         return await super().enqueue(planned, now=now, tx=tx)
@@ -205,7 +209,7 @@ async def test_scheduling_plans_each_meetings_reminders_in_a_transaction_of_its_
     scheduled = await meetings.schedule(n.meetings, n.groups, outbox, n.clock, new, None)
 
     assert len(scheduled) == len(outbox.calls) == 8  # eight weeks ahead
-    assert all(len(call) == 1 for call in outbox.calls)
+    assert all(len(meeting_ids) == 1 for meeting_ids, _ in outbox.calls)
     reminders = await network.rows("SELECT count(*) FROM outbox WHERE kind = 'reminder'")
     assert reminders == [(8 * 5 * 2,)]
 
@@ -234,10 +238,11 @@ async def test_a_crash_between_two_of_those_transactions_loses_no_reminder(
     assert sorted(count for _, count in per_person) == [16, 16, 16]
 
 
-async def test_the_planner_fills_gaps_batch_by_batch_and_always_finishes(
+async def test_the_planner_plans_reminders_batch_by_batch_and_always_finishes(
     network: Network, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(planner, "GAP_BATCH", 2)
+    monkeypatch.setattr(planner, "BATCH", 2)
+    blocked = await network.person(9)
     group = await network.group(max_members=10)
     await weekly(network, group.id)
     # People join after the meetings were planned: the planner gives them their reminders.
@@ -245,13 +250,107 @@ async def test_the_planner_fills_gaps_batch_by_batch_and_always_finishes(
     for n in range(1, 6):
         person = await network.person(n)
         assert await network.groups.add_member(group.id, person.id, network.clock.now())
+    assert await network.groups.add_member(group.id, blocked.id, network.clock.now())
+    await network.outbox.mark_member_blocked(blocked.id, network.clock.now())
     outbox = RecordingOutbox(network.db)
 
     report = await planner.plan_ahead(network.meetings, network.groups, outbox, network.clock)
 
     # The first meeting is 30 minutes away: its reminder times have passed, so those five gaps
-    # stay gaps (nothing to plan) and the pass still ends; the seven later meetings get theirs.
+    # stay gaps (nothing to plan) and the pass still ends; the seven later meetings get theirs,
+    # two people per transaction; nothing is planned for someone who blocked the bot.
     assert report.reminders == 7 * 5 * 2
-    assert all(len(call) <= 2 for call in outbox.calls)
+    people_per_call = [people for meeting_ids, people in outbox.calls if meeting_ids]
+    assert all(len(people) <= 2 and blocked.id not in people for people in people_per_call)
     again = await planner.plan_ahead(network.meetings, network.groups, outbox, network.clock)
     assert again.reminders == 0
+
+
+class CrashAfterFirstTransaction(MeetingRepository):
+    """The process dies right after the first transaction that commits."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(db)
+        self._committed = 0
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        if self._committed:
+            raise OSError("the process dies")
+        inner = super().transaction()
+
+        @asynccontextmanager
+        async def counted() -> AsyncIterator[Tx]:
+            async with inner as tx:
+                yield tx
+            self._committed += 1
+
+        return counted()
+
+
+async def pending_reminders(network: Network, meeting: Meeting) -> list[tuple[int, str]]:
+    """(member id, key) of the meeting's pending reminders."""
+    return await network.rows(
+        "SELECT member_id, dedupe_key FROM outbox WHERE meeting_id = ? AND kind = 'reminder'"
+        " AND status = 'pending' ORDER BY member_id, dedupe_key",
+        meeting.id,
+    )
+
+
+async def test_a_crash_right_after_a_move_loses_no_reminder(network: Network) -> None:
+    ayu, budi = await network.person(1), await network.person(2)
+    group = await network.group(members=(ayu, budi))
+    first, *_ = await weekly(network, group.id)
+    n = network
+    later = first.starts_at + timedelta(hours=2)
+
+    crashing = CrashAfterFirstTransaction(network.db)
+    facilitated = frozenset({group.id})
+    with pytest.raises(OSError):
+        await meetings.move_occurrence(
+            crashing, n.groups, n.outbox, n.clock, facilitated, first.id, later
+        )
+    assert (await network.meetings.get(first.id)).starts_at == later  # the move committed
+
+    await planner.plan_ahead(n.meetings, n.groups, n.outbox, n.clock)
+
+    moved = await network.meetings.get(first.id)
+    pending = await network.outbox.pending_about(first.id, "reminder", after_id=0, limit=100)
+    current = [row.dedupe_key for row in pending if still_current(moved, row.payload)]
+    assert len(current) == 4 and all(key.endswith(f"{later:%Y%m%dT%H%M}") for key in current)
+    # Those planned for the old time were not withdrawn before the crash: the dispatcher skips
+    # them, as it skips anything that no longer applies.
+    assert len(pending) == 8
+
+
+async def test_reminders_follow_a_meeting_moved_away_and_back(network: Network) -> None:
+    ayu = await network.person(1)
+    group = await network.group(members=(ayu,))
+    first, *_ = await weekly(network, group.id)
+    n = network
+    facilitated = frozenset({group.id})
+    original, later = first.starts_at, first.starts_at + timedelta(hours=2)
+
+    for start in (later, original):
+        outcome = await meetings.move_occurrence(
+            n.meetings, n.groups, n.outbox, n.clock, facilitated, first.id, start
+        )
+        assert outcome is Outcome.DONE
+        keys = [key for _, key in await pending_reminders(network, first)]
+        assert len(keys) == 2 and all(key.endswith(f"{start:%Y%m%dT%H%M}") for key in keys)
+
+
+async def test_someone_who_leaves_and_rejoins_gets_their_reminders_again(
+    network: Network,
+) -> None:
+    ayu = await network.person(1)
+    group = await network.group(members=(ayu,), trial_seats=0)
+    first, *_ = await weekly(network, group.id)
+    n = network
+    assert await group_service.leave_group(n.groups, n.meetings, n.outbox, n.clock, group.id, ayu)
+    assert await pending_reminders(network, first) == []
+
+    joined = await group_service.join_group(n.groups, n.clock, group.id, ayu)
+    assert joined is JoinOutcome.JOINED
+    await planner.plan_ahead(n.meetings, n.groups, n.outbox, n.clock)
+
+    assert [member for member, _ in await pending_reminders(network, first)] == [ayu.id] * 2
