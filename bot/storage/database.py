@@ -17,8 +17,9 @@ persistence with ``asyncio.gather``). Two consequences every caller lives with:
   transaction before it writes), but a rule that must hold when something is written is
   checked inside the transaction that writes it.
 - Every write, including PTB's persistence after *every* update, waits for the lock: while one
-  transaction runs, every reply waits. Transactions therefore stay short (a few milliseconds):
-  a use case that touches hundreds of people splits its work into batches, each its own
+  transaction runs, every reply waits (and since one thread runs every statement, so does a
+  long query, in a transaction or not). Transactions therefore stay short (milliseconds): a
+  use case that touches hundreds of people splits its work into batches, each its own
   idempotent transaction (bench/transactions_bench.py measures the longest one).
 
 Repositories (:class:`Repository`) follow one convention: every method takes an optional
