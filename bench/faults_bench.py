@@ -48,7 +48,7 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
-from bot.services.meetings import schedule_series
+from bot.services.meetings import schedule
 from bot.ui.menu import error_text
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -191,7 +191,8 @@ async def a_group_with_a_meeting(bot: Bot, members: int) -> list[int]:
         await services.groups.add_member(group.id, member.id, T0)
         chats.append(telegram_id)
     meeting = NewMeeting(group.id, MEETING, 90, "once", "Balai warga", None, members)
-    await schedule_series(services.db, services.clock, group, meeting, None)  # plans reminders
+    s = services
+    await schedule(s.meetings, s.groups, s.outbox, s.clock, meeting, None)  # plans reminders
     return chats
 
 

@@ -28,13 +28,13 @@ import telegram
 from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.domain.member import Member, NewMember
+from bot.domain.messages import PlannedMessage
 from bot.i18n import Translator
 from bot.jobs.dispatcher import OutboxDispatcher
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.storage.database import Database
-from bot.storage.outbox import enqueue
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 PER_MEMBER = 5
@@ -67,17 +67,18 @@ async def main(rows: int) -> None:
         try:
             recipients = await make_members(services, emulator, rows // PER_MEMBER)
             started = time.perf_counter()
-            async with db.transaction() as conn:
-                for n in range(rows):
-                    await enqueue(
-                        conn,
-                        member_id=recipients[n % len(recipients)][0],
-                        kind="broadcast",
-                        payload={"n": n},
-                        not_before=T0,
-                        dedupe_key=f"broadcast:1:{n}",
-                        now=T0,
-                    )
+            messages = [
+                PlannedMessage(
+                    member_id=recipients[n % len(recipients)][0],
+                    kind="broadcast",
+                    payload={"n": n},
+                    not_before=T0,
+                    dedupe_key=f"broadcast:1:{n}",
+                )
+                for n in range(rows)
+            ]
+            async with db.transaction() as tx:
+                await services.outbox.enqueue(messages, now=T0, tx=tx)
             enqueue_rate = rows / (time.perf_counter() - started)
 
             dispatcher = OutboxDispatcher(services, {"broadcast": broadcast}, pace_per_second=0)

@@ -63,6 +63,7 @@ from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
 from bot.services.container import Services
+from bot.services.resources import load_directory
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
 from bot.ui import menu as menu_ui
@@ -241,7 +242,12 @@ async def setup(application: Application) -> None:
     await recover(application)  # before the outbox job first runs (jobs start with the app)
     await drop_leftovers(application)  # onboarding state of people who have joined since
     # The data file seeds the directory; edits made in the bot are never overwritten.
-    await services.resources.start(load_resources(contacts=services.contacts))
+    await load_directory(
+        services.resource_store,
+        services.resources,
+        services.clock,
+        load_resources(contacts=services.contacts),
+    )
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

@@ -37,11 +37,11 @@ async def send_crisis_reply(
     is writing their plan right now."""
     session = await context.session(update)
     services, member, chat = context.services, session.member, update.effective_chat
-    await safety_service.record_crisis_flow(services, member, source)
+    await safety_service.record_crisis_flow(services.safety, services.clock, member, source)
     log.info("crisis flow ran")  # never who, never what they wrote
     if member is not None and with_plan:
         await _send_plan(context, session.t, member, chat)
-    can_alert = await safety_service.can_alert_facilitator(services, member)
+    can_alert = await safety_service.can_alert_facilitator(services.safety, member)
     text, markup = views.crisis_view(session.t, _contacts(context, member), can_alert=can_alert)
     await chat.send_message(text, reply_markup=markup)
 

@@ -16,11 +16,10 @@ from telegram.ext import Application
 from bot.adapters.chat import follow_up
 from bot.context import RangkulContext
 from bot.domain.deep_links import DeepLink, LinkKind, parse_deep_link
-from bot.domain.groups import InvitationKind
+from bot.domain.groups import InvitationKind, RoleHolder
 from bot.i18n import get_translator
 from bot.services import groups as group_service
 from bot.services.container import Services
-from bot.storage.groups import RoleHolder
 from bot.ui import groups as views
 from bot.ui.commands import role_commands
 
@@ -64,7 +63,7 @@ async def _claim_role(update: Update, context: RangkulContext, link: DeepLink) -
     session, services = await context.session(update), context.services
     t = session.t
     claimed = await group_service.accept_invitation(
-        services.groups, services.clock, link, session.member
+        services.groups, services.members, services.clock, link, session.member
     )
     if claimed.problem is not None:
         await follow_up(update, views.invitation_refusal(t, claimed.problem))

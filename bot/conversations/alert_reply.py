@@ -28,8 +28,8 @@ from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
 from bot.conversations.safety_plan import Callback, handled_first
-from bot.domain.safety import AnswerProblem, CrisisSource
-from bot.services.safety import AckOutcome, RelayOutcome, relay_to_person, staff_alert
+from bot.domain.safety import AckOutcome, AnswerProblem, CrisisSource, RelayOutcome
+from bot.services.safety import relay_to_person, staff_alert
 from bot.ui import crisis as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import ReplyToAlert
@@ -45,8 +45,9 @@ async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -
     """The button under an alert: re-checked now, then asks for the message."""
     session = await context.session(update)
     query, t = update.callback_query, session.t
+    s = context.services
     refused, alert = await staff_alert(
-        context.services, session.member, session.is_coordinator, action.alert_id
+        s.safety, s.roles, session.member, session.is_coordinator, action.alert_id
     )
     if refused is AckOutcome.GONE:
         await query.answer(t("This alert no longer exists."), show_alert=True)
@@ -65,8 +66,12 @@ async def take_text(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
     t = session.t
     alert_id = int(context.user_data.get(DRAFT_KEY, {}).get("alert_id", 0))
+    s = context.services
     relayed = await relay_to_person(
-        context.services,
+        s.safety,
+        s.roles,
+        s.outbox,
+        s.clock,
         session.member,
         session.is_coordinator,
         alert_id,

@@ -15,9 +15,10 @@ from telegram.ext import (
 from bot.adapters.chat import show
 from bot.context import RangkulContext
 from bot.conversations.common import common_fallbacks, persistent_conversation
-from bot.domain.alias import alias_key, suggest_alias
+from bot.domain.alias import suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
+from bot.services.profile import change_alias
 from bot.ui import onboarding as views
 from bot.ui.alias import AnotherNewAlias, KeepAlias, OwnNewAlias, TakeNewAlias, offer_view
 from bot.ui.callbacks import on_button
@@ -94,7 +95,7 @@ async def _save(update: Update, context: RangkulContext, raw: str) -> int:
         await show(update, views.alias_refusal(session.t, verdict.problem), edit=False)
         return Step.TYPE
     try:
-        await context.services.members.set_alias(member.id, verdict.alias, alias_key(verdict.alias))
+        await change_alias(context.services.members, member, verdict.alias)
     except AliasTaken:
         await show(update, views.alias_refusal(session.t, None), edit=False)
         return Step.TYPE

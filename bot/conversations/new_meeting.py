@@ -46,9 +46,9 @@ from bot.domain.meetings import (
     picker_dates,
     picker_times,
 )
+from bot.domain.messages import instant_text, parse_instant
 from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
-from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
@@ -151,7 +151,7 @@ async def _accept_start(update: Update, context: RangkulContext, start, problem)
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
         return await _step(update, context, Step.DATE, edit=False)
-    _draft(context)["start"] = to_db_time(start)
+    _draft(context)["start"] = instant_text(start)
     return await _step(update, context, Step.DURATION)
 
 
@@ -219,7 +219,7 @@ async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -
     draft = _draft(context)
     if group is None:
         return await _lost(update, context)
-    start = from_db_time(draft["start"])
+    start = parse_instant(draft["start"])
     problem = check_start(start, context.services.clock.now()).problem
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
@@ -233,7 +233,10 @@ async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -
         join_link=draft.get("link"),
         capacity=draft["capacity"],
     )
-    meetings = await service.schedule(context.services, new, session.member.id)
+    s = context.services
+    meetings = await service.schedule(
+        s.meetings, s.groups, s.outbox, s.clock, new, session.member.id
+    )
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.scheduled_text(session.t, group, meetings, session.member.timezone))
     return ConversationHandler.END
@@ -297,9 +300,9 @@ async def _view(update: Update, context: RangkulContext, step: Step) -> View | N
         day = parse_day(draft.get("day", "")) or picker_dates(now, tz)[0]
         return views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.get("tpage", 0))
     if step is Step.DURATION:
-        return views.duration_view(t, from_db_time(draft["start"]), tz, own_tz)
+        return views.duration_view(t, parse_instant(draft["start"]), tz, own_tz)
     if step is Step.REPEAT:
-        return views.repeat_view(t, from_db_time(draft["start"]), tz)
+        return views.repeat_view(t, parse_instant(draft["start"]), tz)
     if step is Step.PLACE:
         return views.place_prompt(t), None
     if step is Step.LINK:
@@ -311,7 +314,7 @@ async def _view(update: Update, context: RangkulContext, step: Step) -> View | N
 
 def _summary(draft: dict[str, Any]) -> views.Summary:
     return views.Summary(
-        start=from_db_time(draft["start"]),
+        start=parse_instant(draft["start"]),
         duration=draft["duration"],
         recurrence=draft["recurrence"],
         place=draft.get("place"),

@@ -36,12 +36,12 @@ from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
 from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
-from bot.domain.member import AliasTaken
+from bot.domain.member import AliasTaken, Registration
 from bot.domain.regions import ONLINE_ONLY, province_by_code
 from bot.domain.topics import topics_from_mask
 from bot.i18n import Translator, get_translator
 from bot.services.container import Services
-from bot.services.onboarding import Registration, judge_alias, register
+from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
 from bot.ui import onboarding as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.crisis import crisis_message
@@ -334,6 +334,7 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     services = context.services
     draft = _draft(context)
     draft["topics"] = list(topics_from_mask(action.mask))
+    link = parse_deep_link(draft.get("link"))
     registration = Registration(
         telegram_id=update.effective_user.id,
         alias=draft["alias"],
@@ -343,6 +344,7 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
         notice_version=draft["notice_version"],
         consent_at=datetime.fromisoformat(draft["consent_at"]),
         adult_confirmed_at=datetime.fromisoformat(draft["adult_at"]),
+        referral=link.value if link is not None and link.kind is LinkKind.REFERRAL else None,
     )
     try:
         member = await register(
@@ -352,9 +354,6 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
         # Someone registered the same alias since it was chosen (the insert is the check, inside
         # the registering transaction): back to the alias step, in one message.
         return await _suggest_alias(update, context, views.alias_refusal(session.t, None))
-    link = parse_deep_link(draft.get("link"))
-    if link is not None and link.kind is LinkKind.REFERRAL:
-        await services.members.count_referral(link.value)
     context.user_data.pop(DRAFT_KEY, None)
     context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
@@ -414,7 +413,7 @@ async def drop_leftovers(application: Application) -> None:
     """Start-up step: onboarding state and drafts of people who have joined since go (a crash
     between registering and saving them leaves them behind)."""
     services: Services = application.bot_data["services"]
-    await services.members.drop_conversations_of_members(CONVERSATION)
+    await drop_finished_onboarding(services.members, CONVERSATION)
     persistence = application.persistence
     for user_id, data in application.user_data.items():
         if not {DRAFT_KEY, DRAFT_LANGUAGE_KEY} & data.keys():

@@ -24,6 +24,7 @@ from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
 from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.contacts import Localized
+from bot.domain.directory import Draft, QueryProblem
 from bot.domain.resources import (
     DESCRIPTION_MAX,
     EDITABLE_CATEGORIES,
@@ -37,7 +38,7 @@ from bot.domain.resources import (
     with_field,
 )
 from bot.domain.safety import AuthoringDraft
-from bot.services.resources import Draft, QueryProblem
+from bot.services.resources import add_resource, replace_resource
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.onboarding import use_buttons_hint
@@ -249,7 +250,8 @@ async def save(update: Update, context: RangkulContext, _: SaveEntry) -> int:
         return ConversationHandler.END
     session = await context.session(update)
     draft = context.user_data.pop(DRAFT_KEY, {})
-    entry = await context.services.resources.add(_new(draft))
+    s = context.services
+    entry = await add_resource(s.resource_store, s.resources, s.clock, _new(draft))
     await show(update, views.saved_text(session.t))
     await follow_up(update, *views.entry_view(session.t, entry, coordinator=True))
     return ConversationHandler.END
@@ -303,7 +305,8 @@ async def _save_edit(update: Update, context: RangkulContext) -> int:
         return ConversationHandler.END
     name = draft["step"]
     edited = _edited(entry, name, draft.get(name))
-    if not await service.replace(edited):
+    s = context.services
+    if not await replace_resource(s.resource_store, s.resources, s.clock, edited):
         await show(update, views.gone_text(session.t))
         return ConversationHandler.END
     await show(update, views.saved_text(session.t))

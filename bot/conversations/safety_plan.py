@@ -93,8 +93,9 @@ async def answer(update: Update, context: RangkulContext) -> int:
     """A typed answer: checked, saved at once, then the next question (or back to the plan)."""
     session = await context.session(update)
     section = _section(context)
+    s = context.services
     result = await save_plan_answer(
-        context.services, session.member, section, update.effective_message.text
+        s.safety, s.clock, session.member, section, update.effective_message.text
     )
     if result.problem is not None:
         await show(update, views.answer_problem_text(session.t, result.problem))

@@ -43,8 +43,9 @@ from bot.domain.meetings import (
     picker_dates,
     picker_times,
 )
+from bot.domain.messages import instant_text, parse_instant
 from bot.i18n import get_translator
-from bot.storage.database import from_db_time, to_db_time
+from bot.services import time_polls
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
@@ -155,11 +156,11 @@ async def _add(update: Update, context: RangkulContext, start: datetime | None, 
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
         return await _pick(update, context, edit=False)
-    if to_db_time(start) in chosen:
+    if instant_text(start) in chosen:
         await show(update, views.poll_duplicate_text(session.t), edit=False)
         return await _pick(update, context, edit=False)
     if len(chosen) < views.MAX_POLL_OPTIONS:
-        chosen.append(to_db_time(start))
+        chosen.append(instant_text(start))
         chosen.sort()
     return await _pick(update, context)
 
@@ -170,18 +171,15 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     group = await _group(update, context)
     if group is None:
         return await _lost(update, context)
-    chosen = [from_db_time(c) for c in _draft(context).get("chosen", [])]
+    chosen = [parse_instant(c) for c in _draft(context).get("chosen", [])]
     if len(chosen) < views.MIN_POLL_OPTIONS:
         return await _pick(update, context)
     services = context.services
-    poll = await services.time_polls.create(
-        group.id, chosen, session.member.id, services.clock.now()
+    poll, recipients = await time_polls.start_time_poll(
+        services.time_polls, services.members, services.clock, group.id, chosen, session.member.id
     )
     sent = 0
-    for member_id in await services.time_polls.recipients(group.id):
-        member = await services.members.by_id(member_id)
-        if member is None:
-            continue
+    for member in recipients:
         t = get_translator(member.language)
         try:
             message = await context.bot.send_poll(
@@ -196,7 +194,7 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
         except TelegramError as exc:  # blocked or gone: the others still get theirs
             log.warning("time poll: not sent to one member (%s)", type(exc).__name__)
             continue
-        await services.time_polls.add_message(poll.id, member.id, message.poll.id)
+        await time_polls.poll_sent(services.time_polls, poll, member, message.poll.id)
         sent += 1
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.poll_sent_text(session.t, sent))
@@ -254,7 +252,7 @@ async def _view(update: Update, context: RangkulContext, step: Step) -> tuple[St
         return step, views.poll_time_view(
             t, day, group.timezone, times, draft.get("tpage", EVENING_PAGE)
         )
-    chosen = [from_db_time(c) for c in draft.setdefault("chosen", [])]
+    chosen = [parse_instant(c) for c in draft.setdefault("chosen", [])]
     days = picker_dates(now, group.timezone)
     return Step.DATE, views.poll_pick_view(t, group, days, chosen, own_tz)
 

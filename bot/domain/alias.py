@@ -11,6 +11,7 @@ import enum
 import random
 import re
 import unicodedata
+from dataclasses import dataclass
 
 MIN_LENGTH = 3
 MAX_LENGTH = 24
@@ -49,6 +50,19 @@ _LINK = re.compile(
 # (021) 555.1234); seven digits make a number someone could call.
 _DIGIT_RUN = re.compile(r"\+?\(?\d(?:[\s.()-]{0,2}\d)*")
 _PHONE_MIN_DIGITS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class AliasVerdict:
+    """An accepted alias, or why it was refused (``taken`` when another person uses it)."""
+
+    alias: str
+    problem: AliasProblem | None = None
+    taken: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        return self.problem is None and not self.taken
 
 
 def normalize_alias(raw: str) -> str:

@@ -80,6 +80,27 @@ class NewGroup:
     topics: tuple[str, ...]
 
 
+class JoinOutcome(enum.Enum):
+    JOINED = "joined"
+    ALREADY_MEMBER = "already_member"
+    NEEDS_TRIAL = "needs_trial"  # the group asks newcomers to try a session first
+    FULL = "full"
+    GONE = "gone"  # archived or deleted meanwhile
+
+
+@dataclass(frozen=True, slots=True)
+class GroupCard:
+    """What a person sees about one group: the group, its next meeting, what they may do."""
+
+    group: Group
+    next_meeting_at: datetime | None
+    seats_left: int | None
+    # Trial seats still free at the next meeting (shown to people who are not members yet).
+    trial_seats_left: int | None
+    is_member: bool
+    can_join: bool
+
+
 @dataclass(frozen=True, slots=True)
 class GroupSummary:
     """A group with the counts a coordinator's overview shows."""
@@ -278,6 +299,26 @@ class InvitationProblem(enum.Enum):
     USED = "used"
     EXPIRED = "expired"
     GROUP_ARCHIVED = "group_archived"
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedInvitation:
+    """The outcome of opening a one-time link: the invitation used, or why it could not be."""
+
+    invitation: Invitation | None
+    problem: InvitationProblem | None = None
+    # The person already had the role (the link is still used up).
+    already: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RoleHolder:
+    """A registered coordinator or facilitator, for their role's command menu."""
+
+    telegram_id: int
+    language: str
+    is_coordinator: bool
+    is_facilitator: bool
 
 
 def invitation_expiry(now: datetime) -> datetime:

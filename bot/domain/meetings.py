@@ -15,18 +15,18 @@ from __future__ import annotations
 import enum
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-from bot.domain.recurrence import reminder_times
 
 # How far ahead occurrences of a repeating meeting exist as rows (and so can be joined,
 # reminded of and shown on group cards): eight weeks, but never fewer than three occurrences.
 HORIZON = timedelta(weeks=8)
 MIN_UPCOMING = 3
+# How long after a trial meeting its guest may still be asked whether to join.
+FOLLOWUP_WINDOW = timedelta(days=7)
 # A meeting may be scheduled at most this far ahead.
 LATEST_START = timedelta(days=366)
 PICKER_DAYS = 14
@@ -41,8 +41,6 @@ MAX_LINK_LENGTH = 300
 
 # Typed times: "2026-12-03 19:30"; also "2026-12-03 19.30" (the Indonesian way of writing it).
 _TYPED_START = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})[ T]+(\d{1,2})[:.](\d{2})\s*$")
-# A meeting start in a reminder's dedupe key (UTC, to the minute).
-_KEY_START = "%Y%m%dT%H%M"
 
 
 class SeatKind(enum.StrEnum):
@@ -140,6 +138,51 @@ class NewMeeting:
     place: str | None
     join_link: str | None
     capacity: int
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingOverview:
+    """A meeting with how full it is, for facilitators' lists and trial choices."""
+
+    meeting: Meeting
+    counts: SeatCounts
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedTrial:
+    """A trial guest of a meeting that has ended, not yet asked whether to join."""
+
+    group_id: int
+    member_id: int
+    meeting_id: int
+
+
+class Outcome(enum.Enum):
+    """How a request about a meeting ended."""
+
+    DONE = "done"
+    REFUSED = "refused"  # not the caller's group (a forged or stale button)
+    GONE = "gone"  # cancelled, over, or no such meeting
+    GOING = "going"
+    WAITLIST = "waitlist"
+    NOT_GOING = "not_going"
+    ALREADY = "already"  # an active trial in this group already
+    NO_TRIALS = "no_trials"
+    MEMBER = "member"  # already a member: no trial needed
+    NOT_MEMBER = "not_member"
+    BAD_TIME = "bad_time"
+    JOINED = "joined"
+    FULL = "full"
+    DECLINED = "declined"
+
+
+@dataclass(frozen=True, slots=True)
+class PlannerReport:
+    """What one meetings planner pass added."""
+
+    occurrences: int = 0
+    reminders: int = 0
+    followups: int = 0
 
 
 def has_room(kind: SeatKind, counts: SeatCounts, capacity: int, trial_seats: int) -> bool:
@@ -313,104 +356,3 @@ def parse_capacity(text: str | None) -> int | None:
 
 def _has_control(value: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in value)
-
-
-# --- what the outbox carries about meetings ------------------------------------------------
-
-
-class NoticeKind(enum.StrEnum):
-    """Outbox kinds rendered by bot.notifications.meetings."""
-
-    REMINDER = "reminder"
-    CANCELLED = "meeting_cancelled"
-    MOVED = "meeting_moved"
-    PROMOTED = "waitlist_promoted"
-    TRIAL_FOLLOWUP = "trial_followup"
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedReminder:
-    offset: int  # minutes before the start
-    send_at: datetime
-    dedupe_key: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReminderPlan:
-    """Which reminder a row is: ``offset`` minutes before the meeting start it was planned for."""
-
-    start: datetime
-    offset: int
-
-    @property
-    def planned_at(self) -> datetime:
-        return self.start - timedelta(minutes=self.offset)
-
-
-def planned_reminders(
-    meeting_id: int,
-    member_id: int,
-    start: datetime,
-    offsets: Sequence[int],
-    now: datetime,
-) -> list[PlannedReminder]:
-    """One reminder per offset whose time is still ahead.
-
-    The start time is part of the key, so a moved meeting gets fresh reminders while a
-    replanned unmoved one adds nothing.
-    """
-    return [
-        PlannedReminder(offset, send_at, reminder_key(meeting_id, member_id, offset, start))
-        for offset, send_at in reminder_times(start, offsets)
-        if send_at > now
-    ]
-
-
-def reminder_key(meeting_id: int, member_id: int, offset: int, start: datetime) -> str:
-    return f"reminder:{meeting_id}:{member_id}:{offset}:{start.astimezone(UTC):{_KEY_START}}"
-
-
-def reminder_from_key(key: str) -> ReminderPlan | None:
-    """The plan a reminder's dedupe key records, or None for another key.
-
-    Read from the key because a sent row's payload is emptied (data minimisation) while its
-    key stays, and a sent later reminder must still count as overtaking.
-    """
-    parts = key.split(":")
-    if len(parts) != 5 or parts[0] != "reminder" or not parts[3].isdigit():
-        return None
-    try:
-        start = datetime.strptime(parts[4], _KEY_START).replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return ReminderPlan(start, int(parts[3]))
-
-
-def overtaken(reminder: ReminderPlan, others: Iterable[ReminderPlan], now: datetime) -> bool:
-    """Whether ``reminder`` is out of date because a later reminder of the same meeting time
-    (smaller offset) is due by ``now``: only the later one goes.
-
-    Decided on planned times, never on when a row is next tried: a retried reminder is late
-    but not out of date, and a row never overtakes itself.
-    """
-    return any(
-        other.offset < reminder.offset
-        and _minute(other.start) == _minute(reminder.start)
-        and other.planned_at <= now
-        for other in others
-    )
-
-
-def _minute(moment: datetime) -> datetime:
-    # Keys record starts to the minute.
-    return moment.astimezone(UTC).replace(second=0, microsecond=0)
-
-
-def reminder_prefix(meeting_id: int) -> str:
-    """Dedupe-key prefix of every reminder of one meeting (":" keeps 1 from matching 12)."""
-    return f"reminder:{meeting_id}:"
-
-
-def trial_followup_key(group_id: int, member_id: int) -> str:
-    """Once per group per person, ever: the question is never asked twice."""
-    return f"trial_followup:{group_id}:{member_id}"

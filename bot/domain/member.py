@@ -47,6 +47,22 @@ class NewMember:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class Registration:
+    """Everything onboarding gathered, ready to be stored once the person finishes."""
+
+    telegram_id: int
+    alias: str
+    language: str
+    province: str | None
+    topics: tuple[str, ...]
+    notice_version: int
+    consent_at: datetime
+    adult_confirmed_at: datetime
+    # The known source code of the referral link they came with, if any (counted, not kept).
+    referral: str | None = None
+
+
 class AliasTaken(Exception):
     """Someone else already uses this alias (compared by alias key)."""
 

@@ -12,9 +12,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, detect, normalise
+from bot.domain.messages import PlannedMessage, instant_text
 
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.
 ESCALATE_AFTER = timedelta(minutes=30)
+# Outbox kinds (rendered by bot.notifications.safety): the alert to a facilitator (or, on
+# escalation, to every facilitator and coordinator), "your facilitator has seen it" to the
+# person, and a facilitator's message to the person. A relayed text lives only in the outbox
+# payload, which the outbox empties as soon as the row is sent, skipped, failed or cancelled.
+ALERT_KIND = "crisis_alert"
+ALERT_SEEN_KIND = "crisis_alert_seen"
+RELAY_KIND = "crisis_relay"
 MAX_ANSWER_CHARS = 1000
 # A facilitator's message relayed to the person they were alerted about.
 MAX_RELAY_CHARS = 1000
@@ -161,3 +169,92 @@ class CrisisAlert:
     @property
     def is_acknowledged(self) -> bool:
         return self.acknowledged_at is not None
+
+
+class AlertOutcome(StrEnum):
+    SENT = "sent"
+    ALREADY_SENT = "already_sent"  # an unacknowledged alert of the last 30 minutes exists
+    NO_FACILITATOR = "no_facilitator"
+
+
+class AckOutcome(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    ALREADY = "already"
+    NOT_ALLOWED = "not_allowed"
+    GONE = "gone"
+
+
+class RelayOutcome(StrEnum):
+    SENT = "sent"
+    INVALID = "invalid"  # empty or too long: see ``problem``
+    CRISIS = "crisis"  # the sender's own text has crisis language: nothing is sent
+    NOT_ALLOWED = "not_allowed"
+    GONE = "gone"
+
+
+@dataclass(frozen=True, slots=True)
+class Relayed:
+    outcome: RelayOutcome
+    alert: CrisisAlert | None = None
+    problem: AnswerProblem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SavedAnswer:
+    problem: AnswerProblem | None
+    # Crisis language in the answer: it is still saved (a plan names hard moments on purpose),
+    # and the person is shown a short, gentle note with contacts...
+    crisis: CrisisSignal | None = None
+    # ... or, when it signals acute danger (an intention, a time, preparations), the full
+    # crisis reply.
+    acute: bool = False
+
+
+# --- what the outbox carries about alerts ---------------------------------------------------
+
+
+def alert_message(
+    alert_id: int, about: int, recipient: int, now: datetime, *, escalation: bool
+) -> PlannedMessage:
+    """The alert to one facilitator now, or (``escalation``) to one of everyone told when
+    nobody acknowledged in time; per alert and recipient, so nobody is told twice."""
+    role = f"escalation:{recipient}" if escalation else "first"
+    return PlannedMessage(
+        member_id=recipient,
+        kind=ALERT_KIND,
+        not_before=now,
+        dedupe_key=f"{ALERT_KIND}:{alert_id}:{role}",
+        payload={"alert_id": alert_id, "escalation": escalation},
+        about_member_id=about,
+    )
+
+
+def alert_prefix(alert_id: int) -> str:
+    """Dedupe-key prefix of every alert message of one alert (":" keeps 1 from matching 12)."""
+    return f"{ALERT_KIND}:{alert_id}:"
+
+
+def alert_seen_message(alert_id: int, member_id: int, now: datetime) -> PlannedMessage:
+    """ "Your facilitator has seen your message", to the person."""
+    return PlannedMessage(
+        member_id=member_id,
+        kind=ALERT_SEEN_KIND,
+        not_before=now,
+        dedupe_key=f"{ALERT_SEEN_KIND}:{alert_id}",
+        payload={"alert_id": alert_id},
+    )
+
+
+def relay_message(
+    alert_id: int, sender_id: int, recipient_id: int, text: str, now: datetime
+) -> PlannedMessage:
+    """A facilitator's message to the person; each is a message of its own (the key holds its
+    moment), and the sender's /forget takes it along while it is unsent (their own words)."""
+    return PlannedMessage(
+        member_id=recipient_id,
+        kind=RELAY_KIND,
+        not_before=now,
+        dedupe_key=f"{RELAY_KIND}:{alert_id}:{sender_id}:{instant_text(now)}",
+        payload={"alert_id": alert_id, "from": sender_id, "text": text},
+        about_member_id=sender_id,
+    )

@@ -10,6 +10,7 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden
 
 from bot.context import RangkulContext
+from bot.services.profile import blocked_bot
 from bot.ui.menu import error_text
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,4 @@ async def _unreachable(update: object, context: RangkulContext) -> None:
     if chat is not None and chat.type != ChatType.PRIVATE:
         return  # the bot was removed from a group: that says nothing about this person
     services = context.services
-    member = await services.members.by_telegram_id(update.effective_user.id)
-    if member is not None:
-        await services.outbox.mark_member_blocked(member.id, services.clock.now())
+    await blocked_bot(services.members, services.outbox, services.clock, update.effective_user.id)

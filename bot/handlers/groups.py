@@ -157,7 +157,10 @@ async def archive(update: Update, context: RangkulContext, action: ConfirmArchiv
         return
     session = await context.session(update)
     services = context.services
-    if not await service.archive_group(services.groups, services.clock, summary.group.id):
+    archived = await service.archive_group(
+        services.groups, services.meetings, services.outbox, services.clock, summary.group.id
+    )
+    if not archived:
         await _refuse(update, views.group_gone_text(session.t))
         return
     await show(update, views.archived_text(session.t, summary.group.name))
@@ -289,7 +292,15 @@ async def leave(update: Update, context: RangkulContext, action: ConfirmLeave) -
     if group is None or session.member is None:
         return
     services = context.services
-    if not await service.leave_group(services.groups, services.clock, group.id, session.member):
+    left = await service.leave_group(
+        services.groups,
+        services.meetings,
+        services.outbox,
+        services.clock,
+        group.id,
+        session.member,
+    )
+    if not left:
         await _refuse(update, views.not_member_text(session.t))
         return
     await show(update, views.left_text(session.t, group.name))

@@ -15,11 +15,11 @@ from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, local_start, picker_dates, picker_times, seats_left
+from bot.domain.meetings import Meeting, Outcome, local_start, picker_dates, picker_times
 from bot.domain.recurrence import Recurrence
+from bot.services import groups as group_service
 from bot.services import meetings as service
-from bot.services.meetings import Outcome
-from bot.storage.meetings import MeetingOverview
+from bot.services import seats, time_polls
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession
@@ -84,12 +84,13 @@ async def meetings_command(
     if not session.facilitated_groups:
         await show(update, views.not_facilitator_text(session.t), edit=False)
         return
-    now = context.services.clock.now()
-    items = []
-    for overview in await context.services.meetings.upcoming(session.facilitated_groups, now):
-        group = await context.services.groups.active(overview.meeting.group_id)
-        if group is not None:
-            items.append((overview.meeting, overview.counts, group))
+    s = context.services
+    items = [
+        (overview.meeting, overview.counts, group)
+        for overview, group in await service.coming_meetings(
+            s.meetings, s.groups, s.clock, session.facilitated_groups
+        )
+    ]
     await show(
         update,
         *views.meetings_list_view(session.t, items, session.member.timezone),
@@ -105,12 +106,14 @@ async def _facilitated(
     Attendance may still be marked for a meeting that was cancelled afterwards.
     """
     session = await context.session(update)
-    meeting = await context.services.meetings.get(meeting_id)
-    if meeting is None or meeting.group_id not in session.facilitated_groups:
+    s = context.services
+    outcome, meeting, group = await service.facilitated_meeting(
+        s.meetings, s.groups, session.facilitated_groups, meeting_id, cancelled_ok=cancelled_ok
+    )
+    if outcome is Outcome.REFUSED:
         await _refuse(update, session)
         return None
-    group = await context.services.groups.get(meeting.group_id)
-    if group is None or (meeting.is_cancelled and not cancelled_ok):
+    if outcome is Outcome.GONE:
         await _refuse(update, session, views.gone_text(session.t))
         return None
     return session, meeting, group
@@ -166,7 +169,8 @@ async def confirm_cancel_series(
 
 async def _cancel(update: Update, context: RangkulContext, cancel, meeting_id: int) -> None:
     session = await context.session(update)
-    outcome = await cancel(context.services, session.facilitated_groups, meeting_id)
+    s = context.services
+    outcome = await cancel(s.meetings, s.outbox, s.clock, session.facilitated_groups, meeting_id)
     if outcome is Outcome.REFUSED:
         await _refuse(update, session)
         return
@@ -257,8 +261,15 @@ async def move_save(update: Update, context: RangkulContext, action: ConfirmMove
     except ValueError:
         await _refuse(update, session, expired_button_text(session.t))
         return
+    s = context.services
     outcome = await service.move_occurrence(
-        context.services, session.facilitated_groups, action.meeting_id, start
+        s.meetings,
+        s.groups,
+        s.outbox,
+        s.clock,
+        session.facilitated_groups,
+        action.meeting_id,
+        start,
     )
     if outcome is Outcome.REFUSED:
         await _refuse(update, session)
@@ -291,9 +302,7 @@ async def trial_command(
         await show(update, join_first_text(session.t), edit=False)
         return
     page_index = action.page if action is not None else 0
-    groups = [
-        g for g in await context.services.groups.browse() if g.offers_trials and g.trial_seats > 0
-    ]
+    groups = await group_service.trial_groups(context.services.groups)
     await show(
         update,
         *views.trial_groups_view(session.t, groups, page_index),
@@ -311,12 +320,7 @@ async def trial_group(update: Update, context: RangkulContext, action: TrySessio
     if group is None or not group.offers_trials:
         await _refuse(update, session, views.trial_refusal_text(session.t, "no_trials"))
         return
-    now = context.services.clock.now()
-    meetings = [
-        (o.meeting, _trial_seats_left(o, group))
-        for o in await context.services.meetings.upcoming([group.id], now, limit=6)
-        if o.meeting.starts_at > now
-    ]
+    meetings = await seats.trial_meetings(context.services.meetings, context.services.clock, group)
     await show(
         update,
         *views.trial_meetings_view(session.t, group, meetings, session.member.timezone),
@@ -327,31 +331,19 @@ async def trial_group(update: Update, context: RangkulContext, action: TrySessio
 async def trial_pick(update: Update, context: RangkulContext, action: PickTrial) -> None:
     """A meeting chosen: what to expect, and confirm."""
     session = await context.session(update)
-    overview = await context.services.meetings.overview(action.meeting_id)
-    now = context.services.clock.now()
-    if (
-        session.member is None
-        or overview is None
-        or overview.meeting.is_cancelled
-        or overview.meeting.starts_at <= now
-    ):
+    s = context.services
+    found = await seats.trial_choice(s.meetings, s.groups, s.clock, action.meeting_id)
+    if session.member is None or found is None:
         await _refuse(update, session, views.gone_text(session.t))
         return
-    group = await context.services.groups.active(overview.meeting.group_id)
-    if group is None:
-        await _refuse(update, session, views.gone_text(session.t))
-        return
-    waitlist = _trial_seats_left(overview, group) == 0
+    meeting, group, trial_seats_left = found
+    waitlist = trial_seats_left == 0
     await show(
         update,
         *views.trial_confirm_view(
-            session.t, group, overview.meeting, session.member.timezone, waitlist=waitlist
+            session.t, group, meeting, session.member.timezone, waitlist=waitlist
         ),
     )
-
-
-def _trial_seats_left(overview: MeetingOverview, group: Group) -> int:
-    return seats_left(overview.counts, overview.meeting.capacity, group.trial_seats)[1]
 
 
 async def trial_confirm(update: Update, context: RangkulContext, action: ConfirmTrial) -> None:
@@ -360,7 +352,10 @@ async def trial_confirm(update: Update, context: RangkulContext, action: Confirm
         await _refuse(update, session, join_first_text(session.t))
         return
     meeting_id = action.meeting_id
-    outcome = await service.sign_up_for_trial(context.services, session.member, meeting_id)
+    s = context.services
+    outcome = await seats.sign_up_for_trial(
+        s.meetings, s.groups, s.outbox, s.clock, session.member, meeting_id
+    )
     meeting = await context.services.meetings.get(meeting_id)
     group = await context.services.groups.active(meeting.group_id) if meeting else None
     t = session.t
@@ -377,7 +372,10 @@ async def trial_cancel(update: Update, context: RangkulContext, action: CancelTr
     if session.member is None:
         await _refuse(update, session, join_first_text(session.t))
         return
-    outcome = await service.cancel_trial(context.services, session.member, action.meeting_id)
+    s = context.services
+    outcome = await seats.cancel_trial(
+        s.meetings, s.groups, s.outbox, s.clock, session.member, action.meeting_id
+    )
     if outcome is Outcome.DONE:
         await show(
             update,
@@ -398,13 +396,8 @@ async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | N
         await show(update, join_first_text(session.t), edit=False)
         return
     member = session.member
-    items = []
-    for meeting, seat in await context.services.meetings.agenda(
-        member.id, context.services.clock.now()
-    ):
-        group = await context.services.groups.active(meeting.group_id)
-        if group is not None:
-            items.append((meeting, seat, group))
+    s = context.services
+    items = await seats.agenda(s.meetings, s.groups, s.clock, member)
     await show(update, *views.my_meetings_view(session.t, items, member.timezone), edit=False)
 
 
@@ -413,8 +406,16 @@ async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> 
     if session.member is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
-    going = action.reply is Reply.YES
-    outcome = await service.rsvp(context.services, session.member, action.meeting_id, going)
+    s = context.services
+    outcome = await seats.rsvp(
+        s.meetings,
+        s.groups,
+        s.outbox,
+        s.clock,
+        session.member,
+        action.meeting_id,
+        action.reply is Reply.YES,
+    )
     await update.callback_query.answer()
     await follow_up(update, views.rsvp_answer_text(session.t, outcome.value))
 
@@ -426,8 +427,9 @@ async def answer_followup(update: Update, context: RangkulContext, action: Trial
         await _refuse(update, session, expired_button_text(session.t))
         return
     group_id = action.group_id
-    outcome = await service.answer_trial_followup(
-        context.services, session.member, group_id, action.reply is Reply.YES
+    s = context.services
+    outcome = await seats.answer_trial_followup(
+        s.meetings, s.groups, s.clock, session.member, group_id, action.reply is Reply.YES
     )
     if outcome is Outcome.REFUSED:
         await _refuse(update, session, expired_button_text(session.t))
@@ -445,14 +447,11 @@ async def attendance_command(update: Update, context: RangkulContext) -> None:
     if not session.facilitated_groups:
         await show(update, views.not_facilitator_text(session.t), edit=False)
         return
-    now = context.services.clock.now()
-    items = []
-    for meeting in await context.services.meetings.recent(
-        session.facilitated_groups, now, now - ATTENDANCE_LOOKBACK
-    ):
-        group = await context.services.groups.active(meeting.group_id)
-        if group is not None:
-            items.append((meeting, group))
+    s = context.services
+    since = s.clock.now() - ATTENDANCE_LOOKBACK
+    items = await service.recent_meetings(
+        s.meetings, s.groups, s.clock, session.facilitated_groups, since
+    )
     view = views.attendance_meetings_view(session.t, items, session.member.timezone)
     await show(update, *view, edit=False)
 
@@ -465,8 +464,9 @@ async def attendance_toggle(
     update: Update, context: RangkulContext, action: ToggleAttendance
 ) -> None:
     session = await context.session(update)
+    s = context.services
     outcome = await service.toggle_attendance(
-        context.services, session.facilitated_groups, action.meeting_id, action.member_id
+        s.meetings, s.clock, session.facilitated_groups, action.meeting_id, action.member_id
     )
     if outcome is not Outcome.DONE:
         await _refuse(update, session)
@@ -504,9 +504,10 @@ async def record_answer(update: Update, context: RangkulContext) -> None:
     # No user: an answer on behalf of a channel, who no poll was sent to.
     if answer is None or answer.user is None:
         return
-    voter = await context.services.members.by_telegram_id(answer.user.id)
-    if voter is not None:
-        await context.services.time_polls.record_answer(answer.poll_id, voter.id, answer.option_ids)
+    s = context.services
+    await time_polls.record_vote(
+        s.time_polls, s.members, answer.user.id, answer.poll_id, answer.option_ids
+    )
 
 
 def handlers() -> list[BaseHandler]:

@@ -8,6 +8,7 @@ from bot.adapters.chat import follow_up, main_menu, show
 from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
+from bot.services.profile import change_language
 from bot.ui.menu import (
     ChangeLanguage,
     OpenHelp,
@@ -61,7 +62,7 @@ async def set_language(update: Update, context: RangkulContext, action: SetLangu
     if session.member is None or lang not in LANGUAGES:
         await update.callback_query.answer(expired_button_text(session.t))
         return
-    await context.services.members.set_language(session.member.id, lang)
+    await change_language(context.services.members, session.member, lang)
     context.forget_session()
     if session.is_coordinator or session.is_facilitator:
         await refresh_role_menu(context.bot, context.services, session.member.telegram_id)

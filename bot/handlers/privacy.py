@@ -12,6 +12,7 @@ from bot.adapters.chat import main_menu, show
 from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.services import privacy as privacy_service
+from bot.services.profile import renew_consent
 from bot.ui import privacy as views
 from bot.ui.menu import OpenPrivacy
 
@@ -31,7 +32,17 @@ async def show_privacy(
 async def send_my_data(update: Update, context: RangkulContext) -> None:
     """/mydata: everything stored about the sender, as a JSON document."""
     session = await context.session(update)
-    data = await privacy_service.export_member_data(context.services, update.effective_user.id)
+    s = context.services
+    data = await privacy_service.export_member_data(
+        s.members,
+        s.groups,
+        s.meetings,
+        s.time_polls,
+        s.safety,
+        s.outbox,
+        s.clock,
+        update.effective_user.id,
+    )
     if data is None:
         await show(update, views.nothing_stored_text(session.t))
         return
@@ -90,9 +101,8 @@ async def accept_new_notice(update: Update, context: RangkulContext, _: views.Ac
     if member is None:
         await update.callback_query.answer()
         raise ApplicationHandlerStop
-    await context.services.members.record_consent(
-        member.id, context.services.notice_version, context.services.clock.now()
-    )
+    s = context.services
+    await renew_consent(s.members, s.clock, member, s.notice_version)
     await show(update, *main_menu(session))
     raise ApplicationHandlerStop
 

@@ -12,6 +12,7 @@ from telegram.constants import ChatType
 from telegram.ext import ChatMemberHandler
 
 from bot.context import RangkulContext
+from bot.services.profile import blocked_bot, unblocked_bot
 
 
 async def track_reachability(update: Update, context: RangkulContext) -> None:
@@ -20,13 +21,10 @@ async def track_reachability(update: Update, context: RangkulContext) -> None:
     if change is None or change.chat.type != ChatType.PRIVATE:
         return
     services = context.services
-    member = await services.members.by_telegram_id(change.from_user.id)
-    if member is None:
-        return
     if change.new_chat_member.status == ChatMember.BANNED:
-        await services.outbox.mark_member_blocked(member.id, services.clock.now())
+        await blocked_bot(services.members, services.outbox, services.clock, change.from_user.id)
     else:
-        await services.outbox.clear_member_blocked(member.id)
+        await unblocked_bot(services.members, services.outbox, change.from_user.id)
 
 
 def reachability_handler() -> ChatMemberHandler:

@@ -13,7 +13,8 @@ from telegram.ext import BaseHandler
 
 from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
-from bot.services.resources import ResourceService, Scope
+from bot.domain.directory import ResourceDirectory, Scope
+from bot.services.resources import retire_resource
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.menu import expired_button_text
@@ -33,7 +34,7 @@ def _privileged(session: Session) -> bool:
     return session.is_facilitator or session.is_coordinator
 
 
-def _service(context: RangkulContext) -> ResourceService:
+def _service(context: RangkulContext) -> ResourceDirectory:
     return context.services.resources
 
 
@@ -118,7 +119,11 @@ async def retire(update: Update, context: RangkulContext, action: ConfirmRetire)
         await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
         return
     entry = _service(context).get(action.entry_id, privileged=True)
-    if entry is None or entry.category == "crisis" or not await _service(context).retire(entry.id):
+    s = context.services
+    if entry is None or entry.category == "crisis":
+        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        return
+    if not await retire_resource(s.resource_store, s.resources, s.clock, entry.id):
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return
     await show(update, views.retired_text(session.t))

@@ -24,9 +24,14 @@ from bot.adapters.chat import show
 from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.domain.crisis_detection import detect
-from bot.domain.safety import AuthoringDraft, CrisisSource, names_the_topic
+from bot.domain.safety import (
+    AckOutcome,
+    AlertOutcome,
+    AuthoringDraft,
+    CrisisSource,
+    names_the_topic,
+)
 from bot.services import safety as safety_service
-from bot.services.safety import AckOutcome, AlertOutcome
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import on_button
@@ -128,7 +133,8 @@ async def alert_facilitator(
     if action.answer is AlertAnswer.NO or member is None:
         await show(update, views.alert_declined_text(t))
         raise ApplicationHandlerStop
-    outcome, _alert = await safety_service.alert_facilitator(context.services, member)
+    s = context.services
+    outcome, _alert = await safety_service.alert_facilitator(s.safety, s.outbox, s.clock, member)
     text = {
         AlertOutcome.SENT: views.alert_sent_text,
         AlertOutcome.ALREADY_SENT: views.alert_already_sent_text,
@@ -142,8 +148,15 @@ async def acknowledge(update: Update, context: RangkulContext, action: Acknowled
     """A facilitator's or coordinator's "Acknowledge", re-checked against their role now."""
     session = await context.session(update)
     t, query = session.t, update.callback_query
+    s = context.services
     outcome, alert = await safety_service.acknowledge_alert(
-        context.services, session.member, session.is_coordinator, action.alert_id
+        s.safety,
+        s.roles,
+        s.outbox,
+        s.clock,
+        session.member,
+        session.is_coordinator,
+        action.alert_id,
     )
     if outcome is AckOutcome.NOT_ALLOWED:
         await query.answer(views.not_allowed_text(t), show_alert=True)

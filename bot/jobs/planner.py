@@ -1,9 +1,10 @@
-"""The meetings planner: a JobQueue heartbeat that keeps occurrences and reminders ahead.
+"""The planner: a JobQueue heartbeat that keeps meetings, reminders and alerts moving.
 
 Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
-expected who has none yet, and asks trial guests of finished meetings whether to join. All of
-it is decided against the injected clock and only *enqueues* outbox rows (idempotently, by
-dedupe key), so a late, missed or repeated pass changes nothing.
+expected who has none yet, asks trial guests of finished meetings whether to join, and
+escalates crisis alerts nobody acknowledged in time. All of it is decided against the injected
+clock and only *enqueues* outbox rows (idempotently, by dedupe key), so a late, missed or
+repeated pass changes nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import meetings
+from bot.services import planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -20,13 +21,19 @@ log = logging.getLogger(__name__)
 
 async def plan_ahead(services: Services) -> None:
     """One planner pass (the job's body, and what tests call through ``BotWorld.tick``)."""
-    report = await meetings.plan_ahead(services)
-    if report.occurrences or report.reminders or report.followups:
+    s = services
+    report = await planner.plan_ahead(s.meetings, s.groups, s.outbox, s.clock)
+    escalations = await safety.escalate_alerts(
+        s.safety, s.roles, s.outbox, s.clock, s.settings.admin_ids
+    )
+    if report.occurrences or report.reminders or report.followups or escalations:
         log.info(
-            "planner: %d occurrence(s), %d reminder(s), %d trial follow-up(s) planned",
+            "planner: %d occurrence(s), %d reminder(s), %d trial follow-up(s), %d alert"
+            " escalation(s) planned",
             report.occurrences,
             report.reminders,
             report.followups,
+            escalations,
         )
 
 

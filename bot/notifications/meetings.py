@@ -15,11 +15,12 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, NoticeKind, ReminderPlan, SeatStatus, overtaken
+from bot.domain.meeting_notices import NoticeKind, ReminderPlan, overtaken, still_current
+from bot.domain.meetings import Meeting, SeatStatus
 from bot.domain.member import Member
+from bot.domain.messages import parse_instant
 from bot.i18n import Translator
 from bot.services.container import Services
-from bot.storage.database import from_db_time
 from bot.ui import meetings as views
 
 Rendered = tuple[str, InlineKeyboardMarkup | None] | None
@@ -35,19 +36,11 @@ async def _meeting_and_group(
     return (meeting, group) if group is not None else None
 
 
-def _current(meeting: Meeting, payload: Mapping[str, Any]) -> bool:
-    """Still scheduled at the start time the message was planned for (not moved since)."""
-    planned = payload.get("start")
-    return not meeting.is_cancelled and (
-        planned is None or from_db_time(planned) == meeting.starts_at
-    )
-
-
 async def render_reminder(
     services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
 ) -> Rendered:
     found = await _meeting_and_group(services, payload)
-    if found is None or found[1].archived or not _current(found[0], payload):
+    if found is None or found[1].archived or not still_current(found[0], payload):
         return None
     meeting, group = found
     if await _overtaken(services, meeting, member, payload):
@@ -69,7 +62,7 @@ async def _overtaken(
     offset = payload.get("offset")
     if offset is None:
         return False
-    # _current() checked that the meeting still starts when this reminder was planned for.
+    # still_current() checked that the meeting still starts when this reminder was planned for.
     reminder = ReminderPlan(meeting.starts_at, int(offset))
     others = await services.meetings.reminder_plans(meeting.id, member.id)
     return overtaken(reminder, others, services.clock.now())
@@ -91,17 +84,17 @@ async def render_moved(
     services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
 ) -> Rendered:
     found = await _meeting_and_group(services, payload)
-    if found is None or not _current(found[0], payload):
+    if found is None or not still_current(found[0], payload):
         return None  # cancelled, or moved once more (a newer notice says so)
     meeting, group = found
-    return views.moved_view(t, group, meeting, from_db_time(payload["from"]), member.timezone)
+    return views.moved_view(t, group, meeting, parse_instant(payload["from"]), member.timezone)
 
 
 async def render_promoted(
     services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
 ) -> Rendered:
     found = await _meeting_and_group(services, payload)
-    if found is None or not _current(found[0], payload):
+    if found is None or not still_current(found[0], payload):
         return None
     meeting, group = found
     seat = await services.meetings.seat(meeting.id, member.id)

@@ -1,17 +1,12 @@
 """Outbox renderers for crisis alerts: to the first facilitator at once, to every facilitator
-and the coordinators 30 minutes later unless someone acknowledged, to the person once a
-facilitator has seen it, and a facilitator's relayed message to the person.
+and the coordinators 30 minutes later unless someone acknowledged (planned by the planner,
+bot.services.safety.escalate_alerts), to the person once a facilitator has seen it, and a
+facilitator's relayed message to the person.
 
-Escalation is planned as outbox rows when the person consents (not_before = +30 min), so it
-survives restarts with no job of its own; the renderer drops them (None: skipped) if the alert
-was acknowledged meanwhile or the person used /forget (the alert row is gone).
-
-Roles change between consent and escalation, so recipients are re-checked when a row is sent:
-someone who is no longer a facilitator of the group nor a coordinator is skipped. And the
-first escalation row that is rendered plans rows (due now, one per person thanks to the
-dedupe key) for whoever facilitates the group or coordinates *at that moment*: a coordinator
-promoted after the consent is told too, even if every recipient chosen at consent has lost
-their role. Both live in the outbox rows, so a restart changes nothing.
+Renderers only render, from the current rows: they change nothing. An alert message is dropped
+(None: skipped) if the person used /forget (the alert row is gone), an escalation if the alert
+was acknowledged meanwhile, and any alert message to someone who is no longer a facilitator of
+the group nor a coordinator (roles change between planning and sending).
 """
 
 from __future__ import annotations
@@ -22,10 +17,10 @@ from typing import Any
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.member import Member
+from bot.domain.safety import ALERT_KIND, ALERT_SEEN_KIND, RELAY_KIND
 from bot.i18n import Translator
 from bot.services import safety as safety_service
 from bot.services.container import Services
-from bot.storage.safety import ALERT_KIND, ALERT_SEEN_KIND, RELAY_KIND
 from bot.ui import crisis as views
 
 Rendered = tuple[str, InlineKeyboardMarkup | None] | None
@@ -38,14 +33,9 @@ async def render_alert(
     escalation = bool(payload.get("escalation"))
     if alert is None or (escalation and alert.is_acknowledged):
         return None
-    if escalation:
-        now = services.clock.now()
-        recipients = await safety_service.escalation_recipients(services, alert)
-        await services.safety.plan_escalation(alert.id, recipients, now)
-    if not await safety_service.may_receive_alert(services, member, alert):
+    admin_ids = services.settings.admin_ids
+    if not await safety_service.may_receive_alert(services.roles, admin_ids, member, alert):
         return None
-    if escalation:
-        await services.safety.mark_escalated(alert.id, services.clock.now())
     return views.alert_view(t, alert, member.timezone, escalation=escalation)
 
 

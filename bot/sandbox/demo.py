@@ -14,15 +14,17 @@ from zoneinfo import ZoneInfo
 from bot.clock import Clock
 from bot.domain.alias import alias_key
 from bot.domain.groups import GroupFormat, NewGroup
-from bot.domain.meetings import NewMeeting, SeatKind, SeatStatus
+from bot.domain.meetings import NewMeeting
 from bot.domain.member import AliasTaken, MemberExists, NewMember
 from bot.domain.regions import WIB, province_by_code, timezone_for
 from bot.domain.safety import PlanSection
-from bot.services.meetings import schedule_series
-from bot.storage import meetings as meeting_store
+from bot.services.meetings import schedule
+from bot.services.seats import sign_up_for_trial
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
+from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
 from bot.storage.safety import SafetyRepository
 
 # The notice version the sandbox's bot runs with (build_application's default).
@@ -326,31 +328,19 @@ DEMO_TRIAL = (9_900_005, "Demo Ruang Tenang Online")
 
 async def _load_demo_meetings(db: Database, clock: Clock) -> None:
     """Upcoming meetings for the demo groups and one trial seat (skipped if already there)."""
-    groups, meetings, now = GroupRepository(db), meeting_store.MeetingRepository(db), clock.now()
+    groups, meetings, outbox = GroupRepository(db), MeetingRepository(db), OutboxRepository(db)
     by_name = {summary.group.name: summary.group for summary in await groups.list_all()}
     for demo in DEMO_MEETINGS:
         group = by_name.get(demo.group_name)
-        if group is None or await meetings.upcoming([group.id], now, limit=1):
+        if group is None or await meetings.upcoming([group.id], clock.now(), limit=1):
             continue
-        start = demo.first_start(now, group.timezone)
+        start = demo.first_start(clock.now(), group.timezone)
         new = NewMeeting(group.id, start, 90, demo.recurrence, demo.place, demo.join_link, 12)
-        scheduled = await schedule_series(db, clock, group, new, None)
+        scheduled = await schedule(meetings, groups, outbox, clock, new, None)
         telegram_id, group_name = DEMO_TRIAL
         guest = await MemberRepository(db).by_telegram_id(telegram_id)
         if scheduled and guest is not None and demo.group_name == group_name:
-            async with db.transaction() as conn:
-                await meeting_store.set_seat(
-                    conn,
-                    scheduled[0].id,
-                    guest.id,
-                    SeatKind.TRIAL,
-                    SeatStatus.GOING,
-                    now,
-                    requeue=True,
-                )
-                await meeting_store.plan_reminders(
-                    conn, scheduled[0], guest.id, group.reminder_offsets, now
-                )
+            await sign_up_for_trial(meetings, groups, outbox, clock, guest, scheduled[0].id)
 
 
 # River's own safety plan, so /crisis as River shows the plan first (answers are made up).

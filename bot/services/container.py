@@ -1,4 +1,8 @@
-"""The long-lived collaborators every handler needs, built once by the composition root."""
+"""The long-lived collaborators every handler needs, built once by the composition root.
+
+Handlers unpack what a use case needs from it (``meetings.rsvp(s.meetings, s.groups,
+s.outbox, s.clock, …)``); use cases never take the container itself.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.contacts import CrisisContact
-from bot.services.resources import ResourceService
+from bot.domain.directory import ResourceDirectory
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
@@ -38,7 +42,9 @@ class Services:
     time_polls: TimePollRepository = field(init=False)
     groups: GroupRepository = field(init=False)
     safety: SafetyRepository = field(init=False)
-    resources: ResourceService = field(init=False)
+    resource_store: ResourceRepository = field(init=False)
+    # The resource directory in memory, loaded at start (bot.services.resources).
+    resources: ResourceDirectory = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberRepository(self.db)
@@ -48,7 +54,8 @@ class Services:
         self.time_polls = TimePollRepository(self.db)
         self.groups = GroupRepository(self.db)
         self.safety = SafetyRepository(self.db)
-        self.resources = ResourceService(ResourceRepository(self.db), self.clock)
+        self.resource_store = ResourceRepository(self.db)
+        self.resources = ResourceDirectory()
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

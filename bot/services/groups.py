@@ -2,54 +2,40 @@
 
 Callers check the person's role right before calling (handlers re-read it for every update);
 these functions enforce the rules that hold whoever calls: room in a group, one use per link.
+Each change is one transaction that reads what it depends on inside it.
 """
 
 from __future__ import annotations
-
-import enum
-from dataclasses import dataclass
-from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import (
     CHECKS,
     Checked,
+    ClaimedInvitation,
     EditableField,
     Group,
+    GroupCard,
     InvitationKind,
+    JoinOutcome,
     NewGroup,
     has_room,
+    invitation_problem,
 )
+from bot.domain.meetings import seats_left
 from bot.domain.member import Member
-from bot.storage.groups import ClaimedInvitation, GroupRepository
+from bot.services.meetings import end_series, withdraw_outdated_reminders
+from bot.services.seats import release_seats
+from bot.storage.database import Tx
+from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
+from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
 
 _ROLE_LINKS = {
     LinkKind.FACILITATOR_INVITATION: InvitationKind.FACILITATOR,
     LinkKind.COORDINATOR_PROMOTION: InvitationKind.COORDINATOR,
 }
-
-
-class JoinOutcome(enum.Enum):
-    JOINED = "joined"
-    ALREADY_MEMBER = "already_member"
-    NEEDS_TRIAL = "needs_trial"  # the group asks newcomers to try a session first
-    FULL = "full"
-    GONE = "gone"  # archived or deleted meanwhile
-
-
-@dataclass(frozen=True, slots=True)
-class GroupCard:
-    """What a person sees about one group: the group, its next meeting, what they may do."""
-
-    group: Group
-    next_meeting_at: datetime | None
-    seats_left: int | None
-    # Trial seats still free at the next meeting (shown to people who are not members yet).
-    trial_seats_left: int | None
-    is_member: bool
-    can_join: bool
 
 
 async def create_group(groups: GroupRepository, clock: Clock, new: NewGroup) -> Group:
@@ -69,9 +55,24 @@ async def edit_group(
     return checked
 
 
-async def archive_group(groups: GroupRepository, clock: Clock, group_id: int) -> bool:
-    """Archives the group and cancels its future meetings; False if it was not active."""
-    return await groups.archive(group_id, clock.now()) is not None
+async def archive_group(
+    groups: GroupRepository,
+    meetings: MeetingRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    group_id: int,
+) -> bool:
+    """Archives the group and, in the same transaction, ends its meeting series (everyone
+    expected is told once per series); False if it was not active."""
+    now = clock.now()
+    cancelled = []
+    async with groups.transaction() as tx:
+        if not await groups.archive(group_id, now, tx=tx):
+            return False
+        for series_id in await meetings.active_series_ids(group_id, tx=tx):
+            cancelled += await end_series(meetings, outbox, series_id, now, tx=tx)
+    await withdraw_outdated_reminders(meetings, outbox, cancelled)
+    return True
 
 
 async def invitation_link_payload(
@@ -94,14 +95,39 @@ async def invitation_link_payload(
 
 
 async def accept_invitation(
-    groups: GroupRepository, clock: Clock, link: DeepLink, member: Member
+    groups: GroupRepository,
+    members: MemberRepository,
+    clock: Clock,
+    link: DeepLink,
+    member: Member,
 ) -> ClaimedInvitation:
-    """Opens an ``f-`` or ``c-`` link for ``member``: grants the role once, or says why not."""
-    return await groups.claim_invitation(link.value, _ROLE_LINKS[link.kind], member.id, clock.now())
+    """Opens an ``f-`` or ``c-`` link for ``member``: uses it up and grants its role, or says
+    why not. One transaction, so a link opened twice at once still works only once."""
+    now, kind = clock.now(), _ROLE_LINKS[link.kind]
+    async with groups.transaction() as tx:
+        invitation, group_active = await groups.invitation(link.value, tx=tx)
+        if invitation is not None and invitation.kind is not kind:
+            invitation = None  # an f- code opened as c- (or the reverse) is just unknown
+        problem = invitation_problem(invitation, now, group_active=group_active)
+        if problem is not None:
+            return ClaimedInvitation(invitation, problem)
+        assert invitation is not None
+        await groups.use_invitation(invitation.code, member.id, now, tx=tx)
+        if kind is InvitationKind.FACILITATOR:
+            assert invitation.group_id is not None  # schema CHECK
+            granted = await groups.add_facilitator(invitation.group_id, member.id, now, tx=tx)
+        else:
+            granted = await members.make_coordinator(member.id, tx=tx)
+    return ClaimedInvitation(invitation, already=not granted)
 
 
 async def remove_facilitator(groups: GroupRepository, group_id: int, member_id: int) -> bool:
     return await groups.remove_facilitator(group_id, member_id)
+
+
+async def trial_groups(groups: GroupRepository) -> list[Group]:
+    """Active groups that offer trial sessions, by name."""
+    return [g for g in await groups.browse() if g.offers_trials and g.trial_seats > 0]
 
 
 async def group_card(
@@ -114,42 +140,58 @@ async def group_card(
     """The card of ``group`` as ``viewer`` (None: not registered yet) sees it."""
     is_member = viewer is not None and await groups.is_member(group.id, viewer.id)
     can_join = viewer is not None and not is_member and await _may_join(groups, group, viewer)
-    upcoming = await meetings.next_meeting_with_seats(group.id, clock.now())
-    return GroupCard(
-        group,
-        upcoming.meeting.starts_at if upcoming else None,
-        upcoming.seats_left if upcoming else None,
-        upcoming.trial_seats_left if upcoming else None,
-        is_member,
-        can_join,
-    )
+    upcoming = await meetings.next_scheduled(group.id, clock.now())
+    if upcoming is None:
+        return GroupCard(group, None, None, None, is_member, can_join)
+    counts = await meetings.counts(upcoming.id)
+    left, trial_left = seats_left(counts, upcoming.capacity, group.trial_seats)
+    return GroupCard(group, upcoming.starts_at, left, trial_left, is_member, can_join)
 
 
 async def join_group(
     groups: GroupRepository, clock: Clock, group_id: int, member: Member
 ) -> JoinOutcome:
     """Joins an active group with room; groups offering trials take people after a trial."""
-    group = await groups.get(group_id)
-    if group is None or group.archived:
-        return JoinOutcome.GONE
-    if await groups.is_member(group_id, member.id):
-        return JoinOutcome.ALREADY_MEMBER
-    if not await _may_join(groups, group, member):
-        return JoinOutcome.NEEDS_TRIAL
-    if not has_room(await groups.member_count(group_id), group.max_members):
-        return JoinOutcome.FULL
-    # add_member re-checks room inside its transaction: two last-seat joins cannot both win.
-    joined = await groups.add_member(group_id, member.id, clock.now())
+    async with groups.transaction() as tx:
+        group = await groups.get(group_id, tx=tx)
+        if group is None or group.archived:
+            return JoinOutcome.GONE
+        if await groups.is_member(group_id, member.id, tx=tx):
+            return JoinOutcome.ALREADY_MEMBER
+        if not await _may_join(groups, group, member, tx=tx):
+            return JoinOutcome.NEEDS_TRIAL
+        if not has_room(await groups.member_count(group_id, tx=tx), group.max_members):
+            return JoinOutcome.FULL
+        joined = await groups.add_member(group_id, member.id, clock.now(), tx=tx)
     return JoinOutcome.JOINED if joined else JoinOutcome.FULL
 
 
-async def leave_group(groups: GroupRepository, clock: Clock, group_id: int, member: Member) -> bool:
-    """Leaves a group: seats at its meetings are released and pending reminders dropped."""
-    return await groups.remove_member(group_id, member.id, clock.now())
+async def leave_group(
+    groups: GroupRepository,
+    meetings: MeetingRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    group_id: int,
+    member: Member,
+) -> bool:
+    """Leaves a group, in one transaction: their seats at its coming meetings go to whoever
+    waits, and every pending message to them about its meetings is dropped. False if they
+    were not a member."""
+    now = clock.now()
+    async with groups.transaction() as tx:
+        if not await groups.remove_member(group_id, member.id, tx=tx):
+            return False
+        await release_seats(meetings, groups, outbox, group_id, member.id, now, tx=tx)
+        await outbox.cancel_pending(member_id=member.id, group_id=group_id, tx=tx)
+    return True
 
 
-async def _may_join(groups: GroupRepository, group: Group, member: Member) -> bool:
+async def _may_join(
+    groups: GroupRepository, group: Group, member: Member, *, tx: Tx | None = None
+) -> bool:
     """Groups that offer trials take whoever has had one there, whatever they answered to
     "join this group?": "no, thank you" only ends the question, and a group that was full then
     may have room now."""
-    return not group.offers_trials or await groups.trial_answer(group.id, member.id) is not None
+    if not group.offers_trials:
+        return True
+    return await groups.trial_answer(group.id, member.id, tx=tx) is not None

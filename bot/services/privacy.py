@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from bot.services.container import Services
+from bot.clock import Clock
+from bot.storage.groups import GroupRepository
+from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.safety import SafetyRepository
+from bot.storage.time_polls import TimePollRepository
 
 EXPORT_FORMAT_VERSION = 2
 
@@ -16,30 +21,33 @@ class MemberExport(Protocol):
     async def export(self, member_id: int) -> dict[str, Any]: ...
 
 
-async def export_member_data(services: Services, telegram_id: int) -> dict[str, Any] | None:
+async def export_member_data(
+    members: MemberRepository,
+    groups: GroupRepository,
+    meetings: MeetingRepository,
+    time_polls: TimePollRepository,
+    safety: SafetyRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    telegram_id: int,
+) -> dict[str, Any] | None:
     """Everything stored about one person (PDP law: access and portability); None if nothing.
 
     Each repository exports its own aggregate without row ids, Telegram ids or anyone else's
     identity; tests/journeys/test_mydata_complete.py fails when a table about members is
     neither exported nor explicitly left out.
     """
-    stored = await services.members.export(telegram_id)
+    stored = await members.export(telegram_id)
     if stored is None:
         return None
-    member = await services.members.by_telegram_id(telegram_id)
+    member = await members.by_telegram_id(telegram_id)
     if member is not None:
-        parts: tuple[MemberExport, ...] = (
-            services.groups,
-            services.meetings,
-            services.time_polls,
-            services.safety,
-            services.outbox,
-        )
+        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox)
         for repository in parts:
             stored |= await repository.export(member.id)
     return {
         "format_version": EXPORT_FORMAT_VERSION,
-        "exported_at": services.clock.now().isoformat(),
+        "exported_at": clock.now().isoformat(),
         "note": (
             "Rangkul also stores your Telegram account id, only so that it can send you "
             "messages; it is left out of this file so the file cannot identify you if shared."

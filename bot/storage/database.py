@@ -1,15 +1,32 @@
-"""The one SQLite connection the bot uses: opened lazily, tuned, migrated, and shared.
+"""The one SQLite connection the bot uses: opened lazily, tuned, migrated, and shared; and the
+base of the repositories built on it.
 
 PTB loads persistence inside ``Application.initialize()``, before any ``post_init`` hook could
 open a database, so :class:`Database` connects on first use instead of in a start-up step.
 
-One process, one connection: aiosqlite runs every statement on the connection's own thread, so
-SQLite work is serialised anyway. Writers go through :meth:`Database.transaction`, which also
-serialises *transactions* between coroutines: without it two coroutines could interleave
-statements inside one shared ``BEGIN … COMMIT`` (PTB writes persistence with ``asyncio.gather``).
-Plain reads may use :meth:`Database.connection` directly; because they share the connection
-they can see a concurrent transaction's uncommitted rows, which is harmless for the single-row
-lookups the bot does (the transaction either commits them a moment later or raises).
+One process, one connection, one write lock. aiosqlite runs every statement on the
+connection's own thread, so SQLite work is serialised anyway; :meth:`Database.transaction`
+also serialises *transactions* between coroutines (an ``asyncio.Lock``): without it two
+coroutines could interleave statements inside one shared ``BEGIN … COMMIT`` (PTB writes
+persistence with ``asyncio.gather``). Two consequences every caller lives with:
+
+- A plain read (:meth:`Database.connection`, a repository method called without ``tx``) shares
+  the connection with whatever transaction another coroutine has open, so it can see that
+  transaction's uncommitted rows. That is harmless for what the bot reads outside a
+  transaction (single rows to show, and checks that the use case repeats inside its own
+  transaction before it writes), but a rule that must hold when something is written is
+  checked inside the transaction that writes it.
+- Every write, including PTB's persistence after *every* update, waits for the lock: while one
+  transaction runs, every reply waits (and since one thread runs every statement, so does a
+  long query, in a transaction or not). Transactions therefore stay short (milliseconds): a
+  use case that touches hundreds of people splits its work into batches, each its own
+  idempotent transaction (bench/transactions_bench.py measures the longest one).
+
+Repositories (:class:`Repository`) follow one convention: every method takes an optional
+keyword ``tx``, the connection of an open :meth:`Repository.transaction`. Given, the method runs
+inside that transaction, so a use case can re-check its preconditions and write across several
+repositories in one transaction; omitted, a read uses the shared connection and a write opens
+its own short transaction.
 """
 
 from __future__ import annotations
@@ -18,16 +35,19 @@ import asyncio
 import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
 
+from bot.domain.messages import instant_text, parse_instant
 from bot.storage.migrate import latest_version, migrate
 
 # A second writer (the `migrate` CLI, a backup) holds the lock briefly; wait instead of failing.
 BUSY_TIMEOUT_MS = 5000
+
+# The connection of an open transaction, passed to repository methods as ``tx``.
+Tx = aiosqlite.Connection
 
 
 class StorageError(Exception):
@@ -37,20 +57,10 @@ class StorageError(Exception):
     """
 
 
-def to_db_time(moment: datetime) -> str:
-    """An aware datetime as the fixed-width ISO-8601 UTC text every table stores.
-
-    Fixed width (always microseconds) keeps text order equal to time order, so SQL can compare
-    and sort timestamps as strings.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime: timestamps must be timezone-aware")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_db_time(text: str) -> datetime:
-    """The aware UTC datetime stored by :func:`to_db_time`."""
-    return datetime.fromisoformat(text)
+# How every table stores an instant: as outbox payloads and drafts carry them
+# (bot.domain.messages), fixed-width UTC text that sorts in time order.
+to_db_time = instant_text
+from_db_time = parse_instant
 
 
 class Database:
@@ -145,6 +155,16 @@ class Database:
             finally:
                 self._tx_owner = None
 
+    def require_transaction(self, tx: Tx) -> None:
+        """Raises RuntimeError unless ``tx`` is inside a transaction the *calling task* opened.
+
+        ``tx.in_transaction`` alone is not enough: the connection is shared, so another
+        coroutine's open transaction would make it true.
+        """
+        current = asyncio.current_task()
+        if not tx.in_transaction or current is None or current is not self._tx_owner:
+            raise RuntimeError("use the connection of an open transaction() as tx")
+
     async def checkpoint(self) -> bool:
         """Copies the WAL into the database file and empties it (``TRUNCATE``): old WAL frames
         keep deleted rows until then. Returns False if a reader elsewhere (a backup, another
@@ -180,3 +200,32 @@ async def _close_quietly(conn: aiosqlite.Connection | None) -> None:
     # Already failing with a clearer error; a failed close adds nothing.
     with contextlib.suppress(sqlite3.Error):
         await conn.close()
+
+
+class Repository:
+    """Base of the repositories: queries and row mapping over one :class:`Database`, with the
+    ``tx`` convention of the module docstring."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """A transaction for a use case; every repository of the same database can join it."""
+        return self._db.transaction()
+
+    async def _reading(self, tx: Tx | None) -> Tx:
+        """The connection a read runs on: the caller's transaction, or the shared one."""
+        if tx is None:
+            return await self._db.connection()
+        self._db.require_transaction(tx)
+        return tx
+
+    @asynccontextmanager
+    async def _writing(self, tx: Tx | None) -> AsyncIterator[Tx]:
+        """The caller's transaction, or a transaction of the write's own."""
+        if tx is None:
+            async with self._db.transaction() as own:
+                yield own
+        else:
+            self._db.require_transaction(tx)
+            yield tx

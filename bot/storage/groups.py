@@ -1,8 +1,6 @@
-"""Groups, their topics, facilitators and members, and the one-time role invitations.
-
-Changes that touch more than one row (a group with its topics, claiming an invitation and
-granting its role, archiving a group and cancelling its meetings, leaving a group and giving
-up one's seats) are each one transaction.
+"""Groups, their topics, facilitators and members, and the one-time role invitations: queries
+and row mapping. Every method takes the optional ``tx`` of bot.storage.database's convention;
+what goes with archiving a group, leaving it or using an invitation is bot.services.groups.
 """
 
 from __future__ import annotations
@@ -10,7 +8,6 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -23,13 +20,11 @@ from bot.domain.groups import (
     GroupSummary,
     Invitation,
     InvitationKind,
-    InvitationProblem,
     NewGroup,
+    RoleHolder,
     invitation_expiry,
-    invitation_problem,
 )
-from bot.storage import meetings, outbox
-from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.exports import export_sections
 
 # 9 random bytes: 12 URL-safe characters, fits a deep link (64) with room to spare.
@@ -65,39 +60,16 @@ _EXPORT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimedInvitation:
-    """The outcome of opening a one-time link: the invitation used, or why it could not be."""
-
-    invitation: Invitation | None
-    problem: InvitationProblem | None = None
-    # The person already had the role (the link is still used up).
-    already: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class RoleHolder:
-    """A registered coordinator or facilitator, for their role's command menu."""
-
-    telegram_id: int
-    language: str
-    is_coordinator: bool
-    is_facilitator: bool
-
-
 def new_code() -> str:
     return secrets.token_urlsafe(_CODE_BYTES)
 
 
-class GroupRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class GroupRepository(Repository):
     # --- groups --------------------------------------------------------------------------
 
-    async def create(self, new: NewGroup, now: datetime) -> Group:
+    async def create(self, new: NewGroup, now: datetime, *, tx: Tx | None = None) -> Group:
         """Stores the group and its topics together, with a fresh unique invitation code."""
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             for attempt in range(_CODE_ATTEMPTS):
                 try:
                     cursor = await conn.execute(
@@ -133,20 +105,20 @@ class GroupRepository:
         assert group is not None  # written in this very transaction
         return group
 
-    async def get(self, group_id: int) -> Group | None:
-        return await _load(await self._db.connection(), "g.id = ?", group_id)
+    async def get(self, group_id: int, *, tx: Tx | None = None) -> Group | None:
+        return await _load(await self._reading(tx), "g.id = ?", group_id)
 
     async def active(self, group_id: int | None) -> Group | None:
         """The group unless it is archived (or unknown)."""
         if group_id is None:
             return None
         return await _load(
-            await self._db.connection(), "g.id = ? AND g.archived_at IS NULL", group_id
+            await self._reading(None), "g.id = ? AND g.archived_at IS NULL", group_id
         )
 
     async def by_invite_code(self, code: str) -> Group | None:
         """The active group whose invitation link carries ``code``."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         return await _load(conn, "g.invite_code = ? AND g.archived_at IS NULL", code)
 
     async def list_all(self) -> list[GroupSummary]:
@@ -159,7 +131,7 @@ class GroupRepository:
         return found[0] if found else None
 
     async def _summaries(self, where: str, *params: object) -> list[GroupSummary]:
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         groups = await _load_many(conn, where, params)
         counts: dict[int, tuple[int, int]] = {}
         async with conn.execute(
@@ -194,10 +166,15 @@ class GroupRepository:
         if language is not None:
             where.append("(',' || g.languages || ',') LIKE ?")
             params.append(f"%,{language},%")
-        return await _load_many(await self._db.connection(), " AND ".join(where), params)
+        return await _load_many(await self._reading(None), " AND ".join(where), params)
 
     async def update(
-        self, group_id: int, field: EditableField, value: str | int | tuple[int, ...]
+        self,
+        group_id: int,
+        field: EditableField,
+        value: str | int | tuple[int, ...],
+        *,
+        tx: Tx | None = None,
     ) -> None:
         """Changes one field of an active group; raises LookupError if it is gone.
 
@@ -207,7 +184,7 @@ class GroupRepository:
         """
         if isinstance(value, tuple):
             value = ",".join(map(str, value))
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 f"UPDATE groups SET {_COLUMNS[field]} = ?"  # column from a fixed whitelist
                 " WHERE id = ? AND archived_at IS NULL",
@@ -216,30 +193,33 @@ class GroupRepository:
             if cursor.rowcount == 0:
                 raise LookupError("no such active group")
 
-    async def archive(self, group_id: int, now: datetime) -> list[tuple[int, int]] | None:
-        """Archives the group and cancels its future meetings in the same transaction.
-
-        Returns what the meetings storage reports as cancelled, or ``None`` if the group was
-        not active (already archived, or gone).
-        """
-        async with self._db.transaction() as conn:
+    async def archive(self, group_id: int, now: datetime, *, tx: Tx | None = None) -> bool:
+        """Marks the group archived; False if it was not active (already archived, or gone)."""
+        async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "UPDATE groups SET archived_at = ? WHERE id = ? AND archived_at IS NULL",
                 (to_db_time(now), group_id),
             )
-            if cursor.rowcount == 0:
-                return None
-            return await meetings.cancel_group_meetings(conn, group_id, now)
+        return cursor.rowcount > 0
 
     # --- facilitators and members ---------------------------------------------------------
 
-    async def add_facilitator(self, group_id: int, member_id: int, now: datetime) -> bool:
+    async def add_facilitator(
+        self, group_id: int, member_id: int, now: datetime, *, tx: Tx | None = None
+    ) -> bool:
         """False if they already facilitate this group."""
-        async with self._db.transaction() as conn:
-            return await _add_facilitator(conn, group_id, member_id, now)
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "INSERT OR IGNORE INTO group_facilitators (group_id, member_id, added_at)"
+                " VALUES (?, ?, ?)",
+                (group_id, member_id, to_db_time(now)),
+            )
+        return cursor.rowcount > 0
 
-    async def remove_facilitator(self, group_id: int, member_id: int) -> bool:
-        async with self._db.transaction() as conn:
+    async def remove_facilitator(
+        self, group_id: int, member_id: int, *, tx: Tx | None = None
+    ) -> bool:
+        async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "DELETE FROM group_facilitators WHERE group_id = ? AND member_id = ?",
                 (group_id, member_id),
@@ -248,7 +228,7 @@ class GroupRepository:
 
     async def facilitators(self, group_id: int) -> list[tuple[int, str]]:
         """(member id, alias) of a group's facilitators, oldest first."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             "SELECT m.id, m.alias FROM group_facilitators AS f JOIN members AS m"
             " ON m.id = f.member_id WHERE f.group_id = ? ORDER BY f.added_at, m.id",
@@ -256,43 +236,33 @@ class GroupRepository:
         ) as cursor:
             return [(row[0], row[1]) async for row in cursor]
 
-    async def add_member(self, group_id: int, member_id: int, now: datetime) -> bool:
-        """Adds a member if the active group has room; False if full, gone or already in."""
-        async with self._db.transaction() as conn:
+    async def add_member(
+        self, group_id: int, member_id: int, now: datetime, *, tx: Tx | None = None
+    ) -> bool:
+        """Adds a member if the active group has room; False if full, gone or already in.
+
+        Room is checked by the statement itself, so two last-seat joins cannot both win.
+        """
+        async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "INSERT OR IGNORE INTO group_members (group_id, member_id, joined_at)"
                 " SELECT g.id, ?, ? FROM groups AS g WHERE g.id = ? AND g.archived_at IS NULL"
                 " AND (SELECT count(*) FROM group_members WHERE group_id = g.id) < g.max_members",
                 (member_id, to_db_time(now), group_id),
             )
-            return cursor.rowcount > 0
+        return cursor.rowcount > 0
 
-    async def remove_member(self, group_id: int, member_id: int, now: datetime) -> bool:
-        """Takes the member out, gives up their seats and drops their pending reminders for
-        this group's meetings, all at once. False if they were not a member."""
-        async with self._db.transaction() as conn:
+    async def remove_member(self, group_id: int, member_id: int, *, tx: Tx | None = None) -> bool:
+        """False if they were not a member."""
+        async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "DELETE FROM group_members WHERE group_id = ? AND member_id = ?",
                 (group_id, member_id),
             )
-            if cursor.rowcount == 0:
-                return False
-            await meetings.release_member_seats(conn, group_id, member_id, now)
-            # Seat release drops reminders of seats given up; this also catches any other
-            # pending row about the group's meetings (a notice, a not-going seat's leftovers).
-            async with conn.execute(
-                "SELECT DISTINCT o.meeting_id FROM outbox AS o"
-                " JOIN meetings AS m ON m.id = o.meeting_id"
-                " WHERE o.member_id = ? AND m.group_id = ? AND o.status = 'pending'",
-                (member_id, group_id),
-            ) as pending:
-                meeting_ids = [row[0] async for row in pending]
-            for meeting_id in meeting_ids:
-                await outbox.cancel_pending(conn, meeting_id=meeting_id, member_id=member_id)
-            return True
+        return cursor.rowcount > 0
 
-    async def is_member(self, group_id: int, member_id: int) -> bool:
-        conn = await self._db.connection()
+    async def is_member(self, group_id: int, member_id: int, *, tx: Tx | None = None) -> bool:
+        conn = await self._reading(tx)
         async with conn.execute(
             "SELECT 1 FROM group_members WHERE group_id = ? AND member_id = ?",
             (group_id, member_id),
@@ -301,7 +271,7 @@ class GroupRepository:
 
     async def member_group_ids(self, member_id: int) -> frozenset[int]:
         """Active groups this person belongs to as a member."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             "SELECT gm.group_id FROM group_members AS gm JOIN groups AS g ON g.id = gm.group_id"
             " WHERE gm.member_id = ? AND g.archived_at IS NULL",
@@ -309,17 +279,19 @@ class GroupRepository:
         ) as cursor:
             return frozenset([row[0] async for row in cursor])
 
-    async def member_count(self, group_id: int) -> int:
-        conn = await self._db.connection()
+    async def member_count(self, group_id: int, *, tx: Tx | None = None) -> int:
+        conn = await self._reading(tx)
         async with conn.execute(
             "SELECT count(*) FROM group_members WHERE group_id = ?", (group_id,)
         ) as cursor:
             row = await cursor.fetchone()
         return row[0]
 
-    async def trial_answer(self, group_id: int, member_id: int) -> str | None:
+    async def trial_answer(
+        self, group_id: int, member_id: int, *, tx: Tx | None = None
+    ) -> str | None:
         """'yes', 'no' or 'waitlist' after a trial session in this group, or None."""
-        conn = await self._db.connection()
+        conn = await self._reading(tx)
         async with conn.execute(
             "SELECT answer FROM trial_outcomes WHERE group_id = ? AND member_id = ?",
             (group_id, member_id),
@@ -336,10 +308,11 @@ class GroupRepository:
         created_by: int | None,
         now: datetime,
         group_id: int | None = None,
+        tx: Tx | None = None,
     ) -> Invitation:
         """A fresh one-time invitation, valid for seven days from ``now``."""
         invitation = Invitation(new_code(), kind, group_id, now, invitation_expiry(now), None)
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             await conn.execute(
                 "INSERT INTO invitations (code, kind, group_id, created_by, created_at,"
                 " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -354,33 +327,37 @@ class GroupRepository:
             )
         return invitation
 
-    async def claim_invitation(
-        self, code: str, kind: InvitationKind, member_id: int, now: datetime
-    ) -> ClaimedInvitation:
-        """Uses the invitation up and grants its role, or says why not; one transaction, so a
-        link opened twice at once still works only once."""
-        async with self._db.transaction() as conn:
-            invitation, group_active = await _invitation(conn, code)
-            if invitation is not None and invitation.kind is not kind:
-                invitation = None  # an f- code opened as c- (or the reverse) is just unknown
-            problem = invitation_problem(invitation, now, group_active=group_active)
-            if problem is not None:
-                return ClaimedInvitation(invitation, problem)
-            assert invitation is not None
+    async def invitation(
+        self, code: str, *, tx: Tx | None = None
+    ) -> tuple[Invitation | None, bool]:
+        """The invitation with ``code`` and whether its group (if any) is still active."""
+        conn = await self._reading(tx)
+        async with conn.execute(
+            "SELECT i.*, g.archived_at AS group_archived_at FROM invitations AS i"
+            " LEFT JOIN groups AS g ON g.id = i.group_id WHERE i.code = ?",
+            (code,),
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None, False
+        invitation = Invitation(
+            code=row["code"],
+            kind=InvitationKind(row["kind"]),
+            group_id=row["group_id"],
+            created_at=from_db_time(row["created_at"]),
+            expires_at=from_db_time(row["expires_at"]),
+            used_at=from_db_time(row["used_at"]) if row["used_at"] else None,
+        )
+        return invitation, row["group_archived_at"] is None
+
+    async def use_invitation(
+        self, code: str, member_id: int, now: datetime, *, tx: Tx | None = None
+    ) -> None:
+        async with self._writing(tx) as conn:
             await conn.execute(
                 "UPDATE invitations SET used_at = ?, used_by = ? WHERE code = ?",
                 (to_db_time(now), member_id, code),
             )
-            if kind is InvitationKind.FACILITATOR:
-                assert invitation.group_id is not None  # schema CHECK
-                granted = await _add_facilitator(conn, invitation.group_id, member_id, now)
-            else:
-                cursor = await conn.execute(
-                    "UPDATE members SET is_coordinator = 1 WHERE id = ? AND is_coordinator = 0",
-                    (member_id,),
-                )
-                granted = cursor.rowcount > 0
-            return ClaimedInvitation(invitation, already=not granted)
 
     async def role_holders(
         self, admin_telegram_ids: Iterable[int], *, telegram_id: int | None = None
@@ -389,7 +366,7 @@ class GroupRepository:
         only the one with ``telegram_id`` if given (empty if they have no role)."""
         admins = tuple(admin_telegram_ids)
         marks = ",".join("?" * len(admins)) or "NULL"
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             f"SELECT m.telegram_id, m.language, (m.is_coordinator = 1 OR m.telegram_id IN"
             f" ({marks})) AS coordinates, EXISTS (SELECT 1 FROM group_facilitators AS f"
@@ -409,38 +386,7 @@ class GroupRepository:
         Group names are not about anyone; who else is in a group, who invited them and who
         used their links are, and stay out.
         """
-        return await export_sections(await self._db.connection(), _EXPORT, member_id)
-
-
-async def _add_facilitator(
-    conn: aiosqlite.Connection, group_id: int, member_id: int, now: datetime
-) -> bool:
-    cursor = await conn.execute(
-        "INSERT OR IGNORE INTO group_facilitators (group_id, member_id, added_at) VALUES (?, ?, ?)",
-        (group_id, member_id, to_db_time(now)),
-    )
-    return cursor.rowcount > 0
-
-
-async def _invitation(conn: aiosqlite.Connection, code: str) -> tuple[Invitation | None, bool]:
-    """The invitation with ``code`` and whether its group (if any) is still active."""
-    async with conn.execute(
-        "SELECT i.*, g.archived_at AS group_archived_at FROM invitations AS i"
-        " LEFT JOIN groups AS g ON g.id = i.group_id WHERE i.code = ?",
-        (code,),
-    ) as cursor:
-        row = await cursor.fetchone()
-    if row is None:
-        return None, False
-    invitation = Invitation(
-        code=row["code"],
-        kind=InvitationKind(row["kind"]),
-        group_id=row["group_id"],
-        created_at=from_db_time(row["created_at"]),
-        expires_at=from_db_time(row["expires_at"]),
-        used_at=from_db_time(row["used_at"]) if row["used_at"] else None,
-    )
-    return invitation, row["group_archived_at"] is None
+        return await export_sections(await self._reading(None), _EXPORT, member_id)
 
 
 async def _load(conn: aiosqlite.Connection, where: str, *params: object) -> Group | None:

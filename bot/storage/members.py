@@ -18,7 +18,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from bot.domain.member import AliasTaken, Member, MemberExists, NewMember
-from bot.storage.database import Database, from_db_time, to_db_time
+from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.persistence import parse_conversation_key
 
 log = logging.getLogger(__name__)
@@ -34,23 +34,20 @@ _SELECT_MEMBER = """
 """
 
 
-class MemberRepository:
+class MemberRepository(Repository):
     """Storage of members. Methods taking a ``member_id`` raise ``LookupError`` if it is gone."""
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
     async def by_telegram_id(self, telegram_id: int) -> Member | None:
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         return await _load(conn, "m.telegram_id", telegram_id)
 
     async def by_id(self, member_id: int) -> Member | None:
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         return await _load(conn, "m.id", member_id)
 
     async def alias_taken(self, alias_key: str, *, except_member_id: int | None = None) -> bool:
         """Whether someone (other than ``except_member_id``) uses this alias key."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         # "id IS NOT NULL" is always true, so no exception member means everyone counts.
         async with conn.execute(
             "SELECT 1 FROM members WHERE alias_key = ? AND id IS NOT ?",
@@ -58,14 +55,14 @@ class MemberRepository:
         ) as cursor:
             return await cursor.fetchone() is not None
 
-    async def create(self, new: NewMember) -> Member:
+    async def create(self, new: NewMember, *, tx: Tx | None = None) -> Member:
         """Stores the member, their topics and their first consent together.
 
         Raises:
             AliasTaken: the alias key is in use.
             MemberExists: this Telegram account is already registered.
         """
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             # Checked before the insert: when both the account and the alias are already there
             # (a double tap on "confirm"), SQLite would report the alias, a misleading reason.
             async with conn.execute(
@@ -143,10 +140,19 @@ class MemberRepository:
             await _require_member(conn, member_id)
             await _insert_consent(conn, member_id, notice_version, at)
 
-    async def count_referral(self, source: str) -> None:
+    async def make_coordinator(self, member_id: int, *, tx: Tx | None = None) -> bool:
+        """False if they coordinate already."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "UPDATE members SET is_coordinator = 1 WHERE id = ? AND is_coordinator = 0",
+                (member_id,),
+            )
+        return cursor.rowcount > 0
+
+    async def count_referral(self, source: str, *, tx: Tx | None = None) -> None:
         """Counts one arrival from ``source``. Callers pass known source codes only: the table
         is aggregate by design and must not turn into a log of free text."""
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             await conn.execute(
                 "INSERT INTO referral_counts (source, count) VALUES (?, 1)"
                 " ON CONFLICT (source) DO UPDATE SET count = count + 1",
@@ -200,7 +206,7 @@ class MemberRepository:
 
     async def conversation_names(self, telegram_id: int) -> list[str]:
         """Names of the saved conversations this person is in (as of the last saved update)."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         return [name for name, _key, _state in await _conversations_of(conn, telegram_id)]
 
     async def drop_conversations_of_members(self, name: str) -> int:

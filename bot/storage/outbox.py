@@ -1,7 +1,8 @@
 """The outbox: every message the bot sends on its own initiative, as a durable row first.
 
-Features *enqueue* rows inside the transaction of the change that causes them (an RSVP, a new
-broadcast), so the message exists exactly when the change does. The dispatcher
+Use cases *enqueue* rows (bot.domain.messages.PlannedMessage) inside the transaction of the
+change that causes them (an RSVP, a new broadcast), so the message exists exactly when the
+change does. The dispatcher
 (bot.jobs.dispatcher) claims due rows and records each outcome here.
 
 Row life cycle::
@@ -26,13 +27,15 @@ would silently drop reminders after every crash; a rare duplicate is the kinder 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import aiosqlite
 
-from bot.storage.database import Database, from_db_time, to_db_time
+from bot.domain.messages import PlannedMessage
+from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.exports import export_sections
 
 PENDING = "pending"
@@ -64,101 +67,102 @@ class OutboxMessage:
     dedupe_key: str
 
 
-async def enqueue(
-    conn: aiosqlite.Connection,
-    *,
-    member_id: int,
-    kind: str,
-    payload: dict[str, Any],
-    not_before: datetime,
-    dedupe_key: str,
-    now: datetime,
-    expires_at: datetime | None = None,
-    meeting_id: int | None = None,
-    about_member_id: int | None = None,
-) -> bool:
-    """Plans a message inside the caller's transaction (``conn`` from ``db.transaction()``).
-
-    ``about_member_id``: the person the message is about when that is not its recipient (a
-    crisis alert to a facilitator); their ``/forget`` then deletes the row too.
-
-    Returns True if a row was added (or a cancelled one revived), False if ``dedupe_key`` is
-    already planned, sent or settled.
-
-    Raises:
-        ValueError: ``payload`` is not a JSON object with string keys; a time is naive.
-        RuntimeError: ``conn`` is not inside a transaction.
-    """
-    _require_transaction(conn)
-    cursor = await conn.execute(
-        "INSERT INTO outbox (member_id, kind, payload, not_before, expires_at, meeting_id,"
-        " about_member_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (dedupe_key) DO UPDATE SET"
-        "   member_id = excluded.member_id, kind = excluded.kind, payload = excluded.payload,"
-        "   not_before = excluded.not_before, expires_at = excluded.expires_at,"
-        "   meeting_id = excluded.meeting_id, about_member_id = excluded.about_member_id,"
-        "   status = 'pending', attempts = 0, last_error = NULL"
-        " WHERE outbox.status = 'cancelled'",
-        (
-            member_id,
-            kind,
-            _payload_json(payload),
-            to_db_time(not_before),
-            to_db_time(expires_at) if expires_at is not None else None,
-            meeting_id,
-            about_member_id,
-            dedupe_key,
-            to_db_time(now),
-        ),
-    )
-    return cursor.rowcount == 1
-
-
-async def cancel_pending(
-    conn: aiosqlite.Connection,
-    *,
-    meeting_id: int | None = None,
-    member_id: int | None = None,
-    dedupe_prefix: str | None = None,
-) -> int:
-    """Cancels pending rows matching *all* given filters; returns how many.
-
-    Rows already being sent are left alone: they are in Telegram's hands.
-
-    Raises:
-        ValueError: no filter given (cancelling everything is never meant).
-        RuntimeError: ``conn`` is not inside a transaction.
-    """
-    _require_transaction(conn)
-    conditions, params = ["status = 'pending'"], []
-    if meeting_id is not None:
-        conditions.append("meeting_id = ?")
-        params.append(meeting_id)
-    if member_id is not None:
-        conditions.append("member_id = ?")
-        params.append(member_id)
-    if dedupe_prefix is not None:
-        # substr instead of LIKE: keys contain ':' and may contain '_' or '%'.
-        conditions.append("substr(dedupe_key, 1, length(?)) = ?")
-        params += [dedupe_prefix, dedupe_prefix]
-    if len(conditions) == 1:
-        raise ValueError("cancel_pending needs at least one filter")
-    cursor = await conn.execute(
-        f"UPDATE outbox SET status = 'cancelled', {_FORGET} WHERE {' AND '.join(conditions)}",
-        params,
-    )
-    return cursor.rowcount
-
-
-class OutboxRepository:
-    """The dispatcher's side of the outbox: claiming due rows and recording outcomes.
+class OutboxRepository(Repository):
+    """Planning rows inside a use case's transaction, and the dispatcher's side: claiming due
+    rows and recording outcomes.
 
     Outcome methods only act on rows in ``sending`` (claimed by this process): a row deleted
     meanwhile by ``/forget`` is simply gone.
     """
 
-    def __init__(self, db: Database) -> None:
-        self._db = db
+    async def enqueue(self, messages: Iterable[PlannedMessage], *, now: datetime, tx: Tx) -> int:
+        """Plans messages inside the caller's transaction (``tx`` is required: a message
+        enqueued outside the transaction of its cause could outlive a rolled-back change).
+
+        Returns how many rows were added (or cancelled ones revived); a ``dedupe_key`` already
+        planned, sent or settled adds nothing.
+
+        Raises:
+            ValueError: a payload is not a JSON object with string keys; a time is naive.
+            RuntimeError: ``tx`` is not this task's open transaction.
+        """
+        self._db.require_transaction(tx)
+        rows = [_row(message, now) for message in messages]
+        if not rows:
+            return 0
+        cursor = await tx.executemany(
+            "INSERT INTO outbox (member_id, kind, payload, not_before, expires_at, meeting_id,"
+            " about_member_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (dedupe_key) DO UPDATE SET"
+            "   member_id = excluded.member_id, kind = excluded.kind, payload = excluded.payload,"
+            "   not_before = excluded.not_before, expires_at = excluded.expires_at,"
+            "   meeting_id = excluded.meeting_id, about_member_id = excluded.about_member_id,"
+            "   status = 'pending', attempts = 0, last_error = NULL"
+            " WHERE outbox.status = 'cancelled'",
+            rows,
+        )
+        # executemany sums the changes of every row; an ignored duplicate changes nothing.
+        return cursor.rowcount
+
+    async def cancel_pending(
+        self,
+        *,
+        tx: Tx,
+        meeting_id: int | None = None,
+        member_id: int | None = None,
+        dedupe_prefix: str | None = None,
+        group_id: int | None = None,
+        kinds: Iterable[str] | None = None,
+        ids: Iterable[int] | None = None,
+    ) -> int:
+        """Cancels pending rows matching *all* given filters (``group_id``: rows about any
+        meeting of the group); returns how many.
+
+        Rows already being sent are left alone: they are in Telegram's hands.
+
+        Raises:
+            ValueError: no filter given (cancelling everything is never meant).
+            RuntimeError: ``tx`` is not this task's open transaction.
+        """
+        self._db.require_transaction(tx)
+        conditions, params = ["status = 'pending'"], []
+        if meeting_id is not None:
+            conditions.append("meeting_id = ?")
+            params.append(meeting_id)
+        if member_id is not None:
+            conditions.append("member_id = ?")
+            params.append(member_id)
+        if dedupe_prefix is not None:
+            # substr instead of LIKE: keys contain ':' and may contain '_' or '%'.
+            conditions.append("substr(dedupe_key, 1, length(?)) = ?")
+            params += [dedupe_prefix, dedupe_prefix]
+        if group_id is not None:
+            conditions.append("meeting_id IN (SELECT id FROM meetings WHERE group_id = ?)")
+            params.append(group_id)
+        for column, values in (("kind", kinds), ("id", ids)):
+            if values is not None:
+                wanted = tuple(values)
+                conditions.append(f"{column} IN ({','.join('?' * len(wanted)) or 'NULL'})")
+                params += wanted
+        if len(conditions) == 1:
+            raise ValueError("cancel_pending needs at least one filter")
+        cursor = await tx.execute(
+            f"UPDATE outbox SET status = 'cancelled', {_FORGET} WHERE {' AND '.join(conditions)}",
+            params,
+        )
+        return cursor.rowcount
+
+    async def pending_about(
+        self, meeting_id: int, kind: str, *, after_id: int, limit: int, tx: Tx | None = None
+    ) -> list[OutboxMessage]:
+        """Pending rows of ``kind`` about the meeting, by id, past ``after_id``."""
+        conn = await self._reading(tx)
+        async with conn.execute(
+            "SELECT * FROM outbox WHERE meeting_id = ? AND status = 'pending' AND kind = ?"
+            " AND id > ? ORDER BY id LIMIT ?",
+            (meeting_id, kind, after_id, limit),
+        ) as cursor:
+            return [_message(row) async for row in cursor]
 
     async def claim_due(self, now: datetime, limit: int) -> list[OutboxMessage]:
         """Up to ``limit`` pending rows with ``not_before <= now``, oldest first, now ``sending``.
@@ -228,7 +232,7 @@ class OutboxRepository:
                 "UPDATE members SET blocked_at = COALESCE(blocked_at, ?) WHERE id = ?",
                 (to_db_time(now), member_id),
             )
-            await cancel_pending(conn, member_id=member_id)
+            await self.cancel_pending(tx=conn, member_id=member_id)
 
     async def clear_member_blocked(self, member_id: int) -> None:
         """The person can be reached again (they unblocked the bot or wrote to it)."""
@@ -272,18 +276,25 @@ _EXPORT = {
 _FORGET = "payload = '{}'"
 
 
-def _require_transaction(conn: aiosqlite.Connection) -> None:
-    # Enqueueing outside the causing change's transaction would break "the message exists
-    # exactly when the change does".
-    if not conn.in_transaction:
-        raise RuntimeError("use the connection of an open db.transaction()")
+def _row(message: PlannedMessage, now: datetime) -> tuple[object, ...]:
+    return (
+        message.member_id,
+        message.kind,
+        _payload_json(message.payload),
+        to_db_time(message.not_before),
+        to_db_time(message.expires_at) if message.expires_at is not None else None,
+        message.meeting_id,
+        message.about_member_id,
+        message.dedupe_key,
+        to_db_time(now),
+    )
 
 
-def _payload_json(payload: dict[str, Any]) -> str:
-    if not isinstance(payload, dict) or not all(isinstance(key, str) for key in payload):
+def _payload_json(payload: Mapping[str, Any]) -> str:
+    if not isinstance(payload, Mapping) or not all(isinstance(key, str) for key in payload):
         raise ValueError("outbox payload must be a JSON object with string keys")
     try:
-        return json.dumps(payload, ensure_ascii=False, sort_keys=True, allow_nan=False)
+        return json.dumps(dict(payload), ensure_ascii=False, sort_keys=True, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"outbox payload is not JSON-serialisable: {type(exc).__name__}") from exc
 

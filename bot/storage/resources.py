@@ -18,7 +18,7 @@ import aiosqlite
 
 from bot.domain.contacts import Localized
 from bot.domain.resources import Resource, content_hash
-from bot.storage.database import Database, to_db_time
+from bot.storage.database import Repository, Tx, to_db_time
 
 _CONTENT_COLUMNS = (
     "category, title_id, title_en, description_id, description_en, province, tags, source,"
@@ -36,21 +36,18 @@ class SeedReport:
     kept_bot_edits: tuple[str, ...]
 
 
-class ResourceRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class ResourceRepository(Repository):
     async def active(self) -> list[Resource]:
         """Every entry not retired, in id order."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             f"SELECT id, {_CONTENT_COLUMNS} FROM resources WHERE retired_at IS NULL ORDER BY id"
         ) as cursor:
             return [_resource(row) async for row in cursor]
 
-    async def all_ids(self) -> frozenset[str]:
+    async def all_ids(self, *, tx: Tx | None = None) -> frozenset[str]:
         """Every id ever used, retired entries included (ids are never reused)."""
-        conn = await self._db.connection()
+        conn = await self._reading(tx)
         async with conn.execute("SELECT id FROM resources") as cursor:
             return frozenset([row[0] async for row in cursor])
 
@@ -90,9 +87,9 @@ class ResourceRepository:
                 )
         return SeedReport(inserted, updated, unchanged, len(gone), tuple(kept))
 
-    async def add(self, resource: Resource, now: datetime) -> None:
+    async def add(self, resource: Resource, now: datetime, *, tx: Tx | None = None) -> None:
         """Stores an entry a coordinator made in the bot."""
-        async with self._db.transaction() as conn:
+        async with self._writing(tx) as conn:
             await _insert(conn, resource, "bot", None, to_db_time(now))
 
     async def replace(self, resource: Resource, now: datetime) -> bool:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.database import Database, from_db_time, to_db_time
+from bot.domain.time_polls import PollResults, TimePoll
+from bot.storage.database import Repository, from_db_time, to_db_time
 from bot.storage.exports import export_sections
 
 # The personal-data export, by section (bot.storage.exports).
@@ -27,24 +27,7 @@ _EXPORT = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class TimePoll:
-    id: int
-    group_id: int
-    options: tuple[datetime, ...]
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PollResults:
-    counts: tuple[int, ...]  # people who ticked each option
-    voters: int
-
-
-class TimePollRepository:
-    def __init__(self, db: Database) -> None:
-        self._db = db
-
+class TimePollRepository(Repository):
     async def create(
         self, group_id: int, options: Sequence[datetime], created_by: int, now: datetime
     ) -> TimePoll:
@@ -54,7 +37,7 @@ class TimePollRepository:
                 " VALUES (?, ?, ?, ?)",
                 (
                     group_id,
-                    json.dumps([to_db_time(o) for o in options]),
+                    _options_json(options),
                     created_by,
                     to_db_time(now),
                 ),
@@ -65,7 +48,7 @@ class TimePollRepository:
 
     async def recipients(self, group_id: int) -> list[int]:
         """Member ids of the group who can be reached (not blocked)."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             "SELECT gm.member_id FROM group_members AS gm JOIN members AS m"
             " ON m.id = gm.member_id WHERE gm.group_id = ? AND m.blocked_at IS NULL"
@@ -100,7 +83,7 @@ class TimePollRepository:
             return cursor.rowcount > 0
 
     async def latest(self, group_id: int) -> TimePoll | None:
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         async with conn.execute(
             "SELECT * FROM time_polls WHERE group_id = ? ORDER BY created_at DESC, id DESC LIMIT 1",
             (group_id,),
@@ -112,7 +95,7 @@ class TimePollRepository:
         return TimePoll(row["id"], row["group_id"], options, from_db_time(row["created_at"]))
 
     async def results(self, poll: TimePoll) -> PollResults:
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         counts = [0] * len(poll.options)
         voters = 0
         async with conn.execute(
@@ -130,7 +113,7 @@ class TimePollRepository:
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """The polls the person sent and received with their own answers, JSON-ready (UU PDP
         right of access). Only their choice is shown, as the candidate times themselves."""
-        conn = await self._db.connection()
+        conn = await self._reading(None)
         sections = await export_sections(conn, _EXPORT, member_id)
         for answer in sections["time_poll_answers"]:
             options = json.loads(answer.pop("options"))

@@ -19,16 +19,17 @@ from bot.domain.groups import (
     TRIAL_SEATS_RANGE,
     EditableField,
     Group,
+    GroupCard,
     GroupFormat,
     GroupProblem,
     GroupSummary,
     InvitationProblem,
+    JoinOutcome,
 )
 from bot.domain.paging import page
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import N_, Translator, tz_abbreviation
-from bot.services.groups import GroupCard, JoinOutcome
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS

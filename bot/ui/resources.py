@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.contacts import NATIONAL
+from bot.domain.directory import QueryProblem, Scope, SearchOutcome
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, province_by_code
 from bot.domain.resources import ID_MAX, Resource
 from bot.i18n import N_, Html, Translator
-from bot.services.resources import QueryProblem, Scope, SearchOutcome
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.onboarding import ProvinceCode, View

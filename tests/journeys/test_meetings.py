@@ -290,16 +290,12 @@ async def test_after_a_trial_a_full_group_or_a_no_still_leaves_the_card_join_ope
     await budi.press("No, thank you")
     assert "you can still join from the group's card" in last(budi)
 
-    await services(world).groups.remove_member(
-        group_id, await member_id(world, cici), world.clock.now()
-    )
+    await services(world).groups.remove_member(group_id, await member_id(world, cici))
     await ayu.press("Open the group card")
     await ayu.press("Join this group")
     assert "Welcome to Teman Cerita Makassar!" in last(ayu)
 
-    await services(world).groups.remove_member(
-        group_id, await member_id(world, dedi), world.clock.now()
-    )
+    await services(world).groups.remove_member(group_id, await member_id(world, dedi))
     assert "Welcome to Teman Cerita Makassar!" in await join_from_card(world, budi, group_id)
     assert len(rows(world, "SELECT * FROM group_members")) == 2
 

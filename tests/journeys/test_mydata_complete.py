@@ -13,10 +13,13 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import InvitationKind
 from bot.domain.meetings import NewMeeting
 from bot.domain.safety import PlanSection
+from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
+from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
 from tests.journeys.test_groups import a_group
 from tests.journeys.test_onboarding import onboard_in_english
@@ -88,23 +91,25 @@ async def lina_with_everything(world: BotWorld) -> Person:
     invitation = await s.groups.create_invitation(
         InvitationKind.FACILITATOR, created_by=koor.id, now=now, group_id=bandung
     )
-    await s.groups.claim_invitation(invitation.code, InvitationKind.FACILITATOR, lina.id, now)
+    link = DeepLink(LinkKind.FACILITATOR_INVITATION, invitation.code)
+    await group_service.accept_invitation(s.groups, s.members, s.clock, link, lina)
     await s.groups.create_invitation(InvitationKind.COORDINATOR, created_by=lina.id, now=now)
-    await meeting_service.schedule(s, a_meeting(bandung, FIRST_MEETING), created_by=lina.id)
+    repos = (s.meetings, s.groups, s.outbox, s.clock)
+    await meeting_service.schedule(*repos, a_meeting(bandung, FIRST_MEETING), lina.id)
     await s.time_polls.create(bandung, POLL_TIMES, lina.id, now)
 
     # A trial in Makassar, attended, then joining and a seat at the next meeting.
     await s.groups.add_facilitator(makassar, fasil.id, now)
     await s.groups.add_member(makassar, other.id, now)
     first, second, *_ = await meeting_service.schedule(
-        s, a_meeting(makassar, FIRST_MEETING), created_by=fasil.id
+        *repos, a_meeting(makassar, FIRST_MEETING), fasil.id
     )
-    await meeting_service.sign_up_for_trial(s, lina, first.id)
+    await seats.sign_up_for_trial(*repos, lina, first.id)
     world.clock.advance(FIRST_MEETING + timedelta(hours=2) - world.clock.now())
     await s.meetings.toggle_attendance(first.id, lina.id, world.clock.now())
-    await meeting_service.answer_trial_followup(s, lina, makassar, join=True)
-    await meeting_service.rsvp(s, lina, second.id, True)
-    await meeting_service.rsvp(s, other, second.id, True)
+    await seats.answer_trial_followup(s.meetings, s.groups, s.clock, lina, makassar, join=True)
+    await seats.rsvp(*repos, lina, second.id, True)
+    await seats.rsvp(*repos, other, second.id, True)
 
     # A time poll in Makassar: Lina picks the second time, the other member the first.
     poll = await s.time_polls.create(makassar, POLL_TIMES, fasil.id, world.clock.now())

@@ -11,9 +11,9 @@ from typing import Any
 from telegram.error import Forbidden
 
 from bot.domain.member import Member
+from bot.domain.messages import PlannedMessage
 from bot.i18n import Translator
 from bot.services.container import Services
-from bot.storage.outbox import enqueue
 from tests.journeys.harness import BotWorld
 from tests.journeys.test_onboarding import onboard_in_english
 
@@ -34,16 +34,15 @@ async def plan_nudge(world: BotWorld, user_id: int, at: timedelta) -> bool:
     services: Services = world.app.bot_data["services"]  # type: ignore[union-attr]
     member = await services.members.by_telegram_id(user_id)
     assert member is not None
-    async with services.db.transaction() as conn:
-        return await enqueue(
-            conn,
-            member_id=member.id,
-            kind="nudge",
-            payload={"n": 1},
-            not_before=world.clock.now() + at,
-            dedupe_key=f"nudge:{member.id}",
-            now=world.clock.now(),
-        )
+    planned = PlannedMessage(
+        member_id=member.id,
+        kind="nudge",
+        payload={"n": 1},
+        not_before=world.clock.now() + at,
+        dedupe_key=f"nudge:{member.id}",
+    )
+    async with services.outbox.transaction() as tx:
+        return await services.outbox.enqueue([planned], now=world.clock.now(), tx=tx) == 1
 
 
 async def test_a_planned_message_arrives_when_its_time_comes(world: BotWorld) -> None:

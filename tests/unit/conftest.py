@@ -1,13 +1,26 @@
-"""Shared fixtures for unit tests that need a real SQLite database."""
+"""Shared fixtures for unit tests that need a real SQLite database (and the repositories and
+clock that use cases take)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
+from bot.clock import ControllableClock
+from bot.domain.alias import alias_key
+from bot.domain.groups import Group, GroupFormat, NewGroup
+from bot.domain.member import Member, NewMember
 from bot.storage.database import Database
+from bot.storage.groups import GroupRepository
+from bot.storage.meetings import MeetingRepository
+from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.roles import RoleRepository
+from bot.storage.safety import SafetyRepository
 
 
 @pytest.fixture
@@ -29,3 +42,88 @@ async def make_db() -> AsyncIterator[Callable[[Path], Database]]:
 def db(make_db: Callable[[Path], Database], tmp_path: Path) -> Database:
     """A fresh database file (in a not-yet-existing folder, which it creates on first use)."""
     return make_db(tmp_path / "data" / "rangkul.sqlite3")
+
+
+@dataclass
+class Network:
+    """Repositories on one real database file and a clock: what use cases take."""
+
+    db: Database
+    clock: ControllableClock
+    members: MemberRepository = field(init=False)
+    groups: GroupRepository = field(init=False)
+    meetings: MeetingRepository = field(init=False)
+    outbox: OutboxRepository = field(init=False)
+    roles: RoleRepository = field(init=False)
+    safety: SafetyRepository = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.members = MemberRepository(self.db)
+        self.groups = GroupRepository(self.db)
+        self.meetings = MeetingRepository(self.db)
+        self.outbox = OutboxRepository(self.db)
+        self.roles = RoleRepository(self.db)
+        self.safety = SafetyRepository(self.db)
+
+    async def person(self, telegram_id: int) -> Member:
+        alias = f"Melati {telegram_id}"
+        now = self.clock.now()
+        return await self.members.create(
+            NewMember(
+                telegram_id=telegram_id,
+                alias=alias,
+                alias_key=alias_key(alias),
+                language="en",
+                timezone="Asia/Makassar",
+                province=None,
+                topics=(),
+                consent_version=1,
+                consent_at=now,
+                adult_confirmed_at=now,
+                created_at=now,
+            )
+        )
+
+    async def group(
+        self,
+        *,
+        members: tuple[Member, ...] = (),
+        facilitators: tuple[Member, ...] = (),
+        max_members: int = 10,
+        trial_seats: int = 1,
+    ) -> Group:
+        group = await self.groups.create(
+            NewGroup(
+                name="Teman Cerita Makassar",
+                description="A warm peer group for people living with anxiety.",
+                format=GroupFormat.IN_PERSON,
+                province="sulsel",
+                city="Makassar",
+                languages=("id", "en"),
+                timezone="Asia/Makassar",
+                max_members=max_members,
+                offers_trials=trial_seats > 0,
+                trial_seats=trial_seats,
+                topics=("anxiety",),
+            ),
+            self.clock.now(),
+        )
+        for member in members:
+            assert await self.groups.add_member(group.id, member.id, self.clock.now())
+        for facilitator in facilitators:
+            await self.groups.add_facilitator(group.id, facilitator.id, self.clock.now())
+        return group
+
+    async def rows(self, sql: str, *params: object) -> list[tuple]:
+        conn = await self.db.connection()
+        async with conn.execute(sql, params) as cursor:
+            return [tuple(row) for row in await cursor.fetchall()]
+
+
+# Tuesday 1 December 2026, 10:00 in Makassar.
+NETWORK_START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def network(db: Database) -> Network:
+    return Network(db, ControllableClock(NETWORK_START))

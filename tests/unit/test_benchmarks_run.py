@@ -18,6 +18,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ("search_bench.py", ("--entries", "60"), "ratio (naive / index)"),
         ("outbox_bench.py", ("--rows", "60"), "ratio dispatcher / bare"),
         ("faults_bench.py", ("--members", "6", "--users", "6"), "ratio faults / idle"),
+        (
+            "transactions_bench.py",
+            ("--members", "60"),
+            "ratio one-transaction schedule / longest now",
+        ),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(

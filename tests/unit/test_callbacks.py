@@ -15,10 +15,10 @@ from telegram import CallbackQuery, Update, User
 import bot.app  # noqa: F401  (imports, and so defines, every action of the app)
 from bot.domain.alias import SUGGESTION_NAMES
 from bot.domain.contacts import NATIONAL
+from bot.domain.directory import Scope
 from bot.domain.regions import ONLINE_ONLY, PROVINCES
 from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import LANGUAGES
-from bot.services.resources import Scope
 from bot.ui import alias, groups, meetings, new_group, onboarding, resources
 from bot.ui.callbacks import (
     MAX_CALLBACK_BYTES,

@@ -7,9 +7,14 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
+from bot.domain.meeting_notices import (
+    ReminderPlan,
+    overtaken,
+    planned_reminders,
+    reminder_from_key,
+)
 from bot.domain.meetings import (
     HORIZON,
-    ReminderPlan,
     Seat,
     SeatCounts,
     SeatKind,
@@ -21,13 +26,10 @@ from bot.domain.meetings import (
     first_to_promote,
     has_room,
     occurrences_to_materialise,
-    overtaken,
     parse_capacity,
     parse_typed_start,
     picker_dates,
     picker_times,
-    planned_reminders,
-    reminder_from_key,
     seats_left,
 )
 from bot.domain.recurrence import Recurrence, occurrence_start

@@ -24,6 +24,7 @@ from telegram.request import BaseRequest, RequestData
 from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.domain.member import Member, NewMember
+from bot.domain.messages import PlannedMessage
 from bot.i18n import Translator
 from bot.jobs.dispatcher import DispatchReport, OutboxDispatcher, Renderer
 from bot.rate_limiter import ChatRateLimiter
@@ -31,7 +32,6 @@ from bot.sandbox.emulator import BotApiEmulator, FloodLimits
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.storage.database import Database, from_db_time
-from bot.storage.outbox import cancel_pending, enqueue
 from tests.virtual_time import VirtualTime
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -110,16 +110,15 @@ class Outbox:
 
     async def plan(self, telegram_id: int, key: str, *, kind: str = "note", **fields: Any) -> bool:
         fields.setdefault("not_before", self.clock.now())
-        async with self.db.transaction() as conn:
-            return await enqueue(
-                conn,
-                member_id=self.members[telegram_id],
-                kind=kind,
-                payload={"n": key},
-                dedupe_key=key,
-                now=self.clock.now(),
-                **fields,
-            )
+        message = PlannedMessage(
+            member_id=self.members[telegram_id],
+            kind=kind,
+            payload={"n": key},
+            dedupe_key=key,
+            **fields,
+        )
+        async with self.db.transaction() as tx:
+            return await self.services.outbox.enqueue([message], now=self.clock.now(), tx=tx) == 1
 
     async def row(self, key: str) -> dict[str, Any]:
         conn = await self.db.connection()
@@ -216,27 +215,46 @@ async def test_messages_render_in_the_recipients_language(box: Outbox) -> None:
 
 
 async def test_enqueue_needs_the_callers_transaction_and_a_json_object(box: Outbox) -> None:
+    message = PlannedMessage(member_id=1, kind="note", not_before=T0, dedupe_key="k")
     conn = await box.db.connection()
     with pytest.raises(RuntimeError):
-        await enqueue(
-            conn, member_id=1, kind="note", payload={}, not_before=T0, dedupe_key="k", now=T0
-        )
+        await box.services.outbox.enqueue([message], now=T0, tx=conn)
     for payload in ([1, 2], {1: "int key"}, {"when": T0}):
         with pytest.raises(ValueError):
             await _plan_payload(box, payload)
 
 
+async def test_enqueue_refuses_another_coroutines_transaction(box: Outbox) -> None:
+    """The connection is shared: another coroutine's open transaction must not pass for the
+    caller's own (the message would commit or roll back with someone else's change)."""
+    message = PlannedMessage(member_id=box.members[AYU], kind="note", not_before=T0, dedupe_key="k")
+    inside, done = asyncio.Event(), asyncio.Event()
+
+    async def someone_else() -> None:
+        async with box.db.transaction():
+            inside.set()
+            await done.wait()
+
+    other = asyncio.create_task(someone_else())
+    await inside.wait()
+    conn = await box.db.connection()
+    assert conn.in_transaction
+    with pytest.raises(RuntimeError):
+        await box.services.outbox.enqueue([message], now=T0, tx=conn)
+    done.set()
+    await other
+
+
 async def _plan_payload(box: Outbox, payload: object) -> None:
-    async with box.db.transaction() as conn:
-        await enqueue(
-            conn,
-            member_id=box.members[AYU],
-            kind="note",
-            payload=payload,  # type: ignore[arg-type]
-            not_before=T0,
-            dedupe_key="bad",
-            now=T0,
-        )
+    message = PlannedMessage(
+        member_id=box.members[AYU],
+        kind="note",
+        payload=payload,  # type: ignore[arg-type]
+        not_before=T0,
+        dedupe_key="bad",
+    )
+    async with box.db.transaction() as tx:
+        await box.services.outbox.enqueue([message], now=T0, tx=tx)
 
 
 # ---------------------------------------------------------------- time
@@ -504,13 +522,14 @@ async def test_cancel_pending_matches_all_given_filters(box: Outbox) -> None:
     await box.plan(AYU, "reminder:2:sent", meeting_id=2)
     await box.run()
 
-    async with box.db.transaction() as conn:
+    cancel_pending = box.services.outbox.cancel_pending
+    async with box.db.transaction() as tx:
         with pytest.raises(ValueError):
-            await cancel_pending(conn)
-        assert await cancel_pending(conn, meeting_id=1, member_id=box.members[AYU]) == 1
-        assert await cancel_pending(conn, dedupe_prefix="%") == 0  # a prefix, not a pattern
-        assert await cancel_pending(conn, meeting_id=2, dedupe_prefix="reminder:2:") == 1
-        assert await cancel_pending(conn, member_id=box.members[AYU]) == 1
+            await cancel_pending(tx=tx)
+        assert await cancel_pending(tx=tx, meeting_id=1, member_id=box.members[AYU]) == 1
+        assert await cancel_pending(tx=tx, dedupe_prefix="%") == 0  # a prefix, not a pattern
+        assert await cancel_pending(tx=tx, meeting_id=2, dedupe_prefix="reminder:2:") == 1
+        assert await cancel_pending(tx=tx, member_id=box.members[AYU]) == 1
     statuses = {
         key: (await box.row(key))["status"]
         for key in (
@@ -536,8 +555,8 @@ async def test_cancel_pending_matches_all_given_filters(box: Outbox) -> None:
 async def test_a_cancelled_message_can_be_planned_again(box: Outbox) -> None:
     """A moved meeting: its reminders are cancelled and planned again under the same keys."""
     await box.plan(AYU, "reminder:1:ayu:60", not_before=T0 + HOUR)
-    async with box.db.transaction() as conn:
-        await cancel_pending(conn, dedupe_prefix="reminder:1:")
+    async with box.db.transaction() as tx:
+        await box.services.outbox.cancel_pending(tx=tx, dedupe_prefix="reminder:1:")
     assert await box.plan(AYU, "reminder:1:ayu:60", not_before=T0 + 2 * HOUR) is True
     box.clock.advance(HOUR)
     assert await box.run() == DispatchReport()

@@ -10,8 +10,9 @@ import pytest
 
 from bot.clock import ControllableClock
 from bot.domain.contacts import Localized, load_contacts
+from bot.domain.directory import Draft, ResourceDirectory
 from bot.domain.resources import load_resources
-from bot.services.resources import Draft, ResourceService
+from bot.services.resources import add_resource, load_directory, replace_resource, retire_resource
 from bot.storage.database import Database
 from bot.storage.resources import ResourceRepository
 
@@ -50,21 +51,21 @@ async def test_bot_edits_survive_a_reimport_and_are_reported(
     database: Database, caplog: pytest.LogCaptureFixture
 ) -> None:
     clock = ControllableClock(NOW)
-    service = ResourceService(ResourceRepository(database), clock)
+    repository, directory = ResourceRepository(database), ResourceDirectory()
     data = list(load_resources())
-    await service.start(data)
+    await load_directory(repository, directory, clock, data)
     edited = replace(data[0], title=Localized(id="Diubah koordinator", en="Edited in the bot"))
-    assert await service.replace(edited)
-    await service.retire(data[1].id)
+    assert await replace_resource(repository, directory, clock, edited)
+    await retire_resource(repository, directory, clock, data[1].id)
 
     data[0] = replace(data[0], title=Localized(id="Dari berkas", en="From the file"))
     data[1] = replace(data[1], title=Localized(id="Dari berkas", en="From the file too"))
     with caplog.at_level(logging.WARNING):
-        report = await service.start(data)
+        report = await load_directory(repository, directory, clock, data)
 
     assert set(report.kept_bot_edits) == {data[0].id, data[1].id}
-    assert service.get(data[0].id, privileged=True).title.en == "Edited in the bot"
-    assert service.get(data[1].id, privileged=True) is None  # stays retired
+    assert directory.get(data[0].id, privileged=True).title.en == "Edited in the bot"
+    assert directory.get(data[1].id, privileged=True) is None  # stays retired
     assert "2 entries edited in the bot were kept" in caplog.text
 
 
@@ -80,8 +81,12 @@ async def test_entries_dropped_from_the_file_are_retired(database: Database) -> 
 
 
 async def test_added_entries_get_unique_ids_and_are_searchable(database: Database) -> None:
-    service = ResourceService(ResourceRepository(database), ControllableClock(NOW))
-    await service.start(load_resources())
+    repository, directory, clock = (
+        ResourceRepository(database),
+        ResourceDirectory(),
+        ControllableClock(NOW),
+    )
+    await load_directory(repository, directory, clock, load_resources())
     draft = Draft(
         category="therapy",
         title_id="Terapi seni",
@@ -91,10 +96,10 @@ async def test_added_entries_get_unique_ids_and_are_searchable(database: Databas
         province="national",
         tags=("seni", "art"),
     )
-    first = await service.add(draft)
-    second = await service.add(draft)
+    first = await add_resource(repository, directory, clock, draft)
+    second = await add_resource(repository, directory, clock, draft)
     assert (first.id, second.id) == ("art-therapy", "art-therapy-2")
-    assert [r.id for r in service.search("melukis", privileged=False)][:2] == [
+    assert [r.id for r in directory.search("melukis", privileged=False)][:2] == [
         "art-therapy",
         "art-therapy-2",
     ]

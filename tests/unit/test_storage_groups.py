@@ -1,12 +1,11 @@
-"""GroupRepository on a real SQLite file: groups with topics, browsing, membership, invitations."""
+"""GroupRepository on a real SQLite file: groups with topics, browsing, membership, roles."""
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from bot.domain.alias import alias_key
-from bot.domain.groups import GroupFormat, InvitationKind, InvitationProblem, NewGroup
+from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.member import Member, NewMember
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
@@ -100,50 +99,12 @@ async def test_members_up_to_the_maximum_and_archiving(db: Database) -> None:
     assert (summary.member_count, summary.facilitator_count) == (2, 0)
     assert await groups.member_group_ids(people[0].id) == {group.id}
 
-    assert await groups.remove_member(group.id, people[0].id, NOW)
-    assert not await groups.remove_member(group.id, people[0].id, NOW)
-    assert await groups.archive(group.id, NOW) == []
-    assert await groups.archive(group.id, NOW) is None
+    assert await groups.remove_member(group.id, people[0].id)
+    assert not await groups.remove_member(group.id, people[0].id)
+    assert await groups.archive(group.id, NOW)
+    assert not await groups.archive(group.id, NOW)
     assert await groups.list_all() == [] and await groups.browse() == []
     assert await groups.by_invite_code(group.invite_code) is None
-
-
-async def test_an_invitation_is_claimed_once_even_when_opened_twice_at_once(db: Database) -> None:
-    groups = GroupRepository(db)
-    group = await groups.create(new_group("Teman"), NOW)
-    sari, tom = await a_member(db, 1), await a_member(db, 2)
-    invitation = await groups.create_invitation(
-        InvitationKind.FACILITATOR, created_by=None, now=NOW, group_id=group.id
-    )
-    results = await asyncio.gather(
-        groups.claim_invitation(invitation.code, InvitationKind.FACILITATOR, sari.id, NOW),
-        groups.claim_invitation(invitation.code, InvitationKind.FACILITATOR, tom.id, NOW),
-    )
-    assert [r.problem for r in results] == [None, InvitationProblem.USED]
-    assert await groups.facilitators(group.id) == [(sari.id, sari.alias)]
-    holders = await groups.role_holders(frozenset())
-    assert [(h.telegram_id, h.is_facilitator, h.is_coordinator) for h in holders] == [
-        (1, True, False)
-    ]
-
-
-async def test_expired_and_mismatched_links_are_refused(db: Database) -> None:
-    groups = GroupRepository(db)
-    sari = await a_member(db, 1)
-    promotion = await groups.create_invitation(InvitationKind.COORDINATOR, created_by=None, now=NOW)
-    as_facilitator = await groups.claim_invitation(
-        promotion.code, InvitationKind.FACILITATOR, sari.id, NOW
-    )
-    assert as_facilitator.problem is InvitationProblem.UNKNOWN
-    late = await groups.claim_invitation(
-        promotion.code, InvitationKind.COORDINATOR, sari.id, NOW + timedelta(days=7)
-    )
-    assert late.problem is InvitationProblem.EXPIRED
-    in_time = await groups.claim_invitation(
-        promotion.code, InvitationKind.COORDINATOR, sari.id, NOW + timedelta(days=6)
-    )
-    assert in_time.problem is None and not in_time.already
-    assert [h.is_coordinator for h in await groups.role_holders(frozenset())] == [True]
 
 
 async def test_admin_ids_count_as_coordinators(db: Database) -> None:
