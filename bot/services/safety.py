@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import CrisisSignal, detect
 from bot.domain.member import Member
 from bot.domain.safety import (
@@ -36,7 +37,7 @@ def screen_relay_text(text: str | None) -> CrisisSignal | None:
     CrisisSource.DETECTED)``) and may then let them decide whether to send it anyway. Like
     everywhere else, the text itself is neither stored nor logged.
     """
-    return detect(text) if text else None
+    return detect(text, crisis_lexicon()) if text else None
 
 
 async def record_crisis_flow(
@@ -201,4 +202,5 @@ async def save_plan_answer(
     if answer is None:
         return SavedAnswer(problem)
     await services.safety.save_answer(member.id, section, answer, services.clock.now())
-    return SavedAnswer(None, detect(answer), acute=is_acute(answer))
+    lexicon = crisis_lexicon()
+    return SavedAnswer(None, detect(answer, lexicon), acute=is_acute(answer, lexicon))

@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import ControllableClock
-from bot.domain.contacts import Localized, load_contacts
-from bot.domain.resources import load_resources
+from bot.data_files import resource_directory
+from bot.domain.contacts import Localized
 from bot.services.resources import Draft, ResourceService
 from bot.storage.database import Database
 from bot.storage.resources import ResourceRepository
@@ -27,7 +27,7 @@ async def database(tmp_path):
 
 async def test_seeding_twice_changes_nothing(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = load_resources(contacts=load_contacts())
+    data = resource_directory()
     first = await repository.seed(data, NOW)
     second = await repository.seed(data, NOW + timedelta(days=1))
     assert first.inserted == len(data)
@@ -37,7 +37,7 @@ async def test_seeding_twice_changes_nothing(database: Database) -> None:
 
 async def test_a_changed_file_updates_entries_not_edited_in_the_bot(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = list(load_resources())
+    data = list(resource_directory())
     await repository.seed(data, NOW)
     data[0] = replace(data[0], title=Localized(id="Judul baru", en="New title"))
     report = await repository.seed(data, NOW)
@@ -51,7 +51,7 @@ async def test_bot_edits_survive_a_reimport_and_are_reported(
 ) -> None:
     clock = ControllableClock(NOW)
     service = ResourceService(ResourceRepository(database), clock)
-    data = list(load_resources())
+    data = list(resource_directory())
     await service.start(data)
     edited = replace(data[0], title=Localized(id="Diubah koordinator", en="Edited in the bot"))
     assert await service.replace(edited)
@@ -70,7 +70,7 @@ async def test_bot_edits_survive_a_reimport_and_are_reported(
 
 async def test_entries_dropped_from_the_file_are_retired(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = list(load_resources())
+    data = list(resource_directory())
     await repository.seed(data, NOW)
     report = await repository.seed(data[1:], NOW)
     assert report.retired == 1
@@ -81,7 +81,7 @@ async def test_entries_dropped_from_the_file_are_retired(database: Database) -> 
 
 async def test_added_entries_get_unique_ids_and_are_searchable(database: Database) -> None:
     service = ResourceService(ResourceRepository(database), ControllableClock(NOW))
-    await service.start(load_resources())
+    await service.start(resource_directory())
     draft = Draft(
         category="therapy",
         title_id="Terapi seni",

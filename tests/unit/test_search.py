@@ -215,10 +215,10 @@ def test_crisis_first_respects_the_visibility_filter_and_removal() -> None:
 
 
 def test_shipped_crisis_contacts_carry_search_words_in_both_languages() -> None:
-    from bot.domain.contacts import load_contacts
+    from bot.data_files import crisis_contacts
     from bot.domain.resources import from_contact
 
-    for contact in load_contacts():
+    for contact in crisis_contacts():
         tags = from_contact(contact).tags
         for word in ("bunuh diri", "suicide", "krisis", "crisis", "self-harm", "putus asa"):
             assert word in tags, (contact.id, word)
