@@ -9,6 +9,7 @@ caller at the moment of use (``privileged``), never stored.
 from __future__ import annotations
 
 import enum
+import functools
 import logging
 import secrets
 from collections import OrderedDict
@@ -67,6 +68,13 @@ class SearchOutcome:
     key: str | None = None
 
 
+@functools.lru_cache(maxsize=4)
+def _built_index(entries: tuple[Resource, ...]) -> SearchIndex:
+    """Built once per process for the same entries: a bot restarted in the same process (the
+    tests, the sandbox) loads the same directory again. Callers change only copies."""
+    return SearchIndex(entries)
+
+
 def query_problem(text: str | None) -> QueryProblem | None:
     """Why a typed query cannot be searched (``None`` if it can)."""
     if text is None or not tokenize(text):
@@ -107,7 +115,7 @@ class ResourceService:
     async def reload(self) -> None:
         entries = await self._repository.active()
         self._entries = {entry.id: entry for entry in entries}
-        self._index = SearchIndex(entries)
+        self._index = _built_index(tuple(entries)).copy()
 
     # -- reading --
 

@@ -98,3 +98,27 @@ async def test_added_entries_get_unique_ids_and_are_searchable(database: Databas
         "art-therapy",
         "art-therapy-2",
     ]
+
+
+async def test_a_coordinators_change_stays_in_its_own_bot(tmp_path) -> None:
+    # Two bots in one process start from the same directory (their search index is built once
+    # and shared until it changes): an entry added in one is not found by the other.
+    services = []
+    for name in ("one", "two"):
+        database = Database(tmp_path / f"{name}.sqlite3")
+        service = ResourceService(ResourceRepository(database), ControllableClock(NOW))
+        await service.start(resource_directory())
+        services.append((service, database))
+    (first, _), (second, _) = services
+    draft = Draft("therapy", "Terapi seni", "Art therapy", "Melukis", "Painting", "national", ())
+    added = await first.add(draft)
+    retired = resource_directory()[-1]
+    await second.retire(retired.id)
+    try:
+        assert [r.id for r in first.search("melukis", privileged=True)] == [added.id]
+        assert second.search("melukis", privileged=True) == []
+        assert retired.id in {r.id for r in first.search(retired.title.en, privileged=True)}
+        assert retired.id not in {r.id for r in second.search(retired.title.en, privileged=True)}
+    finally:
+        for _, database in services:
+            await database.close()

@@ -170,6 +170,18 @@ def test_updates_are_searchable_at_once(index: SearchIndex) -> None:
     assert index.search("menggambar") == []
 
 
+def test_a_copy_and_its_original_change_independently(index: SearchIndex) -> None:
+    twin = index.copy()
+    twin.upsert(entry("art", "Terapi seni", "Melukis bersama"))
+    twin.remove("sleep")
+    assert ids(twin.search("melukis")) == ["art"]
+    assert ids(index.search("melukis")) == []
+    assert "sleep" in ids(index.search("obat tidur")) and "sleep" not in twin
+    index.upsert(entry("yoga", "Yoga untuk kecemasan"))
+    assert ids(index.search("yoga")) == ["yoga"]
+    assert ids(twin.search("yoga")) == []
+
+
 def test_empty_or_meaningless_queries_find_nothing(index: SearchIndex) -> None:
     assert index.search("") == []
     assert index.search("!!! ???") == []
