@@ -15,6 +15,7 @@ import ipaddress
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,10 +89,16 @@ def check_host(host: str, *, allow_remote: bool) -> str | None:
 class Sandbox:
     """Starts and stops the whole sandbox inside the running asyncio loop."""
 
-    def __init__(self, options: SandboxOptions) -> None:
+    def __init__(
+        self, options: SandboxOptions, *, flood_clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        """``flood_clock``: the seconds Telegram's flood limits are measured in (real ones,
+        unless a test steps them itself instead of waiting)."""
         self.options = options
         self.clock = OffsetClock()
-        self.emulator = BotApiEmulator(clock=self.clock, flood_limits=FloodLimits())
+        self.emulator = BotApiEmulator(
+            clock=self.clock, flood_limits=FloodLimits(), flood_clock=flood_clock
+        )
         self.personas: tuple[Persona, ...] = (
             PERSONAS if options.demo else tuple(p for p in PERSONAS if p.role == "visitor")
         )

@@ -34,6 +34,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+class FloodSeconds:
+    """The seconds the sandbox's flood control counts in these tests. A person's actions in one
+    chat are about a second apart (the emulation lets a bot send about one message per second
+    into a private chat), so each action moves this on by that second instead of waiting it."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
 def chromium_path() -> str | None:
     """Debian's chromium package, or whatever chromium is on PATH."""
     for candidate in (
@@ -46,10 +58,17 @@ def chromium_path() -> str | None:
     return None
 
 
+@pytest.fixture(scope="module")
+def flood_seconds() -> FloodSeconds:
+    return FloodSeconds()
+
+
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def sandbox(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Sandbox]:
+async def sandbox(
+    tmp_path_factory: pytest.TempPathFactory, flood_seconds: FloodSeconds
+) -> AsyncIterator[Sandbox]:
     database = tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3"
-    running = Sandbox(SandboxOptions(port=0, database=database))
+    running = Sandbox(SandboxOptions(port=0, database=database), flood_clock=flood_seconds)
     await running.start()
     yield running
     await running.stop()

@@ -2,8 +2,8 @@
 
 Headless Chromium drives the page while the real bot long-polls the emulated Telegram over
 HTTP, so this covers the whole path a person trying Rangkul takes. Actions in one chat are
-paced about one per second: the emulation enforces Telegram's flood limits, and a person
-cannot tap faster than the bot answers anyway.
+paced about one per second on the flood-control clock (FloodSeconds): the emulation enforces
+Telegram's flood limits, and a person cannot tap faster than the bot answers anyway.
 
 Set RANGKUL_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots/.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import os
 import struct
-import time
 import zlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ import pytest_asyncio
 
 from bot.sandbox.demo import PERSONAS, Persona
 from bot.sandbox.server import Sandbox
+from tests.browser.conftest import FloodSeconds
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, Locator, Page
@@ -62,11 +62,11 @@ class ChatPage:
     page: Page
     sandbox: Sandbox
     http: aiohttp.ClientSession
+    flood_seconds: FloodSeconds
     dialogs: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     expected_rejections: int = 0
     current: Persona | None = None
-    _last_action: dict[int, float] = field(default_factory=dict)
 
     async def be(self, who: Persona) -> None:
         await self.page.locator(f'.persona[data-user-id="{who.user_id}"]').click()
@@ -84,7 +84,10 @@ class ChatPage:
         """Presses the newest inline button whose label contains `label` (labels carry emoji)."""
         await self._pace()
         buttons = self.page.locator("#messages .inline-keyboard")
+        before = self.sandbox.emulator.version()
         await buttons.get_by_role("button", name=label).last.click()
+        # The click is in once the emulated Telegram has it (the page posts it on its own time).
+        await self.sandbox.emulator.wait_for_change(before, ACTION_TIMEOUT_MS / 1000)
 
     @property
     def last_bot(self) -> Locator:
@@ -120,19 +123,35 @@ class ChatPage:
             return response.status, await response.json()
 
     async def _pace(self) -> None:
-        assert self.current is not None
-        last = self._last_action.get(self.current.user_id, 0.0)
-        await asyncio.sleep(max(0.0, last + SECONDS_BETWEEN_ACTIONS - time.monotonic()))
-        self._last_action[self.current.user_id] = time.monotonic()
+        """Before each action, as a person would: the bot has answered the last one and the
+        page shows the answer; and a second passes for the flood limits (on their own clock,
+        so no test waits for it)."""
+        application, emulator = self.sandbox.application, self.sandbox.emulator
+        assert application is not None
+        quiet_checks = 0
+        # Twice in a row: an update just taken off the queue is not counted as running until
+        # its task has started.
+        while quiet_checks < 2:
+            await asyncio.sleep(0.005)
+            busy = (
+                emulator.pending_updates()
+                or application.update_queue.qsize()
+                or application.update_processor.current_concurrent_updates
+            )
+            quiet_checks = 0 if busy else quiet_checks + 1
+        await self.page.wait_for_function("v => state.version >= v", arg=emulator.version())
+        self.flood_seconds.seconds += SECONDS_BETWEEN_ACTIONS
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def chat(browser: Browser, sandbox: Sandbox) -> AsyncIterator[ChatPage]:
+async def chat(
+    browser: Browser, sandbox: Sandbox, flood_seconds: FloodSeconds
+) -> AsyncIterator[ChatPage]:
     context = await browser.new_context(viewport={"width": 1100, "height": 720})
     page = await context.new_page()
     page.set_default_timeout(ACTION_TIMEOUT_MS)
     async with aiohttp.ClientSession() as http:
-        chat_page = ChatPage(page, sandbox, http)
+        chat_page = ChatPage(page, sandbox, http, flood_seconds)
         page.on("dialog", lambda dialog: chat_page.dialogs.append(dialog.message))
         page.on("pageerror", lambda error: chat_page.page_errors.append(str(error)))
         rejected_before = len(sandbox.emulator.rejected)
