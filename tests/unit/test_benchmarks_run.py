@@ -17,6 +17,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     [
         ("search_bench.py", "--entries", "ratio (naive / index)"),
         ("outbox_bench.py", "--rows", "ratio dispatcher / bare"),
+        ("crisis_bench.py", "--messages", "ratio (detect / keywords)"),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(script: str, size_flag: str, expected: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,15 +199,6 @@ def test_signal_never_carries_the_text() -> None:
     signal = detect("aku pengen mati aja", LEXICON)
     assert signal is not None
     assert "mati" not in repr(signal).replace("want-to-die", "")
-
-
-def test_detection_is_fast() -> None:
-    text = "hari ini capek banget kerja, mati lampu pula, tapi besok mau ikut sesi " * 20
-    detect(text, LEXICON)
-    started = time.perf_counter()
-    for _ in range(200):
-        detect(text, LEXICON)
-    assert (time.perf_counter() - started) / 200 < 0.01  # well under 10 ms per long message
 
 
 def test_a_bad_lexicon_fails_loudly() -> None:
