@@ -1,4 +1,5 @@
-"""Fixtures for the browser test: the real sandbox on a free port and headless Chromium.
+"""Fixtures for the browser tests: the real sandbox on a free port, headless Chromium and the
+web chat page on it.
 
 Everything runs on one module-wide event loop: the sandbox (emulator, bot, web server) and
 Playwright's async API share it, so there is no second loop or thread to coordinate.
@@ -11,10 +12,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import aiohttp
 import pytest
 import pytest_asyncio
 
 from bot.sandbox.server import Sandbox, SandboxOptions
+from tests.browser.helpers import ACTION_TIMEOUT_MS, ChatPage, FloodSeconds
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser
@@ -32,18 +35,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-class FloodSeconds:
-    """The seconds the sandbox's flood control counts in these tests. A person's actions in one
-    chat are about a second apart (the emulation lets a bot send about one message per second
-    into a private chat), so each action moves this on by that second instead of waiting it."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        return self.seconds
 
 
 def chromium_path() -> str | None:
@@ -88,3 +79,25 @@ async def browser() -> AsyncIterator[Browser]:
         )
         yield launched
         await launched.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def chat(
+    browser: Browser, sandbox: Sandbox, flood_seconds: FloodSeconds
+) -> AsyncIterator[ChatPage]:
+    context = await browser.new_context(viewport={"width": 1100, "height": 720})
+    page = await context.new_page()
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    async with aiohttp.ClientSession() as http:
+        chat_page = ChatPage(page, sandbox, http, flood_seconds)
+        page.on("dialog", lambda dialog: chat_page.dialogs.append(dialog.message))
+        page.on("pageerror", lambda error: chat_page.page_errors.append(str(error)))
+        rejected_before = len(sandbox.emulator.rejected)
+        await page.goto(sandbox.url)
+        yield chat_page
+    await context.close()
+    assert chat_page.page_errors == []
+    assert chat_page.dialogs == []
+    # Telegram accepted every call the bot made, apart from the ones a test provoked on purpose.
+    new_rejections = sandbox.emulator.rejected[rejected_before:]
+    assert len(new_rejections) == chat_page.expected_rejections, new_rejections
