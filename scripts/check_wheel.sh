@@ -7,6 +7,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 python="${1:-$root/.venv/bin/python}"
+# Absolute (the check runs from a temporary directory), without resolving the venv's symlink.
+python="$(cd "$(dirname "$python")" && pwd)/$(basename "$python")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
