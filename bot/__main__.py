@@ -12,10 +12,10 @@ import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from telegram import Bot, Update
-from telegram.error import InvalidToken, NetworkError
+from telegram.error import InvalidToken
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.startup_retry import StartupRetry, TelegramUnavailable
 from bot.storage.database import Database, StorageError
 from bot.storage.migrate import current_version
 
@@ -50,36 +50,27 @@ async def _migrate(settings: Settings) -> int:
         await db.close()
 
 
-async def _check_telegram(settings: Settings) -> None:
-    """Asks Telegram who the bot is before starting, so a wrong token or an unreachable API
-    is one clear line (PTB would log a traceback for each)."""
-    bot = Bot(
-        settings.token or "", base_url=settings.base_url, base_file_url=settings.base_file_url
-    )
+def _run(settings: Settings) -> None:
+    from bot.app import build_application
+    from bot.polling import run_polling
+
+    asyncio.run(_migrate(settings))  # a bad database path stops here with a clear line
+    application = build_application(settings)
+    retry = StartupRetry(settings.startup_retry_seconds)
+    host = urlsplit(settings.base_url).hostname
     try:
-        async with bot:  # initialising calls getMe
-            pass
+        # Stops on SIGINT/SIGTERM: polling ends, running updates finish, persistence is
+        # written and the database closed before this returns.
+        asyncio.run(run_polling(application, retry))
     except InvalidToken:
         # Telegram's message quotes the token; never print it.
         raise StartupError(
             "TELEGRAM_BOT_TOKEN was refused by Telegram (check it with @BotFather)"
         ) from None
-    except NetworkError as problem:
-        host = urlsplit(settings.base_url).hostname
+    except TelegramUnavailable as problem:
         raise StartupError(
-            f"cannot reach the Telegram Bot API at {host} ({type(problem).__name__})"
+            f"the Telegram Bot API at {host} kept failing at start-up ({problem})"
         ) from None
-
-
-def _run(settings: Settings) -> None:
-    from bot.app import build_application
-
-    asyncio.run(_migrate(settings))  # a bad database path stops here with a clear line
-    asyncio.run(_check_telegram(settings))
-    application = build_application(settings)
-    # run_polling handles SIGINT/SIGTERM: it stops polling, finishes the running updates,
-    # writes persistence and closes the database (post_shutdown) before returning.
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
 
 
 def _sandbox(args: Sequence[str]) -> int:

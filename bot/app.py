@@ -12,9 +12,9 @@ from datetime import timedelta
 from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
@@ -60,13 +60,13 @@ from bot.jobs.dispatcher import (
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
+from bot.rate_limiter import ChatRateLimiter
 from bot.services.container import Services
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
-from bot.ui import resources as resources_ui
-from bot.ui.callbacks import pattern
+from bot.ui.callbacks import on_button
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -97,8 +97,10 @@ def build_application(
     clock: Clock | None = None,
     rng: random.Random | None = None,
     notice_version: int = 1,
+    rate_limiter: BaseRateLimiter | None = None,
 ) -> Application:
-    """A ready-to-start Application; ``request`` lets the sandbox and tests route the Bot API."""
+    """A ready-to-start Application; ``request`` lets the sandbox and tests route the Bot API,
+    ``rate_limiter`` replaces the one ``settings.max_rate`` asks for (tests: injected time)."""
     db = Database(settings.database_path)
     clock = clock or SystemClock()
     persistence = SqlitePersistence(db, clock=clock)
@@ -119,16 +121,14 @@ def build_application(
             )
         )
         .concurrent_updates(PerUserUpdateProcessor())
-        .post_init(setup)
-        .post_shutdown(teardown)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
-    if settings.max_rate > 0:
-        builder = builder.rate_limiter(
-            # Retries honour Telegram's retry_after on a 429 instead of failing the send.
-            AIORateLimiter(overall_max_rate=settings.max_rate, overall_time_period=1, max_retries=3)
-        )
+    if rate_limiter is None and settings.max_rate > 0:
+        # Ours, not PTB's AIORateLimiter: a 429 for one chat must not pause every chat.
+        rate_limiter = ChatRateLimiter(settings.max_rate)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
     application.bot_data["services"] = Services(
         settings=settings,
@@ -178,7 +178,7 @@ def _register_handlers(application: Application) -> None:
     add(edited_message_handler(), PUBLIC)
 
     add(CommandHandler("crisis", safety.crisis), SAFETY)
-    add(CallbackQueryHandler(safety.crisis, pattern=pattern(menu_ui.AREA, "crisis")), SAFETY)
+    add(on_button(menu_ui.NeedHelp, safety.crisis), SAFETY)
     # Crisis words after a command: before the conversations below, which also take commands.
     add(safety.command_screen(), SAFETY)
     # The safety plan keeps its own answers (crisis words included) before detection reads text.
@@ -188,14 +188,8 @@ def _register_handlers(application: Application) -> None:
     for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
         add(handler, SAFETY)
 
-    for action, callback in (
-        ("yes", privacy.accept_new_notice),
-        ("no", privacy.decline_new_notice),
-    ):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.CONSENT_AREA, action)),
-            GUARDS,
-        )
+    add(on_button(privacy_ui.AcceptNotice, privacy.accept_new_notice), GUARDS)
+    add(on_button(privacy_ui.DeclineNotice, privacy.decline_new_notice), GUARDS)
     # Before the consent guard: blocking or unblocking the bot is no moment to ask for consent.
     add(reachability_handler(), GUARDS)
     add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
@@ -219,23 +213,18 @@ def _register_handlers(application: Application) -> None:
         ("resources", resources.show_resources),
     ):
         add(CommandHandler(command, callback), FEATURES)
-    for action, callback in (
-        ("help", menu.show_help),
-        ("language", menu.ask_language),
-        ("privacy", privacy.show_privacy),
-    ):
-        add(CallbackQueryHandler(callback, pattern=pattern(menu_ui.AREA, action)), FEATURES)
-    add(CallbackQueryHandler(menu.set_language, pattern=pattern(menu.LANGUAGE_AREA)), FEATURES)
-    for action, callback in (("yes", privacy.confirm_forget), ("no", privacy.keep_data)):
-        add(
-            CallbackQueryHandler(callback, pattern=pattern(privacy_ui.FORGET_AREA, action)),
-            FEATURES,
-        )
+    add(on_button(menu_ui.OpenHelp, menu.show_help), FEATURES)
+    add(on_button(menu_ui.ChangeLanguage, menu.ask_language), FEATURES)
+    add(on_button(menu_ui.OpenPrivacy, privacy.show_privacy), FEATURES)
+    add(on_button(menu_ui.SetLanguage, menu.set_language), FEATURES)
+    add(on_button(privacy_ui.ConfirmForget, privacy.confirm_forget), FEATURES)
+    add(on_button(privacy_ui.KeepData, privacy.keep_data), FEATURES)
     for handler in groups.handlers():
         add(handler, FEATURES)
     for handler in meetings.handlers():
         add(handler, FEATURES)
-    add(CallbackQueryHandler(resources.on_button, pattern=pattern(resources_ui.AREA)), FEATURES)
+    for handler in resources.handlers():
+        add(handler, FEATURES)
     add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
     add(CallbackQueryHandler(menu.expired_button), FEATURES)
 
@@ -243,7 +232,9 @@ def _register_handlers(application: Application) -> None:
 
 
 async def setup(application: Application) -> None:
-    """Start-up work shared by run_polling (post_init) and tests/sandbox (called directly)."""
+    """Start-up work, called by every way of running the bot (bot.polling, the sandbox, the
+    journey harness) right after ``Application.initialize``; PTB's post_init is not used because
+    only its own run_polling calls it."""
     services: Services = application.bot_data["services"]
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
     await recover(application)  # before the outbox job first runs (jobs start with the app)

@@ -29,6 +29,7 @@ class Settings:
     timezone: str = "Asia/Jakarta"
     default_language: str = "id"
     max_rate: float = 30.0
+    startup_retry_seconds: float = 60.0
     log_level: str = "INFO"
 
 
@@ -73,6 +74,18 @@ def _max_rate(raw: str) -> float:
     return rate
 
 
+def _startup_retry_seconds(raw: str) -> float:
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):  # also refuses NaN
+        raise SettingsError(
+            "TELEGRAM_STARTUP_RETRY_SECONDS must be a number of seconds (0: do not retry)"
+        )
+    return seconds
+
+
 def _log_level(raw: str) -> str:
     level = raw.upper()
     if not isinstance(logging.getLevelName(level), int):
@@ -105,5 +118,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         timezone=_timezone(env.get("BOT_TIMEZONE", "Asia/Jakarta")),
         default_language=_language(env.get("DEFAULT_LANGUAGE", "id")),
         max_rate=_max_rate(env.get("TELEGRAM_MAX_RATE", "30")),
+        startup_retry_seconds=_startup_retry_seconds(
+            env.get("TELEGRAM_STARTUP_RETRY_SECONDS", "60")
+        ),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
     )

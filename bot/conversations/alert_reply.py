@@ -17,7 +17,6 @@ import enum
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -32,7 +31,8 @@ from bot.conversations.safety_plan import Callback, handled_first
 from bot.domain.safety import AnswerProblem, CrisisSource
 from bot.services.safety import AckOutcome, RelayOutcome, relay_to_person, staff_alert
 from bot.ui import crisis as views
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import on_button
+from bot.ui.crisis import ReplyToAlert
 
 DRAFT_KEY = "alert_reply"  # {"alert_id": int}: never the message itself
 
@@ -41,15 +41,12 @@ class Step(enum.IntEnum):
     TEXT = 1
 
 
-async def begin(update: Update, context: RangkulContext) -> int:
+async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -> int:
     """The button under an alert: re-checked now, then asks for the message."""
     session = await context.session(update)
     query, t = update.callback_query, session.t
-    (raw,) = args(query.data)[:1] or [""]
-    refused, alert = (
-        await staff_alert(context.services, session.member, session.is_coordinator, int(raw))
-        if raw.isdigit()
-        else (AckOutcome.NOT_ALLOWED, None)
+    refused, alert = await staff_alert(
+        context.services, session.member, session.is_coordinator, action.alert_id
     )
     if refused is AckOutcome.GONE:
         await query.answer(t("This alert no longer exists."), show_alert=True)
@@ -116,9 +113,7 @@ def build_alert_reply_conversation() -> ConversationHandler:
     return persistent_conversation(
         "alert_reply",
         allow_reentry=True,
-        entry_points=[
-            CallbackQueryHandler(handled_first(begin), pattern=pattern(views.ACK_AREA, "reply"))
-        ],
+        entry_points=[on_button(ReplyToAlert, handled_first(begin))],
         states={
             Step.TEXT: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)),

@@ -6,7 +6,6 @@ import enum
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -20,12 +19,10 @@ from bot.domain.alias import alias_key, suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
 from bot.ui import onboarding as views
-from bot.ui.callbacks import Area, args, callback, pattern
-from bot.ui.keyboards import inline
-from bot.ui.menu import AREA as MENU_AREA
-from bot.ui.menu import join_first_text
+from bot.ui.alias import AnotherNewAlias, KeepAlias, OwnNewAlias, TakeNewAlias, offer_view
+from bot.ui.callbacks import on_button
+from bot.ui.menu import ChangeAlias, join_first_text
 
-AREA = Area.ALIAS
 SUGGESTION_KEY = "alias_suggestion"
 
 
@@ -34,8 +31,8 @@ class Step(enum.IntEnum):
     TYPE = 2
 
 
-async def begin(update: Update, context: RangkulContext) -> int:
-    """Offers a new suggestion next to the current alias."""
+async def begin(update: Update, context: RangkulContext, _: ChangeAlias | None = None) -> int:
+    """/alias or "Change alias": a new suggestion next to the current alias."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t), edit=False)
@@ -45,33 +42,28 @@ async def begin(update: Update, context: RangkulContext) -> int:
 
 async def _offer(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    t = session.t
     suggestion = suggest_alias(context.services.rng)
     context.user_data[SUGGESTION_KEY] = suggestion
-    text = t(
-        "Your alias now is <b>{current}</b>. How about <b>{alias}</b>? "
-        "You can also choose your own.",
-        current=session.member.alias,
-        alias=suggestion,
-    )
-    keep = [(t("Keep my alias"), callback(AREA, "keep"))]
-    await show(update, text, inline([*views.alias_choice_rows(t, AREA, suggestion), keep]))
+    await show(update, *offer_view(session.t, session.member.alias, suggestion))
     return Step.CHOOSE
 
 
-async def choose(update: Update, context: RangkulContext) -> int:
-    """Take the suggestion, roll again, or type one."""
-    session = await context.session(update)
-    action = args(update.callback_query.data)
-    if action == ["reroll"]:
-        return await _offer(update, context)
-    if action == ["own"]:
-        await show(update, views.own_alias_prompt(session.t))
-        return Step.TYPE
-    suggestion = (action[1:] or [context.user_data.get(SUGGESTION_KEY)])[0]
+async def take(update: Update, context: RangkulContext, action: TakeNewAlias) -> int:
+    """The suggestion the button shows (or, on an older button, the one remembered)."""
+    suggestion = action.suggestion or context.user_data.get(SUGGESTION_KEY)
     if not suggestion:
         return await _offer(update, context)
     return await _save(update, context, suggestion)
+
+
+async def another(update: Update, context: RangkulContext, _: AnotherNewAlias) -> int:
+    return await _offer(update, context)
+
+
+async def choose_own(update: Update, context: RangkulContext, _: OwnNewAlias) -> int:
+    session = await context.session(update)
+    await show(update, views.own_alias_prompt(session.t))
+    return Step.TYPE
 
 
 async def typed(update: Update, context: RangkulContext) -> int:
@@ -86,7 +78,7 @@ async def ask_for_text(update: Update, context: RangkulContext) -> int:
     return Step.TYPE
 
 
-async def keep(update: Update, context: RangkulContext) -> int:
+async def keep(update: Update, context: RangkulContext, _: KeepAlias) -> int:
     """Keeps the current alias."""
     session = await context.session(update)
     context.user_data.pop(SUGGESTION_KEY, None)
@@ -113,23 +105,25 @@ async def _save(update: Update, context: RangkulContext, raw: str) -> int:
 
 def build_alias_conversation() -> ConversationHandler:
     """The persistent /alias conversation."""
+    choices = [
+        on_button(TakeNewAlias, take),
+        on_button(AnotherNewAlias, another),
+        on_button(OwnNewAlias, choose_own),
+    ]
     return persistent_conversation(
         "alias",
         allow_reentry=True,
-        entry_points=[
-            CommandHandler("alias", begin),
-            CallbackQueryHandler(begin, pattern=pattern(MENU_AREA, "alias")),
-        ],
+        entry_points=[CommandHandler("alias", begin), on_button(ChangeAlias, begin)],
         states={
             Step.CHOOSE: [
-                CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
-                CallbackQueryHandler(keep, pattern=pattern(AREA, "keep")),
+                *choices,
+                on_button(KeepAlias, keep),
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
                 MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
             ],
             Step.TYPE: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                CallbackQueryHandler(choose, pattern=pattern(AREA, "alias")),
+                *choices,
                 MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
             ],
         },

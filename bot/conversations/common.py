@@ -22,7 +22,7 @@ from telegram.warnings import PTBUserWarning
 from bot.adapters.chat import draft, facilitated_groups, show
 from bot.context import RangkulContext
 from bot.domain.groups import Group
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import Area
 from bot.ui.meetings import not_facilitator_text, refused_text
 from bot.ui.menu import cancelled_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
@@ -118,7 +118,7 @@ def persistent_conversation(
 def add_step_hints(
     states: dict[Any, list[BaseHandler]],
     reprompt: Callable[[Any], Callable[[Update, RangkulContext], Awaitable[object]]],
-    area: str,
+    area: Area,
     *,
     except_steps: Collection[Any] = (),
 ) -> None:
@@ -128,7 +128,7 @@ def add_step_hints(
         if step not in except_steps:
             handlers += [
                 MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(step)),
-                CallbackQueryHandler(reprompt(step), pattern=pattern(area)),
+                CallbackQueryHandler(reprompt(step), pattern=area.pattern()),
             ]
 
 
@@ -145,12 +145,11 @@ async def begin_with_group(update: Update, context: RangkulContext, key: str) ->
     return groups
 
 
-async def pick_group(update: Update, context: RangkulContext, key: str) -> bool:
+async def pick_group(update: Update, context: RangkulContext, key: str, group_id: int) -> bool:
     """A group button, checked at press time: a forged id for another group is refused."""
-    (raw,) = args(update.callback_query.data)[:1] or [""]
     session = await context.session(update)
-    if not raw.isdigit() or int(raw) not in session.facilitated_groups:
+    if group_id not in session.facilitated_groups:
         await update.callback_query.answer(refused_text(session.t), show_alert=True)
         return False
-    draft(context, key)["group_id"] = int(raw)
+    draft(context, key)["group_id"] = group_id
     return True

@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import ConversationHandler, MessageHandler, filters
 
 from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
@@ -20,8 +20,9 @@ from bot.i18n import Translator
 from bot.services.groups import edit_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.groups import FIELD_BOUNDS, MANAGE_AREA
+from bot.ui.callbacks import on_button
+from bot.ui.groups import FIELD_BOUNDS, EditGroup
+from bot.ui.new_group import BackToGroup, EditField
 
 DRAFT_KEY = AuthoringDraft.EDIT_GROUP
 
@@ -31,7 +32,7 @@ class Step(enum.IntEnum):
     VALUE = 2
 
 
-async def start(update: Update, context: RangkulContext) -> int:
+async def start(update: Update, context: RangkulContext, action: EditGroup) -> int:
     """Edit pressed: which field (for coordinators of the network only)."""
     session = await context.session(update)
     if not session.is_coordinator:
@@ -39,8 +40,7 @@ async def start(update: Update, context: RangkulContext) -> int:
             group_views.coordinators_only_text(session.t), show_alert=True
         )
         return ConversationHandler.END
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    group = await context.services.groups.get(int(raw)) if raw.isdigit() else None
+    group = await context.services.groups.get(action.group_id)
     if group is None or group.archived:
         await update.callback_query.answer(group_views.group_gone_text(session.t), show_alert=True)
         return ConversationHandler.END
@@ -49,20 +49,16 @@ async def start(update: Update, context: RangkulContext) -> int:
     return Step.FIELD
 
 
-async def choose_field(update: Update, context: RangkulContext) -> int:
+async def choose_field(update: Update, context: RangkulContext, action: EditField) -> int:
     session = await context.session(update)
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if raw not in {f.value for f in EditableField}:
-        await update.callback_query.answer()
-        return Step.FIELD
     group_draft = draft(context, DRAFT_KEY)
     group = await context.services.groups.active(group_draft.get("group_id"))
     if group is None:
         context.user_data.pop(DRAFT_KEY, None)
         await show(update, group_views.group_gone_text(session.t))
         return ConversationHandler.END
-    group_draft["field"] = raw
-    await show(update, views.edit_prompt(session.t, EditableField(raw), group))
+    group_draft["field"] = action.field.value
+    await show(update, views.edit_prompt(session.t, action.field, group))
     return Step.VALUE
 
 
@@ -103,12 +99,11 @@ def _problem_text(t: Translator, field: EditableField, problem: GroupProblem) ->
     return group_views.group_problem_text(t, problem, FIELD_BOUNDS[field])
 
 
-async def back(update: Update, context: RangkulContext) -> int:
+async def back(update: Update, context: RangkulContext, action: BackToGroup) -> int:
     """Back to the group without changing anything."""
     context.user_data.pop(DRAFT_KEY, None)
     session = await context.session(update)
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    summary = await context.services.groups.summary(int(raw)) if raw.isdigit() else None
+    summary = await context.services.groups.summary(action.group_id)
     if summary is None:
         await show(update, group_views.group_gone_text(session.t))
     else:
@@ -121,11 +116,11 @@ def build_edit_group_conversation() -> ConversationHandler:
     return persistent_conversation(
         "group_edit",
         allow_reentry=True,
-        entry_points=[CallbackQueryHandler(start, pattern=pattern(MANAGE_AREA, "edit"))],
+        entry_points=[on_button(EditGroup, start)],
         states={
             Step.FIELD: [
-                CallbackQueryHandler(choose_field, pattern=pattern(views.EDIT_AREA, "field")),
-                CallbackQueryHandler(back, pattern=pattern(views.EDIT_AREA, "back")),
+                on_button(EditField, choose_field),
+                on_button(BackToGroup, back),
             ],
             Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
         },

@@ -7,7 +7,6 @@ validated with a reason; the coordinator role is checked when starting and again
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -42,8 +41,21 @@ from bot.i18n import LANGUAGES, Translator
 from bot.services.groups import create_group
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.groups import MANAGE_AREA
+from bot.ui.callbacks import Area, on_button
+from bot.ui.groups import StartNewGroup
+from bot.ui.new_group import (
+    ChooseFormat,
+    ChooseGroupProvince,
+    CreateGroup,
+    DiscardGroup,
+    GroupLanguagesDone,
+    GroupProvincePage,
+    GroupTopicsDone,
+    NoTrials,
+    OfferTrials,
+    ToggleGroupLanguage,
+    ToggleGroupTopic,
+)
 from bot.ui.onboarding import View, use_buttons_hint
 
 DRAFT_KEY = AuthoringDraft.NEW_GROUP
@@ -103,7 +115,7 @@ async def _go(update: Update, context: RangkulContext, step: Step, *, edit: bool
     return step
 
 
-async def start(update: Update, context: RangkulContext) -> int:
+async def start(update: Update, context: RangkulContext, _: StartNewGroup | None = None) -> int:
     """/newgroup (coordinators): a fresh draft, first the name."""
     session = await context.session(update)
     if not session.is_coordinator:
@@ -123,42 +135,38 @@ async def name(update: Update, context: RangkulContext) -> int:
     return await _go(update, context, Step.TOPICS)
 
 
-async def toggle_topic(update: Update, context: RangkulContext) -> int:
-    (topic,) = args(update.callback_query.data)[:1] or [""]
-    _toggle(_draft(context).setdefault("topics", []), topic, TOPICS)
+async def toggle_topic(update: Update, context: RangkulContext, action: ToggleGroupTopic) -> int:
+    _toggle(_draft(context).setdefault("topics", []), action.code, TOPICS)
     return await _go(update, context, Step.TOPICS)
 
 
-async def topics_done(update: Update, context: RangkulContext) -> int:
+async def topics_done(update: Update, context: RangkulContext, _: GroupTopicsDone) -> int:
     if not _draft(context).get("topics"):
         return await _need_one(update, context)
     return await _go(update, context, Step.FORMAT)
 
 
-async def choose_format(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if raw not in {f.value for f in GroupFormat}:
-        return await _go(update, context, Step.FORMAT)
+async def choose_format(update: Update, context: RangkulContext, action: ChooseFormat) -> int:
     draft = _draft(context)
-    draft["format"] = raw
-    if GroupFormat(raw).meets_in_person:
+    draft["format"] = action.format.value
+    if action.format.meets_in_person:
         draft["page"] = 0
         return await _go(update, context, Step.PROVINCE)
     draft["province"] = draft["city"] = None
     return await _go(update, context, Step.LANGUAGES)
 
 
-async def province_page(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or ["0"]
-    _draft(context)["page"] = int(raw) if raw.isdigit() else 0
+async def province_page(update: Update, context: RangkulContext, action: GroupProvincePage) -> int:
+    _draft(context)["page"] = action.page
     return await _go(update, context, Step.PROVINCE)
 
 
-async def choose_province(update: Update, context: RangkulContext) -> int:
-    (code,) = args(update.callback_query.data)[:1] or [""]
-    if province_by_code(code) is None:
+async def choose_province(
+    update: Update, context: RangkulContext, action: ChooseGroupProvince
+) -> int:
+    if province_by_code(action.code) is None:
         return await _go(update, context, Step.PROVINCE)
-    _draft(context)["province"] = code
+    _draft(context)["province"] = action.code
     return await _go(update, context, Step.CITY)
 
 
@@ -172,13 +180,14 @@ async def city(update: Update, context: RangkulContext) -> int:
     return await _go(update, context, Step.LANGUAGES)
 
 
-async def toggle_language(update: Update, context: RangkulContext) -> int:
-    (code,) = args(update.callback_query.data)[:1] or [""]
-    _toggle(_draft(context).setdefault("languages", []), code, LANGUAGES)
+async def toggle_language(
+    update: Update, context: RangkulContext, action: ToggleGroupLanguage
+) -> int:
+    _toggle(_draft(context).setdefault("languages", []), action.code, LANGUAGES)
     return await _go(update, context, Step.LANGUAGES)
 
 
-async def languages_done(update: Update, context: RangkulContext) -> int:
+async def languages_done(update: Update, context: RangkulContext, _: GroupLanguagesDone) -> int:
     if not _draft(context).get("languages"):
         return await _need_one(update, context)
     return await _go(update, context, Step.DESCRIPTION)
@@ -208,13 +217,14 @@ async def max_members(update: Update, context: RangkulContext) -> int:
     return await _go(update, context, Step.TRIALS)
 
 
-async def choose_trials(update: Update, context: RangkulContext) -> int:
-    offers = args(update.callback_query.data) == ["yes"]
+async def offer_trials(update: Update, context: RangkulContext, _: OfferTrials) -> int:
+    _draft(context)["offers_trials"] = True
+    return await _go(update, context, Step.TRIAL_SEATS)
+
+
+async def no_trials(update: Update, context: RangkulContext, _: NoTrials) -> int:
     draft = _draft(context)
-    draft["offers_trials"] = offers
-    if offers:
-        return await _go(update, context, Step.TRIAL_SEATS)
-    draft["trial_seats"] = 0
+    draft["offers_trials"], draft["trial_seats"] = False, 0
     return await _go(update, context, Step.CONFIRM)
 
 
@@ -230,7 +240,7 @@ async def trial_seats(update: Update, context: RangkulContext) -> int:
     return await _go(update, context, Step.CONFIRM)
 
 
-async def create(update: Update, context: RangkulContext) -> int:
+async def create(update: Update, context: RangkulContext, _: CreateGroup) -> int:
     """Confirmed: the coordinator role is checked again, then the group is stored."""
     session = await context.session(update)
     t = session.t
@@ -246,7 +256,7 @@ async def create(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def discard(update: Update, context: RangkulContext) -> int:
+async def discard(update: Update, context: RangkulContext, _: DiscardGroup) -> int:
     session = await context.session(update)
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.discarded_text(session.t))
@@ -303,32 +313,38 @@ def build_new_group_conversation() -> ConversationHandler:
     text = filters.TEXT & ~filters.COMMAND
     stray_text = MessageHandler(filters.ALL & ~filters.COMMAND, reprompt)
 
-    def button(callback: Callable[..., Awaitable[int]], action: str) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=pattern(views.AREA, action))
-
     return persistent_conversation(
         "new_group",
         allow_reentry=True,
         entry_points=[
             CommandHandler("newgroup", start),
-            CallbackQueryHandler(start, pattern=pattern(MANAGE_AREA, "new")),
+            on_button(StartNewGroup, start),
         ],
         states={
             Step.NAME: [MessageHandler(text, name)],
-            Step.TOPICS: [button(toggle_topic, "topic"), button(topics_done, "topics")],
-            Step.FORMAT: [button(choose_format, "format")],
-            Step.PROVINCE: [button(province_page, "page"), button(choose_province, "prov")],
+            Step.TOPICS: [
+                on_button(ToggleGroupTopic, toggle_topic),
+                on_button(GroupTopicsDone, topics_done),
+            ],
+            Step.FORMAT: [on_button(ChooseFormat, choose_format)],
+            Step.PROVINCE: [
+                on_button(GroupProvincePage, province_page),
+                on_button(ChooseGroupProvince, choose_province),
+            ],
             Step.CITY: [MessageHandler(text, city)],
-            Step.LANGUAGES: [button(toggle_language, "lang"), button(languages_done, "langs")],
+            Step.LANGUAGES: [
+                on_button(ToggleGroupLanguage, toggle_language),
+                on_button(GroupLanguagesDone, languages_done),
+            ],
             Step.DESCRIPTION: [MessageHandler(text, description)],
             Step.MAX_MEMBERS: [MessageHandler(text, max_members)],
-            Step.TRIALS: [button(choose_trials, "trials")],
+            Step.TRIALS: [on_button(OfferTrials, offer_trials), on_button(NoTrials, no_trials)],
             Step.TRIAL_SEATS: [MessageHandler(text, trial_seats)],
-            Step.CONFIRM: [button(create, "create"), button(discard, "cancel")],
+            Step.CONFIRM: [on_button(CreateGroup, create), on_button(DiscardGroup, discard)],
         },
         fallbacks=[
             *common_fallbacks(),
             stray_text,
-            CallbackQueryHandler(reprompt, pattern=pattern(views.AREA)),
+            CallbackQueryHandler(reprompt, pattern=Area.NEW_GROUP.pattern()),
         ],
     )

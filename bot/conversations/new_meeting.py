@@ -17,7 +17,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -47,13 +46,24 @@ from bot.domain.meetings import (
     picker_dates,
     picker_times,
 )
-from bot.domain.recurrence import Recurrence
 from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
 from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.meeting_picker import parse_day, parse_time
+from bot.ui.callbacks import Area, on_button
+from bot.ui.meeting_forms import (
+    ChooseMeetingGroup,
+    DiscardMeeting,
+    MeetingCapacity,
+    MeetingDay,
+    MeetingDays,
+    MeetingDuration,
+    MeetingRepeat,
+    MeetingTime,
+    MeetingTimesPage,
+    ScheduleMeeting,
+)
+from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_time
 from bot.ui.meetings import (
     link_problem_text,
     not_facilitator_text,
@@ -63,7 +73,6 @@ from bot.ui.meetings import (
 from bot.ui.onboarding import View
 
 DRAFT_KEY = AuthoringDraft.NEW_MEETING
-AREA = views.AREA
 
 
 class Step(enum.IntEnum):
@@ -94,37 +103,34 @@ async def begin(update: Update, context: RangkulContext) -> int:
     return await _step(update, context, Step.GROUP if len(groups) > 1 else Step.DATE, edit=False)
 
 
-async def choose_group(update: Update, context: RangkulContext) -> int:
+async def choose_group(update: Update, context: RangkulContext, action: ChooseMeetingGroup) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    if not await pick_group(update, context, DRAFT_KEY):
+    if not await pick_group(update, context, DRAFT_KEY, action.group_id):
         return Step.GROUP
     return await _step(update, context, Step.DATE)
 
 
-async def choose_day(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if parse_day(raw) is None:
+async def choose_day(update: Update, context: RangkulContext, action: MeetingDay) -> int:
+    if parse_day(action.day) is None:
         return await _step(update, context, Step.DATE)
     draft = _draft(context)
-    draft["day"], draft["tpage"] = raw, _default_page()
+    draft["day"], draft["tpage"] = action.day, EVENING_PAGE
     return await _step(update, context, Step.TIME)
 
 
-async def time_page(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or ["0"]
-    _draft(context)["tpage"] = int(raw) if raw.isdigit() else 0
+async def time_page(update: Update, context: RangkulContext, action: MeetingTimesPage) -> int:
+    _draft(context)["tpage"] = action.page
     return await _step(update, context, Step.TIME)
 
 
-async def back_to_days(update: Update, context: RangkulContext) -> int:
+async def back_to_days(update: Update, context: RangkulContext, _: MeetingDays) -> int:
     return await _step(update, context, Step.DATE)
 
 
-async def choose_time(update: Update, context: RangkulContext) -> int:
+async def choose_time(update: Update, context: RangkulContext, action: MeetingTime) -> int:
     """A time button: checked again (the day may have passed while the buttons stood)."""
     group = await _group(context, update)
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    day, at = parse_day(_draft(context).get("day", "")), parse_time(raw)
+    day, at = parse_day(_draft(context).get("day", "")), parse_time(action.time)
     if group is None or day is None or at is None:
         return await _step(update, context, Step.DATE)
     checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
@@ -149,19 +155,15 @@ async def _accept_start(update: Update, context: RangkulContext, start, problem)
     return await _step(update, context, Step.DURATION)
 
 
-async def choose_duration(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if not raw.isdigit() or int(raw) not in DURATIONS:
+async def choose_duration(update: Update, context: RangkulContext, action: MeetingDuration) -> int:
+    if action.minutes not in DURATIONS:
         return await _step(update, context, Step.DURATION)
-    _draft(context)["duration"] = int(raw)
+    _draft(context)["duration"] = action.minutes
     return await _step(update, context, Step.REPEAT)
 
 
-async def choose_repeat(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if raw not in Recurrence._value2member_map_:
-        return await _step(update, context, Step.REPEAT)
-    _draft(context)["recurrence"] = raw
+async def choose_repeat(update: Update, context: RangkulContext, action: MeetingRepeat) -> int:
+    _draft(context)["recurrence"] = action.recurrence.value
     group = await _group(context, update)
     if group is None:
         return await _lost(update, context)
@@ -191,9 +193,9 @@ async def typed_link(update: Update, context: RangkulContext) -> int:
     return await _step(update, context, Step.CAPACITY)
 
 
-async def choose_capacity(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    return await _accept_capacity(update, context, raw)
+async def choose_capacity(update: Update, context: RangkulContext, action: MeetingCapacity) -> int:
+    # A pressed number is held to the same bounds as a typed one.
+    return await _accept_capacity(update, context, str(action.capacity))
 
 
 async def typed_capacity(update: Update, context: RangkulContext) -> int:
@@ -210,7 +212,7 @@ async def _accept_capacity(update: Update, context: RangkulContext, raw: str) ->
     return await _step(update, context, Step.CONFIRM)
 
 
-async def confirm(update: Update, context: RangkulContext) -> int:
+async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -> int:
     """Saves the meeting if the person still facilitates the group and the time is ahead."""
     session = await context.session(update)
     group = await _group(context, update)
@@ -237,7 +239,7 @@ async def confirm(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def discard(update: Update, context: RangkulContext) -> int:
+async def discard(update: Update, context: RangkulContext, _: DiscardMeeting) -> int:
     session = await context.session(update)
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.discarded_text(session.t))
@@ -318,35 +320,34 @@ def _summary(draft: dict[str, Any]) -> views.Summary:
     )
 
 
-def _default_page() -> int:
-    return 2  # the evening page: most groups meet after work
-
-
 def build_new_meeting_conversation() -> ConversationHandler:
     """The persistent /newmeeting conversation."""
     text = filters.TEXT & ~filters.COMMAND
-
-    def on(action: str, callback) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
-
-    days = [on("date", choose_day), on("dates", back_to_days)]
+    days = [on_button(MeetingDay, choose_day), on_button(MeetingDays, back_to_days)]
     states: dict[object, list[BaseHandler]] = {
-        Step.GROUP: [on("group", choose_group)],
+        Step.GROUP: [on_button(ChooseMeetingGroup, choose_group)],
         Step.DATE: [*days, MessageHandler(text, typed_start)],
         Step.TIME: [
-            on("time", choose_time),
-            on("tpage", time_page),
+            on_button(MeetingTime, choose_time),
+            on_button(MeetingTimesPage, time_page),
             *days,
             MessageHandler(text, typed_start),
         ],
-        Step.DURATION: [on("dur", choose_duration), *days],
-        Step.REPEAT: [on("rep", choose_repeat), *days],
+        Step.DURATION: [on_button(MeetingDuration, choose_duration), *days],
+        Step.REPEAT: [on_button(MeetingRepeat, choose_repeat), *days],
         Step.PLACE: [MessageHandler(text, typed_place)],
         Step.LINK: [MessageHandler(text, typed_link)],
-        Step.CAPACITY: [on("cap", choose_capacity), MessageHandler(text, typed_capacity)],
-        Step.CONFIRM: [on("ok", confirm), on("no", discard), *days],
+        Step.CAPACITY: [
+            on_button(MeetingCapacity, choose_capacity),
+            MessageHandler(text, typed_capacity),
+        ],
+        Step.CONFIRM: [
+            on_button(ScheduleMeeting, confirm),
+            on_button(DiscardMeeting, discard),
+            *days,
+        ],
     }
-    add_step_hints(states, _reprompt, AREA)
+    add_step_hints(states, _reprompt, Area.NEW_MEETING)
     return persistent_conversation(
         "new_meeting",
         allow_reentry=True,

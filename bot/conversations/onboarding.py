@@ -24,7 +24,6 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import (
     Application,
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -38,15 +37,30 @@ from bot.conversations.common import add_step_hints, common_fallbacks, persisten
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
-from bot.domain.regions import province_by_code
+from bot.domain.regions import ONLINE_ONLY, province_by_code
 from bot.domain.topics import topics_from_mask
 from bot.i18n import Translator, get_translator
 from bot.services.container import Services
 from bot.services.onboarding import Registration, judge_alias, register
 from bot.ui import onboarding as views
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import Area, on_button
 from bot.ui.crisis import crisis_message
-from bot.ui.onboarding import View
+from bot.ui.onboarding import (
+    AnotherAlias,
+    ChooseLanguage,
+    ChooseRegion,
+    ConfirmAdult,
+    DeclineConsent,
+    FinishTopics,
+    GiveConsent,
+    OwnAlias,
+    ReadIntro,
+    RegionPage,
+    TakeAlias,
+    ToggleTopic,
+    UnderAge,
+    View,
+)
 
 CONVERSATION = "onboarding"
 DRAFT_KEY = "onboarding"
@@ -63,7 +77,8 @@ class Step(enum.IntEnum):
     TOPICS = 8
 
 
-Callback = Callable[[Update, RangkulContext], Awaitable[int]]
+# Handlers of this flow: (update, context), and the pressed action for a button.
+Callback = Callable[..., Awaitable[int]]
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:
@@ -91,10 +106,10 @@ def _newcomer(callback: Callback) -> Callback:
     """Runs an onboarding handler only for someone who has not joined; a member gets the menu."""
 
     @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext) -> int:
+    async def run(update: Update, context: RangkulContext, *action: Any) -> int:
         if (await context.session(update)).member is not None:
             return await _already_joined(update, context)
-        return await callback(update, context)
+        return await callback(update, context, *action)
 
     return run
 
@@ -105,13 +120,13 @@ def _step(step: Step) -> Callable[[Callback], Callback]:
 
     def wrap(callback: Callback) -> Callback:
         @functools.wraps(callback)
-        async def run(update: Update, context: RangkulContext) -> int:
+        async def run(update: Update, context: RangkulContext, *action: Any) -> int:
             missing = _first_missing(context.user_data.get(DRAFT_KEY, {}), step)
             if missing is not None:
                 session = await context.session(update)
                 await show(update, *_step_view(context, session.t, missing))
                 return missing
-            return await callback(update, context)
+            return await callback(update, context, *action)
 
         return _newcomer(run)
 
@@ -156,10 +171,9 @@ async def start(update: Update, context: RangkulContext) -> int:
 
 
 @_step(Step.LANGUAGE)
-async def choose_language(update: Update, context: RangkulContext) -> int:
+async def choose_language(update: Update, context: RangkulContext, action: ChooseLanguage) -> int:
     """Language chosen: remember it for the rest of the flow and introduce Rangkul."""
-    (lang,) = args(update.callback_query.data)[:1] or ["id"]
-    t = get_translator(lang)
+    t = get_translator(action.code)
     context.user_data[DRAFT_LANGUAGE_KEY] = t.lang
     context.forget_session()
     await _show(update, context, *views.intro_view(t))
@@ -167,7 +181,7 @@ async def choose_language(update: Update, context: RangkulContext) -> int:
 
 
 @_step(Step.INTRO)
-async def after_intro(update: Update, context: RangkulContext) -> int:
+async def after_intro(update: Update, context: RangkulContext, _: ReadIntro) -> int:
     """Introduction read: ask whether the person is an adult."""
     session = await context.session(update)
     await show(update, *views.age_view(session.t))
@@ -175,7 +189,7 @@ async def after_intro(update: Update, context: RangkulContext) -> int:
 
 
 @_newcomer
-async def under_18(update: Update, context: RangkulContext) -> int:
+async def under_18(update: Update, context: RangkulContext, _: UnderAge) -> int:
     """Younger people get support, and nothing about them is kept (also on a second tap)."""
     session = await context.session(update)
     _drop_everything(update, context)
@@ -187,7 +201,7 @@ async def under_18(update: Update, context: RangkulContext) -> int:
 
 
 @_newcomer
-async def decline_consent(update: Update, context: RangkulContext) -> int:
+async def decline_consent(update: Update, context: RangkulContext, _: DeclineConsent) -> int:
     """No consent: nothing at all is kept (also on a second tap)."""
     session = await context.session(update)
     _drop_everything(update, context)
@@ -196,7 +210,7 @@ async def decline_consent(update: Update, context: RangkulContext) -> int:
 
 
 @_step(Step.AGE)
-async def choose_age(update: Update, context: RangkulContext) -> int:
+async def choose_age(update: Update, context: RangkulContext, _: ConfirmAdult) -> int:
     """An adult: on to the privacy notice."""
     session = await context.session(update)
     _draft(context)["adult_at"] = context.services.clock.now().isoformat()
@@ -205,7 +219,7 @@ async def choose_age(update: Update, context: RangkulContext) -> int:
 
 
 @_step(Step.CONSENT)
-async def choose_consent(update: Update, context: RangkulContext) -> int:
+async def choose_consent(update: Update, context: RangkulContext, _: GiveConsent) -> int:
     """Consent given: record when and to which notice."""
     draft = _draft(context)
     draft["consent_at"] = context.services.clock.now().isoformat()
@@ -224,22 +238,27 @@ async def _suggest_alias(update: Update, context: RangkulContext, note: str = ""
 
 
 @_step(Step.ALIAS)
-async def alias_choice(update: Update, context: RangkulContext) -> int:
-    """Take the suggestion, roll another, or type one's own."""
-    session = await context.session(update)
-    action = args(update.callback_query.data)
-    if action == ["reroll"]:
-        return await _suggest_alias(update, context)
-    if action == ["own"]:
-        await _show(update, context, views.own_alias_prompt(session.t))
-        return Step.OWN_ALIAS
-    suggestion = action[1] if len(action) > 1 else _draft(context).get("suggestion")
+async def take_alias(update: Update, context: RangkulContext, action: TakeAlias) -> int:
+    """The suggestion the button shows (or, on an older button, the draft's)."""
+    suggestion = action.suggestion or _draft(context).get("suggestion")
     if not suggestion:
         return await _suggest_alias(update, context)
     verdict = await judge_alias(context.services.members, suggestion)
     if not verdict.accepted:  # someone took it meanwhile: offer a fresh one
         return await _suggest_alias(update, context)
     return await _accept_alias(update, context, verdict.alias)
+
+
+@_step(Step.ALIAS)
+async def another_alias(update: Update, context: RangkulContext, _: AnotherAlias) -> int:
+    return await _suggest_alias(update, context)
+
+
+@_step(Step.ALIAS)
+async def choose_own_alias(update: Update, context: RangkulContext, _: OwnAlias) -> int:
+    session = await context.session(update)
+    await _show(update, context, views.own_alias_prompt(session.t))
+    return Step.OWN_ALIAS
 
 
 @_step(Step.ALIAS)
@@ -272,58 +291,49 @@ async def _accept_alias(update: Update, context: RangkulContext, alias: str) -> 
 
 
 @_step(Step.REGION)
-async def region_page(update: Update, context: RangkulContext) -> int:
+async def region_page(update: Update, context: RangkulContext, action: RegionPage) -> int:
     """Pages through the provinces."""
     session = await context.session(update)
-    index = _int_arg(update.callback_query.data, default=0)
-    _draft(context)["region_page"] = index
-    await _show(update, context, *views.region_view(session.t, index))
+    _draft(context)["region_page"] = action.page
+    await _show(update, context, *views.region_view(session.t, action.page))
     return Step.REGION
 
 
 @_step(Step.REGION)
-async def choose_region(update: Update, context: RangkulContext) -> int:
+async def choose_region(update: Update, context: RangkulContext, action: ChooseRegion) -> int:
     """A province (it sets the timezone) or online only."""
     session = await context.session(update)
-    (code,) = args(update.callback_query.data)[:1] or [""]
-    if code != "online" and province_by_code(code) is None:
+    code = action.code
+    if code != ONLINE_ONLY and province_by_code(code) is None:
         await _show(
             update, context, *views.region_view(session.t, _draft(context).get("region_page", 0))
         )
         return Step.REGION
     draft = _draft(context)
-    draft["province"] = None if code == "online" else code
+    draft["province"] = None if code == ONLINE_ONLY else code
     draft.setdefault("topics", [])
     await _show(update, context, *views.topics_view(session.t, draft["topics"]))
     return Step.TOPICS
 
 
 @_step(Step.TOPICS)
-async def toggle_topic(update: Update, context: RangkulContext) -> int:
+async def toggle_topic(update: Update, context: RangkulContext, action: ToggleTopic) -> int:
     """Ticks or unticks one topic: the button carries the whole selection it leads to."""
     session = await context.session(update)
-    chosen = _shown_topics(update, context)
+    chosen = topics_from_mask(action.mask)
     _draft(context)["topics"] = list(chosen)
     await _show(update, context, *views.topics_view(session.t, chosen))
     return Step.TOPICS
 
 
-def _shown_topics(update: Update, context: RangkulContext) -> tuple[str, ...]:
-    """The selection a topic or Done button carries (the draft's, for buttons sent before
-    buttons carried it)."""
-    raw = _int_arg(update.callback_query.data, default=-1)
-    if raw < 0:
-        return tuple(_draft(context).get("topics", []))
-    return topics_from_mask(raw)
-
-
 @_step(Step.TOPICS)
-async def finish(update: Update, context: RangkulContext) -> int:
-    """Stores the member with their consent, counts the referral, and shows the menu."""
+async def finish(update: Update, context: RangkulContext, action: FinishTopics) -> int:
+    """Stores the member with their consent (and the topics Done shows), counts the referral,
+    and shows the menu."""
     session = await context.session(update)
     services = context.services
     draft = _draft(context)
-    draft["topics"] = list(_shown_topics(update, context))
+    draft["topics"] = list(topics_from_mask(action.mask))
     registration = Registration(
         telegram_id=update.effective_user.id,
         alias=draft["alias"],
@@ -394,11 +404,6 @@ def _reprompt(step: Step) -> Callback:
     return reprompt
 
 
-def _int_arg(data: str | None, *, default: int) -> int:
-    (raw,) = args(data)[:1] or [""]
-    return int(raw) if raw.isdigit() else default
-
-
 def _drop_everything(update: Update, context: RangkulContext) -> None:
     """Declined or under 18: nothing about the person may remain, not even the draft."""
     context.user_data.clear()
@@ -424,20 +429,21 @@ async def drop_leftovers(application: Application) -> None:
 
 def build_onboarding_conversation() -> ConversationHandler:
     """The persistent /start conversation."""
-    area = views.AREA
     # Valid in every state (allow_reentry): a button works on the step it shows.
     buttons = [
-        CallbackQueryHandler(choose_language, pattern=pattern(area, "lang")),
-        CallbackQueryHandler(after_intro, pattern=pattern(area, "next")),
-        CallbackQueryHandler(under_18, pattern=pattern(area, "age", "minor")),
-        CallbackQueryHandler(decline_consent, pattern=pattern(area, "consent", "no")),
-        CallbackQueryHandler(choose_age, pattern=pattern(area, "age", "adult")),
-        CallbackQueryHandler(choose_consent, pattern=pattern(area, "consent", "yes")),
-        CallbackQueryHandler(alias_choice, pattern=pattern(area, "alias")),
-        CallbackQueryHandler(region_page, pattern=pattern(area, "page")),
-        CallbackQueryHandler(choose_region, pattern=pattern(area, "region")),
-        CallbackQueryHandler(toggle_topic, pattern=pattern(area, "topic")),
-        CallbackQueryHandler(finish, pattern=pattern(area, "topics")),
+        on_button(ChooseLanguage, choose_language),
+        on_button(ReadIntro, after_intro),
+        on_button(UnderAge, under_18),
+        on_button(DeclineConsent, decline_consent),
+        on_button(ConfirmAdult, choose_age),
+        on_button(GiveConsent, choose_consent),
+        on_button(TakeAlias, take_alias),
+        on_button(AnotherAlias, another_alias),
+        on_button(OwnAlias, choose_own_alias),
+        on_button(RegionPage, region_page),
+        on_button(ChooseRegion, choose_region),
+        on_button(ToggleTopic, toggle_topic),
+        on_button(FinishTopics, finish),
     ]
     steps: dict[Step, list[BaseHandler]] = {step: [] for step in Step}
     steps[Step.OWN_ALIAS] = [
@@ -445,7 +451,7 @@ def build_onboarding_conversation() -> ConversationHandler:
         MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
     ]
     # The alias step takes text and asks again for it itself.
-    add_step_hints(steps, _reprompt, area, except_steps={Step.OWN_ALIAS})
+    add_step_hints(steps, _reprompt, Area.ONBOARDING, except_steps={Step.OWN_ALIAS})
     return persistent_conversation(
         CONVERSATION,
         allow_reentry=True,

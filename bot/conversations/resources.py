@@ -14,7 +14,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -40,8 +39,19 @@ from bot.domain.resources import (
 from bot.domain.safety import AuthoringDraft
 from bot.services.resources import Draft, QueryProblem
 from bot.ui import resources as views
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import on_button
 from bot.ui.onboarding import use_buttons_hint
+from bot.ui.resources import (
+    DropEntry,
+    EditEntry,
+    EditorCategory,
+    EditorField,
+    EditorProvince,
+    EditorProvincePage,
+    SaveEntry,
+    SearchResources,
+    SkipField,
+)
 
 DRAFT_KEY = AuthoringDraft.RESOURCE
 ADD_STEPS = ("title_id", "title_en", "description_id", "description_en", "url", "phone")
@@ -69,7 +79,7 @@ class Step(enum.IntEnum):
 # --- Search -----------------------------------------------------------------------------------
 
 
-async def ask_query(update: Update, context: RangkulContext) -> int:
+async def ask_query(update: Update, context: RangkulContext, _: SearchResources) -> int:
     """ "🔎 Search": ask for the words."""
     session = await context.session(update)
     await show(update, views.search_prompt(session.t), edit=False)
@@ -103,7 +113,7 @@ def build_resource_search_conversation() -> ConversationHandler:
         # nothing of theirs should stay long.
         timeout=SEARCH_TIMEOUT,
         allow_reentry=True,
-        entry_points=[CallbackQueryHandler(ask_query, pattern=pattern(views.AREA, "search"))],
+        entry_points=[on_button(SearchResources, ask_query)],
         states={Step.QUERY: [MessageHandler(~filters.COMMAND, take_query)]},
         fallbacks=common_fallbacks(),
     )
@@ -139,11 +149,11 @@ async def start_add(update: Update, context: RangkulContext) -> int:
     return Step.CATEGORY
 
 
-async def choose_category(update: Update, context: RangkulContext) -> int:
+async def choose_category(update: Update, context: RangkulContext, action: EditorCategory) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    (category,) = args(update.callback_query.data)[:1] or [""]
+    category = action.category
     if category not in EDITABLE_CATEGORIES:
         await show(update, *views.editor_category_view(session.t, EDITABLE_CATEGORIES))
         return Step.CATEGORY
@@ -172,7 +182,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
     return await _after(update, context, step)
 
 
-async def skip(update: Update, context: RangkulContext) -> int:
+async def skip(update: Update, context: RangkulContext, _: SkipField) -> int:
     """ "Skip" for the optional link and phone (in an edit: removes them)."""
     if not await _coordinator(update, context):
         return ConversationHandler.END
@@ -205,26 +215,27 @@ async def _after(update: Update, context: RangkulContext, step: str) -> int:
     return Step.CONFIRM
 
 
-async def province_page(update: Update, context: RangkulContext) -> int:
+async def province_page(update: Update, context: RangkulContext, action: EditorProvincePage) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
+    return await _provinces(update, context, action.page)
+
+
+async def _provinces(update: Update, context: RangkulContext, page_index: int) -> int:
     session = await context.session(update)
-    (raw,) = args(update.callback_query.data)[:1] or ["0"]
-    index = int(raw) if raw.isdigit() else 0
     heading = views.province_heading(session.t)
-    await show(update, *views.province_view(session.t, index, heading=heading))
+    await show(update, *views.province_view(session.t, page_index, heading=heading))
     return Step.PROVINCE
 
 
-async def choose_province(update: Update, context: RangkulContext) -> int:
+async def choose_province(update: Update, context: RangkulContext, action: EditorProvince) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    (code,) = args(update.callback_query.data)[:1] or [""]
-    if check_province(code) is None:
-        return await province_page(update, context)
+    if check_province(action.code) is None:
+        return await _provinces(update, context, 0)
     draft = _draft(context)
-    draft["province"] = code
+    draft["province"] = action.code
     if draft.get("mode") == "edit":
         return await _save_edit(update, context)
     draft["step"] = "tags"
@@ -232,7 +243,7 @@ async def choose_province(update: Update, context: RangkulContext) -> int:
     return Step.TEXT
 
 
-async def save(update: Update, context: RangkulContext) -> int:
+async def save(update: Update, context: RangkulContext, _: SaveEntry) -> int:
     """ "Save": stored and indexed at once."""
     if not await _coordinator(update, context):
         return ConversationHandler.END
@@ -244,20 +255,19 @@ async def save(update: Update, context: RangkulContext) -> int:
     return ConversationHandler.END
 
 
-async def drop(update: Update, context: RangkulContext) -> int:
+async def drop(update: Update, context: RangkulContext, _: DropEntry | None = None) -> int:
     session = await context.session(update)
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.dropped_text(session.t))
     return ConversationHandler.END
 
 
-async def start_edit(update: Update, context: RangkulContext) -> int:
+async def start_edit(update: Update, context: RangkulContext, action: EditEntry) -> int:
     """ "✏️ Edit" on an entry: which field?"""
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    (entry_id,) = args(update.callback_query.data)[:1] or [""]
-    entry = context.services.resources.get(entry_id, privileged=True)
+    entry = context.services.resources.get(action.entry_id, privileged=True)
     if entry is None or entry.category == "crisis":
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return ConversationHandler.END
@@ -266,11 +276,11 @@ async def start_edit(update: Update, context: RangkulContext) -> int:
     return Step.FIELD
 
 
-async def choose_field(update: Update, context: RangkulContext) -> int:
+async def choose_field(update: Update, context: RangkulContext, action: EditorField) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    (name,) = args(update.callback_query.data)[:1] or [""]
+    name = action.name
     if name not in views.EDIT_FIELDS:
         return Step.FIELD
     _draft(context)["step"] = name
@@ -361,31 +371,27 @@ def _preview(draft: dict[str, Any], context: RangkulContext) -> Resource:
 
 def build_resource_editor_conversation() -> ConversationHandler:
     """The persistent coordinators' editor: /addresource and "✏️ Edit"."""
-    area = views.AREA
     text = filters.TEXT & ~filters.COMMAND
     return persistent_conversation(
         "resource_editor",
         allow_reentry=True,
         entry_points=[
             CommandHandler("addresource", start_add),
-            CallbackQueryHandler(start_edit, pattern=pattern(area, "ed")),
+            on_button(EditEntry, start_edit),
         ],
         states={
-            Step.CATEGORY: [CallbackQueryHandler(choose_category, pattern=pattern(area, "ac"))],
-            Step.TEXT: [
-                MessageHandler(text, take_text),
-                CallbackQueryHandler(skip, pattern=pattern(area, "skip")),
-            ],
+            Step.CATEGORY: [on_button(EditorCategory, choose_category)],
+            Step.TEXT: [MessageHandler(text, take_text), on_button(SkipField, skip)],
             Step.PROVINCE: [
-                CallbackQueryHandler(choose_province, pattern=pattern(area, "ap")),
-                CallbackQueryHandler(province_page, pattern=pattern(area, "app")),
+                on_button(EditorProvince, choose_province),
+                on_button(EditorProvincePage, province_page),
             ],
-            Step.CONFIRM: [CallbackQueryHandler(save, pattern=pattern(area, "save"))],
-            Step.FIELD: [CallbackQueryHandler(choose_field, pattern=pattern(area, "ef"))],
+            Step.CONFIRM: [on_button(SaveEntry, save)],
+            Step.FIELD: [on_button(EditorField, choose_field)],
         },
         fallbacks=[
             *common_fallbacks(),
-            CallbackQueryHandler(drop, pattern=pattern(area, "drop")),
+            on_button(DropEntry, drop),
             MessageHandler(~filters.COMMAND, reprompt),
         ],
     )

@@ -27,7 +27,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -42,7 +41,9 @@ from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
 from bot.services.safety import save_plan_answer
 from bot.ui import safety_plan as views
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import on_button
+from bot.ui.crisis import OpenSafetyPlan
+from bot.ui.safety_plan import ClosePlan, EditSection, SkipQuestion
 
 DRAFT_KEY = "safety_plan"  # {"section": ..., "edit": bool}: where the person is, never answers
 
@@ -52,7 +53,8 @@ class Step(enum.IntEnum):
     REVIEW = 2
 
 
-Callback = Callable[[Update, RangkulContext], Awaitable[int]]
+# Handlers of the safety group's conversations: (update, context), and the action of a button.
+Callback = Callable[..., Awaitable[int]]
 
 
 def handled_first(callback: Callback) -> Callback:
@@ -60,8 +62,8 @@ def handled_first(callback: Callback) -> Callback:
     For conversations of the safety group (this one, bot/conversations/alert_reply.py)."""
 
     @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext) -> int:
-        raise ApplicationHandlerStop(await callback(update, context))
+    async def run(update: Update, context: RangkulContext, *action: Any) -> int:
+        raise ApplicationHandlerStop(await callback(update, context, *action))
 
     return run
 
@@ -70,7 +72,7 @@ def _draft(context: RangkulContext) -> dict[str, Any]:
     return draft(context, DRAFT_KEY)
 
 
-async def begin(update: Update, context: RangkulContext) -> int:
+async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | None = None) -> int:
     """Shows the plan with its edit buttons, or starts it with the first question."""
     session = await context.session(update)
     if session.member is None:
@@ -114,7 +116,7 @@ async def not_text(update: Update, context: RangkulContext) -> int:
     return Step.ANSWER
 
 
-async def skip(update: Update, context: RangkulContext) -> int:
+async def skip(update: Update, context: RangkulContext, _: SkipQuestion) -> int:
     """Skip (or "keep as it is"): nothing changes for this section."""
     await update.callback_query.answer()
     await update.callback_query.edit_message_reply_markup(None)
@@ -146,21 +148,17 @@ async def _review(update: Update, context: RangkulContext) -> int:
     return Step.REVIEW
 
 
-async def edit_section(update: Update, context: RangkulContext) -> int:
+async def edit_section(update: Update, context: RangkulContext, action: EditSection) -> int:
     """ "✏️ <section>": that one question again, showing the current answer."""
     session = await context.session(update)
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if raw not in PlanSection._value2member_map_:
-        await update.callback_query.answer()
-        return Step.REVIEW
-    section = PlanSection(raw)
+    section = action.section
     plan = await context.services.safety.plan(session.member.id)
     context.user_data[DRAFT_KEY] = {"section": section.value, "edit": True}
     await show(update, *views.question_view(session.t, section, current=plan.answers.get(section)))
     return Step.ANSWER
 
 
-async def done(update: Update, context: RangkulContext) -> int:
+async def done(update: Update, context: RangkulContext, _: ClosePlan) -> int:
     session = await context.session(update)
     context.user_data.pop(DRAFT_KEY, None)
     await show(update, views.closed_text(session.t))
@@ -175,13 +173,15 @@ async def step_aside(update: Update, context: RangkulContext) -> int:
 
 
 def _section(context: RangkulContext) -> PlanSection:
-    raw = _draft(context).get("section")
-    return PlanSection(raw) if raw in PlanSection._value2member_map_ else SECTIONS[0]
+    """The section being answered; the first for a draft that lost it (or an older version's)."""
+    try:
+        return PlanSection(_draft(context).get("section"))
+    except ValueError:
+        return SECTIONS[0]
 
 
 def build_safety_plan_conversation() -> ConversationHandler:
     """The persistent /safetyplan conversation, for the safety handler group."""
-    area = views.AREA
     cancel_and_forget = [
         CommandHandler("cancel", handled_first(cancel)),
         CommandHandler("forget", handled_first(ask_to_forget)),
@@ -191,7 +191,7 @@ def build_safety_plan_conversation() -> ConversationHandler:
         allow_reentry=True,
         entry_points=[
             CommandHandler("safetyplan", handled_first(begin)),
-            CallbackQueryHandler(handled_first(begin), pattern=pattern(area, "open")),
+            on_button(OpenSafetyPlan, handled_first(begin)),
         ],
         states={
             Step.ANSWER: [
@@ -199,8 +199,8 @@ def build_safety_plan_conversation() -> ConversationHandler:
                     filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
                     handled_first(answer),
                 ),
-                CallbackQueryHandler(handled_first(skip), pattern=pattern(area, "skip")),
-                CallbackQueryHandler(handled_first(edit_section), pattern=pattern(area, "edit")),
+                on_button(SkipQuestion, handled_first(skip)),
+                on_button(EditSection, handled_first(edit_section)),
                 *cancel_and_forget,
                 MessageHandler(filters.COMMAND, step_aside),
                 MessageHandler(
@@ -208,8 +208,8 @@ def build_safety_plan_conversation() -> ConversationHandler:
                 ),
             ],
             Step.REVIEW: [
-                CallbackQueryHandler(handled_first(edit_section), pattern=pattern(area, "edit")),
-                CallbackQueryHandler(handled_first(done), pattern=pattern(area, "done")),
+                on_button(EditSection, handled_first(edit_section)),
+                on_button(ClosePlan, handled_first(done)),
             ],
         },
         fallbacks=cancel_and_forget,

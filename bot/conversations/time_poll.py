@@ -2,8 +2,9 @@
 native Telegram poll in their own language and timezone; /poll_time again shows the counts.
 
 Polls cannot go through the outbox (a poll is not a text message and its Telegram id must be
-stored when it is sent), so they are sent here directly, one per member; the bot's
-AIORateLimiter paces them. Answers arrive as poll_answer updates (bot.handlers.meetings).
+stored when it is sent), so they are sent here directly, one per member; the bot's rate
+limiter (bot/rate_limiter.py) paces them. Answers arrive as poll_answer updates
+(bot.handlers.meetings).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -46,15 +46,23 @@ from bot.domain.meetings import (
 from bot.i18n import get_translator
 from bot.storage.database import from_db_time, to_db_time
 from bot.ui import meeting_forms as views
-from bot.ui.callbacks import args, pattern
-from bot.ui.meeting_picker import parse_day, parse_time
+from bot.ui.callbacks import Area, on_button
+from bot.ui.meeting_forms import (
+    ChoosePollGroup,
+    NewPoll,
+    PollDay,
+    PollDays,
+    PollTime,
+    PollTimesPage,
+    SendPoll,
+)
+from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_time
 from bot.ui.meetings import not_facilitator_text, time_problem_text
 from bot.ui.onboarding import View
 
 log = logging.getLogger(__name__)
 
 DRAFT_KEY = "time_poll"
-AREA = views.POLL_AREA
 
 
 class Step(enum.IntEnum):
@@ -82,9 +90,9 @@ async def begin(update: Update, context: RangkulContext) -> int:
     return await _results_or_pick(update, context)
 
 
-async def choose_group(update: Update, context: RangkulContext) -> int:
+async def choose_group(update: Update, context: RangkulContext, action: ChoosePollGroup) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    if not await pick_group(update, context, DRAFT_KEY):
+    if not await pick_group(update, context, DRAFT_KEY, action.group_id):
         return Step.GROUP
     return await _results_or_pick(update, context)
 
@@ -94,7 +102,7 @@ async def _results_or_pick(update: Update, context: RangkulContext) -> int:
     return await _step(update, context, Step.RESULTS, edit=update.callback_query is not None)
 
 
-async def new_poll(update: Update, context: RangkulContext) -> int:
+async def new_poll(update: Update, context: RangkulContext, _: NewPoll) -> int:
     _draft(context)["chosen"] = []
     return await _pick(update, context)
 
@@ -103,21 +111,19 @@ async def _pick(update: Update, context: RangkulContext, *, edit: bool = True) -
     return await _step(update, context, Step.DATE, edit=edit)
 
 
-async def choose_day(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    if parse_day(raw) is None:
+async def choose_day(update: Update, context: RangkulContext, action: PollDay) -> int:
+    if parse_day(action.day) is None:
         return await _pick(update, context)
-    _draft(context).update(day=raw, tpage=2)
+    _draft(context).update(day=action.day, tpage=EVENING_PAGE)
     return await _times(update, context)
 
 
-async def time_page(update: Update, context: RangkulContext) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or ["0"]
-    _draft(context)["tpage"] = int(raw) if raw.isdigit() else 0
+async def time_page(update: Update, context: RangkulContext, action: PollTimesPage) -> int:
+    _draft(context)["tpage"] = action.page
     return await _times(update, context)
 
 
-async def back_to_days(update: Update, context: RangkulContext) -> int:
+async def back_to_days(update: Update, context: RangkulContext, _: PollDays) -> int:
     return await _pick(update, context)
 
 
@@ -125,10 +131,9 @@ async def _times(update: Update, context: RangkulContext) -> int:
     return await _step(update, context, Step.TIME)
 
 
-async def choose_time(update: Update, context: RangkulContext) -> int:
+async def choose_time(update: Update, context: RangkulContext, action: PollTime) -> int:
     group = await _group(update, context)
-    (raw,) = args(update.callback_query.data)[:1] or [""]
-    day, at = parse_day(_draft(context).get("day", "")), parse_time(raw)
+    day, at = parse_day(_draft(context).get("day", "")), parse_time(action.time)
     if group is None or day is None or at is None:
         return await _lost(update, context)
     checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
@@ -159,7 +164,7 @@ async def _add(update: Update, context: RangkulContext, start: datetime | None, 
     return await _pick(update, context)
 
 
-async def send(update: Update, context: RangkulContext) -> int:
+async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     """Creates the poll and sends it to every reachable member, each in their own language."""
     session = await context.session(update)
     group = await _group(update, context)
@@ -246,7 +251,9 @@ async def _view(update: Update, context: RangkulContext, step: Step) -> tuple[St
     day = parse_day(draft.get("day", ""))
     if step is Step.TIME and day is not None:
         times = picker_times(day, group.timezone, now)
-        return step, views.poll_time_view(t, day, group.timezone, times, draft.get("tpage", 2))
+        return step, views.poll_time_view(
+            t, day, group.timezone, times, draft.get("tpage", EVENING_PAGE)
+        )
     chosen = [from_db_time(c) for c in draft.setdefault("chosen", [])]
     days = picker_dates(now, group.timezone)
     return Step.DATE, views.poll_pick_view(t, group, days, chosen, own_tz)
@@ -261,24 +268,21 @@ async def _lost(update: Update, context: RangkulContext) -> int:
 
 def build_time_poll_conversation() -> ConversationHandler:
     """The persistent /poll_time conversation."""
-
-    def on(action: str, callback) -> CallbackQueryHandler:
-        return CallbackQueryHandler(callback, pattern=pattern(AREA, action))
-
     text = filters.TEXT & ~filters.COMMAND
+    sending = on_button(SendPoll, send)
     states: dict[object, list[BaseHandler]] = {
-        Step.GROUP: [on("group", choose_group)],
-        Step.RESULTS: [on("new", new_poll)],
-        Step.DATE: [on("date", choose_day), on("send", send), MessageHandler(text, typed_time)],
+        Step.GROUP: [on_button(ChoosePollGroup, choose_group)],
+        Step.RESULTS: [on_button(NewPoll, new_poll)],
+        Step.DATE: [on_button(PollDay, choose_day), sending, MessageHandler(text, typed_time)],
         Step.TIME: [
-            on("time", choose_time),
-            on("tpage", time_page),
-            on("dates", back_to_days),
-            on("send", send),
+            on_button(PollTime, choose_time),
+            on_button(PollTimesPage, time_page),
+            on_button(PollDays, back_to_days),
+            sending,
             MessageHandler(text, typed_time),
         ],
     }
-    add_step_hints(states, _reprompt, AREA)
+    add_step_hints(states, _reprompt, Area.TIME_POLL)
     return persistent_conversation(
         "time_poll",
         allow_reentry=True,

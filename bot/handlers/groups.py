@@ -8,7 +8,7 @@ every group id is looked up again (an archived or unknown group is refused kindl
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.adapters.chat import show
 from bot.adapters.roles import refresh_role_menu
@@ -19,12 +19,29 @@ from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
 from bot.ui import groups as views
-from bot.ui.callbacks import args, pattern
+from bot.ui.callbacks import on_button
+from bot.ui.groups import (
+    AskArchive,
+    AskLeave,
+    AskRemoveFacilitator,
+    BrowseHome,
+    BrowseProvince,
+    BrowseProvinces,
+    BrowseTopics,
+    ConfirmArchive,
+    ConfirmLeave,
+    ConfirmRemoveFacilitator,
+    GroupList,
+    InviteFacilitator,
+    JoinGroup,
+    ListFilter,
+    ManageGroup,
+    MyGroups,
+    OpenCard,
+    Overview,
+    ShowFacilitators,
+)
 from bot.ui.menu import expired_button_text, join_first_text
-
-# Filters of a group list in callback data: gr:list:<filter>:<value>:<page>.
-_ALL, _ONLINE, _TOPIC, _PROVINCE = "all", "on", "t", "p"
-
 
 # --- everyone ----------------------------------------------------------------------------------
 
@@ -39,61 +56,49 @@ async def groups_command(update: Update, context: RangkulContext) -> None:
     await show(update, *views.browse_home_view(session.t), edit=False)
 
 
-async def browse_home(update: Update, context: RangkulContext) -> None:
+async def browse_home(update: Update, context: RangkulContext, _: BrowseHome) -> None:
     """The ways to search."""
     session = await context.session(update)
     await show(update, *views.browse_home_view(session.t))
 
 
-async def choose_topic(update: Update, context: RangkulContext) -> None:
+async def choose_topic(update: Update, context: RangkulContext, _: BrowseTopics) -> None:
     session = await context.session(update)
     await show(update, *views.topic_choice_view(session.t))
 
 
-async def province_page(update: Update, context: RangkulContext) -> None:
+async def province_page(update: Update, context: RangkulContext, action: BrowseProvinces) -> None:
     session = await context.session(update)
-    index = _ints(update)
-    await show(update, *views.province_choice_view(session.t, index[0] if index else 0))
+    await show(update, *views.province_choice_view(session.t, action.page))
 
 
-async def choose_province(update: Update, context: RangkulContext) -> None:
+async def choose_province(update: Update, context: RangkulContext, action: BrowseProvince) -> None:
     """A province picked: its groups, first page."""
-    (code,) = args(update.callback_query.data)[:1] or [""]
-    await _list(update, context, _PROVINCE, code, 0)
+    await group_list(update, context, GroupList(ListFilter.PROVINCE, action.code, 0))
 
 
-async def group_list(update: Update, context: RangkulContext) -> None:
+async def group_list(update: Update, context: RangkulContext, action: GroupList) -> None:
     """One page of groups for a filter (all, online, a topic or a province)."""
-    parts = args(update.callback_query.data)
-    if len(parts) != 3 or not parts[2].isdigit():
-        await _expired(update, context)
-        return
-    await _list(update, context, parts[0], parts[1], int(parts[2]))
-
-
-async def _list(
-    update: Update, context: RangkulContext, kind: str, value: str, page_index: int
-) -> None:
     session = await context.session(update)
-    groups = context.services.groups
-    if kind == _ALL:
+    groups, value = context.services.groups, action.value
+    if action.kind is ListFilter.ALL:
         found = await groups.browse()
-    elif kind == _ONLINE:
+    elif action.kind is ListFilter.ONLINE:
         found = await groups.browse(online_only=True)
-    elif kind == _TOPIC and value in TOPICS:
+    elif action.kind is ListFilter.TOPIC and value in TOPICS:
         found = await groups.browse(topic=value)
-    elif kind == _PROVINCE and province_by_code(value) is not None:
+    elif action.kind is ListFilter.PROVINCE and value and province_by_code(value) is not None:
         found = await groups.browse(province=value)
     else:
-        await _expired(update, context)
+        await _refuse(update, expired_button_text(session.t))
         return
-    await show(update, *views.group_list_view(session.t, found, (kind, value), page_index))
+    await show(update, *views.group_list_view(session.t, found, action))
 
 
-async def group_card(update: Update, context: RangkulContext) -> None:
+async def group_card(update: Update, context: RangkulContext, action: OpenCard) -> None:
     """A group's card: what it is, where, when it meets next (in the viewer's timezone)."""
     session = await context.session(update)
-    group = await _active_group(update, context)
+    group = await _active_group(update, context, action.group_id)
     if group is None:
         return
     services = context.services
@@ -103,13 +108,13 @@ async def group_card(update: Update, context: RangkulContext) -> None:
     await show(update, *views.group_card_view(session.t, card, _viewer_tz(context, session)))
 
 
-async def join(update: Update, context: RangkulContext) -> None:
+async def join(update: Update, context: RangkulContext, action: JoinGroup) -> None:
     """Join a group (after a trial, if the group offers them)."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t), edit=False)
         return
-    group = await _active_group(update, context)
+    group = await _active_group(update, context, action.group_id)
     if group is None:
         return
     outcome = await service.join_group(
@@ -121,34 +126,33 @@ async def join(update: Update, context: RangkulContext) -> None:
 # --- coordinators ------------------------------------------------------------------------------
 
 
-async def overview(update: Update, context: RangkulContext) -> None:
+async def overview(update: Update, context: RangkulContext, action: Overview) -> None:
     """All groups with their counts, paged."""
     session = await _coordinator(update, context)
     if session is None:
         return
-    index = _ints(update)
     summaries = await context.services.groups.list_all()
-    await show(update, *views.overview_view(session.t, summaries, index[0] if index else 0))
+    await show(update, *views.overview_view(session.t, summaries, action.page))
 
 
-async def manage(update: Update, context: RangkulContext) -> None:
+async def manage(update: Update, context: RangkulContext, action: ManageGroup) -> None:
     """One group, with what a coordinator can do to it."""
-    summary = await _managed_group(update, context)
+    summary = await _managed_group(update, context, action.group_id)
     if summary is not None:
         session = await context.session(update)
         await show(update, *views.manage_view(session.t, summary))
 
 
-async def ask_archive(update: Update, context: RangkulContext) -> None:
-    summary = await _managed_group(update, context)
+async def ask_archive(update: Update, context: RangkulContext, action: AskArchive) -> None:
+    summary = await _managed_group(update, context, action.group_id)
     if summary is not None:
         session = await context.session(update)
         await show(update, *views.archive_confirm_view(session.t, summary.group))
 
 
-async def archive(update: Update, context: RangkulContext) -> None:
+async def archive(update: Update, context: RangkulContext, action: ConfirmArchive) -> None:
     """Archive confirmed: the group goes, its future meetings are cancelled (with notices)."""
-    summary = await _managed_group(update, context)
+    summary = await _managed_group(update, context, action.group_id)
     if summary is None:
         return
     session = await context.session(update)
@@ -168,9 +172,11 @@ async def invite_facilitator_command(update: Update, context: RangkulContext) ->
     await show(update, *views.pick_group_view(session.t, summaries), edit=False)
 
 
-async def invite_facilitator(update: Update, context: RangkulContext) -> None:
+async def invite_facilitator(
+    update: Update, context: RangkulContext, action: InviteFacilitator
+) -> None:
     """A fresh one-time facilitator link for the group (f-<code>, 7 days)."""
-    summary = await _managed_group(update, context)
+    summary = await _managed_group(update, context, action.group_id)
     if summary is None:
         return
     session = await context.session(update)
@@ -200,9 +206,9 @@ async def promote_command(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def facilitators(update: Update, context: RangkulContext) -> None:
+async def facilitators(update: Update, context: RangkulContext, action: ShowFacilitators) -> None:
     """A group's facilitators by alias, each with Remove."""
-    summary = await _managed_group(update, context)
+    summary = await _managed_group(update, context, action.group_id)
     if summary is None:
         return
     session = await context.session(update)
@@ -210,8 +216,10 @@ async def facilitators(update: Update, context: RangkulContext) -> None:
     await show(update, *views.facilitators_view(session.t, summary.group, people))
 
 
-async def ask_remove_facilitator(update: Update, context: RangkulContext) -> None:
-    found = await _managed_facilitator(update, context)
+async def ask_remove_facilitator(
+    update: Update, context: RangkulContext, action: AskRemoveFacilitator
+) -> None:
+    found = await _managed_facilitator(update, context, action.group_id, action.member_id)
     if found is not None:
         session = await context.session(update)
         group, member_id, alias = found
@@ -220,9 +228,11 @@ async def ask_remove_facilitator(update: Update, context: RangkulContext) -> Non
         )
 
 
-async def remove_facilitator(update: Update, context: RangkulContext) -> None:
+async def remove_facilitator(
+    update: Update, context: RangkulContext, action: ConfirmRemoveFacilitator
+) -> None:
     """Removal confirmed: the role goes now, and so do their role's commands."""
-    found = await _managed_facilitator(update, context)
+    found = await _managed_facilitator(update, context, action.group_id, action.member_id)
     if found is None:
         return
     session = await context.session(update)
@@ -238,7 +248,7 @@ async def remove_facilitator(update: Update, context: RangkulContext) -> None:
 # --- /mygroups ---------------------------------------------------------------------------------
 
 
-async def my_groups(update: Update, context: RangkulContext) -> None:
+async def my_groups(update: Update, context: RangkulContext, _: MyGroups | None = None) -> None:
     """/mygroups: groups one belongs to (with Leave) and facilitates (with their invite link)."""
     session = await context.session(update)
     if session.member is None:
@@ -261,9 +271,9 @@ async def my_groups(update: Update, context: RangkulContext) -> None:
     await show(update, *view, edit=update.callback_query is not None)
 
 
-async def ask_leave(update: Update, context: RangkulContext) -> None:
+async def ask_leave(update: Update, context: RangkulContext, action: AskLeave) -> None:
     session = await context.session(update)
-    group = await _active_group(update, context)
+    group = await _active_group(update, context, action.group_id)
     if group is None or session.member is None:
         return
     if not await context.services.groups.is_member(group.id, session.member.id):
@@ -272,10 +282,10 @@ async def ask_leave(update: Update, context: RangkulContext) -> None:
     await show(update, *views.leave_confirm_view(session.t, group))
 
 
-async def leave(update: Update, context: RangkulContext) -> None:
+async def leave(update: Update, context: RangkulContext, action: ConfirmLeave) -> None:
     """Leaving confirmed: seats released and reminders for the group's meetings dropped."""
     session = await context.session(update)
-    group = await _active_group(update, context)
+    group = await _active_group(update, context, action.group_id)
     if group is None or session.member is None:
         return
     services = context.services
@@ -297,37 +307,36 @@ async def _coordinator(update: Update, context: RangkulContext) -> Session | Non
     return None
 
 
-async def _managed_group(update: Update, context: RangkulContext) -> GroupSummary | None:
-    """The active group a coordinator's button is about (first argument), with its counts."""
+async def _managed_group(
+    update: Update, context: RangkulContext, group_id: int
+) -> GroupSummary | None:
+    """The active group a coordinator's button is about, with its counts."""
     session = await _coordinator(update, context)
     if session is None:
         return None
-    ids = _ints(update)
-    summary = await context.services.groups.summary(ids[0]) if ids else None
+    summary = await context.services.groups.summary(group_id)
     if summary is None:
         await _refuse(update, views.group_gone_text(session.t))
     return summary
 
 
 async def _managed_facilitator(
-    update: Update, context: RangkulContext
+    update: Update, context: RangkulContext, group_id: int, member_id: int
 ) -> tuple[Group, int, str] | None:
     """(group, member id, alias) of a facilitator button, if they still facilitate it."""
-    summary = await _managed_group(update, context)
-    ids = _ints(update)
-    if summary is None or len(ids) != 2:
+    summary = await _managed_group(update, context, group_id)
+    if summary is None:
         return None
     people = dict(await context.services.groups.facilitators(summary.group.id))
-    if ids[1] not in people:
+    if member_id not in people:
         session = await context.session(update)
         await _refuse(update, views.not_a_facilitator_text(session.t))
         return None
-    return summary.group, ids[1], people[ids[1]]
+    return summary.group, member_id, people[member_id]
 
 
-async def _active_group(update: Update, context: RangkulContext) -> Group | None:
-    ids = _ints(update)
-    group = await context.services.groups.get(ids[0]) if ids else None
+async def _active_group(update: Update, context: RangkulContext, group_id: int) -> Group | None:
+    group = await context.services.groups.get(group_id)
     if group is None or group.archived:
         session = await context.session(update)
         await _refuse(update, views.group_gone_text(session.t))
@@ -344,17 +353,6 @@ async def _refuse(update: Update, text: str) -> None:
         await update.effective_chat.send_message(text)
 
 
-async def _expired(update: Update, context: RangkulContext) -> None:
-    session = await context.session(update)
-    await _refuse(update, expired_button_text(session.t))
-
-
-def _ints(update: Update) -> list[int]:
-    """The numeric arguments of the pressed button (empty if any is not a number)."""
-    parts = args(update.callback_query.data) if update.callback_query else []
-    return [int(p) for p in parts] if all(p.isdigit() for p in parts) else []
-
-
 def _viewer_tz(context: RangkulContext, session: Session) -> str:
     return session.member.timezone if session.member else context.services.settings.timezone
 
@@ -369,34 +367,30 @@ def _by_name(group: Group) -> str:
 
 def handlers() -> list[BaseHandler]:
     """The commands and buttons of this module, for the composition root (group FEATURES)."""
-    gr, gc, mg = views.BROWSE_AREA, views.MANAGE_AREA, views.MY_AREA
-    buttons = (
-        (gr, "home", browse_home),
-        (gr, "topics", choose_topic),
-        (gr, "provs", province_page),
-        (gr, "prov", choose_province),
-        (gr, "list", group_list),
-        (gr, "card", group_card),
-        (gr, "join", join),
-        (gc, "list", overview),
-        (gc, "open", manage),
-        (gc, "arch", ask_archive),
-        (gc, "archy", archive),
-        (gc, "inv", invite_facilitator),
-        (gc, "facs", facilitators),
-        (gc, "unfac", ask_remove_facilitator),
-        (gc, "unfacy", remove_facilitator),
-        (mg, "list", my_groups),
-        (mg, "leave", ask_leave),
-        (mg, "leavey", leave),
-    )
     commands = (
         ("groups", groups_command),
         ("mygroups", my_groups),
         ("invite_facilitator", invite_facilitator_command),
         ("promote", promote_command),
     )
-    return [CommandHandler(name, callback) for name, callback in commands] + [
-        CallbackQueryHandler(callback, pattern=pattern(area, action))
-        for area, action, callback in buttons
+    return [
+        *(CommandHandler(name, callback) for name, callback in commands),
+        on_button(BrowseHome, browse_home),
+        on_button(BrowseTopics, choose_topic),
+        on_button(BrowseProvinces, province_page),
+        on_button(BrowseProvince, choose_province),
+        on_button(GroupList, group_list),
+        on_button(OpenCard, group_card),
+        on_button(JoinGroup, join),
+        on_button(Overview, overview),
+        on_button(ManageGroup, manage),
+        on_button(AskArchive, ask_archive),
+        on_button(ConfirmArchive, archive),
+        on_button(InviteFacilitator, invite_facilitator),
+        on_button(ShowFacilitators, facilitators),
+        on_button(AskRemoveFacilitator, ask_remove_facilitator),
+        on_button(ConfirmRemoveFacilitator, remove_facilitator),
+        on_button(MyGroups, my_groups),
+        on_button(AskLeave, ask_leave),
+        on_button(ConfirmLeave, leave),
     ]

@@ -1,13 +1,8 @@
-"""Commands and buttons about meetings (callback area ``mt``): /meetings, /trial, /mymeetings,
-/attendance, and the buttons in reminders and notices.
+"""Commands and buttons about meetings (their actions are in bot/ui/meetings.py): /meetings,
+/trial, /mymeetings, /attendance, and the buttons in reminders and notices.
 
 Buttons are untrusted: every facilitator action passes the groups the presser facilitates
 *now* to the service, which refuses any other group's meeting; every id is looked up again.
-
-Actions: list, mine, open:<m>, cancel:<m>, cancelok:<m>, cseries:<m>, cseriesok:<m>, move:<m>,
-mvd:<m>:<day>, mvp:<m>:<day>:<page>, mvt:<m>:<day>:<time>, mvok:<m>:<yyyymmddHHMM>,
-trial:<g>, tgroups:<page>, tpick:<m>, tok:<m>, tcancel:<m>, rsvp:<m>:y|n, join:<g>:y|n,
-att:<m>:<page>, atx:<m>:<member>:<page>, atsave:<m>.
 """
 
 from __future__ import annotations
@@ -15,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, PollAnswerHandler
+from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
 from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
@@ -26,8 +21,10 @@ from bot.services import meetings as service
 from bot.services.meetings import Outcome
 from bot.storage.meetings import MeetingOverview
 from bot.ui import meetings as views
-from bot.ui.callbacks import args, callback, pattern
+from bot.ui.callbacks import on_button
+from bot.ui.groups import TrySession
 from bot.ui.meeting_picker import (
+    EVENING_PAGE,
     TIMES_PER_PAGE,
     date_view,
     day_code,
@@ -38,14 +35,33 @@ from bot.ui.meeting_picker import (
     time_view,
     when_in_group,
 )
+from bot.ui.meetings import (
+    AskCancel,
+    AskCancelSeries,
+    AttendancePage,
+    CancelTrial,
+    ConfirmCancel,
+    ConfirmCancelSeries,
+    ConfirmMove,
+    ConfirmTrial,
+    FacilitatedMeetings,
+    MoveDay,
+    MoveMeeting,
+    MoveTime,
+    MoveTimesPage,
+    MyMeetings,
+    OpenMeeting,
+    PickTrial,
+    Reply,
+    Rsvp,
+    SaveAttendance,
+    ToggleAttendance,
+    TrialFollowup,
+    TrialGroups,
+)
 from bot.ui.menu import expired_button_text, join_first_text
 
-AREA = views.AREA
 ATTENDANCE_LOOKBACK = timedelta(days=14)
-
-
-def _ints(update: Update) -> list[int]:
-    return [int(a) for a in args(update.callback_query.data) if a.isdigit()]
 
 
 async def _refuse(update: Update, session: Session, text: str | None = None) -> None:
@@ -60,7 +76,9 @@ async def _refuse(update: Update, session: Session, text: str | None = None) -> 
 # --- facilitators: /meetings --------------------------------------------------------------------
 
 
-async def meetings_command(update: Update, context: RangkulContext) -> None:
+async def meetings_command(
+    update: Update, context: RangkulContext, _: FacilitatedMeetings | None = None
+) -> None:
     """/meetings (and the « All meetings button): coming meetings of the groups they run."""
     session = await context.session(update)
     if not session.facilitated_groups:
@@ -98,9 +116,8 @@ async def _facilitated(
     return session, meeting, group
 
 
-async def open_meeting(update: Update, context: RangkulContext) -> None:
-    ids = _ints(update)
-    found = await _facilitated(update, context, ids[0] if ids else 0)
+async def open_meeting(update: Update, context: RangkulContext, action: OpenMeeting) -> None:
+    found = await _facilitated(update, context, action.meeting_id)
     if found is None:
         return
     session, meeting, group = found
@@ -115,17 +132,20 @@ async def open_meeting(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def ask_cancel(update: Update, context: RangkulContext) -> None:
-    await _ask_cancel(update, context, series=False)
+async def ask_cancel(update: Update, context: RangkulContext, action: AskCancel) -> None:
+    await _ask_cancel(update, context, action.meeting_id, series=False)
 
 
-async def ask_cancel_series(update: Update, context: RangkulContext) -> None:
-    await _ask_cancel(update, context, series=True)
+async def ask_cancel_series(
+    update: Update, context: RangkulContext, action: AskCancelSeries
+) -> None:
+    await _ask_cancel(update, context, action.meeting_id, series=True)
 
 
-async def _ask_cancel(update: Update, context: RangkulContext, *, series: bool) -> None:
-    ids = _ints(update)
-    found = await _facilitated(update, context, ids[0] if ids else 0)
+async def _ask_cancel(
+    update: Update, context: RangkulContext, meeting_id: int, *, series: bool
+) -> None:
+    found = await _facilitated(update, context, meeting_id)
     if found is not None:
         session, meeting, group = found
         view = views.confirm_cancel_view(
@@ -134,18 +154,19 @@ async def _ask_cancel(update: Update, context: RangkulContext, *, series: bool) 
         await show(update, *view)
 
 
-async def confirm_cancel(update: Update, context: RangkulContext) -> None:
-    await _cancel(update, context, service.cancel_occurrence)
+async def confirm_cancel(update: Update, context: RangkulContext, action: ConfirmCancel) -> None:
+    await _cancel(update, context, service.cancel_occurrence, action.meeting_id)
 
 
-async def confirm_cancel_series(update: Update, context: RangkulContext) -> None:
-    await _cancel(update, context, service.cancel_series)
+async def confirm_cancel_series(
+    update: Update, context: RangkulContext, action: ConfirmCancelSeries
+) -> None:
+    await _cancel(update, context, service.cancel_series, action.meeting_id)
 
 
-async def _cancel(update: Update, context: RangkulContext, action) -> None:
+async def _cancel(update: Update, context: RangkulContext, cancel, meeting_id: int) -> None:
     session = await context.session(update)
-    ids = _ints(update)
-    outcome = await action(context.services, session.facilitated_groups, ids[0] if ids else 0)
+    outcome = await cancel(context.services, session.facilitated_groups, meeting_id)
     if outcome is Outcome.REFUSED:
         await _refuse(update, session)
         return
@@ -155,10 +176,9 @@ async def _cancel(update: Update, context: RangkulContext, action) -> None:
     await show(update, session.t("Cancelled. Everyone expected will be told."))
 
 
-async def move_days(update: Update, context: RangkulContext) -> None:
+async def move_days(update: Update, context: RangkulContext, action: MoveMeeting) -> None:
     """Moving a meeting, step 1: the day (in the group's timezone)."""
-    ids = _ints(update)
-    found = await _facilitated(update, context, ids[0] if ids else 0)
+    found = await _facilitated(update, context, action.meeting_id)
     if found is None:
         return
     session, meeting, group = found
@@ -169,7 +189,7 @@ async def move_days(update: Update, context: RangkulContext) -> None:
         when=when_in_group(t, meeting.starts_at, tz, session.member.timezone),
     )
     days = picker_dates(context.services.clock.now(), tz)
-    back = [[(t("« Back"), callback(AREA, "open", meeting.id))]]
+    back = [[(t("« Back"), OpenMeeting(meeting.id))]]
     await show(
         update,
         *date_view(
@@ -177,47 +197,51 @@ async def move_days(update: Update, context: RangkulContext) -> None:
             heading,
             days,
             tz,
-            lambda d: callback(AREA, "mvd", meeting.id, day_code(d)),
+            lambda d: MoveDay(meeting.id, day_code(d)),
             back,
             typed_hint=False,
         ),
     )
 
 
-async def move_times(update: Update, context: RangkulContext) -> None:
-    """Step 2: the time on that day (mvd:<m>:<day> or mvp:<m>:<day>:<page>)."""
-    raw = args(update.callback_query.data)
-    found = await _facilitated(update, context, int(raw[0]) if raw and raw[0].isdigit() else 0)
+async def move_day(update: Update, context: RangkulContext, action: MoveDay) -> None:
+    """Step 2: the times on that day."""
+    await _move_times(update, context, action.meeting_id, action.day, EVENING_PAGE)
+
+
+async def move_times_page(update: Update, context: RangkulContext, action: MoveTimesPage) -> None:
+    await _move_times(update, context, action.meeting_id, action.day, action.page)
+
+
+async def _move_times(
+    update: Update, context: RangkulContext, meeting_id: int, code: str, page_index: int
+) -> None:
+    found = await _facilitated(update, context, meeting_id)
     if found is None:
         return
     session, meeting, group = found
-    day = parse_day(raw[1]) if len(raw) > 1 else None
+    day = parse_day(code)
     if day is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
-    page_index = int(raw[2]) if len(raw) > 2 and raw[2].isdigit() else 2
     times = picker_times(day, group.timezone, context.services.clock.now())
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
         times,
         page_index,
-        lambda at: callback(AREA, "mvt", meeting.id, day_code(day), time_code(at)),
-        lambda p: callback(AREA, "mvp", meeting.id, day_code(day), p),
+        lambda at: MoveTime(meeting.id, day_code(day), time_code(at)),
+        lambda p: MoveTimesPage(meeting.id, day_code(day), p),
     )
-    await show(
-        update, *time_view(session.t, day, group.timezone, rows, callback(AREA, "move", meeting.id))
-    )
+    await show(update, *time_view(session.t, day, group.timezone, rows, MoveMeeting(meeting.id)))
 
 
-async def move_confirm(update: Update, context: RangkulContext) -> None:
+async def move_confirm(update: Update, context: RangkulContext, action: MoveTime) -> None:
     """Step 3: the new time shown back for confirmation."""
-    raw = args(update.callback_query.data)
-    found = await _facilitated(update, context, int(raw[0]) if raw and raw[0].isdigit() else 0)
+    found = await _facilitated(update, context, action.meeting_id)
     if found is None:
         return
     session, meeting, group = found
-    day = parse_day(raw[1]) if len(raw) > 2 else None
-    at = parse_time(raw[2]) if len(raw) > 2 else None
+    day, at = parse_day(action.day), parse_time(action.time)
     if day is None or at is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
@@ -226,17 +250,15 @@ async def move_confirm(update: Update, context: RangkulContext) -> None:
     await show(update, *view)
 
 
-async def move_save(update: Update, context: RangkulContext) -> None:
+async def move_save(update: Update, context: RangkulContext, action: ConfirmMove) -> None:
     session = await context.session(update)
-    raw = args(update.callback_query.data)
     try:
-        meeting_id = int(raw[0])
-        start = datetime.strptime(raw[1], "%Y%m%d%H%M").replace(tzinfo=UTC)
-    except (IndexError, ValueError):
+        start = datetime.strptime(action.start, views.MOVED_START).replace(tzinfo=UTC)
+    except ValueError:
         await _refuse(update, session, expired_button_text(session.t))
         return
     outcome = await service.move_occurrence(
-        context.services, session.facilitated_groups, meeting_id, start
+        context.services, session.facilitated_groups, action.meeting_id, start
     )
     if outcome is Outcome.REFUSED:
         await _refuse(update, session)
@@ -260,13 +282,15 @@ async def move_save(update: Update, context: RangkulContext) -> None:
 # --- trials ------------------------------------------------------------------------------------
 
 
-async def trial_command(update: Update, context: RangkulContext) -> None:
-    """/trial: groups that offer trial sessions."""
+async def trial_command(
+    update: Update, context: RangkulContext, action: TrialGroups | None = None
+) -> None:
+    """/trial: groups that offer trial sessions (and their pages)."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t), edit=False)
         return
-    page_index = (_ints(update) or [0])[0] if update.callback_query else 0
+    page_index = action.page if action is not None else 0
     groups = [
         g for g in await context.services.groups.browse() if g.offers_trials and g.trial_seats > 0
     ]
@@ -277,14 +301,13 @@ async def trial_command(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def trial_group(update: Update, context: RangkulContext) -> None:
+async def trial_group(update: Update, context: RangkulContext, action: TrySession) -> None:
     """A group chosen (from /trial or its card): its coming meetings."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t), edit=False)
         return
-    ids = _ints(update)
-    group = await context.services.groups.active(ids[0] if ids else 0)
+    group = await context.services.groups.active(action.group_id)
     if group is None or not group.offers_trials:
         await _refuse(update, session, views.trial_refusal_text(session.t, "no_trials"))
         return
@@ -301,11 +324,10 @@ async def trial_group(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def trial_pick(update: Update, context: RangkulContext) -> None:
+async def trial_pick(update: Update, context: RangkulContext, action: PickTrial) -> None:
     """A meeting chosen: what to expect, and confirm."""
     session = await context.session(update)
-    ids = _ints(update)
-    overview = await context.services.meetings.overview(ids[0] if ids else 0)
+    overview = await context.services.meetings.overview(action.meeting_id)
     now = context.services.clock.now()
     if (
         session.member is None
@@ -332,13 +354,12 @@ def _trial_seats_left(overview: MeetingOverview, group: Group) -> int:
     return seats_left(overview.counts, overview.meeting.capacity, group.trial_seats)[1]
 
 
-async def trial_confirm(update: Update, context: RangkulContext) -> None:
+async def trial_confirm(update: Update, context: RangkulContext, action: ConfirmTrial) -> None:
     session = await context.session(update)
-    ids = _ints(update)
     if session.member is None:
         await _refuse(update, session, join_first_text(session.t))
         return
-    meeting_id = ids[0] if ids else 0
+    meeting_id = action.meeting_id
     outcome = await service.sign_up_for_trial(context.services, session.member, meeting_id)
     meeting = await context.services.meetings.get(meeting_id)
     group = await context.services.groups.active(meeting.group_id) if meeting else None
@@ -351,13 +372,12 @@ async def trial_confirm(update: Update, context: RangkulContext) -> None:
         await show(update, views.trial_refusal_text(t, outcome.value))
 
 
-async def trial_cancel(update: Update, context: RangkulContext) -> None:
+async def trial_cancel(update: Update, context: RangkulContext, action: CancelTrial) -> None:
     session = await context.session(update)
-    ids = _ints(update)
     if session.member is None:
         await _refuse(update, session, join_first_text(session.t))
         return
-    outcome = await service.cancel_trial(context.services, session.member, ids[0] if ids else 0)
+    outcome = await service.cancel_trial(context.services, session.member, action.meeting_id)
     if outcome is Outcome.DONE:
         await show(
             update,
@@ -371,7 +391,7 @@ async def trial_cancel(update: Update, context: RangkulContext) -> None:
 # --- members -----------------------------------------------------------------------------------
 
 
-async def my_meetings(update: Update, context: RangkulContext) -> None:
+async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | None = None) -> None:
     """/mymeetings: their coming meetings, seats and RSVP buttons, in their timezone."""
     session = await context.session(update)
     if session.member is None:
@@ -388,27 +408,26 @@ async def my_meetings(update: Update, context: RangkulContext) -> None:
     await show(update, *views.my_meetings_view(session.t, items, member.timezone), edit=False)
 
 
-async def answer_rsvp(update: Update, context: RangkulContext) -> None:
+async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> None:
     session = await context.session(update)
-    raw = args(update.callback_query.data)
-    if session.member is None or len(raw) < 2 or not raw[0].isdigit():
+    if session.member is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
-    outcome = await service.rsvp(context.services, session.member, int(raw[0]), raw[1] == "y")
+    going = action.reply is Reply.YES
+    outcome = await service.rsvp(context.services, session.member, action.meeting_id, going)
     await update.callback_query.answer()
     await follow_up(update, views.rsvp_answer_text(session.t, outcome.value))
 
 
-async def answer_followup(update: Update, context: RangkulContext) -> None:
+async def answer_followup(update: Update, context: RangkulContext, action: TrialFollowup) -> None:
     """The after-trial question: yes joins (or points to the card when full), no is respected."""
     session = await context.session(update)
-    raw = args(update.callback_query.data)
-    if session.member is None or len(raw) < 2 or not raw[0].isdigit():
+    if session.member is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
-    group_id = int(raw[0])
+    group_id = action.group_id
     outcome = await service.answer_trial_followup(
-        context.services, session.member, group_id, raw[1] == "y"
+        context.services, session.member, group_id, action.reply is Reply.YES
     )
     if outcome is Outcome.REFUSED:
         await _refuse(update, session, expired_button_text(session.t))
@@ -438,29 +457,25 @@ async def attendance_command(update: Update, context: RangkulContext) -> None:
     await show(update, *view, edit=False)
 
 
-async def attendance_page(update: Update, context: RangkulContext) -> None:
-    ids = _ints(update)
-    await _attendance(update, context, ids[0] if ids else 0, ids[1] if len(ids) > 1 else 0)
+async def attendance_page(update: Update, context: RangkulContext, action: AttendancePage) -> None:
+    await _attendance(update, context, action.meeting_id, action.page)
 
 
-async def attendance_toggle(update: Update, context: RangkulContext) -> None:
+async def attendance_toggle(
+    update: Update, context: RangkulContext, action: ToggleAttendance
+) -> None:
     session = await context.session(update)
-    ids = _ints(update)
-    if len(ids) < 3:
-        await _refuse(update, session, expired_button_text(session.t))
-        return
     outcome = await service.toggle_attendance(
-        context.services, session.facilitated_groups, ids[0], ids[1]
+        context.services, session.facilitated_groups, action.meeting_id, action.member_id
     )
     if outcome is not Outcome.DONE:
         await _refuse(update, session)
         return
-    await _attendance(update, context, ids[0], ids[2])
+    await _attendance(update, context, action.meeting_id, action.page)
 
 
-async def attendance_save(update: Update, context: RangkulContext) -> None:
-    ids = _ints(update)
-    found = await _facilitated(update, context, ids[0] if ids else 0, cancelled_ok=True)
+async def attendance_save(update: Update, context: RangkulContext, action: SaveAttendance) -> None:
+    found = await _facilitated(update, context, action.meeting_id, cancelled_ok=True)
     if found is None:
         return
     session, meeting, _ = found
@@ -505,31 +520,29 @@ def handlers() -> list[BaseHandler]:
             ("attendance", attendance_command),
         )
     ]
-    buttons = [
-        CallbackQueryHandler(callback, pattern=pattern(AREA, action))
-        for action, callback in (
-            ("list", meetings_command),
-            ("mine", my_meetings),
-            ("open", open_meeting),
-            ("cancel", ask_cancel),
-            ("cancelok", confirm_cancel),
-            ("cseries", ask_cancel_series),
-            ("cseriesok", confirm_cancel_series),
-            ("move", move_days),
-            ("mvd", move_times),
-            ("mvp", move_times),
-            ("mvt", move_confirm),
-            ("mvok", move_save),
-            ("tgroups", trial_command),
-            ("trial", trial_group),
-            ("tpick", trial_pick),
-            ("tok", trial_confirm),
-            ("tcancel", trial_cancel),
-            ("rsvp", answer_rsvp),
-            ("join", answer_followup),
-            ("att", attendance_page),
-            ("atx", attendance_toggle),
-            ("atsave", attendance_save),
-        )
+    return [
+        *commands,
+        on_button(FacilitatedMeetings, meetings_command),
+        on_button(MyMeetings, my_meetings),
+        on_button(OpenMeeting, open_meeting),
+        on_button(AskCancel, ask_cancel),
+        on_button(ConfirmCancel, confirm_cancel),
+        on_button(AskCancelSeries, ask_cancel_series),
+        on_button(ConfirmCancelSeries, confirm_cancel_series),
+        on_button(MoveMeeting, move_days),
+        on_button(MoveDay, move_day),
+        on_button(MoveTimesPage, move_times_page),
+        on_button(MoveTime, move_confirm),
+        on_button(ConfirmMove, move_save),
+        on_button(TrialGroups, trial_command),
+        on_button(TrySession, trial_group),
+        on_button(PickTrial, trial_pick),
+        on_button(ConfirmTrial, trial_confirm),
+        on_button(CancelTrial, trial_cancel),
+        on_button(Rsvp, answer_rsvp),
+        on_button(TrialFollowup, answer_followup),
+        on_button(AttendancePage, attendance_page),
+        on_button(ToggleAttendance, attendance_toggle),
+        on_button(SaveAttendance, attendance_save),
+        PollAnswerHandler(record_answer),
     ]
-    return [*commands, *buttons, PollAnswerHandler(record_answer)]

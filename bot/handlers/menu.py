@@ -8,11 +8,16 @@ from bot.adapters.chat import follow_up, main_menu, show
 from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
-from bot.ui.callbacks import Area, args
-from bot.ui.menu import expired_button_text, help_text, join_first_text, unknown_input_text
+from bot.ui.menu import (
+    ChangeLanguage,
+    OpenHelp,
+    SetLanguage,
+    expired_button_text,
+    help_text,
+    join_first_text,
+    unknown_input_text,
+)
 from bot.ui.onboarding import language_view
-
-LANGUAGE_AREA = Area.LANGUAGE
 
 
 async def show_menu(update: Update, context: RangkulContext) -> None:
@@ -25,7 +30,7 @@ async def show_menu(update: Update, context: RangkulContext) -> None:
     await show(update, *view, edit=False)
 
 
-async def show_help(update: Update, context: RangkulContext) -> None:
+async def show_help(update: Update, context: RangkulContext, _: OpenHelp | None = None) -> None:
     """/help: what this person can do, for their role."""
     session = await context.session(update)
     text = help_text(
@@ -37,20 +42,22 @@ async def show_help(update: Update, context: RangkulContext) -> None:
     await show(update, text, edit=False)
 
 
-async def ask_language(update: Update, context: RangkulContext) -> None:
+async def ask_language(
+    update: Update, context: RangkulContext, _: ChangeLanguage | None = None
+) -> None:
     """/language: the language buttons (members only; newcomers choose at /start)."""
     session = await context.session(update)
     if session.member is None:
         await show(update, join_first_text(session.t))
         return
-    await show(update, *language_view(session.t, LANGUAGE_AREA), edit=False)
+    await show(update, *language_view(session.t, SetLanguage), edit=False)
 
 
-async def set_language(update: Update, context: RangkulContext) -> None:
+async def set_language(update: Update, context: RangkulContext, action: SetLanguage) -> None:
     """A language button: store it and answer in the new language (their own command menu,
     if their role gives them one, too)."""
     session = await context.session(update)
-    (lang,) = args(update.callback_query.data)[:1] or [""]
+    lang = action.code
     if session.member is None or lang not in LANGUAGES:
         await update.callback_query.answer(expired_button_text(session.t))
         return

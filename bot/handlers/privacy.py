@@ -13,13 +13,16 @@ from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.services import privacy as privacy_service
 from bot.ui import privacy as views
+from bot.ui.menu import OpenPrivacy
 
 # Commands a person may use while they have not agreed to a changed notice: their rights and
 # safety never wait for consent.
 ALWAYS_ALLOWED_COMMANDS = frozenset({"crisis", "privacy", "mydata", "forget", "cancel", "help"})
 
 
-async def show_privacy(update: Update, context: RangkulContext) -> None:
+async def show_privacy(
+    update: Update, context: RangkulContext, _: OpenPrivacy | None = None
+) -> None:
     """/privacy: the notice again, with the person's consent record."""
     session = await context.session(update)
     await show(update, views.privacy_view(session.t, session.member))
@@ -42,13 +45,13 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def keep_data(update: Update, context: RangkulContext) -> None:
+async def keep_data(update: Update, context: RangkulContext, _: views.KeepData) -> None:
     """ "No" to "delete everything?"."""
     session = await context.session(update)
     await show(update, views.kept_text(session.t))
 
 
-async def confirm_forget(update: Update, context: RangkulContext) -> None:
+async def confirm_forget(update: Update, context: RangkulContext, _: views.ConfirmForget) -> None:
     """ "Yes" to "delete everything?": every row about the person goes, in memory too, and
     their own command menu (a facilitator's or coordinator's) with it."""
     session = await context.session(update)
@@ -71,14 +74,16 @@ async def require_current_consent(update: Update, context: RangkulContext) -> No
     raise ApplicationHandlerStop
 
 
-async def decline_new_notice(update: Update, context: RangkulContext) -> None:
+async def decline_new_notice(
+    update: Update, context: RangkulContext, _: views.DeclineNotice
+) -> None:
     """ "Not now" to a changed notice: respected, and asked again next time."""
     session = await context.session(update)
     await show(update, views.new_notice_declined_text(session.t))
     raise ApplicationHandlerStop
 
 
-async def accept_new_notice(update: Update, context: RangkulContext) -> None:
+async def accept_new_notice(update: Update, context: RangkulContext, _: views.AcceptNotice) -> None:
     """ "I agree" to a changed notice: recorded as a new consent (proof of consent)."""
     session = await context.session(update)
     member = session.member
@@ -95,7 +100,7 @@ async def accept_new_notice(update: Update, context: RangkulContext) -> None:
 def _is_allowed_without_consent(update: Update) -> bool:
     query = update.callback_query
     if query is not None:
-        return (query.data or "").startswith((views.CONSENT_AREA, views.FORGET_AREA))
+        return any(action.parse(query.data) for action in views.WITHOUT_CONSENT)
     text = update.effective_message.text if update.effective_message else None
     if not text or not text.startswith("/"):
         return False

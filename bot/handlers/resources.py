@@ -9,13 +9,24 @@ the request; retiring an entry re-checks the coordinator role when the button is
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import BaseHandler
 
 from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.services.resources import ResourceService, Scope
 from bot.ui import resources as views
-from bot.ui.callbacks import args, callback
+from bot.ui.callbacks import on_button
 from bot.ui.menu import expired_button_text
+from bot.ui.resources import (
+    AskRetire,
+    ChooseCategory,
+    ConfirmRetire,
+    KeepEntry,
+    OpenEntry,
+    ResourceList,
+    ResourcesHome,
+    SearchPage,
+)
 
 
 def _privileged(session: Session) -> bool:
@@ -37,72 +48,51 @@ async def show_resources(update: Update, context: RangkulContext) -> None:
     await show(update, *views.home_view(session.t, categories), edit=False)
 
 
-async def on_button(update: Update, context: RangkulContext) -> None:
-    """Every browsing button of the directory (``rs:<action>:…``)."""
-    query = update.callback_query
-    action = (query.data or "").split(":")[1:2]
-    handler = _BUTTONS.get(action[0] if action else "")
-    if handler is None:
-        session = await context.session(update)
-        await query.answer(expired_button_text(session.t), show_alert=True)
-        return
-    await handler(update, context, args(query.data))
-
-
-async def _home(update: Update, context: RangkulContext, _: list[str]) -> None:
+async def home(update: Update, context: RangkulContext, _: ResourcesHome) -> None:
     session = await context.session(update)
     await show(update, *views.home_view(session.t, _categories(context, session)))
 
 
-async def _category(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def category(update: Update, context: RangkulContext, action: ChooseCategory) -> None:
     session = await context.session(update)
-    category = parts[0] if parts else ""
-    if category not in _categories(context, session):
+    if action.category not in _categories(context, session):
         await _refuse(update, context)
         return
-    if _service(context).has_provincial(category):
+    if _service(context).has_provincial(action.category):
         province = session.member.province if session.member else None
-        await show(update, *views.scope_view(session.t, category, province))
+        await show(update, *views.scope_view(session.t, action.category, province))
         return
-    await _list(update, context, [category, Scope.ALL.value, "0"])
+    await browse(update, context, ResourceList(action.category, Scope.ALL, 0))
 
 
-async def _list(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def browse(update: Update, context: RangkulContext, action: ResourceList) -> None:
     session = await context.session(update)
-    category, scope, page_index = [*parts, "", "", ""][:3]
-    if (
-        category not in _categories(context, session)
-        or scope not in {s.value for s in Scope}
-        or not page_index.isdigit()
-    ):
+    if action.category not in _categories(context, session):
         await _refuse(update, context)
         return
     province = session.member.province if session.member else None
     entries = _service(context).browse(
-        category, Scope(scope), province, privileged=_privileged(session)
+        action.category, action.scope, province, privileged=_privileged(session)
     )
-    heading = views.category_heading(session.t, category, len(entries))
-    data = callback(views.AREA, "ls", category, scope)
-    await show(update, *views.list_view(session.t, heading, entries, int(page_index), data))
+    heading = views.category_heading(session.t, action.category, len(entries))
+    await show(update, *views.list_view(session.t, heading, entries, action))
 
 
-async def _search_page(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def search_page(update: Update, context: RangkulContext, action: SearchPage) -> None:
     session = await context.session(update)
-    key, page_index = [*parts, "", ""][:2]
-    query = _service(context).remembered_query(key)
-    if query is None or not page_index.isdigit():
+    query = _service(context).remembered_query(action.key)
+    if query is None:
         await update.callback_query.answer(views.expired_text(session.t), show_alert=True)
         return
     hits = _service(context).search(query, privileged=_privileged(session))
     heading = views.results_heading(session.t, len(hits))
-    data = callback(views.AREA, "sp", key)
-    await show(update, *views.list_view(session.t, heading, hits, int(page_index), data))
+    await show(update, *views.list_view(session.t, heading, hits, action))
 
 
-async def _open(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def open_entry(update: Update, context: RangkulContext, action: OpenEntry) -> None:
     """Opens one entry as a new message, so the list stays above it."""
     session = await context.session(update)
-    entry = _service(context).get(parts[0] if parts else "", privileged=_privileged(session))
+    entry = _service(context).get(action.entry_id, privileged=_privileged(session))
     if entry is None:
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return
@@ -110,31 +100,31 @@ async def _open(update: Update, context: RangkulContext, parts: list[str]) -> No
     await follow_up(update, *views.entry_view(session.t, entry, coordinator=session.is_coordinator))
 
 
-async def _ask_retire(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def ask_retire(update: Update, context: RangkulContext, action: AskRetire) -> None:
     session = await context.session(update)
     if not session.is_coordinator:
         await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
         return
-    entry = _service(context).get(parts[0] if parts else "", privileged=True)
+    entry = _service(context).get(action.entry_id, privileged=True)
     if entry is None or entry.category == "crisis":
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return
     await show(update, *views.retire_confirm_view(session.t, entry))
 
 
-async def _retire(update: Update, context: RangkulContext, parts: list[str]) -> None:
+async def retire(update: Update, context: RangkulContext, action: ConfirmRetire) -> None:
     session = await context.session(update)
     if not session.is_coordinator:
         await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
         return
-    entry = _service(context).get(parts[0] if parts else "", privileged=True)
+    entry = _service(context).get(action.entry_id, privileged=True)
     if entry is None or entry.category == "crisis" or not await _service(context).retire(entry.id):
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return
     await show(update, views.retired_text(session.t))
 
 
-async def _keep(update: Update, context: RangkulContext, _: list[str]) -> None:
+async def keep(update: Update, context: RangkulContext, _: KeepEntry) -> None:
     session = await context.session(update)
     await show(update, views.kept_text(session.t))
 
@@ -149,13 +139,15 @@ def _categories(context: RangkulContext, session: Session) -> list[str]:
     return _service(context).categories(privileged=_privileged(session))
 
 
-_BUTTONS = {
-    "home": _home,
-    "cat": _category,
-    "ls": _list,
-    "sp": _search_page,
-    "op": _open,
-    "rt": _ask_retire,
-    "rty": _retire,
-    "rtn": _keep,
-}
+def handlers() -> list[BaseHandler]:
+    """The directory's browsing buttons, for the composition root (group FEATURES)."""
+    return [
+        on_button(ResourcesHome, home),
+        on_button(ChooseCategory, category),
+        on_button(ResourceList, browse),
+        on_button(SearchPage, search_page),
+        on_button(OpenEntry, open_entry),
+        on_button(AskRetire, ask_retire),
+        on_button(ConfirmRetire, retire),
+        on_button(KeepEntry, keep),
+    ]

@@ -15,7 +15,6 @@ from telegram import Message, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -31,13 +30,15 @@ from bot.services import safety as safety_service
 from bot.services.safety import AckOutcome, AlertOutcome
 from bot.ui import crisis as views
 from bot.ui import grounding
-from bot.ui.callbacks import args, pattern
-from bot.ui.menu import AREA as MENU_AREA
+from bot.ui.callbacks import on_button
+from bot.ui.crisis import Acknowledge, AlertAnswer, LetFacilitatorKnow, StartGrounding
+from bot.ui.grounding import BreathingRound, FeelCalmer, SensesStep, StillNotOkay
+from bot.ui.menu import CalmDown, NeedHelp
 
 log = logging.getLogger(__name__)
 
 
-async def crisis(update: Update, context: RangkulContext) -> None:
+async def crisis(update: Update, context: RangkulContext, _: NeedHelp | None = None) -> None:
     """/crisis and the menu's "Need help now"."""
     source = CrisisSource.COMMAND
     if update.callback_query is not None:
@@ -116,18 +117,17 @@ async def end_authoring(update: Update, context: RangkulContext) -> None:
         context.user_data.pop(key, None)
 
 
-async def ask_alert_consent(update: Update, context: RangkulContext) -> None:
-    """ "Let my facilitator know": nothing is sent before an explicit yes."""
-    session = await context.session(update)
-    await show(update, *views.alert_consent_view(session.t), edit=False)
-    raise ApplicationHandlerStop
-
-
-async def answer_alert_consent(update: Update, context: RangkulContext) -> None:
-    """Yes: alert the facilitator (and plan the escalation). No: nothing is sent or stored."""
+async def alert_facilitator(
+    update: Update, context: RangkulContext, action: LetFacilitatorKnow
+) -> None:
+    """ "Let my facilitator know" asks for consent: nothing is sent before an explicit yes.
+    Yes alerts the facilitator (and plans the escalation); no sends and stores nothing."""
     session = await context.session(update)
     t, member = session.t, session.member
-    if args(update.callback_query.data) != ["yes"] or member is None:
+    if action.answer is None:
+        await show(update, *views.alert_consent_view(t), edit=False)
+        raise ApplicationHandlerStop
+    if action.answer is AlertAnswer.NO or member is None:
         await show(update, views.alert_declined_text(t))
         raise ApplicationHandlerStop
     outcome, _alert = await safety_service.alert_facilitator(context.services, member)
@@ -140,16 +140,12 @@ async def answer_alert_consent(update: Update, context: RangkulContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def acknowledge(update: Update, context: RangkulContext) -> None:
+async def acknowledge(update: Update, context: RangkulContext, action: Acknowledge) -> None:
     """A facilitator's or coordinator's "Acknowledge", re-checked against their role now."""
     session = await context.session(update)
     t, query = session.t, update.callback_query
-    (raw,) = args(query.data)[:1] or [""]
-    if not raw.isdigit():
-        await query.answer(views.not_allowed_text(t), show_alert=True)
-        raise ApplicationHandlerStop
     outcome, alert = await safety_service.acknowledge_alert(
-        context.services, session.member, session.is_coordinator, int(raw)
+        context.services, session.member, session.is_coordinator, action.alert_id
     )
     if outcome is AckOutcome.NOT_ALLOWED:
         await query.answer(views.not_allowed_text(t), show_alert=True)
@@ -160,38 +156,38 @@ async def acknowledge(update: Update, context: RangkulContext) -> None:
     raise ApplicationHandlerStop
 
 
-async def start_grounding(update: Update, context: RangkulContext) -> None:
+async def start_grounding(
+    update: Update, context: RangkulContext, _: StartGrounding | CalmDown
+) -> None:
     """ "Grounding exercise now" / "Calm down now": a new message, so the crisis reply stays."""
     session = await context.session(update)
     await show(update, *grounding.start_view(session.t), edit=False)
     raise ApplicationHandlerStop
 
 
-async def senses_step(update: Update, context: RangkulContext) -> None:
+async def senses_step(update: Update, context: RangkulContext, action: SensesStep) -> None:
     """The next step of the 5-4-3-2-1 senses exercise, edited in place."""
     session = await context.session(update)
-    await show(update, *grounding.senses_view(session.t, _step(update)))
+    await show(update, *grounding.senses_view(session.t, action.step))
     raise ApplicationHandlerStop
 
 
-async def breathing_step(update: Update, context: RangkulContext) -> None:
+async def breathing_round(update: Update, context: RangkulContext, action: BreathingRound) -> None:
     """The next round of slow breathing, edited in place."""
     session = await context.session(update)
-    await show(update, *grounding.breathing_view(session.t, _step(update)))
+    await show(update, *grounding.breathing_view(session.t, action.round))
     raise ApplicationHandlerStop
 
 
-def _step(update: Update) -> int:
-    (raw,) = args(update.callback_query.data)[:1] or ["1"]
-    return int(raw) if raw.isdigit() else 1
-
-
-async def grounding_done(update: Update, context: RangkulContext) -> None:
-    """After the exercise: calmer, or still not okay (then the crisis reply again)."""
+async def feel_calmer(update: Update, context: RangkulContext, _: FeelCalmer) -> None:
+    """After the exercise, a little calmer."""
     session = await context.session(update)
-    if args(update.callback_query.data) == ["better"]:
-        await show(update, grounding.calmer_text(session.t))
-        raise ApplicationHandlerStop
+    await show(update, grounding.calmer_text(session.t))
+    raise ApplicationHandlerStop
+
+
+async def still_not_okay(update: Update, context: RangkulContext, _: StillNotOkay) -> None:
+    """After the exercise, still not okay: the crisis reply again."""
     await update.callback_query.answer()
     await send_crisis_reply(update, context, CrisisSource.BUTTON)
     raise ApplicationHandlerStop
@@ -200,26 +196,16 @@ async def grounding_done(update: Update, context: RangkulContext) -> None:
 def handlers() -> list[BaseHandler]:
     """The safety group's buttons, and crisis detection last (after the safety-plan
     conversation, which keeps its own answers)."""
-    buttons = [
-        (views.AREA, "alert", _alert_button),
-        (views.ACK_AREA, "ack", acknowledge),
-        (views.GROUNDING_AREA, "start", start_grounding),
-        (views.GROUNDING_AREA, "senses", senses_step),
-        (views.GROUNDING_AREA, "breath", breathing_step),
-        (views.GROUNDING_AREA, "done", grounding_done),
-        (MENU_AREA, "calm", start_grounding),
-    ]
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     return [
-        *(CallbackQueryHandler(cb, pattern=pattern(area, action)) for area, action, cb in buttons),
+        on_button(LetFacilitatorKnow, alert_facilitator),
+        on_button(Acknowledge, acknowledge),
+        on_button(StartGrounding, start_grounding),
+        on_button(SensesStep, senses_step),
+        on_button(BreathingRound, breathing_round),
+        on_button(FeelCalmer, feel_calmer),
+        on_button(StillNotOkay, still_not_okay),
+        on_button(CalmDown, start_grounding),
         CommandHandler(["cancel", "forget"], end_authoring),
         MessageHandler(private_text, detect_crisis),
     ]
-
-
-async def _alert_button(update: Update, context: RangkulContext) -> None:
-    """ "cr:alert" asks for consent; "cr:alert:yes|no" is the answer."""
-    if args(update.callback_query.data):
-        await answer_alert_consent(update, context)
-    else:
-        await ask_alert_consent(update, context)

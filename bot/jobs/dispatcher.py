@@ -14,11 +14,16 @@ registered for its ``kind`` (``application.bot_data["outbox_renderers"]``). Outc
 - failed: unknown kind, renderer error, Telegram refused the request (400: a bug), the person
   blocked the bot (403; they are marked blocked and their other pending rows cancelled), or
   transient errors ``max_attempts`` times;
-- retried: flood wait (429, the rest of the pass is put back after ``retry_after`` and not
-  counted as an attempt) or a transient network error (exponential backoff, counted).
+- retried: flood wait (429: this row and the pass's other rows for the same chat are put back
+  until ``retry_after``, not counted as an attempt, while other chats' rows go on; a flood
+  Telegram applies to the whole bot ends the pass) or a transient network error (exponential
+  backoff, counted).
 
-Sending paces itself below ``pace_per_second``: PTB's AIORateLimiter pauses *every* request
-after a 429, so a broadcast that hits the limit would freeze everyone's interactive replies.
+Pacing: the dispatcher keeps to ``pace_per_second`` overall, a share of TELEGRAM_MAX_RATE, so
+interactive replies keep the rest. Per-chat limits and flood waits are the rate limiter's
+(bot/rate_limiter.py): outbox sends carry ``rate_limit_args=OUTBOX``, so instead of waiting out
+one chat's hold (stalling the pass) the limiter raises RetryAfter at once and the row is put
+back; without a limiter (TELEGRAM_MAX_RATE=0) Telegram's own 429 is handled the same way.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.domain.member import Member
 from bot.i18n import Translator, get_translator
+from bot.rate_limiter import OUTBOX, ChatRateLimiter, GlobalFloodWait
 from bot.services.container import Services
 from bot.storage.outbox import OutboxMessage
 
@@ -55,8 +61,6 @@ _BACKOFF_BASE = timedelta(seconds=30)
 _BACKOFF_MAX = timedelta(hours=1)
 # Sends allowed back to back before pacing starts, so a handful of reminders go out at once.
 _PACE_BURST = 5
-# Telegram allows about one message a second in one chat.
-CHAT_INTERVAL = 1.0
 
 
 @dataclass
@@ -70,7 +74,11 @@ class DispatchReport:
 
 
 class _Stop(Exception):
-    """Telegram asked to wait (429): end the pass, everything left goes back to pending."""
+    """Telegram slows the whole bot down: end the pass, everything left goes back to pending."""
+
+    def __init__(self, until: datetime, error: str) -> None:
+        super().__init__(error)
+        self.until, self.error = until, error
 
 
 class _Unrenderable(Exception):
@@ -78,31 +86,18 @@ class _Unrenderable(Exception):
 
 
 class _Pacer:
-    """A token bucket over real (monotonic) time: bursts of a few, then ``rate`` per second;
-    and at most one message a second to any one chat (Telegram's per-chat limit)."""
+    """A token bucket over real (monotonic) time: bursts of a few, then ``rate`` per second.
+    Per-chat limits are the rate limiter's, which knows every request, replies included."""
 
-    def __init__(self, rate: float, chat_interval: float) -> None:
+    def __init__(self, rate: float) -> None:
         self._rate = rate
-        self._chat_interval = chat_interval
         self._tokens = float(_PACE_BURST)
         self._stamp: float | None = None
-        self._last_to_chat: dict[int, float] = {}
 
-    async def wait(self, chat_id: int) -> None:
+    async def wait(self) -> None:
         if self._rate <= 0:
             return
-        loop = asyncio.get_running_loop()
-        interval = self._chat_interval
-        gap = interval - (loop.time() - self._last_to_chat.get(chat_id, -interval))
-        if gap > 0:
-            await asyncio.sleep(gap)
-        await self._take_token(loop)
-        now = loop.time()
-        # Keep only chats still inside their interval, so the table stays small.
-        self._last_to_chat = {
-            chat: at for chat, at in self._last_to_chat.items() if now - at < interval
-        }
-        self._last_to_chat[chat_id] = now
+        await self._take_token(asyncio.get_running_loop())
 
     async def _take_token(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
@@ -128,28 +123,30 @@ class OutboxDispatcher:
         batch_size: int = 25,
         max_attempts: int = 5,
         pace_per_second: float = 25.0,
-        chat_interval: float = CHAT_INTERVAL,
     ) -> None:
         self._services = services
         self._renderers = renderers
         self._batch_size = batch_size
         self._max_attempts = max_attempts
-        self._pacer = _Pacer(pace_per_second, chat_interval)
+        self._pacer = _Pacer(pace_per_second)
         # The job and a test's tick() may overlap; one pass at a time keeps passes whole.
         self._lock = asyncio.Lock()
 
     async def run_once(self, bot: telegram.Bot) -> DispatchReport:
-        """Sends everything due now, batch by batch, until nothing is due or Telegram says wait."""
+        """Sends everything due now, batch by batch, until nothing is due or Telegram slows the
+        whole bot down; a flood wait for one chat puts back that chat's rows only."""
         report = DispatchReport()
+        held: dict[int, tuple[datetime, str]] = {}  # chat -> (until, error) for this pass
         async with self._lock:
             while batch := await self._services.outbox.claim_due(
                 self._services.clock.now(), self._batch_size
             ):
-                try:
-                    for position, message in enumerate(batch):
-                        await self._dispatch(bot, message, report, batch[position + 1 :])
-                except _Stop:
-                    break
+                for position, message in enumerate(batch):
+                    try:
+                        await self._dispatch(bot, message, report, held)
+                    except _Stop as stop:
+                        await self._put_back(batch[position:], stop.until, stop.error, report)
+                        return report
         return report
 
     async def _dispatch(
@@ -157,7 +154,7 @@ class OutboxDispatcher:
         bot: telegram.Bot,
         message: OutboxMessage,
         report: DispatchReport,
-        rest: list[OutboxMessage],
+        held: dict[int, tuple[datetime, str]],
     ) -> None:
         outbox, now = self._services.outbox, self._services.clock.now()
         if message.expires_at is not None and message.expires_at <= now:
@@ -169,6 +166,10 @@ class OutboxDispatcher:
             await outbox.mark_skipped(message.id, "recipient unreachable")
             report.skipped += 1
             return
+        chat = member.telegram_id
+        if chat in held:  # Telegram asked to wait for this chat earlier in the pass
+            await self._put_back([message], *held[chat], report)
+            return
         try:
             rendered = await self._render(message, member)
         except _Unrenderable as exc:
@@ -179,28 +180,40 @@ class OutboxDispatcher:
             await outbox.mark_skipped(message.id, "no longer applies")
             report.skipped += 1
             return
-        await self._pacer.wait(member.telegram_id)
+        await self._pacer.wait()
         try:
             # Renderers return HTML (translators escape values); say so whatever the bot's
             # defaults are.
             await bot.send_message(
-                member.telegram_id,
+                chat,
                 rendered[0],
                 parse_mode=ParseMode.HTML,
                 reply_markup=rendered[1],
+                **_outbox_scope(bot),
             )
-        except RetryAfter as exc:
+        except GlobalFloodWait as exc:
             until = now + _retry_after(exc)
-            log.warning("outbox: flood wait, pass ends; resuming after %s", until.isoformat())
-            for waiting in (message, *rest):
-                await outbox.retry_later(waiting.id, until, _error(exc), count_attempt=False)
-            report.retried += 1 + len(rest)
-            raise _Stop from exc
+            log.warning(
+                "outbox: the whole bot must wait; pass ends, resuming %s", until.isoformat()
+            )
+            raise _Stop(until, _error(exc)) from exc
+        except RetryAfter as exc:
+            held[chat] = (now + _retry_after(exc), _error(exc))
+            await self._put_back([message], *held[chat], report)
+            return
         except Exception as exc:
             await self._record_failure(message, exc, now, report)
             return
         await outbox.mark_sent(message.id, self._services.clock.now())
         report.sent += 1
+
+    async def _put_back(
+        self, messages: list[OutboxMessage], until: datetime, error: str, report: DispatchReport
+    ) -> None:
+        """Pending again from ``until``; a flood wait is not the row's fault, so no attempt."""
+        for message in messages:
+            await self._services.outbox.retry_later(message.id, until, error, count_attempt=False)
+        report.retried += len(messages)
 
     async def _render(
         self, message: OutboxMessage, member: Member
@@ -244,6 +257,14 @@ class OutboxDispatcher:
             log.error("outbox: kind %s refused: %s", message.kind, error)
             await outbox.mark_failed(message.id, error)
             report.failed += 1
+
+
+def _outbox_scope(bot: telegram.Bot) -> dict[str, Any]:
+    """Tells our rate limiter this send has its own retry policy (a bare Bot, as in the
+    benchmarks, or PTB's own limiter would not understand the argument)."""
+    if isinstance(getattr(bot, "rate_limiter", None), ChatRateLimiter):
+        return {"rate_limit_args": OUTBOX}
+    return {}
 
 
 def _retry_after(exc: RetryAfter) -> timedelta:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, BaseRateLimiter
 
 from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import OffsetClock
@@ -90,11 +90,17 @@ class Sandbox:
     """Starts and stops the whole sandbox inside the running asyncio loop."""
 
     def __init__(
-        self, options: SandboxOptions, *, flood_clock: Callable[[], float] = time.monotonic
+        self,
+        options: SandboxOptions,
+        *,
+        flood_clock: Callable[[], float] = time.monotonic,
+        rate_limiter: BaseRateLimiter | None = None,
     ) -> None:
-        """``flood_clock``: the seconds Telegram's flood limits are measured in (real ones,
-        unless a test steps them itself instead of waiting)."""
+        """``flood_clock``: the seconds the emulated Telegram measures its flood limits in;
+        ``rate_limiter``: the bot's (default: the one its settings ask for). Both count real
+        time unless a test gives them time of its own, to move instead of waiting."""
         self.options = options
+        self._rate_limiter = rate_limiter
         self.clock = OffsetClock()
         self.emulator = BotApiEmulator(
             clock=self.clock, flood_limits=FloodLimits(), flood_clock=flood_clock
@@ -158,7 +164,7 @@ class Sandbox:
             admin_ids=coordinator_ids(self.personas),
             default_language=self.options.language,
         )
-        application = build_application(settings, clock=self.clock)
+        application = build_application(settings, clock=self.clock, rate_limiter=self._rate_limiter)
         await application.initialize()
         self._cleanup.push_async_callback(_shut_down, application)
         if self.options.demo:

@@ -8,7 +8,9 @@ Facilitator alerts show only the person's alias and the time, never what they wr
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from telegram import InlineKeyboardMarkup
@@ -16,16 +18,45 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.contacts import CrisisContact
 from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert
 from bot.i18n import Html, Translator, tz_abbreviation
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, inline
-
-AREA = Area.CRISIS  # buttons under the crisis reply: consent to alert the facilitator
-ACK_AREA = Area.CRISIS_ACK  # "Acknowledge" under a facilitator alert
-GROUNDING_AREA = Area.GROUNDING
-PLAN_AREA = Area.SAFETY_PLAN
 
 # Same shape as bot.ui.onboarding.View (which imports this module, hence not imported here).
 View = tuple[str, InlineKeyboardMarkup | None]
+
+
+class AlertAnswer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class LetFacilitatorKnow(CallbackData, prefix="cr:alert"):
+    """Under the crisis reply without an answer (it asks for consent), then with the answer."""
+
+    answer: AlertAnswer | None = None
+
+
+@dataclass(frozen=True)
+class Acknowledge(CallbackData, prefix="ca:ack"):
+    alert_id: Natural
+
+
+@dataclass(frozen=True)
+class ReplyToAlert(CallbackData, prefix="ca:reply"):
+    alert_id: Natural
+
+
+# The crisis reply offers these two; bot/ui/grounding.py and bot/ui/safety_plan.py (which
+# import this module) have the rest of their buttons.
+@dataclass(frozen=True)
+class StartGrounding(CallbackData, prefix="gd:start"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenSafetyPlan(CallbackData, prefix="sp:open"):
+    pass
 
 
 def render_contact(t: Translator, contact: CrisisContact) -> str:
@@ -79,11 +110,11 @@ def crisis_view(t: Translator, contacts: Sequence[CrisisContact], *, can_alert: 
     """The crisis reply with its offers: grounding, the safety plan, and (for members of a
     group with a facilitator) telling the facilitator, which always asks for consent first."""
     rows: list[list[Button]] = [
-        [(t("🌿 Grounding exercise now"), callback(GROUNDING_AREA, "start"))],
-        [(t("📝 My safety plan"), callback(PLAN_AREA, "open"))],
+        [(t("🌿 Grounding exercise now"), StartGrounding())],
+        [(t("📝 My safety plan"), OpenSafetyPlan())],
     ]
     if can_alert:
-        rows.append([(t("🤝 Let my facilitator know"), callback(AREA, "alert"))])
+        rows.append([(t("🤝 Let my facilitator know"), LetFacilitatorKnow())])
     return crisis_message(t, contacts), inline(rows)
 
 
@@ -104,8 +135,8 @@ def alert_consent_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, tell my facilitator"), callback(AREA, "alert", "yes"))],
-            [(t("No"), callback(AREA, "alert", "no"))],
+            [(t("Yes, tell my facilitator"), LetFacilitatorKnow(AlertAnswer.YES))],
+            [(t("No"), LetFacilitatorKnow(AlertAnswer.NO))],
         ]
     )
 
@@ -170,14 +201,14 @@ def alert_view(t: Translator, alert: CrisisAlert, tz: str, *, escalation: bool) 
     text = "\n\n".join([head, facilitator_guide(t, alert.alias)])
     return text, inline(
         [
-            [(t("✅ Acknowledge"), callback(ACK_AREA, "ack", alert.id))],
+            [(t("✅ Acknowledge"), Acknowledge(alert.id))],
             [_relay_button(t, alert)],
         ]
     )
 
 
 def _relay_button(t: Translator, alert: CrisisAlert) -> Button:
-    return t("💬 Send a message"), callback(ACK_AREA, "reply", alert.id)
+    return t("💬 Send a message"), ReplyToAlert(alert.id)
 
 
 def acknowledged_view(t: Translator, alert: CrisisAlert, tz: str) -> View:

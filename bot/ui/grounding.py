@@ -3,10 +3,11 @@ message edit, buttons only (nothing typed, nothing stored), for members and visi
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.i18n import N_, Translator
-from bot.ui.callbacks import callback
-from bot.ui.crisis import GROUNDING_AREA as AREA
-from bot.ui.crisis import View
+from bot.ui.callbacks import CallbackData, Natural
+from bot.ui.crisis import StartGrounding, View
 from bot.ui.keyboards import inline
 
 SENSES: tuple[str, ...] = (
@@ -25,6 +26,26 @@ SENSES: tuple[str, ...] = (
 BREATHING_ROUNDS = 4
 
 
+@dataclass(frozen=True)
+class SensesStep(CallbackData, prefix="gd:senses"):
+    step: Natural
+
+
+@dataclass(frozen=True)
+class BreathingRound(CallbackData, prefix="gd:breath"):
+    round: Natural
+
+
+@dataclass(frozen=True)
+class FeelCalmer(CallbackData, prefix="gd:done:better"):
+    pass
+
+
+@dataclass(frozen=True)
+class StillNotOkay(CallbackData, prefix="gd:done:worse"):
+    pass
+
+
 def start_view(t: Translator) -> View:
     text = t(
         "🌿 <b>Let's slow down together.</b>\n\nFind a position that feels okay. There is no "
@@ -32,8 +53,8 @@ def start_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("👀 5-4-3-2-1 senses"), callback(AREA, "senses", 1))],
-            [(t("🌬 Slow breathing"), callback(AREA, "breath", 1))],
+            [(t("👀 5-4-3-2-1 senses"), SensesStep(1))],
+            [(t("🌬 Slow breathing"), BreathingRound(1))],
         ]
     )
 
@@ -43,7 +64,7 @@ def senses_view(t: Translator, step: int) -> View:
     if not 1 <= step <= len(SENSES):
         return finished_view(t)
     text = t("Step {n} of {total}", n=step, total=len(SENSES)) + "\n\n" + t(SENSES[step - 1])
-    return text, inline([[(t("Next ➡️"), callback(AREA, "senses", step + 1))]])
+    return text, inline([[(t("Next ➡️"), SensesStep(step + 1))]])
 
 
 def breathing_view(t: Translator, round_: int) -> View:
@@ -56,16 +77,16 @@ def breathing_view(t: Translator, round_: int) -> View:
         n=round_,
         total=BREATHING_ROUNDS,
     )
-    return text, inline([[(t("Next breath ➡️"), callback(AREA, "breath", round_ + 1))]])
+    return text, inline([[(t("Next breath ➡️"), BreathingRound(round_ + 1))]])
 
 
 def finished_view(t: Translator) -> View:
     text = t("Well done. You stayed with yourself through that. How are you feeling now?")
     return text, inline(
         [
-            [(t("🙂 A little calmer"), callback(AREA, "done", "better"))],
-            [(t("😔 Still not okay"), callback(AREA, "done", "worse"))],
-            [(t("🔁 Once more"), callback(AREA, "start"))],
+            [(t("🙂 A little calmer"), FeelCalmer())],
+            [(t("😔 Still not okay"), StillNotOkay())],
+            [(t("🔁 Once more"), StartGrounding())],
         ]
     )
 

@@ -4,9 +4,12 @@ role links and /mygroups. Group names and descriptions are user text: always esc
 
 from __future__ import annotations
 
+import enum
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Annotated
 
 from bot.domain.groups import (
     CITY_LENGTH,
@@ -26,17 +29,143 @@ from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import N_, Translator, tz_abbreviation
 from bot.services.groups import GroupCard, JoinOutcome
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
-from bot.ui.onboarding import View, province_label, province_rows
+from bot.ui.onboarding import ProvinceCode, View, province_label, province_rows
 
-BROWSE_AREA = Area.GROUPS  # everyone: browse, cards, join
-MANAGE_AREA = Area.GROUPS_ADMIN  # coordinators: overview, archive, invitations, facilitators
-MY_AREA = Area.MY_GROUPS  # /mygroups: leave a group
-# The meetings feature answers this button on a group card (callback("mt", "trial", group_id)).
-TRIAL_AREA = Area.MEETINGS
 GROUPS_PER_PAGE = 8
+
+
+# --- buttons: browsing (everyone, area gr) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BrowseHome(CallbackData, prefix="gr:home"):
+    pass
+
+
+@dataclass(frozen=True)
+class BrowseTopics(CallbackData, prefix="gr:topics"):
+    pass
+
+
+@dataclass(frozen=True)
+class BrowseProvinces(CallbackData, prefix="gr:provs"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class BrowseProvince(CallbackData, prefix="gr:prov"):
+    code: ProvinceCode
+
+
+class ListFilter(enum.StrEnum):
+    ALL = "all"
+    ONLINE = "on"
+    TOPIC = "t"  # the value is a topic code
+    PROVINCE = "p"  # the value is a province code
+
+
+@dataclass(frozen=True)
+class GroupList(CallbackData, prefix="gr:list"):
+    """One page of groups found; ``value`` is None for all and online groups (buttons sent
+    before this class spell it "-", which those filters never read)."""
+
+    kind: ListFilter
+    value: Annotated[str, MaxLen(16)] | None
+    page: Natural
+
+
+@dataclass(frozen=True)
+class OpenCard(CallbackData, prefix="gr:card"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class JoinGroup(CallbackData, prefix="gr:join"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class TrySession(CallbackData, prefix="mt:trial"):
+    """On a group card and in /trial; the meetings feature answers it."""
+
+    group_id: Natural
+
+
+# --- buttons: coordinators (area gc) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Overview(CallbackData, prefix="gc:list"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class ManageGroup(CallbackData, prefix="gc:open"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class StartNewGroup(CallbackData, prefix="gc:new"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditGroup(CallbackData, prefix="gc:edit"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class ShowFacilitators(CallbackData, prefix="gc:facs"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class InviteFacilitator(CallbackData, prefix="gc:inv"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class AskArchive(CallbackData, prefix="gc:arch"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmArchive(CallbackData, prefix="gc:archy"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class AskRemoveFacilitator(CallbackData, prefix="gc:unfac"):
+    group_id: Natural
+    member_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmRemoveFacilitator(CallbackData, prefix="gc:unfacy"):
+    group_id: Natural
+    member_id: Natural
+
+
+# --- buttons: /mygroups (area mg) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyGroups(CallbackData, prefix="mg:list"):
+    pass
+
+
+@dataclass(frozen=True)
+class AskLeave(CallbackData, prefix="mg:leave"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmLeave(CallbackData, prefix="mg:leavey"):
+    group_id: Natural
+
 
 FORMAT_LABELS: dict[GroupFormat, str] = {
     GroupFormat.ONLINE: N_("Online"),
@@ -89,19 +218,13 @@ def when_text(t: Translator, moment: datetime, tz: str) -> str:
 
 
 def _nav(
-    t: Translator,
-    area: str,
-    action: str,
-    prefix: Sequence[object],
-    index: int,
-    has_prev: bool,
-    has_next: bool,
+    t: Translator, turn: Callable[[int], CallbackData], index: int, has_prev: bool, has_next: bool
 ) -> list[Button]:
-    nav = []
+    nav: list[Button] = []
     if has_prev:
-        nav.append(("◀ " + t("Previous"), callback(area, action, *prefix, index - 1)))
+        nav.append(("◀ " + t("Previous"), turn(index - 1)))
     if has_next:
-        nav.append((t("Next") + " ▶", callback(area, action, *prefix, index + 1)))
+        nav.append((t("Next") + " ▶", turn(index + 1)))
     return nav
 
 
@@ -115,33 +238,29 @@ def browse_home_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("🏷 By topic"), callback(BROWSE_AREA, "topics"))],
-            [(t("📍 By province"), callback(BROWSE_AREA, "provs", 0))],
-            [(t("🌐 Online only"), callback(BROWSE_AREA, "list", "on", "-", 0))],
-            [(t("📋 All groups"), callback(BROWSE_AREA, "list", "all", "-", 0))],
+            [(t("🏷 By topic"), BrowseTopics())],
+            [(t("📍 By province"), BrowseProvinces(0))],
+            [(t("🌐 Online only"), GroupList(ListFilter.ONLINE, None, 0))],
+            [(t("📋 All groups"), GroupList(ListFilter.ALL, None, 0))],
         ]
     )
 
 
 def topic_choice_view(t: Translator) -> View:
-    buttons = [
-        (t(TOPIC_LABELS[code]), callback(BROWSE_AREA, "list", "t", code, 0)) for code in TOPICS
-    ]
+    buttons = [(t(TOPIC_LABELS[code]), GroupList(ListFilter.TOPIC, code, 0)) for code in TOPICS]
     rows = [*in_rows(buttons, per_row=2), [_back_home(t)]]
     return t("Which topic?"), inline(rows)
 
 
 def province_choice_view(t: Translator, page_index: int) -> View:
-    rows = province_rows(t, page_index, BROWSE_AREA, pick="prov", turn="provs")
+    rows = province_rows(t, page_index, BrowseProvince, BrowseProvinces)
     rows.append([_back_home(t)])
     return t("Which province?"), inline(rows)
 
 
-def group_list_view(
-    t: Translator, groups: Sequence[Group], filter_args: tuple[str, str], page_index: int
-) -> View:
-    """One page of groups found, each a button that opens its card."""
-    items, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
+def group_list_view(t: Translator, groups: Sequence[Group], listed: GroupList) -> View:
+    """The page ``listed`` of the groups found, each a button that opens its card."""
+    items, has_prev, has_next = page(groups, listed.page, GROUPS_PER_PAGE)
     if not groups:
         text = t(
             "No group matches yet. New groups start all the time: try another search, or look "
@@ -153,8 +272,8 @@ def group_list_view(
             "I found {n} groups. Tap one to see more.",
             len(groups),
         )
-    rows = [[(g.name, callback(BROWSE_AREA, "card", g.id))] for g in items]
-    nav = _nav(t, BROWSE_AREA, "list", filter_args, page_index, has_prev, has_next)
+    rows = [[(g.name, OpenCard(g.id))] for g in items]
+    nav = _nav(t, lambda p: replace(listed, page=p), listed.page, has_prev, has_next)
     if nav:
         rows.append(nav)
     rows.append([_back_home(t)])
@@ -189,9 +308,9 @@ def group_card_view(t: Translator, card: GroupCard, viewer_tz: str) -> View:
         lines.append(t("✅ You are a member of this group."))
     rows: list[list[Button]] = []
     if group.offers_trials and not card.is_member:
-        rows.append([(t("🌱 Try a session"), callback(TRIAL_AREA, "trial", group.id))])
+        rows.append([(t("🌱 Try a session"), TrySession(group.id))])
     if card.can_join:
-        rows.append([(t("🤝 Join this group"), callback(BROWSE_AREA, "join", group.id))])
+        rows.append([(t("🤝 Join this group"), JoinGroup(group.id))])
     rows.append([_back_home(t)])
     return "\n".join(lines), inline(rows)
 
@@ -217,7 +336,7 @@ def join_outcome_text(t: Translator, outcome: JoinOutcome, group_name: str) -> s
 
 
 def _back_home(t: Translator) -> Button:
-    return ("◀ " + t("Back to search"), callback(BROWSE_AREA, "home"))
+    return ("◀ " + t("Back to search"), BrowseHome())
 
 
 # --- coordinators --------------------------------------------------------------------------
@@ -239,12 +358,12 @@ def overview_view(t: Translator, summaries: Sequence[GroupSummary], page_index: 
         )
     if not summaries:
         lines.append(t("There are no groups yet."))
-    rows = [[(s.group.name, callback(MANAGE_AREA, "open", s.group.id))] for s in items]
-    nav = _nav(t, MANAGE_AREA, "list", (), page_index, has_prev, has_next)
+    rows = [[(s.group.name, ManageGroup(s.group.id))] for s in items]
+    nav = _nav(t, Overview, page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
-    rows.append([(t("🆕 New group"), callback(MANAGE_AREA, "new"))])
-    rows.append([(t("🔎 Browse as a member would"), callback(BROWSE_AREA, "home"))])
+    rows.append([(t("🆕 New group"), StartNewGroup())])
+    rows.append([(t("🔎 Browse as a member would"), BrowseHome())])
     return "\n".join(lines), inline(rows)
 
 
@@ -267,12 +386,12 @@ def manage_view(t: Translator, summary: GroupSummary) -> View:
     return "\n".join(lines), inline(
         [
             [
-                (t("✏️ Edit"), callback(MANAGE_AREA, "edit", gid)),
-                (t("👥 Facilitators"), callback(MANAGE_AREA, "facs", gid)),
+                (t("✏️ Edit"), EditGroup(gid)),
+                (t("👥 Facilitators"), ShowFacilitators(gid)),
             ],
-            [(t("✉️ Invite a facilitator"), callback(MANAGE_AREA, "inv", gid))],
-            [(t("🗄 Archive"), callback(MANAGE_AREA, "arch", gid))],
-            [("◀ " + t("All groups"), callback(MANAGE_AREA, "list", 0))],
+            [(t("✉️ Invite a facilitator"), InviteFacilitator(gid))],
+            [(t("🗄 Archive"), AskArchive(gid))],
+            [("◀ " + t("All groups"), Overview(0))],
         ]
     )
 
@@ -285,8 +404,8 @@ def archive_confirm_view(t: Translator, group: Group) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, archive it"), callback(MANAGE_AREA, "archy", group.id))],
-            [(t("No, keep it"), callback(MANAGE_AREA, "open", group.id))],
+            [(t("Yes, archive it"), ConfirmArchive(group.id))],
+            [(t("No, keep it"), ManageGroup(group.id))],
         ]
     )
 
@@ -305,11 +424,11 @@ def facilitators_view(t: Translator, group: Group, facilitators: Sequence[tuple[
     else:
         text = t("<b>{name}</b> has no facilitator yet. Invite one!", name=group.name)
     rows = [
-        [(t("Remove {alias}", alias=alias), callback(MANAGE_AREA, "unfac", group.id, member_id))]
+        [(t("Remove {alias}", alias=alias), AskRemoveFacilitator(group.id, member_id))]
         for member_id, alias in facilitators
     ]
-    rows.append([(t("✉️ Invite a facilitator"), callback(MANAGE_AREA, "inv", group.id))])
-    rows.append([("◀ " + t("Back"), callback(MANAGE_AREA, "open", group.id))])
+    rows.append([(t("✉️ Invite a facilitator"), InviteFacilitator(group.id))])
+    rows.append([("◀ " + t("Back"), ManageGroup(group.id))])
     return text, inline(rows)
 
 
@@ -321,8 +440,8 @@ def remove_facilitator_confirm_view(
     )
     return text, inline(
         [
-            [(t("Yes, remove"), callback(MANAGE_AREA, "unfacy", group.id, member_id))],
-            [(t("No"), callback(MANAGE_AREA, "facs", group.id))],
+            [(t("Yes, remove"), ConfirmRemoveFacilitator(group.id, member_id))],
+            [(t("No"), ShowFacilitators(group.id))],
         ]
     )
 
@@ -331,7 +450,7 @@ def pick_group_view(t: Translator, groups: Sequence[GroupSummary]) -> View:
     """/invite_facilitator: which group the invitation is for."""
     if not groups:
         return t("There are no groups yet. Create one first with /newgroup."), None
-    rows = [[(s.group.name, callback(MANAGE_AREA, "inv", s.group.id))] for s in groups]
+    rows = [[(s.group.name, InviteFacilitator(s.group.id))] for s in groups]
     return t("Which group should the new facilitator lead?"), inline(rows)
 
 
@@ -432,8 +551,8 @@ def my_groups_view(
         lines.append(f"🤝 {html.escape(group.name)}")
     rows = [
         [
-            (group.name, callback(BROWSE_AREA, "card", group.id)),
-            (t("Leave"), callback(MY_AREA, "leave", group.id)),
+            (group.name, OpenCard(group.id)),
+            (t("Leave"), AskLeave(group.id)),
         ]
         for group in member_of
     ]
@@ -448,8 +567,8 @@ def leave_confirm_view(t: Translator, group: Group) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, leave"), callback(MY_AREA, "leavey", group.id))],
-            [(t("No, stay"), callback(MY_AREA, "list"))],
+            [(t("Yes, leave"), ConfirmLeave(group.id))],
+            [(t("No, stay"), MyGroups())],
         ]
     )
 

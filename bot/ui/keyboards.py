@@ -6,13 +6,19 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-Button = tuple[str, str]  # (label, callback_data)
+from bot.ui.callbacks import CallbackData
+
+Button = tuple[str, CallbackData]  # (label, the action it sends)
 
 
 def inline(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
-    """An inline keyboard from rows of (label, callback_data) pairs."""
+    """An inline keyboard from rows of (label, action) pairs; each action is packed (and checked
+    against Telegram's limit) here, where the keyboard is built."""
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [
+            [InlineKeyboardButton(label, callback_data=action.pack()) for label, action in row]
+            for row in rows
+        ]
     )
 
 

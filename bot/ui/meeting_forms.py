@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -15,11 +15,14 @@ from bot.domain.meetings import (
     Meeting,
     monthly_week,
 )
+from bot.domain.recurrence import Recurrence
 from bot.i18n import N_, Translator, tz_abbreviation
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.meeting_picker import (
     TIMES_PER_PAGE,
+    DayCode,
+    TimeCode,
     date_view,
     day_code,
     time_buttons,
@@ -30,10 +33,100 @@ from bot.ui.meeting_picker import (
 )
 from bot.ui.onboarding import View
 
-AREA = Area.NEW_MEETING
-POLL_AREA = Area.TIME_POLL
 MAX_POLL_OPTIONS = 5
 MIN_POLL_OPTIONS = 2
+
+
+# --- buttons: /newmeeting (area nm) ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChooseMeetingGroup(CallbackData, prefix="nm:group"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class MeetingDay(CallbackData, prefix="nm:date"):
+    day: DayCode
+
+
+@dataclass(frozen=True)
+class MeetingDays(CallbackData, prefix="nm:dates"):
+    """Back to the days (« Change the time)."""
+
+
+@dataclass(frozen=True)
+class MeetingTimesPage(CallbackData, prefix="nm:tpage"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class MeetingTime(CallbackData, prefix="nm:time"):
+    time: TimeCode
+
+
+@dataclass(frozen=True)
+class MeetingDuration(CallbackData, prefix="nm:dur"):
+    minutes: Natural
+
+
+@dataclass(frozen=True)
+class MeetingRepeat(CallbackData, prefix="nm:rep"):
+    recurrence: Recurrence
+
+
+@dataclass(frozen=True)
+class MeetingCapacity(CallbackData, prefix="nm:cap"):
+    capacity: Natural
+
+
+@dataclass(frozen=True)
+class ScheduleMeeting(CallbackData, prefix="nm:ok"):
+    pass
+
+
+@dataclass(frozen=True)
+class DiscardMeeting(CallbackData, prefix="nm:no"):
+    pass
+
+
+# --- buttons: /poll_time (area tp) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChoosePollGroup(CallbackData, prefix="tp:group"):
+    group_id: Natural
+
+
+@dataclass(frozen=True)
+class NewPoll(CallbackData, prefix="tp:new"):
+    pass
+
+
+@dataclass(frozen=True)
+class PollDay(CallbackData, prefix="tp:date"):
+    day: DayCode
+
+
+@dataclass(frozen=True)
+class PollDays(CallbackData, prefix="tp:dates"):
+    """Back to the days (« Other day)."""
+
+
+@dataclass(frozen=True)
+class PollTimesPage(CallbackData, prefix="tp:tpage"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class PollTime(CallbackData, prefix="tp:time"):
+    time: TimeCode
+
+
+@dataclass(frozen=True)
+class SendPoll(CallbackData, prefix="tp:send"):
+    pass
+
 
 # "first Thursday of the month" and so on, by the week number of the day in its month.
 _NTH = {1: N_("first"), 2: N_("second"), 3: N_("third"), 4: N_("fourth"), 5: N_("last")}
@@ -60,16 +153,18 @@ def with_hint(t: Translator, view: View) -> View:
     return (f"{use_buttons_hint(t)}\n\n{text}" if markup else text), markup
 
 
-def group_choice_view(t: Translator, groups: Sequence[Group], area: str = AREA) -> View:
-    rows = [[(g.name, callback(area, "group", g.id))] for g in groups]
+def group_choice_view(
+    t: Translator,
+    groups: Sequence[Group],
+    choose: Callable[[int], CallbackData] = ChooseMeetingGroup,
+) -> View:
+    rows = [[(g.name, choose(g.id))] for g in groups]
     return t("For which group?"), inline(rows)
 
 
 def date_step_view(t: Translator, group: Group, days: Sequence[date]) -> View:
     heading = t("📅 New meeting for <b>{group}</b>.", group=group.name)
-    return date_view(
-        t, heading, days, group.timezone, lambda d: callback(AREA, "date", day_code(d))
-    )
+    return date_view(t, heading, days, group.timezone, lambda d: MeetingDay(day_code(d)))
 
 
 def time_step_view(
@@ -79,10 +174,10 @@ def time_step_view(
     rows = time_buttons(
         times,
         page_index,
-        lambda at: callback(AREA, "time", time_code(at)),
-        lambda p: callback(AREA, "tpage", p),
+        lambda at: MeetingTime(time_code(at)),
+        MeetingTimesPage,
     )
-    return time_view(t, day, tz, rows, callback(AREA, "dates"))
+    return time_view(t, day, tz, rows, MeetingDays())
 
 
 def duration_view(t: Translator, start: datetime, tz: str, own_tz: str) -> View:
@@ -91,10 +186,9 @@ def duration_view(t: Translator, start: datetime, tz: str, own_tz: str) -> View:
         when=when_in_group(t, start, tz, own_tz),
     )
     buttons = [
-        (t("{minutes} min", minutes=minutes), callback(AREA, "dur", minutes))
-        for minutes in DURATIONS
+        (t("{minutes} min", minutes=minutes), MeetingDuration(minutes)) for minutes in DURATIONS
     ]
-    return text, inline([*in_rows(buttons, 4), [(t("« Change the time"), callback(AREA, "dates"))]])
+    return text, inline([*in_rows(buttons, 4), [(t("« Change the time"), MeetingDays())]])
 
 
 def repeat_label(t: Translator, recurrence: str, start: datetime, tz: str) -> str:
@@ -113,10 +207,7 @@ def repeat_label(t: Translator, recurrence: str, start: datetime, tz: str) -> st
 
 
 def repeat_view(t: Translator, start: datetime, tz: str) -> View:
-    rows = [
-        [(repeat_label(t, r, start, tz), callback(AREA, "rep", r))]
-        for r in ("once", "weekly", "biweekly", "monthly")
-    ]
+    rows = [[(repeat_label(t, r, start, tz), MeetingRepeat(r))] for r in Recurrence]
     return t("Does it repeat?"), inline(rows)
 
 
@@ -134,7 +225,7 @@ def link_prompt(t: Translator) -> str:
 
 
 def capacity_view(t: Translator) -> View:
-    buttons = [(str(n), callback(AREA, "cap", n)) for n in CAPACITY_CHOICES]
+    buttons = [(str(n), MeetingCapacity(n)) for n in CAPACITY_CHOICES]
     text = t(
         "👥 How many people can take part at most? Tap a number or type one between {low} and "
         "{high}.",
@@ -168,11 +259,8 @@ def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> 
     lines += [t("👥 Up to {n} people", n=summary.capacity), "", t("Schedule it?")]
     return "\n".join(lines), inline(
         [
-            [(t("✅ Schedule"), callback(AREA, "ok"))],
-            [
-                (t("« Change the time"), callback(AREA, "dates")),
-                (t("✖️ Discard"), callback(AREA, "no")),
-            ],
+            [(t("✅ Schedule"), ScheduleMeeting())],
+            [(t("« Change the time"), MeetingDays()), (t("✖️ Discard"), DiscardMeeting())],
         ]
     )
 
@@ -199,7 +287,7 @@ def discarded_text(t: Translator) -> str:
 
 
 def poll_group_choice_view(t: Translator, groups: Sequence[Group]) -> View:
-    return group_choice_view(t, groups, POLL_AREA)
+    return group_choice_view(t, groups, ChoosePollGroup)
 
 
 def poll_results_view(
@@ -219,7 +307,7 @@ def poll_results_view(
         t("• {when}: {count}", when=when(t, start, tz), count=count)
         for start, count in zip(options, counts, strict=True)
     ]
-    return "\n".join(lines), inline([[(t("🗳 Propose new times"), callback(POLL_AREA, "new"))]])
+    return "\n".join(lines), inline([[(t("🗳 Propose new times"), NewPoll())]])
 
 
 def poll_pick_view(
@@ -239,7 +327,7 @@ def poll_pick_view(
         lines += [f"• {when_in_group(t, start, group.timezone, own_tz)}" for start in chosen]
     extra: list[list[Button]] = []
     if len(chosen) >= MIN_POLL_OPTIONS:
-        extra.append([(t("📨 Send the poll"), callback(POLL_AREA, "send"))])
+        extra.append([(t("📨 Send the poll"), SendPoll())])
     if len(chosen) >= MAX_POLL_OPTIONS:
         return "\n".join(lines), inline(extra)
     return date_view(
@@ -247,7 +335,7 @@ def poll_pick_view(
         "\n".join(lines),
         days,
         group.timezone,
-        lambda d: callback(POLL_AREA, "date", day_code(d)),
+        lambda d: PollDay(day_code(d)),
         extra,
     )
 
@@ -259,10 +347,10 @@ def poll_time_view(
     rows = time_buttons(
         times,
         page_index,
-        lambda at: callback(POLL_AREA, "time", time_code(at)),
-        lambda p: callback(POLL_AREA, "tpage", p),
+        lambda at: PollTime(time_code(at)),
+        PollTimesPage,
     )
-    return time_view(t, day, tz, rows, callback(POLL_AREA, "dates"))
+    return time_view(t, day, tz, rows, PollDays())
 
 
 def poll_question(t: Translator, group: Group) -> str:

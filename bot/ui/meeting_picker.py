@@ -1,23 +1,30 @@
 """The date and time picker shared by /newmeeting, moving a meeting and /poll_time.
 
-The picker does not know where its buttons lead: callers pass functions that build the callback
-data for a day, a time and a page, so each flow keeps its own area and arguments.
+The picker does not know where its buttons lead: callers pass functions that build the action
+for a day, a time and a page, so each flow keeps its own actions and arguments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, time
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from bot.domain.paging import page
 from bot.i18n import Translator, tz_abbreviation
+from bot.ui.callbacks import CallbackData, MaxLen
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.onboarding import View
 
 TIMES_PER_PAGE = 24  # six hours in 15-minute steps, four to a row
+EVENING_PAGE = 2  # the page a day's times open at: most groups meet after work
 DAYS_PER_ROW = 2
 TIMES_PER_ROW = 4
+
+# Button fields of a picked day and time, as day_code and time_code write them.
+DayCode = Annotated[str, MaxLen(8)]
+TimeCode = Annotated[str, MaxLen(4)]
 
 
 def day_code(day: date) -> str:
@@ -64,7 +71,7 @@ def short_when(t: Translator, start: datetime, tz: str) -> str:
 
 
 def date_buttons(
-    t: Translator, days: Sequence[date], tz: str, data: Callable[[date], str]
+    t: Translator, days: Sequence[date], tz: str, data: Callable[[date], CallbackData]
 ) -> list[list[Button]]:
     buttons = [(t.format_date(day, tz, "EEE d MMM"), data(day)) for day in days]
     return in_rows(buttons, DAYS_PER_ROW)
@@ -73,8 +80,8 @@ def date_buttons(
 def time_buttons(
     times: Sequence[time],
     page_index: int,
-    data: Callable[[time], str],
-    page_data: Callable[[int], str],
+    data: Callable[[time], CallbackData],
+    page_data: Callable[[int], CallbackData],
 ) -> list[list[Button]]:
     """One page of start times, then a row to the other pages (labelled by their first time)."""
     shown, _, _ = page(times, page_index, TIMES_PER_PAGE)
@@ -98,7 +105,7 @@ def date_view(
     heading: str,
     days: Sequence[date],
     tz: str,
-    data: Callable[[date], str],
+    data: Callable[[date], CallbackData],
     extra: Sequence[Sequence[Button]] = (),
     *,
     typed_hint: bool = True,
@@ -114,7 +121,7 @@ def time_view(
     day: date,
     tz: str,
     rows: list[list[Button]],
-    back: str,
+    back: CallbackData,
 ) -> View:
     text = t(
         "What time on {day}? ({zone})",

@@ -2,13 +2,16 @@
 reminders and notices. Every view takes plain data and a translator; names of groups and
 places are formatted in through the translator (HTML-escaped).
 
-Callback data lives in area ``mt`` (see bot/handlers/meetings.py for the actions).
+Their buttons are area ``mt``, answered by bot/handlers/meetings.py.
 """
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Annotated
 
 from bot.domain.groups import Group
 from bot.domain.meetings import (
@@ -22,14 +25,144 @@ from bot.domain.meetings import (
 )
 from bot.domain.paging import page
 from bot.i18n import Html, Translator
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
+from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
-from bot.ui.meeting_picker import short_when, when, when_in_group
+from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
 from bot.ui.onboarding import View
 
-AREA = Area.MEETINGS
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8
+MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
+
+
+# --- buttons: facilitators ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FacilitatedMeetings(CallbackData, prefix="mt:list"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenMeeting(CallbackData, prefix="mt:open"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class AskCancel(CallbackData, prefix="mt:cancel"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmCancel(CallbackData, prefix="mt:cancelok"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class AskCancelSeries(CallbackData, prefix="mt:cseries"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmCancelSeries(CallbackData, prefix="mt:cseriesok"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class MoveMeeting(CallbackData, prefix="mt:move"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class MoveDay(CallbackData, prefix="mt:mvd"):
+    meeting_id: Natural
+    day: DayCode
+
+
+@dataclass(frozen=True)
+class MoveTimesPage(CallbackData, prefix="mt:mvp"):
+    meeting_id: Natural
+    day: DayCode
+    page: Natural
+
+
+@dataclass(frozen=True)
+class MoveTime(CallbackData, prefix="mt:mvt"):
+    meeting_id: Natural
+    day: DayCode
+    time: TimeCode
+
+
+@dataclass(frozen=True)
+class ConfirmMove(CallbackData, prefix="mt:mvok"):
+    meeting_id: Natural
+    start: Annotated[str, MaxLen(12)]  # MOVED_START
+
+
+@dataclass(frozen=True)
+class AttendancePage(CallbackData, prefix="mt:att"):
+    meeting_id: Natural
+    page: Natural
+
+
+@dataclass(frozen=True)
+class ToggleAttendance(CallbackData, prefix="mt:atx"):
+    meeting_id: Natural
+    member_id: Natural
+    page: Natural
+
+
+@dataclass(frozen=True)
+class SaveAttendance(CallbackData, prefix="mt:atsave"):
+    meeting_id: Natural
+
+
+# --- buttons: members and trials (also in reminders and notices) ------------------------------
+
+
+class Reply(enum.StrEnum):
+    YES = "y"
+    NO = "n"
+
+
+@dataclass(frozen=True)
+class MyMeetings(CallbackData, prefix="mt:mine"):
+    pass
+
+
+@dataclass(frozen=True)
+class Rsvp(CallbackData, prefix="mt:rsvp"):
+    meeting_id: Natural
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class TrialGroups(CallbackData, prefix="mt:tgroups"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class PickTrial(CallbackData, prefix="mt:tpick"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmTrial(CallbackData, prefix="mt:tok"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class CancelTrial(CallbackData, prefix="mt:tcancel"):
+    meeting_id: Natural
+
+
+@dataclass(frozen=True)
+class TrialFollowup(CallbackData, prefix="mt:join"):
+    """ "Would you like to join this group?" after a trial session."""
+
+    group_id: Natural
+    reply: Reply
 
 
 # --- shared pieces ------------------------------------------------------------------------------
@@ -49,8 +182,8 @@ def place_and_link(t: Translator, meeting: Meeting, *, show_link: bool) -> list[
 
 def rsvp_row(t: Translator, meeting_id: int) -> list[Button]:
     return [
-        (t("✅ I'm going"), callback(AREA, "rsvp", meeting_id, "y")),
-        (t("❌ Not going"), callback(AREA, "rsvp", meeting_id, "n")),
+        (t("✅ I'm going"), Rsvp(meeting_id, Reply.YES)),
+        (t("❌ Not going"), Rsvp(meeting_id, Reply.NO)),
     ]
 
 
@@ -96,7 +229,7 @@ def meetings_list_view(
             )
         )
         label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
-        buttons.append([(label[:60], callback(AREA, "open", meeting.id))])
+        buttons.append([(label[:60], OpenMeeting(meeting.id))])
     return "\n".join(lines), inline(buttons)
 
 
@@ -116,14 +249,12 @@ def meeting_detail_view(
         *place_and_link(t, meeting, show_link=True),
     ]
     rows = [
-        [(t("📅 Move this meeting"), callback(AREA, "move", meeting.id))],
-        [(t("❌ Cancel this meeting"), callback(AREA, "cancel", meeting.id))],
+        [(t("📅 Move this meeting"), MoveMeeting(meeting.id))],
+        [(t("❌ Cancel this meeting"), AskCancel(meeting.id))],
     ]
     if repeating:
-        rows.append(
-            [(t("❌ Cancel this and all later ones"), callback(AREA, "cseries", meeting.id))]
-        )
-    rows.append([(t("« All meetings"), callback(AREA, "list"))])
+        rows.append([(t("❌ Cancel this and all later ones"), AskCancelSeries(meeting.id))])
+    rows.append([(t("« All meetings"), FacilitatedMeetings())])
     return "\n".join(lines), inline(rows)
 
 
@@ -138,18 +269,18 @@ def confirm_cancel_view(
             group=group.name,
             when=moment,
         )
-        action = "cseriesok"
+        confirm: CallbackData = ConfirmCancelSeries(meeting.id)
     else:
         text = t(
             "Cancel the meeting of <b>{group}</b> on {when}? Everyone expected will be told.",
             group=group.name,
             when=moment,
         )
-        action = "cancelok"
+        confirm = ConfirmCancel(meeting.id)
     return text, inline(
         [
-            [(t("Yes, cancel"), callback(AREA, action, meeting.id))],
-            [(t("No, keep it"), callback(AREA, "open", meeting.id))],
+            [(t("Yes, cancel"), confirm)],
+            [(t("No, keep it"), OpenMeeting(meeting.id))],
         ]
     )
 
@@ -167,8 +298,8 @@ def confirm_move_view(
     )
     return text, inline(
         [
-            [(t("Yes, move it"), callback(AREA, "mvok", meeting.id, f"{start:%Y%m%d%H%M}"))],
-            [(t("No, keep it"), callback(AREA, "open", meeting.id))],
+            [(t("Yes, move it"), ConfirmMove(meeting.id, start.strftime(MOVED_START)))],
+            [(t("No, keep it"), OpenMeeting(meeting.id))],
         ]
     )
 
@@ -180,12 +311,12 @@ def trial_groups_view(t: Translator, groups: Sequence[Group], page_index: int) -
     if not groups:
         return t("No group offers trial sessions right now. Please look again soon."), None
     shown, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
-    rows: list[list[Button]] = [[(g.name, callback(AREA, "trial", g.id))] for g in shown]
+    rows: list[list[Button]] = [[(g.name, TrySession(g.id))] for g in shown]
     nav = []
     if has_prev:
-        nav.append((t("« Back"), callback(AREA, "tgroups", page_index - 1)))
+        nav.append((t("« Back"), TrialGroups(page_index - 1)))
     if has_next:
-        nav.append((t("More »"), callback(AREA, "tgroups", page_index + 1)))
+        nav.append((t("More »"), TrialGroups(page_index + 1)))
     if nav:
         rows.append(nav)
     text = t(
@@ -210,7 +341,7 @@ def trial_meetings_view(
         label = short_when(t, meeting.starts_at, tz)
         if trial_left == 0:
             label = t("{when} (waitlist)", when=label)
-        rows.append([(label, callback(AREA, "tpick", meeting.id))])
+        rows.append([(label, PickTrial(meeting.id))])
     text = t(
         "Upcoming meetings of <b>{group}</b> (times in your timezone). Which one would you like "
         "to try?",
@@ -252,8 +383,8 @@ def trial_confirm_view(
     label = t("Join the waitlist") if waitlist else t("✅ Sign me up")
     return "\n\n".join(lines), inline(
         [
-            [(label, callback(AREA, "tok", meeting.id))],
-            [(t("« Other meetings"), callback(AREA, "trial", group.id))],
+            [(label, ConfirmTrial(meeting.id))],
+            [(t("« Other meetings"), TrySession(group.id))],
         ]
     )
 
@@ -312,14 +443,12 @@ def my_meetings_view(
         lines += place_and_link(t, meeting, show_link=confirmed)
         label = short_when(t, meeting.starts_at, tz)
         if seat is not None and seat.kind is SeatKind.TRIAL:
-            rows.append(
-                [(t("Cancel trial · {when}", when=label), callback(AREA, "tcancel", meeting.id))]
-            )
+            rows.append([(t("Cancel trial · {when}", when=label), CancelTrial(meeting.id))])
         else:
             rows.append(
                 [
-                    (t("✅ {when}", when=label), callback(AREA, "rsvp", meeting.id, "y")),
-                    (t("❌ {when}", when=label), callback(AREA, "rsvp", meeting.id, "n")),
+                    (t("✅ {when}", when=label), Rsvp(meeting.id, Reply.YES)),
+                    (t("❌ {when}", when=label), Rsvp(meeting.id, Reply.NO)),
                 ]
             )
     return "\n".join(lines), inline(rows)
@@ -360,7 +489,7 @@ def attendance_meetings_view(
         [
             (
                 f"{short_when(t, m.starts_at, tz)} · {g.name}"[:60],
-                callback(AREA, "att", m.id, 0),
+                AttendancePage(m.id, 0),
             )
         ]
         for m, g in items
@@ -388,19 +517,19 @@ def attendance_view(
         [
             (
                 ("☑️ " if member_id in present else "⬜ ") + alias,
-                callback(AREA, "atx", meeting.id, member_id, page_index),
+                ToggleAttendance(meeting.id, member_id, page_index),
             )
         ]
         for member_id, alias in shown
     ]
     nav = []
     if has_prev:
-        nav.append((t("« Back"), callback(AREA, "att", meeting.id, page_index - 1)))
+        nav.append((t("« Back"), AttendancePage(meeting.id, page_index - 1)))
     if has_next:
-        nav.append((t("More »"), callback(AREA, "att", meeting.id, page_index + 1)))
+        nav.append((t("More »"), AttendancePage(meeting.id, page_index + 1)))
     if nav:
         rows.append(nav)
-    rows.append([(t("💾 Save"), callback(AREA, "atsave", meeting.id))])
+    rows.append([(t("💾 Save"), SaveAttendance(meeting.id))])
     return text, inline(rows)
 
 
@@ -429,7 +558,7 @@ def reminder_view(
     ]
     if seat is not None and seat.kind is SeatKind.TRIAL:
         lines.append(t("It's your trial session: you're welcome to just listen."))
-        rows = [[(t("Cancel my trial"), callback(AREA, "tcancel", meeting.id))]]
+        rows = [[(t("Cancel my trial"), CancelTrial(meeting.id))]]
     else:
         rows = [rsvp_row(t, meeting.id)]
     return "\n".join(lines), inline(rows)
@@ -484,8 +613,8 @@ def followup_view(t: Translator, group: Group) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, I'd like to join"), callback(AREA, "join", group.id, "y"))],
-            [(t("No, thank you"), callback(AREA, "join", group.id, "n"))],
+            [(t("Yes, I'd like to join"), TrialFollowup(group.id, Reply.YES))],
+            [(t("No, thank you"), TrialFollowup(group.id, Reply.NO))],
         ]
     )
 
@@ -510,9 +639,7 @@ def followup_answer_view(t: Translator, outcome: str, group: Group | None) -> Vi
     }
     keyboard = None
     if outcome == "full" and group is not None:
-        keyboard = inline(
-            [[(t("👥 Open the group card"), callback(Area.GROUPS, "card", group.id))]]
-        )
+        keyboard = inline([[(t("👥 Open the group card"), OpenCard(group.id))]])
     return texts.get(outcome, gone_text(t)), keyboard
 
 

@@ -2,15 +2,52 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
-from bot.ui.callbacks import Area, callback
-from bot.ui.groups import BROWSE_AREA, MANAGE_AREA, MY_AREA
-from bot.ui.keyboards import Button, inline
-from bot.ui.meetings import AREA as MEETINGS_AREA
-from bot.ui.onboarding import View
-from bot.ui.resources import AREA as RESOURCES_AREA
+from dataclasses import dataclass
 
-AREA = Area.MENU
+from bot.i18n import Translator
+from bot.ui.callbacks import CallbackData
+from bot.ui.groups import BrowseHome, MyGroups, Overview
+from bot.ui.keyboards import Button, inline
+from bot.ui.meetings import FacilitatedMeetings, MyMeetings
+from bot.ui.onboarding import LanguageCode, View
+from bot.ui.resources import ResourcesHome
+
+
+@dataclass(frozen=True)
+class NeedHelp(CallbackData, prefix="menu:crisis"):
+    pass
+
+
+@dataclass(frozen=True)
+class CalmDown(CallbackData, prefix="menu:calm"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenPrivacy(CallbackData, prefix="menu:privacy"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeAlias(CallbackData, prefix="menu:alias"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChangeLanguage(CallbackData, prefix="menu:language"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenHelp(CallbackData, prefix="menu:help"):
+    pass
+
+
+@dataclass(frozen=True)
+class SetLanguage(CallbackData, prefix="lang:lang"):
+    """A language button of /language (onboarding has its own)."""
+
+    code: LanguageCode
 
 
 def menu_view(
@@ -19,30 +56,30 @@ def menu_view(
     text = t("Hi, <b>{alias}</b> 🤝 What would you like to do?", alias=alias)
     role_rows: list[list[Button]] = []
     if facilitator:
-        role_rows.append([(t("🗓 Meetings I facilitate"), callback(MEETINGS_AREA, "list"))])
+        role_rows.append([(t("🗓 Meetings I facilitate"), FacilitatedMeetings())])
     if coordinator:
-        role_rows.append([(t("🛠 Manage groups"), callback(MANAGE_AREA, "list", 0))])
+        role_rows.append([(t("🛠 Manage groups"), Overview(0))])
     return text, inline(
         [
             [
-                (t("🆘 Need help now"), callback(AREA, "crisis")),
-                (t("🌿 Calm down now"), callback(AREA, "calm")),
+                (t("🆘 Need help now"), NeedHelp()),
+                (t("🌿 Calm down now"), CalmDown()),
             ],
             [
-                (t("👥 Find a group"), callback(BROWSE_AREA, "home")),
-                (t("📋 My groups"), callback(MY_AREA, "list")),
+                (t("👥 Find a group"), BrowseHome()),
+                (t("📋 My groups"), MyGroups()),
             ],
             [
-                (t("📅 My meetings"), callback(MEETINGS_AREA, "mine")),
-                (t("📚 Resources"), callback(RESOURCES_AREA, "home")),
+                (t("📅 My meetings"), MyMeetings()),
+                (t("📚 Resources"), ResourcesHome()),
             ],
             *role_rows,
-            [(t("🔒 Privacy & my data"), callback(AREA, "privacy"))],
+            [(t("🔒 Privacy & my data"), OpenPrivacy())],
             [
-                (t("✏️ Change alias"), callback(AREA, "alias")),
-                (t("🌐 Language"), callback(AREA, "language")),
+                (t("✏️ Change alias"), ChangeAlias()),
+                (t("🌐 Language"), ChangeLanguage()),
             ],
-            [(t("❓ Help"), callback(AREA, "help"))],
+            [(t("❓ Help"), OpenHelp())],
         ]
     )
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Annotated
 
 from babel.numbers import format_decimal
 
@@ -25,14 +27,81 @@ from bot.domain.recurrence import MAX_REMINDERS
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
 from bot.ui.keyboards import in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
-from bot.ui.onboarding import View, province_label, province_rows
+from bot.ui.onboarding import LanguageCode, ProvinceCode, View, province_label, province_rows
 
-AREA = Area.NEW_GROUP
-EDIT_AREA = Area.EDIT_GROUP
+# --- buttons: /newgroup (area ng) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ToggleGroupTopic(CallbackData, prefix="ng:topic"):
+    code: Annotated[str, MaxLen(16)]
+
+
+@dataclass(frozen=True)
+class GroupTopicsDone(CallbackData, prefix="ng:topics"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseFormat(CallbackData, prefix="ng:format"):
+    format: GroupFormat
+
+
+@dataclass(frozen=True)
+class GroupProvincePage(CallbackData, prefix="ng:page"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class ChooseGroupProvince(CallbackData, prefix="ng:prov"):
+    code: ProvinceCode
+
+
+@dataclass(frozen=True)
+class ToggleGroupLanguage(CallbackData, prefix="ng:lang"):
+    code: LanguageCode
+
+
+@dataclass(frozen=True)
+class GroupLanguagesDone(CallbackData, prefix="ng:langs"):
+    pass
+
+
+@dataclass(frozen=True)
+class OfferTrials(CallbackData, prefix="ng:trials:yes"):
+    pass
+
+
+@dataclass(frozen=True)
+class NoTrials(CallbackData, prefix="ng:trials:no"):
+    pass
+
+
+@dataclass(frozen=True)
+class CreateGroup(CallbackData, prefix="ng:create"):
+    pass
+
+
+@dataclass(frozen=True)
+class DiscardGroup(CallbackData, prefix="ng:cancel"):
+    pass
+
+
+# --- buttons: editing a group (area ge) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditField(CallbackData, prefix="ge:field"):
+    field: EditableField
+
+
+@dataclass(frozen=True)
+class BackToGroup(CallbackData, prefix="ge:back"):
+    group_id: Natural
 
 
 def name_prompt(t: Translator) -> str:
@@ -47,22 +116,22 @@ def name_prompt(t: Translator) -> str:
 
 def topics_view(t: Translator, chosen: Collection[str]) -> View:
     buttons = [
-        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), callback(AREA, "topic", code))
+        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), ToggleGroupTopic(code))
         for code in TOPICS
     ]
-    rows = [*in_rows(buttons, per_row=2), [(t("Done"), callback(AREA, "topics"))]]
+    rows = [*in_rows(buttons, per_row=2), [(t("Done"), GroupTopicsDone())]]
     return t(
         'Which <b>topics</b> does the group focus on? Choose one or more, then "Done".'
     ), inline(rows)
 
 
 def format_view(t: Translator) -> View:
-    rows = [[(t(FORMAT_LABELS[f]), callback(AREA, "format", f.value))] for f in GroupFormat]
+    rows = [[(t(FORMAT_LABELS[f]), ChooseFormat(f))] for f in GroupFormat]
     return t("How does the group <b>meet</b>?"), inline(rows)
 
 
 def province_view(t: Translator, page_index: int) -> View:
-    rows = province_rows(t, page_index, AREA, pick="prov", turn="page")
+    rows = province_rows(t, page_index, ChooseGroupProvince, GroupProvincePage)
     return t("In which <b>province</b> does it meet in person?"), inline(rows)
 
 
@@ -77,10 +146,10 @@ def city_prompt(t: Translator) -> str:
 
 def languages_view(t: Translator, chosen: Collection[str]) -> View:
     buttons = [
-        (("✅ " if code in chosen else "") + name, callback(AREA, "lang", code))
+        (("✅ " if code in chosen else "") + name, ToggleGroupLanguage(code))
         for code, name in LANGUAGE_NAMES.items()
     ]
-    rows = [buttons, [(t("Done"), callback(AREA, "langs"))]]
+    rows = [buttons, [(t("Done"), GroupLanguagesDone())]]
     return t('In which <b>language(s)</b> does it meet? Choose one or both, then "Done".'), inline(
         rows
     )
@@ -108,8 +177,8 @@ def max_members_prompt(t: Translator) -> str:
 def trials_view(t: Translator) -> View:
     return t("Does the group offer <b>trial sessions</b> to newcomers?"), inline(
         [
-            [(t("Yes, newcomers can try a session"), callback(AREA, "trials", "yes"))],
-            [(t("No trial sessions"), callback(AREA, "trials", "no"))],
+            [(t("Yes, newcomers can try a session"), OfferTrials())],
+            [(t("No trial sessions"), NoTrials())],
         ]
     )
 
@@ -151,8 +220,8 @@ def summary_view(t: Translator, group: NewGroup) -> View:
     ]
     return "\n".join(lines), inline(
         [
-            [(t("✅ Create the group"), callback(AREA, "create"))],
-            [(t("Cancel"), callback(AREA, "cancel"))],
+            [(t("✅ Create the group"), CreateGroup())],
+            [(t("Cancel"), DiscardGroup())],
         ]
     )
 
@@ -180,11 +249,8 @@ def pick_at_least_one_text(t: Translator) -> str:
 
 
 def edit_fields_view(t: Translator, group_name: str, group_id: int) -> View:
-    rows = [
-        [(t(FIELD_LABELS[field]), callback(EDIT_AREA, "field", field.value))]
-        for field in EditableField
-    ]
-    rows.append([("◀ " + t("Back"), callback(EDIT_AREA, "back", group_id))])
+    rows = [[(t(FIELD_LABELS[field]), EditField(field))] for field in EditableField]
+    rows.append([("◀ " + t("Back"), BackToGroup(group_id))])
     return t("What would you like to change in <b>{name}</b>?", name=group_name), inline(rows)
 
 

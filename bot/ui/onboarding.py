@@ -2,30 +2,105 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Annotated
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.alias import AliasProblem
+from bot.domain.alias import MAX_LENGTH, AliasProblem
 from bot.domain.paging import page
-from bot.domain.regions import PROVINCES, Province
+from bot.domain.regions import ONLINE_ONLY, PROVINCES, Province
 from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import crisis_intro_line
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 
-AREA = Area.ONBOARDING
 PROVINCES_PER_PAGE = 10
 
 View = tuple[str, InlineKeyboardMarkup | None]
 
+# Field types shared by the buttons of several features.
+LanguageCode = Annotated[str, MaxLen(8)]
+ProvinceCode = Annotated[str, MaxLen(16)]  # a code of bot/domain/regions.py (or "online")
+Alias = Annotated[str, MaxLen(MAX_LENGTH)]
 
-def language_view(t: Translator, area: str = AREA) -> View:
-    """Language choice; shared by onboarding and /language (different areas)."""
+
+@dataclass(frozen=True)
+class ChooseLanguage(CallbackData, prefix="ob:lang"):
+    code: LanguageCode
+
+
+@dataclass(frozen=True)
+class ReadIntro(CallbackData, prefix="ob:next"):
+    pass
+
+
+@dataclass(frozen=True)
+class ConfirmAdult(CallbackData, prefix="ob:age:adult"):
+    pass
+
+
+@dataclass(frozen=True)
+class UnderAge(CallbackData, prefix="ob:age:minor"):
+    pass
+
+
+@dataclass(frozen=True)
+class GiveConsent(CallbackData, prefix="ob:consent:yes"):
+    pass
+
+
+@dataclass(frozen=True)
+class DeclineConsent(CallbackData, prefix="ob:consent:no"):
+    pass
+
+
+@dataclass(frozen=True)
+class TakeAlias(CallbackData, prefix="ob:alias:take"):
+    """Carries the suggestion it offers; None on buttons sent before it did (the draft's)."""
+
+    suggestion: Alias | None = None
+
+
+@dataclass(frozen=True)
+class AnotherAlias(CallbackData, prefix="ob:alias:reroll"):
+    pass
+
+
+@dataclass(frozen=True)
+class OwnAlias(CallbackData, prefix="ob:alias:own"):
+    pass
+
+
+@dataclass(frozen=True)
+class RegionPage(CallbackData, prefix="ob:page"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class ChooseRegion(CallbackData, prefix="ob:region"):
+    code: ProvinceCode
+
+
+@dataclass(frozen=True)
+class ToggleTopic(CallbackData, prefix="ob:topic"):
+    """The whole selection the press leads to (``topics_mask``), not the one topic."""
+
+    mask: Natural
+
+
+@dataclass(frozen=True)
+class FinishTopics(CallbackData, prefix="ob:topics"):
+    mask: Natural
+
+
+def language_view(t: Translator, choose: Callable[[str], CallbackData] = ChooseLanguage) -> View:
+    """Language choice; shared by onboarding and /language (each with its own action)."""
     text = t("Hello! 👋 Which language would you like me to use?")
-    buttons = [(name, callback(area, "lang", code)) for code, name in LANGUAGE_NAMES.items()]
+    buttons = [(name, choose(code)) for code, name in LANGUAGE_NAMES.items()]
     return text, inline([buttons])
 
 
@@ -42,7 +117,7 @@ def intro_view(t: Translator) -> View:
             crisis_intro_line(t),
         ]
     )
-    return text, inline([[(t("Continue"), callback(AREA, "next"))]])
+    return text, inline([[(t("Continue"), ReadIntro())]])
 
 
 def age_view(t: Translator) -> View:
@@ -53,8 +128,8 @@ def age_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, I'm 18 or older"), callback(AREA, "age", "adult"))],
-            [(t("No, I'm under 18"), callback(AREA, "age", "minor"))],
+            [(t("Yes, I'm 18 or older"), ConfirmAdult())],
+            [(t("No, I'm under 18"), UnderAge())],
         ]
     )
 
@@ -94,8 +169,8 @@ def consent_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("I agree"), callback(AREA, "consent", "yes"))],
-            [(t("Not now"), callback(AREA, "consent", "no"))],
+            [(t("I agree"), GiveConsent())],
+            [(t("Not now"), DeclineConsent())],
         ]
     )
 
@@ -134,20 +209,19 @@ def alias_view(t: Translator, suggestion: str) -> View:
         "<b>{alias}</b>?\n\nYou can take it, ask for another one, or choose your own.",
         alias=suggestion,
     )
-    return text, inline(alias_choice_rows(t, AREA, suggestion))
+    return text, inline(alias_choice_rows(t, TakeAlias(suggestion), AnotherAlias(), OwnAlias()))
 
 
-def alias_choice_rows(t: Translator, area: str, suggestion: str) -> list[list[Button]]:
-    """Take / re-roll / own alias; shared by onboarding and /alias (different areas).
+def alias_choice_rows(
+    t: Translator, take: CallbackData, another: CallbackData, own: CallbackData
+) -> list[list[Button]]:
+    """Take / re-roll / own alias; shared by onboarding and /alias (each with its own actions).
 
     "Use this alias" carries the suggestion it offers, so it takes what the person sees even if
     the draft holding it was lost (a crash between the reply and the state write)."""
     return [
-        [(t("Use this alias"), callback(area, "alias", "take", suggestion))],
-        [
-            (t("Another one"), callback(area, "alias", "reroll")),
-            (t("Choose my own"), callback(area, "alias", "own")),
-        ],
+        [(t("Use this alias"), take)],
+        [(t("Another one"), another), (t("Choose my own"), own)],
     ]
 
 
@@ -183,25 +257,28 @@ def province_label(t: Translator, province: Province) -> str:
 
 
 def province_rows(
-    t: Translator, page_index: int, area: str, *, pick: str = "region", turn: str = "page"
+    t: Translator,
+    page_index: int,
+    pick: Callable[[str], CallbackData],
+    turn: Callable[[int], CallbackData],
 ) -> list[list[Button]]:
-    """One page of province buttons (``area:pick:<code>``) with ``area:turn:<page>`` arrows;
-    shared by onboarding, /newgroup and browsing groups by province."""
+    """One page of province buttons (``pick(code)``) with arrows (``turn(page)``); shared by
+    onboarding, /newgroup and browsing groups by province."""
     items, has_prev, has_next = page(PROVINCES, page_index, PROVINCES_PER_PAGE)
-    rows = in_rows([(province_label(t, p), callback(area, pick, p.code)) for p in items], per_row=2)
-    nav = []
+    rows = in_rows([(province_label(t, p), pick(p.code)) for p in items], per_row=2)
+    nav: list[Button] = []
     if has_prev:
-        nav.append(("◀ " + t("Previous"), callback(area, turn, page_index - 1)))
+        nav.append(("◀ " + t("Previous"), turn(page_index - 1)))
     if has_next:
-        nav.append((t("Next") + " ▶", callback(area, turn, page_index + 1)))
+        nav.append((t("Next") + " ▶", turn(page_index + 1)))
     if nav:
         rows.append(nav)
     return rows
 
 
 def region_view(t: Translator, page_index: int) -> View:
-    rows = province_rows(t, page_index, AREA)
-    rows.append([(t("🌐 Online only"), callback(AREA, "region", "online"))])
+    rows = province_rows(t, page_index, ChooseRegion, RegionPage)
+    rows.append([(t("🌐 Online only"), ChooseRegion(ONLINE_ONLY))])
     text = t(
         "Which province do you live in? It helps us show groups near you and meeting times in "
         'your timezone. If you prefer online groups, choose "Online only".'
@@ -217,11 +294,11 @@ def topics_view(t: Translator, chosen: Collection[str]) -> View:
     buttons = [
         (
             ("✅ " if code in shown else "") + t(TOPIC_LABELS[code]),
-            callback(AREA, "topic", topics_mask(shown ^ {code})),
+            ToggleTopic(topics_mask(shown ^ {code})),
         )
         for code in TOPICS
     ]
-    done = (t("Done"), callback(AREA, "topics", topics_mask(shown)))
+    done = (t("Done"), FinishTopics(topics_mask(shown)))
     rows = [*in_rows(buttons, per_row=2), [done]]
     text = t(
         "Which topics matter to you? Choose as many as you like (or none), then press "

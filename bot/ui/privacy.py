@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.domain.member import Member
 from bot.i18n import Translator
-from bot.ui.callbacks import Area, callback
+from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
 from bot.ui.onboarding import View, privacy_notice
 
-FORGET_AREA = Area.FORGET
-CONSENT_AREA = Area.CONSENT
+
+@dataclass(frozen=True)
+class ConfirmForget(CallbackData, prefix="fg:yes"):
+    pass
+
+
+@dataclass(frozen=True)
+class KeepData(CallbackData, prefix="fg:no"):
+    pass
+
+
+@dataclass(frozen=True)
+class AcceptNotice(CallbackData, prefix="pc:yes"):
+    pass
+
+
+@dataclass(frozen=True)
+class DeclineNotice(CallbackData, prefix="pc:no"):
+    pass
+
+
+# What a member asked to agree to a changed notice may still press: the answer, and forgetting.
+WITHOUT_CONSENT = (AcceptNotice, DeclineNotice, ConfirmForget, KeepData)
 
 
 def consent_status(t: Translator, member: Member) -> str:
@@ -36,8 +59,8 @@ def forget_confirm_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, delete everything"), callback(FORGET_AREA, "yes"))],
-            [(t("No, keep my data"), callback(FORGET_AREA, "no"))],
+            [(t("Yes, delete everything"), ConfirmForget())],
+            [(t("No, keep my data"), KeepData())],
         ]
     )
 
@@ -66,8 +89,8 @@ def new_notice_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("I agree"), callback(CONSENT_AREA, "yes"))],
-            [(t("Not now"), callback(CONSENT_AREA, "no"))],
+            [(t("I agree"), AcceptNotice())],
+            [(t("Not now"), DeclineNotice())],
         ]
     )
 

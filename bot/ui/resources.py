@@ -8,7 +8,9 @@ below Telegram's 4096 characters: an entry is at most a few short fields, a list
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from html import escape
+from typing import Annotated
 from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardMarkup
@@ -16,14 +18,13 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.contacts import NATIONAL
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, province_by_code
-from bot.domain.resources import Resource
+from bot.domain.resources import ID_MAX, Resource
 from bot.i18n import N_, Html, Translator
-from bot.services.resources import QueryProblem, SearchOutcome
-from bot.ui.callbacks import Area, callback
+from bot.services.resources import QueryProblem, Scope, SearchOutcome
+from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
-from bot.ui.onboarding import View
+from bot.ui.onboarding import ProvinceCode, View
 
-AREA = Area.RESOURCES
 PAGE_SIZE = 5
 PROVINCES_PER_PAGE = 10
 EXCERPT = 110
@@ -52,6 +53,105 @@ EDIT_FIELDS: dict[str, str] = {
     "province": N_("Province"),
 }
 
+Category = Annotated[str, MaxLen(16)]  # a key of CATEGORY_LABELS
+EntryId = Annotated[str, MaxLen(ID_MAX)]
+
+
+# --- buttons: browsing and search (everyone) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourcesHome(CallbackData, prefix="rs:home"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseCategory(CallbackData, prefix="rs:cat"):
+    category: Category
+
+
+@dataclass(frozen=True)
+class ResourceList(CallbackData, prefix="rs:ls"):
+    category: Category
+    scope: Scope
+    page: Natural
+
+
+@dataclass(frozen=True)
+class SearchResources(CallbackData, prefix="rs:search"):
+    pass
+
+
+@dataclass(frozen=True)
+class SearchPage(CallbackData, prefix="rs:sp"):
+    """A page of a typed query's results; the query stays in memory under ``key``."""
+
+    key: Annotated[str, MaxLen(16)]
+    page: Natural
+
+
+@dataclass(frozen=True)
+class OpenEntry(CallbackData, prefix="rs:op"):
+    entry_id: EntryId
+
+
+# --- buttons: coordinators ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditEntry(CallbackData, prefix="rs:ed"):
+    entry_id: EntryId
+
+
+@dataclass(frozen=True)
+class AskRetire(CallbackData, prefix="rs:rt"):
+    entry_id: EntryId
+
+
+@dataclass(frozen=True)
+class ConfirmRetire(CallbackData, prefix="rs:rty"):
+    entry_id: EntryId
+
+
+@dataclass(frozen=True)
+class KeepEntry(CallbackData, prefix="rs:rtn"):
+    entry_id: EntryId
+
+
+@dataclass(frozen=True)
+class EditorCategory(CallbackData, prefix="rs:ac"):
+    category: Category
+
+
+@dataclass(frozen=True)
+class SkipField(CallbackData, prefix="rs:skip"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditorProvince(CallbackData, prefix="rs:ap"):
+    code: ProvinceCode  # or NATIONAL
+
+
+@dataclass(frozen=True)
+class EditorProvincePage(CallbackData, prefix="rs:app"):
+    page: Natural
+
+
+@dataclass(frozen=True)
+class SaveEntry(CallbackData, prefix="rs:save"):
+    pass
+
+
+@dataclass(frozen=True)
+class DropEntry(CallbackData, prefix="rs:drop"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditorField(CallbackData, prefix="rs:ef"):
+    name: Annotated[str, MaxLen(16)]  # a key of EDIT_FIELDS
+
 
 def home_view(t: Translator, categories: Sequence[str]) -> View:
     text = "\n\n".join(
@@ -64,8 +164,8 @@ def home_view(t: Translator, categories: Sequence[str]) -> View:
             t("If you need help right now, send /crisis."),
         ]
     )
-    buttons = [(t(CATEGORY_LABELS[c]), callback(AREA, "cat", c)) for c in categories]
-    return text, inline([*in_rows(buttons, 2), [(t("🔎 Search"), callback(AREA, "search"))]])
+    buttons = [(t(CATEGORY_LABELS[c]), ChooseCategory(c)) for c in categories]
+    return text, inline([*in_rows(buttons, 2), [(t("🔎 Search"), SearchResources())]])
 
 
 def scope_view(t: Translator, category: str, province: str | None) -> View:
@@ -75,24 +175,18 @@ def scope_view(t: Translator, category: str, province: str | None) -> View:
     own = province_by_code(province) if province else None
     if own is not None:
         label = t("📍 {province} and national", province=own.name(t.lang))
-        rows.append([(label, callback(AREA, "ls", category, "m", 0))])
-    rows.append([(t("🇮🇩 National"), callback(AREA, "ls", category, "n", 0))])
-    rows.append([(t("🗺 All provinces"), callback(AREA, "ls", category, "a", 0))])
-    rows.append([(t("📚 All topics"), callback(AREA, "home"))])
+        rows.append([(label, ResourceList(category, Scope.MINE, 0))])
+    rows.append([(t("🇮🇩 National"), ResourceList(category, Scope.NATIONAL, 0))])
+    rows.append([(t("🗺 All provinces"), ResourceList(category, Scope.ALL, 0))])
+    rows.append([(t("📚 All topics"), ResourcesHome())])
     return text, inline(rows)
 
 
 def list_view(
-    t: Translator,
-    heading: str,
-    entries: Sequence[Resource],
-    page_index: int,
-    page_callback: str,
+    t: Translator, heading: str, entries: Sequence[Resource], listed: ResourceList | SearchPage
 ) -> View:
-    """One page of entries (numbered titles and excerpts) with a button to open each.
-
-    ``page_callback`` is callback data without the page number; the number is appended.
-    """
+    """The page ``listed`` of entries (numbered titles and excerpts), a button to open each."""
+    page_index = listed.page
     shown, has_prev, has_next = page(entries, page_index, PAGE_SIZE)
     first = page_index * PAGE_SIZE + 1
     lines = [heading]
@@ -106,20 +200,18 @@ def list_view(
     if not shown:
         lines.append(t("Nothing more here."))
     buttons = [
-        (f"{number}. {_short(entry.title.get(t.lang))}", callback(AREA, "op", entry.id))
+        (f"{number}. {_short(entry.title.get(t.lang))}", OpenEntry(entry.id))
         for number, entry in enumerate(shown, start=first)
     ]
     rows = [[button] for button in buttons]
     nav: list[Button] = []
     if has_prev:
-        nav.append((t("◀️ Back"), f"{page_callback}:{page_index - 1}"))
+        nav.append((t("◀️ Back"), replace(listed, page=page_index - 1)))
     if has_next:
-        nav.append((t("More ▶️"), f"{page_callback}:{page_index + 1}"))
+        nav.append((t("More ▶️"), replace(listed, page=page_index + 1)))
     if nav:
         rows.append(nav)
-    rows.append(
-        [(t("🔎 Search"), callback(AREA, "search")), (t("📚 All topics"), callback(AREA, "home"))]
-    )
+    rows.append([(t("🔎 Search"), SearchResources()), (t("📚 All topics"), ResourcesHome())])
     return "\n\n".join(lines), inline(rows)
 
 
@@ -166,11 +258,11 @@ def entry_view(t: Translator, entry: Resource, *, coordinator: bool) -> View:
     if coordinator and entry.category != "crisis":
         rows.append(
             [
-                (t("✏️ Edit"), callback(AREA, "ed", entry.id)),
-                (t("🗑 Retire"), callback(AREA, "rt", entry.id)),
+                (t("✏️ Edit"), EditEntry(entry.id)),
+                (t("🗑 Retire"), AskRetire(entry.id)),
             ]
         )
-    rows.append([(t("📚 All topics"), callback(AREA, "home"))])
+    rows.append([(t("📚 All topics"), ResourcesHome())])
     return entry_text(t, entry), inline(rows)
 
 
@@ -198,7 +290,7 @@ def results_view(t: Translator, outcome: SearchOutcome, categories: Sequence[str
     if not outcome.hits or outcome.key is None:
         return no_results_view(t, categories)
     heading = results_heading(t, len(outcome.hits))
-    return list_view(t, heading, outcome.hits, 0, callback(AREA, "sp", outcome.key))
+    return list_view(t, heading, outcome.hits, SearchPage(outcome.key, 0))
 
 
 def no_results_view(t: Translator, categories: Sequence[str]) -> View:
@@ -226,7 +318,7 @@ def coordinators_only_text(t: Translator) -> str:
 
 
 def editor_category_view(t: Translator, categories: Sequence[str]) -> View:
-    buttons = [(t(CATEGORY_LABELS[c]), callback(AREA, "ac", c)) for c in categories]
+    buttons = [(t(CATEGORY_LABELS[c]), EditorCategory(c)) for c in categories]
     text = t("📚 <b>New resource</b> (step 1 of 9)\n\nWhich topic does it belong to?")
     return text, inline(in_rows(buttons, 2))
 
@@ -252,20 +344,20 @@ def editor_prompt(t: Translator, step: str) -> str:
 
 
 def skip_markup(t: Translator) -> InlineKeyboardMarkup:
-    return inline([[(t("Skip"), callback(AREA, "skip"))]])
+    return inline([[(t("Skip"), SkipField())]])
 
 
 def province_view(t: Translator, page_index: int, *, heading: str) -> View:
     """National, or a province, paged like onboarding's province list."""
     shown, has_prev, has_next = page(PROVINCES, page_index, PROVINCES_PER_PAGE)
-    rows: list[list[Button]] = [[(t("🇮🇩 National"), callback(AREA, "ap", NATIONAL))]]
-    buttons = [(p.name(t.lang), callback(AREA, "ap", p.code)) for p in shown]
+    rows: list[list[Button]] = [[(t("🇮🇩 National"), EditorProvince(NATIONAL))]]
+    buttons = [(p.name(t.lang), EditorProvince(p.code)) for p in shown]
     rows += in_rows(buttons, 2)
     nav: list[Button] = []
     if has_prev:
-        nav.append((t("◀️ Back"), callback(AREA, "app", page_index - 1)))
+        nav.append((t("◀️ Back"), EditorProvincePage(page_index - 1)))
     if has_next:
-        nav.append((t("More ▶️"), callback(AREA, "app", page_index + 1)))
+        nav.append((t("More ▶️"), EditorProvincePage(page_index + 1)))
     if nav:
         rows.append(nav)
     return heading, inline(rows)
@@ -294,8 +386,8 @@ def confirm_view(t: Translator, preview: Resource) -> View:
     text = "\n\n".join([t("Please check the new resource:"), entry_text(t, preview)])
     return text, inline(
         [
-            [(t("✅ Save"), callback(AREA, "save"))],
-            [(t("✖️ Cancel"), callback(AREA, "drop"))],
+            [(t("✅ Save"), SaveEntry())],
+            [(t("✖️ Cancel"), DropEntry())],
         ]
     )
 
@@ -310,8 +402,8 @@ def dropped_text(t: Translator) -> str:
 
 def edit_fields_view(t: Translator, entry: Resource) -> View:
     text = t("✏️ What do you want to change in <b>{title}</b>?", title=entry.title.get(t.lang))
-    buttons = [(t(label), callback(AREA, "ef", name)) for name, label in EDIT_FIELDS.items()]
-    return text, inline([*in_rows(buttons, 2), [(t("✖️ Cancel"), callback(AREA, "drop"))]])
+    buttons = [(t(label), EditorField(name)) for name, label in EDIT_FIELDS.items()]
+    return text, inline([*in_rows(buttons, 2), [(t("✖️ Cancel"), DropEntry())]])
 
 
 def edit_prompt(t: Translator, name: str) -> str:
@@ -325,8 +417,8 @@ def retire_confirm_view(t: Translator, entry: Resource) -> View:
     )
     return text, inline(
         [
-            [(t("🗑 Yes, retire it"), callback(AREA, "rty", entry.id))],
-            [(t("No, keep it"), callback(AREA, "rtn", entry.id))],
+            [(t("🗑 Yes, retire it"), ConfirmRetire(entry.id))],
+            [(t("No, keep it"), KeepEntry(entry.id))],
         ]
     )
 

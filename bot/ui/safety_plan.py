@@ -4,18 +4,34 @@ back (only ever to its owner), and section-by-section editing."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
 
 from bot.domain.contacts import CrisisContact
 from bot.domain.safety import MAX_ANSWER_CHARS, SECTIONS, AnswerProblem, PlanSection, SafetyPlan
 from bot.domain.text import split_to_fit, utf16_len
 from bot.i18n import N_, Translator
-from bot.ui.callbacks import callback
-from bot.ui.crisis import PLAN_AREA as AREA
+from bot.ui.callbacks import CallbackData
 from bot.ui.crisis import View, contacts_brief
 from bot.ui.keyboards import in_rows, inline
 
 MAX_MESSAGE_UTF16 = 4096  # Telegram's limit, in UTF-16 code units
+
+
+@dataclass(frozen=True)
+class SkipQuestion(CallbackData, prefix="sp:skip"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditSection(CallbackData, prefix="sp:edit"):
+    section: PlanSection
+
+
+@dataclass(frozen=True)
+class ClosePlan(CallbackData, prefix="sp:done"):
+    pass
+
 
 TITLES: dict[PlanSection, str] = {
     PlanSection.WARNING_SIGNS: N_("My warning signs"),
@@ -73,7 +89,7 @@ def question_view(t: Translator, section: PlanSection, *, current: str | None = 
         t("Write your answer in one message (up to {max} characters).", max=MAX_ANSWER_CHARS)
     )
     skip = t("Keep as it is") if current is not None else t("Skip")
-    return "\n\n".join(parts), inline([[(skip, callback(AREA, "skip"))]])
+    return "\n\n".join(parts), inline([[(skip, SkipQuestion())]])
 
 
 def answer_problem_text(t: Translator, problem: AnswerProblem) -> str:
@@ -123,11 +139,11 @@ def review_view(t: Translator, plan: SafetyPlan) -> View:
     buttons = [
         (
             ("✏️ " if section in plan.answers else "📝 ") + t(TITLES[section]),
-            callback(AREA, "edit", section.value),
+            EditSection(section),
         )
         for section in SECTIONS
     ]
-    return text, inline([*in_rows(buttons, 1), [(t("Done"), callback(AREA, "done"))]])
+    return text, inline([*in_rows(buttons, 1), [(t("Done"), ClosePlan())]])
 
 
 def empty_plan_text(t: Translator) -> str:

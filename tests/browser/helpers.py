@@ -1,5 +1,5 @@
-"""What the browser tests share: the personas, the web chat as a person uses it (ChatPage) and
-the flood-control clock. Test modules import them from here, never from one another.
+"""What the browser tests share: the personas and the web chat as a person uses it (ChatPage).
+Test modules import them from here, never from one another.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import pytest
 
 from bot.sandbox.demo import PERSONAS, Persona
 from bot.sandbox.server import Sandbox
+from tests.virtual_time import VirtualTime
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator, Page
@@ -25,18 +26,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 # The emulated Telegram lets a bot send about one message per second into a private chat.
 SECONDS_BETWEEN_ACTIONS = 1.05
 ACTION_TIMEOUT_MS = 8000
-
-
-class FloodSeconds:
-    """The seconds the sandbox's flood control counts in these tests. A person's actions in one
-    chat are about a second apart (the emulation lets a bot send about one message per second
-    into a private chat), so each action moves this on by that second instead of waiting it."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        return self.seconds
 
 
 def persona(role: str, language: str) -> Persona:
@@ -59,7 +48,7 @@ class ChatPage:
     page: Page
     sandbox: Sandbox
     http: aiohttp.ClientSession
-    flood_seconds: FloodSeconds
+    limits_time: VirtualTime
     dialogs: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
     expected_rejections: int = 0
@@ -121,8 +110,8 @@ class ChatPage:
 
     async def _pace(self) -> None:
         """Before each action, as a person would: the bot has answered the last one and the
-        page shows the answer; and a second passes for the flood limits (on their own clock,
-        so no test waits for it)."""
+        page shows the answer; and a second passes for Telegram's limits (on their virtual
+        time, so no test waits for it)."""
         application, emulator = self.sandbox.application, self.sandbox.emulator
         assert application is not None
         quiet_checks = 0
@@ -137,4 +126,4 @@ class ChatPage:
             )
             quiet_checks = 0 if busy else quiet_checks + 1
         await self.page.wait_for_function("v => state.version >= v", arg=emulator.version())
-        self.flood_seconds.seconds += SECONDS_BETWEEN_ACTIONS
+        await self.limits_time.advance(SECONDS_BETWEEN_ACTIONS)

@@ -2,8 +2,9 @@
 
 Headless Chromium drives the page while the real bot long-polls the emulated Telegram over
 HTTP, so this covers the whole path a person trying Rangkul takes. Actions in one chat are
-paced about one per second on the flood-control clock (FloodSeconds): the emulation enforces
-Telegram's flood limits, and a person cannot tap faster than the bot answers anyway.
+paced about one per second, on the virtual time Telegram's limits run on in these tests (see
+conftest.py): the emulation enforces Telegram's flood limits, and a person cannot tap faster
+than the bot answers anyway.
 
 Set RANGKUL_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots/.
 """

@@ -17,8 +17,10 @@ from telegram.ext import Application
 from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
+from bot.rate_limiter import ChatRateLimiter
 from bot.sandbox.emulator import BotApiEmulator, ChatEntry
 from bot.sandbox.request import EmulatorRequest
+from tests.virtual_time import VirtualTime
 
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 WIB
 
@@ -34,6 +36,10 @@ class BotWorld:
     errors: list[BaseException] = field(default_factory=list)
     notice_version: int = 1
     admin_ids: frozenset[int] = frozenset()
+    # 0: no rate limiter (most journeys); above 0 the bot's own limiter at that overall rate,
+    # on ``limiter_time`` when given so a test moves its holds and pacing without waiting.
+    max_rate: float = 0
+    limiter_time: VirtualTime | None = None
 
     def __post_init__(self) -> None:
         self.emulator = BotApiEmulator(clock=self.clock, queue_updates=False)
@@ -44,7 +50,7 @@ class BotWorld:
             token=self.emulator.token,
             database_path=self.db_path,
             admin_ids=self.admin_ids,
-            max_rate=0,
+            max_rate=self.max_rate,
         )
 
     async def start(self) -> None:
@@ -54,6 +60,7 @@ class BotWorld:
             clock=self.clock,
             rng=random.Random(2026),
             notice_version=self.notice_version,
+            rate_limiter=self._rate_limiter(),
         )
 
         async def record_error(update: object, context: object) -> None:
@@ -64,6 +71,12 @@ class BotWorld:
         await setup(app)
         await app.start()
         self.app = app
+
+    def _rate_limiter(self) -> ChatRateLimiter | None:
+        time = self.limiter_time
+        if time is None or self.max_rate <= 0:
+            return None  # build_application decides from settings.max_rate
+        return ChatRateLimiter(self.max_rate, monotonic=time.monotonic, sleep=time.sleep)
 
     async def stop(self) -> None:
         """A clean stop, as on SIGTERM: persistence written, database closed."""

@@ -1,7 +1,8 @@
 """The real `rangkul run` process, polling the Bot API emulation over HTTP like Telegram.
 
 Stopped with SIGTERM in the middle of onboarding, it exits cleanly, and a new process resumes the
-person at the same step.
+person at the same step. A Bot API failing in passing at start-up is retried; one that keeps
+failing ends start-up with one clear line.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ async def telegram() -> AsyncIterator[tuple[BotApiEmulator, str]]:
     await runner.cleanup()
 
 
-async def start_bot(url: str, database: Path) -> asyncio.subprocess.Process:
+async def start_bot(url: str, database: Path, **extra_env: str) -> asyncio.subprocess.Process:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": BotApiEmulator().token,
@@ -40,6 +41,7 @@ async def start_bot(url: str, database: Path) -> asyncio.subprocess.Process:
         "TELEGRAM_BASE_FILE_URL": f"{url}/file/bot",
         "DATABASE_PATH": str(database),
         "TELEGRAM_MAX_RATE": "0",
+        **extra_env,
     }
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.PIPE
@@ -106,3 +108,56 @@ async def test_a_refused_token_is_one_line_without_the_token(
     assert stderr.decode().strip().splitlines() == [
         "rangkul: TELEGRAM_BOT_TOKEN was refused by Telegram (check it with @BotFather)"
     ]
+
+
+@pytest.mark.parametrize("method", ["getMe", "setMyCommands", "deleteWebhook"])
+async def test_a_passing_5xx_at_start_up_is_retried_and_the_bot_starts(
+    telegram: tuple[BotApiEmulator, str], tmp_path: Path, method: str
+) -> None:
+    emulator, url = telegram
+    emulator.add_user(USER, "Wulan", language_code="en")
+    emulator.faults.fail_next("5xx", method=method)
+    bot = await start_bot(url, tmp_path / "rangkul.sqlite3")
+    emulator.user_sends_text(USER, "/start")
+    await bot_says(emulator, "Which language")
+    log = await stop(bot)
+    assert [fault.method for fault in emulator.faults.served] == [method]
+    assert "Traceback" not in log
+    assert emulator.rejected == []
+
+
+async def test_a_bot_api_that_keeps_failing_at_start_up_is_one_line(
+    telegram: tuple[BotApiEmulator, str], tmp_path: Path
+) -> None:
+    emulator, url = telegram
+    emulator.faults.fail_next("5xx", method="setMyCommands", times=10_000)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    process = await start_bot(url, tmp_path / "rangkul.sqlite3", TELEGRAM_STARTUP_RETRY_SECONDS="1")
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 2
+    lines = stderr.decode().strip().splitlines()
+    assert lines[-1] == (
+        "rangkul: the Telegram Bot API at 127.0.0.1 kept failing at start-up "
+        "(setMyCommands: NetworkError; gave up after 1 s)"
+    )
+    assert [line for line in lines if line.startswith("rangkul:")] == lines[-1:]
+    assert "Traceback" not in stderr.decode()
+    assert BotApiEmulator().token not in stderr.decode()
+    assert loop.time() - started < 15  # the budget, not a minute
+
+
+async def test_sigterm_during_start_up_retries_stops_at_once(
+    telegram: tuple[BotApiEmulator, str], tmp_path: Path
+) -> None:
+    emulator, url = telegram
+    emulator.faults.fail_next("5xx", method="getMe", times=10_000)
+    bot = await start_bot(url, tmp_path / "rangkul.sqlite3")  # the default: retry for 60 s
+    deadline = asyncio.get_running_loop().time() + 20
+    while not emulator.faults.served:
+        assert asyncio.get_running_loop().time() < deadline, "the bot never called getMe"
+        await asyncio.sleep(0.05)
+    stopping = asyncio.get_running_loop().time()
+    log = await stop(bot)  # exit code 0: a stop asked for is no failure
+    assert asyncio.get_running_loop().time() - stopping < 5  # not after the 60 s of retries
+    assert "Traceback" not in log

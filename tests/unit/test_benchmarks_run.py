@@ -13,16 +13,19 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 @pytest.mark.parametrize(
-    ("script", "size_flag", "expected"),
+    ("script", "size", "expected"),
     [
-        ("search_bench.py", "--entries", "ratio (naive / index)"),
-        ("outbox_bench.py", "--rows", "ratio dispatcher / bare"),
-        ("crisis_bench.py", "--messages", "ratio (detect / keywords)"),
+        ("search_bench.py", ("--entries", "60"), "ratio (naive / index)"),
+        ("outbox_bench.py", ("--rows", "60"), "ratio dispatcher / bare"),
+        ("faults_bench.py", ("--members", "6", "--users", "6"), "ratio faults / idle"),
+        ("crisis_bench.py", ("--messages", "60"), "ratio (detect / keywords)"),
     ],
 )
-def test_a_benchmark_runs_and_reports_its_ratio(script: str, size_flag: str, expected: str) -> None:
+def test_a_benchmark_runs_and_reports_its_ratio(
+    script: str, size: tuple[str, ...], expected: str
+) -> None:
     result = subprocess.run(
-        [sys.executable, str(BENCH / script), size_flag, "60"],
+        [sys.executable, str(BENCH / script), *size],
         capture_output=True,
         text=True,
         timeout=120,

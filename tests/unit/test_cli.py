@@ -54,19 +54,25 @@ def test_migrate_creates_the_schema(tmp_path: Path) -> None:
     assert path.exists()
 
 
-def test_an_unreachable_bot_api_is_one_line(tmp_path: Path) -> None:
+def test_an_unreachable_bot_api_is_retried_then_one_line(tmp_path: Path) -> None:
     result = run_cli(
         "run",
         env={
             "TELEGRAM_BOT_TOKEN": "1:abc",
             "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot",  # nothing listens on the discard port
+            "TELEGRAM_STARTUP_RETRY_SECONDS": "1",
             "DATABASE_PATH": str(tmp_path / "db.sqlite3"),
         },
     )
     assert result.returncode == 2
-    assert result.stderr.strip().splitlines() == [
-        "rangkul: cannot reach the Telegram Bot API at 127.0.0.1 (NetworkError)"
-    ]
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1] == (
+        "rangkul: the Telegram Bot API at 127.0.0.1 kept failing at start-up "
+        "(getMe: NetworkError; gave up after 1 s)"
+    )
+    assert [line for line in lines if line.startswith("rangkul:")] == lines[-1:]
+    assert "retrying" in lines[0] and "Traceback" not in result.stderr
+    assert "1:abc" not in result.stderr
 
 
 def test_a_sandbox_port_out_of_range_is_refused() -> None:

@@ -20,6 +20,7 @@ def test_defaults_follow_the_contract() -> None:
     assert settings.admin_ids == frozenset()
     assert (settings.timezone, settings.default_language) == ("Asia/Jakarta", "id")
     assert (settings.max_rate, settings.log_level) == (30.0, "INFO")
+    assert settings.startup_retry_seconds == 60.0
 
 
 def test_every_variable_is_read() -> None:
@@ -33,9 +34,11 @@ def test_every_variable_is_read() -> None:
             "BOT_TIMEZONE": "Asia/Jayapura",
             "DEFAULT_LANGUAGE": "en",
             "TELEGRAM_MAX_RATE": "0",
+            "TELEGRAM_STARTUP_RETRY_SECONDS": "2.5",
             "LOG_LEVEL": "debug",
         }
     )
+    assert settings.startup_retry_seconds == 2.5
     assert settings.base_url == "http://127.0.0.1:8081/bot"
     assert settings.admin_ids == frozenset({11, 22})
     assert settings.timezone == "Asia/Jayapura"
@@ -55,6 +58,9 @@ def test_every_variable_is_read() -> None:
         ({**TOKEN, "TELEGRAM_MAX_RATE": "fast"}, "TELEGRAM_MAX_RATE"),
         ({**TOKEN, "TELEGRAM_MAX_RATE": "-1"}, "TELEGRAM_MAX_RATE"),
         ({**TOKEN, "TELEGRAM_MAX_RATE": "nan"}, "TELEGRAM_MAX_RATE"),
+        ({**TOKEN, "TELEGRAM_STARTUP_RETRY_SECONDS": "soon"}, "TELEGRAM_STARTUP_RETRY_SECONDS"),
+        ({**TOKEN, "TELEGRAM_STARTUP_RETRY_SECONDS": "-5"}, "TELEGRAM_STARTUP_RETRY_SECONDS"),
+        ({**TOKEN, "TELEGRAM_STARTUP_RETRY_SECONDS": "inf"}, "TELEGRAM_STARTUP_RETRY_SECONDS"),
         ({**TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({**TOKEN, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
     ],

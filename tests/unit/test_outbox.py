@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import telegram
 from telegram.error import TimedOut
+from telegram.ext import ExtBot
 from telegram.request import BaseRequest, RequestData
 
 from bot.clock import ControllableClock
@@ -25,14 +26,16 @@ from bot.config import Settings
 from bot.domain.member import Member, NewMember
 from bot.i18n import Translator
 from bot.jobs.dispatcher import DispatchReport, OutboxDispatcher, Renderer
+from bot.rate_limiter import ChatRateLimiter
 from bot.sandbox.emulator import BotApiEmulator, FloodLimits
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.storage.database import Database, from_db_time
 from bot.storage.outbox import cancel_pending, enqueue
+from tests.virtual_time import VirtualTime
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
-AYU, BUDI = 700000001, 800000002
+AYU, BUDI, CITRA, DEDI = 700000001, 800000002, 700000003, 700000004
 HOUR = timedelta(hours=1)
 
 
@@ -130,14 +133,25 @@ class Outbox:
 
 
 async def make_outbox(
-    tmp_path: Path, *, flood: FloodLimits | None = None, network_failures: int = 0
+    tmp_path: Path,
+    *,
+    flood: FloodLimits | None = None,
+    network_failures: int = 0,
+    limiter_time: VirtualTime | None = None,
 ) -> Outbox:
+    """A bare Bot, as with TELEGRAM_MAX_RATE=0, or (``limiter_time``) the bot's own rate
+    limiter on virtual time."""
     clock = ControllableClock(T0)
     emulator = BotApiEmulator(clock=clock, flood_limits=flood, queue_updates=False)
     request: BaseRequest = EmulatorRequest(emulator)
     if network_failures:
         request = FlakyRequest(EmulatorRequest(emulator), network_failures)
     bot = telegram.Bot(emulator.token, request=request, get_updates_request=request)
+    if limiter_time is not None:
+        limiter = ChatRateLimiter(30, monotonic=limiter_time.monotonic, sleep=limiter_time.sleep)
+        bot = ExtBot(
+            emulator.token, request=request, get_updates_request=request, rate_limiter=limiter
+        )
     db = Database(tmp_path / "rangkul.sqlite3")
     services = Services(
         settings=Settings(token=emulator.token, database_path=db.path, max_rate=0),
@@ -147,7 +161,13 @@ async def make_outbox(
         rng=random.Random(1),
     )
     members = {}
-    for telegram_id, alias, lang in ((AYU, "Ayu", "id"), (BUDI, "Budi", "en")):
+    people = (
+        (AYU, "Ayu", "id"),
+        (BUDI, "Budi", "en"),
+        (CITRA, "Citra", "id"),
+        (DEDI, "Dedi", "id"),
+    )
+    for telegram_id, alias, lang in people:
         emulator.add_user(telegram_id, alias, language_code=lang)
         member = await services.members.create(
             NewMember(
@@ -323,7 +343,7 @@ async def test_a_blocked_recipient_is_marked_and_their_pending_rows_cancelled(bo
     assert await box.run() == DispatchReport(sent=1)
 
 
-async def test_a_flood_wait_reschedules_the_rest_without_counting_attempts(
+async def test_a_flood_wait_puts_back_that_chats_rows_and_the_pass_goes_on(
     tmp_path: Path,
 ) -> None:
     # One message per 100 s per chat: the second send is refused with retry_after=100.
@@ -332,17 +352,38 @@ async def test_a_flood_wait_reschedules_the_rest_without_counting_attempts(
     try:
         for key in ("first", "second", "third"):
             await box.plan(AYU, key)
-        await box.plan(BUDI, "budi", not_before=T0 + timedelta(seconds=1))
-        assert await box.run() == DispatchReport(sent=1, retried=2)
+        await box.plan(BUDI, "budi")  # after Ayu's rows in the same pass
+        assert await box.run() == DispatchReport(sent=2, retried=2)
+        assert box.received(BUDI) == ["note budi (en)"]  # not held back by Ayu's flood wait
+        assert len(box.emulator.rejected) == 1  # Ayu's third row was not even tried
         for key in ("second", "third"):
             row = await box.row(key)
             assert (row["status"], row["attempts"]) == ("pending", 0)
             assert from_db_time(row["not_before"]) == T0 + timedelta(seconds=100)
             assert row["last_error"] == "RetryAfter: 100s"
-        # The pass stopped: nothing else is tried before the wait is over.
         box.clock.advance(timedelta(seconds=99))
-        assert await box.run() == DispatchReport(sent=1)  # Budi's row, due at T0+1 s
+        assert await box.run() == DispatchReport()
         assert box.received(AYU) == ["note first (id)"]
+        box.emulator.rejected.clear()
+    finally:
+        await box.bot.shutdown()
+        await box.db.close()
+
+
+async def test_a_flood_for_the_whole_bot_ends_the_pass(tmp_path: Path) -> None:
+    box = await make_outbox(tmp_path, limiter_time=VirtualTime())  # any wait would hang
+    try:
+        for chat in (AYU, BUDI, CITRA):
+            box.emulator.faults.fail_next("429", chat_id=chat, retry_after=20)
+        for chat, key in ((AYU, "ayu"), (BUDI, "budi"), (CITRA, "citra"), (DEDI, "dedi")):
+            await box.plan(chat, key)
+        # Ayu's and Budi's 429s hold their chats; Citra's is the third chat in a moment: the
+        # whole bot is over the limit, so Dedi's row waits too and is not even tried.
+        assert await asyncio.wait_for(box.run(), 5) == DispatchReport(retried=4)
+        row = await box.row("dedi")
+        assert (row["status"], row["attempts"]) == ("pending", 0)
+        assert from_db_time(row["not_before"]) == T0 + timedelta(seconds=20)
+        assert len(box.emulator.faults.served) == 3 and box.received(DEDI) == []
     finally:
         await box.bot.shutdown()
         await box.db.close()
@@ -512,24 +553,11 @@ async def test_a_long_run_paces_itself_but_a_few_rows_go_at_once(box: Outbox) ->
     for i in range(4):
         await box.plan(AYU if i % 2 else BUDI, f"few {i}")
     started = loop.time()
-    await box.run(pace_per_second=10, chat_interval=0)
+    await box.run(pace_per_second=10)
     assert loop.time() - started < 0.1  # within the burst: no waiting
     for i in range(9):
         await box.plan(AYU if i % 2 else BUDI, f"many {i}")
     started = loop.time()
-    assert await box.run(pace_per_second=50, batch_size=4, chat_interval=0) == DispatchReport(
-        sent=9
-    )
+    assert await box.run(pace_per_second=50, batch_size=4) == DispatchReport(sent=9)
     # A burst of 5, then 4 sends at 20 ms intervals.
     assert loop.time() - started >= 0.07
-
-
-async def test_messages_to_one_chat_are_spaced_but_others_do_not_wait(box: Outbox) -> None:
-    loop = asyncio.get_running_loop()
-    for i in range(3):
-        await box.plan(AYU, f"to Ayu {i}")
-    await box.plan(BUDI, "to Budi")
-    started = loop.time()
-    assert await box.run(pace_per_second=1000, chat_interval=0.05) == DispatchReport(sent=4)
-    # Ayu's three messages need two intervals; Budi's does not add one.
-    assert 0.1 <= loop.time() - started < 0.5

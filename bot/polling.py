@@ -1,0 +1,80 @@
+"""``rangkul run``: start up (retrying what Telegram fails in passing), poll until SIGINT or
+SIGTERM, then stop cleanly.
+
+These are PTB's ``run_polling`` steps, in its order, run here so that each start-up call goes
+through ``StartupRetry``: ``run_polling`` gives up at the first 5xx (getMe in ``initialize``,
+setMyCommands in ``setup``) and logs a traceback when its deleteWebhook fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import setup, teardown
+from bot.startup_retry import StartupRetry
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+async def run_polling(application: Application, retry: StartupRetry) -> None:
+    """Serves until a stop signal; start-up errors (after retries) are raised."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for number in STOP_SIGNALS:
+        loop.add_signal_handler(number, stop.set)
+    try:
+        if await _start_unless_stopped(application, retry, stop):
+            await stop.wait()
+    finally:
+        for number in STOP_SIGNALS:
+            loop.remove_signal_handler(number)
+        await _stop(application)
+
+
+async def _start_unless_stopped(
+    application: Application, retry: StartupRetry, stop: asyncio.Event
+) -> bool:
+    """Whether start-up finished; a stop signal during its retries ends it at once."""
+    starting = asyncio.ensure_future(_start(application, retry))
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait((starting, stopping), return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if not starting.done():
+        starting.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await starting
+        return False
+    starting.result()  # raises what start-up could not get past
+    return True
+
+
+async def _start(application: Application, retry: StartupRetry) -> None:
+    await retry.call("getMe", application.initialize)
+    # setup() may run again whole: each of its steps is idempotent (migrations, recovery of
+    # the outbox, the directory seed, command menus).
+    await retry.call("setMyCommands", lambda: setup(application))
+    # start_polling deletes the webhook too, but logs a traceback when that fails: this call
+    # goes first, quietly retried, so PTB's finds Telegram answering.
+    await retry.call("deleteWebhook", application.bot.delete_webhook)
+    updater = application.updater
+    assert updater is not None  # built with ApplicationBuilder, which always makes one
+    await retry.call(
+        "deleteWebhook", lambda: updater.start_polling(allowed_updates=Update.ALL_TYPES)
+    )
+    await application.start()
+
+
+async def _stop(application: Application) -> None:
+    """As run_polling stops: polling, then the application (running updates finish), then
+    shutdown (persistence written) and teardown (database closed)."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()
+    await teardown(application)

@@ -1,0 +1,258 @@
+"""The bot's rate limiter: Telegram's limits are per chat, so a 429 holds one chat, not everyone.
+
+PTB's AIORateLimiter pauses *every* request after any 429 (PTB issue #3765): one flood wait on
+one person's reply froze everybody's answers for its whole ``retry_after``. ``ChatRateLimiter``
+keeps Telegram's limits where they apply:
+
+- pacing: about ``max_rate`` requests a second overall, about one message a second per private
+  chat and 20 a minute per group (each with a short burst); requests without a chat (getMe,
+  setMyCommands, answerCallbackQuery …) are paced overall only;
+- a 429 for one chat holds that chat for its ``retry_after``; other chats go on. Only 429s from
+  several chats within a short window mean the bot as a whole is over the limit: then every
+  request waits out the flood and the overall pace is halved for a while;
+- an interactive request (a reply) is retried after its hold, and after a passing network
+  failure (5xx, timeout) with a short backoff, so the person gets the answer rather than the
+  apology. Telegram's refusals (400, 403) are never retried. A retried timeout may deliver a
+  message twice (Telegram may have received the first); for a reply that beats no answer.
+
+Requests sent with ``rate_limit_args=OUTBOX`` (the outbox dispatcher) have their own retry
+policy: a hold or a full chat raises ``RetryAfter`` at once, so one chat never stalls a pass,
+and a global flood raises ``GlobalFloodWait``; passing failures are raised, not retried.
+
+Time and sleeping are injectable so tests need not wait in real time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+RateLimitArgs = dict[str, str]
+# rate_limit_args of a sender with its own retry policy (the outbox dispatcher).
+OUTBOX: RateLimitArgs = {"scope": "outbox"}
+
+# Telegram: about one message a second in a private chat (short bursts pass), 20 a minute in a
+# group. The emulator (bot/sandbox/rules.py) refuses beyond the same figures.
+PRIVATE_PER_SECOND, PRIVATE_BURST = 1.0, 3
+GROUP_PER_SECOND, GROUP_BURST = 20 / 60, 3
+# Only message-producing methods count against a chat's limit; anything else with a chat_id
+# (sendChatAction, deleteMessage, getChat …) still waits out that chat's hold.
+_COUNTED_PREFIXES = ("send", "edit", "copy", "forward", "stoppoll")
+_NOT_COUNTED = frozenset({"sendchataction"})
+# 429s from this many chats within the window mean the bot as a whole is over the limit.
+GLOBAL_CHATS, GLOBAL_WINDOW = 3, 2.0
+# Then the overall pace is this share of max_rate for this long after the last such 429.
+SLOWDOWN_SHARE, SLOWDOWN_SECONDS = 0.5, 30.0
+# Interactive requests: flood waits retried, passing failures retried with this backoff.
+MAX_FLOOD_RETRIES = 3
+TRANSIENT_BACKOFF = (0.25, 0.5, 1.0, 2.0)
+# A hold longer than this is not waited out by a reply: the handler fails instead of hanging.
+MAX_REPLY_HOLD = 60.0
+# Chat tables are pruned of idle entries when they grow past this size.
+_PRUNE_AT = 1024
+
+ChatKey = int | str | None
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class GlobalFloodWait(RetryAfter):
+    """Telegram is slowing the whole bot down: an outbox pass should end, not go chat by chat."""
+
+
+class _Bucket:
+    """A token bucket: ``burst`` requests at once, refilled at ``rate`` a second. Reserving
+    may overdraw it; the overdraft is how long the caller waits for its turn."""
+
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate, self.burst = rate, burst
+        self._tokens, self._stamp = float(burst), now
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self.burst, self._tokens + (now - self._stamp) * self.rate)
+        self._stamp = max(self._stamp, now)
+
+    def delay(self, now: float) -> float:
+        """How long the next request would wait, without taking a turn."""
+        self._refill(now)
+        return max(0.0, (1 - self._tokens) / self.rate)
+
+    def reserve(self, now: float) -> float:
+        """Takes a turn; returns how long to wait for it."""
+        self._refill(now)
+        self._tokens -= 1
+        return max(0.0, -self._tokens / self.rate)
+
+    def idle(self, now: float) -> bool:
+        self._refill(now)
+        return self._tokens >= self.burst
+
+
+class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
+    """Paces requests overall and per chat; scopes flood waits to the chat that got them."""
+
+    def __init__(
+        self,
+        max_rate: float,
+        *,
+        monotonic: Callable[[], float] | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        if max_rate <= 0:
+            raise ValueError("max_rate must be positive (0 means: install no limiter)")
+        self._max_rate = max_rate
+        self._monotonic = monotonic or _loop_time
+        self._sleep = sleep
+        self._overall: _Bucket | None = None
+        self._chats: dict[ChatKey, _Bucket] = {}
+        self._holds: dict[ChatKey, float] = {}
+        self._global_hold = 0.0
+        self._slow_until = 0.0
+        self._recent_floods: list[tuple[float, ChatKey]] = []
+
+    async def initialize(self) -> None:
+        """Nothing to open: the tables fill as requests come."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: RateLimitArgs | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        outbox = bool(rate_limit_args) and rate_limit_args.get("scope") == OUTBOX["scope"]
+        chat = _chat_key(data.get("chat_id"))
+        counted = chat is not None and _counts_against_chat(endpoint)
+        floods = transient = 0
+        while True:
+            await self._wait_turn(chat, counted=counted, outbox=outbox)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as flood:
+                is_global = self._record_flood(chat, flood)
+                if outbox or floods >= MAX_FLOOD_RETRIES:
+                    if is_global:
+                        raise GlobalFloodWait(timedelta(seconds=_seconds(flood))) from flood
+                    raise
+                floods += 1
+                log.info("flood wait on %s; retrying after the hold", endpoint)
+            except NetworkError as failure:
+                # BadRequest (400) is a NetworkError in PTB, but it is a refusal, not a glitch.
+                if isinstance(failure, BadRequest) or outbox or transient >= len(TRANSIENT_BACKOFF):
+                    raise
+                log.info("%s failed (%s); retrying", endpoint, type(failure).__name__)
+                await self._sleep(TRANSIENT_BACKOFF[transient])
+                transient += 1
+
+    async def _wait_turn(self, chat: ChatKey, *, counted: bool, outbox: bool) -> None:
+        """Waits out holds, then the chat's and the overall pace (the outbox never waits for
+        one chat: it is told to come back later instead)."""
+        while (hold := self._hold(chat)) > 0:
+            is_global = self._global_hold - self._monotonic() >= hold
+            if outbox or hold > MAX_REPLY_HOLD:
+                wait = timedelta(seconds=hold)
+                raise GlobalFloodWait(wait) if is_global else RetryAfter(wait)
+            await self._sleep(hold)  # then look again: a newer 429 may have extended it
+        if counted:
+            bucket = self._chat_bucket(chat, self._monotonic())
+            if outbox and (busy := bucket.delay(self._monotonic())) > 0:
+                raise RetryAfter(timedelta(seconds=busy))
+            if (wait := bucket.reserve(self._monotonic())) > 0:
+                await self._sleep(wait)
+        if (wait := self._overall_bucket().reserve(self._monotonic())) > 0:
+            await self._sleep(wait)
+
+    def _hold(self, chat: ChatKey) -> float:
+        """Seconds until this chat may be sent to again (0: now)."""
+        now = self._monotonic()
+        until = max(self._holds.get(chat, 0.0), self._global_hold)
+        if chat in self._holds and self._holds[chat] <= now:
+            del self._holds[chat]
+        return max(0.0, until - now)
+
+    def _record_flood(self, chat: ChatKey, flood: RetryAfter) -> bool:
+        """Holds the chat; returns whether this 429 makes the flood global."""
+        now = self._monotonic()
+        until = now + _seconds(flood)
+        # 429s are rare: forgetting ended holds here keeps the table small at no cost.
+        self._holds = {key: end for key, end in self._holds.items() if end > now}
+        self._holds[chat] = max(self._holds.get(chat, 0.0), until)
+        self._recent_floods = [
+            (at, key) for at, key in self._recent_floods if now - at <= GLOBAL_WINDOW
+        ]
+        self._recent_floods.append((now, chat))
+        if len({key for _, key in self._recent_floods}) < GLOBAL_CHATS:
+            return self._global_hold > now
+        if self._slow_until <= now:
+            # Counts only, never which chats: chat ids identify people.
+            log.warning(
+                "429s from %d chats within %gs: every request waits %gs, then %g/s for %gs",
+                len({key for _, key in self._recent_floods}),
+                GLOBAL_WINDOW,
+                _seconds(flood),
+                self._max_rate * SLOWDOWN_SHARE,
+                SLOWDOWN_SECONDS,
+            )
+        self._global_hold = max(self._global_hold, until)
+        self._slow_until = max(self._slow_until, until + SLOWDOWN_SECONDS)
+        return True
+
+    def _overall_bucket(self) -> _Bucket:
+        now = self._monotonic()
+        if self._overall is None:
+            self._overall = _Bucket(self._max_rate, max(1.0, self._max_rate), now)
+        share = SLOWDOWN_SHARE if now < self._slow_until else 1.0
+        self._overall.delay(now)  # settle the tokens earned at the old rate first
+        self._overall.rate = self._max_rate * share
+        return self._overall
+
+    def _chat_bucket(self, chat: ChatKey, now: float) -> _Bucket:
+        bucket = self._chats.get(chat)
+        if bucket is None:
+            if len(self._chats) >= _PRUNE_AT:
+                self._chats = {key: b for key, b in self._chats.items() if not b.idle(now)}
+            group = isinstance(chat, str) or (isinstance(chat, int) and chat < 0)
+            bucket = (
+                _Bucket(GROUP_PER_SECOND, GROUP_BURST, now)
+                if group
+                else _Bucket(PRIVATE_PER_SECOND, PRIVATE_BURST, now)
+            )
+            self._chats[chat] = bucket
+        return bucket
+
+
+def _chat_key(chat_id: object) -> ChatKey:
+    """An int chat id (negative: a group), a channel's @username, or None."""
+    if chat_id is None:
+        return None
+    with contextlib.suppress(TypeError, ValueError):
+        return int(chat_id)  # type: ignore[call-overload]
+    return str(chat_id)
+
+
+def _counts_against_chat(endpoint: str) -> bool:
+    name = endpoint.lower()
+    return name.startswith(_COUNTED_PREFIXES) and name not in _NOT_COUNTED
+
+
+def _seconds(flood: RetryAfter) -> float:
+    """The flood wait in seconds; a timedelta since bot/__init__ opts into PTB_TIMEDELTA."""
+    value = flood.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def _loop_time() -> float:
+    return asyncio.get_running_loop().time()
