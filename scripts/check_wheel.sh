@@ -33,5 +33,10 @@ assert bot.__file__.startswith(sys.prefix), f"bot imported from {bot.__file__}, 
 assert importlib.util.find_spec("aiohttp") is None, "aiohttp belongs to the sandbox extra only"
 PY
 "$work/venv/bin/rangkul" migrate
+# Without the extra, the sandbox says in one line what to install.
+status=0
+"$work/venv/bin/rangkul" sandbox 2> "$work/sandbox.err" || status=$?
+[ "$status" = 2 ] && grep -q "pip install 'rangkul\[sandbox\]'" "$work/sandbox.err" \
+  || { echo "wheel check: rangkul sandbox without aiohttp: $(cat "$work/sandbox.err")"; exit 1; }
 "$python" "$root/scripts/wheel_start.py" "$work/venv/bin/rangkul"
 echo "wheel check: $(basename "$work"/dist/rangkul-*.whl) installs, migrates and answers"
