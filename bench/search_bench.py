@@ -16,8 +16,9 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from bot.domain.contacts import Localized, load_contacts
-from bot.domain.resources import Resource, load_resources
+from bot.data_files import resource_directory
+from bot.domain.contacts import Localized
+from bot.domain.resources import Resource
 from bot.domain.search import SearchIndex, normalise
 
 SIZE = 5_000
@@ -109,7 +110,7 @@ def p95(values: list[float]) -> float:
 
 
 def main(size: int) -> None:
-    entries = synthetic(list(load_resources(contacts=load_contacts())), size, random.Random(7))
+    entries = synthetic(list(resource_directory()), size, random.Random(7))
     start = time.perf_counter()
     index = SearchIndex(entries)
     build = time.perf_counter() - start

@@ -15,7 +15,6 @@ from urllib.parse import urlsplit
 from telegram.error import InvalidToken
 
 from bot.config import Settings, SettingsError, load_settings
-from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
 from bot.startup_retry import StartupRetry, TelegramUnavailable
 from bot.storage.database import Database, StorageError
 from bot.storage.migrate import current_version
@@ -74,21 +73,36 @@ def _run(settings: Settings) -> None:
         ) from None
 
 
+def _sandbox(args: Sequence[str]) -> int:
+    """``rangkul sandbox``, imported only when asked for: a development tool whose aiohttp is an
+    optional extra, so ``rangkul run`` never loads it."""
+    try:
+        from bot.sandbox.cli import run_sandbox_command
+    except ModuleNotFoundError as missing:
+        if missing.name != "aiohttp":
+            raise
+        raise StartupError("the sandbox needs aiohttp: pip install 'rangkul[sandbox]'") from None
+    return run_sandbox_command(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rangkul", description=__doc__)
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="run the bot with long polling (the default)")
     commands.add_parser("migrate", help="apply database migrations and exit")
-    add_sandbox_arguments(
-        commands.add_parser("sandbox", help="try the bot locally: emulated Telegram + web chat")
+    # The sandbox's options and --help are its own (bot.sandbox.cli).
+    commands.add_parser(
+        "sandbox", add_help=False, help="try the bot locally: emulated Telegram + web chat"
     )
-    options = parser.parse_args(argv)
+    options, sandbox_args = parser.parse_known_args(argv)
     command = options.command or "run"
+    if sandbox_args and command != "sandbox":
+        parser.error(f"unrecognized arguments: {' '.join(sandbox_args)}")
     try:
         settings = load_settings(require_token=command == "run")
         _configure_logging(settings.log_level)
         if command == "sandbox":
-            return run_sandbox_command(options)
+            return _sandbox(sandbox_args)
         if command == "migrate":
             version = asyncio.run(_migrate(settings))
             print(f"database is at schema version {version}")

@@ -43,8 +43,7 @@ from bot.conversations.resources import (
 )
 from bot.conversations.safety_plan import build_safety_plan_conversation
 from bot.conversations.time_poll import build_time_poll_conversation
-from bot.domain.contacts import load_contacts
-from bot.domain.resources import load_resources
+from bot.data_files import crisis_contacts, crisis_lexicon, resource_directory
 from bot.handlers import groups, meetings, menu, privacy, resources, safety
 from bot.handlers.edits import edited_message_handler
 from bot.handlers.errors import on_error
@@ -136,7 +135,7 @@ def build_application(
         settings=settings,
         clock=clock,
         db=db,
-        contacts=load_contacts(),
+        contacts=crisis_contacts(),
         notice_version=notice_version,
         rng=rng or random.Random(),
     )
@@ -243,11 +242,9 @@ async def setup(application: Application) -> None:
     await drop_leftovers(application)  # onboarding state of people who have joined since
     # The data file seeds the directory; edits made in the bot are never overwritten.
     await load_directory(
-        services.resource_store,
-        services.resources,
-        services.clock,
-        load_resources(contacts=services.contacts),
+        services.resource_store, services.resources, services.clock, resource_directory()
     )
+    crisis_lexicon()  # compiled now: a bad edit of the lexicon stops start-up, not a message
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

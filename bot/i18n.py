@@ -30,8 +30,8 @@ import logging
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from importlib.resources.abc import Traversable
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,9 +40,11 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
+from bot.data_files import shipped
+
 LANGUAGES: tuple[str, ...] = ("id", "en")
 DEFAULT_LANGUAGE = "id"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES_DIR = shipped("locales")
 DOMAIN = "bot"
 
 # Babel's CLDR data has no short names for Indonesia's zones in English ("GMT+07:00"), and even
@@ -160,7 +162,7 @@ def pick_language(telegram_language_code: str | None, default: str) -> str:
     return default
 
 
-def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> Translations:
+def load_translations(lang: str, locales_dir: Traversable = LOCALES_DIR) -> Translations:
     """Reads ``<locales_dir>/<lang>/LC_MESSAGES/bot.po`` and compiles it in memory.
 
     Fuzzy entries are left out, as gettext does: a guessed translation is worse than English.
@@ -178,7 +180,7 @@ class Catalogs:
     """One translator per supported language, loaded from one locales directory."""
 
     def __init__(
-        self, locales_dir: Path = LOCALES_DIR, default_language: str = DEFAULT_LANGUAGE
+        self, locales_dir: Traversable = LOCALES_DIR, default_language: str = DEFAULT_LANGUAGE
     ) -> None:
         if default_language not in LANGUAGES:
             raise ValueError(
@@ -197,7 +199,9 @@ class Catalogs:
 _catalogs: Catalogs | None = None
 
 
-def setup(default_language: str = DEFAULT_LANGUAGE, locales_dir: Path = LOCALES_DIR) -> Catalogs:
+def setup(
+    default_language: str = DEFAULT_LANGUAGE, locales_dir: Traversable = LOCALES_DIR
+) -> Catalogs:
     """Loads the catalogs for this process (call it at start-up with the settings' language)."""
     global _catalogs
     _catalogs = Catalogs(locales_dir, default_language)

@@ -5,9 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv="${RANGKUL_VENV:-.venv}"
-if [ ! -x "$venv/bin/rangkul" ] || [ pyproject.toml -nt "$venv/bin/rangkul" ]; then
+if [ ! -x "$venv/bin/rangkul" ] || [ pyproject.toml -nt "$venv/bin/rangkul" ] \
+  || [ setup.py -nt "$venv/bin/rangkul" ]; then
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -e .
+  "$venv/bin/python" -m pip install --quiet -e '.[sandbox]'
 fi
 exec "$venv/bin/rangkul" sandbox "$@"

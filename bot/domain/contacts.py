@@ -1,27 +1,23 @@
-"""Crisis and mental-health contacts, loaded from ``data/crisis_contacts.toml``.
+"""Crisis and mental-health contacts, parsed from the text of ``data/crisis_contacts.toml``.
 
-Pure domain code (stdlib only). Every entry must name the public source its facts came from and
-the date that source was checked; a malformed entry is refused with a ``ValueError`` naming its
-id, so a bad edit to the data file fails loudly at start-up and in the tests instead of showing
-a wrong number to someone in crisis.
+Pure domain code (stdlib only; bot.data_files reads the file). Every entry must name the public
+source its facts came from and the date that source was checked; a malformed entry is refused
+with a ``ValueError`` naming its id, so a bad edit to the data file fails loudly at start-up and in
+the tests instead of showing a wrong number to someone in crisis.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry
+from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry, parse_toml
 from bot.domain.regions import PROVINCES
 
 _Fail = Callable[[str], ValueError]
-
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "crisis_contacts.toml"
 
 LANGS: tuple[str, ...] = ("id", "en")
 KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service")
@@ -84,17 +80,15 @@ def _dial_digits(number: str | None) -> str | None:
     return prefix + re.sub(r"\D", "", base)
 
 
-def load_contacts(path: Path | None = None) -> tuple[CrisisContact, ...]:
-    """Load and validate every ``[[contact]]`` entry, keeping the file's order."""
-    path = DEFAULT_PATH if path is None else path
-    with path.open("rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-    entries = data.get("contact")
+def parse_contacts(text: str, source: str = "crisis contacts") -> tuple[CrisisContact, ...]:
+    """Every ``[[contact]]`` entry of the TOML ``text``, checked, in the file's order.
+
+    Raises:
+        ValueError: naming ``source`` or the entry, for bad TOML or a malformed entry.
+    """
+    entries = parse_toml(text, source).get("contact")
     if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{path}: no [[contact]] entries")
+        raise ValueError(f"{source}: no [[contact]] entries")
     contacts: list[CrisisContact] = []
     seen: set[str] = set()
     for index, raw in enumerate(entries):

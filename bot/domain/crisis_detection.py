@@ -2,7 +2,8 @@
 
 Rule-based on purpose: fast (regexes compiled once), explainable (a signal names the pattern
 group that fired, whose rationale is in ``data/crisis_lexicon.toml``) and easy to review by
-people who know the language. Pure: no I/O beyond reading the lexicon file once.
+people who know the language. Pure: the lexicon is parsed from text that bot.data_files reads,
+and every caller passes the lexicon it detects with.
 
 The text itself never leaves this module: a :class:`CrisisSignal` carries the category and the
 rule id only, so nothing downstream can store or log what the person wrote.
@@ -11,15 +12,12 @@ rule id only, so nothing downstream can store or log what the person wrote.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "crisis_lexicon.toml"
+from bot.domain.entries import parse_toml
 
 
 class CrisisCategory(StrEnum):
@@ -72,17 +70,15 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _RUN3 = re.compile(r"([a-z])\1{2,}")
 
 
-def load_lexicon(path: Path | None = None) -> Lexicon:
-    """Reads and compiles the lexicon; a bad entry raises ``ValueError`` naming it."""
-    path = DEFAULT_PATH if path is None else path
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
+def parse_lexicon(text: str, source: str = "crisis lexicon") -> Lexicon:
+    """Compiles the lexicon's TOML ``text``; a bad entry raises ``ValueError`` naming it."""
+    data = parse_toml(text, source)
     macros: dict[str, str] = data.get("macros", {})
     rules: list[_Rule] = []
     for group in data.get("group", []):
         rules.append(_rule(group, macros))
     if not rules:
-        raise ValueError(f"{path}: no [[group]] entries")
+        raise ValueError(f"{source}: no [[group]] entries")
     guards = [
         _compile(p, macros, g.get("id", "?")) for g in data.get("guard", []) for p in g["patterns"]
     ]
@@ -130,11 +126,6 @@ def _compile_source(source: str, where: str) -> re.Pattern[str]:
         raise ValueError(f"crisis lexicon {where!r}: bad pattern: {exc}") from exc
 
 
-@cache
-def default_lexicon() -> Lexicon:
-    return load_lexicon()
-
-
 def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The forms of ``text`` the patterns are matched against (see the lexicon's header)."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -157,9 +148,8 @@ def _unmask(word: str, candidates: tuple[str, ...]) -> str:
     return word
 
 
-def detect(text: str, lexicon: Lexicon | None = None) -> CrisisSignal | None:
+def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
     """The most urgent crisis signal in ``text``, or ``None``."""
-    lexicon = lexicon or default_lexicon()
     forms = [_without_guards(form, lexicon) for form in normalise(text, lexicon.unmask_words)]
     for rule in lexicon.rules:
         if any(rule.regex.search(form) for form in forms):

@@ -10,6 +10,7 @@ by the caller at the moment of use (``privileged``), never stored.
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -89,6 +90,13 @@ def query_problem(text: str | None) -> QueryProblem | None:
     return None
 
 
+@functools.lru_cache(maxsize=4)
+def _built_index(entries: tuple[Resource, ...]) -> SearchIndex:
+    """Built once per process for the same entries: a bot restarted in the same process (the
+    tests, the sandbox) loads the same directory again. Directories change only copies."""
+    return SearchIndex(entries)
+
+
 class ResourceDirectory:
     def __init__(self) -> None:
         self._entries: dict[str, Resource] = {}
@@ -97,9 +105,9 @@ class ResourceDirectory:
 
     def load(self, entries: Iterable[Resource]) -> None:
         """Replaces everything with these active entries."""
-        active = list(entries)
+        active = tuple(entries)
         self._entries = {entry.id: entry for entry in active}
-        self._index = SearchIndex(active)
+        self._index = _built_index(active).copy()
 
     def apply(self, entry: Resource) -> None:
         """An entry added or edited (already stored)."""

@@ -1,4 +1,4 @@
-"""Shared checks for curated data files (crisis contacts, resources): one entry per TOML table.
+"""Shared checks for curated data files (crisis contacts, resources, the crisis lexicon).
 
 Every refusal names the entry, so a maintainer editing data/ sees at once which one to fix.
 """
@@ -6,6 +6,7 @@ Every refusal names the entry, so a maintainer editing data/ sees at once which 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
@@ -15,6 +16,14 @@ PHONE_RE = re.compile(r"^\+?[0-9](?:[0-9 \-]*[0-9])?(?: ext\. ?[0-9]+)?$")
 URL_RE = re.compile(r"^https?://\S+$")
 
 Fail = Callable[[str], ValueError]
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """The tables of a data file's ``text``; bad syntax is a ``ValueError`` naming ``source``."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"{source}: not valid TOML: {exc}") from exc
 
 
 def open_entry(

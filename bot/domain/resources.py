@@ -1,6 +1,7 @@
-"""The resource directory: entries, categories, the data-file loader and the field rules.
+"""The resource directory: entries, categories, the data-file parser and the field rules.
 
-Pure domain code (stdlib only). Entries come from ``data/resources.toml``; the ``crisis`` category
+Pure domain code (stdlib only; bot.data_files reads the file). Entries come from
+``data/resources.toml``; the ``crisis`` category
 is built from the crisis contacts (``data/crisis_contacts.toml``) so their facts live in one
 place. Coordinators add entries in the bot with the same field rules (:func:`check_url` etc.).
 """
@@ -11,10 +12,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from bot.domain.contacts import (
@@ -24,9 +23,7 @@ from bot.domain.contacts import (
     CrisisContact,
     Localized,
 )
-from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry
-
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "data" / "resources.toml"
+from bot.domain.entries import PHONE_RE, SLUG_RE, URL_RE, open_entry, parse_toml
 
 CRISIS = "crisis"
 # Order shown in /resources. Crisis first: someone looking for help may need it most.
@@ -110,23 +107,17 @@ def content_hash(resource: Resource) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_resources(
-    path: Path | None = None, contacts: Iterable[CrisisContact] = ()
+def parse_resources(
+    text: str, contacts: Iterable[CrisisContact] = (), source: str = "resources"
 ) -> tuple[Resource, ...]:
-    """The crisis contacts as ``crisis`` entries, then every ``[[resource]]`` of the file.
+    """The crisis contacts as ``crisis`` entries, then every ``[[resource]]`` of the TOML ``text``.
 
     Raises:
-        ValueError: naming the entry, for a malformed or duplicate entry.
+        ValueError: naming ``source`` or the entry, for bad TOML, a malformed or duplicate entry.
     """
-    path = DEFAULT_PATH if path is None else path
-    with path.open("rb") as fh:
-        try:
-            data = tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            raise ValueError(f"{path}: not valid TOML: {exc}") from exc
-    entries = data.get("resource")
+    entries = parse_toml(text, source).get("resource")
     if not isinstance(entries, list) or not entries:
-        raise ValueError(f"{path}: no [[resource]] entries")
+        raise ValueError(f"{source}: no [[resource]] entries")
     resources = [from_contact(contact) for contact in contacts]
     resources += [_parse(raw, index) for index, raw in enumerate(entries)]
     seen: set[str] = set()
@@ -159,7 +150,7 @@ def from_contact(contact: CrisisContact) -> Resource:
     )
 
 
-# --- Field rules, shared by the loader and the coordinator's /addresource -----------------------
+# --- Field rules, shared by the parser and the coordinator's /addresource -----------------------
 
 
 def check_text(value: str, limit: int) -> str | None:
@@ -212,7 +203,7 @@ def with_field(resource: Resource, name: str, value: Any) -> Resource:
     return replace(resource, **{name: value})
 
 
-# --- Loader -------------------------------------------------------------------------------------
+# --- Parser -------------------------------------------------------------------------------------
 
 
 def _parse(entry: Any, index: int) -> Resource:

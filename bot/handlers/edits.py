@@ -13,6 +13,7 @@ from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
 from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
+from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import CrisisSource
 from bot.ui.menu import edit_ignored_text
@@ -22,7 +23,7 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
     """Every edited private message stops here, after its crisis screening."""
     message = update.edited_message
     text = (message.text or message.caption or "") if message else ""
-    if detect(text) is not None:
+    if detect(text, crisis_lexicon()) is not None:
         await send_crisis_reply(update, context, CrisisSource.DETECTED)
     else:
         session = await context.session(update)

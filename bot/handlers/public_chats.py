@@ -14,6 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler
 
 from bot.context import RangkulContext
+from bot.data_files import crisis_lexicon
 from bot.domain.contacts import contacts_for
 from bot.domain.crisis_detection import detect
 from bot.ui import public_chats as views
@@ -31,7 +32,7 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
     command = _command_to_this_bot(message, context.bot.username) if message else None
     text = (message.text or message.caption or "") if message else ""
     if command == "crisis" or (
-        message is not None and _to_the_bot(message, command) and detect(text)
+        message is not None and _to_the_bot(message, command) and detect(text, crisis_lexicon())
     ):
         # National contacts only: a province would say where the person lives.
         contacts = contacts_for(context.services.contacts, None)

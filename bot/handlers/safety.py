@@ -23,6 +23,7 @@ from telegram.ext import (
 from bot.adapters.chat import show
 from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
+from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import (
     AckOutcome,
@@ -66,9 +67,10 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     in the same group and keeps it (bot/conversations/safety_plan.py)."""
     message = update.effective_message
     text = message.text or message.caption
-    if detect(text) is None:
+    lexicon = crisis_lexicon()
+    if detect(text, lexicon) is None:
         return
-    if names_the_topic(text) and await _is_authoring_staff(update, context):
+    if names_the_topic(text, lexicon) and await _is_authoring_staff(update, context):
         session = await context.session(update)
         await update.effective_chat.send_message(views.authoring_note(session.t))
         return
@@ -92,7 +94,7 @@ class _CrisisInArguments(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         parts = (message.text or "").split(maxsplit=1)
-        return len(parts) == 2 and detect(parts[1]) is not None
+        return len(parts) == 2 and detect(parts[1], crisis_lexicon()) is not None
 
 
 async def screen_command(update: Update, context: RangkulContext) -> None:

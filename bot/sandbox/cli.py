@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.i18n import LANGUAGES
@@ -32,8 +33,11 @@ def _port(text: str) -> int:
     return port
 
 
-def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
-    """Adds the sandbox's options to its (sub)command parser."""
+def parse_sandbox_arguments(args: Sequence[str]) -> argparse.Namespace:
+    """The options of ``rangkul sandbox``; a bad one ends with one line and exit code 2."""
+    parser = argparse.ArgumentParser(
+        prog="rangkul sandbox", description="Try the bot locally: emulated Telegram + web chat."
+    )
     parser.add_argument(
         "--host",
         default=DEFAULT_HOST,
@@ -65,10 +69,12 @@ def add_sandbox_arguments(parser: argparse.ArgumentParser) -> None:
         default="id",
         help="the bot's default language (default id)",
     )
+    return parser.parse_args(args)
 
 
-def run_sandbox_command(options: argparse.Namespace) -> int:
-    """Runs the sandbox until Ctrl-C or SIGTERM; returns the process exit code."""
+def run_sandbox_command(args: Sequence[str]) -> int:
+    """Runs the sandbox as ``args`` ask until Ctrl-C or SIGTERM; returns the process exit code."""
+    options = parse_sandbox_arguments(args)
     sandbox_options = SandboxOptions(
         host=options.host,
         port=options.port,

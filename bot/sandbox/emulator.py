@@ -15,6 +15,8 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,6 +72,7 @@ class BotApiEmulator:
         token: str = "123456:SANDBOX-TOKEN",
         bot_username: str = "RangkulBot",
         flood_limits: FloodLimits | None = None,
+        flood_clock: Callable[[], float] = time.monotonic,
         queue_updates: bool = True,
     ) -> None:
         self.token = token
@@ -83,7 +86,7 @@ class BotApiEmulator:
         self.faults = Faults()
         self._clock = clock or SystemClock()
         self._store = ChatStore(self._clock, self.bot_user)
-        flood = FloodControl(flood_limits) if flood_limits else None
+        flood = FloodControl(flood_limits, flood_clock) if flood_limits else None
         self._bot_methods = BotMethods(self._store, flood, self._push_update)
         self._queue_updates = queue_updates
         self._updates: list[dict] = []

@@ -2,8 +2,10 @@
 
 Each check raises ApiError carrying the HTTP status and the description Telegram answers with,
 so PTB raises the same exception class with the same text it would raise against Telegram.
-Flood control lives here too; it measures real sending speed (time.monotonic), never the
-injected clock, because Telegram throttles the bot's actual request rate.
+Flood control lives here too; it measures the bot's real sending speed (time.monotonic by
+default), not the application's injected clock, because Telegram throttles the actual request
+rate. A test may hand it seconds of its own: the browser tests step them by a second per action
+of a person instead of waiting that second.
 """
 
 from __future__ import annotations

@@ -15,13 +15,14 @@ import ipaddress
 import signal
 import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from aiohttp import web
 from telegram import Update
-from telegram.ext import Application
+from telegram.ext import Application, BaseRateLimiter
 
 from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import OffsetClock
@@ -88,10 +89,22 @@ def check_host(host: str, *, allow_remote: bool) -> str | None:
 class Sandbox:
     """Starts and stops the whole sandbox inside the running asyncio loop."""
 
-    def __init__(self, options: SandboxOptions) -> None:
+    def __init__(
+        self,
+        options: SandboxOptions,
+        *,
+        flood_clock: Callable[[], float] = time.monotonic,
+        rate_limiter: BaseRateLimiter | None = None,
+    ) -> None:
+        """``flood_clock``: the seconds the emulated Telegram measures its flood limits in;
+        ``rate_limiter``: the bot's (default: the one its settings ask for). Both count real
+        time unless a test gives them time of its own, to move instead of waiting."""
         self.options = options
+        self._rate_limiter = rate_limiter
         self.clock = OffsetClock()
-        self.emulator = BotApiEmulator(clock=self.clock, flood_limits=FloodLimits())
+        self.emulator = BotApiEmulator(
+            clock=self.clock, flood_limits=FloodLimits(), flood_clock=flood_clock
+        )
         self.personas: tuple[Persona, ...] = (
             PERSONAS if options.demo else tuple(p for p in PERSONAS if p.role == "visitor")
         )
@@ -151,7 +164,7 @@ class Sandbox:
             admin_ids=coordinator_ids(self.personas),
             default_language=self.options.language,
         )
-        application = build_application(settings, clock=self.clock)
+        application = build_application(settings, clock=self.clock, rate_limiter=self._rate_limiter)
         await application.initialize()
         self._cleanup.push_async_callback(_shut_down, application)
         if self.options.demo:

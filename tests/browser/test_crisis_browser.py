@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_sandbox_browser import VISITOR_EN, ChatPage, chat  # noqa: F401
+from tests.browser.helpers import VISITOR_EN, ChatPage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 async def test_crisis_words_mid_onboarding_then_grounding_then_onboarding_goes_on(
-    chat: ChatPage,  # noqa: F811
+    chat: ChatPage,
 ) -> None:
     await chat.be(VISITOR_EN)
     await chat.send("/start")

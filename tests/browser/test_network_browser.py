@@ -13,14 +13,7 @@ import re
 import pytest
 
 from bot.sandbox.demo import DEMO_GROUPS, DEMO_SAFETY_PLAN, DEMO_TRIAL
-from tests.browser.test_sandbox_browser import (  # noqa: F401
-    COORDINATOR,
-    FACILITATOR_EN,
-    MEMBER_EN,
-    VISITOR_EN,
-    ChatPage,
-    chat,
-)
+from tests.browser.helpers import COORDINATOR, FACILITATOR_EN, MEMBER_EN, VISITOR_EN, ChatPage
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
 expect = playwright_api.expect
@@ -32,7 +25,7 @@ SOON_GROUP = DEMO_TRIAL[1]
 
 
 async def test_visitor_tries_an_online_group_and_is_reminded_a_day_and_an_hour_before(
-    chat: ChatPage,  # noqa: F811
+    chat: ChatPage,
 ) -> None:
     await chat.be(VISITOR_EN)
     await chat.send("/start")
@@ -70,7 +63,7 @@ async def test_visitor_tries_an_online_group_and_is_reminded_a_day_and_an_hour_b
     await expect(chat.page.locator("#messages .from-bot", has_text=reminder)).to_have_count(2)
 
 
-async def test_coordinator_sees_every_demo_group_with_its_counts(chat: ChatPage) -> None:  # noqa: F811
+async def test_coordinator_sees_every_demo_group_with_its_counts(chat: ChatPage) -> None:
     await chat.be(COORDINATOR)
     await chat.send("/menu")
     await chat.press("Kelola kelompok")  # "Manage groups": the coordinator speaks Indonesian
@@ -82,7 +75,7 @@ async def test_coordinator_sees_every_demo_group_with_its_counts(chat: ChatPage)
     await chat.screenshot("coordinator-groups")
 
 
-async def test_facilitator_opens_meetings_from_their_own_command_menu(chat: ChatPage) -> None:  # noqa: F811
+async def test_facilitator_opens_meetings_from_their_own_command_menu(chat: ChatPage) -> None:
     await chat.be(FACILITATOR_EN)
     await chat.page.get_by_role("button", name="Show the bot's commands").click()
     # Only facilitators' menus have /meetings (set for their chat alone).
@@ -95,7 +88,7 @@ async def test_facilitator_opens_meetings_from_their_own_command_menu(chat: Chat
     await chat.screenshot("facilitator-meetings")
 
 
-async def test_crisis_help_shows_the_members_own_safety_plan_first(chat: ChatPage) -> None:  # noqa: F811
+async def test_crisis_help_shows_the_members_own_safety_plan_first(chat: ChatPage) -> None:
     assert MEMBER_EN.user_id == DEMO_SAFETY_PLAN[0]
     await chat.be(MEMBER_EN)
     await chat.send("/crisis")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_sandbox_browser import VISITOR_EN, ChatPage, chat  # noqa: F401
+from tests.browser.helpers import VISITOR_EN, ChatPage
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
-async def test_visitor_searches_the_resources_and_opens_a_result(chat: ChatPage) -> None:  # noqa: F811
+async def test_visitor_searches_the_resources_and_opens_a_result(chat: ChatPage) -> None:
     await chat.be(VISITOR_EN)
     await chat.send("/resources sleeping pills")
     await chat.expect_bot("I found")

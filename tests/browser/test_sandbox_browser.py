@@ -2,148 +2,42 @@
 
 Headless Chromium drives the page while the real bot long-polls the emulated Telegram over
 HTTP, so this covers the whole path a person trying Rangkul takes. Actions in one chat are
-paced about one per second: the emulation enforces Telegram's flood limits, and a person
-cannot tap faster than the bot answers anyway.
+paced about one per second, on the virtual time Telegram's limits run on in these tests (see
+conftest.py): the emulation enforces Telegram's flood limits, and a person cannot tap faster
+than the bot answers anyway.
 
 Set RANGKUL_SCREENSHOTS=1 to refresh the screenshots in docs/screenshots/.
 """
 
 from __future__ import annotations
 
-import asyncio
-import os
 import struct
-import time
 import zlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import pytest
-import pytest_asyncio
 
-from bot.sandbox.demo import PERSONAS, Persona
 from bot.sandbox.server import Sandbox
+from tests.browser.helpers import (
+    COORDINATOR,
+    FACILITATOR_EN,
+    FACILITATOR_ID,
+    MEMBER_EN,
+    MEMBER_ID,
+    VISITOR_EN,
+    VISITOR_ID,
+    ChatPage,
+)
 
 if TYPE_CHECKING:
-    from playwright.async_api import Browser, Locator, Page
+    pass
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
 expect = playwright_api.expect
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
-
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-# The emulated Telegram lets a bot send about one message per second into a private chat.
-SECONDS_BETWEEN_ACTIONS = 1.05
-ACTION_TIMEOUT_MS = 8000
-
-
-def persona(role: str, language: str) -> Persona:
-    return next(p for p in PERSONAS if p.role == role and p.language == language)
-
-
-VISITOR_ID = persona("visitor", "id")
-VISITOR_EN = persona("visitor", "en")
-COORDINATOR = persona("coordinator", "id")
-MEMBER_EN = persona("member", "en")
-MEMBER_ID = next(p for p in PERSONAS if p.role == "member" and p.province is None)
-FACILITATOR_EN = persona("facilitator", "en")
-FACILITATOR_ID = persona("facilitator", "id")
-
-
-@dataclass
-class ChatPage:
-    """The web chat as a person uses it, plus Bot API calls for what the bot does not send yet."""
-
-    page: Page
-    sandbox: Sandbox
-    http: aiohttp.ClientSession
-    dialogs: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    expected_rejections: int = 0
-    current: Persona | None = None
-    _last_action: dict[int, float] = field(default_factory=dict)
-
-    async def be(self, who: Persona) -> None:
-        await self.page.locator(f'.persona[data-user-id="{who.user_id}"]').click()
-        await expect(self.page.locator("#chat-title")).to_have_text(who.first_name)
-        self.current = who
-
-    async def send(self, text: str) -> None:
-        await self._pace()
-        box = self.page.get_by_label("Message to the bot")
-        await box.fill(text)
-        await box.press("Enter")
-        await expect(self.page.locator("#messages .from-me").last).to_contain_text(text)
-
-    async def press(self, label: str) -> None:
-        """Presses the newest inline button whose label contains `label` (labels carry emoji)."""
-        await self._pace()
-        buttons = self.page.locator("#messages .inline-keyboard")
-        await buttons.get_by_role("button", name=label).last.click()
-
-    @property
-    def last_bot(self) -> Locator:
-        """The bot's newest message in the chat on screen."""
-        return self.page.locator("#messages .from-bot").last
-
-    async def expect_bot(self, *texts: str) -> None:
-        for text in texts:
-            await expect(self.last_bot).to_contain_text(text)
-
-    async def fast_forward(self, step: str) -> None:
-        """Presses "+1 hour" ("hour"), "+1 day" or "+1 week"; the sandbox sends what became
-        due before it answers, and the page shows the new time once it has."""
-        await self._pace()  # what became due lands in the current chat like a reply would
-        clock = self.page.locator("#clock")
-        shown = await clock.text_content()
-        label = f"Fast-forward the sandbox clock by one {step}"
-        await self.page.get_by_role("button", name=label).click()
-        await expect(clock).not_to_have_text(shown or "")
-
-    async def screenshot(self, name: str) -> None:
-        if os.environ.get("RANGKUL_SCREENSHOTS") == "1":
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            await self.page.screenshot(path=SCREENSHOTS / f"{name}.png")
-
-    async def bot_api(self, method: str, data: Any = None, **params: Any) -> tuple[int, dict]:
-        """Calls the emulated Bot API over HTTP as the bot would, into the current chat."""
-        assert self.current is not None
-        await self._pace()
-        url = f"{self.sandbox.url}bot{self.sandbox.emulator.token}/{method}"
-        body = {"chat_id": self.current.user_id} | params
-        async with self.http.post(url, json=None if data else body, data=data) as response:
-            return response.status, await response.json()
-
-    async def _pace(self) -> None:
-        assert self.current is not None
-        last = self._last_action.get(self.current.user_id, 0.0)
-        await asyncio.sleep(max(0.0, last + SECONDS_BETWEEN_ACTIONS - time.monotonic()))
-        self._last_action[self.current.user_id] = time.monotonic()
-
-
-@pytest_asyncio.fixture(loop_scope="module")
-async def chat(browser: Browser, sandbox: Sandbox) -> AsyncIterator[ChatPage]:
-    context = await browser.new_context(viewport={"width": 1100, "height": 720})
-    page = await context.new_page()
-    page.set_default_timeout(ACTION_TIMEOUT_MS)
-    async with aiohttp.ClientSession() as http:
-        chat_page = ChatPage(page, sandbox, http)
-        page.on("dialog", lambda dialog: chat_page.dialogs.append(dialog.message))
-        page.on("pageerror", lambda error: chat_page.page_errors.append(str(error)))
-        rejected_before = len(sandbox.emulator.rejected)
-        await page.goto(sandbox.url)
-        yield chat_page
-    await context.close()
-    assert chat_page.page_errors == []
-    assert chat_page.dialogs == []
-    # Telegram accepted every call the bot made, apart from the ones a test provoked on purpose.
-    new_rejections = sandbox.emulator.rejected[rejected_before:]
-    assert len(new_rejections) == chat_page.expected_rejections, new_rejections
 
 
 async def test_indonesian_visitor_onboards_by_pressing_buttons(chat: ChatPage) -> None:

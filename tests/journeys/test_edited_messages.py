@@ -4,10 +4,11 @@ words in an edit get the crisis reply."""
 from __future__ import annotations
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_groups import a_coordinator
-from tests.journeys.test_meetings import a_facilitator
-from tests.journeys.test_meetings import a_group as a_meeting_group
-from tests.journeys.test_onboarding import onboard_in_english, reach_own_alias_step, rows
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.groups import a_coordinator
+from tests.journeys.helpers.meetings import a_facilitator
+from tests.journeys.helpers.meetings import a_group as a_meeting_group
+from tests.journeys.helpers.onboarding import onboard_in_english, reach_own_alias_step
 
 EDIT_NOTE = "I only read new messages"
 

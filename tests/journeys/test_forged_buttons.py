@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.journeys.harness import BotWorld
-from tests.journeys.test_onboarding import onboard_in_english
+from tests.journeys.helpers.onboarding import onboard_in_english
 
 EXPIRED = "This button is no longer active. Send /menu to start again."
 

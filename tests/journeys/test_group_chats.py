@@ -6,7 +6,8 @@ from __future__ import annotations
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_onboarding import onboard_in_english, reach_own_alias_step, rows
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.onboarding import onboard_in_english, reach_own_alias_step
 
 GROUP = -100777
 ALIAS = "Rina Rahasia"

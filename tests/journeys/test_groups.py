@@ -7,57 +7,13 @@ coordinator's own message, and must be refused.
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
-from bot.domain.groups import GroupFormat, NewGroup
 from bot.sandbox.methods import scope_key
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_onboarding import onboard_in_english
-
-COORDINATOR_ID = 501
-
-
-def rows(world: BotWorld, sql: str, *params: object) -> list[tuple]:
-    with sqlite3.connect(world.db_path) as db:
-        return db.execute(sql, params).fetchall()
-
-
-async def a_coordinator(world: BotWorld) -> Person:
-    await world.restart(admin_ids=frozenset({COORDINATOR_ID}))
-    koor = world.person(COORDINATOR_ID, "Koor", "en")
-    await onboard_in_english(koor, alias="Koordinator Satu")
-    return koor
-
-
-async def a_group(
-    world: BotWorld,
-    name: str = "Teman Cerita Makassar",
-    *,
-    online: bool = False,
-    province: str = "sulsel",
-    topics: tuple[str, ...] = ("anxiety",),
-    trials: bool = True,
-    max_members: int = 10,
-) -> int:
-    services = world.app.bot_data["services"]
-    group = await services.groups.create(
-        NewGroup(
-            name=name,
-            description="A warm peer group for people living with anxiety.",
-            format=GroupFormat.ONLINE if online else GroupFormat.IN_PERSON,
-            province=None if online else province,
-            city=None if online else "Makassar",
-            languages=("id",),
-            timezone="Asia/Jakarta" if online else "Asia/Makassar",
-            max_members=max_members,
-            offers_trials=trials,
-            trial_seats=2 if trials else 0,
-            topics=topics,
-        ),
-        world.clock.now(),
-    )
-    return group.id
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.groups import a_coordinator, a_group
+from tests.journeys.helpers.onboarding import onboard_in_english
 
 
 def link_payload(text: str) -> str:

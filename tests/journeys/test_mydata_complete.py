@@ -21,8 +21,8 @@ from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
 from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_groups import a_group
-from tests.journeys.test_onboarding import onboard_in_english
+from tests.journeys.helpers.groups import a_group
+from tests.journeys.helpers.onboarding import onboard_in_english
 
 LINA, FASIL, KOOR, OTHER = 918273645, 918270002, 918270001, 918270003
 THEIR_ALIASES = ("Fasil Sari", "Koordinator Satu", "Orang Lain")

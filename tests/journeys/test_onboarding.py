@@ -2,43 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import timedelta
 
 import pytest
 from telegram.ext import ConversationHandler
 
-from tests.journeys.harness import BotWorld, Person
-
-
-def rows(world: BotWorld, sql: str, *params: object) -> list[tuple]:
-    with sqlite3.connect(world.db_path) as db:
-        return db.execute(sql, params).fetchall()
-
-
-async def reach_own_alias_step(person: Person) -> None:
-    """From /start to the step where the person types their own alias, in English."""
-    await person.send("/start")
-    for label in ("English", "Continue", "Yes, I'm 18 or older", "I agree", "Choose my own"):
-        await person.press(label)
-
-
-async def onboard_in_english(person: Person, alias: str | None = None) -> None:
-    await person.send("/start")
-    await person.press("English")
-    await person.press("Continue")
-    await person.press("Yes, I'm 18 or older")
-    await person.press("I agree")
-    if alias is None:
-        await person.press("Use this alias")
-    else:
-        await person.press("Choose my own")
-        await person.send(alias)
-    await person.press("Next")
-    await person.press("Bali")
-    await person.press("Anxiety")
-    await person.press("Trauma")
-    await person.press("Done")
+from tests.journeys.harness import BotWorld
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.onboarding import onboard_in_english, reach_own_alias_step
 
 
 async def test_newcomer_onboards_in_english(world: BotWorld) -> None:

@@ -4,7 +4,8 @@ the person sees still works, and what they see ticked is what is stored."""
 from __future__ import annotations
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_onboarding import reach_own_alias_step, rows
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.onboarding import reach_own_alias_step
 
 EXPIRED = "no longer active"
 

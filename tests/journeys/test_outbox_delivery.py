@@ -15,7 +15,7 @@ from bot.domain.messages import PlannedMessage
 from bot.i18n import Translator
 from bot.services.container import Services
 from tests.journeys.harness import BotWorld
-from tests.journeys.test_onboarding import onboard_in_english
+from tests.journeys.helpers.onboarding import onboard_in_english
 
 
 async def nudge(services: Services, t: Translator, member: Member, payload: Mapping[str, Any]):

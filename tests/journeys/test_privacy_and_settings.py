@@ -7,8 +7,9 @@ import sqlite3
 
 from bot.sandbox.methods import scope_key
 from tests.journeys.harness import BotWorld
-from tests.journeys.test_crisis import a_group_with, a_member, assert_stored_nowhere
-from tests.journeys.test_onboarding import onboard_in_english, reach_own_alias_step, rows
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.crisis import a_group_with, a_member, assert_stored_nowhere
+from tests.journeys.helpers.onboarding import onboard_in_english, reach_own_alias_step
 
 JOIN_FIRST = "This is for people who have joined Rangkul"
 

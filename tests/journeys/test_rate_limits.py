@@ -15,7 +15,8 @@ import pytest
 
 from bot.storage.database import to_db_time
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_meetings import (
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.meetings import (
     FIRST_MEETING,
     a_facilitator,
     a_group,
@@ -23,7 +24,6 @@ from tests.journeys.test_meetings import (
     advance_to,
     member_id,
     reminders,
-    rows,
     schedule_weekly,
     services,
 )

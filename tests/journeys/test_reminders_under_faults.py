@@ -13,7 +13,8 @@ from datetime import timedelta
 import pytest
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_meetings import (
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.meetings import (
     FIRST_MEETING,
     a_facilitator,
     a_group,
@@ -21,7 +22,6 @@ from tests.journeys.test_meetings import (
     advance_to,
     member_id,
     reminders,
-    rows,
     schedule_weekly,
     services,
     sign_up_for_trial,

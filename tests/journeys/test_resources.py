@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.test_onboarding import onboard_in_english, rows
+from tests.journeys.helpers import rows
+from tests.journeys.helpers.onboarding import onboard_in_english
 
 COORDINATOR_ID = 901
 

@@ -79,3 +79,16 @@ def test_a_sandbox_port_out_of_range_is_refused() -> None:
     result = run_cli("sandbox", "--port", "70000", env={})
     assert result.returncode == 2 and "--port" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_loads_nothing_of_the_sandbox() -> None:
+    # The sandbox (web chat, demo data, the HTTP front) is a development tool and aiohttp an
+    # optional extra: what `rangkul run` imports, the CLI and the application, needs neither.
+    probe = (
+        "import sys, bot.__main__, bot.app; "
+        "print(sorted(m for m in sys.modules if m == 'aiohttp' or m.startswith('bot.sandbox')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60
+    )
+    assert result.stdout.strip() == "[]", result.stderr

@@ -1,19 +1,18 @@
-"""Tests for the crisis-contact data file and its loader."""
+"""Tests for the crisis-contact data file and its parser."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
+from bot.data_files import crisis_contacts
 from bot.domain.contacts import (
-    DEFAULT_PATH,
     LANGS,
     CrisisContact,
     Localized,
     contacts_for,
-    load_contacts,
+    parse_contacts,
 )
 
 # Good resources, but not crisis services (docs/DOMAIN.md): they must never be listed here.
@@ -23,11 +22,10 @@ CLOSED_NUMBERS = ("500454", "021500454")
 
 @pytest.fixture(scope="module")
 def contacts() -> tuple[CrisisContact, ...]:
-    return load_contacts()
+    return crisis_contacts()
 
 
 def test_shipped_file_loads(contacts: tuple[CrisisContact, ...]) -> None:
-    assert DEFAULT_PATH.name == "crisis_contacts.toml"
     assert contacts
     assert len({c.id for c in contacts}) == len(contacts)
 
@@ -118,14 +116,8 @@ description = { id = "Satu.", en = "One." }
 """
 
 
-def _write(tmp_path: Path, body: str) -> Path:
-    path = tmp_path / "contacts.toml"
-    path.write_text(body, encoding="utf-8")
-    return path
-
-
-def test_valid_tmp_file_loads(tmp_path: Path) -> None:
-    (contact,) = load_contacts(_write(tmp_path, VALID))
+def test_valid_text_parses() -> None:
+    (contact,) = parse_contacts(VALID)
     assert contact.id == "ok-line"
     assert contact.source == ("https://example.org/page",)
     assert contact.checked == dt.date(2025, 1, 1)
@@ -160,32 +152,32 @@ GOOD_DESC = '{ id = "a", en = "b" }'
     ],
 )
 def test_malformed_entry_is_refused_with_its_id(
-    tmp_path: Path, scope: str, field: str, checked: str, description: str, reason: str
+    scope: str, field: str, checked: str, description: str, reason: str
 ) -> None:
     bad = BAD_ENTRY.format(scope=scope, field=field, checked=checked, description=description)
     with pytest.raises(ValueError, match="broken-line") as excinfo:
-        load_contacts(_write(tmp_path, VALID + bad))
+        parse_contacts(VALID + bad)
     assert reason in str(excinfo.value)
 
 
-def test_missing_source_is_refused(tmp_path: Path) -> None:
+def test_missing_source_is_refused() -> None:
     body = VALID.replace('source = "https://example.org/page"\n', "")
     with pytest.raises(ValueError, match=r"ok-line.*source"):
-        load_contacts(_write(tmp_path, body))
+        parse_contacts(body)
 
 
-def test_source_must_be_a_url(tmp_path: Path) -> None:
+def test_source_must_be_a_url() -> None:
     body = VALID.replace('"https://example.org/page"', '"a friend told me"')
     with pytest.raises(ValueError, match=r"ok-line.*source"):
-        load_contacts(_write(tmp_path, body))
+        parse_contacts(body)
 
 
-def test_duplicate_id_is_refused(tmp_path: Path) -> None:
+def test_duplicate_id_is_refused() -> None:
     with pytest.raises(ValueError, match=r"ok-line.*duplicate"):
-        load_contacts(_write(tmp_path, VALID + VALID))
+        parse_contacts(VALID + VALID)
 
 
-def test_unknown_field_is_refused(tmp_path: Path) -> None:
+def test_unknown_field_is_refused() -> None:
     body = VALID.replace('name = "OK line"', 'name = "OK line"\naddress = "Jl. Somewhere"')
     with pytest.raises(ValueError, match=r"ok-line.*address"):
-        load_contacts(_write(tmp_path, body))
+        parse_contacts(body)

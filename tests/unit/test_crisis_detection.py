@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from bot.data_files import crisis_lexicon, shipped
 from bot.domain.crisis_detection import (
-    DEFAULT_PATH,
     CrisisCategory,
     detect,
-    load_lexicon,
     normalise,
+    parse_lexicon,
 )
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "crisis_eval.toml"
@@ -30,6 +29,7 @@ PRECISION_TARGET = 0.90
 HELDOUT_RECALL_FLOOR = 0.75
 HELDOUT_PRECISION_FLOOR = PRECISION_TARGET
 LABELS = {"none", *CrisisCategory}
+LEXICON = crisis_lexicon()
 
 
 def _examples(path: Path = EVAL_SET) -> list[dict[str, Any]]:
@@ -63,7 +63,7 @@ class _Score:
 def _score(examples: list[dict[str, Any]]) -> _Score:
     score = _Score()
     for example in examples:
-        fired = detect(example["text"]) is not None
+        fired = detect(example["text"], LEXICON) is not None
         positive = example["label"] != "none"
         score.tp += fired and positive
         score.fp += fired and not positive
@@ -117,7 +117,9 @@ def test_positives_get_their_category() -> None:
     wrong = [
         (e["text"], e["label"], signal.category)
         for e in _examples()
-        if e["label"] != "none" and (signal := detect(e["text"])) and signal.category != e["label"]
+        if e["label"] != "none"
+        and (signal := detect(e["text"], LEXICON))
+        and signal.category != e["label"]
     ]
     assert wrong == []
 
@@ -135,17 +137,17 @@ def test_positives_get_their_category() -> None:
     ],
 )
 def test_spelling_variants_and_priority(text: str, category: CrisisCategory) -> None:
-    signal = detect(text)
+    signal = detect(text, LEXICON)
     assert signal is not None and signal.category is category
 
 
 def test_a_guard_only_removes_its_own_words() -> None:
-    assert detect("mati lampu terus nih") is None
-    assert detect("mati lampu terus, aku pengen mati aja") is not None
-    assert detect("my phone died and I want to die") is not None
-    assert detect("ngakak sampe mau mati, tapi jujur aku pengen mati aja") is not None
-    assert detect("tali sepatu putus, tapi aku udah siapin talinya") is not None
-    assert detect("I want to die, my hair is falling out") is not None
+    assert detect("mati lampu terus nih", LEXICON) is None
+    assert detect("mati lampu terus, aku pengen mati aja", LEXICON) is not None
+    assert detect("my phone died and I want to die", LEXICON) is not None
+    assert detect("ngakak sampe mau mati, tapi jujur aku pengen mati aja", LEXICON) is not None
+    assert detect("tali sepatu putus, tapi aku udah siapin talinya", LEXICON) is not None
+    assert detect("I want to die, my hair is falling out", LEXICON) is not None
 
 
 @pytest.mark.parametrize(
@@ -164,7 +166,7 @@ def test_a_guard_only_removes_its_own_words() -> None:
     ],
 )
 def test_everyday_idioms_are_guarded(text: str) -> None:
-    assert detect(text) is None
+    assert detect(text, LEXICON) is None
 
 
 @pytest.mark.parametrize(
@@ -181,7 +183,7 @@ def test_everyday_idioms_are_guarded(text: str) -> None:
     ],
 )
 def test_each_new_concept_has_its_group(text: str, rule: str) -> None:
-    signal = detect(text)
+    signal = detect(text, LEXICON)
     assert signal is not None and signal.rule == rule
 
 
@@ -194,34 +196,20 @@ def test_normalise_reads_chat_spelling() -> None:
 
 
 def test_signal_never_carries_the_text() -> None:
-    signal = detect("aku pengen mati aja")
+    signal = detect("aku pengen mati aja", LEXICON)
     assert signal is not None
     assert "mati" not in repr(signal).replace("want-to-die", "")
 
 
-def test_detection_is_fast() -> None:
-    text = "hari ini capek banget kerja, mati lampu pula, tapi besok mau ikut sesi " * 20
-    detect(text)
-    started = time.perf_counter()
-    for _ in range(200):
-        detect(text)
-    assert (time.perf_counter() - started) / 200 < 0.01  # well under 10 ms per long message
-
-
-def test_a_bad_lexicon_fails_loudly(tmp_path: Path) -> None:
-    bad = tmp_path / "lexicon.toml"
-    bad.write_text(
-        '[[group]]\nid = "x"\ncategory = "suicidal"\nrationale = "r"\npatterns = ["<nope>"]\n'
-    )
+def test_a_bad_lexicon_fails_loudly() -> None:
+    bad = '[[group]]\nid = "x"\ncategory = "suicidal"\nrationale = "r"\npatterns = ["<nope>"]\n'
     with pytest.raises(ValueError, match="unknown macro"):
-        load_lexicon(bad)
-    bad.write_text('[[group]]\nid = "x"\ncategory = "suicidal"\npatterns = ["a"]\n')
+        parse_lexicon(bad)
     with pytest.raises(ValueError, match="rationale"):
-        load_lexicon(bad)
+        parse_lexicon('[[group]]\nid = "x"\ncategory = "suicidal"\npatterns = ["a"]\n')
 
 
 def test_shipped_lexicon_groups_all_have_a_rationale() -> None:
-    with DEFAULT_PATH.open("rb") as fh:
-        data = tomllib.load(fh)
+    data = tomllib.loads((shipped("data") / "crisis_lexicon.toml").read_text(encoding="utf-8"))
     for entry in [*data["group"], *data["guard"]]:
         assert entry["rationale"].strip(), entry["id"]

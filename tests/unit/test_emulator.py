@@ -436,6 +436,18 @@ def test_flood_control_refills_with_real_time() -> None:
     flood.consume(-100)
 
 
+async def test_flood_limits_count_the_seconds_they_are_given(clock: ControllableClock) -> None:
+    seconds = [0.0]
+    emulator = BotApiEmulator(
+        clock=clock, flood_limits=FloodLimits(private_burst=1), flood_clock=lambda: seconds[0]
+    )
+    emulator.add_user(AYU, "Ayu")
+    assert (await call(emulator, "sendMessage", chat_id=AYU, text="x"))[0] == 200
+    assert (await call(emulator, "sendMessage", chat_id=AYU, text="x"))[0] == 429
+    seconds[0] += 1  # a second on the given clock, none in real time
+    assert (await call(emulator, "sendMessage", chat_id=AYU, text="x"))[0] == 200
+
+
 # ---------------------------------------------------------------- the real PTB Bot, in-process
 
 

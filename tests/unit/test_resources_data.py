@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from bot.domain.contacts import NATIONAL, load_contacts
-from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, load_resources
+from bot.data_files import crisis_contacts, resource_directory
+from bot.domain.contacts import NATIONAL
+from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, parse_resources
 from bot.domain.search import SearchIndex
 
 TODAY = dt.date(2026, 11, 27)  # the day the sources were read; never a later "checked" date
@@ -18,7 +18,7 @@ TODAY = dt.date(2026, 11, 27)  # the day the sources were read; never a later "c
 
 @pytest.fixture(scope="module")
 def shipped():
-    return load_resources(contacts=load_contacts())
+    return resource_directory()
 
 
 def test_at_least_forty_entries_in_the_file_itself(shipped) -> None:
@@ -47,7 +47,7 @@ def test_every_entry_is_sourced_checked_and_bilingual(shipped) -> None:
 
 def test_crisis_entries_come_from_the_crisis_contacts(shipped) -> None:
     crisis = {r.id for r in shipped if r.category == "crisis"}
-    assert crisis == {f"crisis-{c.id}" for c in load_contacts()}
+    assert crisis == {f"crisis-{c.id}" for c in crisis_contacts()}
 
 
 def test_advocacy_groups_are_never_crisis_entries(shipped) -> None:
@@ -68,16 +68,14 @@ def test_medication_entries_never_give_doses(shipped) -> None:
             assert " mg" not in text and "dosis" not in text, resource.id
 
 
-def test_a_bad_entry_is_refused_with_its_id(tmp_path: Path) -> None:
-    bad = tmp_path / "resources.toml"
-    bad.write_text(
+def test_a_bad_entry_is_refused_with_its_id() -> None:
+    bad = (
         '[[resource]]\nid = "broken"\ncategory = "therapy"\nprovince = "national"\n'
         'title.id = "a"\ntitle.en = "a"\ndescription.id = "b"\ndescription.en = "b"\n'
-        'tags = ["x"]\nsource = "javascript:alert(1)"\nchecked = 2026-11-27\n',
-        encoding="utf-8",
+        'tags = ["x"]\nsource = "javascript:alert(1)"\nchecked = 2026-11-27\n'
     )
     with pytest.raises(ValueError, match=r"'broken'.*source"):
-        load_resources(bad)
+        parse_resources(bad)
 
 
 def test_every_address_is_well_formed(shipped) -> None:

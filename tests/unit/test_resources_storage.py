@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.clock import ControllableClock
-from bot.domain.contacts import Localized, load_contacts
+from bot.data_files import resource_directory
+from bot.domain.contacts import Localized
 from bot.domain.directory import Draft, ResourceDirectory
-from bot.domain.resources import load_resources
 from bot.services.resources import add_resource, load_directory, replace_resource, retire_resource
 from bot.storage.database import Database
 from bot.storage.resources import ResourceRepository
@@ -28,7 +28,7 @@ async def database(tmp_path):
 
 async def test_seeding_twice_changes_nothing(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = load_resources(contacts=load_contacts())
+    data = resource_directory()
     first = await repository.seed(data, NOW)
     second = await repository.seed(data, NOW + timedelta(days=1))
     assert first.inserted == len(data)
@@ -38,7 +38,7 @@ async def test_seeding_twice_changes_nothing(database: Database) -> None:
 
 async def test_a_changed_file_updates_entries_not_edited_in_the_bot(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = list(load_resources())
+    data = list(resource_directory())
     await repository.seed(data, NOW)
     data[0] = replace(data[0], title=Localized(id="Judul baru", en="New title"))
     report = await repository.seed(data, NOW)
@@ -52,7 +52,7 @@ async def test_bot_edits_survive_a_reimport_and_are_reported(
 ) -> None:
     clock = ControllableClock(NOW)
     repository, directory = ResourceRepository(database), ResourceDirectory()
-    data = list(load_resources())
+    data = list(resource_directory())
     await load_directory(repository, directory, clock, data)
     edited = replace(data[0], title=Localized(id="Diubah koordinator", en="Edited in the bot"))
     assert await replace_resource(repository, directory, clock, edited)
@@ -71,7 +71,7 @@ async def test_bot_edits_survive_a_reimport_and_are_reported(
 
 async def test_entries_dropped_from_the_file_are_retired(database: Database) -> None:
     repository = ResourceRepository(database)
-    data = list(load_resources())
+    data = list(resource_directory())
     await repository.seed(data, NOW)
     report = await repository.seed(data[1:], NOW)
     assert report.retired == 1
@@ -86,7 +86,7 @@ async def test_added_entries_get_unique_ids_and_are_searchable(database: Databas
         ResourceDirectory(),
         ControllableClock(NOW),
     )
-    await load_directory(repository, directory, clock, load_resources())
+    await load_directory(repository, directory, clock, resource_directory())
     draft = Draft(
         category="therapy",
         title_id="Terapi seni",
@@ -103,3 +103,27 @@ async def test_added_entries_get_unique_ids_and_are_searchable(database: Databas
         "art-therapy",
         "art-therapy-2",
     ]
+
+
+async def test_a_coordinators_change_stays_in_its_own_bot(tmp_path) -> None:
+    # Two bots in one process start from the same directory (their search index is built once
+    # and shared until it changes): an entry added in one is not found by the other.
+    clock, bots = ControllableClock(NOW), []
+    for name in ("one", "two"):
+        database = Database(tmp_path / f"{name}.sqlite3")
+        repository, directory = ResourceRepository(database), ResourceDirectory()
+        await load_directory(repository, directory, clock, resource_directory())
+        bots.append((repository, directory, database))
+    (first_store, first, _), (second_store, second, _) = bots
+    draft = Draft("therapy", "Terapi seni", "Art therapy", "Melukis", "Painting", "national", ())
+    added = await add_resource(first_store, first, clock, draft)
+    retired = resource_directory()[-1]
+    await retire_resource(second_store, second, clock, retired.id)
+    try:
+        assert [r.id for r in first.search("melukis", privileged=True)] == [added.id]
+        assert second.search("melukis", privileged=True) == []
+        assert retired.id in {r.id for r in first.search(retired.title.en, privileged=True)}
+        assert retired.id not in {r.id for r in second.search(retired.title.en, privileged=True)}
+    finally:
+        for _, _, database in bots:
+            await database.close()

@@ -6,6 +6,7 @@ from html import escape
 
 import pytest
 
+from bot.data_files import crisis_lexicon
 from bot.domain.safety import is_acute, names_the_topic
 from bot.domain.text import split_to_fit, utf16_len
 
@@ -63,7 +64,7 @@ def test_a_limit_below_one_character_is_refused() -> None:
     ],
 )
 def test_intention_time_or_preparations_are_acute(text: str) -> None:
-    assert is_acute(text)
+    assert is_acute(text, crisis_lexicon())
 
 
 @pytest.mark.parametrize(
@@ -79,7 +80,7 @@ def test_intention_time_or_preparations_are_acute(text: str) -> None:
     ],
 )
 def test_thoughts_conditions_and_topics_are_not_acute(text: str) -> None:
-    assert not is_acute(text)
+    assert not is_acute(text, crisis_lexicon())
 
 
 @pytest.mark.parametrize(
@@ -92,7 +93,7 @@ def test_thoughts_conditions_and_topics_are_not_acute(text: str) -> None:
     ],
 )
 def test_naming_the_subject_is_a_topic(text: str) -> None:
-    assert names_the_topic(text)
+    assert names_the_topic(text, crisis_lexicon())
 
 
 @pytest.mark.parametrize(
@@ -107,4 +108,4 @@ def test_naming_the_subject_is_a_topic(text: str) -> None:
     ],
 )
 def test_wishes_first_person_and_acute_wording_are_not_a_topic(text: str | None) -> None:
-    assert not names_the_topic(text)
+    assert not names_the_topic(text, crisis_lexicon())

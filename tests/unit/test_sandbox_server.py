@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import sqlite3
@@ -18,7 +17,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.clock import ControllableClock
 from bot.domain.alias import check_alias
 from bot.domain.regions import WIT, WITA
-from bot.sandbox.cli import add_sandbox_arguments, run_sandbox_command
+from bot.sandbox.cli import parse_sandbox_arguments, run_sandbox_command
 from bot.sandbox.demo import (
     DEMO_MEETINGS,
     DEMO_SAFETY_PLAN,
@@ -66,10 +65,7 @@ async def test_a_refused_host_starts_nothing() -> None:
 
 
 def test_the_command_refuses_a_public_host_with_one_line(capsys: pytest.CaptureFixture) -> None:
-    parser = argparse.ArgumentParser()
-    add_sandbox_arguments(parser)
-
-    code = run_sandbox_command(parser.parse_args(["--host", "0.0.0.0", "--port", "0"]))
+    code = run_sandbox_command(["--host", "0.0.0.0", "--port", "0"])
 
     assert code == 2
     err = capsys.readouterr().err
@@ -77,12 +73,10 @@ def test_the_command_refuses_a_public_host_with_one_line(capsys: pytest.CaptureF
 
 
 def test_command_defaults() -> None:
-    parser = argparse.ArgumentParser()
-    add_sandbox_arguments(parser)
-    options = parser.parse_args([])
+    options = parse_sandbox_arguments([])
     assert (options.host, options.port, options.database) == ("127.0.0.1", 8080, None)
     assert (options.demo, options.allow_remote, options.language) == (True, False, "id")
-    assert parser.parse_args(["--no-demo"]).demo is False
+    assert parse_sandbox_arguments(["--no-demo"]).demo is False
 
 
 # ---------------------------------------------------------------------- demo data

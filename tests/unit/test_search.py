@@ -170,6 +170,18 @@ def test_updates_are_searchable_at_once(index: SearchIndex) -> None:
     assert index.search("menggambar") == []
 
 
+def test_a_copy_and_its_original_change_independently(index: SearchIndex) -> None:
+    twin = index.copy()
+    twin.upsert(entry("art", "Terapi seni", "Melukis bersama"))
+    twin.remove("sleep")
+    assert ids(twin.search("melukis")) == ["art"]
+    assert ids(index.search("melukis")) == []
+    assert "sleep" in ids(index.search("obat tidur")) and "sleep" not in twin
+    index.upsert(entry("yoga", "Yoga untuk kecemasan"))
+    assert ids(index.search("yoga")) == ["yoga"]
+    assert ids(twin.search("yoga")) == []
+
+
 def test_empty_or_meaningless_queries_find_nothing(index: SearchIndex) -> None:
     assert index.search("") == []
     assert index.search("!!! ???") == []
@@ -215,10 +227,10 @@ def test_crisis_first_respects_the_visibility_filter_and_removal() -> None:
 
 
 def test_shipped_crisis_contacts_carry_search_words_in_both_languages() -> None:
-    from bot.domain.contacts import load_contacts
+    from bot.data_files import crisis_contacts
     from bot.domain.resources import from_contact
 
-    for contact in load_contacts():
+    for contact in crisis_contacts():
         tags = from_contact(contact).tags
         for word in ("bunuh diri", "suicide", "krisis", "crisis", "self-harm", "putus asa"):
             assert word in tags, (contact.id, word)
