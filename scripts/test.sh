@@ -22,6 +22,7 @@ python3 -m venv "$venv"
 
 "$venv/bin/ruff" check .
 "$venv/bin/ruff" format --check .
+"$venv/bin/mypy"
 "$venv/bin/python" -m pytest "$@"
 # The wheel, installed on its own, starts and answers (data files, catalogs, no sandbox extra).
 bash scripts/check_wheel.sh "$venv/bin/python"
