@@ -92,7 +92,7 @@ def _rule(group: dict[str, Any], macros: dict[str, str]) -> _Rule:
     if not isinstance(rule_id, str) or not rule_id:
         raise ValueError("crisis lexicon: a [[group]] has no id")
     try:
-        category = CrisisCategory(group.get("category"))
+        category = CrisisCategory(str(group.get("category")))
     except ValueError:
         raise ValueError(f"crisis lexicon group {rule_id!r}: unknown category") from None
     if not str(group.get("rationale", "")).strip():

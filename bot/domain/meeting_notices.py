@@ -211,7 +211,7 @@ def _notices(
     member_ids: Iterable[int],
     now: datetime,
     key: str,
-    payload: dict[str, object],
+    payload: Mapping[str, object],
 ) -> list[PlannedMessage]:
     """One notice per person, sent as soon as possible."""
     return [

@@ -246,7 +246,7 @@ def _optional(raw: Mapping[str, Any], key: str, fail: Callable[[str], ValueError
     value = raw.get(key)
     if value is None:
         return None
-    check = {
+    check: Callable[[str], str | None] = {
         "phone": check_phone,
         "whatsapp": check_phone,
         "url": check_url,

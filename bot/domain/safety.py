@@ -130,7 +130,9 @@ def names_the_topic(text: str | None, lexicon: Lexicon) -> bool:
     state: a topic rule only, nothing in the first person, nothing acute. Staff writing a
     group, a meeting place or a resource may use such words (bot/handlers/safety.py); any
     other crisis wording from them still gets the full reply."""
-    signal = detect(text, lexicon) if text else None
+    if not text:
+        return False
+    signal = detect(text, lexicon)
     if signal is None or signal.rule not in _TOPIC_RULES:
         return False
     first_person = any(_FIRST_PERSON.search(form) for form in normalise(text))

@@ -285,7 +285,9 @@ class GroupRepository(Repository):
             "SELECT count(*) FROM group_members WHERE group_id = ?", (group_id,)
         ) as cursor:
             row = await cursor.fetchone()
-        return row[0]
+        assert row is not None  # count(*) always yields one row
+        count: int = row[0]
+        return count
 
     async def trial_answer(
         self, group_id: int, member_id: int, *, tx: Tx | None = None

@@ -194,6 +194,7 @@ class MeetingRepository(Repository):
             (to_db_time(now), series_id),
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate without GROUP BY always yields one row
         return row[0], row[1]
 
     async def insert_series(
@@ -291,6 +292,7 @@ class MeetingRepository(Repository):
             (meeting_id,),
         ) as cursor:
             row = await cursor.fetchone()
+        assert row is not None  # an aggregate without GROUP BY always yields one row
         return SeatCounts(row[0], row[1], row[2])
 
     async def waiting(self, meeting_id: int, *, tx: Tx | None = None) -> list[Seat]:

@@ -90,6 +90,7 @@ class MemberRepository(Repository):
                 if _unique_failed(exc, "members.alias_key"):
                     raise AliasTaken("alias already in use") from exc
                 raise
+            assert cursor.lastrowid is not None  # set by the INSERT just above
             member_id = cursor.lastrowid
             await _insert_topics(conn, member_id, new.topics)
             await _insert_consent(conn, member_id, new.consent_version, new.consent_at)

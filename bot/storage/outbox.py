@@ -125,7 +125,8 @@ class OutboxRepository(Repository):
             RuntimeError: ``tx`` is not this task's open transaction.
         """
         self._db.require_transaction(tx)
-        conditions, params = ["status = 'pending'"], []
+        conditions: list[str] = ["status = 'pending'"]
+        params: list[object] = []
         if meeting_id is not None:
             conditions.append("meeting_id = ?")
             params.append(meeting_id)
