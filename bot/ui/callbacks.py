@@ -104,6 +104,7 @@ class _Field:
         elif self.kind is str:
             body = f"[^{SEPARATOR}]{{1,{self.max_len}}}"
         else:
+            assert issubclass(self.kind, enum.Enum)  # _field admits no other kind
             body = "|".join(re.escape(member.value) for member in self.kind)
         return f"(?:{body})?" if self.optional else f"(?:{body})"
 
@@ -150,7 +151,7 @@ def _field(name: str, hint: Any) -> _Field:
     natural = any(isinstance(extra, _NonNegative) for extra in extras)
     if hint is str and max_len < 1:
         raise TypeError(f"{name}: a str field needs Annotated[str, MaxLen(n)]")
-    if isinstance(hint, enum.EnumMeta):
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
         values = [member.value for member in hint]
         if not all(isinstance(v, str) and v and SEPARATOR not in v for v in values):
             raise TypeError(f"{name}: enum values must be non-empty str without {SEPARATOR!r}")
@@ -244,7 +245,9 @@ def on_button(action: type[A], callback: ButtonCallback[A]) -> CallbackQueryHand
 
     async def run(update: Update, context: CallbackContext) -> Any:
         # PTB keeps the pattern's match, so the data is read once, by the pattern.
-        (match,) = context.matches
+        matches = context.matches
+        assert matches is not None  # set for every update that passed the pattern
+        (match,) = matches
         return await callback(update, context, action._from_match(match))
 
     return CallbackQueryHandler(run, pattern=action.pattern())

@@ -62,7 +62,7 @@ class OpenSafetyPlan(CallbackData, prefix="sp:open"):
 def render_contact(t: Translator, contact: CrisisContact) -> str:
     """One contact as a few short HTML lines; data values are escaped here."""
     lines = [f"<b>{escape(contact.name)}</b> — {escape(contact.description.get(t.lang))}"]
-    reach = []
+    reach: list[str] = []
     if contact.phone:
         reach.append(t("Phone: {number}", number=contact.phone))
     if contact.whatsapp:

@@ -273,7 +273,7 @@ def group_list_view(t: Translator, groups: Sequence[Group], listed: GroupList) -
             "I found {n} groups. Tap one to see more.",
             len(groups),
         )
-    rows = [[(g.name, OpenCard(g.id))] for g in items]
+    rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in items]
     nav = _nav(t, lambda p: replace(listed, page=p), listed.page, has_prev, has_next)
     if nav:
         rows.append(nav)
@@ -359,7 +359,7 @@ def overview_view(t: Translator, summaries: Sequence[GroupSummary], page_index: 
         )
     if not summaries:
         lines.append(t("There are no groups yet."))
-    rows = [[(s.group.name, ManageGroup(s.group.id))] for s in items]
+    rows: list[list[Button]] = [[(s.group.name, ManageGroup(s.group.id))] for s in items]
     nav = _nav(t, Overview, page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
@@ -424,7 +424,7 @@ def facilitators_view(t: Translator, group: Group, facilitators: Sequence[tuple[
         )
     else:
         text = t("<b>{name}</b> has no facilitator yet. Invite one!", name=group.name)
-    rows = [
+    rows: list[list[Button]] = [
         [(t("Remove {alias}", alias=alias), AskRemoveFacilitator(group.id, member_id))]
         for member_id, alias in facilitators
     ]
@@ -537,7 +537,7 @@ def my_groups_view(
     facilitating: Sequence[Group],
     invite_url: dict[int, str],
 ) -> View:
-    lines = [t("<b>Your groups</b>")]
+    lines: list[str] = [t("<b>Your groups</b>")]
     if not member_of and not facilitating:
         lines.append(t("You are not in a group yet. /groups helps you find one."))
     for group in facilitating:

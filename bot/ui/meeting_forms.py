@@ -246,7 +246,7 @@ def capacity_problem_text(t: Translator) -> str:
 def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> View:
     """The meeting to confirm, in the group's timezone (and the facilitator's own, if other)."""
     tz = group.timezone
-    lines = [
+    lines: list[str] = [
         t("<b>New meeting for {group}</b>", group=group.name),
         t("📅 {when}", when=when_in_group(t, summary.start, tz, own_tz)),
         t("⏱ {minutes} minutes", minutes=summary.duration),
@@ -268,7 +268,7 @@ def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> 
 def scheduled_text(t: Translator, group: Group, meetings: Sequence[Meeting], own_tz: str) -> str:
     if not meetings:
         return t("Sorry, this group can no longer take meetings.")
-    lines = [
+    lines: list[str] = [
         t(
             "✅ Scheduled for <b>{group}</b>. Members will be reminded. Coming dates:",
             group=group.name,
@@ -313,7 +313,7 @@ def poll_results_view(
 def poll_pick_view(
     t: Translator, group: Group, days: Sequence[date], chosen: Sequence[datetime], own_tz: str
 ) -> View:
-    lines = [
+    lines: list[str] = [
         t("🗳 <b>Time poll for {group}</b>", group=group.name),
         t(
             "Propose {low} to {high} times; each member gets a poll to tick the ones that suit "

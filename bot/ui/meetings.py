@@ -170,7 +170,7 @@ class TrialFollowup(CallbackData, prefix="mt:join"):
 
 def place_and_link(t: Translator, meeting: Meeting, *, show_link: bool) -> list[str]:
     """Where to go; the join link only for a confirmed seat, else a hint how to get it."""
-    lines = []
+    lines: list[str] = []
     if meeting.place:
         lines.append(t("📍 {place}", place=meeting.place))
     if meeting.join_link and show_link:
@@ -248,7 +248,7 @@ def meeting_detail_view(
         counts_text(t, counts),
         *place_and_link(t, meeting, show_link=True),
     ]
-    rows = [
+    rows: list[list[Button]] = [
         [(t("📅 Move this meeting"), MoveMeeting(meeting.id))],
         [(t("❌ Cancel this meeting"), AskCancel(meeting.id))],
     ]
@@ -312,7 +312,7 @@ def trial_groups_view(t: Translator, groups: Sequence[Group], page_index: int) -
         return t("No group offers trial sessions right now. Please look again soon."), None
     shown, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
     rows: list[list[Button]] = [[(g.name, TrySession(g.id))] for g in shown]
-    nav = []
+    nav: list[Button] = []
     if has_prev:
         nav.append((t("« Back"), TrialGroups(page_index - 1)))
     if has_next:
@@ -431,7 +431,7 @@ def my_meetings_view(
         return t(
             "You have no upcoming meetings. Find a group with /groups or try one with /trial."
         ), None
-    lines = [t("<b>Your upcoming meetings</b> (times in your timezone)")]
+    lines: list[str] = [t("<b>Your upcoming meetings</b> (times in your timezone)")]
     rows: list[list[Button]] = []
     for meeting, seat, group in items:
         confirmed = seat is not None and seat.confirmed
@@ -522,7 +522,7 @@ def attendance_view(
         ]
         for member_id, alias in shown
     ]
-    nav = []
+    nav: list[Button] = []
     if has_prev:
         nav.append((t("« Back"), AttendancePage(meeting.id, page_index - 1)))
     if has_next:
@@ -548,7 +548,7 @@ def reminder_view(
     tz: str,
 ) -> View:
     confirmed = seat is not None and seat.confirmed
-    lines = [
+    lines: list[str] = [
         t(
             "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
             group=group.name,
@@ -558,7 +558,7 @@ def reminder_view(
     ]
     if seat is not None and seat.kind is SeatKind.TRIAL:
         lines.append(t("It's your trial session: you're welcome to just listen."))
-        rows = [[(t("Cancel my trial"), CancelTrial(meeting.id))]]
+        rows: list[list[Button]] = [[(t("Cancel my trial"), CancelTrial(meeting.id))]]
     else:
         rows = [rsvp_row(t, meeting.id)]
     return "\n".join(lines), inline(rows)

@@ -87,7 +87,7 @@ def menu_view(
 def help_text(
     t: Translator, *, registered: bool, coordinator: bool, facilitator: bool = False
 ) -> str:
-    lines = [t("<b>What you can do</b>")]
+    lines: list[str] = [t("<b>What you can do</b>")]
     if registered:
         lines += [
             t("/menu — the main menu"),

@@ -29,7 +29,7 @@ from bot.domain.topics import TOPICS
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
-from bot.ui.keyboards import in_rows, inline
+from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.onboarding import LanguageCode, ProvinceCode, View, province_label, province_rows
 
@@ -115,11 +115,11 @@ def name_prompt(t: Translator) -> str:
 
 
 def topics_view(t: Translator, chosen: Collection[str]) -> View:
-    buttons = [
+    buttons: list[Button] = [
         (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), ToggleGroupTopic(code))
         for code in TOPICS
     ]
-    rows = [*in_rows(buttons, per_row=2), [(t("Done"), GroupTopicsDone())]]
+    rows: list[list[Button]] = [*in_rows(buttons, per_row=2), [(t("Done"), GroupTopicsDone())]]
     return t(
         'Which <b>topics</b> does the group focus on? Choose one or more, then "Done".'
     ), inline(rows)
@@ -145,11 +145,11 @@ def city_prompt(t: Translator) -> str:
 
 
 def languages_view(t: Translator, chosen: Collection[str]) -> View:
-    buttons = [
+    buttons: list[Button] = [
         (("✅ " if code in chosen else "") + name, ToggleGroupLanguage(code))
         for code, name in LANGUAGE_NAMES.items()
     ]
-    rows = [buttons, [(t("Done"), GroupLanguagesDone())]]
+    rows: list[list[Button]] = [buttons, [(t("Done"), GroupLanguagesDone())]]
     return t('In which <b>language(s)</b> does it meet? Choose one or both, then "Done".'), inline(
         rows
     )
@@ -249,7 +249,9 @@ def pick_at_least_one_text(t: Translator) -> str:
 
 
 def edit_fields_view(t: Translator, group_name: str, group_id: int) -> View:
-    rows = [[(t(FIELD_LABELS[field]), EditField(field))] for field in EditableField]
+    rows: list[list[Button]] = [
+        [(t(FIELD_LABELS[field]), EditField(field))] for field in EditableField
+    ]
     rows.append([("◀ " + t("Back"), BackToGroup(group_id))])
     return t("What would you like to change in <b>{name}</b>?", name=group_name), inline(rows)
 

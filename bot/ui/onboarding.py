@@ -291,7 +291,7 @@ def topics_view(t: Translator, chosen: Collection[str]) -> View:
     shown: a press means what the person sees, whatever the stored draft says (a double tap,
     or a draft lost between the reply and the state write, changes nothing)."""
     shown = set(chosen)
-    buttons = [
+    buttons: list[Button] = [
         (
             ("✅ " if code in shown else "") + t(TOPIC_LABELS[code]),
             ToggleTopic(topics_mask(shown ^ {code})),
@@ -299,7 +299,7 @@ def topics_view(t: Translator, chosen: Collection[str]) -> View:
         for code in TOPICS
     ]
     done = (t("Done"), FinishTopics(topics_mask(shown)))
-    rows = [*in_rows(buttons, per_row=2), [done]]
+    rows: list[list[Button]] = [*in_rows(buttons, per_row=2), [done]]
     text = t(
         "Which topics matter to you? Choose as many as you like (or none), then press "
         '"Done". This only helps us suggest groups.'

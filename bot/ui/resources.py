@@ -199,7 +199,7 @@ def list_view(
         )
     if not shown:
         lines.append(t("Nothing more here."))
-    buttons = [
+    buttons: list[Button] = [
         (f"{number}. {_short(entry.title.get(t.lang))}", OpenEntry(entry.id))
         for number, entry in enumerate(shown, start=first)
     ]
