@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import setup, teardown
+from bot.narrowing import updater_of
 from bot.startup_retry import StartupRetry
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -61,8 +62,7 @@ async def _start(application: Application, retry: StartupRetry) -> None:
     # start_polling deletes the webhook too, but logs a traceback when that fails: this call
     # goes first, quietly retried, so PTB's finds Telegram answering.
     await retry.call("deleteWebhook", application.bot.delete_webhook)
-    updater = application.updater
-    assert updater is not None  # built with ApplicationBuilder, which always makes one
+    updater = updater_of(application)
     await retry.call(
         "deleteWebhook", lambda: updater.start_polling(allowed_updates=Update.ALL_TYPES)
     )

@@ -27,6 +27,7 @@ from telegram.ext import Application, BaseRateLimiter
 from bot.app import build_application, catch_up, setup, teardown
 from bot.clock import OffsetClock
 from bot.config import Settings
+from bot.narrowing import updater_of
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
 from bot.sandbox.emulator import BotApiEmulator
@@ -174,8 +175,9 @@ class Sandbox:
         await setup(application)
         await application.start()
         self._cleanup.push_async_callback(application.stop)
-        await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
-        self._cleanup.push_async_callback(application.updater.stop)
+        updater = updater_of(application)
+        await updater.start_polling(allowed_updates=Update.ALL_TYPES)
+        self._cleanup.push_async_callback(updater.stop)
         # A fast-forward sends what became due at once; stopping detaches this first.
         self.web_state.on_clock_moved = functools.partial(catch_up, application)
         self._cleanup.callback(setattr, self.web_state, "on_clock_moved", None)

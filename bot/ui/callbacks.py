@@ -33,6 +33,8 @@ from typing import get_type_hints as resolve_hints
 from telegram import Update
 from telegram.ext import CallbackContext, CallbackQueryHandler
 
+from bot.narrowing import match_of
+
 MAX_CALLBACK_BYTES = 64  # Telegram refuses callback_data outside 1-64 bytes
 SEPARATOR = ":"
 # At most 18 digits: any such number fits SQLite's 64-bit integers, so a forged id can be
@@ -245,9 +247,6 @@ def on_button(action: type[A], callback: ButtonCallback[A]) -> CallbackQueryHand
 
     async def run(update: Update, context: CallbackContext) -> Any:
         # PTB keeps the pattern's match, so the data is read once, by the pattern.
-        matches = context.matches
-        assert matches is not None  # set for every update that passed the pattern
-        (match,) = matches
-        return await callback(update, context, action._from_match(match))
+        return await callback(update, context, action._from_match(match_of(context)))
 
     return CallbackQueryHandler(run, pattern=action.pattern())
