@@ -133,7 +133,7 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         data: dict[str, Any],
         rate_limit_args: RateLimitArgs | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        outbox = bool(rate_limit_args) and rate_limit_args.get("scope") == OUTBOX["scope"]
+        outbox = rate_limit_args is not None and rate_limit_args.get("scope") == OUTBOX["scope"]
         chat = _chat_key(data.get("chat_id"))
         counted = chat is not None and _counts_against_chat(endpoint)
         floods = transient = 0
@@ -163,8 +163,8 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         while (hold := self._hold(chat)) > 0:
             is_global = self._global_hold - self._monotonic() >= hold
             if outbox or hold > MAX_REPLY_HOLD:
-                wait = timedelta(seconds=hold)
-                raise GlobalFloodWait(wait) if is_global else RetryAfter(wait)
+                come_back = timedelta(seconds=hold)
+                raise GlobalFloodWait(come_back) if is_global else RetryAfter(come_back)
             await self._sleep(hold)  # then look again: a newer 429 may have extended it
         if counted:
             bucket = self._chat_bucket(chat, self._monotonic())

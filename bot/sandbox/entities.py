@@ -309,7 +309,8 @@ class _HtmlParser:
     def close(self, tag: _OpenTag) -> None:
         offset, length = tag.utf16_start, self.utf16 - tag.utf16_start
         last = self.entities[-1] if self.entities else None
-        same_range = last is not None and (last.offset, last.length) == (offset, length)
+        # The entity just closed over the same text, which a nested <pre>/<code> may amend.
+        same = last if last is not None and (last.offset, last.length) == (offset, length) else None
         if tag.name in _SIMPLE_TYPES:
             self.add(_SIMPLE_TYPES[tag.name], offset, length)
         elif tag.name == "tg-emoji":
@@ -321,12 +322,12 @@ class _HtmlParser:
         elif tag.name == "blockquote":
             kind = "expandable_blockquote" if tag.argument else "blockquote"
             self.add(kind, offset, length)
-        elif tag.name == "pre" and same_range and last.type == "code" and last.language:
-            last.type = "pre"  # <code class="language-x"><pre>…</pre></code>
+        elif tag.name == "pre" and same is not None and same.type == "code" and same.language:
+            same.type = "pre"  # <code class="language-x"><pre>…</pre></code>
         elif tag.name == "pre":
             self.add("pre", offset, length)
-        elif same_range and last.type == "pre" and tag.argument:
-            last.language = tag.argument  # <pre><code class="language-x">…</code></pre>
+        elif same is not None and same.type == "pre" and tag.argument:
+            same.language = tag.argument  # <pre><code class="language-x">…</code></pre>
         else:
             self.entities.append(_Entity("code", offset, length, {}, tag.argument))
 

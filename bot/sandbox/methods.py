@@ -138,8 +138,9 @@ class BotMethods:
             raise bad_request(f"poll can't have more than {_MAX_POLL_OPTIONS} options")
         markup, reply_to = self._reply_markup(p), self._reply_target(chat, p)
         self._consume_flood(chat)
+        poll_id = self.store.new_id()
         poll = {
-            "id": self.store.new_id(),
+            "id": poll_id,
             "question": question,
             "options": [
                 {"text": str(text), "voter_count": 0, "persistent_id": str(index)}
@@ -154,7 +155,7 @@ class BotMethods:
             "members_only": False,
         }
         entry = self.store.add_entry(chat, "poll", from_bot=True, poll=poll)
-        self.store.polls[poll["id"]] = PollState(chat.id, entry.message_id)
+        self.store.polls[poll_id] = PollState(chat.id, entry.message_id)
         return self._attach(chat, entry, markup, reply_to)
 
     def stop_poll(self, p: Params) -> dict:

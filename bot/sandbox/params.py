@@ -8,6 +8,7 @@ Telegram accepts both, so every accessor here accepts both.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.sandbox.rules import bad_request
 
@@ -61,8 +62,9 @@ class Params:
             raise bad_request(f"wrong parameter {name} in request")
         return lowered in _TRUE
 
-    def json(self, name: str) -> object:
-        """An object or array parameter; strings are decoded as JSON, as Telegram does."""
+    def json(self, name: str) -> Any:
+        """An object or array parameter; strings are decoded as JSON, as Telegram does (the
+        shape is the caller's to check, as for any decoded JSON)."""
         value = self.values.get(name)
         if not isinstance(value, str):
             return value
