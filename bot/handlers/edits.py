@@ -16,6 +16,7 @@ from bot.context import RangkulContext
 from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import CrisisSource
+from bot.narrowing import chat_of
 from bot.ui.menu import edit_ignored_text
 
 
@@ -27,7 +28,7 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
         await send_crisis_reply(update, context, CrisisSource.DETECTED)
     else:
         session = await context.session(update)
-        await update.effective_chat.send_message(edit_ignored_text(session.t))
+        await chat_of(update).send_message(edit_ignored_text(session.t))
     raise ApplicationHandlerStop
 
 

@@ -17,6 +17,7 @@ from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
 from bot.domain.meetings import Meeting, Outcome, local_start, picker_dates, picker_times
 from bot.domain.recurrence import Recurrence
+from bot.narrowing import query_of
 from bot.services import groups as group_service
 from bot.services import meetings as service
 from bot.services import seats, time_polls
@@ -64,6 +65,14 @@ from bot.ui.menu import expired_button_text, join_first_text
 ATTENDANCE_LOOKBACK = timedelta(days=14)
 
 
+def _own_timezone(session: Session) -> str:
+    """The facilitator's own timezone, for times shown to them. Only members facilitate
+    groups, so callers that established a facilitator (``facilitated_groups`` non-empty, or a
+    meeting from ``_facilitated``) always have a member."""
+    assert session.member is not None
+    return session.member.timezone
+
+
 async def _refuse(update: Update, session: Session, text: str | None = None) -> None:
     query = update.callback_query
     message = text or views.refused_text(session.t)
@@ -93,7 +102,7 @@ async def meetings_command(
     ]
     await show(
         update,
-        *views.meetings_list_view(session.t, items, session.member.timezone),
+        *views.meetings_list_view(session.t, items, _own_timezone(session)),
         edit=update.callback_query is not None,
     )
 
@@ -113,7 +122,7 @@ async def _facilitated(
     if outcome is Outcome.REFUSED:
         await _refuse(update, session)
         return None
-    if outcome is Outcome.GONE:
+    if outcome is Outcome.GONE or meeting is None or group is None:
         await _refuse(update, session, views.gone_text(session.t))
         return None
     return session, meeting, group
@@ -125,12 +134,15 @@ async def open_meeting(update: Update, context: RangkulContext, action: OpenMeet
         return
     session, meeting, group = found
     overview = await context.services.meetings.overview(meeting.id)
+    if overview is None:  # deleted since _facilitated looked it up
+        await _refuse(update, session, views.gone_text(session.t))
+        return
     series = await context.services.meetings.series(meeting.series_id)
     repeating = series is not None and series.recurrence != Recurrence.ONCE
     await show(
         update,
         *views.meeting_detail_view(
-            session.t, meeting, overview.counts, group, session.member.timezone, repeating=repeating
+            session.t, meeting, overview.counts, group, _own_timezone(session), repeating=repeating
         ),
     )
 
@@ -152,7 +164,7 @@ async def _ask_cancel(
     if found is not None:
         session, meeting, group = found
         view = views.confirm_cancel_view(
-            session.t, meeting, group, session.member.timezone, series=series
+            session.t, meeting, group, _own_timezone(session), series=series
         )
         await show(update, *view)
 
@@ -190,7 +202,7 @@ async def move_days(update: Update, context: RangkulContext, action: MoveMeeting
     heading = t(
         "Move the meeting of <b>{group}</b> on {when}.",
         group=group.name,
-        when=when_in_group(t, meeting.starts_at, tz, session.member.timezone),
+        when=when_in_group(t, meeting.starts_at, tz, _own_timezone(session)),
     )
     days = picker_dates(context.services.clock.now(), tz)
     back = [[(t("« Back"), OpenMeeting(meeting.id))]]
@@ -250,7 +262,7 @@ async def move_confirm(update: Update, context: RangkulContext, action: MoveTime
         await _refuse(update, session, expired_button_text(session.t))
         return
     start = local_start(day, at, group.timezone).astimezone(UTC)
-    view = views.confirm_move_view(session.t, meeting, group, start, session.member.timezone)
+    view = views.confirm_move_view(session.t, meeting, group, start, _own_timezone(session))
     await show(update, *view)
 
 
@@ -416,7 +428,7 @@ async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> 
         action.meeting_id,
         action.reply is Reply.YES,
     )
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await follow_up(update, views.rsvp_answer_text(session.t, outcome.value))
 
 
@@ -452,7 +464,7 @@ async def attendance_command(update: Update, context: RangkulContext) -> None:
     items = await service.recent_meetings(
         s.meetings, s.groups, s.clock, session.facilitated_groups, since
     )
-    view = views.attendance_meetings_view(session.t, items, session.member.timezone)
+    view = views.attendance_meetings_view(session.t, items, _own_timezone(session))
     await show(update, *view, edit=False)
 
 
@@ -493,7 +505,7 @@ async def _attendance(
     people = await context.services.meetings.attendance_candidates(meeting.id)
     present = await context.services.meetings.attended(meeting.id)
     view = views.attendance_view(
-        session.t, meeting, group, session.member.timezone, people, present, page_index
+        session.t, meeting, group, _own_timezone(session), people, present, page_index
     )
     await show(update, *view)
 

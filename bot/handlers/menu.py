@@ -8,6 +8,7 @@ from bot.adapters.chat import follow_up, main_menu, show
 from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
+from bot.narrowing import query_of
 from bot.services.profile import change_language
 from bot.ui.menu import (
     ChangeLanguage,
@@ -60,7 +61,7 @@ async def set_language(update: Update, context: RangkulContext, action: SetLangu
     session = await context.session(update)
     lang = action.code
     if session.member is None or lang not in LANGUAGES:
-        await update.callback_query.answer(expired_button_text(session.t))
+        await query_of(update).answer(expired_button_text(session.t))
         return
     await change_language(context.services.members, session.member, lang)
     context.forget_session()
@@ -80,4 +81,4 @@ async def unknown_input(update: Update, context: RangkulContext) -> None:
 async def expired_button(update: Update, context: RangkulContext) -> None:
     """A button from an old message whose flow has moved on."""
     session = await context.session(update)
-    await update.callback_query.answer(expired_button_text(session.t), show_alert=True)
+    await query_of(update).answer(expired_button_text(session.t), show_alert=True)

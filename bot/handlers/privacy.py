@@ -11,6 +11,7 @@ from telegram.ext import ApplicationHandlerStop
 from bot.adapters.chat import main_menu, show
 from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
+from bot.narrowing import chat_of, query_of, user_of
 from bot.services import privacy as privacy_service
 from bot.services.profile import renew_consent
 from bot.ui import privacy as views
@@ -41,7 +42,7 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
         s.safety,
         s.outbox,
         s.clock,
-        update.effective_user.id,
+        user_of(update).id,
     )
     if data is None:
         await show(update, views.nothing_stored_text(session.t))
@@ -50,7 +51,7 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
         BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode()),
         filename="rangkul-mydata.json",
     )
-    await update.effective_chat.send_document(
+    await chat_of(update).send_document(
         document,
         caption=session.t("Everything Rangkul stores about you."),
     )
@@ -66,7 +67,7 @@ async def confirm_forget(update: Update, context: RangkulContext, _: views.Confi
     """ "Yes" to "delete everything?": every row about the person goes, in memory too, and
     their own command menu (a facilitator's or coordinator's) with it."""
     session = await context.session(update)
-    user_id = update.effective_user.id
+    user_id = user_of(update).id
     await privacy_service.forget_member(context.services.members, user_id)
     context.application.drop_user_data(user_id)
     await refresh_role_menu(context.bot, context.services, user_id)
@@ -99,7 +100,7 @@ async def accept_new_notice(update: Update, context: RangkulContext, _: views.Ac
     session = await context.session(update)
     member = session.member
     if member is None:
-        await update.callback_query.answer()
+        await query_of(update).answer()
         raise ApplicationHandlerStop
     s = context.services
     await renew_consent(s.members, s.clock, member, s.notice_version)

@@ -29,11 +29,11 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
         await update.callback_query.answer(views.private_only_toast(session.t))
         raise ApplicationHandlerStop
     message = update.message
-    command = _command_to_this_bot(message, context.bot.username) if message else None
-    text = (message.text or message.caption or "") if message else ""
-    if command == "crisis" or (
-        message is not None and _to_the_bot(message, command) and detect(text, crisis_lexicon())
-    ):
+    if message is None:  # not a new message (an edit, a channel post, a reaction): left alone
+        raise ApplicationHandlerStop
+    command = _command_to_this_bot(message, context.bot.username)
+    text = message.text or message.caption or ""
+    if command == "crisis" or (_to_the_bot(message, command) and detect(text, crisis_lexicon())):
         # National contacts only: a province would say where the person lives.
         contacts = contacts_for(context.services.contacts, None)
         text, markup = views.public_crisis_view(session.t, contacts, link)

@@ -14,6 +14,7 @@ from telegram.ext import BaseHandler
 from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.domain.directory import ResourceDirectory, Scope
+from bot.narrowing import query_of
 from bot.services.resources import retire_resource
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
@@ -83,7 +84,7 @@ async def search_page(update: Update, context: RangkulContext, action: SearchPag
     session = await context.session(update)
     query = _service(context).remembered_query(action.key)
     if query is None:
-        await update.callback_query.answer(views.expired_text(session.t), show_alert=True)
+        await query_of(update).answer(views.expired_text(session.t), show_alert=True)
         return
     hits = _service(context).search(query, privileged=_privileged(session))
     heading = views.results_heading(session.t, len(hits))
@@ -95,20 +96,20 @@ async def open_entry(update: Update, context: RangkulContext, action: OpenEntry)
     session = await context.session(update)
     entry = _service(context).get(action.entry_id, privileged=_privileged(session))
     if entry is None:
-        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        await query_of(update).answer(views.gone_text(session.t), show_alert=True)
         return
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await follow_up(update, *views.entry_view(session.t, entry, coordinator=session.is_coordinator))
 
 
 async def ask_retire(update: Update, context: RangkulContext, action: AskRetire) -> None:
     session = await context.session(update)
     if not session.is_coordinator:
-        await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
+        await query_of(update).answer(views.coordinators_only_text(session.t), show_alert=True)
         return
     entry = _service(context).get(action.entry_id, privileged=True)
     if entry is None or entry.category == "crisis":
-        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        await query_of(update).answer(views.gone_text(session.t), show_alert=True)
         return
     await show(update, *views.retire_confirm_view(session.t, entry))
 
@@ -116,15 +117,15 @@ async def ask_retire(update: Update, context: RangkulContext, action: AskRetire)
 async def retire(update: Update, context: RangkulContext, action: ConfirmRetire) -> None:
     session = await context.session(update)
     if not session.is_coordinator:
-        await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
+        await query_of(update).answer(views.coordinators_only_text(session.t), show_alert=True)
         return
     entry = _service(context).get(action.entry_id, privileged=True)
     s = context.services
     if entry is None or entry.category == "crisis":
-        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        await query_of(update).answer(views.gone_text(session.t), show_alert=True)
         return
     if not await retire_resource(s.resource_store, s.resources, s.clock, entry.id):
-        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        await query_of(update).answer(views.gone_text(session.t), show_alert=True)
         return
     await show(update, views.retired_text(session.t))
 
@@ -137,7 +138,7 @@ async def keep(update: Update, context: RangkulContext, _: KeepEntry) -> None:
 async def _refuse(update: Update, context: RangkulContext) -> None:
     """A forged or stale button (e.g. facilitator guides after the role ended)."""
     session = await context.session(update)
-    await update.callback_query.answer(expired_button_text(session.t), show_alert=True)
+    await query_of(update).answer(expired_button_text(session.t), show_alert=True)
 
 
 def _categories(context: RangkulContext, session: Session) -> list[str]:

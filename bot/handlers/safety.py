@@ -32,6 +32,7 @@ from bot.domain.safety import (
     CrisisSource,
     names_the_topic,
 )
+from bot.narrowing import chat_of, query_of, user_data_of
 from bot.services import safety as safety_service
 from bot.ui import crisis as views
 from bot.ui import grounding
@@ -66,13 +67,14 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     A safety-plan answer never reaches this handler: the plan conversation runs just before it
     in the same group and keeps it (bot/conversations/safety_plan.py)."""
     message = update.effective_message
-    text = message.text or message.caption
+    # The filters let in only messages with a text or a caption.
+    text = (message.text or message.caption) if message is not None else None
     lexicon = crisis_lexicon()
-    if detect(text, lexicon) is None:
+    if text is None or detect(text, lexicon) is None:
         return
     if names_the_topic(text, lexicon) and await _is_authoring_staff(update, context):
         session = await context.session(update)
-        await update.effective_chat.send_message(views.authoring_note(session.t))
+        await chat_of(update).send_message(views.authoring_note(session.t))
         return
     await send_crisis_reply(update, context, CrisisSource.DETECTED)
     raise ApplicationHandlerStop
@@ -102,7 +104,9 @@ async def screen_command(update: Update, context: RangkulContext) -> None:
     reply is what matters now), except a directory search, which goes on below the reply:
     for these words its first results are the crisis lines themselves."""
     await send_crisis_reply(update, context, CrisisSource.DETECTED)
-    command = (update.effective_message.text or "").split(maxsplit=1)[0]
+    message = update.effective_message
+    assert message is not None  # a MessageHandler's filters pass only updates with a message
+    command = (message.text or "").split(maxsplit=1)[0]
     if command[1:].split("@")[0].lower() not in _SEARCH_COMMANDS:
         raise ApplicationHandlerStop
 
@@ -119,7 +123,7 @@ async def end_authoring(update: Update, context: RangkulContext) -> None:
     """/cancel and /forget end any conversation: the authoring drafts go with them now, so
     a staff member's later crisis message is never mistaken for content. Passes on."""
     for key in AuthoringDraft:
-        context.user_data.pop(key, None)
+        user_data_of(context).pop(key, None)
 
 
 async def alert_facilitator(
@@ -149,7 +153,7 @@ async def alert_facilitator(
 async def acknowledge(update: Update, context: RangkulContext, action: Acknowledge) -> None:
     """A facilitator's or coordinator's "Acknowledge", re-checked against their role now."""
     session = await context.session(update)
-    t, query = session.t, update.callback_query
+    t, query = session.t, query_of(update)
     s = context.services
     outcome, alert = await safety_service.acknowledge_alert(
         s.safety,
@@ -165,6 +169,8 @@ async def acknowledge(update: Update, context: RangkulContext, action: Acknowled
     elif outcome is AckOutcome.GONE or alert is None:
         await show(update, t("This alert no longer exists."))
     else:
+        # Acknowledged (or already): only staff, so a member, get past acknowledge_alert.
+        assert session.member is not None
         await show(update, *views.acknowledged_view(t, alert, session.member.timezone))
     raise ApplicationHandlerStop
 
@@ -201,7 +207,7 @@ async def feel_calmer(update: Update, context: RangkulContext, _: FeelCalmer) ->
 
 async def still_not_okay(update: Update, context: RangkulContext, _: StillNotOkay) -> None:
     """After the exercise, still not okay: the crisis reply again."""
-    await update.callback_query.answer()
+    await query_of(update).answer()
     await send_crisis_reply(update, context, CrisisSource.BUTTON)
     raise ApplicationHandlerStop
 
