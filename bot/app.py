@@ -26,13 +26,11 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.adapters.roles import set_role_menus
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import RangkulContext
 from bot.conversations.alert_reply import build_alert_reply_conversation
 from bot.conversations.alias import build_alias_conversation
-from bot.conversations.common import ask_to_forget, cancel
 from bot.conversations.edit_group import build_edit_group_conversation
 from bot.conversations.new_group import build_new_group_conversation
 from bot.conversations.new_meeting import build_new_meeting_conversation
@@ -65,6 +63,8 @@ from bot.rate_limiter import ChatRateLimiter
 from bot.services.container import Services
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
+from bot.telegram_glue.endings import ask_to_forget, cancel
+from bot.telegram_glue.roles import set_role_menus
 from bot.ui import menu as menu_ui
 from bot.ui import privacy as privacy_ui
 from bot.ui.callbacks import on_button

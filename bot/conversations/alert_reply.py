@@ -23,13 +23,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import follow_up, show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
-from bot.conversations.safety_plan import Callback, handled_first
 from bot.domain.safety import AnswerProblem, CrisisSource
 from bot.services.safety import AckOutcome, RelayOutcome, relay_to_person, staff_alert
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import Callback, handled_first, persistent_conversation
+from bot.telegram_glue.crisis_reply import send_crisis_reply
+from bot.telegram_glue.endings import ask_to_forget, cancel
 from bot.ui import crisis as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import ReplyToAlert

@@ -12,12 +12,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.alias import alias_key, suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.ui import onboarding as views
 from bot.ui.alias import AnotherNewAlias, KeepAlias, OwnNewAlias, TakeNewAlias, offer_view
 from bot.ui.callbacks import on_button

@@ -11,13 +11,13 @@ import enum
 from telegram import Update
 from telegram.ext import ConversationHandler, MessageHandler, filters
 
-from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import EditableField, GroupProblem
 from bot.domain.safety import AuthoringDraft
 from bot.i18n import Translator
 from bot.services.groups import edit_group
+from bot.telegram_glue.chat import draft, follow_up, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
 from bot.ui.callbacks import on_button

@@ -18,9 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import (
     DESCRIPTION_LENGTH,
     MAX_MEMBERS_RANGE,
@@ -39,6 +37,8 @@ from bot.domain.safety import AuthoringDraft
 from bot.domain.topics import TOPICS
 from bot.i18n import LANGUAGES, Translator
 from bot.services.groups import create_group
+from bot.telegram_glue.chat import draft, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
 from bot.ui.callbacks import Area, on_button
@@ -56,7 +56,8 @@ from bot.ui.new_group import (
     ToggleGroupLanguage,
     ToggleGroupTopic,
 )
-from bot.ui.onboarding import View, use_buttons_hint
+from bot.ui.onboarding import use_buttons_hint
+from bot.ui.view import View
 
 DRAFT_KEY = AuthoringDraft.NEW_GROUP
 

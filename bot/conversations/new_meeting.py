@@ -23,15 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    add_step_hints,
-    begin_with_group,
-    common_fallbacks,
-    persistent_conversation,
-    pick_group,
-)
 from bot.domain.groups import Group
 from bot.domain.meetings import (
     DURATIONS,
@@ -49,6 +41,14 @@ from bot.domain.meetings import (
 from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
 from bot.storage.database import from_db_time, to_db_time
+from bot.telegram_glue.chat import draft, follow_up, show
+from bot.telegram_glue.conversation import add_step_hints, common_fallbacks, persistent_conversation
+from bot.telegram_glue.facilitated import (
+    begin_with_group,
+    facilitated_group,
+    facilitated_groups,
+    pick_group,
+)
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
@@ -70,7 +70,7 @@ from bot.ui.meetings import (
     place_problem_text,
     time_problem_text,
 )
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 DRAFT_KEY = AuthoringDraft.NEW_MEETING
 

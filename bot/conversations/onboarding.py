@@ -30,10 +30,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, main_menu, show
-from bot.adapters.roles import open_deep_link
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken
@@ -42,6 +39,9 @@ from bot.domain.topics import topics_from_mask
 from bot.i18n import Translator, get_translator
 from bot.services.container import Services
 from bot.services.onboarding import Registration, judge_alias, register
+from bot.telegram_glue.chat import draft, follow_up, main_menu, show
+from bot.telegram_glue.conversation import add_step_hints, common_fallbacks, persistent_conversation
+from bot.telegram_glue.roles import open_deep_link
 from bot.ui import onboarding as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.crisis import crisis_message
@@ -59,8 +59,8 @@ from bot.ui.onboarding import (
     TakeAlias,
     ToggleTopic,
     UnderAge,
-    View,
 )
+from bot.ui.view import View
 
 CONVERSATION = "onboarding"
 DRAFT_KEY = "onboarding"

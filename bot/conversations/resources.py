@@ -20,9 +20,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.contacts import Localized
 from bot.domain.resources import (
     DESCRIPTION_MAX,
@@ -38,6 +36,8 @@ from bot.domain.resources import (
 )
 from bot.domain.safety import AuthoringDraft
 from bot.services.resources import Draft, QueryProblem
+from bot.telegram_glue.chat import draft, follow_up, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.onboarding import use_buttons_hint

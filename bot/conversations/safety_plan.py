@@ -20,26 +20,24 @@ step it handles stops further handling (``ApplicationHandlerStop(state)``). So:
 from __future__ import annotations
 
 import enum
-import functools
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
 from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
 from bot.services.safety import save_plan_answer
+from bot.telegram_glue.chat import draft, follow_up, show
+from bot.telegram_glue.conversation import handled_first, persistent_conversation
+from bot.telegram_glue.crisis_reply import send_crisis_reply
+from bot.telegram_glue.endings import ask_to_forget, cancel
 from bot.ui import safety_plan as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import OpenSafetyPlan
@@ -51,21 +49,6 @@ DRAFT_KEY = "safety_plan"  # {"section": ..., "edit": bool}: where the person is
 class Step(enum.IntEnum):
     ANSWER = 1
     REVIEW = 2
-
-
-# Handlers of the safety group's conversations: (update, context), and the action of a button.
-Callback = Callable[..., Awaitable[int]]
-
-
-def handled_first(callback: Callback) -> Callback:
-    """Handled here, so no later handler group sees the update; the state still moves on.
-    For conversations of the safety group (this one, bot/conversations/alert_reply.py)."""
-
-    @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext, *action: Any) -> int:
-        raise ApplicationHandlerStop(await callback(update, context, *action))
-
-    return run
 
 
 def _draft(context: RangkulContext) -> dict[str, Any]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
 
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import CrisisSource
+from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.ui.menu import edit_ignored_text
 
 

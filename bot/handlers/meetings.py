@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
-from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
 from bot.domain.meetings import Meeting, local_start, picker_dates, picker_times, seats_left
@@ -20,6 +19,7 @@ from bot.domain.recurrence import Recurrence
 from bot.services import meetings as service
 from bot.services.meetings import Outcome
 from bot.storage.meetings import MeetingOverview
+from bot.telegram_glue.chat import follow_up, show
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.adapters.chat import follow_up, main_menu, show
-from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
+from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui.menu import (
     ChangeLanguage,
     OpenHelp,

@@ -8,10 +8,10 @@ from io import BytesIO
 from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.adapters.chat import main_menu, show
-from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.services import privacy as privacy_service
+from bot.telegram_glue.chat import main_menu, show
+from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import privacy as views
 from bot.ui.menu import OpenPrivacy
 

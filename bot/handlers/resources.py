@@ -11,9 +11,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler
 
-from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.services.resources import ResourceService, Scope
+from bot.telegram_glue.chat import follow_up, show
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.menu import expired_button_text

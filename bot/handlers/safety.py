@@ -20,13 +20,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import AuthoringDraft, CrisisSource, names_the_topic
 from bot.services import safety as safety_service
 from bot.services.safety import AckOutcome, AlertOutcome
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import on_button

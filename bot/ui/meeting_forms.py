@@ -31,7 +31,7 @@ from bot.ui.meeting_picker import (
     when,
     when_in_group,
 )
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 MAX_POLL_OPTIONS = 5
 MIN_POLL_OPTIONS = 2
