@@ -50,3 +50,12 @@ async def pick_group(update: Update, context: RangkulContext, key: str, group_id
         return False
     draft(context, key)["group_id"] = group_id
     return True
+
+
+async def may_use_group(update: Update, context: RangkulContext, group_id: int) -> bool:
+    """A group button, checked at press time: a forged id for another group is refused."""
+    session = await context.session(update)
+    if group_id not in session.facilitated_groups:
+        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+        return False
+    return True
