@@ -146,13 +146,6 @@ def use_buttons_hint(t: Translator) -> str:
     return t("Please use the buttons below (or /cancel to stop).")
 
 
-def with_hint(t: Translator, view: View) -> View:
-    """A step shown again after unexpected input: the button hint first, where there are
-    buttons (a typing step's prompt already says what to send)."""
-    text, markup = view
-    return (f"{use_buttons_hint(t)}\n\n{text}" if markup else text), markup
-
-
 def group_choice_view(
     t: Translator,
     groups: Sequence[Group],
