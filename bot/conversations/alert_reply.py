@@ -14,6 +14,7 @@ that nothing was sent, and the step stays open.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
@@ -30,15 +31,23 @@ from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import Callback, handled_first, persistent_conversation
 from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.telegram_glue.endings import ask_to_forget, cancel
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import crisis as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import ReplyToAlert
 
-DRAFT_KEY = "alert_reply"  # {"alert_id": int}: never the message itself
-
 
 class Step(enum.IntEnum):
     TEXT = 1
+
+
+@dataclass
+class AlertReplyDraft:
+    alert_id: int = 0  # never the message itself
+
+
+# One prompt, then text until it is sent: the flow keeps the draft only.
+FLOW = StepFlow("alert_reply", AlertReplyDraft)
 
 
 async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -> int:
@@ -55,7 +64,7 @@ async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -
         await query.answer(views.not_allowed_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[DRAFT_KEY] = {"alert_id": alert.id}
+    FLOW.keep(context, AlertReplyDraft(alert.id))
     await follow_up(update, views.relay_prompt(t, alert.alias))
     return Step.TEXT
 
@@ -64,12 +73,11 @@ async def take_text(update: Update, context: RangkulContext) -> int:
     """The message: checked, screened, re-authorised, then planned for delivery."""
     session = await context.session(update)
     t = session.t
-    alert_id = int(context.user_data.get(DRAFT_KEY, {}).get("alert_id", 0))
     relayed = await relay_to_person(
         context.services,
         session.member,
         session.is_coordinator,
-        alert_id,
+        FLOW.draft(context).alert_id,
         update.effective_message.text,
     )
     match relayed.outcome:
@@ -86,8 +94,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
             await show(update, t("This alert no longer exists."))
         case RelayOutcome.NOT_ALLOWED:
             await show(update, views.not_allowed_text(t))
-    context.user_data.pop(DRAFT_KEY, None)
-    return ConversationHandler.END
+    return await FLOW.end(update, context)
 
 
 async def not_text(update: Update, context: RangkulContext) -> int:
@@ -101,7 +108,7 @@ def _dropping_draft(callback: Callback) -> Callback:
     """/cancel or /forget while the message is awaited: nothing is sent."""
 
     async def run(update: Update, context: RangkulContext) -> int:
-        context.user_data.pop(DRAFT_KEY, None)
+        FLOW.drop(context)
         return await callback(update, context)
 
     return run
