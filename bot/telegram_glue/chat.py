@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import RangkulContext, Session
+from bot.context import Session
 from bot.i18n import Translator
 from bot.ui.menu import menu_view
 from bot.ui.view import View
@@ -48,8 +46,3 @@ def main_menu(session: Session, t: Translator | None = None) -> View:
         coordinator=session.is_coordinator,
         facilitator=session.is_facilitator,
     )
-
-
-def draft(context: RangkulContext, key: str) -> dict[str, Any]:
-    """The in-flight answers of a conversation, kept in (persisted) user_data until it ends."""
-    return context.user_data.setdefault(key, {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
@@ -12,18 +12,14 @@ from telegram import Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     TypeHandler,
-    filters,
 )
 from telegram.warnings import PTBUserWarning
 
 from bot.context import RangkulContext
 from bot.telegram_glue.endings import ask_to_forget, cancel, expire
-from bot.ui.callbacks import Area
 
 # How long a conversation may sit idle before it ends: long enough to come back to a form after
 # a break, short enough that nothing of someone who walked away lingers.
@@ -62,23 +58,6 @@ def persistent_conversation(
             conversation_timeout=timeout,
             **options,  # type: ignore[arg-type]
         )
-
-
-def add_step_hints(
-    states: dict[Any, list[BaseHandler]],
-    reprompt: Callable[[Any], Callable[[Update, RangkulContext], Awaitable[object]]],
-    area: Area,
-    *,
-    except_steps: Collection[Any] = (),
-) -> None:
-    """At each step, anything unexpected (text at a button step, a sticker, a stale button of
-    this flow) gets ``reprompt(step)``: a kind hint and that step shown again."""
-    for step, handlers in states.items():
-        if step not in except_steps:
-            handlers += [
-                MessageHandler(filters.ALL & ~filters.COMMAND, reprompt(step)),
-                CallbackQueryHandler(reprompt(step), pattern=area.pattern()),
-            ]
 
 
 def handled_first(callback: Callback) -> Callback:

@@ -66,7 +66,7 @@ class StepFlow(Generic[S, D]):
     ) -> None:
         check_draft_type(draft_type)
         self.key = key
-        self._draft_type = draft_type
+        self.draft_type = draft_type
         self._view = view
         self._hint = hint
         self._typing_hint = typing_hint
@@ -79,7 +79,7 @@ class StepFlow(Generic[S, D]):
     def draft(self, context: RangkulContext) -> D:
         """The draft as stored (defaults where nothing is); a fresh object each time, so
         changes count once :meth:`keep` or :meth:`go` stores them."""
-        return draft_from_json(self._draft_type, context.user_data.get(self.key))
+        return draft_from_json(self.draft_type, context.user_data.get(self.key))
 
     def keep(self, context: RangkulContext, draft: D) -> None:
         """Stores the draft in user_data (persisted after the update, or by :meth:`go` before
