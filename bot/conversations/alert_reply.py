@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -114,21 +115,25 @@ def _dropping_draft(callback: Callback) -> Callback:
     return run
 
 
-def build_alert_reply_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent relay conversation, for the safety handler group (before detection)."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    return persistent_conversation(
-        "alert_reply",
-        allow_reentry=True,
-        entry_points=[on_button(ReplyToAlert, handled_first(begin))],
-        states={
-            Step.TEXT: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)),
-                MessageHandler(private & ~filters.COMMAND, handled_first(not_text)),
+    return [
+        persistent_conversation(
+            "alert_reply",
+            allow_reentry=True,
+            entry_points=[on_button(ReplyToAlert, handled_first(begin))],
+            states={
+                Step.TEXT: [
+                    MessageHandler(
+                        private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)
+                    ),
+                    MessageHandler(private & ~filters.COMMAND, handled_first(not_text)),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
+                CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
             ],
-        },
-        fallbacks=[
-            CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
-            CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
-        ],
-    )
+        )
+    ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -110,29 +111,31 @@ async def _save(update: Update, context: RangkulContext, raw: str) -> int:
     return await FLOW.end(update, context, text)
 
 
-def build_alias_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /alias conversation."""
     choices = [
         on_button(TakeNewAlias, take),
         on_button(AnotherNewAlias, another),
         on_button(OwnNewAlias, choose_own),
     ]
-    return persistent_conversation(
-        "alias",
-        allow_reentry=True,
-        entry_points=[CommandHandler("alias", begin), on_button(ChangeAlias, begin)],
-        states={
-            Step.CHOOSE: [
-                *choices,
-                on_button(KeepAlias, keep),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
-            ],
-            Step.TYPE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                *choices,
-                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
-            ],
-        },
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "alias",
+            allow_reentry=True,
+            entry_points=[CommandHandler("alias", begin), on_button(ChangeAlias, begin)],
+            states={
+                Step.CHOOSE: [
+                    *choices,
+                    on_button(KeepAlias, keep),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
+                ],
+                Step.TYPE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                    *choices,
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
+                ],
+            },
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -10,7 +10,7 @@ import enum
 from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
 from bot.domain.groups import EditableField, GroupProblem
@@ -119,18 +119,20 @@ async def back(update: Update, context: RangkulContext, action: BackToGroup) -> 
     return await FLOW.end(update, context, *group_views.manage_view(session.t, summary))
 
 
-def build_edit_group_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent conversation behind a group's Edit button."""
-    return persistent_conversation(
-        "group_edit",
-        allow_reentry=True,
-        entry_points=[on_button(EditGroup, start)],
-        states={
-            Step.FIELD: [
-                on_button(EditField, choose_field),
-                on_button(BackToGroup, back),
-            ],
-            Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
-        },
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "group_edit",
+            allow_reentry=True,
+            entry_points=[on_button(EditGroup, start)],
+            states={
+                Step.FIELD: [
+                    on_button(EditField, choose_field),
+                    on_button(BackToGroup, back),
+                ],
+                Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
+            },
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -338,7 +339,7 @@ def _new_group(draft: NewGroupDraft, default_timezone: str) -> NewGroup:
     )
 
 
-def build_new_group_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /newgroup conversation."""
     text = filters.TEXT & ~filters.COMMAND
     states = {
@@ -364,13 +365,15 @@ def build_new_group_conversation() -> ConversationHandler:
         Step.CONFIRM: [on_button(CreateGroup, create), on_button(DiscardGroup, discard)],
     }
     FLOW.add_step_hints(states)
-    return persistent_conversation(
-        "new_group",
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("newgroup", start),
-            on_button(StartNewGroup, start),
-        ],
-        states=states,
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "new_group",
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("newgroup", start),
+                on_button(StartNewGroup, start),
+            ],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

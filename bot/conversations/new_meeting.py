@@ -18,7 +18,6 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -329,7 +328,7 @@ def _summary(draft: NewMeetingDraft) -> views.Summary:
     )
 
 
-def build_new_meeting_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /newmeeting conversation."""
     text = filters.TEXT & ~filters.COMMAND
     days = [on_button(MeetingDay, choose_day), on_button(MeetingDays, back_to_days)]
@@ -357,10 +356,12 @@ def build_new_meeting_conversation() -> ConversationHandler:
         ],
     }
     FLOW.add_step_hints(states)
-    return persistent_conversation(
-        "new_meeting",
-        allow_reentry=True,
-        entry_points=[CommandHandler("newmeeting", begin)],
-        states=states,
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "new_meeting",
+            allow_reentry=True,
+            entry_points=[CommandHandler("newmeeting", begin)],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

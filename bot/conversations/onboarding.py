@@ -391,7 +391,7 @@ async def drop_leftovers(application: Application) -> None:
             await persistence.update_user_data(user_id, data)
 
 
-def build_onboarding_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /start conversation."""
     # Valid in every state (allow_reentry): a button works on the step it shows.
     buttons = [
@@ -416,10 +416,12 @@ def build_onboarding_conversation() -> ConversationHandler:
     ]
     # The alias step takes text and asks again for it itself.
     FLOW.add_step_hints(steps, except_steps={Step.OWN_ALIAS}, wrap=_newcomer)
-    return persistent_conversation(
-        CONVERSATION,
-        allow_reentry=True,
-        entry_points=[CommandHandler("start", start), *buttons],
-        states=steps,
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            CONVERSATION,
+            allow_reentry=True,
+            entry_points=[CommandHandler("start", start), *buttons],
+            states=steps,
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -108,7 +109,7 @@ async def take_query(update: Update, context: RangkulContext) -> int:
 SEARCH_TIMEOUT = timedelta(minutes=30)
 
 
-def build_resource_search_conversation() -> ConversationHandler:
+def _search_conversation() -> ConversationHandler:
     return persistent_conversation(
         "resource_search",
         # A search prompt is quick to open again; people who never joined use it too, and
@@ -393,7 +394,7 @@ def _preview(new: Draft, context: RangkulContext) -> Resource:
     )
 
 
-def build_resource_editor_conversation() -> ConversationHandler:
+def _editor_conversation() -> ConversationHandler:
     """The persistent coordinators' editor: /addresource and "✏️ Edit"."""
     text = filters.TEXT & ~filters.COMMAND
     states = {
@@ -422,3 +423,8 @@ def build_resource_editor_conversation() -> ConversationHandler:
         states=states,
         fallbacks=[*common_fallbacks(), on_button(DropEntry, drop)],
     )
+
+
+def handlers() -> list[BaseHandler]:
+    """The directory's two conversations, for the features group."""
+    return [_search_conversation(), _editor_conversation()]

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -160,37 +161,40 @@ async def step_aside(update: Update, context: RangkulContext) -> int:
     return await FLOW.end(update, context)
 
 
-def build_safety_plan_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /safetyplan conversation, for the safety handler group."""
     cancel_and_forget = [
         CommandHandler("cancel", handled_first(cancel)),
         CommandHandler("forget", handled_first(ask_to_forget)),
     ]
-    return persistent_conversation(
-        "safety_plan",
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("safetyplan", handled_first(begin)),
-            on_button(OpenSafetyPlan, handled_first(begin)),
-        ],
-        states={
-            Step.ANSWER: [
-                MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
-                    handled_first(answer),
-                ),
-                on_button(SkipQuestion, handled_first(skip)),
-                on_button(EditSection, handled_first(edit_section)),
-                *cancel_and_forget,
-                MessageHandler(filters.COMMAND, step_aside),
-                MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, handled_first(not_text)
-                ),
+    return [
+        persistent_conversation(
+            "safety_plan",
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("safetyplan", handled_first(begin)),
+                on_button(OpenSafetyPlan, handled_first(begin)),
             ],
-            Step.REVIEW: [
-                on_button(EditSection, handled_first(edit_section)),
-                on_button(ClosePlan, handled_first(done)),
-            ],
-        },
-        fallbacks=cancel_and_forget,
-    )
+            states={
+                Step.ANSWER: [
+                    MessageHandler(
+                        filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+                        handled_first(answer),
+                    ),
+                    on_button(SkipQuestion, handled_first(skip)),
+                    on_button(EditSection, handled_first(edit_section)),
+                    *cancel_and_forget,
+                    MessageHandler(filters.COMMAND, step_aside),
+                    MessageHandler(
+                        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE,
+                        handled_first(not_text),
+                    ),
+                ],
+                Step.REVIEW: [
+                    on_button(EditSection, handled_first(edit_section)),
+                    on_button(ClosePlan, handled_first(done)),
+                ],
+            },
+            fallbacks=cancel_and_forget,
+        )
+    ]

@@ -20,7 +20,6 @@ from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -239,7 +238,7 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     return await FLOW.end(update, context, views.poll_sent_text(session.t, sent))
 
 
-def build_time_poll_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /poll_time conversation."""
     text = filters.TEXT & ~filters.COMMAND
     sending = on_button(SendPoll, send)
@@ -256,10 +255,12 @@ def build_time_poll_conversation() -> ConversationHandler:
         ],
     }
     FLOW.add_step_hints(states)
-    return persistent_conversation(
-        "time_poll",
-        allow_reentry=True,
-        entry_points=[CommandHandler("poll_time", begin)],
-        states=states,
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "time_poll",
+            allow_reentry=True,
+            entry_points=[CommandHandler("poll_time", begin)],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -9,7 +9,7 @@ as anywhere else. Nothing of the edited text is stored or logged.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
 from bot.domain.crisis_detection import detect
@@ -30,5 +30,6 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
     raise ApplicationHandlerStop
 
 
-def edited_message_handler() -> MessageHandler:
-    return MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edit)
+def handlers() -> list[BaseHandler]:
+    """For the public group: an edit is screened, never taken as an answer to a step."""
+    return [MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edit)]

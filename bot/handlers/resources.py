@@ -9,7 +9,7 @@ the request; retiring an entry re-checks the coordinator role when the button is
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import RangkulContext, Session
 from bot.services.resources import ResourceService, Scope
@@ -140,8 +140,9 @@ def _categories(context: RangkulContext, session: Session) -> list[str]:
 
 
 def handlers() -> list[BaseHandler]:
-    """The directory's browsing buttons, for the composition root (group FEATURES)."""
+    """/resources and the directory's browsing buttons, for the features group."""
     return [
+        CommandHandler("resources", show_resources),
         on_button(ResourcesHome, home),
         on_button(ChooseCategory, category),
         on_button(ResourceList, browse),

@@ -100,12 +100,17 @@ async def screen_command(update: Update, context: RangkulContext) -> None:
         raise ApplicationHandlerStop
 
 
-def command_screen() -> BaseHandler:
-    """For the safety group, before any conversation there (one that takes commands, like
-    the safety plan's "another command pauses the plan", would otherwise see it first)."""
-    return MessageHandler(
-        filters.ChatType.PRIVATE & filters.COMMAND & _CrisisInArguments(), screen_command
-    )
+def before_conversations() -> list[BaseHandler]:
+    """/crisis, "Need help now" and crisis words after a command: for the safety group, before
+    any conversation there (one that takes commands, like the safety plan's "another command
+    pauses the plan", would otherwise see them first)."""
+    return [
+        CommandHandler("crisis", crisis),
+        on_button(NeedHelp, crisis),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.COMMAND & _CrisisInArguments(), screen_command
+        ),
+    ]
 
 
 async def end_authoring(update: Update, context: RangkulContext) -> None:
@@ -191,7 +196,7 @@ async def still_not_okay(update: Update, context: RangkulContext, _: StillNotOka
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler]:
+def after_conversations() -> list[BaseHandler]:
     """The safety group's buttons, and crisis detection last (after the safety-plan
     conversation, which keeps its own answers)."""
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
