@@ -1,7 +1,7 @@
 """How a person leaves conversations: /cancel, /forget and timeouts, and which drafts go.
 
-Commands of their own (bot/app.py registers them for people in no conversation) and the
-fallbacks of every conversation (bot.telegram_glue.conversation).
+Commands of their own for people in no conversation (/cancel: bot/handlers/menu.py, /forget:
+bot/handlers/privacy.py) and the fallbacks of every conversation (conversation.py).
 """
 
 from __future__ import annotations

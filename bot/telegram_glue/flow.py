@@ -87,6 +87,7 @@ class StepFlow(Generic[S, D]):
         context.user_data[self.key] = draft_to_json(draft)
 
     def drop(self, context: RangkulContext) -> None:
+        """Forgets the draft (the flow is ending, or starting afresh)."""
         context.user_data.pop(self.key, None)
 
     # --- showing steps ------------------------------------------------------------------------
@@ -116,7 +117,7 @@ class StepFlow(Generic[S, D]):
     ) -> tuple[S, View] | None:
         if self._view is None:
             raise TypeError(f"flow {self.key!r} has no view of its steps")
-        # Each step shown instead is an earlier one, so a longer chain is a circle (a bug).
+        # A step shown instead may name another; a chain longer than the steps is a circle.
         for _ in range(len(type(step))):
             found = await self._view(update, context, step, draft)
             if not isinstance(found, enum.Enum):
