@@ -9,46 +9,46 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions, Update
+from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
+    BaseHandler,
     BaseRateLimiter,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     ConversationHandler,
     Defaults,
-    MessageHandler,
-    TypeHandler,
-    filters,
 )
 from telegram.request import BaseRequest
 
-from bot.adapters.roles import set_role_menus
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.context import RangkulContext
-from bot.conversations.alert_reply import build_alert_reply_conversation
-from bot.conversations.alias import build_alias_conversation
-from bot.conversations.common import ask_to_forget, cancel
-from bot.conversations.edit_group import build_edit_group_conversation
-from bot.conversations.new_group import build_new_group_conversation
-from bot.conversations.new_meeting import build_new_meeting_conversation
-from bot.conversations.onboarding import build_onboarding_conversation, drop_leftovers
-from bot.conversations.resources import (
-    build_resource_editor_conversation,
-    build_resource_search_conversation,
+from bot.conversations import (
+    alert_reply,
+    alias,
+    edit_group,
+    new_group,
+    new_meeting,
+    onboarding,
+    safety_plan,
+    time_poll,
 )
-from bot.conversations.safety_plan import build_safety_plan_conversation
-from bot.conversations.time_poll import build_time_poll_conversation
+from bot.conversations import resources as resource_conversations
 from bot.data_files import crisis_contacts, crisis_lexicon, resource_directory
-from bot.handlers import groups, meetings, menu, privacy, resources, safety
-from bot.handlers.edits import edited_message_handler
+from bot.handlers import (
+    edits,
+    groups,
+    meetings,
+    menu,
+    privacy,
+    public_chats,
+    reachability,
+    resources,
+    safety,
+)
 from bot.handlers.errors import on_error
-from bot.handlers.public_chats import public_chat_handler
-from bot.handlers.reachability import reachability_handler
 from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import (
     OUTBOX_SHARE_OF_RATE,
@@ -65,9 +65,7 @@ from bot.services.container import Services
 from bot.services.resources import load_directory
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
-from bot.ui import menu as menu_ui
-from bot.ui import privacy as privacy_ui
-from bot.ui.callbacks import on_button
+from bot.telegram_glue.roles import set_role_menus
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -154,7 +152,8 @@ def build_application(
         ),
     )
     install_planner(application)
-    _register_handlers(application)
+    application.add_handlers(_handlers())
+    application.add_error_handler(on_error)
     persistence.conversation_timeouts = {
         handler.name: _as_timedelta(handler.conversation_timeout)
         for group in application.handlers.values()
@@ -170,66 +169,47 @@ def _as_timedelta(value: float | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-def _register_handlers(application: Application) -> None:
-    add = application.add_handler
+def _handlers() -> dict[int, list[BaseHandler]]:
+    """Every feature's handlers, group by group, in the order they are tried.
 
-    # Group chats are public: nothing below (conversations, drafts, personal replies) sees them.
-    add(public_chat_handler(), PUBLIC)
-    # An edit is screened for crisis words, never taken as an answer to a step.
-    add(edited_message_handler(), PUBLIC)
-
-    add(CommandHandler("crisis", safety.crisis), SAFETY)
-    add(on_button(menu_ui.NeedHelp, safety.crisis), SAFETY)
-    # Crisis words after a command: before the conversations below, which also take commands.
-    add(safety.command_screen(), SAFETY)
-    # The safety plan keeps its own answers (crisis words included) before detection reads text.
-    add(build_safety_plan_conversation(), SAFETY)
-    # A facilitator's message to the person of an alert screens its own text, before detection.
-    add(build_alert_reply_conversation(), SAFETY)
-    for handler in safety.handlers():  # grounding, alert consent and acknowledgement, detection
-        add(handler, SAFETY)
-
-    add(on_button(privacy_ui.AcceptNotice, privacy.accept_new_notice), GUARDS)
-    add(on_button(privacy_ui.DeclineNotice, privacy.decline_new_notice), GUARDS)
-    # Before the consent guard: blocking or unblocking the bot is no moment to ask for consent.
-    add(reachability_handler(), GUARDS)
-    add(TypeHandler(Update, privacy.require_current_consent), GUARDS)
-
-    add(build_onboarding_conversation(), FEATURES)
-    add(build_alias_conversation(), FEATURES)
-    add(build_new_group_conversation(), FEATURES)
-    add(build_edit_group_conversation(), FEATURES)
-    add(build_new_meeting_conversation(), FEATURES)
-    add(build_time_poll_conversation(), FEATURES)
-    add(build_resource_search_conversation(), FEATURES)
-    add(build_resource_editor_conversation(), FEATURES)
-    for command, callback in (
-        ("menu", menu.show_menu),
-        ("help", menu.show_help),
-        ("language", menu.ask_language),
-        ("privacy", privacy.show_privacy),
-        ("mydata", privacy.send_my_data),
-        ("forget", ask_to_forget),
-        ("cancel", cancel),
-        ("resources", resources.show_resources),
-    ):
-        add(CommandHandler(command, callback), FEATURES)
-    add(on_button(menu_ui.OpenHelp, menu.show_help), FEATURES)
-    add(on_button(menu_ui.ChangeLanguage, menu.ask_language), FEATURES)
-    add(on_button(menu_ui.OpenPrivacy, privacy.show_privacy), FEATURES)
-    add(on_button(menu_ui.SetLanguage, menu.set_language), FEATURES)
-    add(on_button(privacy_ui.ConfirmForget, privacy.confirm_forget), FEATURES)
-    add(on_button(privacy_ui.KeepData, privacy.keep_data), FEATURES)
-    for handler in groups.handlers():
-        add(handler, FEATURES)
-    for handler in meetings.handlers():
-        add(handler, FEATURES)
-    for handler in resources.handlers():
-        add(handler, FEATURES)
-    add(MessageHandler(filters.ChatType.PRIVATE, menu.unknown_input), FEATURES)
-    add(CallbackQueryHandler(menu.expired_button), FEATURES)
-
-    application.add_error_handler(on_error)
+    In a group the first handler that takes an update is the only one there to see it, so the
+    order below is the behaviour: conversations before commands and buttons (at their steps
+    they take text, and the safety plan any command), catch-alls last. Commands and buttons of
+    different modules never take the same update (each command has one handler; callback
+    prefixes are unique by construction, bot/ui/callbacks.py), so among them order is free.
+    """
+    return {
+        # Group chats are public: nothing below (conversations, drafts, personal replies) sees
+        # them. An edit is screened for crisis words, never taken as an answer to a step.
+        PUBLIC: [*public_chats.handlers(), *edits.handlers()],
+        SAFETY: [
+            # /crisis, "Need help now", crisis words after a command: before the conversations
+            # below, which also take commands.
+            *safety.before_conversations(),
+            # The safety plan keeps its own answers (crisis words included) before detection.
+            *safety_plan.handlers(),
+            # A facilitator's message to the person of an alert screens its own text.
+            *alert_reply.handlers(),
+            *safety.after_conversations(),  # grounding, alert buttons, crisis detection last
+        ],
+        # Blocking or unblocking the bot is no moment to ask for consent: before the guard.
+        GUARDS: [*reachability.handlers(), *privacy.consent_guard()],
+        FEATURES: [
+            *onboarding.handlers(),
+            *alias.handlers(),
+            *new_group.handlers(),
+            *edit_group.handlers(),
+            *new_meeting.handlers(),
+            *time_poll.handlers(),
+            *resource_conversations.handlers(),
+            *menu.handlers(),
+            *privacy.handlers(),
+            *resources.handlers(),
+            *groups.handlers(),
+            *meetings.handlers(),
+            *menu.catch_alls(),
+        ],
+    }
 
 
 async def setup(application: Application) -> None:
@@ -239,7 +219,7 @@ async def setup(application: Application) -> None:
     services: Services = application.bot_data["services"]
     await services.db.connection()  # opens and migrates now, so a bad path fails at start
     await recover(application)  # before the outbox job first runs (jobs start with the app)
-    await drop_leftovers(application)  # onboarding state of people who have joined since
+    await onboarding.drop_leftovers(application)  # of people who have joined since
     # The data file seeds the directory; edits made in the bot are never overwritten.
     await load_directory(
         services.resource_store, services.resources, services.clock, resource_directory()

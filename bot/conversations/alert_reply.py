@@ -14,31 +14,41 @@ that nothing was sent, and the step stays open.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import follow_up, show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
-from bot.conversations.safety_plan import Callback, handled_first
 from bot.domain.safety import AckOutcome, AnswerProblem, CrisisSource, RelayOutcome
 from bot.services.safety import relay_to_person, staff_alert
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import Callback, handled_first, persistent_conversation
+from bot.telegram_glue.crisis_reply import send_crisis_reply
+from bot.telegram_glue.endings import ask_to_forget, cancel
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import crisis as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import ReplyToAlert
 
-DRAFT_KEY = "alert_reply"  # {"alert_id": int}: never the message itself
-
 
 class Step(enum.IntEnum):
     TEXT = 1
+
+
+@dataclass
+class AlertReplyDraft:
+    alert_id: int = 0  # never the message itself
+
+
+# One prompt, then text until it is sent: the flow keeps the draft only.
+FLOW = StepFlow("alert_reply", AlertReplyDraft)
 
 
 async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -> int:
@@ -56,7 +66,7 @@ async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -
         await query.answer(views.not_allowed_text(t), show_alert=True)
         return ConversationHandler.END
     await query.answer()
-    context.user_data[DRAFT_KEY] = {"alert_id": alert.id}
+    FLOW.keep(context, AlertReplyDraft(alert.id))
     await follow_up(update, views.relay_prompt(t, alert.alias))
     return Step.TEXT
 
@@ -65,7 +75,6 @@ async def take_text(update: Update, context: RangkulContext) -> int:
     """The message: checked, screened, re-authorised, then planned for delivery."""
     session = await context.session(update)
     t = session.t
-    alert_id = int(context.user_data.get(DRAFT_KEY, {}).get("alert_id", 0))
     s = context.services
     relayed = await relay_to_person(
         s.safety,
@@ -74,7 +83,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
         s.clock,
         session.member,
         session.is_coordinator,
-        alert_id,
+        FLOW.draft(context).alert_id,
         update.effective_message.text,
     )
     match relayed.outcome:
@@ -91,8 +100,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
             await show(update, t("This alert no longer exists."))
         case RelayOutcome.NOT_ALLOWED:
             await show(update, views.not_allowed_text(t))
-    context.user_data.pop(DRAFT_KEY, None)
-    return ConversationHandler.END
+    return await FLOW.end(update, context)
 
 
 async def not_text(update: Update, context: RangkulContext) -> int:
@@ -106,27 +114,31 @@ def _dropping_draft(callback: Callback) -> Callback:
     """/cancel or /forget while the message is awaited: nothing is sent."""
 
     async def run(update: Update, context: RangkulContext) -> int:
-        context.user_data.pop(DRAFT_KEY, None)
+        FLOW.drop(context)
         return await callback(update, context)
 
     return run
 
 
-def build_alert_reply_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent relay conversation, for the safety handler group (before detection)."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-    return persistent_conversation(
-        "alert_reply",
-        allow_reentry=True,
-        entry_points=[on_button(ReplyToAlert, handled_first(begin))],
-        states={
-            Step.TEXT: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)),
-                MessageHandler(private & ~filters.COMMAND, handled_first(not_text)),
+    return [
+        persistent_conversation(
+            "alert_reply",
+            allow_reentry=True,
+            entry_points=[on_button(ReplyToAlert, handled_first(begin))],
+            states={
+                Step.TEXT: [
+                    MessageHandler(
+                        private & filters.TEXT & ~filters.COMMAND, handled_first(take_text)
+                    ),
+                    MessageHandler(private & ~filters.COMMAND, handled_first(not_text)),
+                ],
+            },
+            fallbacks=[
+                CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
+                CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
             ],
-        },
-        fallbacks=[
-            CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
-            CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
-        ],
-    )
+        )
+    ]

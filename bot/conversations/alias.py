@@ -3,33 +3,50 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.member import AliasTaken
 from bot.services.onboarding import judge_alias
 from bot.services.profile import change_alias
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import onboarding as views
 from bot.ui.alias import AnotherNewAlias, KeepAlias, OwnNewAlias, TakeNewAlias, offer_view
 from bot.ui.callbacks import on_button
 from bot.ui.menu import ChangeAlias, join_first_text
-
-SUGGESTION_KEY = "alias_suggestion"
+from bot.ui.view import View
 
 
 class Step(enum.IntEnum):
     CHOOSE = 1
     TYPE = 2
+
+
+@dataclass
+class AliasDraft:
+    suggestion: str | None = None  # for buttons sent before they carried it
+
+
+async def _view(update: Update, context: RangkulContext, step: Step, draft: AliasDraft) -> View:
+    session = await context.session(update)
+    if step is Step.CHOOSE:
+        return offer_view(session.t, session.member.alias, draft.suggestion)
+    return views.own_alias_prompt(session.t), None
+
+
+FLOW = StepFlow("alias", AliasDraft, _view)
 
 
 async def begin(update: Update, context: RangkulContext, _: ChangeAlias | None = None) -> int:
@@ -42,16 +59,13 @@ async def begin(update: Update, context: RangkulContext, _: ChangeAlias | None =
 
 
 async def _offer(update: Update, context: RangkulContext) -> int:
-    session = await context.session(update)
-    suggestion = suggest_alias(context.services.rng)
-    context.user_data[SUGGESTION_KEY] = suggestion
-    await show(update, *offer_view(session.t, session.member.alias, suggestion))
-    return Step.CHOOSE
+    draft = AliasDraft(suggestion=suggest_alias(context.services.rng))
+    return await FLOW.go(update, context, Step.CHOOSE, draft)
 
 
 async def take(update: Update, context: RangkulContext, action: TakeNewAlias) -> int:
     """The suggestion the button shows (or, on an older button, the one remembered)."""
-    suggestion = action.suggestion or context.user_data.get(SUGGESTION_KEY)
+    suggestion = action.suggestion or FLOW.draft(context).suggestion
     if not suggestion:
         return await _offer(update, context)
     return await _save(update, context, suggestion)
@@ -62,9 +76,7 @@ async def another(update: Update, context: RangkulContext, _: AnotherNewAlias) -
 
 
 async def choose_own(update: Update, context: RangkulContext, _: OwnNewAlias) -> int:
-    session = await context.session(update)
-    await show(update, views.own_alias_prompt(session.t))
-    return Step.TYPE
+    return await FLOW.go(update, context, Step.TYPE, FLOW.draft(context))
 
 
 async def typed(update: Update, context: RangkulContext) -> int:
@@ -74,17 +86,14 @@ async def typed(update: Update, context: RangkulContext) -> int:
 
 async def ask_for_text(update: Update, context: RangkulContext) -> int:
     """A sticker or photo where an alias was expected: ask for text again."""
-    session = await context.session(update)
-    await show(update, views.own_alias_prompt(session.t))
-    return Step.TYPE
+    return await FLOW.go(update, context, Step.TYPE, FLOW.draft(context))
 
 
 async def keep(update: Update, context: RangkulContext, _: KeepAlias) -> int:
     """Keeps the current alias."""
     session = await context.session(update)
-    context.user_data.pop(SUGGESTION_KEY, None)
-    await show(update, session.t("Okay, you stay <b>{alias}</b>.", alias=session.member.alias))
-    return ConversationHandler.END
+    text = session.t("Okay, you stay <b>{alias}</b>.", alias=session.member.alias)
+    return await FLOW.end(update, context, text)
 
 
 async def _save(update: Update, context: RangkulContext, raw: str) -> int:
@@ -99,34 +108,35 @@ async def _save(update: Update, context: RangkulContext, raw: str) -> int:
     except AliasTaken:
         await show(update, views.alias_refusal(session.t, None), edit=False)
         return Step.TYPE
-    context.user_data.pop(SUGGESTION_KEY, None)
-    await show(update, session.t("Done: you are now <b>{alias}</b>.", alias=verdict.alias))
-    return ConversationHandler.END
+    text = session.t("Done: you are now <b>{alias}</b>.", alias=verdict.alias)
+    return await FLOW.end(update, context, text)
 
 
-def build_alias_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /alias conversation."""
     choices = [
         on_button(TakeNewAlias, take),
         on_button(AnotherNewAlias, another),
         on_button(OwnNewAlias, choose_own),
     ]
-    return persistent_conversation(
-        "alias",
-        allow_reentry=True,
-        entry_points=[CommandHandler("alias", begin), on_button(ChangeAlias, begin)],
-        states={
-            Step.CHOOSE: [
-                *choices,
-                on_button(KeepAlias, keep),
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
-            ],
-            Step.TYPE: [
-                MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
-                *choices,
-                MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
-            ],
-        },
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "alias",
+            allow_reentry=True,
+            entry_points=[CommandHandler("alias", begin), on_button(ChangeAlias, begin)],
+            states={
+                Step.CHOOSE: [
+                    *choices,
+                    on_button(KeepAlias, keep),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
+                ],
+                Step.TYPE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                    *choices,
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
+                ],
+            },
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -1,35 +1,60 @@
 """Editing a group (coordinators): pick a field, type the new value, validated with a reason.
 
 Started from the Edit button of a group in /groups; the role is checked at the start and again
-when the value is saved.
+when the value is saved, the group at every step.
 """
 
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 
 from telegram import Update
-from telegram.ext import ConversationHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, ConversationHandler, MessageHandler, filters
 
-from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import EditableField, GroupProblem
 from bot.domain.safety import AuthoringDraft
 from bot.i18n import Translator
 from bot.services.groups import edit_group
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import FIELD_BOUNDS, EditGroup
 from bot.ui.new_group import BackToGroup, EditField
-
-DRAFT_KEY = AuthoringDraft.EDIT_GROUP
+from bot.ui.view import View
 
 
 class Step(enum.IntEnum):
     FIELD = 1
     VALUE = 2
+
+
+@dataclass
+class EditGroupDraft:
+    group_id: int | None = None
+    field: EditableField | None = None
+
+
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: EditGroupDraft
+) -> View | Step | None:
+    """The field choice, or the prompt for the chosen field; None once the group is archived."""
+    group = await context.services.groups.active(draft.group_id)
+    if group is None:
+        return None
+    t = (await context.session(update)).t
+    if step is Step.FIELD:
+        return views.edit_fields_view(t, group.name, group.id)
+    if draft.field is None:
+        return Step.FIELD
+    return views.edit_prompt(t, draft.field, group), None
+
+
+FLOW = StepFlow(AuthoringDraft.EDIT_GROUP, EditGroupDraft, _view, lost=group_views.group_gone_text)
 
 
 async def start(update: Update, context: RangkulContext, action: EditGroup) -> int:
@@ -44,50 +69,36 @@ async def start(update: Update, context: RangkulContext, action: EditGroup) -> i
     if group is None or group.archived:
         await update.callback_query.answer(group_views.group_gone_text(session.t), show_alert=True)
         return ConversationHandler.END
-    context.user_data[DRAFT_KEY] = {"group_id": group.id}
-    await show(update, *views.edit_fields_view(session.t, group.name, group.id))
-    return Step.FIELD
+    return await FLOW.go(update, context, Step.FIELD, EditGroupDraft(group_id=group.id))
 
 
 async def choose_field(update: Update, context: RangkulContext, action: EditField) -> int:
-    session = await context.session(update)
-    group_draft = draft(context, DRAFT_KEY)
-    group = await context.services.groups.active(group_draft.get("group_id"))
-    if group is None:
-        context.user_data.pop(DRAFT_KEY, None)
-        await show(update, group_views.group_gone_text(session.t))
-        return ConversationHandler.END
-    group_draft["field"] = action.field.value
-    await show(update, views.edit_prompt(session.t, action.field, group))
-    return Step.VALUE
+    draft = FLOW.draft(context)
+    draft.field = action.field
+    return await FLOW.go(update, context, Step.VALUE, draft)
 
 
 async def value(update: Update, context: RangkulContext) -> int:
     """A typed value: saved, or refused with the reason (and asked again)."""
     session = await context.session(update)
     t = session.t
-    draft = context.user_data.get(DRAFT_KEY, {})
-    if not session.is_coordinator or "field" not in draft:
-        context.user_data.pop(DRAFT_KEY, None)
-        await show(update, group_views.coordinators_only_text(t))
-        return ConversationHandler.END
-    field = EditableField(draft["field"])
+    draft = FLOW.draft(context)
+    if not session.is_coordinator or draft.field is None:
+        return await FLOW.end(update, context, group_views.coordinators_only_text(t))
+    field = draft.field
     services = context.services
     try:
-        checked = await edit_group(services.groups, draft["group_id"], field, update.message.text)
+        checked = await edit_group(services.groups, draft.group_id, field, update.message.text)
     except LookupError:
-        context.user_data.pop(DRAFT_KEY, None)
-        await show(update, group_views.group_gone_text(t))
-        return ConversationHandler.END
+        return await FLOW.end(update, context, group_views.group_gone_text(t))
     if not checked.ok:
         await show(update, _problem_text(t, field, checked.problem))
         return Step.VALUE
-    context.user_data.pop(DRAFT_KEY, None)
-    summary = await services.groups.summary(draft["group_id"])
+    summary = await services.groups.summary(draft.group_id)
     if field is EditableField.REMINDERS:
-        await show(update, views.reminders_saved_text(t, checked.value))
+        await FLOW.end(update, context, views.reminders_saved_text(t, checked.value))
     else:
-        await show(update, views.saved_text(t))
+        await FLOW.end(update, context, views.saved_text(t))
     if summary is not None:
         await follow_up(update, *group_views.manage_view(t, summary))
     return ConversationHandler.END
@@ -101,28 +112,27 @@ def _problem_text(t: Translator, field: EditableField, problem: GroupProblem) ->
 
 async def back(update: Update, context: RangkulContext, action: BackToGroup) -> int:
     """Back to the group without changing anything."""
-    context.user_data.pop(DRAFT_KEY, None)
     session = await context.session(update)
     summary = await context.services.groups.summary(action.group_id)
     if summary is None:
-        await show(update, group_views.group_gone_text(session.t))
-    else:
-        await show(update, *group_views.manage_view(session.t, summary))
-    return ConversationHandler.END
+        return await FLOW.end(update, context, group_views.group_gone_text(session.t))
+    return await FLOW.end(update, context, *group_views.manage_view(session.t, summary))
 
 
-def build_edit_group_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent conversation behind a group's Edit button."""
-    return persistent_conversation(
-        "group_edit",
-        allow_reentry=True,
-        entry_points=[on_button(EditGroup, start)],
-        states={
-            Step.FIELD: [
-                on_button(EditField, choose_field),
-                on_button(BackToGroup, back),
-            ],
-            Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
-        },
-        fallbacks=common_fallbacks(),
-    )
+    return [
+        persistent_conversation(
+            "group_edit",
+            allow_reentry=True,
+            entry_points=[on_button(EditGroup, start)],
+            states={
+                Step.FIELD: [
+                    on_button(EditField, choose_field),
+                    on_button(BackToGroup, back),
+                ],
+                Step.VALUE: [MessageHandler(filters.TEXT & ~filters.COMMAND, value)],
+            },
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -7,20 +7,18 @@ validated with a reason; the coordinator role is checked when starting and again
 from __future__ import annotations
 
 import enum
-from typing import Any
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import (
-    CallbackQueryHandler,
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.groups import (
     DESCRIPTION_LENGTH,
     MAX_MEMBERS_RANGE,
@@ -37,8 +35,11 @@ from bot.domain.groups import (
 from bot.domain.regions import province_by_code, timezone_for
 from bot.domain.safety import AuthoringDraft
 from bot.domain.topics import TOPICS
-from bot.i18n import LANGUAGES, Translator
+from bot.i18n import LANGUAGES
 from bot.services.groups import create_group
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import groups as group_views
 from bot.ui import new_group as views
 from bot.ui.callbacks import Area, on_button
@@ -56,9 +57,8 @@ from bot.ui.new_group import (
     ToggleGroupLanguage,
     ToggleGroupTopic,
 )
-from bot.ui.onboarding import View, use_buttons_hint
-
-DRAFT_KEY = AuthoringDraft.NEW_GROUP
+from bot.ui.onboarding import use_buttons_hint
+from bot.ui.view import View
 
 
 class Step(enum.IntEnum):
@@ -75,25 +75,56 @@ class Step(enum.IntEnum):
     CONFIRM = 11
 
 
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+@dataclass
+class NewGroupDraft:
+    name: str | None = None
+    topics: list[str] = field(default_factory=list)
+    format: GroupFormat | None = None
+    page: int = 0  # of the provinces
+    province: str | None = None
+    city: str | None = None
+    languages: list[str] = field(default_factory=list)
+    description: str | None = None
+    max_members: int | None = None
+    offers_trials: bool | None = None
+    trial_seats: int | None = None
+
+    def first_missing(self) -> Step | None:
+        """The earliest step whose answer the summary needs and the draft lacks."""
+        in_person = self.format is not None and self.format.meets_in_person
+        answers = (
+            (Step.NAME, self.name),
+            (Step.TOPICS, self.topics or None),
+            (Step.FORMAT, self.format),
+            (Step.PROVINCE, self.province if in_person else "online"),
+            (Step.CITY, self.city if in_person else "online"),
+            (Step.LANGUAGES, self.languages or None),
+            (Step.DESCRIPTION, self.description),
+            (Step.MAX_MEMBERS, self.max_members),
+            (Step.TRIALS, self.offers_trials),
+            (Step.TRIAL_SEATS, self.trial_seats),
+        )
+        return next((step for step, answer in answers if answer is None), None)
 
 
-def _view(step: Step, t: Translator, draft: dict[str, Any], default_tz: str) -> View:
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: NewGroupDraft
+) -> View | Step:
     """What a step shows, rebuilt from the draft (also after a restart or a stray message)."""
+    t = (await context.session(update)).t
     match step:
         case Step.NAME:
             return views.name_prompt(t), None
         case Step.TOPICS:
-            return views.topics_view(t, draft.get("topics", []))
+            return views.topics_view(t, draft.topics)
         case Step.FORMAT:
             return views.format_view(t)
         case Step.PROVINCE:
-            return views.province_view(t, draft.get("page", 0))
+            return views.province_view(t, draft.page)
         case Step.CITY:
             return views.city_prompt(t), None
         case Step.LANGUAGES:
-            return views.languages_view(t, draft.get("languages", []))
+            return views.languages_view(t, draft.languages)
         case Step.DESCRIPTION:
             return views.description_prompt(t), None
         case Step.MAX_MEMBERS:
@@ -103,16 +134,22 @@ def _view(step: Step, t: Translator, draft: dict[str, Any], default_tz: str) -> 
         case Step.TRIAL_SEATS:
             return views.trial_seats_prompt(t), None
         case Step.CONFIRM:
-            return views.summary_view(t, _new_group(draft, default_tz))
+            # A draft that lost an answer (an older version's): that step again.
+            missing = draft.first_missing()
+            if missing is not None:
+                return missing
+            return views.summary_view(t, _new_group(draft, context.services.settings.timezone))
 
 
-async def _go(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
-    session = await context.session(update)
-    draft = _draft(context)
-    draft["step"] = int(step)
-    tz = context.services.settings.timezone
-    await show(update, *_view(step, session.t, draft, tz), edit=edit)
-    return step
+FLOW = StepFlow(
+    AuthoringDraft.NEW_GROUP,
+    NewGroupDraft,
+    _view,
+    # Buttons to press, or (a sticker or photo at a typing step) a text to send.
+    hint=use_buttons_hint,
+    typing_hint=views.send_text_hint,
+    area=Area.NEW_GROUP,
+)
 
 
 async def start(update: Update, context: RangkulContext, _: StartNewGroup | None = None) -> int:
@@ -121,8 +158,7 @@ async def start(update: Update, context: RangkulContext, _: StartNewGroup | None
     if not session.is_coordinator:
         await show(update, group_views.coordinators_only_text(session.t), edit=False)
         return ConversationHandler.END
-    context.user_data[DRAFT_KEY] = {"topics": [], "languages": []}
-    return await _go(update, context, Step.NAME, edit=False)
+    return await FLOW.go(update, context, Step.NAME, NewGroupDraft(), edit=False)
 
 
 async def name(update: Update, context: RangkulContext) -> int:
@@ -131,43 +167,48 @@ async def name(update: Update, context: RangkulContext) -> int:
     if not checked.ok:
         await show(update, group_views.group_problem_text(session.t, checked.problem, NAME_LENGTH))
         return Step.NAME
-    _draft(context)["name"] = checked.value
-    return await _go(update, context, Step.TOPICS)
+    draft = FLOW.draft(context)
+    draft.name = checked.value
+    return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
 async def toggle_topic(update: Update, context: RangkulContext, action: ToggleGroupTopic) -> int:
-    _toggle(_draft(context).setdefault("topics", []), action.code, TOPICS)
-    return await _go(update, context, Step.TOPICS)
+    draft = FLOW.draft(context)
+    _toggle(draft.topics, action.code, TOPICS)
+    return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
 async def topics_done(update: Update, context: RangkulContext, _: GroupTopicsDone) -> int:
-    if not _draft(context).get("topics"):
-        return await _need_one(update, context)
-    return await _go(update, context, Step.FORMAT)
+    draft = FLOW.draft(context)
+    if not draft.topics:
+        return await _need_one(update, context, Step.TOPICS)
+    return await FLOW.go(update, context, Step.FORMAT, draft)
 
 
 async def choose_format(update: Update, context: RangkulContext, action: ChooseFormat) -> int:
-    draft = _draft(context)
-    draft["format"] = action.format.value
+    draft = FLOW.draft(context)
+    draft.format = action.format
     if action.format.meets_in_person:
-        draft["page"] = 0
-        return await _go(update, context, Step.PROVINCE)
-    draft["province"] = draft["city"] = None
-    return await _go(update, context, Step.LANGUAGES)
+        draft.page = 0
+        return await FLOW.go(update, context, Step.PROVINCE, draft)
+    draft.province = draft.city = None
+    return await FLOW.go(update, context, Step.LANGUAGES, draft)
 
 
 async def province_page(update: Update, context: RangkulContext, action: GroupProvincePage) -> int:
-    _draft(context)["page"] = action.page
-    return await _go(update, context, Step.PROVINCE)
+    draft = FLOW.draft(context)
+    draft.page = action.page
+    return await FLOW.go(update, context, Step.PROVINCE, draft)
 
 
 async def choose_province(
     update: Update, context: RangkulContext, action: ChooseGroupProvince
 ) -> int:
+    draft = FLOW.draft(context)
     if province_by_code(action.code) is None:
-        return await _go(update, context, Step.PROVINCE)
-    _draft(context)["province"] = action.code
-    return await _go(update, context, Step.CITY)
+        return await FLOW.go(update, context, Step.PROVINCE, draft)
+    draft.province = action.code
+    return await FLOW.go(update, context, Step.CITY, draft)
 
 
 async def city(update: Update, context: RangkulContext) -> int:
@@ -176,21 +217,24 @@ async def city(update: Update, context: RangkulContext) -> int:
     if not checked.ok:
         await show(update, group_views.city_problem_text(session.t, checked.problem))
         return Step.CITY
-    _draft(context)["city"] = checked.value
-    return await _go(update, context, Step.LANGUAGES)
+    draft = FLOW.draft(context)
+    draft.city = checked.value
+    return await FLOW.go(update, context, Step.LANGUAGES, draft)
 
 
 async def toggle_language(
     update: Update, context: RangkulContext, action: ToggleGroupLanguage
 ) -> int:
-    _toggle(_draft(context).setdefault("languages", []), action.code, LANGUAGES)
-    return await _go(update, context, Step.LANGUAGES)
+    draft = FLOW.draft(context)
+    _toggle(draft.languages, action.code, LANGUAGES)
+    return await FLOW.go(update, context, Step.LANGUAGES, draft)
 
 
 async def languages_done(update: Update, context: RangkulContext, _: GroupLanguagesDone) -> int:
-    if not _draft(context).get("languages"):
-        return await _need_one(update, context)
-    return await _go(update, context, Step.DESCRIPTION)
+    draft = FLOW.draft(context)
+    if not draft.languages:
+        return await _need_one(update, context, Step.LANGUAGES)
+    return await FLOW.go(update, context, Step.DESCRIPTION, draft)
 
 
 async def description(update: Update, context: RangkulContext) -> int:
@@ -201,8 +245,9 @@ async def description(update: Update, context: RangkulContext) -> int:
             update, group_views.group_problem_text(session.t, checked.problem, DESCRIPTION_LENGTH)
         )
         return Step.DESCRIPTION
-    _draft(context)["description"] = checked.value
-    return await _go(update, context, Step.MAX_MEMBERS)
+    draft = FLOW.draft(context)
+    draft.description = checked.value
+    return await FLOW.go(update, context, Step.MAX_MEMBERS, draft)
 
 
 async def max_members(update: Update, context: RangkulContext) -> int:
@@ -213,19 +258,21 @@ async def max_members(update: Update, context: RangkulContext) -> int:
             update, group_views.group_problem_text(session.t, checked.problem, MAX_MEMBERS_RANGE)
         )
         return Step.MAX_MEMBERS
-    _draft(context)["max_members"] = checked.value
-    return await _go(update, context, Step.TRIALS)
+    draft = FLOW.draft(context)
+    draft.max_members = checked.value
+    return await FLOW.go(update, context, Step.TRIALS, draft)
 
 
 async def offer_trials(update: Update, context: RangkulContext, _: OfferTrials) -> int:
-    _draft(context)["offers_trials"] = True
-    return await _go(update, context, Step.TRIAL_SEATS)
+    draft = FLOW.draft(context)
+    draft.offers_trials = True
+    return await FLOW.go(update, context, Step.TRIAL_SEATS, draft)
 
 
 async def no_trials(update: Update, context: RangkulContext, _: NoTrials) -> int:
-    draft = _draft(context)
-    draft["offers_trials"], draft["trial_seats"] = False, 0
-    return await _go(update, context, Step.CONFIRM)
+    draft = FLOW.draft(context)
+    draft.offers_trials, draft.trial_seats = False, 0
+    return await FLOW.go(update, context, Step.CONFIRM, draft)
 
 
 async def trial_seats(update: Update, context: RangkulContext) -> int:
@@ -236,8 +283,9 @@ async def trial_seats(update: Update, context: RangkulContext) -> int:
             update, group_views.group_problem_text(session.t, checked.problem, TRIAL_SEATS_RANGE)
         )
         return Step.TRIAL_SEATS
-    _draft(context)["trial_seats"] = checked.value
-    return await _go(update, context, Step.CONFIRM)
+    draft = FLOW.draft(context)
+    draft.trial_seats = checked.value
+    return await FLOW.go(update, context, Step.CONFIRM, draft)
 
 
 async def create(update: Update, context: RangkulContext, _: CreateGroup) -> int:
@@ -245,41 +293,25 @@ async def create(update: Update, context: RangkulContext, _: CreateGroup) -> int
     session = await context.session(update)
     t = session.t
     if not session.is_coordinator:
-        context.user_data.pop(DRAFT_KEY, None)
-        await show(update, group_views.coordinators_only_text(t))
-        return ConversationHandler.END
+        return await FLOW.end(update, context, group_views.coordinators_only_text(t))
+    draft = FLOW.draft(context)
+    if draft.first_missing() is not None:
+        return await FLOW.go(update, context, Step.CONFIRM, draft)
     services = context.services
-    new = _new_group(_draft(context), services.settings.timezone)
+    new = _new_group(draft, services.settings.timezone)
     group = await create_group(services.groups, services.clock, new)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.created_text(t, group.name))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.created_text(t, group.name))
 
 
 async def discard(update: Update, context: RangkulContext, _: DiscardGroup) -> int:
     session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.discarded_text(session.t))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.discarded_text(session.t))
 
 
-async def reprompt(update: Update, context: RangkulContext) -> None:
-    """Text at a button step, or a stale button: a kind hint and the step again."""
-    session = await context.session(update)
-    draft = _draft(context)
-    step = Step(draft.get("step", Step.NAME))
-    text, markup = _view(step, session.t, draft, context.services.settings.timezone)
-    # Buttons to press, or (a sticker or photo at a typing step) a text to send.
-    hint = use_buttons_hint(session.t) if markup else views.send_text_hint(session.t)
-    if update.callback_query is not None:
-        await update.callback_query.answer(hint)
-    await update.effective_chat.send_message(f"{hint}\n\n{text}", reply_markup=markup)
-
-
-async def _need_one(update: Update, context: RangkulContext) -> int:
+async def _need_one(update: Update, context: RangkulContext, step: Step) -> int:
     session = await context.session(update)
     await update.callback_query.answer(views.pick_at_least_one_text(session.t), show_alert=True)
-    return Step(_draft(context)["step"])
+    return step
 
 
 def _toggle(chosen: list[str], value: str, allowed: tuple[str, ...] | frozenset[str]) -> None:
@@ -291,60 +323,57 @@ def _toggle(chosen: list[str], value: str, allowed: tuple[str, ...] | frozenset[
         chosen.append(value)
 
 
-def _new_group(draft: dict[str, Any], default_timezone: str) -> NewGroup:
-    province = draft.get("province")
+def _new_group(draft: NewGroupDraft, default_timezone: str) -> NewGroup:
     return NewGroup(
-        name=draft["name"],
-        description=draft["description"],
-        format=GroupFormat(draft["format"]),
-        province=province,
-        city=draft.get("city"),
-        languages=tuple(code for code in LANGUAGES if code in draft["languages"]),
-        timezone=timezone_for(province, default_timezone),
-        max_members=draft["max_members"],
-        offers_trials=draft["offers_trials"],
-        trial_seats=draft["trial_seats"],
-        topics=tuple(topic for topic in TOPICS if topic in draft["topics"]),
+        name=draft.name,
+        description=draft.description,
+        format=draft.format,
+        province=draft.province,
+        city=draft.city,
+        languages=tuple(code for code in LANGUAGES if code in draft.languages),
+        timezone=timezone_for(draft.province, default_timezone),
+        max_members=draft.max_members,
+        offers_trials=draft.offers_trials,
+        trial_seats=draft.trial_seats,
+        topics=tuple(topic for topic in TOPICS if topic in draft.topics),
     )
 
 
-def build_new_group_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /newgroup conversation."""
     text = filters.TEXT & ~filters.COMMAND
-    stray_text = MessageHandler(filters.ALL & ~filters.COMMAND, reprompt)
-
-    return persistent_conversation(
-        "new_group",
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("newgroup", start),
-            on_button(StartNewGroup, start),
+    states = {
+        Step.NAME: [MessageHandler(text, name)],
+        Step.TOPICS: [
+            on_button(ToggleGroupTopic, toggle_topic),
+            on_button(GroupTopicsDone, topics_done),
         ],
-        states={
-            Step.NAME: [MessageHandler(text, name)],
-            Step.TOPICS: [
-                on_button(ToggleGroupTopic, toggle_topic),
-                on_button(GroupTopicsDone, topics_done),
-            ],
-            Step.FORMAT: [on_button(ChooseFormat, choose_format)],
-            Step.PROVINCE: [
-                on_button(GroupProvincePage, province_page),
-                on_button(ChooseGroupProvince, choose_province),
-            ],
-            Step.CITY: [MessageHandler(text, city)],
-            Step.LANGUAGES: [
-                on_button(ToggleGroupLanguage, toggle_language),
-                on_button(GroupLanguagesDone, languages_done),
-            ],
-            Step.DESCRIPTION: [MessageHandler(text, description)],
-            Step.MAX_MEMBERS: [MessageHandler(text, max_members)],
-            Step.TRIALS: [on_button(OfferTrials, offer_trials), on_button(NoTrials, no_trials)],
-            Step.TRIAL_SEATS: [MessageHandler(text, trial_seats)],
-            Step.CONFIRM: [on_button(CreateGroup, create), on_button(DiscardGroup, discard)],
-        },
-        fallbacks=[
-            *common_fallbacks(),
-            stray_text,
-            CallbackQueryHandler(reprompt, pattern=Area.NEW_GROUP.pattern()),
+        Step.FORMAT: [on_button(ChooseFormat, choose_format)],
+        Step.PROVINCE: [
+            on_button(GroupProvincePage, province_page),
+            on_button(ChooseGroupProvince, choose_province),
         ],
-    )
+        Step.CITY: [MessageHandler(text, city)],
+        Step.LANGUAGES: [
+            on_button(ToggleGroupLanguage, toggle_language),
+            on_button(GroupLanguagesDone, languages_done),
+        ],
+        Step.DESCRIPTION: [MessageHandler(text, description)],
+        Step.MAX_MEMBERS: [MessageHandler(text, max_members)],
+        Step.TRIALS: [on_button(OfferTrials, offer_trials), on_button(NoTrials, no_trials)],
+        Step.TRIAL_SEATS: [MessageHandler(text, trial_seats)],
+        Step.CONFIRM: [on_button(CreateGroup, create), on_button(DiscardGroup, discard)],
+    }
+    FLOW.add_step_hints(states)
+    return [
+        persistent_conversation(
+            "new_group",
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("newgroup", start),
+                on_button(StartNewGroup, start),
+            ],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

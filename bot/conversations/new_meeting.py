@@ -4,39 +4,30 @@ Steps: group (if they facilitate several) → day (buttons for the next 14 days,
 ``2026-12-03 19:30``) → time (15-minute steps) → duration → one-off or repeating → place and/or
 join link, by the group's format → capacity → confirm. Times are picked and shown back in the
 group's timezone, with the facilitator's own time in brackets when it differs. The draft lives
-in user_data (persisted), so a restart resumes the step; the facilitator role is checked again
-when the meeting is saved.
+in user_data (persisted), so a restart resumes the step; the facilitator role and the group are
+checked again at every step.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    add_step_hints,
-    begin_with_group,
-    common_fallbacks,
-    persistent_conversation,
-    pick_group,
-)
-from bot.domain.groups import Group
 from bot.domain.meetings import (
     DURATIONS,
     NewMeeting,
     TextProblem,
+    TimeProblem,
     check_join_link,
     check_place,
     check_start,
@@ -46,9 +37,13 @@ from bot.domain.meetings import (
     picker_dates,
     picker_times,
 )
-from bot.domain.messages import instant_text, parse_instant
+from bot.domain.recurrence import Recurrence
 from bot.domain.safety import AuthoringDraft
 from bot.services import meetings as service
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.facilitated import facilitated_group, facilitated_groups, may_use_group
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
@@ -70,9 +65,7 @@ from bot.ui.meetings import (
     place_problem_text,
     time_problem_text,
 )
-from bot.ui.onboarding import View
-
-DRAFT_KEY = AuthoringDraft.NEW_MEETING
+from bot.ui.view import View
 
 
 class Step(enum.IntEnum):
@@ -87,87 +80,163 @@ class Step(enum.IntEnum):
     CONFIRM = 9
 
 
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+@dataclass
+class NewMeetingDraft:
+    group_id: int | None = None
+    day: str | None = None  # a picker day code, while times of that day are shown
+    tpage: int = 0
+    start: datetime | None = None
+    duration: int | None = None
+    recurrence: Recurrence | None = None
+    place: str | None = None
+    link: str | None = None
+    capacity: int | None = None
+
+    def first_missing(self) -> Step | None:
+        """The earliest step whose answer the steps after it build on, and the draft lacks."""
+        answers = (
+            (Step.DATE, self.start),
+            (Step.DURATION, self.duration),
+            (Step.REPEAT, self.recurrence),
+            (Step.CAPACITY, self.capacity),
+        )
+        return next((step for step, answer in answers if answer is None), None)
 
 
-async def _group(context: RangkulContext, update: Update) -> Group | None:
-    return await facilitated_group(update, context, _draft(context).get("group_id"))
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: NewMeetingDraft
+) -> View | Step | None:
+    """What ``step`` looks like for the draft as it is now; None if the group is not theirs."""
+    session = await context.session(update)
+    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
+        groups = await facilitated_groups(update, context)
+        return views.group_choice_view(session.t, groups) if groups else None
+    group = await facilitated_group(update, context, draft.group_id)
+    if group is None:
+        return None
+    missing = draft.first_missing()
+    if step > Step.TIME and missing is not None and missing < step:
+        return missing  # a draft that lost an answer (an older version's): that step again
+    t, now = session.t, context.services.clock.now()
+    tz, own_tz = group.timezone, session.member.timezone
+    if step is Step.DATE:
+        return views.date_step_view(t, group, picker_dates(now, tz))
+    if step is Step.TIME:
+        day = parse_day(draft.day or "") or picker_dates(now, tz)[0]
+        return views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.tpage)
+    if step is Step.DURATION:
+        return views.duration_view(t, draft.start, tz, own_tz)
+    if step is Step.REPEAT:
+        return views.repeat_view(t, draft.start, tz)
+    if step is Step.PLACE:
+        return views.place_prompt(t), None
+    if step is Step.LINK:
+        return views.link_prompt(t), None
+    if step is Step.CAPACITY:
+        return views.capacity_view(t)
+    return views.summary_view(t, group, _summary(draft), own_tz)
+
+
+FLOW = StepFlow(
+    AuthoringDraft.NEW_MEETING,
+    NewMeetingDraft,
+    _view,
+    hint=views.use_buttons_hint,
+    lost=not_facilitator_text,  # the group is no longer theirs (role removed, group archived)
+    area=Area.NEW_MEETING,
+)
 
 
 async def begin(update: Update, context: RangkulContext) -> int:
     """/newmeeting: straight to the day for one group, else the group choice."""
-    groups = await begin_with_group(update, context, DRAFT_KEY)
+    groups = await facilitated_groups(update, context)
     if not groups:
-        return ConversationHandler.END
-    return await _step(update, context, Step.GROUP if len(groups) > 1 else Step.DATE, edit=False)
+        return await FLOW.lost(update, context)
+    if len(groups) > 1:
+        return await FLOW.go(update, context, Step.GROUP, NewMeetingDraft(), edit=False)
+    draft = NewMeetingDraft(group_id=groups[0].id)
+    return await FLOW.go(update, context, Step.DATE, draft, edit=False)
 
 
 async def choose_group(update: Update, context: RangkulContext, action: ChooseMeetingGroup) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    if not await pick_group(update, context, DRAFT_KEY, action.group_id):
+    if not await may_use_group(update, context, action.group_id):
         return Step.GROUP
-    return await _step(update, context, Step.DATE)
+    draft = FLOW.draft(context)
+    draft.group_id = action.group_id
+    return await FLOW.go(update, context, Step.DATE, draft)
 
 
 async def choose_day(update: Update, context: RangkulContext, action: MeetingDay) -> int:
+    draft = FLOW.draft(context)
     if parse_day(action.day) is None:
-        return await _step(update, context, Step.DATE)
-    draft = _draft(context)
-    draft["day"], draft["tpage"] = action.day, EVENING_PAGE
-    return await _step(update, context, Step.TIME)
+        return await FLOW.go(update, context, Step.DATE, draft)
+    draft.day, draft.tpage = action.day, EVENING_PAGE
+    return await FLOW.go(update, context, Step.TIME, draft)
 
 
 async def time_page(update: Update, context: RangkulContext, action: MeetingTimesPage) -> int:
-    _draft(context)["tpage"] = action.page
-    return await _step(update, context, Step.TIME)
+    draft = FLOW.draft(context)
+    draft.tpage = action.page
+    return await FLOW.go(update, context, Step.TIME, draft)
 
 
 async def back_to_days(update: Update, context: RangkulContext, _: MeetingDays) -> int:
-    return await _step(update, context, Step.DATE)
+    return await FLOW.go(update, context, Step.DATE, FLOW.draft(context))
 
 
 async def choose_time(update: Update, context: RangkulContext, action: MeetingTime) -> int:
     """A time button: checked again (the day may have passed while the buttons stood)."""
-    group = await _group(context, update)
-    day, at = parse_day(_draft(context).get("day", "")), parse_time(action.time)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
+    day, at = parse_day(draft.day or ""), parse_time(action.time)
     if group is None or day is None or at is None:
-        return await _step(update, context, Step.DATE)
+        return await FLOW.go(update, context, Step.DATE, draft)
     checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
-    return await _accept_start(update, context, checked.start, checked.problem)
+    return await _accept_start(update, context, draft, checked.start, checked.problem)
 
 
 async def typed_start(update: Update, context: RangkulContext) -> int:
     """A typed date and time, in the group's timezone."""
-    group = await _group(context, update)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
+        return await FLOW.lost(update, context)
     checked = parse_typed_start(update.message.text, group.timezone, context.services.clock.now())
-    return await _accept_start(update, context, checked.start, checked.problem)
+    return await _accept_start(update, context, draft, checked.start, checked.problem)
 
 
-async def _accept_start(update: Update, context: RangkulContext, start, problem) -> int:
-    session = await context.session(update)
+async def _accept_start(
+    update: Update,
+    context: RangkulContext,
+    draft: NewMeetingDraft,
+    start: datetime | None,
+    problem: TimeProblem | None,
+) -> int:
     if problem is not None:
+        session = await context.session(update)
         await show(update, time_problem_text(session.t, problem), edit=False)
-        return await _step(update, context, Step.DATE, edit=False)
-    _draft(context)["start"] = instant_text(start)
-    return await _step(update, context, Step.DURATION)
+        return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+    draft.start = start
+    return await FLOW.go(update, context, Step.DURATION, draft)
 
 
 async def choose_duration(update: Update, context: RangkulContext, action: MeetingDuration) -> int:
+    draft = FLOW.draft(context)
     if action.minutes not in DURATIONS:
-        return await _step(update, context, Step.DURATION)
-    _draft(context)["duration"] = action.minutes
-    return await _step(update, context, Step.REPEAT)
+        return await FLOW.go(update, context, Step.DURATION, draft)
+    draft.duration = action.minutes
+    return await FLOW.go(update, context, Step.REPEAT, draft)
 
 
 async def choose_repeat(update: Update, context: RangkulContext, action: MeetingRepeat) -> int:
-    _draft(context)["recurrence"] = action.recurrence.value
-    group = await _group(context, update)
+    draft = FLOW.draft(context)
+    draft.recurrence = action.recurrence
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
-    return await _step(update, context, Step.PLACE if group.format.meets_in_person else Step.LINK)
+        return await FLOW.lost(update, context)
+    step = Step.PLACE if group.format.meets_in_person else Step.LINK
+    return await FLOW.go(update, context, step, draft)
 
 
 async def typed_place(update: Update, context: RangkulContext) -> int:
@@ -176,11 +245,13 @@ async def typed_place(update: Update, context: RangkulContext) -> int:
     if isinstance(checked, TextProblem):
         await show(update, place_problem_text(session.t, checked))
         return Step.PLACE
-    _draft(context)["place"] = checked
-    group = await _group(context, update)
+    draft = FLOW.draft(context)
+    draft.place = checked
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
-    return await _step(update, context, Step.LINK if group.format.meets_online else Step.CAPACITY)
+        return await FLOW.lost(update, context)
+    step = Step.LINK if group.format.meets_online else Step.CAPACITY
+    return await FLOW.go(update, context, step, draft)
 
 
 async def typed_link(update: Update, context: RangkulContext) -> int:
@@ -189,8 +260,9 @@ async def typed_link(update: Update, context: RangkulContext) -> int:
     if isinstance(checked, TextProblem):
         await show(update, link_problem_text(session.t, checked))
         return Step.LINK
-    _draft(context)["link"] = checked
-    return await _step(update, context, Step.CAPACITY)
+    draft = FLOW.draft(context)
+    draft.link = checked
+    return await FLOW.go(update, context, Step.CAPACITY, draft)
 
 
 async def choose_capacity(update: Update, context: RangkulContext, action: MeetingCapacity) -> int:
@@ -203,127 +275,63 @@ async def typed_capacity(update: Update, context: RangkulContext) -> int:
 
 
 async def _accept_capacity(update: Update, context: RangkulContext, raw: str) -> int:
+    draft = FLOW.draft(context)
     capacity = parse_capacity(raw)
     if capacity is None:
         session = await context.session(update)
         await show(update, views.capacity_problem_text(session.t), edit=False)
-        return await _step(update, context, Step.CAPACITY, edit=False)
-    _draft(context)["capacity"] = capacity
-    return await _step(update, context, Step.CONFIRM)
+        return await FLOW.go(update, context, Step.CAPACITY, draft, edit=False)
+    draft.capacity = capacity
+    return await FLOW.go(update, context, Step.CONFIRM, draft)
 
 
 async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -> int:
     """Saves the meeting if the person still facilitates the group and the time is ahead."""
     session = await context.session(update)
-    group = await _group(context, update)
-    draft = _draft(context)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
-    start = parse_instant(draft["start"])
-    problem = check_start(start, context.services.clock.now()).problem
+        return await FLOW.lost(update, context)
+    if draft.first_missing() is not None:
+        return await FLOW.go(update, context, Step.CONFIRM, draft)
+    problem = check_start(draft.start, context.services.clock.now()).problem
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
-        return await _step(update, context, Step.DATE, edit=False)
+        return await FLOW.go(update, context, Step.DATE, draft, edit=False)
     new = NewMeeting(
         group_id=group.id,
-        first_starts_at=start,
-        duration_minutes=draft["duration"],
-        recurrence=draft["recurrence"],
-        place=draft.get("place"),
-        join_link=draft.get("link"),
-        capacity=draft["capacity"],
+        first_starts_at=draft.start,
+        duration_minutes=draft.duration,
+        recurrence=draft.recurrence,
+        place=draft.place,
+        join_link=draft.link,
+        capacity=draft.capacity,
     )
     s = context.services
     meetings = await service.schedule(
         s.meetings, s.groups, s.outbox, s.clock, new, session.member.id
     )
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.scheduled_text(session.t, group, meetings, session.member.timezone))
-    return ConversationHandler.END
+    text = views.scheduled_text(session.t, group, meetings, session.member.timezone)
+    return await FLOW.end(update, context, text)
 
 
 async def discard(update: Update, context: RangkulContext, _: DiscardMeeting) -> int:
     session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.discarded_text(session.t))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.discarded_text(session.t))
 
 
-def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
-    """Anything unexpected at ``step`` (text, a sticker, an old button): a hint and the step
-    again, so nobody is dropped out of the conversation."""
-
-    async def reprompt(update: Update, context: RangkulContext) -> int:
-        t = (await context.session(update)).t
-        view = await _view(update, context, step)
-        if view is None:
-            return await _lost(update, context)
-        if update.callback_query is not None:
-            await update.callback_query.answer(views.use_buttons_hint(t))
-        await follow_up(update, *views.with_hint(t, view))
-        return step
-
-    return reprompt
-
-
-async def _lost(update: Update, context: RangkulContext) -> int:
-    """The group is no longer theirs (role removed, group archived): stop cleanly."""
-    session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, not_facilitator_text(session.t), edit=False)
-    return ConversationHandler.END
-
-
-async def _step(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
-    """Shows ``step`` for the draft as it is now."""
-    view = await _view(update, context, step)
-    if view is None:
-        return await _lost(update, context)
-    await show(update, *view, edit=edit)
-    return step
-
-
-async def _view(update: Update, context: RangkulContext, step: Step) -> View | None:
-    """What ``step`` looks like for the draft as it is now; None if the group is not theirs."""
-    session = await context.session(update)
-    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
-        groups = await facilitated_groups(update, context)
-        return views.group_choice_view(session.t, groups) if groups else None
-    group = await _group(context, update)
-    if group is None:
-        return None
-    t, draft, now = session.t, _draft(context), context.services.clock.now()
-    tz, own_tz = group.timezone, session.member.timezone
-    if step is Step.DATE:
-        return views.date_step_view(t, group, picker_dates(now, tz))
-    if step is Step.TIME:
-        day = parse_day(draft.get("day", "")) or picker_dates(now, tz)[0]
-        return views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.get("tpage", 0))
-    if step is Step.DURATION:
-        return views.duration_view(t, parse_instant(draft["start"]), tz, own_tz)
-    if step is Step.REPEAT:
-        return views.repeat_view(t, parse_instant(draft["start"]), tz)
-    if step is Step.PLACE:
-        return views.place_prompt(t), None
-    if step is Step.LINK:
-        return views.link_prompt(t), None
-    if step is Step.CAPACITY:
-        return views.capacity_view(t)
-    return views.summary_view(t, group, _summary(draft), own_tz)
-
-
-def _summary(draft: dict[str, Any]) -> views.Summary:
+def _summary(draft: NewMeetingDraft) -> views.Summary:
     return views.Summary(
-        start=parse_instant(draft["start"]),
-        duration=draft["duration"],
-        recurrence=draft["recurrence"],
-        place=draft.get("place"),
-        link=draft.get("link"),
-        capacity=draft["capacity"],
+        start=draft.start,
+        duration=draft.duration,
+        recurrence=draft.recurrence,
+        place=draft.place,
+        link=draft.link,
+        capacity=draft.capacity,
     )
 
 
-def build_new_meeting_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /newmeeting conversation."""
     text = filters.TEXT & ~filters.COMMAND
     days = [on_button(MeetingDay, choose_day), on_button(MeetingDays, back_to_days)]
@@ -350,11 +358,13 @@ def build_new_meeting_conversation() -> ConversationHandler:
             *days,
         ],
     }
-    add_step_hints(states, _reprompt, Area.NEW_MEETING)
-    return persistent_conversation(
-        "new_meeting",
-        allow_reentry=True,
-        entry_points=[CommandHandler("newmeeting", begin)],
-        states=states,
-        fallbacks=common_fallbacks(),
-    )
+    FLOW.add_step_hints(states)
+    return [
+        persistent_conversation(
+            "new_meeting",
+            allow_reentry=True,
+            entry_points=[CommandHandler("newmeeting", begin)],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import enum
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -30,18 +31,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, main_menu, show
-from bot.adapters.roles import open_deep_link
 from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
-from bot.conversations.common import add_step_hints, common_fallbacks, persistent_conversation
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken, Registration
 from bot.domain.regions import ONLINE_ONLY, province_by_code
 from bot.domain.topics import topics_from_mask
-from bot.i18n import Translator, get_translator
+from bot.i18n import get_translator
 from bot.services.container import Services
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
+from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.conversation import Callback, common_fallbacks, persistent_conversation
+from bot.telegram_glue.flow import StepFlow
+from bot.telegram_glue.roles import open_deep_link
 from bot.ui import onboarding as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.crisis import crisis_message
@@ -59,11 +61,10 @@ from bot.ui.onboarding import (
     TakeAlias,
     ToggleTopic,
     UnderAge,
-    View,
 )
+from bot.ui.view import View
 
 CONVERSATION = "onboarding"
-DRAFT_KEY = "onboarding"
 
 
 class Step(enum.IntEnum):
@@ -77,29 +78,67 @@ class Step(enum.IntEnum):
     TOPICS = 8
 
 
-# Handlers of this flow: (update, context), and the pressed action for a button.
-Callback = Callable[..., Awaitable[int]]
+@dataclass
+class OnboardingDraft:
+    link: str | None = None  # the /start payload, acted on once the person has joined
+    adult_at: datetime | None = None
+    consent_at: datetime | None = None
+    notice_version: int = 0  # with consent_at; 0 (no notice) would only ask for consent again
+    suggestion: str | None = None
+    alias: str | None = None
+    region_page: int = 0
+    region: str | None = None  # a province code or ONLINE_ONLY; None until chosen
+    topics: list[str] = field(default_factory=list)
+
+    def first_missing(self, step: Step) -> Step | None:
+        """The earliest step before ``step`` whose answer the draft lacks."""
+        answers = (
+            (Step.AGE, self.adult_at),
+            (Step.CONSENT, self.consent_at),
+            (Step.ALIAS, self.alias),
+            (Step.REGION, self.region),
+        )
+        return next(
+            (earlier for earlier, answer in answers if earlier < step and answer is None), None
+        )
 
 
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: OnboardingDraft
+) -> View:
+    """A step as it is shown, from the draft."""
+    t = (await context.session(update)).t
+    match step:
+        case Step.LANGUAGE:
+            return views.language_view(t)
+        case Step.INTRO:
+            return views.intro_view(t)
+        case Step.AGE:
+            return views.age_view(t)
+        case Step.CONSENT:
+            return views.consent_view(t)
+        case Step.ALIAS:
+            if not draft.suggestion:
+                draft.suggestion = suggest_alias(context.services.rng)
+            return views.alias_view(t, draft.suggestion)
+        case Step.OWN_ALIAS:
+            return views.own_alias_prompt(t), None
+        case Step.REGION:
+            return views.region_view(t, draft.region_page)
+        case Step.TOPICS:
+            return views.topics_view(t, draft.topics)
 
 
-# What each step needs from the draft: the answers of the steps before it.
-_ANSWER_OF_STEP: tuple[tuple[Step, str], ...] = (
-    (Step.AGE, "adult_at"),
-    (Step.CONSENT, "consent_at"),
-    (Step.ALIAS, "alias"),
-    (Step.REGION, "province"),
+# PTB saves the new state after the reply has reached Telegram: saving the draft first means a
+# crash in between cannot leave the person one answer ahead of what the bot remembers.
+FLOW = StepFlow(
+    "onboarding",
+    OnboardingDraft,
+    _view,
+    hint=views.use_buttons_hint,
+    area=Area.ONBOARDING,
+    save_before_reply=True,
 )
-
-
-def _first_missing(draft: dict[str, Any], step: Step) -> Step | None:
-    """The earliest step before ``step`` whose answer the draft lacks."""
-    return next(
-        (earlier for earlier, key in _ANSWER_OF_STEP if earlier < step and key not in draft),
-        None,
-    )
 
 
 def _newcomer(callback: Callback) -> Callback:
@@ -121,11 +160,10 @@ def _step(step: Step) -> Callable[[Callback], Callback]:
     def wrap(callback: Callback) -> Callback:
         @functools.wraps(callback)
         async def run(update: Update, context: RangkulContext, *action: Any) -> int:
-            missing = _first_missing(context.user_data.get(DRAFT_KEY, {}), step)
+            draft = FLOW.draft(context)
+            missing = draft.first_missing(step)
             if missing is not None:
-                session = await context.session(update)
-                await show(update, *_step_view(context, session.t, missing))
-                return missing
+                return await FLOW.go(update, context, missing, draft)
             return await callback(update, context, *action)
 
         return _newcomer(run)
@@ -133,23 +171,11 @@ def _step(step: Step) -> Callable[[Callback], Callback]:
     return wrap
 
 
-async def _show(
-    update: Update, context: RangkulContext, text: str, markup: InlineKeyboardMarkup | None = None
-) -> None:
-    """Shows a step after saving the draft it builds on. PTB saves only after the reply, and a
-    crash in between would leave the person one answer ahead of what the bot remembers."""
-    persistence = context.application.persistence
-    if persistence is not None and update.effective_user is not None:
-        await persistence.update_user_data(update.effective_user.id, context.user_data)
-    await show(update, text, markup)
-
-
 async def _already_joined(update: Update, context: RangkulContext) -> int:
     """An onboarding button or step of someone who has joined: leftovers go, the menu shows."""
-    context.user_data.pop(DRAFT_KEY, None)
     context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
-    await show(update, *main_menu(await context.session(update)), edit=False)
-    return ConversationHandler.END
+    menu = main_menu(await context.session(update))
+    return await FLOW.end(update, context, *menu, edit=False)
 
 
 async def start(update: Update, context: RangkulContext) -> int:
@@ -162,30 +188,22 @@ async def start(update: Update, context: RangkulContext) -> int:
         else:
             await show(update, *main_menu(session))
         return ConversationHandler.END
-    context.user_data.pop(DRAFT_KEY, None)
-    draft = _draft(context)
-    if link is not None:
-        draft["link"] = link.payload
-    await show(update, *views.language_view(session.t))
-    return Step.LANGUAGE
+    draft = OnboardingDraft(link=link.payload if link is not None else None)
+    return await FLOW.go(update, context, Step.LANGUAGE, draft)
 
 
 @_step(Step.LANGUAGE)
 async def choose_language(update: Update, context: RangkulContext, action: ChooseLanguage) -> int:
     """Language chosen: remember it for the rest of the flow and introduce Rangkul."""
-    t = get_translator(action.code)
-    context.user_data[DRAFT_LANGUAGE_KEY] = t.lang
+    context.user_data[DRAFT_LANGUAGE_KEY] = get_translator(action.code).lang
     context.forget_session()
-    await _show(update, context, *views.intro_view(t))
-    return Step.INTRO
+    return await FLOW.go(update, context, Step.INTRO, FLOW.draft(context))
 
 
 @_step(Step.INTRO)
 async def after_intro(update: Update, context: RangkulContext, _: ReadIntro) -> int:
     """Introduction read: ask whether the person is an adult."""
-    session = await context.session(update)
-    await show(update, *views.age_view(session.t))
-    return Step.AGE
+    return await FLOW.go(update, context, Step.AGE, FLOW.draft(context))
 
 
 @_newcomer
@@ -212,53 +230,49 @@ async def decline_consent(update: Update, context: RangkulContext, _: DeclineCon
 @_step(Step.AGE)
 async def choose_age(update: Update, context: RangkulContext, _: ConfirmAdult) -> int:
     """An adult: on to the privacy notice."""
-    session = await context.session(update)
-    _draft(context)["adult_at"] = context.services.clock.now().isoformat()
-    await _show(update, context, *views.consent_view(session.t))
-    return Step.CONSENT
+    draft = FLOW.draft(context)
+    draft.adult_at = context.services.clock.now()
+    return await FLOW.go(update, context, Step.CONSENT, draft)
 
 
 @_step(Step.CONSENT)
 async def choose_consent(update: Update, context: RangkulContext, _: GiveConsent) -> int:
     """Consent given: record when and to which notice."""
-    draft = _draft(context)
-    draft["consent_at"] = context.services.clock.now().isoformat()
-    draft["notice_version"] = context.services.notice_version
-    return await _suggest_alias(update, context)
+    draft = FLOW.draft(context)
+    draft.consent_at = context.services.clock.now()
+    draft.notice_version = context.services.notice_version
+    return await _suggest_alias(update, context, draft)
 
 
-async def _suggest_alias(update: Update, context: RangkulContext, note: str = "") -> int:
+async def _suggest_alias(
+    update: Update, context: RangkulContext, draft: OnboardingDraft, note: str = ""
+) -> int:
     """The alias step with a fresh suggestion, after ``note`` (why the person is back here)."""
-    session = await context.session(update)
-    suggestion = suggest_alias(context.services.rng)
-    _draft(context)["suggestion"] = suggestion
-    text, markup = views.alias_view(session.t, suggestion)
-    await _show(update, context, f"{note}\n\n{text}" if note else text, markup)
-    return Step.ALIAS
+    draft.suggestion = suggest_alias(context.services.rng)
+    return await FLOW.go(update, context, Step.ALIAS, draft, note=note)
 
 
 @_step(Step.ALIAS)
 async def take_alias(update: Update, context: RangkulContext, action: TakeAlias) -> int:
     """The suggestion the button shows (or, on an older button, the draft's)."""
-    suggestion = action.suggestion or _draft(context).get("suggestion")
+    draft = FLOW.draft(context)
+    suggestion = action.suggestion or draft.suggestion
     if not suggestion:
-        return await _suggest_alias(update, context)
+        return await _suggest_alias(update, context, draft)
     verdict = await judge_alias(context.services.members, suggestion)
     if not verdict.accepted:  # someone took it meanwhile: offer a fresh one
-        return await _suggest_alias(update, context)
-    return await _accept_alias(update, context, verdict.alias)
+        return await _suggest_alias(update, context, draft)
+    return await _accept_alias(update, context, draft, verdict.alias)
 
 
 @_step(Step.ALIAS)
 async def another_alias(update: Update, context: RangkulContext, _: AnotherAlias) -> int:
-    return await _suggest_alias(update, context)
+    return await _suggest_alias(update, context, FLOW.draft(context))
 
 
 @_step(Step.ALIAS)
 async def choose_own_alias(update: Update, context: RangkulContext, _: OwnAlias) -> int:
-    session = await context.session(update)
-    await _show(update, context, views.own_alias_prompt(session.t))
-    return Step.OWN_ALIAS
+    return await FLOW.go(update, context, Step.OWN_ALIAS, FLOW.draft(context))
 
 
 @_step(Step.ALIAS)
@@ -267,63 +281,48 @@ async def own_alias(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
     verdict = await judge_alias(context.services.members, update.message.text)
     if not verdict.accepted:
-        await _show(update, context, views.alias_refusal(session.t, verdict.problem))
+        await show(update, views.alias_refusal(session.t, verdict.problem))
         return Step.OWN_ALIAS
-    return await _accept_alias(update, context, verdict.alias)
+    return await _accept_alias(update, context, FLOW.draft(context), verdict.alias)
 
 
 @_step(Step.ALIAS)
 async def ask_for_alias_text(update: Update, context: RangkulContext) -> int:
     """A sticker or photo where an alias was expected: ask for text again."""
-    session = await context.session(update)
-    await _show(update, context, views.own_alias_prompt(session.t))
-    return Step.OWN_ALIAS
+    return await FLOW.go(update, context, Step.OWN_ALIAS, FLOW.draft(context))
 
 
-async def _accept_alias(update: Update, context: RangkulContext, alias: str) -> int:
-    session = await context.session(update)
-    draft = _draft(context)
-    draft["alias"] = alias
-    draft.pop("suggestion", None)
-    draft["region_page"] = 0
-    await _show(update, context, *views.region_view(session.t, 0))
-    return Step.REGION
+async def _accept_alias(
+    update: Update, context: RangkulContext, draft: OnboardingDraft, alias: str
+) -> int:
+    draft.alias, draft.suggestion, draft.region_page = alias, None, 0
+    return await FLOW.go(update, context, Step.REGION, draft)
 
 
 @_step(Step.REGION)
 async def region_page(update: Update, context: RangkulContext, action: RegionPage) -> int:
     """Pages through the provinces."""
-    session = await context.session(update)
-    _draft(context)["region_page"] = action.page
-    await _show(update, context, *views.region_view(session.t, action.page))
-    return Step.REGION
+    draft = FLOW.draft(context)
+    draft.region_page = action.page
+    return await FLOW.go(update, context, Step.REGION, draft)
 
 
 @_step(Step.REGION)
 async def choose_region(update: Update, context: RangkulContext, action: ChooseRegion) -> int:
     """A province (it sets the timezone) or online only."""
-    session = await context.session(update)
-    code = action.code
-    if code != ONLINE_ONLY and province_by_code(code) is None:
-        await _show(
-            update, context, *views.region_view(session.t, _draft(context).get("region_page", 0))
-        )
-        return Step.REGION
-    draft = _draft(context)
-    draft["province"] = None if code == ONLINE_ONLY else code
-    draft.setdefault("topics", [])
-    await _show(update, context, *views.topics_view(session.t, draft["topics"]))
-    return Step.TOPICS
+    draft = FLOW.draft(context)
+    if action.code != ONLINE_ONLY and province_by_code(action.code) is None:
+        return await FLOW.go(update, context, Step.REGION, draft)
+    draft.region = action.code
+    return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
 @_step(Step.TOPICS)
 async def toggle_topic(update: Update, context: RangkulContext, action: ToggleTopic) -> int:
     """Ticks or unticks one topic: the button carries the whole selection it leads to."""
-    session = await context.session(update)
-    chosen = topics_from_mask(action.mask)
-    _draft(context)["topics"] = list(chosen)
-    await _show(update, context, *views.topics_view(session.t, chosen))
-    return Step.TOPICS
+    draft = FLOW.draft(context)
+    draft.topics = list(topics_from_mask(action.mask))
+    return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
 @_step(Step.TOPICS)
@@ -332,18 +331,18 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     and shows the menu."""
     session = await context.session(update)
     services = context.services
-    draft = _draft(context)
-    draft["topics"] = list(topics_from_mask(action.mask))
-    link = parse_deep_link(draft.get("link"))
+    draft = FLOW.draft(context)
+    draft.topics = list(topics_from_mask(action.mask))
+    link = parse_deep_link(draft.link)
     registration = Registration(
         telegram_id=update.effective_user.id,
-        alias=draft["alias"],
+        alias=draft.alias,
         language=session.lang,
-        province=draft.get("province"),
-        topics=tuple(draft.get("topics", [])),
-        notice_version=draft["notice_version"],
-        consent_at=datetime.fromisoformat(draft["consent_at"]),
-        adult_confirmed_at=datetime.fromisoformat(draft["adult_at"]),
+        province=None if draft.region == ONLINE_ONLY else draft.region,
+        topics=tuple(draft.topics),
+        notice_version=draft.notice_version,
+        consent_at=draft.consent_at,
+        adult_confirmed_at=draft.adult_at,
         referral=link.value if link is not None and link.kind is LinkKind.REFERRAL else None,
     )
     try:
@@ -353,8 +352,9 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     except AliasTaken:
         # Someone registered the same alias since it was chosen (the insert is the check, inside
         # the registering transaction): back to the alias step, in one message.
-        return await _suggest_alias(update, context, views.alias_refusal(session.t, None))
-    context.user_data.pop(DRAFT_KEY, None)
+        note = views.alias_refusal(session.t, None)
+        return await _suggest_alias(update, context, draft, note)
+    FLOW.drop(context)
     context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
     session = await context.session(update)
@@ -365,42 +365,6 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     # A group card or a role the link was for; also sets a new coordinator's command menu.
     await open_deep_link(update, context, link.payload if link is not None else None)
     return ConversationHandler.END
-
-
-def _step_view(context: RangkulContext, t: Translator, step: Step) -> View:
-    """A step as it is shown, from the draft."""
-    draft = _draft(context)
-    if step is Step.ALIAS and not draft.get("suggestion"):
-        draft["suggestion"] = suggest_alias(context.services.rng)
-    views_by_step = {
-        Step.LANGUAGE: lambda: views.language_view(t),
-        Step.INTRO: lambda: views.intro_view(t),
-        Step.AGE: lambda: views.age_view(t),
-        Step.CONSENT: lambda: views.consent_view(t),
-        Step.ALIAS: lambda: views.alias_view(t, draft["suggestion"]),
-        Step.OWN_ALIAS: lambda: (views.own_alias_prompt(t), None),
-        Step.REGION: lambda: views.region_view(t, draft.get("region_page", 0)),
-        Step.TOPICS: lambda: views.topics_view(t, draft.get("topics", [])),
-    }
-    return views_by_step[step]()
-
-
-def _reprompt(step: Step) -> Callback:
-    """Anything unexpected at a button step: a kind hint and the step's buttons again."""
-
-    async def reprompt(update: Update, context: RangkulContext) -> int:
-        session = await context.session(update)
-        if session.member is not None:
-            return await _already_joined(update, context)
-        t = session.t
-        text, markup = _step_view(context, t, step)
-        hint = views.use_buttons_hint(t)
-        if update.callback_query is not None:
-            await update.callback_query.answer(hint)
-        await follow_up(update, f"{hint}\n\n{text}", markup)
-        return step
-
-    return reprompt
 
 
 def _drop_everything(update: Update, context: RangkulContext) -> None:
@@ -416,17 +380,17 @@ async def drop_leftovers(application: Application) -> None:
     await drop_finished_onboarding(services.members, CONVERSATION)
     persistence = application.persistence
     for user_id, data in application.user_data.items():
-        if not {DRAFT_KEY, DRAFT_LANGUAGE_KEY} & data.keys():
+        if not {FLOW.key, DRAFT_LANGUAGE_KEY} & data.keys():
             continue
         if await services.members.by_telegram_id(user_id) is None:
             continue  # still joining: their draft is their progress
-        data.pop(DRAFT_KEY, None)
+        data.pop(FLOW.key, None)
         data.pop(DRAFT_LANGUAGE_KEY, None)
         if persistence is not None:
             await persistence.update_user_data(user_id, data)
 
 
-def build_onboarding_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /start conversation."""
     # Valid in every state (allow_reentry): a button works on the step it shows.
     buttons = [
@@ -450,11 +414,13 @@ def build_onboarding_conversation() -> ConversationHandler:
         MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),
     ]
     # The alias step takes text and asks again for it itself.
-    add_step_hints(steps, _reprompt, Area.ONBOARDING, except_steps={Step.OWN_ALIAS})
-    return persistent_conversation(
-        CONVERSATION,
-        allow_reentry=True,
-        entry_points=[CommandHandler("start", start), *buttons],
-        states=steps,
-        fallbacks=common_fallbacks(),
-    )
+    FLOW.add_step_hints(steps, except_steps={Step.OWN_ALIAS}, wrap=_newcomer)
+    return [
+        persistent_conversation(
+            CONVERSATION,
+            allow_reentry=True,
+            entry_points=[CommandHandler("start", start), *buttons],
+            states=steps,
+            fallbacks=common_fallbacks(),
+        )
+    ]

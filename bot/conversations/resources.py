@@ -9,20 +9,20 @@ changes one field. The coordinator role is checked again at every step.
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from telegram import Update
 from telegram.ext import (
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import common_fallbacks, persistent_conversation
 from bot.domain.contacts import Localized
 from bot.domain.directory import Draft, QueryProblem
 from bot.domain.resources import (
@@ -39,6 +39,9 @@ from bot.domain.resources import (
 )
 from bot.domain.safety import AuthoringDraft
 from bot.services.resources import add_resource, replace_resource
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.onboarding import use_buttons_hint
@@ -53,8 +56,8 @@ from bot.ui.resources import (
     SearchResources,
     SkipField,
 )
+from bot.ui.view import View
 
-DRAFT_KEY = AuthoringDraft.RESOURCE
 ADD_STEPS = ("title_id", "title_en", "description_id", "description_en", "url", "phone")
 OPTIONAL_STEPS = frozenset({"url", "phone"})
 _TEXT_RULES = {
@@ -107,7 +110,7 @@ async def take_query(update: Update, context: RangkulContext) -> int:
 SEARCH_TIMEOUT = timedelta(minutes=30)
 
 
-def build_resource_search_conversation() -> ConversationHandler:
+def _search_conversation() -> ConversationHandler:
     return persistent_conversation(
         "resource_search",
         # A search prompt is quick to open again; people who never joined use it too, and
@@ -123,8 +126,57 @@ def build_resource_search_conversation() -> ConversationHandler:
 # --- Editor -----------------------------------------------------------------------------------
 
 
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+class Mode(enum.StrEnum):
+    ADD = "add"
+    EDIT = "edit"
+
+
+@dataclass
+class ResourceDraft:
+    mode: Mode = Mode.ADD
+    entry_id: str | None = None  # the entry being edited
+    asking: str | None = None  # the field whose value is awaited: a key of _TEXT_RULES, province
+    page: int = 0  # of the provinces
+    category: str | None = None
+    title_id: str | None = None
+    title_en: str | None = None
+    description_id: str | None = None
+    description_en: str | None = None
+    url: str | None = None
+    phone: str | None = None
+    province: str | None = None
+    tags: list[str] = field(default_factory=list)
+
+
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: ResourceDraft
+) -> View | None:
+    """A step of the editor from the draft; None for a draft it cannot go on with (an older
+    version's, or an entry that is gone)."""
+    t = (await context.session(update)).t
+    editing = draft.mode is Mode.EDIT
+    match step:
+        case Step.CATEGORY:
+            return views.editor_category_view(t, EDITABLE_CATEGORIES)
+        case Step.TEXT if draft.asking in _TEXT_RULES:
+            prompt = views.edit_prompt if editing else views.editor_prompt
+            markup = views.skip_markup(t) if draft.asking in OPTIONAL_STEPS else None
+            return prompt(t, draft.asking), markup
+        case Step.PROVINCE:
+            heading = views.edit_prompt(t, "province") if editing else views.province_heading(t)
+            return views.province_view(t, draft.page, heading=heading)
+        case Step.CONFIRM:
+            new = _new(draft)
+            return None if new is None else views.confirm_view(t, _preview(new, context))
+        case Step.FIELD:
+            entry = context.services.resources.get(draft.entry_id or "", privileged=True)
+            return None if entry is None else views.edit_fields_view(t, entry)
+    return None
+
+
+FLOW = StepFlow(
+    AuthoringDraft.RESOURCE, ResourceDraft, _view, hint=use_buttons_hint, lost=views.dropped_text
+)
 
 
 async def _coordinator(update: Update, context: RangkulContext) -> bool:
@@ -132,11 +184,12 @@ async def _coordinator(update: Update, context: RangkulContext) -> bool:
     session = await context.session(update)
     if session.is_coordinator:
         return True
-    context.user_data.pop(DRAFT_KEY, None)
+    text = views.coordinators_only_text(session.t)
     if update.callback_query is not None:
-        await update.callback_query.answer(views.coordinators_only_text(session.t), show_alert=True)
+        await FLOW.end(update, context)
+        await update.callback_query.answer(text, show_alert=True)
     else:
-        await show(update, views.coordinators_only_text(session.t))
+        await FLOW.end(update, context, text)
     return False
 
 
@@ -144,24 +197,18 @@ async def start_add(update: Update, context: RangkulContext) -> int:
     """/addresource: the first step, choosing the topic."""
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    session = await context.session(update)
-    context.user_data[DRAFT_KEY] = {"mode": "add"}
-    await show(update, *views.editor_category_view(session.t, EDITABLE_CATEGORIES), edit=False)
-    return Step.CATEGORY
+    draft = ResourceDraft(mode=Mode.ADD)
+    return await FLOW.go(update, context, Step.CATEGORY, draft, edit=False)
 
 
 async def choose_category(update: Update, context: RangkulContext, action: EditorCategory) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    session = await context.session(update)
-    category = action.category
-    if category not in EDITABLE_CATEGORIES:
-        await show(update, *views.editor_category_view(session.t, EDITABLE_CATEGORIES))
-        return Step.CATEGORY
-    draft = _draft(context)
-    draft.update(category=category, step=ADD_STEPS[0])
-    await show(update, views.editor_prompt(session.t, ADD_STEPS[0]))
-    return Step.TEXT
+    draft = FLOW.draft(context)
+    if action.category not in EDITABLE_CATEGORIES:
+        return await FLOW.go(update, context, Step.CATEGORY, draft)
+    draft.category, draft.asking = action.category, ADD_STEPS[0]
+    return await FLOW.go(update, context, Step.TEXT, draft)
 
 
 async def take_text(update: Update, context: RangkulContext) -> int:
@@ -169,79 +216,75 @@ async def take_text(update: Update, context: RangkulContext) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    draft = _draft(context)
-    step = draft.get("step", "")
+    draft = FLOW.draft(context)
+    name = draft.asking
     message = update.effective_message
     text = message.text if message is not None and message.text else ""
-    if step not in _TEXT_RULES:  # a draft from an older version of the editor
-        return await drop(update, context)
-    value = _TEXT_RULES[step](text) if text else None
+    if name not in _TEXT_RULES:  # a draft from an older version of the editor
+        return await FLOW.lost(update, context)
+    value = _TEXT_RULES[name](text) if text else None
     if value is None:
-        await show(update, views.invalid_input_text(session.t, step))
+        await show(update, views.invalid_input_text(session.t, name))
         return Step.TEXT
-    draft[step] = list(value) if isinstance(value, tuple) else value
-    return await _after(update, context, step)
+    setattr(draft, name, list(value) if isinstance(value, tuple) else value)
+    return await _after(update, context, draft, name)
+
+
+async def not_text(update: Update, context: RangkulContext) -> int:
+    """A photo or sticker where a value is awaited: what to send, the step stays open."""
+    session = await context.session(update)
+    name = FLOW.draft(context).asking
+    if name not in _TEXT_RULES:
+        return await FLOW.lost(update, context)
+    await show(update, views.invalid_input_text(session.t, name))
+    return Step.TEXT
 
 
 async def skip(update: Update, context: RangkulContext, _: SkipField) -> int:
     """ "Skip" for the optional link and phone (in an edit: removes them)."""
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    draft = _draft(context)
-    step = draft.get("step", "")
-    if step not in OPTIONAL_STEPS:
+    draft = FLOW.draft(context)
+    name = draft.asking
+    if name not in OPTIONAL_STEPS:
         return Step.TEXT
-    draft[step] = None
-    return await _after(update, context, step)
+    setattr(draft, name, None)
+    return await _after(update, context, draft, name)
 
 
-async def _after(update: Update, context: RangkulContext, step: str) -> int:
-    session = await context.session(update)
-    t = session.t
-    draft = _draft(context)
-    if draft.get("mode") == "edit":
-        return await _save_edit(update, context)
-    if step in ADD_STEPS[:-1]:
-        following = ADD_STEPS[ADD_STEPS.index(step) + 1]
-        draft["step"] = following
-        markup = views.skip_markup(t) if following in OPTIONAL_STEPS else None
-        await show(update, views.editor_prompt(t, following), markup)
-        return Step.TEXT
-    if step == ADD_STEPS[-1]:
-        draft["step"] = "province"
-        await show(update, *views.province_view(t, 0, heading=views.province_heading(t)))
-        return Step.PROVINCE
+async def _after(update: Update, context: RangkulContext, draft: ResourceDraft, name: str) -> int:
+    if draft.mode is Mode.EDIT:
+        return await _save_edit(update, context, draft, name)
+    if name in ADD_STEPS[:-1]:
+        draft.asking = ADD_STEPS[ADD_STEPS.index(name) + 1]
+        return await FLOW.go(update, context, Step.TEXT, draft)
+    if name == ADD_STEPS[-1]:
+        draft.asking, draft.page = "province", 0
+        return await FLOW.go(update, context, Step.PROVINCE, draft)
     # Search words were the last step: confirm.
-    await show(update, *views.confirm_view(t, _preview(draft, context)))
-    return Step.CONFIRM
+    return await FLOW.go(update, context, Step.CONFIRM, draft)
 
 
 async def province_page(update: Update, context: RangkulContext, action: EditorProvincePage) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    return await _provinces(update, context, action.page)
-
-
-async def _provinces(update: Update, context: RangkulContext, page_index: int) -> int:
-    session = await context.session(update)
-    heading = views.province_heading(session.t)
-    await show(update, *views.province_view(session.t, page_index, heading=heading))
-    return Step.PROVINCE
+    draft = FLOW.draft(context)
+    draft.page = action.page
+    return await FLOW.go(update, context, Step.PROVINCE, draft)
 
 
 async def choose_province(update: Update, context: RangkulContext, action: EditorProvince) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    session = await context.session(update)
+    draft = FLOW.draft(context)
     if check_province(action.code) is None:
-        return await _provinces(update, context, 0)
-    draft = _draft(context)
-    draft["province"] = action.code
-    if draft.get("mode") == "edit":
-        return await _save_edit(update, context)
-    draft["step"] = "tags"
-    await show(update, views.editor_prompt(session.t, "tags"))
-    return Step.TEXT
+        draft.page = 0
+        return await FLOW.go(update, context, Step.PROVINCE, draft)
+    draft.province = action.code
+    if draft.mode is Mode.EDIT:
+        return await _save_edit(update, context, draft, "province")
+    draft.asking = "tags"
+    return await FLOW.go(update, context, Step.TEXT, draft)
 
 
 async def save(update: Update, context: RangkulContext, _: SaveEntry) -> int:
@@ -249,19 +292,20 @@ async def save(update: Update, context: RangkulContext, _: SaveEntry) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
     session = await context.session(update)
-    draft = context.user_data.pop(DRAFT_KEY, {})
+    new = _new(FLOW.draft(context))
+    if new is None:
+        return await FLOW.lost(update, context)
+    FLOW.drop(context)
     s = context.services
-    entry = await add_resource(s.resource_store, s.resources, s.clock, _new(draft))
+    entry = await add_resource(s.resource_store, s.resources, s.clock, new)
     await show(update, views.saved_text(session.t))
     await follow_up(update, *views.entry_view(session.t, entry, coordinator=True))
     return ConversationHandler.END
 
 
-async def drop(update: Update, context: RangkulContext, _: DropEntry | None = None) -> int:
+async def drop(update: Update, context: RangkulContext, _: DropEntry) -> int:
     session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.dropped_text(session.t))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.dropped_text(session.t))
 
 
 async def start_edit(update: Update, context: RangkulContext, action: EditEntry) -> int:
@@ -273,38 +317,33 @@ async def start_edit(update: Update, context: RangkulContext, action: EditEntry)
     if entry is None or entry.category == "crisis":
         await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
         return ConversationHandler.END
-    context.user_data[DRAFT_KEY] = {"mode": "edit", "id": entry.id}
-    await show(update, *views.edit_fields_view(session.t, entry), edit=False)
-    return Step.FIELD
+    draft = ResourceDraft(mode=Mode.EDIT, entry_id=entry.id)
+    return await FLOW.go(update, context, Step.FIELD, draft, edit=False)
 
 
 async def choose_field(update: Update, context: RangkulContext, action: EditorField) -> int:
     if not await _coordinator(update, context):
         return ConversationHandler.END
-    session = await context.session(update)
     name = action.name
     if name not in views.EDIT_FIELDS:
         return Step.FIELD
-    _draft(context)["step"] = name
-    if name == "province":
-        heading = views.edit_prompt(session.t, name)
-        await show(update, *views.province_view(session.t, 0, heading=heading))
-        return Step.PROVINCE
-    markup = views.skip_markup(session.t) if name in OPTIONAL_STEPS else None
-    await show(update, views.edit_prompt(session.t, name), markup)
-    return Step.TEXT
+    draft = FLOW.draft(context)
+    draft.asking, draft.page = name, 0
+    step = Step.PROVINCE if name == "province" else Step.TEXT
+    return await FLOW.go(update, context, step, draft)
 
 
-async def _save_edit(update: Update, context: RangkulContext) -> int:
+async def _save_edit(
+    update: Update, context: RangkulContext, draft: ResourceDraft, name: str
+) -> int:
     session = await context.session(update)
-    draft = context.user_data.pop(DRAFT_KEY, {})
+    FLOW.drop(context)
     service = context.services.resources
-    entry = service.get(draft.get("id", ""), privileged=True)
+    entry = service.get(draft.entry_id or "", privileged=True)
     if entry is None:
         await show(update, views.gone_text(session.t))
         return ConversationHandler.END
-    name = draft["step"]
-    edited = _edited(entry, name, draft.get(name))
+    edited = _edited(entry, name, getattr(draft, name))
     s = context.services
     if not await replace_resource(s.resource_store, s.resources, s.clock, edited):
         await show(update, views.gone_text(session.t))
@@ -312,23 +351,6 @@ async def _save_edit(update: Update, context: RangkulContext) -> int:
     await show(update, views.saved_text(session.t))
     await follow_up(update, *views.entry_view(session.t, edited, coordinator=True))
     return ConversationHandler.END
-
-
-async def reprompt(update: Update, context: RangkulContext) -> int | None:
-    """Anything else while editing (a photo, a sticker): a kind hint, the step stays open."""
-    session = await context.session(update)
-    t, draft = session.t, _draft(context)
-    step = draft.get("step")
-    if step in _TEXT_RULES and update.callback_query is None:
-        await show(update, views.invalid_input_text(t, step))
-        return None
-    # A button step: the hint, then that step's buttons again.
-    await show(update, use_buttons_hint(t))
-    if draft.get("mode") == "add" and step is None:
-        await follow_up(update, *views.editor_category_view(t, EDITABLE_CATEGORIES))
-    elif step == "province":
-        await follow_up(update, *views.province_view(t, 0, heading=views.province_heading(t)))
-    return None
 
 
 def _edited(entry: Resource, name: str, value: Any) -> Resource:
@@ -342,22 +364,25 @@ def _edited(entry: Resource, name: str, value: Any) -> Resource:
     return with_field(entry, name, value)
 
 
-def _new(draft: dict[str, Any]) -> Draft:
+def _new(draft: ResourceDraft) -> Draft | None:
+    """The new entry; None for a draft that lacks an answer (an older version's)."""
+    required = (draft.category, draft.title_id, draft.title_en, draft.description_id)
+    if None in (*required, draft.description_en, draft.province) or not draft.tags:
+        return None
     return Draft(
-        category=draft["category"],
-        title_id=draft["title_id"],
-        title_en=draft["title_en"],
-        description_id=draft["description_id"],
-        description_en=draft["description_en"],
-        province=draft["province"],
-        tags=tuple(draft["tags"]),
-        url=draft.get("url"),
-        phone=draft.get("phone"),
+        category=draft.category,
+        title_id=draft.title_id,
+        title_en=draft.title_en,
+        description_id=draft.description_id,
+        description_en=draft.description_en,
+        province=draft.province,
+        tags=tuple(draft.tags),
+        url=draft.url,
+        phone=draft.phone,
     )
 
 
-def _preview(draft: dict[str, Any], context: RangkulContext) -> Resource:
-    new = _new(draft)
+def _preview(new: Draft, context: RangkulContext) -> Resource:
     return Resource(
         id="preview",
         category=new.category,
@@ -372,9 +397,25 @@ def _preview(draft: dict[str, Any], context: RangkulContext) -> Resource:
     )
 
 
-def build_resource_editor_conversation() -> ConversationHandler:
+def _editor_conversation() -> ConversationHandler:
     """The persistent coordinators' editor: /addresource and "✏️ Edit"."""
     text = filters.TEXT & ~filters.COMMAND
+    states = {
+        Step.CATEGORY: [on_button(EditorCategory, choose_category)],
+        Step.TEXT: [
+            MessageHandler(text, take_text),
+            on_button(SkipField, skip),
+            MessageHandler(~filters.COMMAND, not_text),
+        ],
+        Step.PROVINCE: [
+            on_button(EditorProvince, choose_province),
+            on_button(EditorProvincePage, province_page),
+        ],
+        Step.CONFIRM: [on_button(SaveEntry, save)],
+        Step.FIELD: [on_button(EditorField, choose_field)],
+    }
+    # Only messages: the directory's other buttons keep working outside the editor.
+    FLOW.add_step_hints(states, except_steps={Step.TEXT})
     return persistent_conversation(
         "resource_editor",
         allow_reentry=True,
@@ -382,19 +423,11 @@ def build_resource_editor_conversation() -> ConversationHandler:
             CommandHandler("addresource", start_add),
             on_button(EditEntry, start_edit),
         ],
-        states={
-            Step.CATEGORY: [on_button(EditorCategory, choose_category)],
-            Step.TEXT: [MessageHandler(text, take_text), on_button(SkipField, skip)],
-            Step.PROVINCE: [
-                on_button(EditorProvince, choose_province),
-                on_button(EditorProvincePage, province_page),
-            ],
-            Step.CONFIRM: [on_button(SaveEntry, save)],
-            Step.FIELD: [on_button(EditorField, choose_field)],
-        },
-        fallbacks=[
-            *common_fallbacks(),
-            on_button(DropEntry, drop),
-            MessageHandler(~filters.COMMAND, reprompt),
-        ],
+        states=states,
+        fallbacks=[*common_fallbacks(), on_button(DropEntry, drop)],
     )
+
+
+def handlers() -> list[BaseHandler]:
+    """The directory's two conversations, for the features group."""
+    return [_search_conversation(), _editor_conversation()]

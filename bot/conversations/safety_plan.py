@@ -20,32 +20,30 @@ step it handles stops further handling (``ApplicationHandlerStop(state)``). So:
 from __future__ import annotations
 
 import enum
-import functools
-from collections.abc import Awaitable, Callable
-from typing import Any
+from dataclasses import dataclass
 
 from telegram import Update
 from telegram.ext import (
-    ApplicationHandlerStop,
+    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, follow_up, show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
-from bot.conversations.common import ask_to_forget, cancel, persistent_conversation
 from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
 from bot.services.safety import save_plan_answer
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import handled_first, persistent_conversation
+from bot.telegram_glue.crisis_reply import send_crisis_reply
+from bot.telegram_glue.endings import ask_to_forget, cancel
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import safety_plan as views
 from bot.ui.callbacks import on_button
 from bot.ui.crisis import OpenSafetyPlan
 from bot.ui.safety_plan import ClosePlan, EditSection, SkipQuestion
-
-DRAFT_KEY = "safety_plan"  # {"section": ..., "edit": bool}: where the person is, never answers
 
 
 class Step(enum.IntEnum):
@@ -53,23 +51,16 @@ class Step(enum.IntEnum):
     REVIEW = 2
 
 
-# Handlers of the safety group's conversations: (update, context), and the action of a button.
-Callback = Callable[..., Awaitable[int]]
+@dataclass
+class PlanDraft:
+    """Where the person is in their plan, never their answers (those are saved at once)."""
+
+    section: PlanSection = SECTIONS[0]
+    edit: bool = False  # one section changed from the review, not the plan written in order
 
 
-def handled_first(callback: Callback) -> Callback:
-    """Handled here, so no later handler group sees the update; the state still moves on.
-    For conversations of the safety group (this one, bot/conversations/alert_reply.py)."""
-
-    @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext, *action: Any) -> int:
-        raise ApplicationHandlerStop(await callback(update, context, *action))
-
-    return run
-
-
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+# The review is the plan in several messages, not one view: the flow keeps the draft only.
+FLOW = StepFlow("safety_plan", PlanDraft)
 
 
 async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | None = None) -> int:
@@ -83,7 +74,7 @@ async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | Non
     plan = await context.services.safety.plan(session.member.id)
     if not plan.is_empty:
         return await _review(update, context)
-    context.user_data[DRAFT_KEY] = {"section": SECTIONS[0].value, "edit": False}
+    FLOW.keep(context, PlanDraft())
     await follow_up(update, views.intro_text(session.t))
     await follow_up(update, *views.question_view(session.t, SECTIONS[0]))
     return Step.ANSWER
@@ -92,7 +83,7 @@ async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | Non
 async def answer(update: Update, context: RangkulContext) -> int:
     """A typed answer: checked, saved at once, then the next question (or back to the plan)."""
     session = await context.session(update)
-    section = _section(context)
+    section = FLOW.draft(context).section
     s = context.services
     result = await save_plan_answer(
         s.safety, s.clock, session.member, section, update.effective_message.text
@@ -126,11 +117,12 @@ async def skip(update: Update, context: RangkulContext, _: SkipQuestion) -> int:
 
 async def _advance(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    draft, section = _draft(context), _section(context)
-    index = SECTIONS.index(section)
-    if not draft.get("edit") and index + 1 < len(SECTIONS):
-        draft["section"] = SECTIONS[index + 1].value
-        await follow_up(update, *views.question_view(session.t, SECTIONS[index + 1]))
+    draft = FLOW.draft(context)
+    index = SECTIONS.index(draft.section)
+    if not draft.edit and index + 1 < len(SECTIONS):
+        draft.section = SECTIONS[index + 1]
+        FLOW.keep(context, draft)
+        await follow_up(update, *views.question_view(session.t, draft.section))
         return Step.ANSWER
     await follow_up(update, views.saved_text(session.t))
     return await _review(update, context)
@@ -139,7 +131,7 @@ async def _advance(update: Update, context: RangkulContext) -> int:
 async def _review(update: Update, context: RangkulContext) -> int:
     """The whole plan back (only to its owner), then the edit buttons."""
     session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
+    FLOW.drop(context)
     plan = await context.services.safety.plan(session.member.id)
     if plan.is_empty:
         await follow_up(update, views.empty_plan_text(session.t))
@@ -154,64 +146,56 @@ async def edit_section(update: Update, context: RangkulContext, action: EditSect
     session = await context.session(update)
     section = action.section
     plan = await context.services.safety.plan(session.member.id)
-    context.user_data[DRAFT_KEY] = {"section": section.value, "edit": True}
+    FLOW.keep(context, PlanDraft(section, edit=True))
     await show(update, *views.question_view(session.t, section, current=plan.answers.get(section)))
     return Step.ANSWER
 
 
 async def done(update: Update, context: RangkulContext, _: ClosePlan) -> int:
     session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.closed_text(session.t))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.closed_text(session.t))
 
 
 async def step_aside(update: Update, context: RangkulContext) -> int:
     """Another command while an answer is awaited: the plan pauses (all is saved) and the
     command goes on to its own handler (this one does not stop the update)."""
-    context.user_data.pop(DRAFT_KEY, None)
-    return ConversationHandler.END
+    return await FLOW.end(update, context)
 
 
-def _section(context: RangkulContext) -> PlanSection:
-    """The section being answered; the first for a draft that lost it (or an older version's)."""
-    try:
-        return PlanSection(_draft(context).get("section"))
-    except ValueError:
-        return SECTIONS[0]
-
-
-def build_safety_plan_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /safetyplan conversation, for the safety handler group."""
     cancel_and_forget = [
         CommandHandler("cancel", handled_first(cancel)),
         CommandHandler("forget", handled_first(ask_to_forget)),
     ]
-    return persistent_conversation(
-        "safety_plan",
-        allow_reentry=True,
-        entry_points=[
-            CommandHandler("safetyplan", handled_first(begin)),
-            on_button(OpenSafetyPlan, handled_first(begin)),
-        ],
-        states={
-            Step.ANSWER: [
-                MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
-                    handled_first(answer),
-                ),
-                on_button(SkipQuestion, handled_first(skip)),
-                on_button(EditSection, handled_first(edit_section)),
-                *cancel_and_forget,
-                MessageHandler(filters.COMMAND, step_aside),
-                MessageHandler(
-                    filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE, handled_first(not_text)
-                ),
+    return [
+        persistent_conversation(
+            "safety_plan",
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("safetyplan", handled_first(begin)),
+                on_button(OpenSafetyPlan, handled_first(begin)),
             ],
-            Step.REVIEW: [
-                on_button(EditSection, handled_first(edit_section)),
-                on_button(ClosePlan, handled_first(done)),
-            ],
-        },
-        fallbacks=cancel_and_forget,
-    )
+            states={
+                Step.ANSWER: [
+                    MessageHandler(
+                        filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND,
+                        handled_first(answer),
+                    ),
+                    on_button(SkipQuestion, handled_first(skip)),
+                    on_button(EditSection, handled_first(edit_section)),
+                    *cancel_and_forget,
+                    MessageHandler(filters.COMMAND, step_aside),
+                    MessageHandler(
+                        filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE,
+                        handled_first(not_text),
+                    ),
+                ],
+                Step.REVIEW: [
+                    on_button(EditSection, handled_first(edit_section)),
+                    on_button(ClosePlan, handled_first(done)),
+                ],
+            },
+            fallbacks=cancel_and_forget,
+        )
+    ]

@@ -12,40 +12,33 @@ from __future__ import annotations
 import enum
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
-    ConversationHandler,
     MessageHandler,
     filters,
 )
 
-from bot.adapters.chat import draft, facilitated_group, facilitated_groups, follow_up, show
 from bot.context import RangkulContext
-from bot.conversations.common import (
-    add_step_hints,
-    begin_with_group,
-    common_fallbacks,
-    persistent_conversation,
-    pick_group,
-)
-from bot.domain.groups import Group
 from bot.domain.meetings import (
+    TimeProblem,
     check_start,
     local_start,
     parse_typed_start,
     picker_dates,
     picker_times,
 )
-from bot.domain.messages import instant_text, parse_instant
 from bot.i18n import get_translator
 from bot.services import time_polls
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.facilitated import facilitated_group, facilitated_groups, may_use_group
+from bot.telegram_glue.flow import StepFlow
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
@@ -59,11 +52,9 @@ from bot.ui.meeting_forms import (
 )
 from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_time
 from bot.ui.meetings import not_facilitator_text, time_problem_text
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 log = logging.getLogger(__name__)
-
-DRAFT_KEY = "time_poll"
 
 
 class Step(enum.IntEnum):
@@ -73,107 +64,153 @@ class Step(enum.IntEnum):
     TIME = 4
 
 
-def _draft(context: RangkulContext) -> dict[str, Any]:
-    return draft(context, DRAFT_KEY)
+@dataclass
+class TimePollDraft:
+    group_id: int | None = None
+    chosen: list[datetime] = field(default_factory=list)  # the times proposed so far, in order
+    day: str | None = None  # a picker day code, while times of that day are shown
+    tpage: int = EVENING_PAGE
 
 
-async def _group(update: Update, context: RangkulContext) -> Group | None:
-    return await facilitated_group(update, context, _draft(context).get("group_id"))
+async def _view(
+    update: Update, context: RangkulContext, step: Step, draft: TimePollDraft
+) -> View | Step | None:
+    """How ``step`` looks; results without a poll, or times without a day, fall back to
+    proposing times. None if the group is not theirs (any more)."""
+    session = await context.session(update)
+    t, now = session.t, context.services.clock.now()
+    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
+        groups = await facilitated_groups(update, context)
+        return views.poll_group_choice_view(t, groups) if groups else None
+    group = await facilitated_group(update, context, draft.group_id)
+    if group is None:
+        return None
+    own_tz = session.member.timezone
+    if step is Step.RESULTS:
+        poll = await context.services.time_polls.latest(group.id)
+        if poll is None:
+            return Step.DATE
+        results = await context.services.time_polls.results(poll)
+        counts, voters = results.counts, results.voters
+        return views.poll_results_view(t, group, poll.options, counts, voters, own_tz)
+    if step is Step.TIME:
+        day = parse_day(draft.day or "")
+        if day is None:
+            return Step.DATE
+        times = picker_times(day, group.timezone, now)
+        return views.poll_time_view(t, day, group.timezone, times, draft.tpage)
+    days = picker_dates(now, group.timezone)
+    return views.poll_pick_view(t, group, days, draft.chosen, own_tz)
+
+
+FLOW = StepFlow(
+    "time_poll",
+    TimePollDraft,
+    _view,
+    hint=views.use_buttons_hint,
+    lost=not_facilitator_text,  # the group is no longer theirs (role removed, group archived)
+    area=Area.TIME_POLL,
+)
 
 
 async def begin(update: Update, context: RangkulContext) -> int:
     """/poll_time: the group's latest poll for one group, else the group choice."""
-    groups = await begin_with_group(update, context, DRAFT_KEY)
+    groups = await facilitated_groups(update, context)
     if not groups:
-        return ConversationHandler.END
+        return await FLOW.lost(update, context)
     if len(groups) > 1:
-        return await _step(update, context, Step.GROUP, edit=False)
-    return await _results_or_pick(update, context)
+        return await FLOW.go(update, context, Step.GROUP, TimePollDraft(), edit=False)
+    return await _results_or_pick(update, context, TimePollDraft(group_id=groups[0].id))
 
 
 async def choose_group(update: Update, context: RangkulContext, action: ChoosePollGroup) -> int:
     """A group button, checked: another group's id (a forged button) is refused."""
-    if not await pick_group(update, context, DRAFT_KEY, action.group_id):
+    if not await may_use_group(update, context, action.group_id):
         return Step.GROUP
-    return await _results_or_pick(update, context)
+    draft = FLOW.draft(context)
+    draft.group_id = action.group_id
+    return await _results_or_pick(update, context, draft)
 
 
-async def _results_or_pick(update: Update, context: RangkulContext) -> int:
+async def _results_or_pick(update: Update, context: RangkulContext, draft: TimePollDraft) -> int:
     """The answers to the group's latest poll, or proposing times if it has none yet."""
-    return await _step(update, context, Step.RESULTS, edit=update.callback_query is not None)
+    edit = update.callback_query is not None
+    return await FLOW.go(update, context, Step.RESULTS, draft, edit=edit)
 
 
 async def new_poll(update: Update, context: RangkulContext, _: NewPoll) -> int:
-    _draft(context)["chosen"] = []
-    return await _pick(update, context)
-
-
-async def _pick(update: Update, context: RangkulContext, *, edit: bool = True) -> int:
-    return await _step(update, context, Step.DATE, edit=edit)
+    draft = FLOW.draft(context)
+    draft.chosen = []
+    return await FLOW.go(update, context, Step.DATE, draft)
 
 
 async def choose_day(update: Update, context: RangkulContext, action: PollDay) -> int:
+    draft = FLOW.draft(context)
     if parse_day(action.day) is None:
-        return await _pick(update, context)
-    _draft(context).update(day=action.day, tpage=EVENING_PAGE)
-    return await _times(update, context)
+        return await FLOW.go(update, context, Step.DATE, draft)
+    draft.day, draft.tpage = action.day, EVENING_PAGE
+    return await FLOW.go(update, context, Step.TIME, draft)
 
 
 async def time_page(update: Update, context: RangkulContext, action: PollTimesPage) -> int:
-    _draft(context)["tpage"] = action.page
-    return await _times(update, context)
+    draft = FLOW.draft(context)
+    draft.tpage = action.page
+    return await FLOW.go(update, context, Step.TIME, draft)
 
 
 async def back_to_days(update: Update, context: RangkulContext, _: PollDays) -> int:
-    return await _pick(update, context)
-
-
-async def _times(update: Update, context: RangkulContext) -> int:
-    return await _step(update, context, Step.TIME)
+    return await FLOW.go(update, context, Step.DATE, FLOW.draft(context))
 
 
 async def choose_time(update: Update, context: RangkulContext, action: PollTime) -> int:
-    group = await _group(update, context)
-    day, at = parse_day(_draft(context).get("day", "")), parse_time(action.time)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
+    day, at = parse_day(draft.day or ""), parse_time(action.time)
     if group is None or day is None or at is None:
-        return await _lost(update, context)
+        return await FLOW.lost(update, context)
     checked = check_start(local_start(day, at, group.timezone), context.services.clock.now())
-    return await _add(update, context, checked.start, checked.problem)
+    return await _add(update, context, draft, checked.start, checked.problem)
 
 
 async def typed_time(update: Update, context: RangkulContext) -> int:
-    group = await _group(update, context)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
+        return await FLOW.lost(update, context)
     now = context.services.clock.now()
     checked = parse_typed_start(update.message.text, group.timezone, now)
-    return await _add(update, context, checked.start, checked.problem)
+    return await _add(update, context, draft, checked.start, checked.problem)
 
 
-async def _add(update: Update, context: RangkulContext, start: datetime | None, problem) -> int:
+async def _add(
+    update: Update,
+    context: RangkulContext,
+    draft: TimePollDraft,
+    start: datetime | None,
+    problem: TimeProblem | None,
+) -> int:
     session = await context.session(update)
-    chosen: list[str] = _draft(context).setdefault("chosen", [])
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
-        return await _pick(update, context, edit=False)
-    if instant_text(start) in chosen:
+        return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+    if start in draft.chosen:
         await show(update, views.poll_duplicate_text(session.t), edit=False)
-        return await _pick(update, context, edit=False)
-    if len(chosen) < views.MAX_POLL_OPTIONS:
-        chosen.append(instant_text(start))
-        chosen.sort()
-    return await _pick(update, context)
+        return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+    if len(draft.chosen) < views.MAX_POLL_OPTIONS:
+        draft.chosen = sorted([*draft.chosen, start])
+    return await FLOW.go(update, context, Step.DATE, draft)
 
 
 async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     """Creates the poll and sends it to every reachable member, each in their own language."""
     session = await context.session(update)
-    group = await _group(update, context)
+    draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
     if group is None:
-        return await _lost(update, context)
-    chosen = [parse_instant(c) for c in _draft(context).get("chosen", [])]
+        return await FLOW.lost(update, context)
+    chosen = draft.chosen
     if len(chosen) < views.MIN_POLL_OPTIONS:
-        return await _pick(update, context)
+        return await FLOW.go(update, context, Step.DATE, draft)
     services = context.services
     poll, recipients = await time_polls.start_time_poll(
         services.time_polls, services.members, services.clock, group.id, chosen, session.member.id
@@ -196,75 +233,10 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
             continue
         await time_polls.poll_sent(services.time_polls, poll, member, message.poll.id)
         sent += 1
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, views.poll_sent_text(session.t, sent))
-    return ConversationHandler.END
+    return await FLOW.end(update, context, views.poll_sent_text(session.t, sent))
 
 
-def _reprompt(step: Step) -> Callable[[Update, RangkulContext], Awaitable[int]]:
-    """Anything unexpected at ``step`` (text, a sticker, an old button): a hint and the step's
-    buttons again."""
-
-    async def reprompt(update: Update, context: RangkulContext) -> int:
-        t = (await context.session(update)).t
-        found = await _view(update, context, step)
-        if found is None:
-            return await _lost(update, context)
-        shown, view = found
-        if update.callback_query is not None:
-            await update.callback_query.answer(views.use_buttons_hint(t))
-        await follow_up(update, *views.with_hint(t, view))
-        return shown
-
-    return reprompt
-
-
-async def _step(update: Update, context: RangkulContext, step: Step, *, edit: bool = True) -> int:
-    """Shows ``step`` for the draft as it is now."""
-    found = await _view(update, context, step)
-    if found is None:
-        return await _lost(update, context)
-    shown, view = found
-    await show(update, *view, edit=edit)
-    return shown
-
-
-async def _view(update: Update, context: RangkulContext, step: Step) -> tuple[Step, View] | None:
-    """The step to show and how it looks; results without a poll, or times without a day,
-    fall back to proposing times. None if the group is not theirs (any more)."""
-    session = await context.session(update)
-    t, draft, now = session.t, _draft(context), context.services.clock.now()
-    if step is Step.GROUP:  # nothing chosen yet: the choice is between all their groups
-        groups = await facilitated_groups(update, context)
-        return (step, views.poll_group_choice_view(t, groups)) if groups else None
-    group = await _group(update, context)
-    if group is None:
-        return None
-    own_tz = session.member.timezone
-    poll = await context.services.time_polls.latest(group.id) if step is Step.RESULTS else None
-    if poll is not None:
-        results = await context.services.time_polls.results(poll)
-        counts, voters = results.counts, results.voters
-        return step, views.poll_results_view(t, group, poll.options, counts, voters, own_tz)
-    day = parse_day(draft.get("day", ""))
-    if step is Step.TIME and day is not None:
-        times = picker_times(day, group.timezone, now)
-        return step, views.poll_time_view(
-            t, day, group.timezone, times, draft.get("tpage", EVENING_PAGE)
-        )
-    chosen = [parse_instant(c) for c in draft.setdefault("chosen", [])]
-    days = picker_dates(now, group.timezone)
-    return Step.DATE, views.poll_pick_view(t, group, days, chosen, own_tz)
-
-
-async def _lost(update: Update, context: RangkulContext) -> int:
-    session = await context.session(update)
-    context.user_data.pop(DRAFT_KEY, None)
-    await show(update, not_facilitator_text(session.t), edit=False)
-    return ConversationHandler.END
-
-
-def build_time_poll_conversation() -> ConversationHandler:
+def handlers() -> list[BaseHandler]:
     """The persistent /poll_time conversation."""
     text = filters.TEXT & ~filters.COMMAND
     sending = on_button(SendPoll, send)
@@ -280,11 +252,13 @@ def build_time_poll_conversation() -> ConversationHandler:
             MessageHandler(text, typed_time),
         ],
     }
-    add_step_hints(states, _reprompt, Area.TIME_POLL)
-    return persistent_conversation(
-        "time_poll",
-        allow_reentry=True,
-        entry_points=[CommandHandler("poll_time", begin)],
-        states=states,
-        fallbacks=common_fallbacks(),
-    )
+    FLOW.add_step_hints(states)
+    return [
+        persistent_conversation(
+            "time_poll",
+            allow_reentry=True,
+            entry_points=[CommandHandler("poll_time", begin)],
+            states=states,
+            fallbacks=common_fallbacks(),
+        )
+    ]

@@ -9,14 +9,14 @@ as anywhere else. Nothing of the edited text is stored or logged.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import ApplicationHandlerStop, MessageHandler, filters
+from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import detect
 from bot.domain.safety import CrisisSource
 from bot.narrowing import chat_of
+from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.ui.menu import edit_ignored_text
 
 
@@ -32,5 +32,6 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
     raise ApplicationHandlerStop
 
 
-def edited_message_handler() -> MessageHandler:
-    return MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edit)
+def handlers() -> list[BaseHandler]:
+    """For the public group: an edit is screened, never taken as an answer to a step."""
+    return [MessageHandler(filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE, on_edit)]

@@ -10,14 +10,14 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
-from bot.adapters.chat import show
-from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext, Session
 from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import Group, GroupSummary, InvitationKind
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import groups as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import (

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
-from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
 from bot.domain.meetings import Meeting, Outcome, local_start, picker_dates, picker_times
@@ -21,6 +20,7 @@ from bot.narrowing import query_of
 from bot.services import groups as group_service
 from bot.services import meetings as service
 from bot.services import seats, time_polls
+from bot.telegram_glue.chat import follow_up, show
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession

@@ -1,15 +1,19 @@
-"""Single-step commands and buttons: /menu, /help, /language, unknown input, expired buttons."""
+"""Single-step commands and buttons: /menu, /help, /language, /cancel, unknown input, expired
+buttons."""
 
 from __future__ import annotations
 
 from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.adapters.chat import follow_up, main_menu, show
-from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.i18n import LANGUAGES, get_translator
 from bot.narrowing import query_of
 from bot.services.profile import change_language
+from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.endings import cancel
+from bot.telegram_glue.roles import refresh_role_menu
+from bot.ui.callbacks import on_button
 from bot.ui.menu import (
     ChangeLanguage,
     OpenHelp,
@@ -82,3 +86,25 @@ async def expired_button(update: Update, context: RangkulContext) -> None:
     """A button from an old message whose flow has moved on."""
     session = await context.session(update)
     await query_of(update).answer(expired_button_text(session.t), show_alert=True)
+
+
+def handlers() -> list[BaseHandler]:
+    """The menu's commands and buttons, for the features group (/cancel here: outside any
+    conversation it only drops drafts and says so)."""
+    return [
+        CommandHandler("menu", show_menu),
+        CommandHandler("help", show_help),
+        CommandHandler("language", ask_language),
+        CommandHandler("cancel", cancel),
+        on_button(OpenHelp, show_help),
+        on_button(ChangeLanguage, ask_language),
+        on_button(SetLanguage, set_language),
+    ]
+
+
+def catch_alls() -> list[BaseHandler]:
+    """Last of all: a private message nothing took, and a button nothing parsed."""
+    return [
+        MessageHandler(filters.ChatType.PRIVATE, unknown_input),
+        CallbackQueryHandler(expired_button),
+    ]

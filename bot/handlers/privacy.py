@@ -6,15 +6,17 @@ import json
 from io import BytesIO
 
 from telegram import InputFile, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, TypeHandler
 
-from bot.adapters.chat import main_menu, show
-from bot.adapters.roles import refresh_role_menu
 from bot.context import RangkulContext
 from bot.narrowing import chat_of, query_of, user_of
 from bot.services import privacy as privacy_service
 from bot.services.profile import renew_consent
+from bot.telegram_glue.chat import main_menu, show
+from bot.telegram_glue.endings import ask_to_forget
+from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import privacy as views
+from bot.ui.callbacks import on_button
 from bot.ui.menu import OpenPrivacy
 
 # Commands a person may use while they have not agreed to a changed notice: their rights and
@@ -117,3 +119,24 @@ def _is_allowed_without_consent(update: Update) -> bool:
         return False
     command = text[1:].split(maxsplit=1)[0].split("@")[0].lower() if len(text) > 1 else ""
     return command in ALWAYS_ALLOWED_COMMANDS
+
+
+def consent_guard() -> list[BaseHandler]:
+    """For the guards group: the changed notice's answers, then the guard that asks first."""
+    return [
+        on_button(views.AcceptNotice, accept_new_notice),
+        on_button(views.DeclineNotice, decline_new_notice),
+        TypeHandler(Update, require_current_consent),
+    ]
+
+
+def handlers() -> list[BaseHandler]:
+    """The privacy commands and buttons, for the features group."""
+    return [
+        CommandHandler("privacy", show_privacy),
+        CommandHandler("mydata", send_my_data),
+        CommandHandler("forget", ask_to_forget),
+        on_button(OpenPrivacy, show_privacy),
+        on_button(views.ConfirmForget, confirm_forget),
+        on_button(views.KeepData, keep_data),
+    ]

@@ -73,5 +73,6 @@ class PublicChatHandler(BaseHandler[Update, RangkulContext, None]):
         return update.effective_chat.type != ChatType.PRIVATE
 
 
-def public_chat_handler() -> PublicChatHandler:
-    return PublicChatHandler(answer_in_public)
+def handlers() -> list[BaseHandler]:
+    """For the public group, before everything else."""
+    return [PublicChatHandler(answer_in_public)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from telegram import ChatMember, Update
 from telegram.constants import ChatType
-from telegram.ext import ChatMemberHandler
+from telegram.ext import BaseHandler, ChatMemberHandler
 
 from bot.context import RangkulContext
 from bot.services.profile import blocked_bot, unblocked_bot
@@ -27,5 +27,7 @@ async def track_reachability(update: Update, context: RangkulContext) -> None:
         await unblocked_bot(services.members, services.outbox, change.from_user.id)
 
 
-def reachability_handler() -> ChatMemberHandler:
-    return ChatMemberHandler(track_reachability, ChatMemberHandler.MY_CHAT_MEMBER)
+def handlers() -> list[BaseHandler]:
+    """For the guards group, before the consent guard: blocking or unblocking the bot is no
+    moment to ask for consent."""
+    return [ChatMemberHandler(track_reachability, ChatMemberHandler.MY_CHAT_MEMBER)]

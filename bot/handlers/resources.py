@@ -9,13 +9,13 @@ the request; retiring an entry re-checks the coordinator role when the button is
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import BaseHandler
+from telegram.ext import BaseHandler, CommandHandler
 
-from bot.adapters.chat import follow_up, show
 from bot.context import RangkulContext, Session
 from bot.domain.directory import ResourceDirectory, Scope
 from bot.narrowing import query_of
 from bot.services.resources import retire_resource
+from bot.telegram_glue.chat import follow_up, show
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
 from bot.ui.menu import expired_button_text
@@ -146,8 +146,9 @@ def _categories(context: RangkulContext, session: Session) -> list[str]:
 
 
 def handlers() -> list[BaseHandler]:
-    """The directory's browsing buttons, for the composition root (group FEATURES)."""
+    """/resources and the directory's browsing buttons, for the features group."""
     return [
+        CommandHandler("resources", show_resources),
         on_button(ResourcesHome, home),
         on_button(ChooseCategory, category),
         on_button(ResourceList, browse),

@@ -20,8 +20,6 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.chat import show
-from bot.adapters.crisis_reply import send_crisis_reply
 from bot.context import RangkulContext
 from bot.data_files import crisis_lexicon
 from bot.domain.crisis_detection import detect
@@ -34,6 +32,8 @@ from bot.domain.safety import (
 )
 from bot.narrowing import chat_of, query_of, user_data_of
 from bot.services import safety as safety_service
+from bot.telegram_glue.chat import show
+from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import on_button
@@ -111,12 +111,17 @@ async def screen_command(update: Update, context: RangkulContext) -> None:
         raise ApplicationHandlerStop
 
 
-def command_screen() -> BaseHandler:
-    """For the safety group, before any conversation there (one that takes commands, like
-    the safety plan's "another command pauses the plan", would otherwise see it first)."""
-    return MessageHandler(
-        filters.ChatType.PRIVATE & filters.COMMAND & _CrisisInArguments(), screen_command
-    )
+def before_conversations() -> list[BaseHandler]:
+    """/crisis, "Need help now" and crisis words after a command: for the safety group, before
+    any conversation there (one that takes commands, like the safety plan's "another command
+    pauses the plan", would otherwise see them first)."""
+    return [
+        CommandHandler("crisis", crisis),
+        on_button(NeedHelp, crisis),
+        MessageHandler(
+            filters.ChatType.PRIVATE & filters.COMMAND & _CrisisInArguments(), screen_command
+        ),
+    ]
 
 
 async def end_authoring(update: Update, context: RangkulContext) -> None:
@@ -212,7 +217,7 @@ async def still_not_okay(update: Update, context: RangkulContext, _: StillNotOka
     raise ApplicationHandlerStop
 
 
-def handlers() -> list[BaseHandler]:
+def after_conversations() -> list[BaseHandler]:
     """The safety group's buttons, and crisis detection last (after the safety-plan
     conversation, which keeps its own answers)."""
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
-from bot.ui.onboarding import Alias, View, alias_choice_rows
+from bot.ui.onboarding import Alias, alias_choice_rows
+from bot.ui.view import View
 
 
 @dataclass(frozen=True)

@@ -13,16 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.contacts import CrisisContact
 from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert
 from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, inline
-
-# Same shape as bot.ui.onboarding.View (which imports this module, hence not imported here).
-View = tuple[str, InlineKeyboardMarkup | None]
+from bot.ui.view import View
 
 
 class AlertAnswer(enum.StrEnum):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import CallbackData, Natural
-from bot.ui.crisis import StartGrounding, View
+from bot.ui.crisis import StartGrounding
 from bot.ui.keyboards import inline
+from bot.ui.view import View
 
 SENSES: tuple[str, ...] = (
     N_(

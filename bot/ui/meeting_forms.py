@@ -31,7 +31,7 @@ from bot.ui.meeting_picker import (
     when,
     when_in_group,
 )
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 MAX_POLL_OPTIONS = 5
 MIN_POLL_OPTIONS = 2
@@ -144,13 +144,6 @@ class Summary:
 
 def use_buttons_hint(t: Translator) -> str:
     return t("Please use the buttons below (or /cancel to stop).")
-
-
-def with_hint(t: Translator, view: View) -> View:
-    """A step shown again after unexpected input: the button hint first, where there are
-    buttons (a typing step's prompt already says what to send)."""
-    text, markup = view
-    return (f"{use_buttons_hint(t)}\n\n{text}" if markup else text), markup
 
 
 def group_choice_view(

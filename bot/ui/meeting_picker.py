@@ -15,7 +15,7 @@ from bot.domain.paging import page
 from bot.i18n import Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, MaxLen
 from bot.ui.keyboards import Button, in_rows, inline
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 TIMES_PER_PAGE = 24  # six hours in 15-minute steps, four to a row
 EVENING_PAGE = 2  # the page a day's times open at: most groups meet after work

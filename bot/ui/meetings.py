@@ -29,7 +29,7 @@ from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8

@@ -9,8 +9,9 @@ from bot.ui.callbacks import CallbackData
 from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import FacilitatedMeetings, MyMeetings
-from bot.ui.onboarding import LanguageCode, View
+from bot.ui.onboarding import LanguageCode
 from bot.ui.resources import ResourcesHome
+from bot.ui.view import View
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Annotated
 
-from telegram import InlineKeyboardMarkup
-
 from bot.domain.alias import MAX_LENGTH, AliasProblem
 from bot.domain.paging import page
 from bot.domain.regions import ONLINE_ONLY, PROVINCES, Province
@@ -17,10 +15,9 @@ from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import crisis_intro_line
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.view import View
 
 PROVINCES_PER_PAGE = 10
-
-View = tuple[str, InlineKeyboardMarkup | None]
 
 # Field types shared by the buttons of several features.
 LanguageCode = Annotated[str, MaxLen(8)]

@@ -8,7 +8,8 @@ from bot.domain.member import Member
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
-from bot.ui.onboarding import View, privacy_notice
+from bot.ui.onboarding import privacy_notice
+from bot.ui.view import View
 
 
 @dataclass(frozen=True)

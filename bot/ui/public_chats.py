@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.domain.contacts import CrisisContact
 from bot.i18n import Translator
 from bot.ui.crisis import render_contact
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 
 def _private_chat_button(t: Translator, link: str) -> InlineKeyboardMarkup:

@@ -12,8 +12,9 @@ from bot.domain.safety import MAX_ANSWER_CHARS, SECTIONS, AnswerProblem, PlanSec
 from bot.domain.text import split_to_fit, utf16_len
 from bot.i18n import N_, Translator
 from bot.ui.callbacks import CallbackData
-from bot.ui.crisis import View, contacts_brief
+from bot.ui.crisis import contacts_brief
 from bot.ui.keyboards import in_rows, inline
+from bot.ui.view import View
 
 MAX_MESSAGE_UTF16 = 4096  # Telegram's limit, in UTF-16 code units
 

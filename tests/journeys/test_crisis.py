@@ -280,7 +280,9 @@ async def test_the_crisis_reply_goes_out_even_if_the_plan_cannot_be_sent(
     await ilham.send("Walking by the sea")
     await ilham.send("/cancel")
     # A plan message Telegram refuses (as an over-long one was before the fix).
-    monkeypatch.setattr("bot.adapters.crisis_reply.plan_messages", lambda t, plan: ["<b>broken"])
+    monkeypatch.setattr(
+        "bot.telegram_glue.crisis_reply.plan_messages", lambda t, plan: ["<b>broken"]
+    )
 
     replies = await ilham.send("aku pengen mati aja")
 

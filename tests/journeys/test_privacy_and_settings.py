@@ -279,7 +279,7 @@ async def test_cancel_in_the_safety_plan_keeps_the_draft_of_the_step_under_it(
     await onboard_in_english(yani)
     await yani.send("/alias")
     [(data,)] = rows(world, "SELECT data FROM ptb_user_data WHERE user_id = 227")
-    suggestion = json.loads(data)["alias_suggestion"]
+    suggestion = json.loads(data)["alias"]["suggestion"]
     await yani.send("/safetyplan")  # over the alias change, which waits
 
     await yani.send("/cancel")  # ends the safety plan only

@@ -1,20 +1,14 @@
-"""Showing things in a person's chat: the helpers every handler and conversation shares.
-
-Adapters (bot.handlers, bot.conversations) import these; nothing here registers handlers.
-"""
+"""Showing things in a person's chat: a step, a follow-up message, the main menu."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import RangkulContext, Session
-from bot.domain.groups import Group
+from bot.context import Session
 from bot.i18n import Translator
 from bot.ui.menu import menu_view
-from bot.ui.onboarding import View
+from bot.ui.view import View
 
 
 async def show(
@@ -52,27 +46,3 @@ def main_menu(session: Session, t: Translator | None = None) -> View:
         coordinator=session.is_coordinator,
         facilitator=session.is_facilitator,
     )
-
-
-def draft(context: RangkulContext, key: str) -> dict[str, Any]:
-    """The in-flight answers of a conversation, kept in (persisted) user_data until it ends."""
-    return context.user_data.setdefault(key, {})
-
-
-async def facilitated_groups(update: Update, context: RangkulContext) -> list[Group]:
-    """The active groups the person facilitates right now, by id."""
-    session = await context.session(update)
-    groups = [
-        await context.services.groups.active(gid) for gid in sorted(session.facilitated_groups)
-    ]
-    return [group for group in groups if group is not None]
-
-
-async def facilitated_group(
-    update: Update, context: RangkulContext, group_id: int | None
-) -> Group | None:
-    """The group if the person facilitates it right now (checked at every step) and it is active."""
-    session = await context.session(update)
-    if group_id not in session.facilitated_groups:
-        return None
-    return await context.services.groups.active(group_id)

@@ -13,13 +13,13 @@ from telegram import Bot, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.adapters.chat import follow_up
 from bot.context import RangkulContext
 from bot.domain.deep_links import DeepLink, LinkKind, parse_deep_link
 from bot.domain.groups import InvitationKind, RoleHolder
 from bot.i18n import get_translator
 from bot.services import groups as group_service
 from bot.services.container import Services
+from bot.telegram_glue.chat import follow_up
 from bot.ui import groups as views
 from bot.ui.commands import role_commands
 
