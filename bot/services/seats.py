@@ -108,13 +108,7 @@ async def sign_up_for_trial(
             return Outcome.ALREADY
         counts = await meetings.counts(meeting.id, tx=tx)
         fits = has_room(SeatKind.TRIAL, counts, meeting.capacity, group.trial_seats)
-        status = SeatStatus.GOING if fits else SeatStatus.WAITLIST
-        await meetings.set_seat(
-            meeting.id, member.id, SeatKind.TRIAL, status, now, requeue=True, tx=tx
-        )
-        if fits:
-            planned = reminders(meeting, member.id, group.reminder_offsets, now)
-            await outbox.enqueue(planned, now=now, tx=tx)
+        await _take_seat(meetings, outbox, meeting, group, member, SeatKind.TRIAL, fits, now, tx)
     return Outcome.GOING if fits else Outcome.WAITLIST
 
 
@@ -186,14 +180,27 @@ async def rsvp(
         fits = has_room(SeatKind.MEMBER, counts, meeting.capacity, group.trial_seats)
         if seat is not None and seat.status is SeatStatus.WAITLIST and not fits:
             return Outcome.WAITLIST
-        status = SeatStatus.GOING if fits else SeatStatus.WAITLIST
-        await meetings.set_seat(
-            meeting.id, member.id, SeatKind.MEMBER, status, now, requeue=True, tx=tx
-        )
-        if fits:
-            planned = reminders(meeting, member.id, group.reminder_offsets, now)
-            await outbox.enqueue(planned, now=now, tx=tx)
+        await _take_seat(meetings, outbox, meeting, group, member, SeatKind.MEMBER, fits, now, tx)
     return Outcome.GOING if fits else Outcome.WAITLIST
+
+
+async def _take_seat(
+    meetings: MeetingRepository,
+    outbox: OutboxRepository,
+    meeting: Meeting,
+    group: Group,
+    member: Member,
+    kind: SeatKind,
+    fits: bool,
+    now: datetime,
+    tx: Tx,
+) -> None:
+    """A seat (or, when full, a waitlist place, queued last), and reminders for a seat."""
+    status = SeatStatus.GOING if fits else SeatStatus.WAITLIST
+    await meetings.set_seat(meeting.id, member.id, kind, status, now, requeue=True, tx=tx)
+    if fits:
+        planned = reminders(meeting, member.id, group.reminder_offsets, now)
+        await outbox.enqueue(planned, now=now, tx=tx)
 
 
 async def answer_trial_followup(
