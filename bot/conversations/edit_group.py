@@ -16,6 +16,7 @@ from bot.context import RangkulContext
 from bot.domain.groups import EditableField, GroupProblem
 from bot.domain.safety import AuthoringDraft
 from bot.i18n import Translator
+from bot.narrowing import query_of, text_of
 from bot.services.groups import edit_group
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -60,14 +61,13 @@ FLOW = StepFlow(AuthoringDraft.EDIT_GROUP, EditGroupDraft, _view, lost=group_vie
 async def start(update: Update, context: RangkulContext, action: EditGroup) -> int:
     """Edit pressed: which field (for coordinators of the network only)."""
     session = await context.session(update)
+    query = query_of(update)
     if not session.is_coordinator:
-        await update.callback_query.answer(
-            group_views.coordinators_only_text(session.t), show_alert=True
-        )
+        await query.answer(group_views.coordinators_only_text(session.t), show_alert=True)
         return ConversationHandler.END
     group = await context.services.groups.get(action.group_id)
     if group is None or group.archived:
-        await update.callback_query.answer(group_views.group_gone_text(session.t), show_alert=True)
+        await query.answer(group_views.group_gone_text(session.t), show_alert=True)
         return ConversationHandler.END
     return await FLOW.go(update, context, Step.FIELD, EditGroupDraft(group_id=group.id))
 
@@ -85,17 +85,21 @@ async def value(update: Update, context: RangkulContext) -> int:
     draft = FLOW.draft(context)
     if not session.is_coordinator or draft.field is None:
         return await FLOW.end(update, context, group_views.coordinators_only_text(t))
-    field = draft.field
+    field, group_id = draft.field, draft.group_id
+    if group_id is None:  # a draft without its group (an older version's): nothing to edit
+        return await FLOW.end(update, context, group_views.group_gone_text(t))
     services = context.services
     try:
-        checked = await edit_group(services.groups, draft.group_id, field, update.message.text)
+        checked = await edit_group(services.groups, group_id, field, text_of(update))
     except LookupError:
         return await FLOW.end(update, context, group_views.group_gone_text(t))
-    if not checked.ok:
+    if checked.problem is not None:
         await show(update, _problem_text(t, field, checked.problem))
         return Step.VALUE
-    summary = await services.groups.summary(draft.group_id)
+    summary = await services.groups.summary(group_id)
     if field is EditableField.REMINDERS:
+        # A reminders check that passes yields the offsets in minutes.
+        assert isinstance(checked.value, tuple)
         await FLOW.end(update, context, views.reminders_saved_text(t, checked.value))
     else:
         await FLOW.end(update, context, views.saved_text(t))

@@ -36,6 +36,7 @@ from bot.domain.regions import province_by_code, timezone_for
 from bot.domain.safety import AuthoringDraft
 from bot.domain.topics import TOPICS
 from bot.i18n import LANGUAGES
+from bot.narrowing import query_of, text_of
 from bot.services.groups import create_group
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -163,11 +164,12 @@ async def start(update: Update, context: RangkulContext, _: StartNewGroup | None
 
 async def name(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_name(update.message.text)
-    if not checked.ok:
+    checked = check_name(text_of(update))
+    if checked.problem is not None:
         await show(update, group_views.group_problem_text(session.t, checked.problem, NAME_LENGTH))
         return Step.NAME
     draft = FLOW.draft(context)
+    assert isinstance(checked.value, str)  # a name check that passes cleans a string
     draft.name = checked.value
     return await FLOW.go(update, context, Step.TOPICS, draft)
 
@@ -213,11 +215,12 @@ async def choose_province(
 
 async def city(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_city(update.message.text)
-    if not checked.ok:
+    checked = check_city(text_of(update))
+    if checked.problem is not None:
         await show(update, group_views.city_problem_text(session.t, checked.problem))
         return Step.CITY
     draft = FLOW.draft(context)
+    assert isinstance(checked.value, str)  # a city check that passes cleans a string
     draft.city = checked.value
     return await FLOW.go(update, context, Step.LANGUAGES, draft)
 
@@ -239,26 +242,28 @@ async def languages_done(update: Update, context: RangkulContext, _: GroupLangua
 
 async def description(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_description(update.message.text)
-    if not checked.ok:
+    checked = check_description(text_of(update))
+    if checked.problem is not None:
         await show(
             update, group_views.group_problem_text(session.t, checked.problem, DESCRIPTION_LENGTH)
         )
         return Step.DESCRIPTION
     draft = FLOW.draft(context)
+    assert isinstance(checked.value, str)  # a description check that passes cleans a string
     draft.description = checked.value
     return await FLOW.go(update, context, Step.MAX_MEMBERS, draft)
 
 
 async def max_members(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_max_members(update.message.text)
-    if not checked.ok:
+    checked = check_max_members(text_of(update))
+    if checked.problem is not None:
         await show(
             update, group_views.group_problem_text(session.t, checked.problem, MAX_MEMBERS_RANGE)
         )
         return Step.MAX_MEMBERS
     draft = FLOW.draft(context)
+    assert isinstance(checked.value, int)  # a number check that passes yields a number
     draft.max_members = checked.value
     return await FLOW.go(update, context, Step.TRIALS, draft)
 
@@ -277,13 +282,14 @@ async def no_trials(update: Update, context: RangkulContext, _: NoTrials) -> int
 
 async def trial_seats(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_trial_seats(update.message.text)
-    if not checked.ok:
+    checked = check_trial_seats(text_of(update))
+    if checked.problem is not None:
         await show(
             update, group_views.group_problem_text(session.t, checked.problem, TRIAL_SEATS_RANGE)
         )
         return Step.TRIAL_SEATS
     draft = FLOW.draft(context)
+    assert isinstance(checked.value, int)  # a number check that passes yields a number
     draft.trial_seats = checked.value
     return await FLOW.go(update, context, Step.CONFIRM, draft)
 
@@ -310,7 +316,7 @@ async def discard(update: Update, context: RangkulContext, _: DiscardGroup) -> i
 
 async def _need_one(update: Update, context: RangkulContext, step: Step) -> int:
     session = await context.session(update)
-    await update.callback_query.answer(views.pick_at_least_one_text(session.t), show_alert=True)
+    await query_of(update).answer(views.pick_at_least_one_text(session.t), show_alert=True)
     return step
 
 
@@ -324,6 +330,15 @@ def _toggle(chosen: list[str], value: str, allowed: tuple[str, ...] | frozenset[
 
 
 def _new_group(draft: NewGroupDraft, default_timezone: str) -> NewGroup:
+    """The group a complete draft describes: only called once ``first_missing()`` is None."""
+    assert (
+        draft.name is not None
+        and draft.description is not None
+        and draft.format is not None
+        and draft.max_members is not None
+        and draft.offers_trials is not None
+        and draft.trial_seats is not None
+    ), "an incomplete draft"
     return NewGroup(
         name=draft.name,
         description=draft.description,
@@ -342,7 +357,7 @@ def _new_group(draft: NewGroupDraft, default_timezone: str) -> NewGroup:
 def handlers() -> list[BaseHandler]:
     """The persistent /newgroup conversation."""
     text = filters.TEXT & ~filters.COMMAND
-    states = {
+    states: dict[Step, list[BaseHandler]] = {
         Step.NAME: [MessageHandler(text, name)],
         Step.TOPICS: [
             on_button(ToggleGroupTopic, toggle_topic),

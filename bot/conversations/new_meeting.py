@@ -39,6 +39,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.recurrence import Recurrence
 from bot.domain.safety import AuthoringDraft
+from bot.narrowing import text_of
 from bot.services import meetings as service
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -117,6 +118,8 @@ async def _view(
     missing = draft.first_missing()
     if step > Step.TIME and missing is not None and missing < step:
         return missing  # a draft that lost an answer (an older version's): that step again
+    # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
+    assert session.member is not None
     t, now = session.t, context.services.clock.now()
     tz, own_tz = group.timezone, session.member.timezone
     if step is Step.DATE:
@@ -125,8 +128,10 @@ async def _view(
         day = parse_day(draft.day or "") or picker_dates(now, tz)[0]
         return views.time_step_view(t, day, tz, picker_times(day, tz, now), draft.tpage)
     if step is Step.DURATION:
+        assert draft.start is not None  # missing: DATE, shown above
         return views.duration_view(t, draft.start, tz, own_tz)
     if step is Step.REPEAT:
+        assert draft.start is not None  # missing: DATE, shown above
         return views.repeat_view(t, draft.start, tz)
     if step is Step.PLACE:
         return views.place_prompt(t), None
@@ -134,7 +139,9 @@ async def _view(
         return views.link_prompt(t), None
     if step is Step.CAPACITY:
         return views.capacity_view(t)
-    return views.summary_view(t, group, _summary(draft), own_tz)
+    summary = _summary(draft)
+    assert summary is not None  # a missing answer is shown above
+    return views.summary_view(t, group, summary, own_tz)
 
 
 FLOW = StepFlow(
@@ -202,7 +209,7 @@ async def typed_start(update: Update, context: RangkulContext) -> int:
     group = await facilitated_group(update, context, draft.group_id)
     if group is None:
         return await FLOW.lost(update, context)
-    checked = parse_typed_start(update.message.text, group.timezone, context.services.clock.now())
+    checked = parse_typed_start(text_of(update), group.timezone, context.services.clock.now())
     return await _accept_start(update, context, draft, checked.start, checked.problem)
 
 
@@ -241,7 +248,7 @@ async def choose_repeat(update: Update, context: RangkulContext, action: Meeting
 
 async def typed_place(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_place(update.message.text)
+    checked = check_place(text_of(update))
     if isinstance(checked, TextProblem):
         await show(update, place_problem_text(session.t, checked))
         return Step.PLACE
@@ -256,7 +263,7 @@ async def typed_place(update: Update, context: RangkulContext) -> int:
 
 async def typed_link(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
-    checked = check_join_link(update.message.text)
+    checked = check_join_link(text_of(update))
     if isinstance(checked, TextProblem):
         await show(update, link_problem_text(session.t, checked))
         return Step.LINK
@@ -271,7 +278,7 @@ async def choose_capacity(update: Update, context: RangkulContext, action: Meeti
 
 
 async def typed_capacity(update: Update, context: RangkulContext) -> int:
-    return await _accept_capacity(update, context, update.message.text)
+    return await _accept_capacity(update, context, text_of(update))
 
 
 async def _accept_capacity(update: Update, context: RangkulContext, raw: str) -> int:
@@ -292,21 +299,24 @@ async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -
     group = await facilitated_group(update, context, draft.group_id)
     if group is None:
         return await FLOW.lost(update, context)
-    if draft.first_missing() is not None:
+    summary = _summary(draft)
+    if summary is None:
         return await FLOW.go(update, context, Step.CONFIRM, draft)
-    problem = check_start(draft.start, context.services.clock.now()).problem
+    problem = check_start(summary.start, context.services.clock.now()).problem
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
         return await FLOW.go(update, context, Step.DATE, draft, edit=False)
     new = NewMeeting(
         group_id=group.id,
-        first_starts_at=draft.start,
-        duration_minutes=draft.duration,
-        recurrence=draft.recurrence,
-        place=draft.place,
-        join_link=draft.link,
-        capacity=draft.capacity,
+        first_starts_at=summary.start,
+        duration_minutes=summary.duration,
+        recurrence=summary.recurrence,
+        place=summary.place,
+        join_link=summary.link,
+        capacity=summary.capacity,
     )
+    # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
+    assert session.member is not None
     s = context.services
     meetings = await service.schedule(
         s.meetings, s.groups, s.outbox, s.clock, new, session.member.id
@@ -320,7 +330,15 @@ async def discard(update: Update, context: RangkulContext, _: DiscardMeeting) ->
     return await FLOW.end(update, context, views.discarded_text(session.t))
 
 
-def _summary(draft: NewMeetingDraft) -> views.Summary:
+def _summary(draft: NewMeetingDraft) -> views.Summary | None:
+    """The answers as the summary shows them; None while one is missing (``first_missing()``)."""
+    if (
+        draft.start is None
+        or draft.duration is None
+        or draft.recurrence is None
+        or draft.capacity is None
+    ):
+        return None
     return views.Summary(
         start=draft.start,
         duration=draft.duration,

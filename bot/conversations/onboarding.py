@@ -38,6 +38,7 @@ from bot.domain.member import AliasTaken, Registration
 from bot.domain.regions import ONLINE_ONLY, province_by_code
 from bot.domain.topics import topics_from_mask
 from bot.i18n import get_translator
+from bot.narrowing import text_of, user_data_of, user_of
 from bot.services.container import Services
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
 from bot.telegram_glue.chat import follow_up, main_menu, show
@@ -173,7 +174,7 @@ def _step(step: Step) -> Callable[[Callback], Callback]:
 
 async def _already_joined(update: Update, context: RangkulContext) -> int:
     """An onboarding button or step of someone who has joined: leftovers go, the menu shows."""
-    context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
+    user_data_of(context).pop(DRAFT_LANGUAGE_KEY, None)
     menu = main_menu(await context.session(update))
     return await FLOW.end(update, context, *menu, edit=False)
 
@@ -195,7 +196,7 @@ async def start(update: Update, context: RangkulContext) -> int:
 @_step(Step.LANGUAGE)
 async def choose_language(update: Update, context: RangkulContext, action: ChooseLanguage) -> int:
     """Language chosen: remember it for the rest of the flow and introduce Rangkul."""
-    context.user_data[DRAFT_LANGUAGE_KEY] = get_translator(action.code).lang
+    user_data_of(context)[DRAFT_LANGUAGE_KEY] = get_translator(action.code).lang
     context.forget_session()
     return await FLOW.go(update, context, Step.INTRO, FLOW.draft(context))
 
@@ -279,7 +280,7 @@ async def choose_own_alias(update: Update, context: RangkulContext, _: OwnAlias)
 async def own_alias(update: Update, context: RangkulContext) -> int:
     """A typed alias: refused with the reason, or accepted."""
     session = await context.session(update)
-    verdict = await judge_alias(context.services.members, update.message.text)
+    verdict = await judge_alias(context.services.members, text_of(update))
     if not verdict.accepted:
         await show(update, views.alias_refusal(session.t, verdict.problem))
         return Step.OWN_ALIAS
@@ -334,8 +335,10 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     draft = FLOW.draft(context)
     draft.topics = list(topics_from_mask(action.mask))
     link = parse_deep_link(draft.link)
+    # @_step(Step.TOPICS) let this run only with every earlier answer in the draft.
+    assert draft.alias is not None and draft.consent_at is not None and draft.adult_at is not None
     registration = Registration(
-        telegram_id=update.effective_user.id,
+        telegram_id=user_of(update).id,
         alias=draft.alias,
         language=session.lang,
         province=None if draft.region == ONLINE_ONLY else draft.region,
@@ -355,7 +358,7 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
         note = views.alias_refusal(session.t, None)
         return await _suggest_alias(update, context, draft, note)
     FLOW.drop(context)
-    context.user_data.pop(DRAFT_LANGUAGE_KEY, None)
+    user_data_of(context).pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
     session = await context.session(update)
     await show(
@@ -369,8 +372,8 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
 
 def _drop_everything(update: Update, context: RangkulContext) -> None:
     """Declined or under 18: nothing about the person may remain, not even the draft."""
-    context.user_data.clear()
-    context.application.drop_user_data(update.effective_user.id)
+    user_data_of(context).clear()
+    context.application.drop_user_data(user_of(update).id)
 
 
 async def drop_leftovers(application: Application) -> None:

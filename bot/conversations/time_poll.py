@@ -34,6 +34,7 @@ from bot.domain.meetings import (
     picker_times,
 )
 from bot.i18n import get_translator
+from bot.narrowing import text_of
 from bot.services import time_polls
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -85,6 +86,8 @@ async def _view(
     group = await facilitated_group(update, context, draft.group_id)
     if group is None:
         return None
+    # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
+    assert session.member is not None
     own_tz = session.member.timezone
     if step is Step.RESULTS:
         poll = await context.services.time_polls.latest(group.id)
@@ -178,7 +181,7 @@ async def typed_time(update: Update, context: RangkulContext) -> int:
     if group is None:
         return await FLOW.lost(update, context)
     now = context.services.clock.now()
-    checked = parse_typed_start(update.message.text, group.timezone, now)
+    checked = parse_typed_start(text_of(update), group.timezone, now)
     return await _add(update, context, draft, checked.start, checked.problem)
 
 
@@ -193,6 +196,8 @@ async def _add(
     if problem is not None:
         await show(update, time_problem_text(session.t, problem), edit=False)
         return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+    # A check without a problem always has the start.
+    assert start is not None
     if start in draft.chosen:
         await show(update, views.poll_duplicate_text(session.t), edit=False)
         return await FLOW.go(update, context, Step.DATE, draft, edit=False)
@@ -211,6 +216,8 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     chosen = draft.chosen
     if len(chosen) < views.MIN_POLL_OPTIONS:
         return await FLOW.go(update, context, Step.DATE, draft)
+    # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
+    assert session.member is not None
     services = context.services
     poll, recipients = await time_polls.start_time_poll(
         services.time_polls, services.members, services.clock, group.id, chosen, session.member.id
@@ -231,6 +238,7 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
         except TelegramError as exc:  # blocked or gone: the others still get theirs
             log.warning("time poll: not sent to one member (%s)", type(exc).__name__)
             continue
+        assert message.poll is not None  # send_poll's message is the poll
         await time_polls.poll_sent(services.time_polls, poll, member, message.poll.id)
         sent += 1
     return await FLOW.end(update, context, views.poll_sent_text(session.t, sent))
