@@ -7,7 +7,9 @@ tested is what runs.
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 from telegram import BotCommandScopeAllPrivateChats, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -169,7 +171,8 @@ def _as_timedelta(value: float | timedelta) -> timedelta:
     return value if isinstance(value, timedelta) else timedelta(seconds=value)
 
 
-def _handlers() -> dict[int, list[BaseHandler]]:
+# Sequence, not list: PTB's add_handlers takes a dict, and dict values are invariant.
+def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
     """Every feature's handlers, group by group, in the order they are tried.
 
     In a group the first handler that takes an update is the only one there to see it, so the

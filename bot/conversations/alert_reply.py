@@ -27,6 +27,7 @@ from telegram.ext import (
 
 from bot.context import RangkulContext
 from bot.domain.safety import AckOutcome, AnswerProblem, CrisisSource, RelayOutcome
+from bot.narrowing import query_of, text_of
 from bot.services.safety import relay_to_person, staff_alert
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import Callback, handled_first, persistent_conversation
@@ -48,13 +49,13 @@ class AlertReplyDraft:
 
 
 # One prompt, then text until it is sent: the flow keeps the draft only.
-FLOW = StepFlow("alert_reply", AlertReplyDraft)
+FLOW: StepFlow[Step, AlertReplyDraft] = StepFlow("alert_reply", AlertReplyDraft)
 
 
 async def begin(update: Update, context: RangkulContext, action: ReplyToAlert) -> int:
     """The button under an alert: re-checked now, then asks for the message."""
     session = await context.session(update)
-    query, t = update.callback_query, session.t
+    query, t = query_of(update), session.t
     s = context.services
     refused, alert = await staff_alert(
         s.safety, s.roles, session.member, session.is_coordinator, action.alert_id
@@ -84,10 +85,11 @@ async def take_text(update: Update, context: RangkulContext) -> int:
         session.member,
         session.is_coordinator,
         FLOW.draft(context).alert_id,
-        update.effective_message.text,
+        text_of(update),
     )
     match relayed.outcome:
         case RelayOutcome.INVALID:
+            assert relayed.problem is not None, "an invalid text always says what is wrong"
             await show(update, views.relay_problem_text(t, relayed.problem))
             return Step.TEXT
         case RelayOutcome.CRISIS:
@@ -95,6 +97,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
             await follow_up(update, views.relay_crisis_text(t))
             return Step.TEXT
         case RelayOutcome.SENT:
+            assert relayed.alert is not None, "a sent message always names its alert"
             await show(update, views.relay_sent_text(t, relayed.alert.alias))
         case RelayOutcome.GONE:
             await show(update, t("This alert no longer exists."))

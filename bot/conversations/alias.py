@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.context import RangkulContext
 from bot.domain.alias import suggest_alias
 from bot.domain.member import AliasTaken
+from bot.narrowing import text_of
 from bot.services.onboarding import judge_alias
 from bot.services.profile import change_alias
 from bot.telegram_glue.chat import show
@@ -42,11 +43,16 @@ class AliasDraft:
 async def _view(update: Update, context: RangkulContext, step: Step, draft: AliasDraft) -> View:
     session = await context.session(update)
     if step is Step.CHOOSE:
+        assert session.member is not None, "only members enter /alias (begin)"
+        if draft.suggestion is None:
+            # A draft kept by an older version, without one: a fresh suggestion (kept with
+            # the draft when the step is shown), rather than offering "None".
+            draft.suggestion = suggest_alias(context.services.rng)
         return offer_view(session.t, session.member.alias, draft.suggestion)
     return views.own_alias_prompt(session.t), None
 
 
-FLOW = StepFlow("alias", AliasDraft, _view)
+FLOW: StepFlow[Step, AliasDraft] = StepFlow("alias", AliasDraft, _view)
 
 
 async def begin(update: Update, context: RangkulContext, _: ChangeAlias | None = None) -> int:
@@ -81,7 +87,7 @@ async def choose_own(update: Update, context: RangkulContext, _: OwnNewAlias) ->
 
 async def typed(update: Update, context: RangkulContext) -> int:
     """A typed alias: the same rules as in onboarding."""
-    return await _save(update, context, update.message.text)
+    return await _save(update, context, text_of(update))
 
 
 async def ask_for_text(update: Update, context: RangkulContext) -> int:
@@ -92,6 +98,7 @@ async def ask_for_text(update: Update, context: RangkulContext) -> int:
 async def keep(update: Update, context: RangkulContext, _: KeepAlias) -> int:
     """Keeps the current alias."""
     session = await context.session(update)
+    assert session.member is not None, "only members enter /alias (begin)"
     text = session.t("Okay, you stay <b>{alias}</b>.", alias=session.member.alias)
     return await FLOW.end(update, context, text)
 
@@ -99,6 +106,7 @@ async def keep(update: Update, context: RangkulContext, _: KeepAlias) -> int:
 async def _save(update: Update, context: RangkulContext, raw: str) -> int:
     session = await context.session(update)
     member = session.member
+    assert member is not None, "only members enter /alias (begin)"
     verdict = await judge_alias(context.services.members, raw, member_id=member.id)
     if not verdict.accepted:
         await show(update, views.alias_refusal(session.t, verdict.problem), edit=False)

@@ -38,6 +38,7 @@ from bot.domain.resources import (
     with_field,
 )
 from bot.domain.safety import AuthoringDraft
+from bot.narrowing import query_of
 from bot.services.resources import add_resource, replace_resource
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -315,7 +316,7 @@ async def start_edit(update: Update, context: RangkulContext, action: EditEntry)
     session = await context.session(update)
     entry = context.services.resources.get(action.entry_id, privileged=True)
     if entry is None or entry.category == "crisis":
-        await update.callback_query.answer(views.gone_text(session.t), show_alert=True)
+        await query_of(update).answer(views.gone_text(session.t), show_alert=True)
         return ConversationHandler.END
     draft = ResourceDraft(mode=Mode.EDIT, entry_id=entry.id)
     return await FLOW.go(update, context, Step.FIELD, draft, edit=False)
@@ -366,8 +367,15 @@ def _edited(entry: Resource, name: str, value: Any) -> Resource:
 
 def _new(draft: ResourceDraft) -> Draft | None:
     """The new entry; None for a draft that lacks an answer (an older version's)."""
-    required = (draft.category, draft.title_id, draft.title_en, draft.description_id)
-    if None in (*required, draft.description_en, draft.province) or not draft.tags:
+    if (
+        draft.category is None
+        or draft.title_id is None
+        or draft.title_en is None
+        or draft.description_id is None
+        or draft.description_en is None
+        or draft.province is None
+        or not draft.tags
+    ):
         return None
     return Draft(
         category=draft.category,
@@ -400,7 +408,7 @@ def _preview(new: Draft, context: RangkulContext) -> Resource:
 def _editor_conversation() -> ConversationHandler:
     """The persistent coordinators' editor: /addresource and "✏️ Edit"."""
     text = filters.TEXT & ~filters.COMMAND
-    states = {
+    states: dict[Step, list[BaseHandler]] = {
         Step.CATEGORY: [on_button(EditorCategory, choose_category)],
         Step.TEXT: [
             MessageHandler(text, take_text),

@@ -34,6 +34,7 @@ from telegram.ext import (
 from bot.context import RangkulContext
 from bot.domain.contacts import contacts_for
 from bot.domain.safety import SECTIONS, AnswerProblem, CrisisSource, PlanSection
+from bot.narrowing import query_of, text_of
 from bot.services.safety import save_plan_answer
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import handled_first, persistent_conversation
@@ -60,7 +61,7 @@ class PlanDraft:
 
 
 # The review is the plan in several messages, not one view: the flow keeps the draft only.
-FLOW = StepFlow("safety_plan", PlanDraft)
+FLOW: StepFlow[Step, PlanDraft] = StepFlow("safety_plan", PlanDraft)
 
 
 async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | None = None) -> int:
@@ -83,11 +84,11 @@ async def begin(update: Update, context: RangkulContext, _: OpenSafetyPlan | Non
 async def answer(update: Update, context: RangkulContext) -> int:
     """A typed answer: checked, saved at once, then the next question (or back to the plan)."""
     session = await context.session(update)
+    member = session.member
+    assert member is not None, "only members enter the plan (begin)"
     section = FLOW.draft(context).section
     s = context.services
-    result = await save_plan_answer(
-        s.safety, s.clock, session.member, section, update.effective_message.text
-    )
+    result = await save_plan_answer(s.safety, s.clock, member, section, text_of(update))
     if result.problem is not None:
         await show(update, views.answer_problem_text(session.t, result.problem))
         return Step.ANSWER
@@ -96,7 +97,7 @@ async def answer(update: Update, context: RangkulContext) -> int:
         # reply (contacts, grounding, the facilitator offer), then the plan goes on.
         await send_crisis_reply(update, context, CrisisSource.DETECTED, with_plan=False)
     elif result.crisis is not None:
-        contacts = contacts_for(context.services.contacts, session.member.province)
+        contacts = contacts_for(context.services.contacts, member.province)
         await follow_up(update, views.crisis_note(session.t, contacts))
     return await _advance(update, context)
 
@@ -110,8 +111,9 @@ async def not_text(update: Update, context: RangkulContext) -> int:
 
 async def skip(update: Update, context: RangkulContext, _: SkipQuestion) -> int:
     """Skip (or "keep as it is"): nothing changes for this section."""
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
+    query = query_of(update)
+    await query.answer()
+    await query.edit_message_reply_markup(None)
     return await _advance(update, context)
 
 
@@ -131,6 +133,7 @@ async def _advance(update: Update, context: RangkulContext) -> int:
 async def _review(update: Update, context: RangkulContext) -> int:
     """The whole plan back (only to its owner), then the edit buttons."""
     session = await context.session(update)
+    assert session.member is not None, "only members enter the plan (begin)"
     FLOW.drop(context)
     plan = await context.services.safety.plan(session.member.id)
     if plan.is_empty:
@@ -144,6 +147,7 @@ async def _review(update: Update, context: RangkulContext) -> int:
 async def edit_section(update: Update, context: RangkulContext, action: EditSection) -> int:
     """ "✏️ <section>": that one question again, showing the current answer."""
     session = await context.session(update)
+    assert session.member is not None, "only members enter the plan (begin)"
     section = action.section
     plan = await context.services.safety.plan(session.member.id)
     FLOW.keep(context, PlanDraft(section, edit=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +26,7 @@ from bot.telegram_glue.endings import ask_to_forget, cancel, expire
 DEFAULT_TIMEOUT = timedelta(hours=12)
 
 # A conversation's handlers: (update, context), and the pressed action for a button.
-Callback = Callable[..., Awaitable[int]]
+Callback = Callable[..., Coroutine[Any, Any, int]]
 
 
 def common_fallbacks() -> list[BaseHandler]:
@@ -51,7 +51,7 @@ def persistent_conversation(
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
         )
-        return ConversationHandler(  # type: ignore[misc]
+        return ConversationHandler(
             name=name,
             persistent=True,
             states=states,

@@ -15,6 +15,7 @@ from bot.domain.contacts import CrisisContact, contacts_for
 from bot.domain.member import Member
 from bot.domain.safety import CrisisSource
 from bot.i18n import Translator
+from bot.narrowing import chat_of
 from bot.services import safety as safety_service
 from bot.ui import crisis as views
 from bot.ui.safety_plan import plan_messages
@@ -36,7 +37,7 @@ async def send_crisis_reply(
     only) and the reply with the contacts still goes out. ``with_plan=False`` where the person
     is writing their plan right now."""
     session = await context.session(update)
-    services, member, chat = context.services, session.member, update.effective_chat
+    services, member, chat = context.services, session.member, chat_of(update)
     await safety_service.record_crisis_flow(services.safety, services.clock, member, source)
     log.info("crisis flow ran")  # never who, never what they wrote
     if member is not None and with_plan:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
-import functools
 import types
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -92,8 +91,19 @@ def _kind(hint: Any) -> _Kind:
     raise TypeError(f"unsupported draft field type {hint!r}")
 
 
-@functools.cache
-def _fields(draft_type: type) -> tuple[tuple[dataclasses.Field, _Kind], ...]:
+_Fields = tuple[tuple[dataclasses.Field[Any], _Kind], ...]
+# Each draft type's fields, worked out once (a dict, not functools.cache: mypy does not see a
+# class as Hashable).
+_FIELDS: dict[type, _Fields] = {}
+
+
+def _fields(draft_type: type) -> _Fields:
+    if draft_type not in _FIELDS:
+        _FIELDS[draft_type] = _read_fields(draft_type)
+    return _FIELDS[draft_type]
+
+
+def _read_fields(draft_type: type) -> _Fields:
     if not dataclasses.is_dataclass(draft_type):
         raise TypeError(f"{draft_type.__name__}: a draft must be a dataclass")
     hints = get_type_hints(draft_type)

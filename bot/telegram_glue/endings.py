@@ -10,6 +10,7 @@ from telegram import Update
 from telegram.ext import ConversationHandler
 
 from bot.context import RangkulContext
+from bot.narrowing import user_data_of
 from bot.telegram_glue.chat import show
 from bot.ui.menu import cancelled_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
@@ -56,7 +57,7 @@ async def drop_drafts(update: Update, context: RangkulContext) -> bool:
     if session.member is None:
         context.application.drop_user_data(user.id)
     else:
-        context.user_data.clear()
+        user_data_of(context).clear()
     return True
 
 

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot.context import RangkulContext
 from bot.domain.groups import Group
+from bot.narrowing import query_of
 from bot.ui.meetings import refused_text
 
 
@@ -32,6 +33,6 @@ async def may_use_group(update: Update, context: RangkulContext, group_id: int) 
     """A group button, checked at press time: a forged id for another group is refused."""
     session = await context.session(update)
     if group_id not in session.facilitated_groups:
-        await update.callback_query.answer(refused_text(session.t), show_alert=True)
+        await query_of(update).answer(refused_text(session.t), show_alert=True)
         return False
     return True

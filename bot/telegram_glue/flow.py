@@ -27,13 +27,15 @@ from telegram.ext import filters as ptb_filters
 
 from bot.context import RangkulContext
 from bot.i18n import Translator
+from bot.narrowing import user_data_of
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import Callback
 from bot.telegram_glue.drafts import check_draft_type, draft_from_json, draft_to_json
 from bot.ui.callbacks import Area
 from bot.ui.view import View
 
-S = TypeVar("S", bound=enum.Enum)
+# Steps are IntEnums: a step is the conversation state a handler returns.
+S = TypeVar("S", bound=enum.IntEnum)
 D = TypeVar("D")
 
 StepView = Callable[[Update, RangkulContext, S, D], Awaitable[View | S | None]]
@@ -79,16 +81,16 @@ class StepFlow(Generic[S, D]):
     def draft(self, context: RangkulContext) -> D:
         """The draft as stored (defaults where nothing is); a fresh object each time, so
         changes count once :meth:`keep` or :meth:`go` stores them."""
-        return draft_from_json(self.draft_type, context.user_data.get(self.key))
+        return draft_from_json(self.draft_type, user_data_of(context).get(self.key))
 
     def keep(self, context: RangkulContext, draft: D) -> None:
         """Stores the draft in user_data (persisted after the update, or by :meth:`go` before
         the reply when the flow asks for it)."""
-        context.user_data[self.key] = draft_to_json(draft)
+        user_data_of(context)[self.key] = draft_to_json(draft)
 
     def drop(self, context: RangkulContext) -> None:
         """Forgets the draft (the flow is ending, or starting afresh)."""
-        context.user_data.pop(self.key, None)
+        user_data_of(context).pop(self.key, None)
 
     # --- showing steps ------------------------------------------------------------------------
 
@@ -130,7 +132,7 @@ class StepFlow(Generic[S, D]):
         persistence = context.application.persistence
         user = update.effective_user
         if self._save_before_reply and persistence is not None and user is not None:
-            await persistence.update_user_data(user.id, context.user_data)
+            await persistence.update_user_data(user.id, user_data_of(context))
 
     # --- unexpected input ---------------------------------------------------------------------
 
@@ -150,14 +152,14 @@ class StepFlow(Generic[S, D]):
         for step, handlers in states.items():
             if step in except_steps:
                 continue
-            reprompt = self._reprompt(step)
+            reprompt = self._reprompt(step, self._hint)
             if wrap is not None:
                 reprompt = wrap(reprompt)
             handlers.append(MessageHandler(ptb_filters.ALL & ~ptb_filters.COMMAND, reprompt))
             if self._area is not None:
                 handlers.append(CallbackQueryHandler(reprompt, pattern=self._area.pattern()))
 
-    def _reprompt(self, step: S) -> Callback:
+    def _reprompt(self, step: S, button_hint: Text) -> Callback:
         async def reprompt(update: Update, context: RangkulContext) -> int:
             draft = self.draft(context)
             screen = await self._screen(update, context, step, draft)
@@ -169,7 +171,7 @@ class StepFlow(Generic[S, D]):
                 hint, before_text = self._typing_hint(t), True
             else:
                 # Buttons to press; a step waiting for text says what to send itself.
-                hint, before_text = self._hint(t), markup is not None
+                hint, before_text = button_hint(t), markup is not None
             if update.callback_query is not None:
                 await update.callback_query.answer(hint)
             await self._keep_for_reply(update, context, draft)

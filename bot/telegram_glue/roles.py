@@ -16,6 +16,7 @@ from telegram.ext import Application
 from bot.context import RangkulContext
 from bot.domain.deep_links import DeepLink, LinkKind, parse_deep_link
 from bot.domain.groups import InvitationKind, RoleHolder
+from bot.domain.member import Member
 from bot.i18n import get_translator
 from bot.services import groups as group_service
 from bot.services.container import Services
@@ -39,31 +40,35 @@ async def open_deep_link(update: Update, context: RangkulContext, payload: str |
     link = parse_deep_link(payload)
     role_changed = False
     if link is not None and link.kind is LinkKind.GROUP_INVITATION:
-        await _show_invited_group(update, context, link.value)
+        await _show_invited_group(update, context, session.member, link.value)
     elif link is not None and link.kind in _ROLE_LINKS:
-        role_changed = await _claim_role(update, context, link)
+        role_changed = await _claim_role(update, context, session.member, link)
     if role_changed or session.is_coordinator:
         await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
 
 
-async def _show_invited_group(update: Update, context: RangkulContext, code: str) -> None:
+async def _show_invited_group(
+    update: Update, context: RangkulContext, member: Member, code: str
+) -> None:
     session, services = await context.session(update), context.services
     group = await services.groups.by_invite_code(code)
     if group is None:
         await follow_up(update, views.group_gone_text(session.t))
         return
     card = await group_service.group_card(
-        services.groups, services.meetings, services.clock, group, session.member
+        services.groups, services.meetings, services.clock, group, member
     )
-    await follow_up(update, *views.group_card_view(session.t, card, session.member.timezone))
+    await follow_up(update, *views.group_card_view(session.t, card, member.timezone))
 
 
-async def _claim_role(update: Update, context: RangkulContext, link: DeepLink) -> bool:
+async def _claim_role(
+    update: Update, context: RangkulContext, member: Member, link: DeepLink
+) -> bool:
     """Uses a role link; True if the person now has a role they did not have."""
     session, services = await context.session(update), context.services
     t = session.t
     claimed = await group_service.accept_invitation(
-        services.groups, services.members, services.clock, link, session.member
+        services.groups, services.members, services.clock, link, member
     )
     if claimed.problem is not None:
         await follow_up(update, views.invitation_refusal(t, claimed.problem))
