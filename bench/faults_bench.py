@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from made_up_people import made_up_member
 from telegram import Update
 from telegram.ext import Application
 
@@ -43,7 +44,6 @@ from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.meetings import NewMeeting
-from bot.domain.member import NewMember
 from bot.i18n import LANGUAGES, get_translator
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.request import EmulatorRequest
@@ -173,21 +173,7 @@ async def a_group_with_a_meeting(bot: Bot, members: int) -> list[int]:
     for i in range(members):
         telegram_id = FIRST_MEMBER + i
         bot.emulator.add_user(telegram_id, f"Member {i}", language_code="en")
-        member = await services.members.create(
-            NewMember(
-                telegram_id=telegram_id,
-                alias=f"Member {i}",
-                alias_key=f"member {i}",
-                language="en",
-                timezone="Asia/Jakarta",
-                province=None,
-                topics=(),
-                consent_version=1,
-                consent_at=T0,
-                adult_confirmed_at=T0,
-                created_at=T0,
-            )
-        )
+        member = await services.members.create(made_up_member(telegram_id, i, T0))
         await services.groups.add_member(group.id, member.id, T0)
         chats.append(telegram_id)
     meeting = NewMeeting(group.id, MEETING, 90, "once", "Balai warga", None, members)

@@ -24,10 +24,11 @@ from pathlib import Path
 from typing import Any
 
 import telegram
+from made_up_people import made_up_member
 
 from bot.clock import ControllableClock
 from bot.config import Settings
-from bot.domain.member import Member, NewMember
+from bot.domain.member import Member
 from bot.domain.messages import PlannedMessage
 from bot.i18n import Translator
 from bot.jobs.dispatcher import OutboxDispatcher
@@ -108,21 +109,7 @@ async def make_members(
     for i in range(count):
         telegram_id = FIRST_TELEGRAM_ID + i
         emulator.add_user(telegram_id, f"Member {i}")
-        member = await services.members.create(
-            NewMember(
-                telegram_id=telegram_id,
-                alias=f"Member {i}",
-                alias_key=f"member {i}",
-                language="en",
-                timezone="Asia/Jakarta",
-                province=None,
-                topics=(),
-                consent_version=1,
-                consent_at=T0,
-                adult_confirmed_at=T0,
-                created_at=T0,
-            )
-        )
+        member = await services.members.create(made_up_member(telegram_id, i, T0))
         made.append((member.id, telegram_id))
     return made
 

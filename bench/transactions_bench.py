@@ -30,13 +30,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import aiosqlite
+from made_up_people import made_up_member
 
 from bot.clock import ControllableClock
 from bot.config import Settings
 from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.meeting_notices import reminders
 from bot.domain.meetings import NewMeeting
-from bot.domain.member import NewMember
 from bot.services.container import Services
 from bot.services.meetings import cancel_series, move_occurrence, schedule
 from bot.services.planner import materialise, plan_ahead
@@ -192,19 +192,7 @@ async def make_group(services: Services, members: int) -> tuple[int, int]:
     ids = []
     for i in range(members + 1):
         member = await services.members.create(
-            NewMember(
-                telegram_id=200_000_000 + i,
-                alias=f"Bench {i}",
-                alias_key=f"bench {i}",
-                language="id",
-                timezone="Asia/Jakarta",
-                province=None,
-                topics=(),
-                consent_version=1,
-                consent_at=T0,
-                adult_confirmed_at=T0,
-                created_at=T0,
-            )
+            made_up_member(200_000_000 + i, i, T0, language="id", name="Bench")
         )
         ids.append(member.id)
     await services.groups.add_facilitator(group.id, ids[0], T0)
