@@ -83,6 +83,10 @@ class Meeting:
     def is_cancelled(self) -> bool:
         return self.status is MeetingStatus.CANCELLED
 
+    def is_coming(self, now: datetime) -> bool:
+        """Still on and not started: seats, RSVPs and reminders apply only to these."""
+        return not self.is_cancelled and self.starts_at > now
+
 
 @dataclass(frozen=True, slots=True)
 class MeetingSeries:

@@ -295,6 +295,6 @@ async def _facilitated_coming(
     meeting = await meetings.get(meeting_id, tx=tx)
     if meeting is None or meeting.group_id not in facilitated:
         return None, Outcome.REFUSED
-    if meeting.is_cancelled or meeting.starts_at <= now:
+    if not meeting.is_coming(now):
         return None, Outcome.GONE
     return meeting, Outcome.DONE

@@ -92,7 +92,7 @@ async def plan_reminders(
     while True:
         async with meetings.transaction() as tx:
             meeting = await meetings.get(meeting_id, tx=tx)
-            if meeting is None or meeting.is_cancelled or meeting.starts_at <= now:
+            if meeting is None or not meeting.is_coming(now):
                 return added
             group = await groups.get(meeting.group_id, tx=tx)
             if group is None or group.archived:

@@ -95,7 +95,7 @@ async def sign_up_for_trial(
     now = clock.now()
     async with meetings.transaction() as tx:
         meeting = await meetings.get(meeting_id, tx=tx)
-        if meeting is None or meeting.is_cancelled or meeting.starts_at <= now:
+        if meeting is None or not meeting.is_coming(now):
             return Outcome.GONE
         group = await groups.get(meeting.group_id, tx=tx)
         if group is None or group.archived:
@@ -153,7 +153,7 @@ async def rsvp(
     now = clock.now()
     async with meetings.transaction() as tx:
         meeting = await meetings.get(meeting_id, tx=tx)
-        if meeting is None or meeting.is_cancelled or meeting.starts_at <= now:
+        if meeting is None or not meeting.is_coming(now):
             return Outcome.GONE
         if not await groups.is_member(meeting.group_id, member.id, tx=tx):
             return Outcome.NOT_MEMBER

@@ -3,6 +3,7 @@ materialising occurrences and planning reminders."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -15,6 +16,8 @@ from bot.domain.meeting_notices import (
 )
 from bot.domain.meetings import (
     HORIZON,
+    Meeting,
+    MeetingStatus,
     Seat,
     SeatCounts,
     SeatKind,
@@ -190,3 +193,11 @@ def test_a_reminder_key_records_its_plan_to_the_minute() -> None:
     assert overtaken(with_seconds, [HOUR_BEFORE], HOUR_BEFORE.planned_at)
     for other in ("nudge:4", "reminder:4:9:24h", "reminder:4:9:x:20261203T1130", "reminder:4"):
         assert reminder_from_key(other) is None
+
+
+def test_a_meeting_is_coming_until_it_starts_or_is_cancelled() -> None:
+    start = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)
+    meeting = Meeting(1, 1, 1, 0, start, 90, None, None, 10, MeetingStatus.SCHEDULED)
+    assert meeting.is_coming(start - timedelta(minutes=1))
+    assert not meeting.is_coming(start)
+    assert not replace(meeting, status=MeetingStatus.CANCELLED).is_coming(start - timedelta(days=1))
