@@ -21,14 +21,24 @@ from bot.domain.entries import parse_toml
 
 
 class CrisisCategory(StrEnum):
-    DANGER = "danger"
+    # Harm already done that needs emergency care now (an overdose taken): the reply shows
+    # emergency care first, before the safety plan.
+    MEDICAL = "medical"
+    # Danger from another person (threats, violence): the police and, for violence and abuse,
+    # the women's and children's protection line come first.
+    VIOLENCE = "violence"
     SUICIDAL = "suicidal"
     SELF_HARM = "self_harm"
+
+    @property
+    def is_immediate_danger(self) -> bool:
+        return self in (CrisisCategory.MEDICAL, CrisisCategory.VIOLENCE)
 
 
 # The most urgent category wins when a message matches several.
 PRIORITY: tuple[CrisisCategory, ...] = (
-    CrisisCategory.DANGER,
+    CrisisCategory.MEDICAL,
+    CrisisCategory.VIOLENCE,
     CrisisCategory.SUICIDAL,
     CrisisCategory.SELF_HARM,
 )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Lexicon, detect, normalise
+from bot.domain.crisis_detection import CrisisSignal, Lexicon, detect, normalise
 from bot.domain.messages import PlannedMessage, instant_text
 
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.
@@ -102,7 +102,7 @@ def is_acute(text: str | None, lexicon: Lexicon) -> bool:
     signal = detect(text, lexicon)
     if signal is None:
         return False
-    if signal.category is CrisisCategory.DANGER:
+    if signal.category.is_immediate_danger:
         return True
     return any(_acute_clause(clause, lexicon) for clause in _CLAUSE.split(text))
 

@@ -133,7 +133,7 @@ def test_positives_get_their_category() -> None:
         ("bunuhdiri", CrisisCategory.SUICIDAL),
         ("I wanna diiiie", CrisisCategory.SUICIDAL),
         ("mau nyayat tangan", CrisisCategory.SELF_HARM),
-        ("aku udah minum obat banyak, pengen mati", CrisisCategory.DANGER),
+        ("aku udah minum obat banyak, pengen mati", CrisisCategory.MEDICAL),
     ],
 )
 def test_spelling_variants_and_priority(text: str, category: CrisisCategory) -> None:
