@@ -15,7 +15,8 @@ from bot.domain.contacts import (
     parse_contacts,
 )
 
-# Good resources, but not crisis services (docs/DOMAIN.md): they must never be listed here.
+# Good resources, but not crisis services (data/README.md): they must never be listed here.
+# The 500-454 line closed in 2014; sources are listed in data/README.md.
 ADVOCACY_ORGS = ("into the light", "kpsi", "skizofrenia", "bipolar care", "pulih")
 CLOSED_NUMBERS = ("500454", "021500454")
 
@@ -56,6 +57,16 @@ def test_112_is_present_and_first(contacts: tuple[CrisisContact, ...]) -> None:
     assert first.phone == "112"
     assert first.kind == "emergency"
     assert first.is_national
+
+
+def test_112_caveat_names_the_fallback_numbers(contacts: tuple[CrisisContact, ...]) -> None:
+    # 112 is not active everywhere yet (172 regencies/cities in September 2025), so its caveat
+    # must say what to dial when it does not connect: 119 (ambulance) or 110 (police).
+    caveat = contacts[0].caveat
+    assert caveat is not None
+    for lang in LANGS:
+        text = caveat.get(lang)
+        assert "172" in text and "119" in text and "110" in text, lang
 
 
 def test_order_is_emergency_then_national_then_provincial(
