@@ -24,6 +24,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             "ratio one-transaction schedule / longest now",
         ),
         ("crisis_bench.py", ("--messages", "60"), "ratio (detect / keywords)"),
+        ("crisis_eval_table.py", ("--batch", "4"), "| all |"),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(

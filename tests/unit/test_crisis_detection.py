@@ -23,11 +23,16 @@ HELDOUT_SET = Path(__file__).resolve().parents[1] / "crisis_heldout.toml"
 # message, so recall is held higher than precision. Met on the tuning set (crisis_eval.toml).
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
-# Honest floors on the held-out set, just below what the lexicon achieves there (recall 0.795,
-# precision 0.972 over batches 1-3; 0.45 recall on batch 3, the only batch never looked at
-# before measuring). The recall target is NOT met on unseen messages: see data/README.md.
-HELDOUT_RECALL_FLOOR = 0.75
-HELDOUT_PRECISION_FLOOR = PRECISION_TARGET
+# Honest floors on the held-out set, per group of batches, just below what the lexicon achieves
+# there: (recall, precision). Batches 1-3 together: 0.795 and 0.972 (0.45 recall on batch 3,
+# the only one of them never looked at before measuring). Batch 4, written 2026-12-05 before
+# lexicon round 3 and measured once before it: 0.377 and 0.796 (bench/crisis_eval_table.py);
+# raise its floors once the tuned detector is measured. The recall target is NOT met on unseen
+# messages: see data/README.md. A new batch needs its own row here.
+HELDOUT_FLOORS: dict[tuple[int, ...], tuple[float, float]] = {
+    (1, 2, 3): (0.75, PRECISION_TARGET),
+    (4,): (0.36, 0.78),
+}
 LABELS = {"none", *CrisisCategory}
 LEXICON = crisis_lexicon()
 
@@ -103,14 +108,37 @@ def test_tuning_set_meets_the_targets() -> None:
     _assert_at_least(score, RECALL_TARGET, PRECISION_TARGET)
 
 
-def test_heldout_set_stays_above_its_floors() -> None:
-    examples = _examples(HELDOUT_SET)
-    for batch in sorted({e["batch"] for e in examples}):
-        part = _score([e for e in examples if e["batch"] == batch])
-        print(f"crisis detection, held-out batch {batch}: {part}")
+def test_every_heldout_batch_has_floors() -> None:
+    covered = sorted(batch for batches in HELDOUT_FLOORS for batch in batches)
+    assert covered == sorted({e["batch"] for e in _examples(HELDOUT_SET)})
+
+
+@pytest.mark.parametrize(
+    ("batches", "floors"),
+    HELDOUT_FLOORS.items(),
+    ids=["batches-" + "-".join(map(str, batches)) for batches in HELDOUT_FLOORS],
+)
+def test_heldout_batches_stay_above_their_floors(
+    batches: tuple[int, ...], floors: tuple[float, float]
+) -> None:
+    examples = [e for e in _examples(HELDOUT_SET) if e["batch"] in batches]
+    recall, precision = floors
     score = _score(examples)
-    print(f"crisis detection, held-out set (crisis_heldout.toml): {score}")
-    _assert_at_least(score, HELDOUT_RECALL_FLOOR, HELDOUT_PRECISION_FLOOR)
+    rows = [(f"batch {b}", _score([e for e in examples if e["batch"] == b])) for b in batches]
+    if len(batches) > 1:
+        rows.append((f"batches {batches[0]}-{batches[-1]}", score))
+    print(
+        f"\n{'crisis_heldout.toml':22} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}"
+    )
+    for name, part in rows:
+        print(
+            f"{name:22} {part.precision:9.3f} {part.recall:7.3f}"
+            f" {part.tp:4} {part.fp:4} {part.fn:4}"
+        )
+    print(f"{'floors':22} {precision:9.3f} {recall:7.3f}")
+    # Counts only: whoever tunes the lexicon must not see the held-out messages.
+    assert score.recall >= recall, f"held-out recall {score.recall:.3f} < {recall}"
+    assert score.precision >= precision, f"held-out precision {score.precision:.3f} < {precision}"
 
 
 def test_positives_get_their_category() -> None:
