@@ -60,10 +60,11 @@ from bot.jobs.dispatcher import (
     recover,
 )
 from bot.jobs.planner import install_planner, plan_ahead
+from bot.jobs.retention import install_retention
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
-from bot.services.container import Services
+from bot.services.container import NOTICE_VERSION, Services
 from bot.services.resources import load_directory
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
@@ -97,7 +98,7 @@ def build_application(
     request: BaseRequest | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
-    notice_version: int = 1,
+    notice_version: int = NOTICE_VERSION,
     rate_limiter: BaseRateLimiter | None = None,
 ) -> Application:
     """A ready-to-start Application; ``request`` lets the sandbox and tests route the Bot API,
@@ -154,6 +155,7 @@ def build_application(
         ),
     )
     install_planner(application)
+    install_retention(application)
     application.add_handlers(_handlers())
     application.add_error_handler(on_error)
     persistence.conversation_timeouts = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,9 @@ class Settings:
     max_rate: float = 30.0
     startup_retry_seconds: float = 60.0
     log_level: str = "INFO"
+    # How people reach the data controller, shown in the privacy notice; None: the notice says
+    # to ask the coordinators through a facilitator.
+    privacy_contact: str | None = None
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
@@ -93,6 +97,27 @@ def _log_level(raw: str) -> str:
     return level
 
 
+# The forms of PRIVACY_CONTACT: an e-mail address, a web address, or a Telegram @username.
+_CONTACT_FORMS = (
+    re.compile(r"[^@\s<>\"]+@[^@\s<>\"]+\.[A-Za-z]{2,}"),
+    re.compile(r"https?://[^\s<>\"]+\.[^\s<>\"]+"),
+    re.compile(r"@[A-Za-z][A-Za-z0-9_]{4,31}"),
+)
+_MAX_CONTACT = 200
+
+
+def _privacy_contact(raw: str) -> str | None:
+    contact = raw.strip()
+    if not contact:
+        return None
+    if len(contact) > _MAX_CONTACT or not any(f.fullmatch(contact) for f in _CONTACT_FORMS):
+        raise SettingsError(
+            "PRIVACY_CONTACT must be an e-mail address, an http(s):// link or a Telegram "
+            "@username (or be left unset)"
+        )
+    return contact
+
+
 def _url(name: str, raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://")
@@ -122,4 +147,5 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
             env.get("TELEGRAM_STARTUP_RETRY_SECONDS", "60")
         ),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
+        privacy_contact=_privacy_contact(env.get("PRIVACY_CONTACT", "")),
     )

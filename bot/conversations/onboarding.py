@@ -117,7 +117,7 @@ async def _view(
         case Step.AGE:
             return views.age_view(t)
         case Step.CONSENT:
-            return views.consent_view(t)
+            return views.consent_view(t, context.services.settings.privacy_contact)
         case Step.ALIAS:
             if not draft.suggestion:
                 draft.suggestion = suggest_alias(context.services.rng)

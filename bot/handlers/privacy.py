@@ -12,12 +12,13 @@ from bot.context import RangkulContext
 from bot.narrowing import chat_of, query_of, user_of
 from bot.services import privacy as privacy_service
 from bot.services.profile import renew_consent
-from bot.telegram_glue.chat import main_menu, show
+from bot.telegram_glue.chat import follow_up, main_menu, show
 from bot.telegram_glue.endings import ask_to_forget
 from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import privacy as views
 from bot.ui.callbacks import on_button
 from bot.ui.menu import OpenPrivacy
+from bot.ui.privacy_notice import ReadFullNotice
 
 # Commands a person may use while they have not agreed to a changed notice: their rights and
 # safety never wait for consent.
@@ -27,9 +28,25 @@ ALWAYS_ALLOWED_COMMANDS = frozenset({"crisis", "privacy", "mydata", "forget", "c
 async def show_privacy(
     update: Update, context: RangkulContext, _: OpenPrivacy | None = None
 ) -> None:
-    """/privacy: the notice again, with the person's consent record."""
+    """/privacy: the full notice, then the person's consent record."""
+    await _send_notice(update, context, joining=False)
+
+
+async def read_full_notice(update: Update, context: RangkulContext, _: ReadFullNotice) -> None:
+    """ "Read the full notice" under a summary: the full notice as new messages (the summary
+    stays as it was), then the question again for whoever still has to answer it."""
+    await _send_notice(update, context, joining=True)
+
+
+async def _send_notice(update: Update, context: RangkulContext, *, joining: bool) -> None:
     session = await context.session(update)
-    await show(update, views.privacy_view(session.t, session.member))
+    s = context.services
+    first, *rest = views.privacy_view(
+        session.t, s.settings.privacy_contact, s.notice_version, session.member, joining=joining
+    )
+    await show(update, *first, edit=not joining)
+    for page in rest:
+        await follow_up(update, *page)
 
 
 async def send_my_data(update: Update, context: RangkulContext) -> None:
@@ -84,7 +101,8 @@ async def require_current_consent(update: Update, context: RangkulContext) -> No
         return
     if _is_allowed_without_consent(update):
         return
-    await show(update, *views.new_notice_view(session.t), edit=False)
+    contact = context.services.settings.privacy_contact
+    await show(update, *views.new_notice_view(session.t, contact), edit=False)
     raise ApplicationHandlerStop
 
 
@@ -137,6 +155,7 @@ def handlers() -> list[BaseHandler]:
         CommandHandler("mydata", send_my_data),
         CommandHandler("forget", ask_to_forget),
         on_button(OpenPrivacy, show_privacy),
+        on_button(ReadFullNotice, read_full_notice),
         on_button(views.ConfirmForget, confirm_forget),
         on_button(views.KeepData, keep_data),
     ]

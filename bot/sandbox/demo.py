@@ -18,6 +18,7 @@ from bot.domain.meetings import NewMeeting
 from bot.domain.member import AliasTaken, MemberExists, NewMember
 from bot.domain.regions import WIB, province_by_code, timezone_for
 from bot.domain.safety import PlanSection
+from bot.services.container import NOTICE_VERSION
 from bot.services.meetings import schedule
 from bot.services.seats import sign_up_for_trial
 from bot.storage.database import Database
@@ -27,8 +28,10 @@ from bot.storage.members import MemberRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.safety import SafetyRepository
 
-# The notice version the sandbox's bot runs with (build_application's default).
-DEMO_NOTICE_VERSION = 1
+# Demo people agreed to the notice the sandbox's bot runs with (build_application's default):
+# they are made-up personas for trying features, and a consent prompt on every persona switch
+# would only hide the feature being tried. A visitor persona shows the notice when joining.
+DEMO_NOTICE_VERSION = NOTICE_VERSION
 
 
 @dataclass(frozen=True, slots=True)

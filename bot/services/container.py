@@ -23,6 +23,11 @@ from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
 from bot.storage.time_polls import TimePollRepository
 
+# The privacy notice a person agreed to is recorded with its version; raising this number makes
+# everyone confirm the new notice before going on (proof of consent). 2: the notice names every
+# kind of data, who sees it, how long it is kept, the contact and every right.
+NOTICE_VERSION = 2
+
 
 @dataclass
 class Services:
@@ -30,9 +35,7 @@ class Services:
     clock: Clock
     db: Database
     contacts: tuple[CrisisContact, ...]
-    # The privacy notice a person agreed to is recorded with its version; raising this number
-    # makes everyone confirm the new notice before going on (proof of consent).
-    notice_version: int = 1
+    notice_version: int = NOTICE_VERSION
     rng: random.Random = field(default_factory=random.Random)
     # Repositories are derived from db: one connection, one place that builds them.
     members: MemberRepository = field(init=False)

@@ -361,6 +361,16 @@ class GroupRepository(Repository):
                 (to_db_time(now), member_id, code),
             )
 
+    async def delete_expired_invitations(
+        self, expired_before: datetime, *, tx: Tx | None = None
+    ) -> int:
+        """Retention: invitations (used or not) that expired at or before ``expired_before``."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM invitations WHERE expires_at <= ?", (to_db_time(expired_before),)
+            )
+        return cursor.rowcount
+
     async def role_holders(
         self, admin_telegram_ids: Iterable[int], *, telegram_id: int | None = None
     ) -> list[RoleHolder]:

@@ -505,6 +505,31 @@ class MeetingRepository(Repository):
             )
         return True
 
+    # --- retention ------------------------------------------------------------------------------
+
+    async def delete_old_seats(self, started_before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention: seats and attendance of meetings that started at or before
+        ``started_before`` (a meeting still coming keeps its seats); returns how many rows."""
+        old = "meeting_id IN (SELECT id FROM meetings WHERE starts_at <= ?)"
+        deleted = 0
+        async with self._writing(tx) as conn:
+            for table in ("seats", "attendance"):
+                cursor = await conn.execute(
+                    f"DELETE FROM {table} WHERE {old}", (to_db_time(started_before),)
+                )
+                deleted += cursor.rowcount
+        return deleted
+
+    async def delete_old_trial_outcomes(
+        self, answered_before: datetime, *, tx: Tx | None = None
+    ) -> int:
+        """Retention: answers to "join this group?" given at or before ``answered_before``."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM trial_outcomes WHERE answered_at <= ?", (to_db_time(answered_before),)
+            )
+        return cursor.rowcount
+
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """The person's seats, trial answers, attendance and the meetings they scheduled,
         JSON-ready (UU PDP right of access); nobody else's seat or presence."""

@@ -248,6 +248,23 @@ class OutboxRepository(Repository):
             row = await cursor.fetchone()
         return bool(row and row[0])
 
+    async def delete_settled(self, before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention: deletes rows settled (sent, skipped, failed, cancelled) whose sending
+        time, or planned time if they never went out, is at or before ``before``; pending and
+        in-flight rows stay. Returns how many.
+
+        Past that point a row's dedupe key is free again, so no feature may plan the same key
+        that long after its time (none does: reminders, alerts and follow-ups are planned
+        before or shortly after their moment).
+        """
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM outbox WHERE status IN ('sent', 'skipped', 'failed', 'cancelled')"
+                " AND COALESCE(sent_at, not_before) <= ?",
+                (to_db_time(before),),
+            )
+        return cursor.rowcount
+
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """The person's messages (to them, and about them to others), JSON-ready: kind, status
         and times only. Payloads stay out (they can hold someone else's words), and so do the

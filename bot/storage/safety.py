@@ -135,6 +135,25 @@ class SafetyRepository(Repository):
                 (to_db_time(now), alert_id),
             )
 
+    async def delete_old_events(self, before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention: crisis events that happened at or before ``before``."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM crisis_events WHERE happened_at <= ?", (to_db_time(before),)
+            )
+        return cursor.rowcount
+
+    async def delete_old_alerts(self, before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention: alerts created at or before ``before`` that were acknowledged or passed
+        on to everyone; one still waiting for either is kept whatever its age."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM crisis_alerts WHERE created_at <= ?"
+                " AND (acknowledged_at IS NOT NULL OR escalated_at IS NOT NULL)",
+                (to_db_time(before),),
+            )
+        return cursor.rowcount
+
     async def export(self, member_id: int) -> dict[str, Any]:
         """The member's safety plan, crisis events and alerts, JSON-ready, without row ids or
         anyone else's identity."""

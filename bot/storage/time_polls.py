@@ -110,6 +110,18 @@ class TimePollRepository(Repository):
                         counts[index] += 1
         return PollResults(tuple(counts), voters)
 
+    async def delete_past(self, last_time_before: datetime) -> int:
+        """Retention: polls whose latest candidate time is at or before ``last_time_before``,
+        with every answer to them; returns how many polls. Options are stored as fixed-width
+        UTC text, so the text maximum is the latest time."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "DELETE FROM time_polls WHERE COALESCE((SELECT max(value)"
+                " FROM json_each(time_polls.options)), created_at) <= ?",
+                (to_db_time(last_time_before),),
+            )
+        return cursor.rowcount
+
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """The polls the person sent and received with their own answers, JSON-ready (UU PDP
         right of access). Only their choice is shown, as the candidate times themselves."""

@@ -15,6 +15,7 @@ from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import crisis_intro_line
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.privacy_notice import ReadFullNotice, notice_summary
 from bot.ui.view import View
 
 PROVINCES_PER_PAGE = 10
@@ -107,8 +108,8 @@ def intro_view(t: Translator) -> View:
             t("<b>Welcome to Rangkul</b> 🤝"),
             t(
                 "Rangkul connects people with lived experience of mental-health conditions to "
-                "peer support groups across Indonesia: find a group near you or online, try a "
-                "session without any commitment, and keep track of how you are doing."
+                "peer support groups across Indonesia, led by peer facilitators: find a group "
+                "near you or online, and try a session without any commitment."
             ),
             t("Rangkul is not an emergency service."),
             crisis_intro_line(t),
@@ -131,43 +132,19 @@ def age_view(t: Translator) -> View:
     )
 
 
-def privacy_notice(t: Translator) -> str:
-    """The privacy notice; also shown by /privacy."""
-    return "\n\n".join(
-        [
-            t("<b>Your privacy</b>"),
-            t(
-                "<b>What we store:</b> the alias you choose, your language, your home province "
-                '(or "online only"), the topics you pick, that you confirmed you are 18 or '
-                "older, and when you agreed to this notice. "
-                "We never store your name, phone number or Telegram username."
-            ),
-            t(
-                "<b>Who sees what:</b> other members and facilitators only ever see your alias, "
-                "never your Telegram account."
-            ),
-            t(
-                "<b>Why it matters:</b> information about your health is <i>specific personal "
-                "data</i> under Indonesia's Personal Data Protection Law (UU No. 27/2022). We use "
-                "it only to connect you with peer support, and we never sell it or share it."
-            ),
-            t(
-                "<b>Your rights:</b> /mydata sends you a copy of everything we store about you, "
-                "/forget deletes all of it, /privacy shows this notice again. You can withdraw "
-                "your consent at any time with /forget."
-            ),
-        ]
-    )
-
-
-def consent_view(t: Translator) -> View:
+def consent_view(t: Translator, contact: str | None) -> View:
+    """The notice's summary and the question; the full notice is one button away."""
     text = "\n\n".join(
-        [privacy_notice(t), t("Do you agree to Rangkul storing this for these purposes?")]
+        [
+            notice_summary(t, contact),
+            t("Do you agree to Rangkul storing and using this for these purposes?"),
+        ]
     )
     return text, inline(
         [
             [(t("I agree"), GiveConsent())],
             [(t("Not now"), DeclineConsent())],
+            [(t("📄 Read the full notice"), ReadFullNotice())],
         ]
     )
 

@@ -1,14 +1,18 @@
-"""Texts and keyboards of the privacy rights: export, forget, consent to a new notice."""
+"""Texts and keyboards of the privacy rights: the notice, export, forget, consent to a new
+notice (the notice's own text is bot/ui/privacy_notice.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.member import Member
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
-from bot.ui.onboarding import privacy_notice
+from bot.ui.onboarding import DeclineConsent, GiveConsent
+from bot.ui.privacy_notice import ReadFullNotice, full_notice, notice_summary
 from bot.ui.view import View
 
 
@@ -32,24 +36,43 @@ class DeclineNotice(CallbackData, prefix="pc:no"):
     pass
 
 
-# What a member asked to agree to a changed notice may still press: the answer, and forgetting.
-WITHOUT_CONSENT = (AcceptNotice, DeclineNotice, ConfirmForget, KeepData)
+# What a member asked to agree to a changed notice may still press: the answer, reading the
+# notice, and forgetting.
+WITHOUT_CONSENT = (AcceptNotice, DeclineNotice, ReadFullNotice, ConfirmForget, KeepData)
 
 
 def consent_status(t: Translator, member: Member) -> str:
     return t(
-        "You agreed to version {version} of this notice on {date}.",
+        "You agreed to version {version} of the privacy notice on {date}.",
         version=member.consent_version,
         date=t.format_date(member.consent_at, member.timezone),
     )
 
 
-def privacy_view(t: Translator, member: Member | None) -> str:
-    if member is None:
-        return "\n\n".join(
-            [privacy_notice(t), t("We don't store anything about you at the moment.")]
-        )
-    return "\n\n".join([privacy_notice(t), consent_status(t, member)])
+def privacy_view(
+    t: Translator,
+    contact: str | None,
+    version: int,
+    member: Member | None,
+    *,
+    joining: bool = False,
+) -> list[View]:
+    """The full notice, one section per message, then where the person stands: their consent,
+    the question again if they agreed to an older version, or (``joining``: read from the
+    consent step) the onboarding question."""
+    pages: list[View] = [(page, None) for page in full_notice(t, contact, version)]
+    if member is not None and member.consent_version < version:
+        question = t("Do you agree to this version of the notice?")
+        pages.append(("\n\n".join([consent_status(t, member), question]), _new_notice_buttons(t)))
+    elif member is not None:
+        pages.append((consent_status(t, member), None))
+    elif joining:
+        question = t("Do you agree to Rangkul storing and using this for these purposes?")
+        buttons = inline([[(t("I agree"), GiveConsent())], [(t("Not now"), DeclineConsent())]])
+        pages.append((question, buttons))
+    else:
+        pages.append((t("We don't store anything about you at the moment."), None))
+    return pages
 
 
 def forget_confirm_view(t: Translator) -> View:
@@ -81,24 +104,30 @@ def nothing_stored_text(t: Translator) -> str:
     return t("Rangkul doesn't store anything about you. Send /start if you'd like to join.")
 
 
-def new_notice_view(t: Translator) -> View:
+def new_notice_view(t: Translator, contact: str | None) -> View:
+    """Asked before anything else of a member who agreed to an older notice: its summary."""
     text = "\n\n".join(
         [
             t("Our privacy notice has changed. Please read it and tell us whether you agree."),
-            privacy_notice(t),
+            notice_summary(t, contact),
         ]
     )
-    return text, inline(
+    return text, _new_notice_buttons(t)
+
+
+def _new_notice_buttons(t: Translator) -> InlineKeyboardMarkup:
+    return inline(
         [
             [(t("I agree"), AcceptNotice())],
             [(t("Not now"), DeclineNotice())],
+            [(t("📄 Read the full notice"), ReadFullNotice())],
         ]
     )
 
 
 def new_notice_declined_text(t: Translator) -> str:
     return t(
-        "Okay. Until you agree, Rangkul won't use your data for anything new. You can still use "
-        "/crisis, get a copy with /mydata, or delete everything with /forget. I'll ask again "
-        "next time you write."
+        "Okay. Until you agree, I can only help in a crisis (/crisis) and with your data: "
+        "/privacy, a copy with /mydata, or deleting everything with /forget. Reminders of your "
+        "meetings still arrive. I'll ask again next time you write."
     )

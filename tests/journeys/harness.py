@@ -40,6 +40,7 @@ class BotWorld:
     # on ``limiter_time`` when given so a test moves its holds and pacing without waiting.
     max_rate: float = 0
     limiter_time: VirtualTime | None = None
+    privacy_contact: str | None = None
 
     def __post_init__(self) -> None:
         self.emulator = BotApiEmulator(clock=self.clock, queue_updates=False)
@@ -51,6 +52,7 @@ class BotWorld:
             database_path=self.db_path,
             admin_ids=self.admin_ids,
             max_rate=self.max_rate,
+            privacy_contact=self.privacy_contact,
         )
 
     async def start(self) -> None:

@@ -23,6 +23,7 @@ from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
 from tests.journeys.helpers.groups import a_group
 from tests.journeys.helpers.onboarding import onboard_in_english
+from tests.journeys.helpers.schema import member_columns
 
 LINA, FASIL, KOOR, OTHER = 918273645, 918270002, 918270001, 918270003
 THEIR_ALIASES = ("Fasil Sari", "Koordinator Satu", "Orang Lain")
@@ -199,22 +200,6 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     # No internal row ids either (theirs or anyone's); payloads (others' words) stay out.
     assert not {key for key in keys_of(data) if key == "id" or key.endswith("_id")}
     assert "payload" not in keys_of(data)
-
-
-def member_columns(db: sqlite3.Connection) -> set[tuple[str, str]]:
-    """Every (table, column) that holds a member's id: by foreign key or by name."""
-    found = set()
-    for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
-        if table == "members":  # the person's own row: the export's profile
-            continue
-        to_members = {
-            fk[3] for fk in db.execute(f"PRAGMA foreign_key_list({table})") if fk[2] == "members"
-        }
-        for column in (c[1] for c in db.execute(f"PRAGMA table_info({table})")):
-            named = column == "member_id" or column.endswith("_member_id")
-            if named or column in to_members or column in ("used_by", "created_by"):
-                found.add((table, column))
-    return found
 
 
 async def test_every_table_about_members_is_exported_or_left_out_on_purpose(

@@ -103,8 +103,8 @@ async def test_forget_can_be_called_off(world: BotWorld) -> None:
 async def test_privacy_shows_the_notice_and_my_consent(world: BotWorld) -> None:
     oki = world.person(207, "Oki", "en")
     await onboard_in_english(oki)
-    await oki.send("/privacy")
-    assert "UU No. 27/2022" in oki.last.text
+    notice = "\n".join(message.text for message in await oki.send("/privacy"))
+    assert "UU No. 27/2022" in notice
     assert "version 1" in oki.last.text and "2026" in oki.last.text
 
 

@@ -35,6 +35,14 @@ def test_malformed_variable_is_named(tmp_path: Path) -> None:
     assert "ADMIN_IDS" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_malformed_privacy_contact_stops_start_up_in_one_line(tmp_path: Path) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": "1:abc", "PRIVACY_CONTACT": "ring the office"}
+    result = run_cli("run", env={**env, "DATABASE_PATH": str(tmp_path / "d")})
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "PRIVACY_CONTACT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_unusable_database_path_is_named(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")

@@ -63,6 +63,8 @@ def test_every_variable_is_read() -> None:
         ({**TOKEN, "TELEGRAM_STARTUP_RETRY_SECONDS": "inf"}, "TELEGRAM_STARTUP_RETRY_SECONDS"),
         ({**TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({**TOKEN, "TELEGRAM_BASE_URL": "ftp://x"}, "TELEGRAM_BASE_URL"),
+        ({**TOKEN, "PRIVACY_CONTACT": "call the office"}, "PRIVACY_CONTACT"),
+        ({**TOKEN, "PRIVACY_CONTACT": "@ab"}, "PRIVACY_CONTACT"),
     ],
 )
 def test_a_bad_value_names_its_variable_in_one_line(env: dict[str, str], named: str) -> None:
@@ -74,3 +76,11 @@ def test_a_bad_value_names_its_variable_in_one_line(env: dict[str, str], named: 
 
 def test_the_token_is_optional_where_the_caller_says_so() -> None:
     assert load_settings({}, require_token=False).token is None
+
+
+@pytest.mark.parametrize(
+    "contact", ["privasi@contoh.org", "https://contoh.org/privasi", "@rangkul_privasi"]
+)
+def test_a_privacy_contact_is_an_address_a_link_or_a_username(contact: str) -> None:
+    assert load_settings({**TOKEN, "PRIVACY_CONTACT": f" {contact} "}).privacy_contact == contact
+    assert load_settings(TOKEN).privacy_contact is None

@@ -1,0 +1,97 @@
+"""How long each kind of personal data is kept: one table that the privacy notice shows and the
+daily purge (bot.services.retention) enforces, so the periods people read are the ones applied.
+
+UU 27/2022 asks that data be kept no longer than its purpose needs and that people are told how
+long. Each rule names what starts its clock; data kept "while you are a member" goes with
+``/forget`` (or when the person changes or removes it themselves).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+
+class DataCategory(enum.StrEnum):
+    """A kind of personal data, as the privacy notice names it."""
+
+    PROFILE = "profile"  # Telegram id, alias, language, timezone, province, age, roles, topics
+    CONSENTS = "consents"
+    GROUPS = "groups"  # memberships and facilitator roles
+    INVITATIONS = "invitations"
+    SCHEDULING = "scheduling"  # meetings a facilitator scheduled (their name on the series)
+    SEATS = "seats"  # places at meetings (RSVPs, trials, waitlist) and attendance
+    TRIAL_OUTCOMES = "trial_outcomes"
+    TIME_POLLS = "time_polls"
+    SAFETY_PLAN = "safety_plan"
+    CRISIS_EVENTS = "crisis_events"
+    CRISIS_ALERTS = "crisis_alerts"
+    MESSAGES = "messages"  # the outbox: messages the bot sent or will send, and about whom
+    DRAFTS = "drafts"  # unfinished steps of a conversation (PTB persistence)
+
+
+class Anchor(enum.StrEnum):
+    """What starts the clock of a rule."""
+
+    SENT_OR_DUE = "sent_or_due"  # a message: when it went out, or was due if it never did
+    EXPIRY = "expiry"  # an invitation link's expiry
+    MEETING = "meeting"  # the start of the meeting
+    ANSWER = "answer"  # the answer's time
+    LAST_POLL_TIME = "last_poll_time"  # the latest time a poll offered
+    EVENT = "event"  # when it happened
+    ALERT_CLOSED = "alert_closed"  # an alert once acknowledged or passed on: its creation
+    IDLE = "idle"  # the conversation's last step
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRule:
+    category: DataCategory
+    # The tables that hold it: tests/journeys/test_privacy_notice.py fails when a table about
+    # members is in no rule (and so in no line of the notice).
+    tables: tuple[str, ...]
+    # None: kept while the person is a member (gone with /forget), no clock of its own.
+    keep_for: timedelta | None = None
+    after: Anchor | None = None
+
+
+def _days(n: int) -> timedelta:
+    return timedelta(days=n)
+
+
+RETENTION: tuple[RetentionRule, ...] = (
+    RetentionRule(DataCategory.PROFILE, ("members", "member_topics")),
+    RetentionRule(DataCategory.CONSENTS, ("consents",)),
+    RetentionRule(DataCategory.GROUPS, ("group_members", "group_facilitators")),
+    RetentionRule(DataCategory.INVITATIONS, ("invitations",), _days(30), Anchor.EXPIRY),
+    RetentionRule(DataCategory.SCHEDULING, ("meeting_series",)),
+    RetentionRule(DataCategory.SEATS, ("seats", "attendance"), _days(365), Anchor.MEETING),
+    RetentionRule(DataCategory.TRIAL_OUTCOMES, ("trial_outcomes",), _days(365), Anchor.ANSWER),
+    RetentionRule(
+        DataCategory.TIME_POLLS,
+        ("time_polls", "time_poll_messages"),
+        _days(90),
+        Anchor.LAST_POLL_TIME,
+    ),
+    RetentionRule(DataCategory.SAFETY_PLAN, ("safety_plans",)),
+    RetentionRule(DataCategory.CRISIS_EVENTS, ("crisis_events",), _days(90), Anchor.EVENT),
+    RetentionRule(DataCategory.CRISIS_ALERTS, ("crisis_alerts",), _days(90), Anchor.ALERT_CLOSED),
+    RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
+    # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
+    RetentionRule(
+        DataCategory.DRAFTS,
+        ("ptb_conversations", "ptb_user_data"),
+        timedelta(hours=12),
+        Anchor.IDLE,
+    ),
+)
+
+
+def rule_for(category: DataCategory) -> RetentionRule:
+    return next(rule for rule in RETENTION if rule.category is category)
+
+
+def cutoff(rule: RetentionRule, now: datetime) -> datetime | None:
+    """Rows whose clock started at or before this moment are due for deletion; None if the
+    rule has no clock."""
+    return now - rule.keep_for if rule.keep_for is not None else None

@@ -1,0 +1,67 @@
+"""The daily purge: deletes what is past its retention rule (bot.domain.retention), category by
+category, each in its own transaction, against the injected clock.
+
+Only rows no one still needs can match a rule: a seat goes a year after its meeting started (an
+upcoming meeting keeps its seats), an alert only once it was acknowledged or passed on, an
+outbox row only once settled. Data kept "while you are a member" has no clock and goes with
+``/forget``; unfinished conversations end by their own timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from bot.clock import Clock
+from bot.domain.retention import RETENTION, DataCategory, cutoff
+from bot.storage.groups import GroupRepository
+from bot.storage.meetings import MeetingRepository
+from bot.storage.outbox import OutboxRepository
+from bot.storage.safety import SafetyRepository
+from bot.storage.time_polls import TimePollRepository
+
+# A category's delete: rows whose clock started at or before the cutoff go; returns how many.
+Purge = Callable[[datetime], Awaitable[int]]
+
+
+def purges(
+    groups: GroupRepository,
+    meetings: MeetingRepository,
+    time_polls: TimePollRepository,
+    safety: SafetyRepository,
+    outbox: OutboxRepository,
+) -> dict[DataCategory, Purge]:
+    """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
+    return {
+        DataCategory.INVITATIONS: groups.delete_expired_invitations,
+        DataCategory.SEATS: meetings.delete_old_seats,
+        DataCategory.TRIAL_OUTCOMES: meetings.delete_old_trial_outcomes,
+        DataCategory.TIME_POLLS: time_polls.delete_past,
+        DataCategory.CRISIS_EVENTS: safety.delete_old_events,
+        DataCategory.CRISIS_ALERTS: safety.delete_old_alerts,
+        DataCategory.MESSAGES: outbox.delete_settled,
+    }
+
+
+async def purge_expired(
+    groups: GroupRepository,
+    meetings: MeetingRepository,
+    time_polls: TimePollRepository,
+    safety: SafetyRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+) -> dict[DataCategory, int]:
+    """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
+    (only categories where something went)."""
+    now = clock.now()
+    deletes = purges(groups, meetings, time_polls, safety, outbox)
+    deleted: dict[DataCategory, int] = {}
+    for rule in RETENTION:
+        before = cutoff(rule, now)
+        delete = deletes.get(rule.category)
+        if before is None or delete is None:
+            continue
+        count = await delete(before)
+        if count:
+            deleted[rule.category] = count
+    return deleted
