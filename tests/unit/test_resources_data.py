@@ -13,7 +13,7 @@ from bot.domain.contacts import NATIONAL
 from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, parse_resources
 from bot.domain.search import SearchIndex
 
-TODAY = dt.date(2026, 11, 27)  # the day the sources were read; never a later "checked" date
+TODAY = dt.date.today()  # a "checked" date is never in the future
 
 
 @pytest.fixture(scope="module")
