@@ -252,16 +252,17 @@ def alert_consent_view(t: Translator) -> View:
 
 def alert_sent_text(t: Translator) -> str:
     return t(
-        "Thank you for letting me. I've told your facilitator; if they don't respond within 30 "
-        "minutes, the other facilitators of your group and the coordinators will be told too. "
-        "Please don't wait for them if you are in danger: the contacts above are there now."
+        "Thank you for letting me. I've told your facilitator; if they don't confirm within 30 "
+        "minutes that they got it, the other facilitators of your group and the coordinators "
+        "will be told too. Please don't wait for them if you are in danger: the contacts above "
+        "are there now."
     )
 
 
 def alert_already_sent_text(t: Translator) -> str:
     return t(
-        "Your facilitator has already been told, and others will be told if they don't respond "
-        "soon. The contacts above are there for you right now."
+        "Your facilitator has already been told, and others will be told if they don't confirm "
+        "soon that they got it. The contacts above are there for you right now."
     )
 
 
