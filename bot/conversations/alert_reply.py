@@ -93,7 +93,7 @@ async def take_text(update: Update, context: RangkulContext) -> int:
             await show(update, views.relay_problem_text(t, relayed.problem))
             return Step.TEXT
         case RelayOutcome.CRISIS:
-            await send_crisis_reply(update, context, CrisisSource.DETECTED)
+            await send_crisis_reply(update, context, CrisisSource.DETECTED, relayed.crisis)
             await follow_up(update, views.relay_crisis_text(t))
             return Step.TEXT
         case RelayOutcome.SENT:

@@ -47,7 +47,6 @@ from bot.telegram_glue.flow import StepFlow
 from bot.telegram_glue.roles import open_deep_link
 from bot.ui import onboarding as views
 from bot.ui.callbacks import Area, on_button
-from bot.ui.crisis import crisis_message
 from bot.ui.onboarding import (
     AnotherAlias,
     ChooseLanguage,
@@ -212,10 +211,7 @@ async def under_18(update: Update, context: RangkulContext, _: UnderAge) -> int:
     """Younger people get support, and nothing about them is kept (also on a second tap)."""
     session = await context.session(update)
     _drop_everything(update, context)
-    text = "\n\n".join(
-        [views.minor_text(session.t), crisis_message(session.t, context.services.contacts)]
-    )
-    await show(update, text)
+    await show(update, *views.minor_view(session.t, context.services.contacts))
     return ConversationHandler.END
 
 

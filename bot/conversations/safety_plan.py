@@ -95,7 +95,9 @@ async def answer(update: Update, context: RangkulContext) -> int:
     if result.acute:
         # Saved, but an intention, a time or preparations need more than a note: the full
         # reply (contacts, grounding, the facilitator offer), then the plan goes on.
-        await send_crisis_reply(update, context, CrisisSource.DETECTED, with_plan=False)
+        await send_crisis_reply(
+            update, context, CrisisSource.DETECTED, result.crisis, with_plan=False
+        )
     elif result.crisis is not None:
         contacts = contacts_for(context.services.contacts, member.province)
         await follow_up(update, views.crisis_note(session.t, contacts))

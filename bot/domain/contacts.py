@@ -20,7 +20,8 @@ from bot.domain.regions import PROVINCES
 _Fail = Callable[[str], ValueError]
 
 LANGS: tuple[str, ...] = ("id", "en")
-KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service")
+# "violence_line": for reporting violence and abuse (SAPA 129), not a mental-health line.
+KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service", "violence_line")
 PROVINCE_CODES: frozenset[str] = frozenset(province.code for province in PROVINCES)
 NATIONAL = "national"
 
@@ -71,6 +72,16 @@ class CrisisContact:
     def whatsapp_digits(self) -> str | None:
         return _dial_digits(self.whatsapp)
 
+    @property
+    def whatsapp_link(self) -> str | None:
+        """The https://wa.me/ address of the WhatsApp number: a chat opens with one tap
+        (Telegram has no tel: buttons). Indonesian numbers written from 0 become +62."""
+        digits = self.whatsapp_digits
+        if digits is None:
+            return None
+        international = digits[1:] if digits.startswith("+") else "62" + digits.removeprefix("0")
+        return f"https://wa.me/{international}"
+
 
 def _dial_digits(number: str | None) -> str | None:
     if number is None:
@@ -105,6 +116,11 @@ def contacts_for(
 ) -> tuple[CrisisContact, ...]:
     """National entries plus those of ``province_code``, in the file's order."""
     return tuple(c for c in contacts if c.is_national or c.scope == province_code)
+
+
+def contact_by_id(contacts: tuple[CrisisContact, ...], contact_id: str) -> CrisisContact | None:
+    """The entry with ``contact_id``, or None (the reply then leaves that line out)."""
+    return next((c for c in contacts if c.id == contact_id), None)
 
 
 def _parse(entry: Any, index: int) -> CrisisContact:

@@ -62,6 +62,7 @@ _CRISIS_TAGS: Mapping[str, tuple[str, ...]] = {
     "emergency": ("gawat darurat", "ambulans", "bahaya", "ambulance", "danger"),
     "crisis_line": ("hotline", "konseling", "curhat", "helpline", "counselling"),
     "mental_health_service": ("layanan kesehatan jiwa", "mental health service"),
+    "violence_line": ("kekerasan", "kdrt", "pelecehan", "violence", "abuse", "domestic violence"),
 }
 
 _REQUIRED = ("id", "category", "province", "title", "description", "tags", "source", "checked")

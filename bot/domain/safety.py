@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.crisis_detection import CrisisSignal, Lexicon, detect, normalise
+from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Lexicon, detect, normalise
 from bot.domain.messages import PlannedMessage, instant_text
 
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.
 ESCALATE_AFTER = timedelta(minutes=30)
 # Outbox kinds (rendered by bot.notifications.safety): the alert to a facilitator (or, on
-# escalation, to every facilitator and coordinator), "your facilitator has seen it" to the
+# escalation, to every facilitator and coordinator), "your facilitator knows" to the
 # person, and a facilitator's message to the person. A relayed text lives only in the outbox
 # payload, which the outbox empties as soon as the row is sent, skipped, failed or cancelled.
 ALERT_KIND = "crisis_alert"
@@ -46,6 +46,33 @@ class CrisisSource(StrEnum):
     COMMAND = "command"
     DETECTED = "detected"
     BUTTON = "button"
+
+
+class CrisisReplyKind(StrEnum):
+    """What the crisis reply puts first (its value travels in callback data: keep it short)."""
+
+    # Harm already done (an overdose taken): an ambulance and the emergency department first;
+    # the safety plan is offered, never in the way.
+    MEDICAL = "med"
+    # Danger from another person: the police, 112 and, for violence and abuse, SAPA 129 first.
+    VIOLENCE = "vio"
+    # Thoughts of suicide or self-harm, or someone asking for help (/crisis, "Need help now"):
+    # their own safety plan first, as they wrote it for this moment, then the essentials.
+    PLAN_FIRST = "plan"
+
+
+def reply_kind(signal: CrisisSignal | None) -> CrisisReplyKind:
+    """The crisis reply that fits what was recognised; ``None`` when the person asked for
+    help themselves."""
+    if signal is None:
+        return CrisisReplyKind.PLAN_FIRST
+    match signal.category:
+        case CrisisCategory.MEDICAL:
+            return CrisisReplyKind.MEDICAL
+        case CrisisCategory.VIOLENCE:
+            return CrisisReplyKind.VIOLENCE
+        case _:
+            return CrisisReplyKind.PLAN_FIRST
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +227,7 @@ class Relayed:
     outcome: RelayOutcome
     alert: CrisisAlert | None = None
     problem: AnswerProblem | None = None
+    crisis: CrisisSignal | None = None  # what ``CRISIS`` recognised, for the sender's reply
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +266,7 @@ def alert_prefix(alert_id: int) -> str:
 
 
 def alert_seen_message(alert_id: int, member_id: int, now: datetime) -> PlannedMessage:
-    """ "Your facilitator has seen your message", to the person."""
+    """ "Your facilitator knows you may need support", to the person."""
     return PlannedMessage(
         member_id=member_id,
         kind=ALERT_SEEN_KIND,

@@ -24,8 +24,9 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
     """Every edited private message stops here, after its crisis screening."""
     message = update.edited_message
     text = (message.text or message.caption or "") if message else ""
-    if detect(text, crisis_lexicon()) is not None:
-        await send_crisis_reply(update, context, CrisisSource.DETECTED)
+    signal = detect(text, crisis_lexicon())
+    if signal is not None:
+        await send_crisis_reply(update, context, CrisisSource.DETECTED, signal)
     else:
         session = await context.session(update)
         await chat_of(update).send_message(edit_ignored_text(session.t))

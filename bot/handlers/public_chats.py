@@ -15,7 +15,6 @@ from telegram.ext import ApplicationHandlerStop, BaseHandler
 
 from bot.context import RangkulContext
 from bot.data_files import crisis_lexicon
-from bot.domain.contacts import contacts_for
 from bot.domain.crisis_detection import detect
 from bot.ui import public_chats as views
 
@@ -34,9 +33,8 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
     command = _command_to_this_bot(message, context.bot.username)
     text = message.text or message.caption or ""
     if command == "crisis" or (_to_the_bot(message, command) and detect(text, crisis_lexicon())):
-        # National contacts only: a province would say where the person lives.
-        contacts = contacts_for(context.services.contacts, None)
-        text, markup = views.public_crisis_view(session.t, contacts, link)
+        # National essentials only: nothing personal, not even a province.
+        text, markup = views.public_crisis_view(session.t, link)
         await message.reply_text(text, reply_markup=markup)
     elif command is not None:
         text, markup = views.private_pointer_view(session.t, link)

@@ -33,11 +33,17 @@ from bot.domain.safety import (
 from bot.narrowing import chat_of, query_of, user_data_of
 from bot.services import safety as safety_service
 from bot.telegram_glue.chat import show
-from bot.telegram_glue.crisis_reply import send_crisis_reply
+from bot.telegram_glue.crisis_reply import expand_crisis_reply, send_crisis_reply
 from bot.ui import crisis as views
 from bot.ui import grounding
 from bot.ui.callbacks import on_button
-from bot.ui.crisis import Acknowledge, AlertAnswer, LetFacilitatorKnow, StartGrounding
+from bot.ui.crisis import (
+    Acknowledge,
+    AlertAnswer,
+    LetFacilitatorKnow,
+    MoreContacts,
+    StartGrounding,
+)
 from bot.ui.grounding import BreathingRound, FeelCalmer, SensesStep, StillNotOkay
 from bot.ui.menu import CalmDown, NeedHelp
 
@@ -70,13 +76,14 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     # The filters let in only messages with a text or a caption.
     text = (message.text or message.caption) if message is not None else None
     lexicon = crisis_lexicon()
-    if text is None or detect(text, lexicon) is None:
+    signal = detect(text, lexicon) if text is not None else None
+    if signal is None:
         return
     if names_the_topic(text, lexicon) and await _is_authoring_staff(update, context):
         session = await context.session(update)
         await chat_of(update).send_message(views.authoring_note(session.t))
         return
-    await send_crisis_reply(update, context, CrisisSource.DETECTED)
+    await send_crisis_reply(update, context, CrisisSource.DETECTED, signal)
     raise ApplicationHandlerStop
 
 
@@ -103,10 +110,11 @@ async def screen_command(update: Update, context: RangkulContext) -> None:
     """Crisis words after a command: the crisis reply first. The command then waits (the
     reply is what matters now), except a directory search, which goes on below the reply:
     for these words its first results are the crisis lines themselves."""
-    await send_crisis_reply(update, context, CrisisSource.DETECTED)
     message = update.effective_message
     assert message is not None  # a MessageHandler's filters pass only updates with a message
-    command = (message.text or "").split(maxsplit=1)[0]
+    command, arguments = (message.text or "").split(maxsplit=1)
+    signal = detect(arguments, crisis_lexicon())
+    await send_crisis_reply(update, context, CrisisSource.DETECTED, signal)
     if command[1:].split("@")[0].lower() not in _SEARCH_COMMANDS:
         raise ApplicationHandlerStop
 
@@ -152,6 +160,12 @@ async def alert_facilitator(
         AlertOutcome.NO_FACILITATOR: views.no_facilitator_text,
     }[outcome](t)
     await show(update, text)
+    raise ApplicationHandlerStop
+
+
+async def more_contacts(update: Update, context: RangkulContext, action: MoreContacts) -> None:
+    """ "More contacts" under the crisis reply: every contact, in place (idempotent)."""
+    await expand_crisis_reply(update, context, action.kind)
     raise ApplicationHandlerStop
 
 
@@ -222,6 +236,7 @@ def after_conversations() -> list[BaseHandler]:
     conversation, which keeps its own answers)."""
     private_text = filters.ChatType.PRIVATE & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND
     return [
+        on_button(MoreContacts, more_contacts),
         on_button(LetFacilitatorKnow, alert_facilitator),
         on_button(Acknowledge, acknowledge),
         on_button(StartGrounding, start_grounding),

@@ -1,6 +1,6 @@
 """Outbox renderers for crisis alerts: to the first facilitator at once, to every facilitator
 and the coordinators 30 minutes later unless someone acknowledged (planned by the planner,
-bot.services.safety.escalate_alerts), to the person once a facilitator has seen it, and a
+bot.services.safety.escalate_alerts), to the person once a facilitator acknowledged it, and a
 facilitator's relayed message to the person.
 
 Renderers only render, from the current rows: they change nothing. An alert message is dropped

@@ -48,9 +48,9 @@ def screen_relay_text(text: str | None) -> CrisisSignal | None:
     """Crisis language in a text about to be relayed to someone else, or None.
 
     A caller that gets a signal must not forward the text automatically: it shows the sender
-    the crisis reply (``bot.handlers.safety.send_crisis_reply(update, context,
-    CrisisSource.DETECTED)``) and may then let them decide whether to send it anyway. Like
-    everywhere else, the text itself is neither stored nor logged.
+    the crisis reply for that signal (``bot.telegram_glue.crisis_reply.send_crisis_reply``)
+    and may then let them decide whether to send it anyway. Like everywhere else, the text
+    itself is neither stored nor logged.
     """
     return detect(text, crisis_lexicon()) if text else None
 
@@ -213,8 +213,9 @@ async def relay_to_person(
     message, problem = clean_answer(text, MAX_RELAY_CHARS)
     if message is None:
         return Relayed(RelayOutcome.INVALID, problem=problem)
-    if screen_relay_text(message) is not None:
-        return Relayed(RelayOutcome.CRISIS)
+    crisis = screen_relay_text(message)
+    if crisis is not None:
+        return Relayed(RelayOutcome.CRISIS, crisis=crisis)
     now = clock.now()
     async with safety.transaction() as tx:
         refused, alert = await staff_alert(safety, roles, sender, is_coordinator, alert_id, tx=tx)

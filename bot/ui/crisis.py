@@ -1,9 +1,15 @@
-"""The crisis reply: warm words first, then several concrete ways to reach a person now, then
-the things people in crisis actually use (grounding, their safety plan, a human they know).
+"""The crisis reply: a short first message with what matters now (warm words, the emergency
+numbers, someone to talk to), then one tap to every contact, grounding, the person's safety
+plan and a human they know.
 
-Safe-messaging practice (see DOMAIN.md): acknowledge, no judgement, concrete options, hope and a
-next step; never a diagnosis, never methods. Contacts come from data/crisis_contacts.toml.
-Facilitator alerts show only the person's alias and the time, never what they wrote.
+What comes first fits the danger (``CrisisReplyKind``): emergency care for harm already done,
+the police and the violence line for danger from another person, otherwise the person's own
+plan (sent before this message). 112 is not active everywhere yet, so it is never named alone:
+119 (ambulance) and 110 (police) go with it. Safe-messaging practice: acknowledge, no judgement,
+concrete options first, never a diagnosis, never methods (Indonesia's Press Council regulation
+No. 2/2019 on reporting suicide says the same). Contacts and the sources of their facts are in
+data/crisis_contacts.toml. Facilitator alerts show only the person's alias and the time, never
+what they wrote.
 """
 
 from __future__ import annotations
@@ -13,12 +19,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from bot.domain.contacts import CrisisContact
-from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.domain.contacts import CrisisContact, contact_by_id
+from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert, CrisisReplyKind
 from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, inline
 from bot.ui.view import View
+
+# Entries of data/crisis_contacts.toml the short reply names for their WhatsApp number or
+# website; the short codes (112, 119, 110, 119 ext. 8, 129) are in the texts themselves.
+VIOLENCE_LINE = "sapa-129"
+ONLINE_SUPPORT = "healing119"
 
 
 class AlertAnswer(enum.StrEnum):
@@ -55,6 +68,13 @@ class OpenSafetyPlan(CallbackData, prefix="sp:open"):
     pass
 
 
+@dataclass(frozen=True)
+class MoreContacts(CallbackData, prefix="cr:more"):
+    """Under the short crisis reply: it grows, in place, into every contact for the person."""
+
+    kind: CrisisReplyKind
+
+
 def render_contact(t: Translator, contact: CrisisContact) -> str:
     """One contact as a few short HTML lines; data values are escaped here."""
     lines = [f"<b>{escape(contact.name)}</b> — {escape(contact.description.get(t.lang))}"]
@@ -76,42 +96,135 @@ def render_contact(t: Translator, contact: CrisisContact) -> str:
     return "\n".join(lines)
 
 
-def crisis_message(t: Translator, contacts: Sequence[CrisisContact]) -> str:
-    """The full crisis reply in the person's language."""
-    parts = [
-        t("<b>You don't have to go through this alone.</b>"),
-        t(
-            "I'm really glad you reached out. What you are feeling matters, and there are people "
-            "who can help you right now."
-        ),
-        t(
-            "If you are in immediate danger, call <b>112</b> or go to the emergency department "
-            "(IGD) of the nearest hospital."
-        ),
-        t("You can also reach out to any of these now — if one is busy, please try another:"),
-        "\n\n".join(render_contact(t, contact) for contact in contacts),
-        t(
-            "If you can, tell someone you trust how you are feeling: a friend, someone in your "
-            "family, or your group's facilitator."
-        ),
-        t(
-            "Rangkul is peer support, not an emergency service. I'm still here: you can carry on "
-            "where you were, or open /menu."
-        ),
-    ]
-    return "\n\n".join(parts)
+# --- the parts of the short reply (also for minors and group chats) -------------------------
+# Short codes stay bold on a line of their own: Telegram links only full phone numbers.
 
 
-def crisis_view(t: Translator, contacts: Sequence[CrisisContact], *, can_alert: bool) -> View:
-    """The crisis reply with its offers: grounding, the safety plan, and (for members of a
-    group with a facilitator) telling the facilitator, which always asks for consent first."""
-    rows: list[list[Button]] = [
+def emergency_lines(t: Translator) -> str:
+    return t(
+        "If you are in immediate danger:\n"
+        "<b>112</b> — or <b>119</b> for an ambulance, <b>110</b> for the police"
+    )
+
+
+def talk_lines(t: Translator) -> str:
+    return t(
+        "Someone to talk to now:\n"
+        "<b>119 ext. 8</b> — SEJIWA, the Ministry of Health's mental-health line (if it is "
+        "busy, please try again)"
+    )
+
+
+def violence_lines(t: Translator, contacts: Sequence[CrisisContact]) -> str:
+    """SAPA 129, with its WhatsApp number from the data (left out if the entry is missing)."""
+    sapa = contact_by_id(tuple(contacts), VIOLENCE_LINE)
+    if sapa is None or sapa.whatsapp is None:
+        return t("For violence against women and children, SAPA 129 (24 hours):\n<b>129</b>")
+    return t(
+        "For violence against women and children, SAPA 129 (24 hours):\n"
+        "<b>129</b> · WhatsApp {number}",
+        number=sapa.whatsapp,
+    )
+
+
+def _opening(t: Translator) -> str:
+    return t("<b>You don't have to go through this alone.</b>")
+
+
+def _first_lines(t: Translator, kind: CrisisReplyKind, contacts: Sequence[CrisisContact]) -> str:
+    match kind:
+        case CrisisReplyKind.MEDICAL:
+            return t(
+                "{opening} Please get emergency care now:\n"
+                "<b>119</b> for an ambulance — or <b>112</b>\n"
+                "or go to the emergency department (IGD) of the nearest hospital. If you can, "
+                "tell someone near you what happened.",
+                opening=_opening(t),
+            )
+        case CrisisReplyKind.VIOLENCE:
+            return "\n\n".join(
+                [
+                    t(
+                        "{opening} Your safety comes first. If someone is hurting or "
+                        "threatening you:\n"
+                        "<b>110</b> for the police — or <b>112</b>, <b>119</b> for an ambulance",
+                        opening=_opening(t),
+                    ),
+                    violence_lines(t, contacts),
+                ]
+            )
+        case CrisisReplyKind.PLAN_FIRST:
+            return "\n\n".join(
+                [t("{opening} I'm glad you reached out.", opening=_opening(t)), emergency_lines(t)]
+            )
+
+
+def essentials_text(t: Translator, kind: CrisisReplyKind, contacts: Sequence[CrisisContact]) -> str:
+    """The short first message: what to do now, then someone to talk to."""
+    return "\n\n".join(
+        [
+            _first_lines(t, kind, contacts),
+            talk_lines(t),
+            t("Rangkul is peer support, not an emergency service. More help is below."),
+        ]
+    )
+
+
+def details_text(t: Translator, contacts: Sequence[CrisisContact]) -> str:
+    """Every contact for the person, with what it is, its hours and its caveats."""
+    return "\n\n".join(
+        [
+            t("You can also reach out to any of these now — if one is busy, please try another:"),
+            "\n\n".join(render_contact(t, contact) for contact in contacts),
+            t(
+                "If you can, tell someone you trust how you are feeling: a friend, someone in "
+                "your family, or your group's facilitator."
+            ),
+        ]
+    )
+
+
+def link_buttons(
+    t: Translator, kind: CrisisReplyKind | None, contacts: Sequence[CrisisContact]
+) -> list[InlineKeyboardButton]:
+    """One-tap links (Telegram has no call buttons): SAPA 129's WhatsApp where violence is
+    the danger (``kind`` None: for a minor), Healing119.id's website where the plan comes
+    first. Left out if the data has no such entry."""
+    found = tuple(contacts)
+    sapa = contact_by_id(found, VIOLENCE_LINE)
+    online = contact_by_id(found, ONLINE_SUPPORT)
+    if kind in (CrisisReplyKind.VIOLENCE, None) and sapa is not None and sapa.whatsapp_link:
+        return [InlineKeyboardButton(t("💬 SAPA 129 on WhatsApp"), url=sapa.whatsapp_link)]
+    if kind is CrisisReplyKind.PLAN_FIRST and online is not None and online.url:
+        return [InlineKeyboardButton(t("🌐 Healing119.id"), url=online.url)]
+    return []
+
+
+def crisis_view(
+    t: Translator,
+    contacts: Sequence[CrisisContact],
+    kind: CrisisReplyKind,
+    *,
+    can_alert: bool,
+    expanded: bool = False,
+) -> View:
+    """The crisis reply: the short first message, or (``expanded``, after "More contacts")
+    the same with every contact below it. Its offers: every contact, one-tap links,
+    grounding, the safety plan, and (for members of a group with a facilitator) telling the
+    facilitator, which always asks for consent first."""
+    text = essentials_text(t, kind, contacts)
+    if expanded:
+        text = f"{text}\n\n{details_text(t, contacts)}"
+    more: list[list[Button]] = [] if expanded else [[(t("📞 More contacts"), MoreContacts(kind))]]
+    offers: list[list[Button]] = [
         [(t("🌿 Grounding exercise now"), StartGrounding())],
         [(t("📝 My safety plan"), OpenSafetyPlan())],
     ]
     if can_alert:
-        rows.append([(t("🤝 Let my facilitator know"), LetFacilitatorKnow())])
-    return crisis_message(t, contacts), inline(rows)
+        offers.append([(t("🤝 Let my facilitator know"), LetFacilitatorKnow())])
+    links = [[button] for button in link_buttons(t, kind, contacts)]
+    rows = [*inline(more).inline_keyboard, *links, *inline(offers).inline_keyboard]
+    return text, InlineKeyboardMarkup(rows)
 
 
 def contacts_brief(t: Translator, contacts: Sequence[CrisisContact]) -> str:
@@ -139,16 +252,17 @@ def alert_consent_view(t: Translator) -> View:
 
 def alert_sent_text(t: Translator) -> str:
     return t(
-        "Thank you for letting me. I've told your facilitator; if they don't respond within 30 "
-        "minutes, the other facilitators of your group and the coordinators will be told too. "
-        "Please don't wait for them if you are in danger: the contacts above are there now."
+        "Thank you for letting me. I've told your facilitator; if they don't confirm within 30 "
+        "minutes that they got it, the other facilitators of your group and the coordinators "
+        "will be told too. Please don't wait for them if you are in danger: the contacts above "
+        "are there now."
     )
 
 
 def alert_already_sent_text(t: Translator) -> str:
     return t(
-        "Your facilitator has already been told, and others will be told if they don't respond "
-        "soon. The contacts above are there for you right now."
+        "Your facilitator has already been told, and others will be told if they don't confirm "
+        "soon that they got it. The contacts above are there for you right now."
     )
 
 
@@ -171,7 +285,7 @@ def facilitator_guide(t: Translator, alias: str) -> str:
         'enough: "I heard things are hard right now. I\'m here."\n'
         "• Listen more than you talk. Don't judge, argue or try to fix everything.\n"
         "• Encourage them to contact professional help or a crisis line now (/crisis lists "
-        "them); in immediate danger, 112.\n"
+        "them); in immediate danger, 112 — or 119 for an ambulance, 110 for the police.\n"
         "• Never promise to keep danger a secret; involve a coordinator if you are worried.\n"
         "• Look after yourself too: talk it over with a coordinator or a fellow facilitator.",
         alias=alias,
@@ -226,8 +340,8 @@ def acknowledged_text(t: Translator, alert: CrisisAlert, tz: str) -> str:
 def alert_seen_text(t: Translator) -> str:
     """To the person, once a facilitator acknowledged their alert."""
     return t(
-        "🤝 Your facilitator has seen your message and knows you are going through a hard time. "
-        "You are not alone. If you need help right now, send /crisis."
+        "🤝 Your facilitator knows you may need support and will reach out. You are not alone. "
+        "If you need help right now, send /crisis."
     )
 
 
@@ -295,5 +409,8 @@ def not_allowed_text(t: Translator) -> str:
 def crisis_intro_line(t: Translator) -> Html:
     """The short reminder used in the welcome and in refusals: where to turn in an emergency."""
     return Html(
-        t("In an emergency call <b>112</b>. For crisis contacts at any time, send /crisis.")
+        t(
+            "In an emergency call <b>112</b> — or <b>119</b> for an ambulance, <b>110</b> for "
+            "the police. For crisis contacts at any time, send /crisis."
+        )
     )

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.alias import MAX_LENGTH, AliasProblem
+from bot.domain.contacts import CrisisContact
 from bot.domain.paging import page
 from bot.domain.regions import ONLINE_ONLY, PROVINCES, Province
 from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
-from bot.ui.crisis import crisis_intro_line
+from bot.ui.crisis import (
+    crisis_intro_line,
+    emergency_lines,
+    link_buttons,
+    talk_lines,
+    violence_lines,
+)
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.privacy_notice import ReadFullNotice, notice_summary
@@ -161,20 +170,26 @@ def declined_text(t: Translator) -> str:
     )
 
 
-def minor_text(t: Translator) -> str:
-    return "\n\n".join(
+def minor_view(t: Translator, contacts: Sequence[CrisisContact]) -> View:
+    """Under 18: Rangkul is for adults, and where to turn now (nothing is stored). Short and
+    their own, without the adults' crisis reply (which offers a group's facilitator)."""
+    text = "\n\n".join(
         [
             t(
                 "Thank you for telling me. Rangkul's groups are for adults, so I can't sign you "
-                "up, and I haven't stored anything about you."
+                "up, and I haven't stored anything about you. You still deserve support."
             ),
+            emergency_lines(t),
+            talk_lines(t),
+            violence_lines(t, contacts),
             t(
-                "You still deserve support. Talking to an adult you trust — a parent, a teacher, "
-                "a school counsellor — is a good first step, and the contacts below are there "
-                "for you too."
+                "Talking to an adult you trust — a parent, a teacher, a school counsellor — "
+                "helps too."
             ),
         ]
     )
+    links = link_buttons(t, None, contacts)
+    return text, InlineKeyboardMarkup([[button] for button in links]) if links else None
 
 
 def alias_view(t: Translator, suggestion: str) -> View:

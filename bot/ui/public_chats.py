@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.contacts import CrisisContact
 from bot.i18n import Translator
-from bot.ui.crisis import render_contact
+from bot.ui.crisis import emergency_lines, talk_lines
 from bot.ui.view import View
 
 
@@ -29,18 +26,14 @@ def private_only_toast(t: Translator) -> str:
     return t("Let's continue in a private chat with me.")
 
 
-def public_crisis_view(t: Translator, contacts: Sequence[CrisisContact], link: str) -> View:
-    """The crisis contacts for a group chat: everything anyone there may need, nothing about
-    the person who asked."""
+def public_crisis_view(t: Translator, link: str) -> View:
+    """The crisis essentials for a group chat: what anyone there may need now, nothing about
+    the person who asked; every contact is one private /crisis away."""
     text = "\n\n".join(
         [
             t("<b>If you or someone here is not safe right now, help is close.</b>"),
-            t(
-                "If you are in immediate danger, call <b>112</b> or go to the emergency "
-                "department (IGD) of the nearest hospital."
-            ),
-            t("You can also reach out to any of these now — if one is busy, please try another:"),
-            "\n\n".join(render_contact(t, contact) for contact in contacts),
+            emergency_lines(t),
+            talk_lines(t),
             t("You can also talk to me privately, at any moment."),
         ]
     )

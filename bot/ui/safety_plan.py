@@ -184,6 +184,9 @@ def crisis_note(t: Translator, contacts: Sequence[CrisisContact]) -> str:
                 "strong right now, you don't have to wait: you can reach someone now."
             ),
             contacts_brief(t, contacts),
-            t("In immediate danger, call <b>112</b>. Send /crisis for more options."),
+            t(
+                "In immediate danger, call <b>112</b> — or <b>119</b> for an ambulance, "
+                "<b>110</b> for the police. Send /crisis for more options."
+            ),
         ]
     )

