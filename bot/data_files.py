@@ -1,7 +1,8 @@
 """The curated files the bot ships with, read the same way from a checkout and from a wheel.
 
-``data/`` (crisis contacts, the resource directory, the crisis and distress lexicons) and ``locales/`` (the
-catalogs) are top-level folders of the repository, kept by people who need not open ``bot/``.
+``data/`` (crisis contacts, the resource directory, the crisis and distress lexicons) and
+``locales/`` (the catalogs) are top-level folders of the repository, kept by people who need
+not open ``bot/``.
 A wheel carries them inside the package as ``bot/data`` and ``bot/locales`` (see setup.py), so
 an installed bot needs no checkout. This module is the one place that finds and reads them;
 ``bot.domain`` only parses and checks the text it is given.

@@ -91,9 +91,7 @@ def _patterns(entry: dict[str, Any], source: str) -> tuple[str, list[str]]:
     return where, patterns
 
 
-def _compile(
-    entry: tuple[str, list[str]], macros: dict[str, str], source: str
-) -> re.Pattern[str]:
+def _compile(entry: tuple[str, list[str]], macros: dict[str, str], source: str) -> re.Pattern[str]:
     where, patterns = entry
 
     def macro(match: re.Match[str]) -> str:
