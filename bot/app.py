@@ -38,8 +38,9 @@ from bot.conversations import (
     time_poll,
 )
 from bot.conversations import resources as resource_conversations
-from bot.data_files import crisis_contacts, crisis_lexicon, resource_directory
+from bot.data_files import crisis_contacts, crisis_lexicon, distress_lexicon, resource_directory
 from bot.handlers import (
+    distress,
     edits,
     groups,
     meetings,
@@ -212,6 +213,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *resources.handlers(),
             *groups.handlers(),
             *meetings.handlers(),
+            *distress.handlers(),  # feelings nothing above took: before the menu hint
             *menu.catch_alls(),
         ],
     }
@@ -230,6 +232,7 @@ async def setup(application: Application) -> None:
         services.resource_store, services.resources, services.clock, resource_directory()
     )
     crisis_lexicon()  # compiled now: a bad edit of the lexicon stops start-up, not a message
+    distress_lexicon()
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

@@ -22,6 +22,7 @@ from bot.services.onboarding import judge_alias
 from bot.services.profile import change_alias
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.flow import StepFlow
 from bot.ui import onboarding as views
 from bot.ui.alias import AnotherNewAlias, KeepAlias, OwnNewAlias, TakeNewAlias, offer_view
@@ -87,6 +88,19 @@ async def choose_own(update: Update, context: RangkulContext, _: OwnNewAlias) ->
 
 async def typed(update: Update, context: RangkulContext) -> int:
     """A typed alias: the same rules as in onboarding."""
+    return await _typed(update, context, Step.TYPE)
+
+
+async def typed_at_offer(update: Update, context: RangkulContext) -> int:
+    """Text typed while the suggestion is shown: taken as their own alias."""
+    return await _typed(update, context, Step.CHOOSE)
+
+
+async def _typed(update: Update, context: RangkulContext, step: Step) -> int:
+    # A feeling typed here ("aku capek") gets the distress reply and the step again: it must
+    # never become a name others see.
+    if await answer_distress(update, context):
+        return await FLOW.go(update, context, step, FLOW.draft(context), edit=False)
     return await _save(update, context, text_of(update))
 
 
@@ -136,7 +150,7 @@ def handlers() -> list[BaseHandler]:
                 Step.CHOOSE: [
                     *choices,
                     on_button(KeepAlias, keep),
-                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed),
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_at_offer),
                     MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_text),
                 ],
                 Step.TYPE: [

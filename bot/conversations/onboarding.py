@@ -43,6 +43,7 @@ from bot.services.container import Services
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
 from bot.telegram_glue.chat import follow_up, main_menu, show
 from bot.telegram_glue.conversation import Callback, common_fallbacks, persistent_conversation
+from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.flow import StepFlow
 from bot.telegram_glue.roles import open_deep_link
 from bot.ui import onboarding as views
@@ -274,7 +275,10 @@ async def choose_own_alias(update: Update, context: RangkulContext, _: OwnAlias)
 
 @_step(Step.ALIAS)
 async def own_alias(update: Update, context: RangkulContext) -> int:
-    """A typed alias: refused with the reason, or accepted."""
+    """A typed alias: refused with the reason, or accepted. A feeling typed here gets the
+    distress reply and the question again: it must never become a name others see."""
+    if await answer_distress(update, context):
+        return await FLOW.go(update, context, Step.OWN_ALIAS, FLOW.draft(context), edit=False)
     session = await context.session(update)
     verdict = await judge_alias(context.services.members, text_of(update))
     if not verdict.accepted:

@@ -42,6 +42,7 @@ from bot.narrowing import query_of
 from bot.services.resources import add_resource, replace_resource
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.flow import StepFlow
 from bot.ui import resources as views
 from bot.ui.callbacks import on_button
@@ -92,14 +93,24 @@ async def ask_query(update: Update, context: RangkulContext, _: SearchResources)
 
 
 async def take_query(update: Update, context: RangkulContext) -> int:
-    """Typed words: the results; unusable input keeps the question open."""
+    """Typed words: the results; unusable input keeps the question open.
+
+    A feeling typed as a search ("aku cemas banget") gets the distress reply first. The
+    results follow when there are any (the person was looking for something, and "cemas"
+    finds the entries on anxiety), but never "nothing found" or "too long" right after a
+    feeling: the reply's own buttons lead on, and the search ends."""
     session = await context.session(update)
     message = update.effective_message
     text = message.text if message is not None else None
     privileged = session.is_facilitator or session.is_coordinator
     service = context.services.resources
+    distressed = await answer_distress(update, context)
     outcome = service.find(text, privileged=privileged)
     categories = service.categories(privileged=privileged)
+    if distressed:
+        if outcome.hits:
+            await follow_up(update, *views.results_view(session.t, outcome, categories))
+        return ConversationHandler.END
     await show(update, *views.results_view(session.t, outcome, categories))
     return (
         Step.QUERY

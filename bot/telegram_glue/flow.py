@@ -30,6 +30,7 @@ from bot.i18n import Translator
 from bot.narrowing import user_data_of
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import Callback
+from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.drafts import check_draft_type, draft_from_json, draft_to_json
 from bot.ui.callbacks import Area
 from bot.ui.view import View
@@ -144,7 +145,8 @@ class StepFlow(Generic[S, D]):
         wrap: Callable[[Callback], Callback] | None = None,
     ) -> None:
         """At each step, anything unexpected (text at a button step, a sticker, a stale button
-        of the flow's area) gets a kind hint and the step again, so nobody is dropped out.
+        of the flow's area) gets a kind hint and the step again, so nobody is dropped out; a
+        feeling typed there gets the distress reply instead of the hint.
         Registered after the step's own handlers; ``wrap`` decorates the re-prompt like the
         flow's other handlers (e.g. a check that the person may still be here)."""
         if self._hint is None:
@@ -166,6 +168,11 @@ class StepFlow(Generic[S, D]):
             if screen is None:
                 return await self.lost(update, context)
             shown, (text, markup) = screen
+            if await answer_distress(update, context):
+                # A feeling, not a wrong answer: the warm reply, then the step as it was.
+                await self._keep_for_reply(update, context, draft)
+                await follow_up(update, text, markup)
+                return shown
             t = (await context.session(update)).t
             if markup is None and self._typing_hint is not None:
                 hint, before_text = self._typing_hint(t), True

@@ -133,10 +133,19 @@ def help_text(
 
 
 def unknown_input_text(t: Translator, *, registered: bool) -> str:
+    """For text nothing else took. Never "I didn't understand": it may be a feeling the
+    distress lexicon missed, so it says what the bot is and where a person can be reached."""
     # /menu only answers members: pointing anyone else there would send them in a circle.
     if not registered:
-        return t("I didn't quite catch that. Send /start to join Rangkul, or /help.")
-    return t("I didn't quite catch that. Send /menu to see what you can do, or /help.")
+        return t(
+            "I'm a bot, so I can only help with a few things: send /start to join Rangkul, or "
+            "/help to see what I can do. If something is weighing on you, /crisis has people "
+            "you can reach at any time."
+        )
+    return t(
+        "I'm a bot, so I can only help with what's in the menu: send /menu to see it, or /help. "
+        "If something is weighing on you, /crisis has people you can reach at any time."
+    )
 
 
 def edit_ignored_text(t: Translator) -> str:

@@ -94,6 +94,7 @@ def person(*, pressed: bool = False) -> tuple[Any, Any, Chat]:
     chat = Chat()
     update = SimpleNamespace(
         callback_query=Query(chat) if pressed else None,
+        message=None,  # no text: a sticker, or a press
         effective_chat=chat,
         effective_user=SimpleNamespace(id=7),
     )

@@ -1,0 +1,124 @@
+"""Distress detection: feelings people write to the bot (tiredness, loneliness, panic,
+hopelessness, "gak kuat lagi"), in Indonesian and English, so they are answered warmly rather
+than as input the bot did not understand.
+
+The tier below crisis detection: crisis language is answered earlier (the safety handler
+group), so what reaches this module is everything else a person writes. Rule-based like the
+crisis lexicon, and read the same way: the text is normalised by
+:func:`bot.domain.crisis_detection.normalise`, guards blank out everyday idioms, and the first
+concept of ``data/distress_lexicon.toml`` with a matching pattern names the signal.
+
+The text itself never leaves this module: a :class:`DistressSignal` carries the concept only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bot.domain.crisis_detection import normalise
+from bot.domain.entries import parse_toml
+
+
+class DistressConcept(StrEnum):
+    """What the feeling is about; the reply's first words are shaped by it."""
+
+    CANT_GO_ON = "cant_go_on"
+    HOPELESS = "hopeless"
+    BURDEN = "burden"
+    DISAPPEAR = "disappear"
+    WORTHLESS = "worthless"
+    PANIC = "panic"
+    LONELINESS = "loneliness"
+    NUMBNESS = "numbness"
+    OVERWHELM = "overwhelm"
+    SADNESS = "sadness"
+    SLEEPLESS = "sleepless"
+    EXHAUSTION = "exhaustion"
+
+
+@dataclass(frozen=True, slots=True)
+class DistressSignal:
+    """What was recognised (never the words themselves)."""
+
+    concept: DistressConcept
+
+
+@dataclass(frozen=True, slots=True)
+class DistressLexicon:
+    concepts: tuple[tuple[DistressConcept, re.Pattern[str]], ...]  # in file order: first wins
+    guards: tuple[re.Pattern[str], ...]
+
+
+_MACRO = re.compile(r"<([a-z_]+)>")
+# As in the crisis lexicon: a space between two letters is optional ("capek banget" ~
+# "capekbanget"); spaces next to regex syntax stay literal.
+_SOFT_SPACE = re.compile(r"(?<=[a-z]) (?=[a-z])")
+
+
+def parse_distress_lexicon(text: str, source: str = "distress lexicon") -> DistressLexicon:
+    """Compiles the lexicon's TOML ``text``; a bad entry raises ``ValueError`` naming it."""
+    data = parse_toml(text, source)
+    macros: dict[str, str] = data.get("macros", {})
+    concepts: list[tuple[DistressConcept, re.Pattern[str]]] = []
+    for entry in data.get("concept", []):
+        concepts.append(_concept(entry, macros, source))
+    if not concepts:
+        raise ValueError(f"{source}: no [[concept]] entries")
+    guards = tuple(_compile(_patterns(g, source), macros, source) for g in data.get("guard", []))
+    return DistressLexicon(tuple(concepts), guards)
+
+
+def _concept(
+    entry: dict[str, Any], macros: dict[str, str], source: str
+) -> tuple[DistressConcept, re.Pattern[str]]:
+    try:
+        concept = DistressConcept(str(entry.get("id")))
+    except ValueError:
+        raise ValueError(f"{source}: unknown concept {entry.get('id')!r}") from None
+    return concept, _compile(_patterns(entry, source), macros, source)
+
+
+def _patterns(entry: dict[str, Any], source: str) -> tuple[str, list[str]]:
+    where = str(entry.get("id", "?"))
+    if not str(entry.get("rationale", "")).strip():
+        raise ValueError(f"{source} {where!r}: a rationale is required")
+    patterns = entry.get("patterns")
+    if not isinstance(patterns, list) or not patterns:
+        raise ValueError(f"{source} {where!r}: no patterns")
+    return where, patterns
+
+
+def _compile(entry: tuple[str, list[str]], macros: dict[str, str], source: str) -> re.Pattern[str]:
+    where, patterns = entry
+
+    def macro(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise ValueError(f"{source} {where!r}: unknown macro <{name}>")
+        return f"(?:{macros[name]})"
+
+    expanded = [_SOFT_SPACE.sub(" ?", _MACRO.sub(macro, p)) for p in patterns]
+    try:
+        return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in expanded) + r")\b")
+    except re.error as exc:
+        raise ValueError(f"{source} {where!r}: bad pattern: {exc}") from exc
+
+
+def detect_distress(text: str, lexicon: DistressLexicon) -> DistressSignal | None:
+    """The first distress concept ``text`` expresses, or ``None``."""
+    forms = [_without_guards(form, lexicon) for form in normalise(text)]
+    for concept, regex in lexicon.concepts:
+        if any(regex.search(form) for form in forms):
+            return DistressSignal(concept)
+    return None
+
+
+def _without_guards(form: str, lexicon: DistressLexicon) -> str:
+    # A guard blanks out only its own words; the newline keeps the words on either side from
+    # joining into a phrase (patterns only ever span spaces).
+    for guard in lexicon.guards:
+        form = guard.sub("\n", form)
+    return form
