@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
@@ -21,7 +21,7 @@ from bot.domain.corrections import Correction
 from bot.domain.member import Member
 from bot.domain.regions import region_by_name
 from bot.domain.topics import topics_from_mask, topics_mask
-from bot.narrowing import text_of
+from bot.narrowing import query_of, text_of
 from bot.services.profile import change_region, change_topics
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -138,6 +138,11 @@ async def toggle_topic(
     if topics_mask(member.topics) != action.shown:
         await _toast(update, views.out_of_date_text(t))
         return UNCHANGED_STATE
+    if not _still_on_message(update):
+        # The second of two quick taps, sent before the first one's screen arrived: the
+        # screen already shows where that tap leads.
+        await query_of(update).answer()
+        return UNCHANGED_STATE
     shown = topics_from_mask(action.shown)
     await show(update, *views.topics_view(t, topics_from_mask(action.mask), shown=shown))
     return ConversationHandler.END
@@ -171,6 +176,20 @@ async def _after(update: Update, context: RangkulContext, correction: Correction
     assert session.member is not None, "a correction keeps the member"
     await show(update, *views.settings_view(session.t, session.member, views.saved_text(t)))
     return ConversationHandler.END
+
+
+def _still_on_message(update: Update) -> bool:
+    """Whether the pressed button is on the message as it is now (Telegram sends the message
+    in its current state with the press)."""
+    query = query_of(update)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return True  # too old for Telegram to send: judge by the data alone
+    return any(
+        button.callback_data == query.data
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
 
 
 async def _toast(update: Update, text: str) -> None:

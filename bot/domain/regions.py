@@ -83,7 +83,7 @@ PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Typed words for "online only" (Indonesian "daring" = online).
-_ONLINE_NAMES = ("online", "online only", "daring", "hanya online", "online saja")
+_ONLINE_NAMES = ("online", "online only", "daring", "daring saja", "hanya online", "online saja")
 # Words people put around a province's name: "Provinsi Jawa Barat", "West Java province".
 _AROUND_NAME = re.compile(r"^(?:provinsi|prov|province of) | (?:province|provinsi)$")
 

@@ -135,6 +135,7 @@ def test_paging_rejects_nonsense(index: int, size: int) -> None:
         ("Riau", "riau"),
         ("online", ONLINE_ONLY),
         ("Daring", ONLINE_ONLY),
+        ("Daring saja", ONLINE_ONLY),
     ],
 )
 def test_a_typed_region_is_found_by_its_code_or_either_name(typed: str, code: str) -> None:
