@@ -38,6 +38,7 @@ from bot.conversations import (
     time_poll,
 )
 from bot.conversations import resources as resource_conversations
+from bot.conversations import settings as settings_conversation
 from bot.data_files import crisis_contacts, crisis_lexicon, distress_lexicon, resource_directory
 from bot.handlers import (
     distress,
@@ -203,6 +204,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
         FEATURES: [
             *onboarding.handlers(),
             *alias.handlers(),
+            *settings_conversation.handlers(),
             *new_group.handlers(),
             *edit_group.handlers(),
             *new_meeting.handlers(),

@@ -63,6 +63,25 @@ class Registration:
     referral: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ExportSummary:
+    """The export of a member in a few counts and names, for people to read (/mydata)."""
+
+    alias: str
+    language: str
+    province: str | None
+    timezone: str
+    topics: tuple[str, ...]
+    member_since: datetime
+    groups: tuple[str, ...]  # names of the groups they belong to or facilitate
+    upcoming_seats: tuple[tuple[str, datetime], ...]  # (group name, start), soonest first
+    has_safety_plan: bool
+    crisis_events: int
+    crisis_alerts: int
+    messages_to_them: int
+    messages_about_them: int
+
+
 class AliasTaken(Exception):
     """Someone else already uses this alias (compared by alias key)."""
 

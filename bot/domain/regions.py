@@ -7,6 +7,8 @@ in callback data and they keep the network's default timezone.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 WIB = "Asia/Jakarta"
@@ -72,6 +74,19 @@ PROVINCES: tuple[Province, ...] = (
     Province("papua", "Papua", "Papua", WIT),
 )
 
+# Everyday names of provinces, beyond the official ones and their codes (jabar, jatim, ...).
+# Only names for the province itself: a city name finds a resource only when the resource's own
+# text names that city (bot.domain.search), and typing a city never picks a province.
+PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
+    "diy": ("jogja", "yogya", "jogjakarta", "jogya"),
+    "jkt": ("dki",),
+}
+
+# Typed words for "online only" (Indonesian "daring" = online).
+_ONLINE_NAMES = ("online", "online only", "daring", "daring saja", "hanya online", "online saja")
+# Words people put around a province's name: "Provinsi Jawa Barat", "West Java province".
+_AROUND_NAME = re.compile(r"^(?:provinsi|prov|province of) | (?:province|provinsi)$")
+
 _BY_CODE: dict[str, Province] = {province.code: province for province in PROVINCES}
 
 
@@ -84,3 +99,35 @@ def timezone_for(province_code: str | None, default_tz: str) -> str:
     """The province's timezone; online-only, unset or unknown codes keep ``default_tz``."""
     province = _BY_CODE.get(province_code) if province_code else None
     return province.timezone if province else default_tz
+
+
+def _plain(text: str) -> str:
+    """Casefolded, accents and punctuation gone, single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(re.findall(r"[^\W_]+", letters))
+
+
+def _key(plain: str) -> str:
+    """Spaces do not tell names apart: "D.I. Yogyakarta", "DI Yogyakarta" and "jawabarat"."""
+    return plain.replace(" ", "")
+
+
+_BY_NAME: dict[str, str] = {
+    **{_key(_plain(name)): ONLINE_ONLY for name in _ONLINE_NAMES},
+    **{
+        _key(_plain(name)): p.code
+        for p in PROVINCES
+        for name in (p.code, p.name_id, p.name_en, *PROVINCE_ALIASES.get(p.code, ()))
+    },
+}
+
+
+def region_by_name(text: str) -> str | None:
+    """The province code (or :data:`ONLINE_ONLY`) a typed answer names exactly: its code
+    ("jabar", "DIY"), its name in either language ("Jawa Barat", "West Java"), an everyday
+    name ("Jogja"), or "online"; case, accents, spaces, punctuation and a "Provinsi" around it
+    do not matter. Anything else, a part of a name included ("Kalimantan"), is ``None``: a
+    guess could move someone's meeting times to another timezone."""
+    plain = _plain(text)
+    return _BY_NAME.get(_key(plain)) or _BY_NAME.get(_key(_AROUND_NAME.sub("", plain)))

@@ -34,7 +34,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from bot.domain.regions import PROVINCES
+from bot.domain.regions import PROVINCE_ALIASES, PROVINCES
 from bot.domain.resources import CRISIS, Resource
 
 FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "description": 1.0, "place": 1.0}
@@ -95,14 +95,6 @@ STOPWORDS = frozenset(
         "apa",
     ]
 )
-
-# Everyday names of provinces, beyond the official ones in bot.domain.regions and their codes
-# (jabar, jatim, ...). Only names for the province itself: a city name finds an entry only
-# when the entry's own text names that city.
-PROVINCE_ALIASES: dict[str, tuple[str, ...]] = {
-    "diy": ("jogja", "yogya", "jogjakarta", "jogya"),
-    "jkt": ("dki",),
-}
 
 
 def _fold(text: str) -> str:

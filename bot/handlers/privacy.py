@@ -8,7 +8,8 @@ from io import BytesIO
 from telegram import InputFile, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, TypeHandler
 
-from bot.context import RangkulContext
+from bot.context import RangkulContext, Session
+from bot.i18n import Translator, get_translator
 from bot.narrowing import chat_of, query_of, user_of
 from bot.services import privacy as privacy_service
 from bot.services.profile import renew_consent
@@ -50,7 +51,8 @@ async def _send_notice(update: Update, context: RangkulContext, *, joining: bool
 
 
 async def send_my_data(update: Update, context: RangkulContext) -> None:
-    """/mydata: everything stored about the sender, as a JSON document."""
+    """/mydata: a short summary to read, then everything stored about the sender as a JSON
+    document."""
     session = await context.session(update)
     s = context.services
     data = await privacy_service.export_member_data(
@@ -66,6 +68,9 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     if data is None:
         await show(update, views.nothing_stored_text(session.t))
         return
+    summary = privacy_service.summarise_export(data, s.clock.now())
+    if summary is not None:
+        await show(update, views.my_data_summary(session.t, summary))
     document = InputFile(
         BytesIO(json.dumps(data, ensure_ascii=False, indent=2).encode()),
         filename="rangkul-mydata.json",
@@ -76,21 +81,39 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     )
 
 
-async def keep_data(update: Update, context: RangkulContext, _: views.KeepData) -> None:
-    """ "No" to "delete everything?"."""
+async def keep_data(update: Update, context: RangkulContext, action: views.KeepData) -> None:
+    """ "No" to "delete everything?" (after it was done elsewhere: a toast, nothing else)."""
     session = await context.session(update)
+    if session.member is None and not context.user_data:
+        await query_of(update).answer(views.already_forgotten_text(_asked_in(session, action)))
+        return
     await show(update, views.kept_text(session.t))
 
 
-async def confirm_forget(update: Update, context: RangkulContext, _: views.ConfirmForget) -> None:
+async def confirm_forget(
+    update: Update, context: RangkulContext, action: views.ConfirmForget
+) -> None:
     """ "Yes" to "delete everything?": every row about the person goes, in memory too, and
-    their own command menu (a facilitator's or coordinator's) with it."""
+    their own command menu (a facilitator's or coordinator's) with it. Pressed again (a double
+    tap, an old message) once nothing is left: a toast in the language of the question, and
+    nothing else. A person's updates are handled one after another
+    (bot/update_processor.py), so two presses never delete at the same time."""
     session = await context.session(update)
+    t = _asked_in(session, action)
     user_id = user_of(update).id
-    await privacy_service.forget_member(context.services.members, user_id)
+    if not await privacy_service.forget_member(context.services.members, user_id):
+        await query_of(update).answer(views.already_forgotten_text(t))
+        return
     context.application.drop_user_data(user_id)
     await refresh_role_menu(context.bot, context.services, user_id)
-    await show(update, views.forgotten_text(session.t))
+    await show(update, views.forgotten_text(t))
+
+
+def _asked_in(session: Session, action: views.ConfirmForget | views.KeepData) -> Translator:
+    """The member's language; once they are gone, the one the question was asked in."""
+    if session.member is not None or action.lang is None:
+        return session.t
+    return get_translator(action.lang)
 
 
 async def require_current_consent(update: Update, context: RangkulContext) -> None:

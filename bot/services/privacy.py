@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.clock import Clock
+from bot.domain.meetings import SeatStatus
+from bot.domain.member import ExportSummary
+from bot.domain.messages import parse_instant
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
@@ -56,6 +60,37 @@ async def export_member_data(
     }
 
 
-async def forget_member(members: MemberRepository, telegram_id: int) -> None:
-    """Deletes every row about the person, including conversation state and pending messages."""
-    await members.forget(telegram_id)
+def summarise_export(data: dict[str, Any], now: datetime) -> ExportSummary | None:
+    """The summary of :func:`export_member_data`'s document; None for someone who has not
+    joined (their file holds only an unfinished sign-up)."""
+    profile = data.get("profile")
+    if profile is None:
+        return None
+    names = [row["group_name"] for row in data["group_memberships"] + data["facilitator_roles"]]
+    active = {SeatStatus.GOING.value, SeatStatus.WAITLIST.value}
+    seats = sorted(
+        (parse_instant(row["meeting_starts_at"]), row["group_name"])
+        for row in data["seats"]
+        if row["status"] in active
+    )
+    return ExportSummary(
+        alias=profile["alias"],
+        language=profile["language"],
+        province=profile["province"],
+        timezone=profile["timezone"],
+        topics=tuple(data["topics"]),
+        member_since=parse_instant(profile["created_at"]),
+        groups=tuple(dict.fromkeys(names)),
+        upcoming_seats=tuple((name, start) for start, name in seats if start > now),
+        has_safety_plan=bool(data["safety_plan"]),
+        crisis_events=len(data["crisis_events"]),
+        crisis_alerts=len(data["crisis_alerts"]),
+        messages_to_them=len(data["messages_to_you"]),
+        messages_about_them=len(data["messages_about_you"]),
+    )
+
+
+async def forget_member(members: MemberRepository, telegram_id: int) -> bool:
+    """Deletes every row about the person, including conversation state and pending messages;
+    False if nothing was stored (already forgotten)."""
+    return await members.forget(telegram_id)

@@ -221,8 +221,9 @@ class MemberRepository(Repository):
             )
             return cursor.rowcount
 
-    async def forget(self, telegram_id: int) -> None:
-        """Deletes every row about this person, in one transaction.
+    async def forget(self, telegram_id: int) -> bool:
+        """Deletes every row about this person, in one transaction; False if there was none
+        (a second "delete everything" changes nothing, not even the files on disk).
 
         The ``members`` row takes everything referencing it along (ON DELETE CASCADE, see the
         module docstring); PTB's tables are keyed by Telegram id and are cleared here. The
@@ -234,18 +235,26 @@ class MemberRepository(Repository):
         files on disk too, not only from the tables.
         """
         async with self._db.transaction() as conn:
-            await conn.execute("DELETE FROM members WHERE telegram_id = ?", (telegram_id,))
-            await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (telegram_id,))
-            # A private chat's id equals the person's user id.
-            await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (telegram_id,))
+            deleted = 0
+            for sql in (
+                "DELETE FROM members WHERE telegram_id = ?",
+                "DELETE FROM ptb_user_data WHERE user_id = ?",
+                # A private chat's id equals the person's user id.
+                "DELETE FROM ptb_chat_data WHERE chat_id = ?",
+            ):
+                cursor = await conn.execute(sql, (telegram_id,))
+                deleted += cursor.rowcount
             doomed = [
                 (name, raw_key) for name, raw_key, _ in await _conversations_of(conn, telegram_id)
             ]
             await conn.executemany(
                 "DELETE FROM ptb_conversations WHERE name = ? AND conv_key = ?", doomed
             )
+        if not deleted and not doomed:
+            return False
         if not await self._db.checkpoint():
             log.warning("forget: the WAL still holds erased rows until the next checkpoint")
+        return True
 
 
 def _unique_failed(exc: sqlite3.IntegrityError, column: str) -> bool:

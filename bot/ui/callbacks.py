@@ -48,6 +48,7 @@ class Area(enum.StrEnum):
 
     ONBOARDING = "ob"
     ALIAS = "al"
+    SETTINGS = "st"
     MENU = "menu"
     LANGUAGE = "lang"
     FORGET = "fg"

@@ -17,6 +17,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mymeetings", N_("Your upcoming meetings")),
     ("trial", N_("Try a group session")),
     ("resources", N_("Information and services")),
+    ("settings", N_("Your alias, language, province, topics")),
     ("alias", N_("Change your alias")),
     ("language", N_("Change the language")),
     ("privacy", N_("What we store and why")),

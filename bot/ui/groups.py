@@ -33,7 +33,7 @@ from bot.i18n import N_, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
-from bot.ui.onboarding import ProvinceCode, province_label, province_rows
+from bot.ui.pickers import ProvinceCode, province_label, province_rows
 from bot.ui.view import View
 
 GROUPS_PER_PAGE = 8

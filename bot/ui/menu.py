@@ -30,6 +30,11 @@ class OpenPrivacy(CallbackData, prefix="menu:privacy"):
 
 
 @dataclass(frozen=True)
+class OpenSettings(CallbackData, prefix="menu:settings"):
+    pass
+
+
+@dataclass(frozen=True)
 class ChangeAlias(CallbackData, prefix="menu:alias"):
     pass
 
@@ -77,10 +82,9 @@ def menu_view(
             *role_rows,
             [(t("🔒 Privacy & my data"), OpenPrivacy())],
             [
-                (t("✏️ Change alias"), ChangeAlias()),
-                (t("🌐 Language"), ChangeLanguage()),
+                (t("⚙️ My settings"), OpenSettings()),
+                (t("❓ Help"), OpenHelp()),
             ],
-            [(t("❓ Help"), OpenHelp())],
         ]
     )
 
@@ -96,6 +100,7 @@ def help_text(
             t("/mygroups — your groups"),
             t("/mymeetings — your upcoming meetings and RSVPs"),
             t("/trial — try one session of a group, no commitment"),
+            t("/settings — your alias, language, province and topics"),
             t("/alias — change your alias"),
             t("/language — change the language"),
         ]

@@ -31,7 +31,8 @@ from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
-from bot.ui.onboarding import LanguageCode, ProvinceCode, province_label, province_rows
+from bot.ui.onboarding import LanguageCode
+from bot.ui.pickers import ProvinceCode, province_label, province_rows
 from bot.ui.view import View
 
 # --- buttons: /newgroup (area ng) --------------------------------------------------------------

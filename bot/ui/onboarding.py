@@ -10,9 +10,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.alias import MAX_LENGTH, AliasProblem
 from bot.domain.contacts import CrisisContact
-from bot.domain.paging import page
-from bot.domain.regions import ONLINE_ONLY, PROVINCES, Province
-from bot.domain.topics import TOPICS, topics_mask
+from bot.domain.regions import ONLINE_ONLY
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import (
@@ -22,16 +20,14 @@ from bot.ui.crisis import (
     talk_lines,
     violence_lines,
 )
-from bot.ui.keyboards import Button, in_rows, inline
-from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.keyboards import Button, inline
+from bot.ui.labels import LANGUAGE_NAMES
+from bot.ui.pickers import ProvinceCode, province_rows, topic_rows
 from bot.ui.privacy_notice import ReadFullNotice, notice_summary
 from bot.ui.view import View
 
-PROVINCES_PER_PAGE = 10
-
 # Field types shared by the buttons of several features.
 LanguageCode = Annotated[str, MaxLen(8)]
-ProvinceCode = Annotated[str, MaxLen(16)]  # a code of bot/domain/regions.py (or "online")
 Alias = Annotated[str, MaxLen(MAX_LENGTH)]
 
 
@@ -241,30 +237,6 @@ def alias_refusal(t: Translator, problem: AliasProblem | None) -> str:
     return reasons[problem]
 
 
-def province_label(t: Translator, province: Province) -> str:
-    return province.name_id if t.lang == "id" else province.name_en
-
-
-def province_rows(
-    t: Translator,
-    page_index: int,
-    pick: Callable[[str], CallbackData],
-    turn: Callable[[int], CallbackData],
-) -> list[list[Button]]:
-    """One page of province buttons (``pick(code)``) with arrows (``turn(page)``); shared by
-    onboarding, /newgroup and browsing groups by province."""
-    items, has_prev, has_next = page(PROVINCES, page_index, PROVINCES_PER_PAGE)
-    rows = in_rows([(province_label(t, p), pick(p.code)) for p in items], per_row=2)
-    nav: list[Button] = []
-    if has_prev:
-        nav.append(("◀ " + t("Previous"), turn(page_index - 1)))
-    if has_next:
-        nav.append((t("Next") + " ▶", turn(page_index + 1)))
-    if nav:
-        rows.append(nav)
-    return rows
-
-
 def region_view(t: Translator, page_index: int) -> View:
     rows = province_rows(t, page_index, ChooseRegion, RegionPage)
     rows.append([(t("🌐 Online only"), ChooseRegion(ONLINE_ONLY))])
@@ -276,19 +248,7 @@ def region_view(t: Translator, page_index: int) -> View:
 
 
 def topics_view(t: Translator, chosen: Collection[str]) -> View:
-    """Each topic button carries the whole selection it leads to, and "Done" the selection
-    shown: a press means what the person sees, whatever the stored draft says (a double tap,
-    or a draft lost between the reply and the state write, changes nothing)."""
-    shown = set(chosen)
-    buttons: list[Button] = [
-        (
-            ("✅ " if code in shown else "") + t(TOPIC_LABELS[code]),
-            ToggleTopic(topics_mask(shown ^ {code})),
-        )
-        for code in TOPICS
-    ]
-    done = (t("Done"), FinishTopics(topics_mask(shown)))
-    rows: list[list[Button]] = [*in_rows(buttons, per_row=2), [done]]
+    rows = topic_rows(t, chosen, ToggleTopic, FinishTopics)
     text = t(
         "Which topics matter to you? Choose as many as you like (or none), then press "
         '"Done". This only helps us suggest groups.'

@@ -4,26 +4,35 @@ notice (the notice's own text is bot/ui/privacy_notice.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.member import Member
-from bot.i18n import Translator
+from bot.domain.member import ExportSummary, Member
+from bot.i18n import Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
-from bot.ui.onboarding import DeclineConsent, GiveConsent
+from bot.ui.meeting_picker import short_when
+from bot.ui.onboarding import DeclineConsent, GiveConsent, LanguageCode
 from bot.ui.privacy_notice import ReadFullNotice, full_notice, notice_summary
+from bot.ui.settings import profile_lines
 from bot.ui.view import View
+
+# The summary names at most this many groups, so it stays a few lines on a phone.
+GROUPS_NAMED = 5
 
 
 @dataclass(frozen=True)
 class ConfirmForget(CallbackData, prefix="fg:yes"):
-    pass
+    """Carries the language of the question: once everything is deleted, nothing else knows
+    which language the person uses (None on buttons sent before it did)."""
+
+    lang: LanguageCode | None = None
 
 
 @dataclass(frozen=True)
 class KeepData(CallbackData, prefix="fg:no"):
-    pass
+    lang: LanguageCode | None = None
 
 
 @dataclass(frozen=True)
@@ -83,8 +92,8 @@ def forget_confirm_view(t: Translator) -> View:
     )
     return text, inline(
         [
-            [(t("Yes, delete everything"), ConfirmForget())],
-            [(t("No, keep my data"), KeepData())],
+            [(t("Yes, delete everything"), ConfirmForget(t.lang))],
+            [(t("No, keep my data"), KeepData(t.lang))],
         ]
     )
 
@@ -96,12 +105,73 @@ def forgotten_text(t: Translator) -> str:
     )
 
 
+def already_forgotten_text(t: Translator) -> str:
+    """A toast: "delete everything" pressed again, or on an old message, after it was done."""
+    return t("Everything was already deleted.")
+
+
 def kept_text(t: Translator) -> str:
     return t("Okay, nothing was deleted. Send /menu to carry on.")
 
 
 def nothing_stored_text(t: Translator) -> str:
     return t("Rangkul doesn't store anything about you. Send /start if you'd like to join.")
+
+
+def my_data_summary(t: Translator, summary: ExportSummary) -> str:
+    """/mydata in a few lines, before the file: counts and names, never an id."""
+    tz = summary.timezone
+    lines = [
+        t("<b>What Rangkul stores about you, in short</b>"),
+        *profile_lines(
+            t,
+            alias=summary.alias,
+            language=summary.language,
+            province=summary.province,
+            timezone=tz,
+            topics=summary.topics,
+        ),
+        t("Member since: {date}", date=t.format_date(summary.member_since, tz)),
+        _groups_line(t, summary.groups),
+        _seats_line(t, summary.upcoming_seats, tz),
+        t("Safety plan: yes") if summary.has_safety_plan else t("Safety plan: none"),
+        t(
+            "Crisis moments recorded: {events}; alerts to a facilitator: {alerts}",
+            events=summary.crisis_events,
+            alerts=summary.crisis_alerts,
+        ),
+        t(
+            "Messages in the log: {to_you} to you, {about_you} about you",
+            to_you=summary.messages_to_them,
+            about_you=summary.messages_about_them,
+        ),
+        "",
+        t("The file below holds all of it in detail."),
+        t("Your rights: /settings to correct your data, /forget to erase all of it."),
+    ]
+    return "\n".join(lines)
+
+
+def _groups_line(t: Translator, groups: tuple[str, ...]) -> str:
+    if not groups:
+        return t("Groups: none")
+    names = ", ".join(groups[:GROUPS_NAMED])
+    if len(groups) > GROUPS_NAMED:
+        return t("Groups: {names} and {more} more", names=names, more=len(groups) - GROUPS_NAMED)
+    return t("Groups: {names}", names=names)
+
+
+def _seats_line(t: Translator, seats: tuple[tuple[str, datetime], ...], tz: str) -> str:
+    if not seats:
+        return t("Upcoming seats: none")
+    group, starts_at = seats[0]
+    return t(
+        "Upcoming seats: {count} — the next one: {group}, {when} {zone}",
+        count=len(seats),
+        group=group,
+        when=short_when(t, starts_at, tz),
+        zone=tz_abbreviation(tz),
+    )
 
 
 def new_notice_view(t: Translator, contact: str | None) -> View:

@@ -23,7 +23,7 @@ from bot.domain.resources import ID_MAX, Resource
 from bot.i18n import N_, Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
-from bot.ui.onboarding import ProvinceCode
+from bot.ui.pickers import ProvinceCode
 from bot.ui.view import View
 
 PAGE_SIZE = 5

@@ -79,6 +79,7 @@ async def test_every_button_pressed_in_a_group_changes_nothing_and_posts_nothing
 ) -> None:
     rina = await a_member_in_a_group_chat(world)
     await rina.send("/menu")
+    await rina.send("/settings")
     datas = {
         button["callback_data"]
         for entry in world.emulator.bot_messages(rina.user_id)

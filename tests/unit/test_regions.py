@@ -12,6 +12,7 @@ from bot.domain.regions import (
     WIT,
     WITA,
     province_by_code,
+    region_by_name,
     timezone_for,
 )
 
@@ -111,3 +112,38 @@ def test_paging() -> None:
 def test_paging_rejects_nonsense(index: int, size: int) -> None:
     with pytest.raises(ValueError, match="invalid page"):
         page([1, 2, 3], index, size)
+
+
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [
+        ("jabar", "jabar"),
+        ("Jawa Barat", "jabar"),
+        ("  jawa   BARAT. ", "jabar"),
+        ("West Java", "jabar"),
+        ("Provinsi Jawa Barat", "jabar"),
+        ("DIY", "diy"),
+        ("DI Yogyakarta", "diy"),
+        ("D.I. Yogyakarta", "diy"),
+        ("jawabarat", "jabar"),
+        ("Jogja", "diy"),
+        ("Jakarta", "jkt"),
+        ("DKI", "jkt"),
+        ("Papua", "papua"),
+        ("Papua Barat Daya", "pbd"),
+        ("Kepulauan Riau", "kepri"),
+        ("Riau", "riau"),
+        ("online", ONLINE_ONLY),
+        ("Daring", ONLINE_ONLY),
+        ("Daring saja", ONLINE_ONLY),
+    ],
+)
+def test_a_typed_region_is_found_by_its_code_or_either_name(typed: str, code: str) -> None:
+    assert region_by_name(typed) == code
+
+
+@pytest.mark.parametrize(
+    "typed", ["Kalimantan", "Jawa", "Bandung", "", "   ", "jabar jatim", "Atlantis", "province"]
+)
+def test_a_part_of_a_name_or_anything_else_is_no_region(typed: str) -> None:
+    assert region_by_name(typed) is None

@@ -274,7 +274,7 @@ async def test_forget_removes_every_row_about_the_person(
     assert {"members", "ptb_user_data", "ptb_chat_data", "ptb_conversations"} <= mentioned_before
     assert set(await _member_references(db, ayu.id)) == {"member_topics", "consents"}
 
-    await repo.forget(AYU)
+    assert await repo.forget(AYU) is True
 
     after = await _cells(db)
     for table, rows in after.items():
@@ -319,5 +319,11 @@ async def test_forget_compares_conversation_keys_exactly(
 
 async def test_forget_of_unknown_person_is_harmless(repo: MemberRepository) -> None:
     await repo.create(new_member(BUDI, "Budi"))
-    await repo.forget(AYU)
+    assert await repo.forget(AYU) is False
     assert await repo.by_telegram_id(BUDI) is not None
+
+
+async def test_a_second_forget_finds_nothing_left(repo: MemberRepository) -> None:
+    await repo.create(new_member(AYU, "Ayu"))
+    assert await repo.forget(AYU) is True
+    assert await repo.forget(AYU) is False

@@ -1,0 +1,230 @@
+"""/settings: a member sees what their profile holds and corrects it (UU PDP right to
+rectification): alias and language through their own flows (/alias, /language), province by
+button or typed name, topics by toggles.
+
+There is no draft: each screen carries what it shows (the page, the ticked topics, and the
+value stored when it was shown), and a correction is saved in the domain tables at once. A
+press on a screen whose stored value has changed since (an old message, the second of a double
+tap) gets a short toast and changes nothing (bot.domain.corrections). The conversation exists
+only so that a province name typed after the province buttons is read as one.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from telegram import Message, Update
+from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot.context import RangkulContext
+from bot.domain.corrections import Correction
+from bot.domain.member import Member
+from bot.domain.regions import region_by_name
+from bot.domain.topics import topics_from_mask, topics_mask
+from bot.narrowing import query_of, text_of
+from bot.services.profile import change_region, change_topics
+from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
+from bot.telegram_glue.distress_reply import answer_distress
+from bot.ui import settings as views
+from bot.ui.callbacks import on_button
+from bot.ui.menu import OpenSettings, expired_button_text, join_first_text
+from bot.ui.settings import EditTopics, ProvincePage, SaveTopics, SetProvince, ToggleMyTopic
+
+CONVERSATION = "settings"
+# What a handler returns to leave the conversation's state as it is (PTB: None).
+UNCHANGED_STATE = None
+
+
+class Step(enum.IntEnum):
+    PROVINCE = 1  # the province buttons are shown: a typed name is an answer
+
+
+async def _member(update: Update, context: RangkulContext) -> Member | None:
+    """The sender if they are a member; anyone else is told so (a toast on a button)."""
+    session = await context.session(update)
+    if session.member is not None:
+        return session.member
+    if update.callback_query is not None:
+        await update.callback_query.answer(expired_button_text(session.t))
+    else:
+        await show(update, join_first_text(session.t))
+    return None
+
+
+async def open_settings(
+    update: Update, context: RangkulContext, _: OpenSettings | None = None
+) -> int:
+    """/settings, "⚙️ My settings" or "Back to settings": the profile and what to change."""
+    member = await _member(update, context)
+    if member is not None:
+        t = (await context.session(update)).t
+        await show(update, *views.settings_view(t, member))
+    return ConversationHandler.END
+
+
+async def province_page(update: Update, context: RangkulContext, action: ProvincePage) -> int:
+    """The province buttons (a page of them); a typed name works from here on."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    await show(update, *views.province_view(t, member, action.page))
+    return Step.PROVINCE
+
+
+async def choose_province(
+    update: Update, context: RangkulContext, action: SetProvince
+) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    return await _correct_region(update, context, member, action.code, action.shown)
+
+
+async def typed_province(update: Update, context: RangkulContext) -> int | None:
+    """A typed province name (or "online"); anything else gets the buttons again."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    region = region_by_name(text_of(update))
+    if region is None:
+        return await ask_for_province(update, context)
+    return await _correct_region(update, context, member, region, shown=None)
+
+
+async def ask_for_province(update: Update, context: RangkulContext) -> int:
+    """Not a province name (or not text at all): how to answer, and the buttons again."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    text, markup = views.province_view(t, member, 0)
+    if await answer_distress(update, context):
+        # A feeling is not a wrong province name: the warm reply, then the step again.
+        await follow_up(update, text, markup)
+    else:
+        await show(update, f"{views.province_not_found_text(t)}\n\n{text}", markup)
+    return Step.PROVINCE
+
+
+async def _correct_region(
+    update: Update, context: RangkulContext, member: Member, region: str, shown: str | None
+) -> int | None:
+    s = context.services
+    try:
+        correction = await change_region(
+            s.members, member, region, shown=shown, default_timezone=s.settings.timezone
+        )
+    except ValueError:  # a forged province code
+        await _toast(update, expired_button_text((await context.session(update)).t))
+        return UNCHANGED_STATE
+    return await _after(update, context, correction)
+
+
+async def edit_topics(update: Update, context: RangkulContext, _: EditTopics) -> int:
+    """The topic toggles, as stored now."""
+    member = await _member(update, context)
+    if member is not None:
+        t = (await context.session(update)).t
+        await show(update, *views.topics_view(t, member.topics, shown=member.topics))
+    return ConversationHandler.END
+
+
+async def toggle_topic(
+    update: Update, context: RangkulContext, action: ToggleMyTopic
+) -> int | None:
+    """Ticks or unticks one topic on the screen (saved with "Done"): the button carries the
+    whole selection it leads to, so two quick taps end where the person sees."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    if topics_mask(member.topics) != action.shown:
+        await _toast(update, views.out_of_date_text(t))
+        return UNCHANGED_STATE
+    if not _still_on_message(update):
+        # The second of two quick taps, sent before the first one's screen arrived: the
+        # screen already shows where that tap leads.
+        await query_of(update).answer()
+        return UNCHANGED_STATE
+    shown = topics_from_mask(action.shown)
+    await show(update, *views.topics_view(t, topics_from_mask(action.mask), shown=shown))
+    return ConversationHandler.END
+
+
+async def save_topics(update: Update, context: RangkulContext, action: SaveTopics) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    correction = await change_topics(
+        context.services.members,
+        member,
+        topics_from_mask(action.mask),
+        shown=topics_from_mask(action.shown),
+    )
+    return await _after(update, context, correction)
+
+
+async def _after(update: Update, context: RangkulContext, correction: Correction) -> int | None:
+    """Saved (or nothing to save): a short confirmation and the settings screen again. A press
+    from a screen that is out of date, or a second tap: a toast, and nothing changes."""
+    t = (await context.session(update)).t
+    if correction is Correction.ALREADY:
+        await _toast(update, views.already_saved_text(t))
+        return UNCHANGED_STATE
+    if correction is Correction.OUT_OF_DATE:
+        await _toast(update, views.out_of_date_text(t))
+        return UNCHANGED_STATE
+    context.forget_session()
+    session = await context.session(update)
+    assert session.member is not None, "a correction keeps the member"
+    await show(update, *views.settings_view(session.t, session.member, views.saved_text(t)))
+    return ConversationHandler.END
+
+
+def _still_on_message(update: Update) -> bool:
+    """Whether the pressed button is on the message as it is now (Telegram sends the message
+    in its current state with the press)."""
+    query = query_of(update)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return True  # too old for Telegram to send: judge by the data alone
+    return any(
+        button.callback_data == query.data
+        for row in message.reply_markup.inline_keyboard
+        for button in row
+    )
+
+
+async def _toast(update: Update, text: str) -> None:
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text)
+
+
+def handlers() -> list[BaseHandler]:
+    """The persistent /settings conversation: every button works from any state (an old
+    message included); the province step also takes a typed name."""
+    return [
+        persistent_conversation(
+            CONVERSATION,
+            allow_reentry=True,
+            entry_points=[
+                CommandHandler("settings", open_settings),
+                on_button(OpenSettings, open_settings),
+                on_button(ProvincePage, province_page),
+                on_button(SetProvince, choose_province),
+                on_button(EditTopics, edit_topics),
+                on_button(ToggleMyTopic, toggle_topic),
+                on_button(SaveTopics, save_topics),
+            ],
+            states={
+                Step.PROVINCE: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_province),
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_province),
+                ]
+            },
+            fallbacks=common_fallbacks(),
+        )
+    ]
