@@ -181,7 +181,7 @@ def notice_summary(t: Translator, contact: str | None) -> Html:
             message_days=_days(DataCategory.MESSAGES),
         ),
         t(
-            "• <b>Your rights</b>: a copy with /mydata, corrections with /alias and /language, "
+            "• <b>Your rights</b>: a copy with /mydata, corrections with /settings, "
             "and /forget deletes everything (and withdraws your consent)."
         ),
         "• " + contact_line(t, contact),
@@ -297,8 +297,8 @@ def _rights(t: Translator, contact: str | None) -> Html:
                 t("• <b>Access</b>: /mydata sends you everything we store about you."),
                 t("• <b>Portability</b>: that copy is a JSON file other services can read."),
                 t(
-                    "• <b>Correction</b>: /alias changes your alias, /language your language; "
-                    "for anything else, ask (see below)."
+                    "• <b>Correction</b>: /settings corrects your alias, language, province "
+                    "and topics; for anything else, ask (see below)."
                 ),
                 t(
                     "• <b>Erasure</b>: /forget deletes everything at once, including unfinished "
