@@ -254,15 +254,15 @@ def alert_sent_text(t: Translator) -> str:
     return t(
         "Thank you for letting me. I've told your facilitator; if they don't confirm within 30 "
         "minutes that they got it, the other facilitators of your group and the coordinators "
-        "will be told too. Please don't wait for them if you are in danger: the contacts above "
-        "are there now."
+        "will be told too. Please don't wait for them if you are in danger: /crisis lists people "
+        "you can reach now."
     )
 
 
 def alert_already_sent_text(t: Translator) -> str:
     return t(
         "Your facilitator has already been told, and others will be told if they don't confirm "
-        "soon that they got it. The contacts above are there for you right now."
+        "soon that they got it. /crisis lists people you can reach right now."
     )
 
 
@@ -272,8 +272,8 @@ def alert_declined_text(t: Translator) -> str:
 
 def no_facilitator_text(t: Translator) -> str:
     return t(
-        "I couldn't find a facilitator to tell right now. Please reach out to one of the "
-        "contacts above, or someone you trust."
+        "I couldn't find a facilitator to tell right now. Please reach out to someone you "
+        "trust, or to one of the contacts /crisis lists."
     )
 
 
@@ -298,13 +298,14 @@ def alert_view(t: Translator, alert: CrisisAlert, tz: str, *, escalation: bool) 
     if escalation:
         head = t(
             "⚠️ <b>Still unanswered after 30 minutes.</b> <b>{alias}</b> asked at {when} for "
-            "their facilitator to know they are in crisis, and nobody has acknowledged it yet.",
+            "their facilitator to know they are going through a hard time, and nobody has "
+            "acknowledged it yet.",
             alias=alert.alias,
             when=when,
         )
     else:
         head = t(
-            "🤝 <b>{alias}</b> is going through a crisis and asked, at {when}, for you to know.",
+            "🤝 <b>{alias}</b> is going through a hard time and asked, at {when}, for you to know.",
             alias=alert.alias,
             when=when,
         )

@@ -149,6 +149,11 @@ async def test_talking_to_the_group_is_offered_only_with_a_facilitator(world: Bo
     assert "Shall I tell your facilitator?" in mawar.last.text  # consent first, nothing sent
     assert rows(world, "SELECT * FROM crisis_alerts") == []
 
+    # After a distress reply there are no contacts "above": the texts point to /crisis.
+    await mawar.press("Yes, tell my facilitator")
+    assert "/crisis" in mawar.last.text and "above" not in mawar.last.text
+    assert len(rows(world, "SELECT * FROM crisis_alerts")) == 1
+
 
 async def test_double_tapping_a_reply_button_is_harmless(world: BotWorld) -> None:
     tari = await a_member(world, 410, "Tari Bintang")
