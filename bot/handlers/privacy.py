@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from io import BytesIO
 
-from telegram import InputFile, Update
+from telegram import CallbackQuery, InputFile, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, TypeHandler
 
 from bot.context import RangkulContext, Session
@@ -100,6 +101,11 @@ async def confirm_forget(
     (bot/update_processor.py), so two presses never delete at the same time."""
     session = await context.session(update)
     t = _asked_in(session, action)
+    if session.member is not None and _asked_before(query_of(update), session.member.created_at):
+        # A question from before this account was made (they forgot, then joined again)
+        # must not delete the new one: they can ask again.
+        await query_of(update).answer(views.asked_for_earlier_account_text(t), show_alert=True)
+        return
     user_id = user_of(update).id
     if not await privacy_service.forget_member(context.services.members, user_id):
         await query_of(update).answer(views.already_forgotten_text(t))
@@ -107,6 +113,12 @@ async def confirm_forget(
     context.application.drop_user_data(user_id)
     await refresh_role_menu(context.bot, context.services, user_id)
     await show(update, views.forgotten_text(t))
+
+
+def _asked_before(query: CallbackQuery, moment: datetime) -> bool:
+    """Whether the pressed message was sent before ``moment``. A message too old for Telegram
+    to send with the press (date 0) counts as before: it cannot be checked."""
+    return query.message is None or query.message.date < moment.replace(microsecond=0)
 
 
 def _asked_in(session: Session, action: views.ConfirmForget | views.KeepData) -> Translator:

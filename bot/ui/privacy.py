@@ -110,6 +110,14 @@ def already_forgotten_text(t: Translator) -> str:
     return t("Everything was already deleted.")
 
 
+def asked_for_earlier_account_text(t: Translator) -> str:
+    """An alert: "delete everything" pressed on a question asked before the person joined again."""
+    return t(
+        "That question was about your earlier account, so nothing was deleted. Send /forget "
+        "to delete your data now."
+    )
+
+
 def kept_text(t: Translator) -> str:
     return t("Okay, nothing was deleted. Send /menu to carry on.")
 

@@ -8,6 +8,7 @@ a short toast; the world fixture fails any journey in which Telegram would refus
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from telegram import Update
@@ -383,3 +384,20 @@ async def test_a_feeling_at_the_province_step_gets_a_warm_reply_and_the_step_aga
     assert "Aceh" in sekar.buttons()
     await sekar.send("Papua")
     assert region(world, 401) == ("papua", "Asia/Jayapura")
+
+
+async def test_a_question_from_before_joining_again_never_deletes_the_new_account(
+    world: BotWorld,
+) -> None:
+    rani = world.person(409, "Rani", "en")
+    await onboard_in_english(rani, alias="Rani Fajar")
+    await rani.send("/forget")
+    old_id, old_yes = rani.button("Yes, delete everything")
+    await rani.press("Yes, delete everything")
+    world.clock.advance(timedelta(minutes=5))
+    await onboard_in_english(rani, alias="Rani Baru")
+
+    await rani.press_data(old_id, old_yes)
+    assert "earlier account" in toasts(world)[-1]
+    assert rows(world, "SELECT alias FROM members") == [("Rani Baru",)]
+    assert world.emulator.rejected == []
