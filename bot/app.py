@@ -38,7 +38,7 @@ from bot.conversations import (
     time_poll,
 )
 from bot.conversations import resources as resource_conversations
-from bot.data_files import crisis_contacts, crisis_lexicon, resource_directory
+from bot.data_files import crisis_contacts, crisis_detector, resource_directory
 from bot.handlers import (
     edits,
     groups,
@@ -227,7 +227,7 @@ async def setup(application: Application) -> None:
     await load_directory(
         services.resource_store, services.resources, services.clock, resource_directory()
     )
-    crisis_lexicon()  # compiled now: a bad edit of the lexicon stops start-up, not a message
+    crisis_detector()  # loaded now: a bad edit of the lexicon or model stops start-up
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

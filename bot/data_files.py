@@ -1,7 +1,8 @@
 """The curated files the bot ships with, read the same way from a checkout and from a wheel.
 
-``data/`` (crisis contacts, the resource directory, the crisis lexicon) and ``locales/`` (the
-catalogs) are top-level folders of the repository, kept by people who need not open ``bot/``.
+``data/`` (crisis contacts, the resource directory, the crisis lexicon and model) and
+``locales/`` (the catalogs) are top-level folders of the repository, kept by people who need
+not open ``bot/``.
 A wheel carries them inside the package as ``bot/data`` and ``bot/locales`` (see setup.py), so
 an installed bot needs no checkout. This module is the one place that finds and reads them;
 ``bot.domain`` only parses and checks the text it is given.
@@ -18,8 +19,9 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.domain.contacts import CrisisContact, parse_contacts
-from bot.domain.crisis_detection import Lexicon, parse_lexicon
+from bot.domain.crisis_detection import CrisisDetector, Lexicon, parse_lexicon
 from bot.domain.resources import Resource, parse_resources
+from bot.domain.text_model import parse_model
 
 
 def shipped(folder: str) -> Traversable:
@@ -52,3 +54,11 @@ def resource_directory() -> tuple[Resource, ...]:
 def crisis_lexicon() -> Lexicon:
     """``data/crisis_lexicon.toml``, compiled: what crisis detection matches messages against."""
     return parse_lexicon(_data("crisis_lexicon.toml"), "data/crisis_lexicon.toml")
+
+
+@cache
+def crisis_detector() -> CrisisDetector:
+    """The crisis lexicon, then ``data/crisis_model.json`` (the second stage): what every
+    screening of a message uses."""
+    model = parse_model(_data("crisis_model.json"), "data/crisis_model.json")
+    return CrisisDetector(crisis_lexicon(), model)

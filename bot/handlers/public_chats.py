@@ -14,9 +14,8 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler
 
 from bot.context import RangkulContext
-from bot.data_files import crisis_lexicon
+from bot.data_files import crisis_detector
 from bot.domain.contacts import contacts_for
-from bot.domain.crisis_detection import detect
 from bot.ui import public_chats as views
 
 
@@ -33,7 +32,7 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
         raise ApplicationHandlerStop
     command = _command_to_this_bot(message, context.bot.username)
     text = message.text or message.caption or ""
-    if command == "crisis" or (_to_the_bot(message, command) and detect(text, crisis_lexicon())):
+    if command == "crisis" or (_to_the_bot(message, command) and crisis_detector().detect(text)):
         # National contacts only: a province would say where the person lives.
         contacts = contacts_for(context.services.contacts, None)
         text, markup = views.public_crisis_view(session.t, contacts, link)
