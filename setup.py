@@ -13,7 +13,7 @@ setup(
     package_dir={"bot.data": "data", "bot.locales": "locales"},
     include_package_data=False,
     package_data={
-        "bot.data": ["*.toml"],
+        "bot.data": ["*.toml", "*.json"],
         "bot.locales": ["*/LC_MESSAGES/*.po"],
         "bot.storage": ["migrations/*.sql"],
         "bot.sandbox": ["static/*"],

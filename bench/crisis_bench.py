@@ -1,11 +1,14 @@
-"""Benchmark: crisis detection per message against a plain keyword scan, on the held-out set.
+"""Benchmark: crisis detection per message (lexicon, lexicon + model) against a keyword scan.
 
 Every private message goes through crisis detection before anything else, so its cost is paid
-on every update. This times ``detect`` on each message of tests/crisis_heldout.toml, as written
-and made twenty times longer, next to the cheapest thinkable check measured in the same run:
-``str.lower()`` and ``in`` over a list of crisis phrases. It prints median and p95 time per
-message, their ratio, and what each finds on the set (the reason the rules cost more). Not part
-of the test suite; run with::
+on every update. This times, per message of tests/crisis_eval.toml and data/crisis_corpus.toml
+(as written and made twenty times longer), the lexicon alone and the lexicon + model the bot
+uses, next to the cheapest thinkable check measured in the same run: ``str.lower()`` and ``in``
+over a list of crisis phrases. It prints median and p95 time per message and their ratios, and
+the peak memory (ru_maxrss) of a fresh process after loading the lexicon and the model, next to
+a bare Python process measured the same way. It measures speed only: what the detector finds
+is the business of the tests and scripts/train_crisis_model.py's cross-validation. The
+held-out set is never read here. Not part of the test suite; run with::
 
     .venv/bin/python bench/crisis_bench.py [--messages N]
 """
@@ -14,15 +17,17 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
+import sys
 import time
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import detect
-
-HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "crisis_heldout.toml"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+EVAL_SET = ROOT / "tests" / "crisis_eval.toml"
+CORPUS = ROOT / "data" / "crisis_corpus.toml"
 ROUNDS = 5
 LONG = 20  # a long message: the text repeated this many times (most are one or two lines)
 # The baseline's phrases: the common ways to say it, in both languages, as plain substrings.
@@ -35,6 +40,11 @@ PHRASES = (
     *("self harm", "self-harm", "cut myself", "hurt myself", "overdose", "better off dead"),
     *("no reason to live", "don't want to live", "disappear forever", "jump off"),
 )
+# Peak resident memory of a process, in KiB on Linux (ru_maxrss). A child starts from its
+# parent's peak (Linux keeps it across fork and exec), so both are measured before this
+# process loads anything of the bot.
+_RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+_LOADED = f"from bot.data_files import crisis_detector; crisis_detector(); {_RSS}"
 
 
 def keyword_scan(text: str) -> bool:
@@ -58,31 +68,48 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[-1]
 
 
+def texts_to_time(count: int | None) -> list[str]:
+    tuning = [e["text"] for e in tomllib.loads(EVAL_SET.read_text(encoding="utf-8"))["example"]]
+    corpus = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["set"]
+    return [*tuning, *(text for s in corpus for text in s["texts"])][:count]
+
+
+def peak_rss_kib(code: str) -> int:
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return int(result.stdout.strip())
+
+
 def main(count: int | None) -> None:
-    examples = tomllib.loads(HELDOUT.read_text(encoding="utf-8"))["example"][:count]
-    texts = [example["text"] for example in examples]
-    lexicon = crisis_lexicon()
+    bare, loaded = peak_rss_kib(_RSS), peak_rss_kib(_LOADED)
+    from bot.data_files import crisis_detector
 
-    def rules(text: str) -> bool:
-        return detect(text, lexicon) is not None
-
-    print(f"held-out messages: {len(texts)}, each timed {ROUNDS} times")
-    print(f"{'':24} {'median us':>10} {'p95 us':>10}")
+    texts = texts_to_time(count)
+    detector = crisis_detector()
+    checks: dict[str, Callable[[str], object]] = {
+        "keywords": keyword_scan,
+        "lexicon": detector.lexicon.detect,
+        "lexicon+model": detector.detect,
+    }
+    print(f"messages: {len(texts)} (tuning set + corpus), each timed {ROUNDS} times")
+    print(f"{'':28} {'median us':>10} {'p95 us':>10}")
     for label, batch in (("as written", texts), (f"{LONG}x longer", [t * LONG for t in texts])):
-        ours, baseline = per_message_us(rules, batch), per_message_us(keyword_scan, batch)
-        for name, timings in ((f"detect, {label}", ours), (f"keywords, {label}", baseline)):
-            print(f"{name:24} {statistics.median(timings):10.1f} {p95(timings):10.1f}")
-        print(
-            f"ratio (detect / keywords), {label}: median"
-            f" {statistics.median(ours) / statistics.median(baseline):.1f}x,"
-            f" p95 {p95(ours) / p95(baseline):.1f}x"
-        )
-    positives = [example["label"] != "none" for example in examples]
-    for name, check in (("detect", rules), ("keywords", keyword_scan)):
-        fired = [bool(check(text)) for text in texts]
-        found = sum(f and p for f, p in zip(fired, positives, strict=True))
-        alarms = sum(f and not p for f, p in zip(fired, positives, strict=True))
-        print(f"{name}: finds {found} of {sum(positives)} crisis messages, {alarms} false alarms")
+        timings = {name: per_message_us(check, batch) for name, check in checks.items()}
+        for name, values in timings.items():
+            print(f"{name + ', ' + label:28} {statistics.median(values):10.1f} {p95(values):10.1f}")
+        base = timings["keywords"]
+        for name in ("lexicon", "lexicon+model"):
+            ours = timings[name]
+            print(
+                f"ratio ({name} / keywords), {label}: median"
+                f" {statistics.median(ours) / statistics.median(base):.1f}x,"
+                f" p95 {p95(ours) / p95(base):.1f}x"
+            )
+    print(
+        f"peak RSS: bare python {bare / 1024:.1f} MiB, after loading lexicon + model"
+        f" {loaded / 1024:.1f} MiB (+{(loaded - bare) / 1024:.1f} MiB)"
+    )
 
 
 if __name__ == "__main__":

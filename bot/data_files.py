@@ -1,6 +1,7 @@
 """The curated files the bot ships with, read the same way from a checkout and from a wheel.
 
-``data/`` (crisis contacts, the resource directory, the crisis and distress lexicons) and
+``data/`` (crisis contacts, the resource directory, the crisis lexicon and model, the distress
+lexicon) and
 ``locales/`` (the catalogs) are top-level folders of the repository, kept by people who need
 not open ``bot/``.
 A wheel carries them inside the package as ``bot/data`` and ``bot/locales`` (see setup.py), so
@@ -19,9 +20,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from bot.domain.contacts import CrisisContact, parse_contacts
-from bot.domain.crisis_detection import Lexicon, parse_lexicon
+from bot.domain.crisis_detection import CrisisDetector, Lexicon, parse_lexicon
 from bot.domain.distress_detection import DistressLexicon, parse_distress_lexicon
 from bot.domain.resources import Resource, parse_resources
+from bot.domain.text_model import parse_model
 
 
 def shipped(folder: str) -> Traversable:
@@ -61,3 +63,11 @@ def distress_lexicon() -> DistressLexicon:
     """``data/distress_lexicon.toml``, compiled: what distress detection matches messages
     against."""
     return parse_distress_lexicon(_data("distress_lexicon.toml"), "data/distress_lexicon.toml")
+
+
+@cache
+def crisis_detector() -> CrisisDetector:
+    """The crisis lexicon, then ``data/crisis_model.json`` (the second stage): what every
+    screening of a message uses."""
+    model = parse_model(_data("crisis_model.json"), "data/crisis_model.json")
+    return CrisisDetector(crisis_lexicon(), model)

@@ -1,9 +1,13 @@
 """Crisis-language detection: suicidal thoughts, self-harm and immediate danger, id and en.
 
-Rule-based on purpose: fast (regexes compiled once), explainable (a signal names the pattern
-group that fired, whose rationale is in ``data/crisis_lexicon.toml``) and easy to review by
-people who know the language. Pure: the lexicon is parsed from text that bot.data_files reads,
-and every caller passes the lexicon it detects with.
+Two stages. The lexicon (``data/crisis_lexicon.toml``) comes first: fast (regexes compiled
+once), explainable (a signal names the pattern group that fired, whose rationale is in the
+lexicon) and easy to review by people who know the language. Behind it, when the lexicon finds
+nothing, a small linear model over character and word n-grams (:mod:`bot.domain.text_model`,
+weights in ``data/crisis_model.json``) catches wording no pattern anticipated; it reads the
+same normalised text with the lexicon's guard idioms blanked out, so "mati gaya" or "killing
+it" never reach it. Its signal names the rule ``"model"``. Pure: bot.data_files reads the
+files, and every caller passes what it detects with.
 
 The text itself never leaves this module: a :class:`CrisisSignal` carries the category and the
 rule id only, so nothing downstream can store or log what the person wrote.
@@ -15,9 +19,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from bot.domain.entries import parse_toml
+from bot.domain.text_model import TextModel
 
 
 class CrisisCategory(StrEnum):
@@ -49,7 +54,7 @@ class CrisisSignal:
     """What was recognised (never the words themselves)."""
 
     category: CrisisCategory
-    rule: str  # id of the lexicon group that matched
+    rule: str  # id of the lexicon group that matched, or MODEL_RULE
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,43 @@ class Lexicon:
     rules: tuple[_Rule, ...]  # in PRIORITY order
     guards: tuple[re.Pattern[str], ...]
     unmask_words: tuple[str, ...]
+
+    def detect(self, text: str) -> CrisisSignal | None:
+        """The lexicon alone (see :func:`detect`)."""
+        return detect(text, self)
+
+
+# The rule id of a signal from the second stage.
+MODEL_RULE = "model"
+
+
+class Detector(Protocol):
+    """What screening needs: a :class:`Lexicon` alone or a :class:`CrisisDetector`."""
+
+    def detect(self, text: str) -> CrisisSignal | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisDetector:
+    """The lexicon, then (when it finds nothing) the model."""
+
+    lexicon: Lexicon
+    model: TextModel
+
+    def detect(self, text: str) -> CrisisSignal | None:
+        forms = guarded_forms(text, self.lexicon)
+        return _match(forms, self.lexicon) or model_signal(forms[0], self.model)
+
+
+def model_signal(guarded_form: str, model: TextModel) -> CrisisSignal | None:
+    """The model's signal for one of :func:`guarded_forms`, or ``None``."""
+    label = model.predict(model_segments(guarded_form))
+    return CrisisSignal(CrisisCategory(label), MODEL_RULE) if label else None
+
+
+def model_segments(guarded_form: str) -> list[str]:
+    """The pieces of text the model reads: a blanked guard splits the text where it stood."""
+    return guarded_form.split("\n")
 
 
 _MACRO = re.compile(r"<([a-z_]+)>")
@@ -159,8 +201,16 @@ def _unmask(word: str, candidates: tuple[str, ...]) -> str:
 
 
 def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
-    """The most urgent crisis signal in ``text``, or ``None``."""
-    forms = [_without_guards(form, lexicon) for form in normalise(text, lexicon.unmask_words)]
+    """The most urgent signal of the lexicon in ``text``, or ``None``."""
+    return _match(guarded_forms(text, lexicon), lexicon)
+
+
+def guarded_forms(text: str, lexicon: Lexicon) -> list[str]:
+    """The normalised forms of ``text`` with every guard span blanked out (a newline)."""
+    return [_without_guards(form, lexicon) for form in normalise(text, lexicon.unmask_words)]
+
+
+def _match(forms: list[str], lexicon: Lexicon) -> CrisisSignal | None:
     for rule in lexicon.rules:
         if any(rule.regex.search(form) for form in forms):
             return CrisisSignal(rule.category, rule.id)

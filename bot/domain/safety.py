@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Lexicon, detect, normalise
+from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Detector, normalise
 from bot.domain.messages import PlannedMessage, instant_text
 
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.
@@ -121,21 +121,21 @@ _CONDITIONAL = re.compile(
 )
 
 
-def is_acute(text: str | None, lexicon: Lexicon) -> bool:
+def is_acute(text: str | None, detector: Detector) -> bool:
     """Whether ``text`` signals acute danger, not only crisis thoughts: an immediate-danger
     signal, preparations or a farewell, or crisis words with a time or an intention."""
     if not text:
         return False
-    signal = detect(text, lexicon)
+    signal = detector.detect(text)
     if signal is None:
         return False
     if signal.category.is_immediate_danger:
         return True
-    return any(_acute_clause(clause, lexicon) for clause in _CLAUSE.split(text))
+    return any(_acute_clause(clause, detector) for clause in _CLAUSE.split(text))
 
 
-def _acute_clause(clause: str, lexicon: Lexicon) -> bool:
-    signal: CrisisSignal | None = detect(clause, lexicon)
+def _acute_clause(clause: str, detector: Detector) -> bool:
+    signal: CrisisSignal | None = detector.detect(clause)
     if signal is None:
         return False
     form = normalise(clause)[0]
@@ -152,18 +152,18 @@ _FIRST_PERSON = re.compile(
 )
 
 
-def names_the_topic(text: str | None, lexicon: Lexicon) -> bool:
+def names_the_topic(text: str | None, detector: Detector) -> bool:
     """Whether ``text`` names suicide or self-harm as a subject, not as the writer's own
     state: a topic rule only, nothing in the first person, nothing acute. Staff writing a
     group, a meeting place or a resource may use such words (bot/handlers/safety.py); any
     other crisis wording from them still gets the full reply."""
     if not text:
         return False
-    signal = detect(text, lexicon)
+    signal = detector.detect(text)
     if signal is None or signal.rule not in _TOPIC_RULES:
         return False
     first_person = any(_FIRST_PERSON.search(form) for form in normalise(text))
-    return not first_person and not is_acute(text, lexicon)
+    return not first_person and not is_acute(text, detector)
 
 
 class AuthoringDraft(StrEnum):

@@ -12,8 +12,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import detect
+from bot.data_files import crisis_detector
 from bot.domain.safety import CrisisSource
 from bot.narrowing import chat_of
 from bot.telegram_glue.crisis_reply import send_crisis_reply
@@ -24,7 +23,7 @@ async def on_edit(update: Update, context: RangkulContext) -> None:
     """Every edited private message stops here, after its crisis screening."""
     message = update.edited_message
     text = (message.text or message.caption or "") if message else ""
-    signal = detect(text, crisis_lexicon())
+    signal = crisis_detector().detect(text)
     if signal is not None:
         await send_crisis_reply(update, context, CrisisSource.DETECTED, signal)
     else:

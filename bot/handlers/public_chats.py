@@ -14,8 +14,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, BaseHandler
 
 from bot.context import RangkulContext
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import detect
+from bot.data_files import crisis_detector
 from bot.ui import public_chats as views
 
 
@@ -32,7 +31,7 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
         raise ApplicationHandlerStop
     command = _command_to_this_bot(message, context.bot.username)
     text = message.text or message.caption or ""
-    if command == "crisis" or (_to_the_bot(message, command) and detect(text, crisis_lexicon())):
+    if command == "crisis" or (_to_the_bot(message, command) and crisis_detector().detect(text)):
         # National essentials only: nothing personal, not even a province.
         text, markup = views.public_crisis_view(session.t, link)
         await message.reply_text(text, reply_markup=markup)

@@ -21,8 +21,7 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import detect
+from bot.data_files import crisis_detector
 from bot.domain.safety import (
     AckOutcome,
     AlertOutcome,
@@ -75,11 +74,11 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     message = update.effective_message
     # The filters let in only messages with a text or a caption.
     text = (message.text or message.caption) if message is not None else None
-    lexicon = crisis_lexicon()
-    signal = detect(text, lexicon) if text is not None else None
+    detector = crisis_detector()
+    signal = detector.detect(text) if text is not None else None
     if signal is None:
         return
-    if names_the_topic(text, lexicon) and await _is_authoring_staff(update, context):
+    if names_the_topic(text, detector) and await _is_authoring_staff(update, context):
         session = await context.session(update)
         await chat_of(update).send_message(views.authoring_note(session.t))
         return
@@ -103,7 +102,7 @@ class _CrisisInArguments(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         parts = (message.text or "").split(maxsplit=1)
-        return len(parts) == 2 and detect(parts[1], crisis_lexicon()) is not None
+        return len(parts) == 2 and crisis_detector().detect(parts[1]) is not None
 
 
 async def screen_command(update: Update, context: RangkulContext) -> None:
@@ -113,7 +112,7 @@ async def screen_command(update: Update, context: RangkulContext) -> None:
     message = update.effective_message
     assert message is not None  # a MessageHandler's filters pass only updates with a message
     command, arguments = (message.text or "").split(maxsplit=1)
-    signal = detect(arguments, crisis_lexicon())
+    signal = crisis_detector().detect(arguments)
     await send_crisis_reply(update, context, CrisisSource.DETECTED, signal)
     if command[1:].split("@")[0].lower() not in _SEARCH_COMMANDS:
         raise ApplicationHandlerStop

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.clock import Clock
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import CrisisSignal, detect
+from bot.data_files import crisis_detector
+from bot.domain.crisis_detection import CrisisSignal
 from bot.domain.member import Member
 from bot.domain.safety import (
     ESCALATE_AFTER,
@@ -52,7 +52,7 @@ def screen_relay_text(text: str | None) -> CrisisSignal | None:
     and may then let them decide whether to send it anyway. Like everywhere else, the text
     itself is neither stored nor logged.
     """
-    return detect(text, crisis_lexicon()) if text else None
+    return crisis_detector().detect(text) if text else None
 
 
 async def record_crisis_flow(
@@ -235,5 +235,5 @@ async def save_plan_answer(
     if answer is None:
         return SavedAnswer(problem)
     await safety.save_answer(member.id, section, answer, clock.now())
-    lexicon = crisis_lexicon()
-    return SavedAnswer(None, detect(answer, lexicon), acute=is_acute(answer, lexicon))
+    detector = crisis_detector()
+    return SavedAnswer(None, detector.detect(answer), acute=is_acute(answer, detector))

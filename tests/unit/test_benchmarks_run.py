@@ -23,7 +23,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             ("--members", "60"),
             "ratio one-transaction schedule / longest now",
         ),
-        ("crisis_bench.py", ("--messages", "60"), "ratio (detect / keywords)"),
+        ("crisis_bench.py", ("--messages", "60"), "ratio (lexicon+model / keywords)"),
         ("crisis_eval_table.py", ("--batch", "4"), "| all |"),
     ],
 )

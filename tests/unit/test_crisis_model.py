@@ -1,0 +1,125 @@
+"""The crisis detector's second stage: shipped weights, what the model sees, how it combines."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.data_files import crisis_detector, shipped
+from bot.domain.crisis_detection import (
+    MODEL_RULE,
+    CrisisCategory,
+    detect,
+    guarded_forms,
+    model_segments,
+    model_signal,
+)
+from bot.domain.text_model import FeatureSpec, TextModel, dump_model, features, parse_model
+
+ROOT = Path(__file__).resolve().parents[2]
+DETECTOR = crisis_detector()
+# Everyday idioms the lexicon's guards blank out: the model must never see them.
+GUARD_IDIOMS = [
+    "mati gaya",
+    "mati lampu",
+    "hp gue mau mati",
+    "mati matian",
+    "ngakak sampe mau mati",
+    "bunuh waktu",
+    "nyawa tinggal 1",
+    "menyayat hati",
+    "pamit dulu",
+    "killing it",
+    "kill time",
+    "dead tired",
+    "to die for",
+    "bored to death",
+    "back is killing me",
+    "cut myself shaving",
+    "overdose on coffee",
+    "jump to conclusions",
+    "tali sepatu",
+]
+
+
+def test_shipped_weights_are_what_the_training_script_makes_of_the_corpus() -> None:
+    """The weights file names a hash of everything it was trained from (corpus, tuning set,
+    guards, parameters); the script recomputes it from the files without training. A
+    mismatch means: run scripts/train_crisis_model.py and commit data/crisis_model.json."""
+    script = ROOT / "scripts" / "train_crisis_model.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--hash"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == DETECTOR.model.source_hash
+
+
+def test_the_weights_file_stays_small() -> None:
+    assert len((shipped("data") / "crisis_model.json").read_bytes()) < 2_000_000
+
+
+@pytest.mark.parametrize("idiom", GUARD_IDIOMS)
+def test_the_model_never_sees_a_guard_idiom(idiom: str) -> None:
+    form = guarded_forms(idiom, DETECTOR.lexicon)[0]
+    assert "".join(model_segments(form)).strip() == ""
+    assert model_signal(form, DETECTOR.model) is None
+    for framed in (f"hari ini {idiom} banget", f"today I was {idiom}"):
+        assert DETECTOR.detect(framed) is None, framed
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("i swallowed the whole bottle", CrisisCategory.MEDICAL),
+        ("he locked me in the room", CrisisCategory.VIOLENCE),
+    ],
+)
+def test_the_model_catches_what_no_pattern_names(text: str, category: CrisisCategory) -> None:
+    assert detect(text, DETECTOR.lexicon) is None
+    signal = DETECTOR.detect(text)
+    assert signal is not None
+    assert (signal.category, signal.rule) == (category, MODEL_RULE)
+
+
+def test_the_lexicon_wins_when_it_fires() -> None:
+    signal = DETECTOR.detect("aku pengen mati aja")
+    assert signal is not None and signal.rule == "want-to-die"
+
+
+def test_features_are_stable_and_stay_within_their_segment() -> None:
+    spec = FeatureSpec()
+    assert features(["aku pengen mati"], spec) == features(["aku pengen mati"], spec)
+    joined = set(features(["pengen mati"], spec))
+    split = set(features(["pengen", "mati"], spec))
+    assert split < joined  # the pair "pengen mati" exists only when they share a segment
+    assert features([""], spec) == []
+
+
+def test_weights_survive_a_round_trip_through_their_file() -> None:
+    model = TextModel(
+        spec=FeatureSpec(buckets=64),
+        labels=("none", "yes"),
+        negative="none",
+        threshold=0.5,
+        bias=(0.1, -0.1),
+        weights={3: (-1.0, 1.0), 7: (0.5, -0.5), 9: (0.0, 0.001)},
+        source_hash="abc",
+    )
+    again = parse_model(dump_model(model))
+    assert again.labels == model.labels and again.threshold == 0.5
+    assert again.source_hash == "abc" and again.spec == model.spec
+    assert set(again.weights) == {3, 7}  # a row that rounds to zero is left out
+    assert again.weights[3] == pytest.approx((-1.0, 1.0), abs=0.01)
+
+
+def test_a_broken_model_file_fails_loudly() -> None:
+    with pytest.raises(ValueError, match="bad model file"):
+        parse_model('{"format": 1}', "crisis_model.json")
+    with pytest.raises(ValueError, match="bad model file"):
+        parse_model("not json", "crisis_model.json")
