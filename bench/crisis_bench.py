@@ -1,7 +1,7 @@
 """Benchmark: crisis detection per message (lexicon, lexicon + model) against a keyword scan.
 
 Every private message goes through crisis detection before anything else, so its cost is paid
-on every update. This times, per message of tests/crisis_eval.toml and data/crisis_corpus.toml
+on every update. This times, per message of tests/crisis_eval.toml and data/corpus/crisis/
 (as written and made twenty times longer), the lexicon alone and the lexicon + model the bot
 uses, next to the cheapest thinkable check measured in the same run: ``str.lower()`` and ``in``
 over a list of crisis phrases. It prints median and p95 time per message and their ratios, and
@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 EVAL_SET = ROOT / "tests" / "crisis_eval.toml"
-CORPUS = ROOT / "data" / "crisis_corpus.toml"
+CORPUS = ROOT / "data" / "corpus" / "crisis"
 ROUNDS = 5
 LONG = 20  # a long message: the text repeated this many times (most are one or two lines)
 # The baseline's phrases: the common ways to say it, in both languages, as plain substrings.
@@ -70,7 +70,9 @@ def p95(values: list[float]) -> float:
 
 def texts_to_time(count: int | None) -> list[str]:
     tuning = [e["text"] for e in tomllib.loads(EVAL_SET.read_text(encoding="utf-8"))["example"]]
-    corpus = tomllib.loads(CORPUS.read_text(encoding="utf-8"))["set"]
+    corpus = [
+        s for path in sorted(CORPUS.glob("*.toml")) for s in tomllib.loads(path.read_text())["set"]
+    ]
     return [*tuning, *(text for s in corpus for text in s["texts"])][:count]
 
 

@@ -27,20 +27,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import CrisisCategory, detect
+from bot.data_files import crisis_detector
+from bot.domain.crisis_detection import CrisisCategory, Detector
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "tests" / "crisis_heldout.toml"
 CATEGORIES = set(CrisisCategory)
 CRISIS_LABELS = {"crisis", *CATEGORIES}
 UNTAGGED = "(untagged)"  # batches 1-3 name no language or kind
-LEXICON = crisis_lexicon()
 
 
-def detected_category(text: str) -> str | None:
+def detected_category(text: str, detector: Detector) -> str | None:
     """The one place detection runs: the category it gives ``text``, or None for no crisis."""
-    signal = detect(text, LEXICON)
+    signal = detector.detect(text)
     return None if signal is None else str(signal.category)
 
 
@@ -60,13 +59,13 @@ class Outcome:
         return self.category is not None
 
 
-def outcomes(examples: Iterable[dict[str, Any]]) -> list[Outcome]:
+def outcomes(examples: Iterable[dict[str, Any]], detector: Detector) -> list[Outcome]:
     return [
         Outcome(
             label=e["label"],
             lang=e.get("lang", UNTAGGED),
             kind=e.get("kind", UNTAGGED),
-            category=detected_category(e["text"]),
+            category=detected_category(e["text"], detector),
         )
         for e in examples
     ]
@@ -125,11 +124,11 @@ def grouped(items: list[Outcome], key: Callable[[Outcome], str]) -> dict[str, li
     return dict(groups)
 
 
-def tables(examples: list[dict[str, Any]], batch: int | None) -> list[str]:
+def tables(examples: list[dict[str, Any]], batch: int | None, detector: Detector) -> list[str]:
     chosen = [e for e in examples if batch is None or e["batch"] == batch]
     if not chosen:
         raise SystemExit(f"no examples in batch {batch}")
-    results = outcomes(chosen)
+    results = outcomes(chosen, detector)
     where = "all batches" if batch is None else f"batch {batch}"
     per_lang = _tagged(grouped(results, lambda o: o.lang))
     per_kind = _tagged(grouped(results, lambda o: o.kind))
@@ -149,10 +148,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT_FILE, help="labelled examples")
     parser.add_argument("--batch", type=int, default=None, help="only this batch")
+    parser.add_argument(
+        "--lexicon-only", action="store_true", help="the first stage alone, without the model"
+    )
     args = parser.parse_args()
     examples = tomllib.loads(args.file.read_text(encoding="utf-8"))["example"]
     print(f"## Crisis detection on {args.file.name}\n")
-    print("\n".join(tables(examples, args.batch)))
+    full = crisis_detector()
+    detector: Detector = full.lexicon if args.lexicon_only else full
+    print("\n".join(tables(examples, args.batch, detector)))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Trains the crisis detector's second stage and writes data/crisis_model.json.
 
-Trains on data/crisis_corpus.toml plus every example of tests/crisis_eval.toml, as the bot
+Trains on data/corpus/crisis/*.toml plus every example of tests/crisis_eval.toml, as the bot
 reads them: normalised, with the lexicon's guard idioms blanked out. Deterministic (a fixed
 seed, plain Python floats): the same files give the same weights, byte for byte, and the file
 records a hash of what it was trained from, which tests/unit/test_crisis_model.py checks.
@@ -47,7 +47,8 @@ from bot.domain.text_model import (  # noqa: E402
     softmax,
 )
 
-CORPUS = ROOT / "data" / "crisis_corpus.toml"
+# Every *.toml here is part of the corpus (kept out of the wheel: the bot needs only the weights).
+CORPUS = ROOT / "data" / "corpus" / "crisis"
 EVAL_SET = ROOT / "tests" / "crisis_eval.toml"
 OUTPUT = ROOT / "data" / "crisis_model.json"
 NEGATIVE = "none"
@@ -75,10 +76,10 @@ class Example:
 
 
 def load_examples() -> list[Example]:
-    corpus = tomllib.loads(CORPUS.read_text(encoding="utf-8"))
     examples = [
         Example(text, s["label"], s["lang"], s["kind"])
-        for s in corpus["set"]
+        for path in corpus_files()
+        for s in tomllib.loads(path.read_text(encoding="utf-8"))["set"]
         for text in s["texts"]
     ]
     tuning = tomllib.loads(EVAL_SET.read_text(encoding="utf-8"))["example"]
@@ -90,12 +91,16 @@ def load_examples() -> list[Example]:
     return examples
 
 
+def corpus_files() -> list[Path]:
+    return sorted(CORPUS.glob("*.toml"))
+
+
 def source_hash(lexicon: Lexicon) -> str:
     """What the weights depend on: the corpus, the tuning set, the guards and unmask words
     (they shape the text the model reads), the features and the training parameters."""
     digest = hashlib.sha256()
     for part in (
-        CORPUS.read_bytes(),
+        *(path.name.encode() + path.read_bytes() for path in corpus_files()),
         EVAL_SET.read_bytes(),
         json.dumps([g.pattern for g in lexicon.guards]).encode(),
         json.dumps(lexicon.unmask_words).encode(),
