@@ -83,6 +83,16 @@ class CrisisContact:
         return f"https://wa.me/{international}"
 
 
+_NATIONAL_MOBILE = re.compile(r"^0(8[1-9])")  # mobile prefixes; 0800 is toll-free
+
+
+def tappable(number: str) -> str:
+    """``number`` as people should see it: an Indonesian mobile number ("0811-…") in its
+    international form ("+62 811-…"), which Telegram apps turn into a link to call, and every
+    other number (short codes, toll-free 0800, "119 ext. 8") as it is written."""
+    return _NATIONAL_MOBILE.sub(r"+62 \1", number)
+
+
 def _dial_digits(number: str | None) -> str | None:
     if number is None:
         return None

@@ -21,7 +21,7 @@ from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.contacts import CrisisContact, contact_by_id
+from bot.domain.contacts import CrisisContact, contact_by_id, tappable
 from bot.domain.safety import MAX_RELAY_CHARS, AnswerProblem, CrisisAlert, CrisisReplyKind
 from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
@@ -80,9 +80,9 @@ def render_contact(t: Translator, contact: CrisisContact) -> str:
     lines = [f"<b>{escape(contact.name)}</b> — {escape(contact.description.get(t.lang))}"]
     reach: list[str] = []
     if contact.phone:
-        reach.append(t("Phone: {number}", number=contact.phone))
+        reach.append(t("Phone: {number}", number=tappable(contact.phone)))
     if contact.whatsapp:
-        reach.append(t("WhatsApp: {number}", number=contact.whatsapp))
+        reach.append(t("WhatsApp: {number}", number=tappable(contact.whatsapp)))
     if contact.url:
         reach.append(f'<a href="{escape(contact.url, quote=True)}">{escape(contact.url)}</a>')
     if contact.app:
@@ -97,7 +97,8 @@ def render_contact(t: Translator, contact: CrisisContact) -> str:
 
 
 # --- the parts of the short reply (also for minors and group chats) -------------------------
-# Short codes stay bold on a line of their own: Telegram links only full phone numbers.
+# Short codes stay bold on a line of their own: Telegram links only full phone numbers (see
+# bot.domain.contacts.tappable).
 
 
 def emergency_lines(t: Translator) -> str:
@@ -123,7 +124,7 @@ def violence_lines(t: Translator, contacts: Sequence[CrisisContact]) -> str:
     return t(
         "For violence against women and children, SAPA 129 (24 hours):\n"
         "<b>129</b> · WhatsApp {number}",
-        number=sapa.whatsapp,
+        number=tappable(sapa.whatsapp),
     )
 
 

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.contacts import NATIONAL
+from bot.domain.contacts import NATIONAL, tappable
 from bot.domain.directory import QueryProblem, Scope, SearchOutcome
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, province_by_code
@@ -237,9 +237,9 @@ def entry_text(t: Translator, entry: Resource) -> str:
         "📍 " + escape(_place(t, entry.province)),
     ]
     if entry.phone:
-        lines.append(t("☎️ Phone: {number}", number=entry.phone))
+        lines.append(t("☎️ Phone: {number}", number=tappable(entry.phone)))
     if entry.whatsapp:
-        lines.append(t("💬 WhatsApp: {number}", number=entry.whatsapp))
+        lines.append(t("💬 WhatsApp: {number}", number=tappable(entry.whatsapp)))
     if entry.url and _is_web(entry.url):
         lines.append("🔗 " + _link(entry.url, _host(entry.url)))
     if entry.address:

@@ -2,8 +2,8 @@
 
 Held-out batch 4 (tests/crisis_heldout.toml: every positive and 20 negatives) is sent at the
 steps of onboarding, the alias change, the resource search and a coordinator's /newgroup.
-Each message must get the crisis reply exactly when ``detect`` says crisis (which messages
-those are comes from ``detect``, never from a list here, so the test holds whatever the
+Each message must get the crisis reply exactly when the bot's detector says crisis (which messages
+those are comes from the detector, never from a list here, so the test holds whatever the
 lexicon becomes), and after any number of crisis replies the step must still take its next
 valid answer. The one documented difference: staff writing a group may name the topic
 ("pencegahan bunuh diri", ``names_the_topic``), which then becomes their content.
@@ -16,8 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.data_files import crisis_lexicon
-from bot.domain.crisis_detection import detect
+from bot.data_files import crisis_detector
 from bot.domain.safety import names_the_topic
 from bot.sandbox.emulator import ChatEntry
 from bot.ui.crisis import StartGrounding
@@ -26,7 +25,7 @@ from tests.journeys.helpers import rows
 from tests.journeys.helpers.onboarding import onboard_in_english, reach_own_alias_step
 
 HELDOUT = Path(__file__).resolve().parents[1] / "crisis_heldout.toml"
-LEXICON = crisis_lexicon()
+DETECTOR = crisis_detector()  # what the bot screens with: the lexicon, then the model
 
 
 def _sample() -> list[str]:
@@ -60,9 +59,9 @@ class Step:
     authoring: bool = False
 
     def expects_crisis_reply(self, text: str) -> bool:
-        if detect(text, LEXICON) is None:
+        if DETECTOR.detect(text) is None:
             return False
-        return not (self.authoring and names_the_topic(text, LEXICON))
+        return not (self.authoring and names_the_topic(text, DETECTOR))
 
 
 async def _probe(world: BotWorld, person: Person, step: Step) -> None:

@@ -123,7 +123,7 @@ async def test_danger_from_someone_gets_the_police_and_sapa_first(world: BotWorl
     assert "Your safety plan" not in reply.text
     police = reply.text.index("110 for the police")
     assert police < reply.text.index("112") < reply.text.index("SAPA 129")
-    assert "WhatsApp 08111-129-129" in reply.text
+    assert "WhatsApp +62 8111-129-129" in reply.text  # international: Telegram links it
     assert len(reply.text) <= FIRST_MESSAGE_MAX
     assert list(url_buttons(dina).values()) == [SAPA_WHATSAPP]
     # "More contacts" keeps the kind: the expanded reply still leads with the police.
@@ -166,7 +166,7 @@ async def test_someone_under_18_gets_a_short_answer_of_their_own(world: BotWorld
         text = person.last.text
         assert len(text) <= 650, (language, len(text))  # the adults' reply was 2,500
         assert "fasilitator" not in text.lower() and "facilitator" not in text.lower()
-        for number in ("112", "119", "110", "119 ext. 8", "129", "08111-129-129"):
+        for number in ("112", "119", "110", "119 ext. 8", "129", "+62 8111-129-129"):
             assert number in text, (language, number)
         assert list(url_buttons(person).values()) == [SAPA_WHATSAPP]
 

@@ -13,6 +13,7 @@ from bot.domain.contacts import (
     Localized,
     contacts_for,
     parse_contacts,
+    tappable,
 )
 
 # Good resources, but not crisis services (data/README.md): they must never be listed here.
@@ -192,3 +193,18 @@ def test_unknown_field_is_refused() -> None:
     body = VALID.replace('name = "OK line"', 'name = "OK line"\naddress = "Jl. Somewhere"')
     with pytest.raises(ValueError, match=r"ok-line.*address"):
         parse_contacts(body)
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("08111-129-129", "+62 8111-129-129"),  # a mobile number: international, so tappable
+        ("0811-3855-472", "+62 811-3855-472"),
+        ("0800-1500-119", "0800-1500-119"),  # toll-free works only dialled at home
+        ("119 ext. 8", "119 ext. 8"),
+        ("112", "112"),
+        ("+62 21 1234", "+62 21 1234"),
+    ],
+)
+def test_mobile_numbers_are_shown_in_the_form_telegram_links(written: str, shown: str) -> None:
+    assert tappable(written) == shown
