@@ -25,6 +25,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ),
         ("crisis_bench.py", ("--messages", "60"), "ratio (lexicon+model / keywords)"),
         ("crisis_eval_table.py", ("--batch", "4"), "| all |"),
+        ("distress_eval_table.py", ("--batch", "2"), "| distress | all |"),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(

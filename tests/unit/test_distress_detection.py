@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.data_files import distress_lexicon, shipped
+from bot.data_files import crisis_detector, distress_lexicon, shipped
 from bot.domain.distress_detection import (
     DistressConcept,
     detect_distress,
@@ -20,15 +20,27 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.ui.distress import VALIDATIONS, distress_view
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "distress_eval.toml"
+HELDOUT_SET = Path(__file__).resolve().parents[1] / "distress_heldout.toml"
 # Stated targets (also in data/README.md). A miss answers a feeling with the menu hint; a false
 # alarm answers everyday chat with a kind word and a few buttons: recall is held higher.
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
+# Honest floors on the held-out set, per batch, just below what the two tiers achieve there as
+# the bot runs them (bench/distress_eval_table.py): the crisis detector (lexicon, then model)
+# first, distress detection on what it leaves. Per batch: (recall, precision) of the distress
+# reply for label "distress", then of the crisis reply for label "crisis". Measured 2026-12-05
+# before the round-2 tuning: batch 1 0.662/1.000 and 0.880/0.957; batch 2 (written that day,
+# measured once) 0.797/1.000 and 0.917/0.880. Raise them once the tuned detectors are measured.
+# A new batch needs its own row here.
+HELDOUT_FLOORS: dict[int, tuple[tuple[float, float], tuple[float, float]]] = {
+    1: ((0.64, 0.97), (0.86, 0.93)),
+    2: ((0.78, 0.97), (0.89, 0.86)),
+}
 LEXICON = distress_lexicon()
 
 
-def _examples() -> list[dict[str, Any]]:
-    with EVAL_SET.open("rb") as fh:
+def _examples(path: Path = EVAL_SET) -> list[dict[str, Any]]:
+    with path.open("rb") as fh:
         return tomllib.load(fh)["example"]
 
 
@@ -70,6 +82,55 @@ def test_tuning_set_meets_the_targets() -> None:
     assert recall >= RECALL_TARGET, f"recall {recall:.3f}; missed: {misses}"
     assert precision >= PRECISION_TARGET, f"precision {precision:.3f}; false alarms: {false_alarms}"
     assert wrong_concept == []
+
+
+def test_heldout_set_is_well_formed_and_shares_no_message_with_the_tuning_set() -> None:
+    examples = _examples(HELDOUT_SET)
+    assert {e["label"] for e in examples} == {"distress", "crisis", "none"}
+    assert {e["lang"] for e in examples} == {"id", "en"}
+    assert len({e["text"] for e in examples}) == len(examples), "duplicate examples"
+    # Batch 1 and the tuning set, written the same day, share four short everyday messages; from
+    # batch 2 on, none. The failure names batches only, never messages.
+    tuning = {e["text"] for e in _examples()}
+    assert [e["batch"] for e in examples if e["batch"] > 1 and e["text"] in tuning] == []
+
+
+def test_every_heldout_batch_has_floors() -> None:
+    assert sorted(HELDOUT_FLOORS) == sorted({e["batch"] for e in _examples(HELDOUT_SET)})
+
+
+def _reply(text: str) -> str:
+    """The reply the bot gives: the crisis tier first, distress only for what it leaves."""
+    if crisis_detector().detect(text) is not None:
+        return "crisis"
+    return "distress" if detect_distress(text, LEXICON) is not None else "none"
+
+
+@pytest.mark.parametrize(
+    ("batch", "floors"), HELDOUT_FLOORS.items(), ids=[f"batch-{b}" for b in HELDOUT_FLOORS]
+)
+def test_heldout_batches_stay_above_their_floors(
+    batch: int, floors: tuple[tuple[float, float], tuple[float, float]]
+) -> None:
+    """Prints the table with ``pytest -s``."""
+    replies = [
+        (e["label"], _reply(e["text"])) for e in _examples(HELDOUT_SET) if e["batch"] == batch
+    ]
+    print(f"\ndistress_heldout.toml batch {batch}")
+    print(f"{'reply':10} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4} floors")
+    below = []
+    for target, (recall_floor, precision_floor) in zip(("distress", "crisis"), floors, strict=True):
+        tp = sum(label == target and reply == target for label, reply in replies)
+        fp = sum(label != target and reply == target for label, reply in replies)
+        fn = sum(label == target and reply != target for label, reply in replies)
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        row = f"{target:10} {precision:9.3f} {recall:7.3f} {tp:4} {fp:4} {fn:4}"
+        print(f"{row} {precision_floor:.2f} {recall_floor:.2f}")
+        if recall < recall_floor or precision < precision_floor:
+            below.append(row)
+    # Counts only: whoever tunes the lexicons must not see the held-out messages.
+    assert below == [], f"batch {batch} below its floors: {below}"
 
 
 @pytest.mark.parametrize(
