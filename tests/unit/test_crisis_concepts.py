@@ -138,3 +138,27 @@ def test_distress_with_death_or_harm_is_a_crisis(text: str) -> None:
     signal = crisis_detector().detect(text)
     assert signal is not None
     assert signal.category in (CrisisCategory.SUICIDAL, CrisisCategory.SELF_HARM)
+
+
+@pytest.mark.parametrize(
+    ("everyday", "crisis"),
+    [
+        ("ran 5 kms this morning", "i want to kms"),
+        ("i cut myself some slack today", "i cut myself again last night"),
+        ("dw i'm not gonna kms, just annoyed", "i'm gonna kms"),
+        ("caffeine overdose, i'm shaking lol", "i took an overdose an hour ago"),
+        ("my brother hit me with a pillow lol", "my husband hit me with a belt again"),
+        ("pamit dari dunia perkuliahan, akhirnya wisuda!", "aku mau pamit dari dunia ini"),
+        (
+            "pengen tidur dan gak bangun sampe siang, libur soalnya",
+            "pengen tidur dan gak bangun lagi",
+        ),
+        ("kenyang banget sampe mau mati", "aku pengen mati aja"),
+        ("dia ngancam bakal bunuh karakterku di cerita", "dia ngancam mau bunuh aku"),
+    ],
+)
+def test_everyday_guards_leave_the_crisis_wording_next_to_them(everyday: str, crisis: str) -> None:
+    """Each guard from the round-2 corpus, beside a crisis message sharing its words."""
+    assert detect(everyday, LEXICON) is None
+    assert detect(crisis, LEXICON) is not None
+    assert detect(f"{everyday}. {crisis}", LEXICON) is not None
