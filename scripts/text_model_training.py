@@ -132,11 +132,15 @@ def choose_threshold(
     oof: Sequence[Prediction],
     lexicon_fired: Sequence[bool],
     max_fpr: float,
+    *,
+    lexicon_counts: bool = True,
 ) -> float:
     """The lowest threshold at which lexicon OR model stays within ``max_fpr`` false alarms on
-    the ``negatives`` (indices, out of fold), rounded up to two decimals."""
+    the ``negatives`` (indices, out of fold), rounded up to two decimals. With
+    ``lexicon_counts=False`` only the model's own additions count (for a lexicon that alone
+    exceeds the budget): the pair then stays within the lexicon's rate plus ``max_fpr``."""
     allowed = int(max_fpr * len(negatives))
-    lexicon_fp = sum(lexicon_fired[i] for i in negatives)
+    lexicon_fp = sum(lexicon_fired[i] for i in negatives) if lexicon_counts else 0
     model_only = sorted((oof[i].positive for i in negatives if not lexicon_fired[i]), reverse=True)
     budget = allowed - lexicon_fp
     if budget < 0:
