@@ -1,14 +1,18 @@
-"""Benchmark: crisis detection per message (lexicon, lexicon + model) against a keyword scan.
+"""Benchmark: crisis detection per message (lexicon, lexicon + model) against a keyword scan,
+and crisis then distress detection (both tiers' lexicon + model), what a message that is not a
+crisis costs.
 
 Every private message goes through crisis detection before anything else, so its cost is paid
-on every update. This times, per message of tests/crisis_eval.toml and data/corpus/crisis/
-(as written and made twenty times longer), the lexicon alone and the lexicon + model the bot
-uses, next to the cheapest thinkable check measured in the same run: ``str.lower()`` and ``in``
-over a list of crisis phrases. It prints median and p95 time per message and their ratios, and
-the peak memory (ru_maxrss) of a fresh process after loading the lexicon and the model, next to
-a bare Python process measured the same way. It measures speed only: what the detector finds
-is the business of the tests and scripts/train_crisis_model.py's cross-validation. The
-held-out set is never read here. Not part of the test suite; run with::
+on every update; free text no step took goes through distress detection too. This times, per
+message of the tuning sets (tests/crisis_eval.toml, tests/distress_eval.toml) and the corpora
+(data/corpus/crisis/, data/corpus/distress/), as written and made twenty times longer, the
+crisis lexicon alone, the crisis lexicon + model the bot uses, and crisis then distress
+detection, next to the cheapest thinkable check measured in the same run: ``str.lower()`` and
+``in`` over a list of crisis phrases. It prints median and p95 time per message and their
+ratios, and the peak memory (ru_maxrss) of a fresh process after loading both detectors, next
+to a bare Python process measured the same way. It measures speed only: what the detectors find
+is the business of the tests and the training scripts' cross-validation. The held-out sets are
+never read here. Not part of the test suite; run with::
 
     .venv/bin/python bench/crisis_bench.py [--messages N]
 """
@@ -26,8 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-EVAL_SET = ROOT / "tests" / "crisis_eval.toml"
-CORPUS = ROOT / "data" / "corpus" / "crisis"
+EVAL_SETS = (ROOT / "tests" / "crisis_eval.toml", ROOT / "tests" / "distress_eval.toml")
+CORPORA = (ROOT / "data" / "corpus" / "crisis", ROOT / "data" / "corpus" / "distress")
 ROUNDS = 5
 LONG = 20  # a long message: the text repeated this many times (most are one or two lines)
 # The baseline's phrases: the common ways to say it, in both languages, as plain substrings.
@@ -44,7 +48,10 @@ PHRASES = (
 # parent's peak (Linux keeps it across fork and exec), so both are measured before this
 # process loads anything of the bot.
 _RSS = "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-_LOADED = f"from bot.data_files import crisis_detector; crisis_detector(); {_RSS}"
+_LOADED = (
+    "from bot.data_files import crisis_detector, distress_detector; "
+    f"crisis_detector(); distress_detector(); {_RSS}"
+)
 
 
 def keyword_scan(text: str) -> bool:
@@ -69,9 +76,16 @@ def p95(values: list[float]) -> float:
 
 
 def texts_to_time(count: int | None) -> list[str]:
-    tuning = [e["text"] for e in tomllib.loads(EVAL_SET.read_text(encoding="utf-8"))["example"]]
+    tuning = [
+        e["text"]
+        for path in EVAL_SETS
+        for e in tomllib.loads(path.read_text(encoding="utf-8"))["example"]
+    ]
     corpus = [
-        s for path in sorted(CORPUS.glob("*.toml")) for s in tomllib.loads(path.read_text())["set"]
+        s
+        for folder in CORPORA
+        for path in sorted(folder.glob("*.toml"))
+        for s in tomllib.loads(path.read_text(encoding="utf-8"))["set"]
     ]
     return [*tuning, *(text for s in corpus for text in s["texts"])][:count]
 
@@ -85,23 +99,28 @@ def peak_rss_kib(code: str) -> int:
 
 def main(count: int | None) -> None:
     bare, loaded = peak_rss_kib(_RSS), peak_rss_kib(_LOADED)
-    from bot.data_files import crisis_detector
+    from bot.data_files import crisis_detector, distress_detector
 
     texts = texts_to_time(count)
-    detector = crisis_detector()
+    detector, distress = crisis_detector(), distress_detector()
+
+    def both(text: str) -> object:  # as the bot: the distress tier only when no crisis
+        return detector.detect(text) or distress.detect(text)
+
     checks: dict[str, Callable[[str], object]] = {
         "keywords": keyword_scan,
         "lexicon": detector.lexicon.detect,
         "lexicon+model": detector.detect,
+        "crisis+distress": both,
     }
-    print(f"messages: {len(texts)} (tuning set + corpus), each timed {ROUNDS} times")
-    print(f"{'':28} {'median us':>10} {'p95 us':>10}")
+    print(f"messages: {len(texts)} (tuning sets + corpora), each timed {ROUNDS} times")
+    print(f"{'':30} {'median us':>10} {'p95 us':>10}")
     for label, batch in (("as written", texts), (f"{LONG}x longer", [t * LONG for t in texts])):
         timings = {name: per_message_us(check, batch) for name, check in checks.items()}
         for name, values in timings.items():
-            print(f"{name + ', ' + label:28} {statistics.median(values):10.1f} {p95(values):10.1f}")
+            print(f"{name + ', ' + label:30} {statistics.median(values):10.1f} {p95(values):10.1f}")
         base = timings["keywords"]
-        for name in ("lexicon", "lexicon+model"):
+        for name in ("lexicon", "lexicon+model", "crisis+distress"):
             ours = timings[name]
             print(
                 f"ratio ({name} / keywords), {label}: median"
@@ -109,7 +128,7 @@ def main(count: int | None) -> None:
                 f" p95 {p95(ours) / p95(base):.1f}x"
             )
     print(
-        f"peak RSS: bare python {bare / 1024:.1f} MiB, after loading lexicon + model"
+        f"peak RSS: bare python {bare / 1024:.1f} MiB, after loading both lexicons + models"
         f" {loaded / 1024:.1f} MiB (+{(loaded - bare) / 1024:.1f} MiB)"
     )
 

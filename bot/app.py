@@ -39,7 +39,7 @@ from bot.conversations import (
 )
 from bot.conversations import resources as resource_conversations
 from bot.conversations import settings as settings_conversation
-from bot.data_files import crisis_contacts, crisis_detector, distress_lexicon, resource_directory
+from bot.data_files import crisis_contacts, crisis_detector, distress_detector, resource_directory
 from bot.handlers import (
     distress,
     edits,
@@ -233,8 +233,8 @@ async def setup(application: Application) -> None:
     await load_directory(
         services.resource_store, services.resources, services.clock, resource_directory()
     )
-    crisis_detector()  # loaded now: a bad edit of the lexicon or model stops start-up
-    distress_lexicon()
+    crisis_detector()  # loaded now: a bad edit of a lexicon or model stops start-up
+    distress_detector()
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

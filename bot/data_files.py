@@ -1,7 +1,7 @@
 """The curated files the bot ships with, read the same way from a checkout and from a wheel.
 
 ``data/`` (crisis contacts, the resource directory, the crisis lexicon and model, the distress
-lexicon) and
+lexicon and model) and
 ``locales/`` (the catalogs) are top-level folders of the repository, kept by people who need
 not open ``bot/``.
 A wheel carries them inside the package as ``bot/data`` and ``bot/locales`` (see setup.py), so
@@ -21,7 +21,11 @@ from pathlib import Path
 
 from bot.domain.contacts import CrisisContact, parse_contacts
 from bot.domain.crisis_detection import CrisisDetector, Lexicon, parse_lexicon
-from bot.domain.distress_detection import DistressLexicon, parse_distress_lexicon
+from bot.domain.distress_detection import (
+    DistressDetector,
+    DistressLexicon,
+    parse_distress_lexicon,
+)
 from bot.domain.resources import Resource, parse_resources
 from bot.domain.text_model import parse_model
 
@@ -71,3 +75,11 @@ def crisis_detector() -> CrisisDetector:
     screening of a message uses."""
     model = parse_model(_data("crisis_model.json"), "data/crisis_model.json")
     return CrisisDetector(crisis_lexicon(), model)
+
+
+@cache
+def distress_detector() -> DistressDetector:
+    """The distress lexicon, then ``data/distress_model.json`` (the second stage): what every
+    check of a message for distress uses."""
+    model = parse_model(_data("distress_model.json"), "data/distress_model.json")
+    return DistressDetector(distress_lexicon(), model)

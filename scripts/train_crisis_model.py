@@ -9,7 +9,8 @@ Before the final fit it runs a stratified k-fold cross-validation and picks the 
 threshold from the held-out folds: the lowest at which lexicon OR model keeps false alarms on
 hard negatives (everyday messages sharing crisis words) at or under MAX_HARD_FPR. It prints the
 comparison table (lexicon alone, model alone, lexicon OR model) that data/README.md quotes,
-and stores it in the weights file. Takes about a minute or two::
+and stores it in the weights file. The machinery (training loop, folds, threshold, table) is
+shared with the distress model's script: scripts/text_model_training.py. Takes about 20 s::
 
     .venv/bin/python scripts/train_crisis_model.py          # cross-validate, train, write
     .venv/bin/python scripts/train_crisis_model.py --hash   # only print the inputs' hash
@@ -18,14 +19,10 @@ and stores it in the weights file. Takes about a minute or two::
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import math
-import random
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,14 +35,16 @@ from bot.domain.crisis_detection import (  # noqa: E402
     guarded_forms,
     model_segments,
 )
-from bot.domain.text_model import (  # noqa: E402
-    FORMAT,
-    FeatureSpec,
-    TextModel,
-    dump_model,
-    features,
-    softmax,
+from bot.domain.text_model import FORMAT, FeatureSpec, TextModel, dump_model, features  # noqa: E402
+from scripts.text_model_training import (  # noqa: E402
+    CATEGORY_ROW,
+    Example,
+    Training,
+    choose_threshold,
+    print_table,
 )
+from scripts.text_model_training import report as shared_report  # noqa: E402
+from scripts.text_model_training import source_hash as hash_of  # noqa: E402
 
 # Every *.toml here is part of the corpus (kept out of the wheel: the bot needs only the weights).
 CORPUS = ROOT / "data" / "corpus" / "crisis"
@@ -65,14 +64,7 @@ PARAMS = {
     "folds": 5,
     "max_hard_fpr": 0.03,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    text: str
-    label: str
-    lang: str  # "id", "en" or "?" (the tuning set does not say)
-    kind: str  # "crisis", "hard", "distress" or "everyday"
+TRAINING = Training(LABELS, PARAMS)
 
 
 def load_examples() -> list[Example]:
@@ -98,110 +90,19 @@ def corpus_files() -> list[Path]:
 def source_hash(lexicon: Lexicon) -> str:
     """What the weights depend on: the corpus, the tuning set, the guards and unmask words
     (they shape the text the model reads), the features and the training parameters."""
-    digest = hashlib.sha256()
-    for part in (
-        *(path.name.encode() + path.read_bytes() for path in corpus_files()),
-        EVAL_SET.read_bytes(),
-        json.dumps([g.pattern for g in lexicon.guards]).encode(),
-        json.dumps(lexicon.unmask_words).encode(),
-        json.dumps([FORMAT, TRAINER_VERSION, SPEC.as_dict(), PARAMS], sort_keys=True).encode(),
-    ):
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()
+    return hash_of(
+        (
+            *(path.name.encode() + path.read_bytes() for path in corpus_files()),
+            EVAL_SET.read_bytes(),
+            json.dumps([g.pattern for g in lexicon.guards]).encode(),
+            json.dumps(lexicon.unmask_words).encode(),
+            json.dumps([FORMAT, TRAINER_VERSION, SPEC.as_dict(), PARAMS], sort_keys=True).encode(),
+        )
+    )
 
 
 def featurise(text: str, lexicon: Lexicon) -> list[int]:
     return features(model_segments(guarded_forms(text, lexicon)[0]), SPEC)
-
-
-Weights = dict[int, list[float]]
-
-
-def train(rows: Sequence[list[int]], targets: Sequence[int]) -> tuple[list[float], Weights]:
-    """Multinomial logistic regression by stochastic gradient descent, L2 on touched rows."""
-    rng = random.Random(PARAMS["seed"])
-    bias = [0.0] * len(LABELS)
-    weights: Weights = {}
-    order = list(range(len(rows)))
-    l2 = float(PARAMS["l2"])
-    for epoch in range(int(PARAMS["epochs"])):
-        rng.shuffle(order)
-        rate = float(PARAMS["learning_rate"]) / (1 + float(PARAMS["decay"]) * epoch)
-        for i in order:
-            found = rows[i]
-            scale = 1 / math.sqrt(len(found)) if found else 0.0
-            grad = _probabilities(bias, weights, found)
-            grad[targets[i]] -= 1
-            for k, g in enumerate(grad):
-                bias[k] -= rate * g
-            for bucket in found:
-                row = weights.setdefault(bucket, [0.0] * len(LABELS))
-                for k, g in enumerate(grad):
-                    row[k] -= rate * (g * scale + l2 * row[k])
-    return bias, weights
-
-
-def _probabilities(bias: list[float], weights: Weights, found: list[int]) -> list[float]:
-    logits = list(bias)
-    if found:
-        scale = 1 / math.sqrt(len(found))
-        for bucket in found:
-            row = weights.get(bucket)
-            if row is not None:
-                for k, w in enumerate(row):
-                    logits[k] += w * scale
-    return softmax(logits)
-
-
-def folds_of(examples: Sequence[Example]) -> list[int]:
-    """A fold number per example, stratified by label (deterministic)."""
-    rng = random.Random(PARAMS["seed"])
-    fold = [0] * len(examples)
-    for label in LABELS:
-        members = [i for i, e in enumerate(examples) if e.label == label]
-        rng.shuffle(members)
-        for n, i in enumerate(members):
-            fold[i] = n % int(PARAMS["folds"])
-    return fold
-
-
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    crisis: float  # 1 - P(none)
-    category: str  # the most likely crisis label
-
-
-def cross_validate(examples: Sequence[Example], rows: Sequence[list[int]]) -> list[Prediction]:
-    """Out-of-fold predictions for every example."""
-    targets = [LABELS.index(e.label) for e in examples]
-    fold = folds_of(examples)
-    out: list[Prediction | None] = [None] * len(examples)
-    for k in range(int(PARAMS["folds"])):
-        train_idx = [i for i in range(len(examples)) if fold[i] != k]
-        bias, weights = train([rows[i] for i in train_idx], [targets[i] for i in train_idx])
-        for i in (i for i in range(len(examples)) if fold[i] == k):
-            probs = _probabilities(bias, weights, rows[i])
-            best = max(range(1, len(LABELS)), key=lambda j: probs[j])
-            out[i] = Prediction(1 - probs[0], LABELS[best])
-        print(f"  fold {k + 1}/{PARAMS['folds']} done", file=sys.stderr)
-    return [p for p in out if p is not None]
-
-
-def choose_threshold(
-    examples: Sequence[Example], oof: Sequence[Prediction], lexicon_fired: Sequence[bool]
-) -> float:
-    """The lowest threshold at which lexicon OR model stays within MAX_HARD_FPR on hard
-    negatives (out of fold), rounded up to two decimals."""
-    hard = [i for i, e in enumerate(examples) if e.kind == "hard"]
-    allowed = int(float(PARAMS["max_hard_fpr"]) * len(hard))
-    lexicon_fp = sum(lexicon_fired[i] for i in hard)
-    model_only = sorted((oof[i].crisis for i in hard if not lexicon_fired[i]), reverse=True)
-    budget = allowed - lexicon_fp
-    if budget < 0:
-        raise SystemExit(f"the lexicon alone exceeds the false-alarm budget ({lexicon_fp})")
-    # Anything strictly above the (budget+1)-th highest negative score is within budget.
-    floor = model_only[budget] if budget < len(model_only) else 0.0
-    return math.ceil(floor * 100 + 1e-9) / 100
 
 
 def report(
@@ -218,29 +119,9 @@ def report(
         "false alarms, distress": lambda e: e.kind == "distress",
         "answered, topic (on purpose)": lambda e: e.kind == "topic",
         "false alarms, everyday": lambda e: e.kind == "everyday",
-        "right category (of positives found)": lambda e: e.label != NEGATIVE,
+        f"{CATEGORY_ROW} (of positives found)": lambda e: e.label != NEGATIVE,
     }
-    table: dict[str, dict[str, str]] = {}
-    for row, keep in slices.items():
-        members = [i for i, e in enumerate(examples) if keep(e)]
-        table[row] = {}
-        for name, predict in systems.items():
-            if row.startswith("right category"):
-                found = [(i, c) for i in members if (c := predict(i)) is not None]
-                right = sum(c == examples[i].label for i, c in found)
-                table[row][name] = f"{right / len(found):.3f}" if found else "-"
-            else:
-                fired = sum(predict(i) is not None for i in members)
-                table[row][name] = f"{fired / len(members):.3f} ({fired}/{len(members)})"
-    return table
-
-
-def print_table(table: dict[str, dict[str, str]]) -> None:
-    names = list(next(iter(table.values())))
-    print("| | " + " | ".join(names) + " |")
-    print("| --- |" + " --- |" * len(names))
-    for row, cells in table.items():
-        print(f"| {row} | " + " | ".join(cells[n] for n in names) + " |")
+    return shared_report(examples, systems, slices)
 
 
 def main() -> None:
@@ -256,15 +137,19 @@ def main() -> None:
     rows = [featurise(e.text, lexicon) for e in examples]
     lexicon_signals = [lexicon.detect(e.text) for e in examples]
     print(f"{len(examples)} examples, {PARAMS['folds']}-fold cross-validation", file=sys.stderr)
-    oof = cross_validate(examples, rows)
-    threshold = choose_threshold(examples, oof, [s is not None for s in lexicon_signals])
+    oof = TRAINING.cross_validate(examples, rows)
+    # The tuning set's and the corpus's hard negatives share words with crisis language: the
+    # false-alarm budget is spent on them.
+    hard = [i for i, e in enumerate(examples) if e.kind == "hard"]
+    lexicon_fired = [s is not None for s in lexicon_signals]
+    threshold = choose_threshold(hard, oof, lexicon_fired, float(PARAMS["max_hard_fpr"]))
 
     def lexicon_alone(i: int) -> str | None:
         signal = lexicon_signals[i]
         return signal.category.value if signal else None
 
     def model_alone(i: int) -> str | None:
-        return oof[i].category if oof[i].crisis >= threshold else None
+        return oof[i].category if oof[i].positive >= threshold else None
 
     table = report(
         examples,
@@ -279,7 +164,7 @@ def main() -> None:
         f"{PARAMS['max_hard_fpr']:.0%} for lexicon OR model)"
     )
     print_table(table)
-    bias, weights = train(rows, [LABELS.index(e.label) for e in examples])
+    bias, weights = TRAINING.train(rows, [LABELS.index(e.label) for e in examples])
     model = TextModel(
         spec=SPEC,
         labels=LABELS,

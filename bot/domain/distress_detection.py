@@ -3,10 +3,13 @@ hopelessness, "gak kuat lagi"), in Indonesian and English, so they are answered 
 than as input the bot did not understand.
 
 The tier below crisis detection: crisis language is answered earlier (the safety handler
-group), so what reaches this module is everything else a person writes. Rule-based like the
-crisis lexicon, and read the same way: the text is normalised by
-:func:`bot.domain.crisis_detection.normalise`, guards blank out everyday idioms, and the first
-concept of ``data/distress_lexicon.toml`` with a matching pattern names the signal.
+group), so what reaches this module is everything else a person writes. Two stages, as for
+crisis language. The lexicon first, read the same way as the crisis lexicon: the text is
+normalised by :func:`bot.domain.crisis_detection.normalise`, guards blank out everyday idioms,
+and the first concept of ``data/distress_lexicon.toml`` with a matching pattern names the
+signal. When no pattern matches, a small linear model (:mod:`bot.domain.text_model`, weights in
+``data/distress_model.json``) reads the same guarded text; its signal names the concept
+``model``, which gets a general warm reply (it knows *that* something hurts, not what).
 
 The text itself never leaves this module: a :class:`DistressSignal` carries the concept only.
 """
@@ -18,8 +21,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.crisis_detection import normalise
+from bot.domain.crisis_detection import model_segments, normalise
 from bot.domain.entries import parse_toml
+from bot.domain.text_model import TextModel
 
 
 class DistressConcept(StrEnum):
@@ -37,6 +41,14 @@ class DistressConcept(StrEnum):
     SADNESS = "sadness"
     SLEEPLESS = "sleepless"
     EXHAUSTION = "exhaustion"
+    # The second stage fired: no pattern names the feeling, so the reply is a general one.
+    MODEL = "model"
+
+
+# The concepts the lexicon names (every one but the model's).
+LEXICON_CONCEPTS: tuple[DistressConcept, ...] = tuple(
+    c for c in DistressConcept if c is not DistressConcept.MODEL
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +86,10 @@ def parse_distress_lexicon(text: str, source: str = "distress lexicon") -> Distr
 def _concept(
     entry: dict[str, Any], macros: dict[str, str], source: str
 ) -> tuple[DistressConcept, re.Pattern[str]]:
-    try:
-        concept = DistressConcept(str(entry.get("id")))
-    except ValueError:
-        raise ValueError(f"{source}: unknown concept {entry.get('id')!r}") from None
+    concept_id = str(entry.get("id"))
+    if concept_id not in LEXICON_CONCEPTS:
+        raise ValueError(f"{source}: unknown concept {concept_id!r}")
+    concept = DistressConcept(concept_id)
     return concept, _compile(_patterns(entry, source), macros, source)
 
 
@@ -108,8 +120,32 @@ def _compile(entry: tuple[str, list[str]], macros: dict[str, str], source: str) 
 
 
 def detect_distress(text: str, lexicon: DistressLexicon) -> DistressSignal | None:
-    """The first distress concept ``text`` expresses, or ``None``."""
-    forms = [_without_guards(form, lexicon) for form in normalise(text)]
+    """The first distress concept of the lexicon alone that ``text`` expresses, or ``None``."""
+    return _match(guarded_forms(text, lexicon), lexicon)
+
+
+@dataclass(frozen=True, slots=True)
+class DistressDetector:
+    """The lexicon, then (when it finds nothing) the model."""
+
+    lexicon: DistressLexicon
+    model: TextModel
+
+    def detect(self, text: str) -> DistressSignal | None:
+        forms = guarded_forms(text, self.lexicon)
+        if signal := _match(forms, self.lexicon):
+            return signal
+        positive = self.model.predict(model_segments(forms[0]))
+        return DistressSignal(DistressConcept.MODEL) if positive else None
+
+
+def guarded_forms(text: str, lexicon: DistressLexicon) -> list[str]:
+    """The normalised forms of ``text`` with every guard span blanked out (a newline): what
+    the patterns and the model read."""
+    return [_without_guards(form, lexicon) for form in normalise(text)]
+
+
+def _match(forms: list[str], lexicon: DistressLexicon) -> DistressSignal | None:
     for concept, regex in lexicon.concepts:
         if any(regex.search(form) for form in forms):
             return DistressSignal(concept)

@@ -12,8 +12,7 @@ from telegram import Message, Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
-from bot.data_files import distress_lexicon
-from bot.domain.distress_detection import detect_distress
+from bot.data_files import distress_detector
 from bot.telegram_glue.distress_reply import answer_distress
 
 
@@ -22,7 +21,7 @@ class _Distress(filters.MessageFilter):
 
     def filter(self, message: Message) -> bool:
         text = message.text or message.caption
-        return text is not None and detect_distress(text, distress_lexicon()) is not None
+        return text is not None and distress_detector().detect(text) is not None
 
 
 async def reply_to_distress(update: Update, context: RangkulContext) -> None:

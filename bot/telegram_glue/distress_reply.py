@@ -13,8 +13,8 @@ import logging
 from telegram import Update
 
 from bot.context import RangkulContext
-from bot.data_files import distress_lexicon
-from bot.domain.distress_detection import DistressSignal, detect_distress
+from bot.data_files import distress_detector
+from bot.domain.distress_detection import DistressSignal
 from bot.narrowing import chat_of
 from bot.services.safety import can_alert_facilitator
 from bot.ui.distress import distress_view
@@ -27,7 +27,7 @@ def distress_in(update: Update) -> DistressSignal | None:
     ``effective_message``: for a button press that is the bot's own message."""
     message = update.message
     text = (message.text or message.caption) if message is not None else None
-    return detect_distress(text, distress_lexicon()) if text else None
+    return distress_detector().detect(text) if text else None
 
 
 async def answer_distress(update: Update, context: RangkulContext) -> bool:

@@ -64,10 +64,17 @@ VALIDATIONS: dict[DistressConcept, str] = {
     DistressConcept.EXHAUSTION: N_(
         "That sounds exhausting. It makes sense to feel worn out when you've been carrying so much."
     ),
+    # The model knows that something hurts, not what: words that fit any feeling.
+    DistressConcept.MODEL: N_(
+        "It sounds like you're going through something hard right now. Thank you for telling "
+        "me. What you feel matters here, and you don't have to carry it alone."
+    ),
 }
 
 # Feelings close to thoughts of not wanting to live: the reply asks plainly, which safe-
-# messaging guidance recommends (asking does not put the idea in anyone's head).
+# messaging guidance recommends (asking does not put the idea in anyone's head). The model's
+# signal too: it was trained on crisis messages as well, and may be catching one the crisis
+# tier missed.
 _ASK_ABOUT_SAFETY = frozenset(
     {
         DistressConcept.CANT_GO_ON,
@@ -75,6 +82,7 @@ _ASK_ABOUT_SAFETY = frozenset(
         DistressConcept.BURDEN,
         DistressConcept.DISAPPEAR,
         DistressConcept.WORTHLESS,
+        DistressConcept.MODEL,
     }
 )
 
