@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.data_files import crisis_detector, distress_lexicon
+from bot.data_files import crisis_detector, distress_detector
 from bot.domain.crisis_detection import CrisisDetector
-from bot.domain.distress_detection import DistressLexicon, detect_distress
+from bot.domain.distress_detection import DistressDetector
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FILE = ROOT / "tests" / "distress_heldout.toml"
@@ -35,11 +35,11 @@ DEFAULT_FILE = ROOT / "tests" / "distress_heldout.toml"
 Reply = Literal["crisis", "distress", "none"]
 
 
-def reply_for(text: str, crisis: CrisisDetector, distress: DistressLexicon) -> Reply:
+def reply_for(text: str, crisis: CrisisDetector, distress: DistressDetector) -> Reply:
     """The one place detection runs, in the bot's order: crisis first, then distress."""
     if crisis.detect(text) is not None:
         return "crisis"
-    return "distress" if detect_distress(text, distress) is not None else "none"
+    return "distress" if distress.detect(text) is not None else "none"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class Outcome:
 
 
 def outcomes(
-    examples: Iterable[dict[str, Any]], crisis: CrisisDetector, distress: DistressLexicon
+    examples: Iterable[dict[str, Any]], crisis: CrisisDetector, distress: DistressDetector
 ) -> list[Outcome]:
     return [
         Outcome(e["label"], e.get("lang", "-"), reply_for(e["text"], crisis, distress))
@@ -106,7 +106,7 @@ def tables(
     examples: list[dict[str, Any]],
     batch: int | None,
     crisis: CrisisDetector,
-    distress: DistressLexicon,
+    distress: DistressDetector,
 ) -> list[str]:
     chosen = [e for e in examples if batch is None or e["batch"] == batch]
     if not chosen:
@@ -126,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     examples = tomllib.loads(args.file.read_text(encoding="utf-8"))["example"]
     print(f"## Crisis and distress replies on {args.file.name}\n")
-    print("\n".join(tables(examples, args.batch, crisis_detector(), distress_lexicon())))
+    print("\n".join(tables(examples, args.batch, crisis_detector(), distress_detector())))
 
 
 if __name__ == "__main__":

@@ -38,9 +38,17 @@ from bot.domain.distress_detection import (  # noqa: E402
     detect_distress,
     guarded_forms,
 )
-from bot.domain.text_model import FORMAT, FeatureSpec, TextModel, dump_model, features  # noqa: E402
+from bot.domain.text_model import (  # noqa: E402
+    FORMAT,
+    FeatureSpec,
+    TextModel,
+    dump_model,
+    features,
+    long_enough,
+)
 from scripts.text_model_training import (  # noqa: E402
     Example,
+    Prediction,
     Training,
     choose_threshold,
     print_table,
@@ -58,7 +66,7 @@ POSITIVE = "distress"
 LABELS = (NEGATIVE, POSITIVE)
 SPEC = FeatureSpec()
 # Bump when the training procedure changes in a way PARAMS does not show.
-TRAINER_VERSION = 1
+TRAINER_VERSION = 2  # 2: MIN_WORDS
 PARAMS = {
     "epochs": 12,
     "learning_rate": 2.0,
@@ -144,10 +152,6 @@ def input_hash(lexicon: DistressLexicon) -> str:
     )
 
 
-def featurise(text: str, lexicon: DistressLexicon) -> list[int]:
-    return features(model_segments(guarded_forms(text, lexicon)[0]), SPEC)
-
-
 def slices(examples: Sequence[Example]) -> dict[str, Callable[[Example], bool]]:
     """Recall per source and language of positives, false alarms per kind and language."""
 
@@ -182,10 +186,16 @@ def main() -> None:
         print(digest)
         return
     examples = load_examples()
-    rows = [featurise(e.text, lexicon) for e in examples]
+    segments = [model_segments(guarded_forms(e.text, lexicon)[0]) for e in examples]
+    rows = [features(parts, SPEC) for parts in segments]
     lexicon_fired = [detect_distress(e.text, lexicon) is not None for e in examples]
     print(f"{len(examples)} examples, {PARAMS['folds']}-fold cross-validation", file=sys.stderr)
     oof = TRAINING.cross_validate(examples, rows)
+    # As the bot reads them: a text too short for the model is never its positive.
+    oof = [
+        p if long_enough(parts) else Prediction(0.0, p.category)
+        for p, parts in zip(oof, segments, strict=True)
+    ]
     negatives = [i for i, e in enumerate(examples) if e.label == NEGATIVE]
     # The lexicon alone already exceeds 3 % on this corpus's hard negatives (questions about a
     # topic or someone else it does not guard): the budget bounds what the model adds.

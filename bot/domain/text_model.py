@@ -25,6 +25,14 @@ from dataclasses import dataclass
 from typing import Any
 
 FORMAT = 1
+# A model reads only texts of at least this many words: one or two words ("soon", "cepat
+# pulang") carry too little context for n-grams to mean anything, and the short ways to say
+# a crisis or a feeling ("bundir", "sedih") are the lexicons' to catch.
+MIN_WORDS = 3
+
+
+def long_enough(segments: Iterable[str]) -> bool:
+    return sum(len(segment.split()) for segment in segments) >= MIN_WORDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +102,11 @@ class TextModel:
         return softmax(logits)
 
     def predict(self, segments: Iterable[str]) -> str | None:
-        """The most likely positive label when the text is positive enough, else ``None``."""
+        """The most likely positive label when the text is positive enough, else ``None``.
+        A text of fewer than :data:`MIN_WORDS` words is never positive (see there)."""
+        segments = list(segments)
+        if not long_enough(segments):
+            return None
         probs = self.probabilities(segments)
         negative = self.labels.index(self.negative)
         if 1 - probs[negative] < self.threshold:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 
-from bot.data_files import crisis_lexicon, shipped
+from bot.data_files import crisis_detector, crisis_lexicon, shipped
 from bot.domain.crisis_detection import (
     CrisisCategory,
+    Detector,
     detect,
     normalise,
     parse_lexicon,
@@ -23,21 +24,20 @@ HELDOUT_SET = Path(__file__).resolve().parents[1] / "crisis_heldout.toml"
 # message, so recall is held higher than precision. Met on the tuning set (crisis_eval.toml).
 RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
-# Honest floors on the held-out set, per group of batches, just below what the lexicon achieves
-# there: (recall, precision). Batches 1-3 together: 0.795 and 0.972 (0.45 recall on batch 3,
-# the only one of them never looked at before measuring). Batch 4, written 2026-12-05 before
-# lexicon round 3 and measured once before it: 0.377 and 0.796 (bench/crisis_eval_table.py);
-# raise its floors once the tuned detector is measured. Batch 5, written 2026-12-05 before the
-# round-2 tuning and measured once before it: 0.571 and 0.835 (lexicon, as here; lexicon then
-# model: 0.699 and 0.861). The recall target is NOT met on unseen messages: see
-# data/README.md. A new batch needs its own row here.
+# Honest floors on the held-out set, per group of batches, just below what the bot's detector
+# (the lexicon, then the model) achieves there: (recall, precision). Each batch was written
+# before the round it measures and measured once after (bench/crisis_eval_table.py; the table
+# of every round is in data/README.md). Batches 1-3 together: 0.962 and 0.955. Batch 4: 0.763
+# and 0.897. Batch 5, the only one nobody had seen when the final model was trained: 0.880 and
+# 0.886. The recall target is NOT met on unseen messages. A new batch needs its own row here.
 HELDOUT_FLOORS: dict[tuple[int, ...], tuple[float, float]] = {
-    (1, 2, 3): (0.75, PRECISION_TARGET),
-    (4,): (0.36, 0.78),
-    (5,): (0.55, 0.82),
+    (1, 2, 3): (0.93, 0.93),
+    (4,): (0.74, 0.87),
+    (5,): (0.86, 0.86),
 }
 LABELS = {"none", *CrisisCategory}
 LEXICON = crisis_lexicon()
+DETECTOR = crisis_detector()
 
 
 def _examples(path: Path = EVAL_SET) -> list[dict[str, Any]]:
@@ -68,10 +68,11 @@ class _Score:
         )
 
 
-def _score(examples: list[dict[str, Any]]) -> _Score:
+def _score(examples: list[dict[str, Any]], detector: Detector = LEXICON) -> _Score:
+    """Scored with the lexicon alone (the tuning set's regression floor) unless told."""
     score = _Score()
     for example in examples:
-        fired = detect(example["text"], LEXICON) is not None
+        fired = detector.detect(example["text"]) is not None
         positive = example["label"] != "none"
         score.tp += fired and positive
         score.fp += fired and not positive
@@ -126,8 +127,10 @@ def test_heldout_batches_stay_above_their_floors(
 ) -> None:
     examples = [e for e in _examples(HELDOUT_SET) if e["batch"] in batches]
     recall, precision = floors
-    score = _score(examples)
-    rows = [(f"batch {b}", _score([e for e in examples if e["batch"] == b])) for b in batches]
+    score = _score(examples, DETECTOR)
+    rows = [
+        (f"batch {b}", _score([e for e in examples if e["batch"] == b], DETECTOR)) for b in batches
+    ]
     if len(batches) > 1:
         rows.append((f"batches {batches[0]}-{batches[-1]}", score))
     print(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.data_files import crisis_detector, shipped
+from bot.data_files import crisis_detector, distress_detector, shipped
 from bot.domain.crisis_detection import (
     MODEL_RULE,
     CrisisCategory,
@@ -123,3 +123,17 @@ def test_a_broken_model_file_fails_loudly() -> None:
         parse_model('{"format": 1}', "crisis_model.json")
     with pytest.raises(ValueError, match="bad model file"):
         parse_model("not json", "crisis_model.json")
+
+
+@pytest.mark.parametrize("text", ["soon", "nanti aja", "tonight?", "besok pagi", "pills"])
+def test_the_model_never_reads_a_text_of_one_or_two_words(text: str) -> None:
+    """Too little context for n-grams ("soon" typed at a date step is not a farewell); the
+    short crisis words are the lexicon's."""
+    assert DETECTOR.detect(text) is None
+    assert distress_detector().detect(text) is None
+
+
+def test_short_crisis_words_are_still_caught_by_the_lexicon() -> None:
+    for text in ("bundir", "kms", "pengen mati"):
+        signal = DETECTOR.detect(text)
+        assert signal is not None and signal.rule != MODEL_RULE

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from bot.data_files import crisis_detector, distress_lexicon, shipped
+from bot.data_files import crisis_detector, distress_detector, distress_lexicon, shipped
 from bot.domain.distress_detection import (
     LEXICON_CONCEPTS,
     DistressConcept,
@@ -28,16 +28,17 @@ RECALL_TARGET = 0.95
 PRECISION_TARGET = 0.90
 # Honest floors on the held-out set, per batch, just below what the two tiers achieve there as
 # the bot runs them (bench/distress_eval_table.py): the crisis detector (lexicon, then model)
-# first, distress detection on what it leaves. Per batch: (recall, precision) of the distress
-# reply for label "distress", then of the crisis reply for label "crisis". Measured 2026-12-05
-# before the round-2 tuning: batch 1 0.662/1.000 and 0.880/0.957; batch 2 (written that day,
-# measured once) 0.797/1.000 and 0.917/0.880. Raise them once the tuned detectors are measured.
-# A new batch needs its own row here.
+# first, distress detection (lexicon, then model) on what it leaves. Per batch: (recall,
+# precision) of the distress reply for label "distress", then of the crisis reply for label
+# "crisis". Before the round-2 models (lexicons only for distress): batch 1 0.662/1.000 and
+# 0.880/0.957; batch 2 0.797/1.000 and 0.917/0.880. After, measured once: batch 1 0.905/1.000
+# and 0.920/0.958; batch 2 0.959/1.000 and 1.000/1.000. A new batch needs its own row here.
 HELDOUT_FLOORS: dict[int, tuple[tuple[float, float], tuple[float, float]]] = {
-    1: ((0.64, 0.97), (0.86, 0.93)),
-    2: ((0.78, 0.97), (0.89, 0.86)),
+    1: ((0.88, 0.97), (0.90, 0.93)),
+    2: ((0.93, 0.97), (0.95, 0.95)),
 }
 LEXICON = distress_lexicon()
+DISTRESS = distress_detector()
 
 
 def _examples(path: Path = EVAL_SET) -> list[dict[str, Any]]:
@@ -104,7 +105,7 @@ def _reply(text: str) -> str:
     """The reply the bot gives: the crisis tier first, distress only for what it leaves."""
     if crisis_detector().detect(text) is not None:
         return "crisis"
-    return "distress" if detect_distress(text, LEXICON) is not None else "none"
+    return "distress" if DISTRESS.detect(text) is not None else "none"
 
 
 @pytest.mark.parametrize(
