@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
@@ -219,6 +219,18 @@ class Repository:
             return await self._db.connection()
         self._db.require_transaction(tx)
         return tx
+
+    async def _fetch_all(
+        self, tx: Tx | None, sql: str, params: Sequence[object] = ()
+    ) -> list[aiosqlite.Row]:
+        """Every row of a read, in one trip to the connection's thread.
+
+        ``async with conn.execute(...) as cursor`` then fetching costs three trips or more
+        (execute, fetch, close), each a wake-up of that thread and of the event loop: on the
+        reply path (every update reads who is talking) that was most of the bot's own time.
+        """
+        conn = await self._reading(tx)
+        return list(await conn.execute_fetchall(sql, params))
 
     @asynccontextmanager
     async def _writing(self, tx: Tx | None) -> AsyncIterator[Tx]:
