@@ -67,7 +67,7 @@ from bot.services.container import Services
 from bot.services.resources import load_directory
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
-from bot.telegram_glue.roles import set_role_menus
+from bot.telegram_glue.roles import install_role_menus
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -154,6 +154,7 @@ def build_application(
         ),
     )
     install_planner(application)
+    install_role_menus(application)  # in the background, never in front of getUpdates
     application.add_handlers(_handlers())
     application.add_error_handler(on_error)
     persistence.conversation_timeouts = {
@@ -235,7 +236,6 @@ async def setup(application: Application) -> None:
             bot_commands(get_translator(lang)), scope=scope, language_code=lang
         )
     await application.bot.set_my_commands(bot_commands(get_translator(default_lang)), scope=scope)
-    await set_role_menus(application)  # coordinators' and facilitators' own menus
 
 
 async def teardown(application: Application) -> None:

@@ -239,6 +239,7 @@ class MemberRepository(Repository):
             await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (telegram_id,))
             # A private chat's id equals the person's user id.
             await conn.execute("DELETE FROM ptb_chat_data WHERE chat_id = ?", (telegram_id,))
+            await conn.execute("DELETE FROM command_menus WHERE chat_id = ?", (telegram_id,))
             doomed = [
                 (name, raw_key) for name, raw_key, _ in await _conversations_of(conn, telegram_id)
             ]
