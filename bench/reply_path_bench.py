@@ -211,6 +211,15 @@ async def rangkul(
         await teardown(app)
 
 
+async def menus_set(app: Application) -> None:
+    """Runs the job that sets role holders' menus after start-up (if this bot has one) to the
+    end, as it would within the first minute."""
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name("role menus"):
+        while not job.removed:
+            await job.run(app)
+
+
 def new_emulator(clock: ControllableClock, sizes: Sizes, *, flood: bool = False) -> BotApiEmulator:
     emulator = BotApiEmulator(clock=clock, flood_limits=FloodLimits() if flood else None)
     for number in range(sizes.members):
@@ -564,8 +573,8 @@ async def main(options: argparse.Namespace) -> None:
         template = copy_database(fresh, tmp / "template.sqlite3")
         clock = ControllableClock(T0)
         emulator = new_emulator(clock, sizes)
-        async with rangkul(template, emulator, WatchedRequest(emulator), clock, sizes):
-            await asyncio.sleep(options.settle)  # whatever start-up does in the background
+        async with rangkul(template, emulator, WatchedRequest(emulator), clock, sizes) as app:
+            await menus_set(app)
         print(
             f"network: {sizes.members} members, {sizes.groups} groups, {sizes.facilitators}"
             f" facilitators, {COORDINATORS} coordinators (made in"
@@ -655,7 +664,6 @@ if __name__ == "__main__":
     parser.add_argument("--asking", type=int, default=4, help="members asking during reminders")
     parser.add_argument("--think", type=float, default=2.0, help="seconds between their asks")
     parser.add_argument("--idle-seconds", type=float, default=8.0)
-    parser.add_argument("--settle", type=float, default=1.0, help="first start's background work")
     options = parser.parse_args()
     if (
         max(options.users, options.many_users)

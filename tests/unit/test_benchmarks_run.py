@@ -30,7 +30,6 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
                 *("--members", "60", "--groups", "3", "--facilitators", "3", "--users", "4"),
                 *("--many-users", "8", "--messages", "2", "--repetitions", "1"),
                 *("--reminders", "20", "--idle-seconds", "0.3", "--think", "0.2"),
-                *("--settle", "0.1"),
             ),
             "ratio during / idle",
         ),
