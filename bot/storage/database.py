@@ -78,6 +78,25 @@ class Database:
         # The task inside transaction(): lets a nested call fail loudly instead of deadlocking
         # on the non-reentrant lock.
         self._tx_owner: asyncio.Task[object] | None = None
+        # A second, idle connection whose only use is `PRAGMA data_version` (see `version`).
+        self._watcher: sqlite3.Connection | None = None
+
+    @property
+    def version(self) -> int | None:
+        """A number that changes whenever anything is committed to the file, by this process or
+        any other; None while this process has a transaction running (a plain read may see its
+        rows before they are committed) or before the database is open.
+
+        The same number before and after a read means the read saw committed data that is
+        still current, so what it found may be kept in memory (bot.context.SessionCache) for as
+        long as the number stays the same. SQLite's ``data_version`` of a connection changes
+        when *other* connections commit, so it is asked of an idle connection of its own: a
+        few microseconds on the event loop, no trip to the connection's thread.
+        """
+        if self._watcher is None or self._tx_lock.locked():
+            return None
+        row = self._watcher.execute("PRAGMA data_version").fetchone()
+        return int(row[0])
 
     async def connection(self) -> aiosqlite.Connection:
         """The shared connection, opened, tuned and migrated on first use.
@@ -92,6 +111,7 @@ class Database:
                 raise StorageError(f"database {self.path} is already closed")
             if self._conn is None:
                 self._conn = await self._open()
+                self._watcher = sqlite3.connect(self.path, isolation_level=None)
         return self._conn
 
     async def _open(self) -> aiosqlite.Connection:
@@ -192,6 +212,9 @@ class Database:
                 conn, self._conn = self._conn, None
                 await conn.commit()
                 await conn.close()
+                if self._watcher is not None:
+                    self._watcher.close()
+                    self._watcher = None
 
 
 async def _close_quietly(conn: aiosqlite.Connection | None) -> None:
