@@ -581,64 +581,75 @@ async def main(options: argparse.Namespace) -> None:
             f" {time.perf_counter() - started:.1f} s)"
         )
 
-        rows = [(name, text, options.users) for name, text in REQUESTS.items()]
-        rows.insert(
-            1, (MANY_USERS_ROW.format(users=options.many_users), "/help", options.many_users)
-        )
-        print(
-            f"reply path: users x {options.messages} messages each, limiter off,"
-            f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo)"
-        )
-        print(
-            f"  {'request':32s} {'users':>5s} {'throughput':>12s} {'p95':>12s} {'CPU/reply':>12s}"
-            f"   {'Rangkul msg/s':>13s} {'echo msg/s':>10s} {'p95 ms':>15s}  correct"
-        )
-        for name, text, users in rows:
-            row = Row(name)
-            for _ in range(options.repetitions):
-                await reply_path_row(template, tmp, sizes, row, text, users, options.messages)
-            print(
-                f"  {name:32s} {users:5d} {span(row.ratios(lambda r: r.throughput))}"
-                f" {span(row.ratios(lambda r: r.p95))}"
-                f" {span(row.ratios(lambda r: r.cpu_per_reply))}"
-                f"   {median(r.throughput for r in row.ours):13.0f}"
-                f" {median(r.throughput for r in row.echo):10.0f}"
-                f" {median(r.p95 for r in row.ours) * 1000:7.1f}/"
-                f"{median(r.p95 for r in row.echo) * 1000:<7.1f}"
-                f"  {min(r.correct for r in row.ours)}/{users * options.messages}"
-            )
-        print("  " + await sql_per_help(template, tmp, sizes))
-
-        print(
-            f"start-up to the first reply, {sizes.members} members,"
-            f" {sizes.facilitators + COORDINATORS} with a role (menus never set before):"
-        )
-        for latency in (0.0, 0.05):
-            print(await time_to_first_reply(fresh, tmp, sizes, latency))
-
-        run = await reminders_under_interaction(
-            template,
-            tmp,
-            sizes,
-            options.reminders,
-            options.max_rate,
-            options.asking,
-            options.think,
-            options.idle_seconds,
-        )
-        rate = (run.sent - 1) / run.seconds if run.sent > 1 else math.nan
-        idle95, during95 = percentile(run.idle, 0.95), percentile(run.during, 0.95)
-        print(
-            f"reminders: {run.sent} sent, TELEGRAM_MAX_RATE={options.max_rate:g}, flood limits on:"
-            f" {rate:.1f} msg/s ({rate / options.max_rate:.2f} of the cap)"
-        )
-        print(
-            f"  {options.asking} members asking /help meanwhile: p95 idle {idle95 * 1000:.0f} ms"
-            f" ({len(run.idle)}), during reminders {during95 * 1000:.0f} ms ({len(run.during)});"
-            f" ratio during / idle {during95 / idle95:.2f}"
-        )
+        if "reply" in options.only:
+            await reply_path(template, tmp, sizes, options)
+        if "startup" in options.only:
+            await startup(fresh, tmp, sizes)
+        if "reminders" in options.only:
+            await reminders(template, tmp, sizes, options)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process (both bots, emulator, users): {peak:.1f} MB")
+
+
+async def reply_path(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    rows = [(name, text, options.users) for name, text in REQUESTS.items()]
+    rows.insert(1, (MANY_USERS_ROW.format(users=options.many_users), "/help", options.many_users))
+    print(
+        f"reply path: users x {options.messages} messages each, limiter off,"
+        f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo)"
+    )
+    print(
+        f"  {'request':32s} {'users':>5s} {'throughput':>12s} {'p95':>12s} {'CPU/reply':>12s}"
+        f"   {'Rangkul msg/s':>13s} {'echo msg/s':>10s} {'p95 ms':>15s}  correct"
+    )
+    for name, text, users in rows:
+        row = Row(name)
+        for _ in range(options.repetitions):
+            await reply_path_row(template, tmp, sizes, row, text, users, options.messages)
+        print(
+            f"  {name:32s} {users:5d} {span(row.ratios(lambda r: r.throughput))}"
+            f" {span(row.ratios(lambda r: r.p95))}"
+            f" {span(row.ratios(lambda r: r.cpu_per_reply))}"
+            f"   {median(r.throughput for r in row.ours):13.0f}"
+            f" {median(r.throughput for r in row.echo):10.0f}"
+            f" {median(r.p95 for r in row.ours) * 1000:7.1f}/"
+            f"{median(r.p95 for r in row.echo) * 1000:<7.1f}"
+            f"  {min(r.correct for r in row.ours)}/{users * options.messages}"
+        )
+    print("  " + await sql_per_help(template, tmp, sizes))
+
+
+async def startup(fresh: Path, tmp: Path, sizes: Sizes) -> None:
+    print(
+        f"start-up to the first reply, {sizes.members} members,"
+        f" {sizes.facilitators + COORDINATORS} with a role (menus never set before):"
+    )
+    for latency in (0.0, 0.05):
+        print(await time_to_first_reply(fresh, tmp, sizes, latency))
+
+
+async def reminders(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    run = await reminders_under_interaction(
+        template,
+        tmp,
+        sizes,
+        options.reminders,
+        options.max_rate,
+        options.asking,
+        options.think,
+        options.idle_seconds,
+    )
+    rate = (run.sent - 1) / run.seconds if run.sent > 1 else math.nan
+    idle95, during95 = percentile(run.idle, 0.95), percentile(run.during, 0.95)
+    print(
+        f"reminders: {run.sent} sent, TELEGRAM_MAX_RATE={options.max_rate:g}, flood limits on:"
+        f" {rate:.1f} msg/s ({rate / options.max_rate:.2f} of the cap)"
+    )
+    print(
+        f"  {options.asking} members asking /help meanwhile: p95 idle {idle95 * 1000:.0f} ms"
+        f" ({len(run.idle)}), during reminders {during95 * 1000:.0f} ms ({len(run.during)});"
+        f" ratio during / idle {during95 / idle95:.2f}"
+    )
 
 
 def span(values: tuple[float, float]) -> str:
@@ -652,6 +663,13 @@ def median(values: object) -> float:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("reply", "startup", "reminders"),
+        default=("reply", "startup", "reminders"),
+        help="sections to run (default: all)",
+    )
     parser.add_argument("--members", type=int, default=10_000)
     parser.add_argument("--groups", type=int, default=500)
     parser.add_argument("--facilitators", type=int, default=500)
