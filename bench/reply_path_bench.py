@@ -62,7 +62,7 @@ from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.services.meetings import schedule
 from bot.startup_retry import StartupRetry
-from bot.storage.database import Database
+from bot.storage.database import Database, to_db_time
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 MEETING = T0 + timedelta(hours=25)  # its 24-hour reminders are due an hour after T0
@@ -539,8 +539,10 @@ async def reminders_under_interaction(
     async with rangkul(db_path, emulator, request, clock, sizes, max_rate=max_rate) as app:
         services: Services = app.bot_data["services"]
         due = await services.db.connection()
+        # Everything pending that is due at the 24-hour mark: those reminders, nothing else.
         async with due.execute(
-            "SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'reminder:%:1440:%'"
+            "SELECT count(*) FROM outbox WHERE status = 'pending' AND not_before <= ?",
+            (to_db_time(MEETING - timedelta(hours=24)),),
         ) as cursor:
             row = await cursor.fetchone()
         expected = row[0] if row else 0
