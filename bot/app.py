@@ -52,13 +52,7 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.i18n import LANGUAGES, get_translator
-from bot.jobs.dispatcher import (
-    OUTBOX_SHARE_OF_RATE,
-    OutboxDispatcher,
-    Renderer,
-    install_dispatcher,
-    recover,
-)
+from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
@@ -145,14 +139,10 @@ def build_application(
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
     application.bot_data["outbox_renderers"] = renderers
-    install_dispatcher(
-        application,
-        OutboxDispatcher(
-            application.bot_data["services"],
-            renderers,
-            pace_per_second=settings.max_rate * OUTBOX_SHARE_OF_RATE,
-        ),
-    )
+    # No pacing of its own: the rate limiter paces the outbox behind replies (and with
+    # TELEGRAM_MAX_RATE=0 nothing is paced at all).
+    dispatcher = OutboxDispatcher(application.bot_data["services"], renderers, pace_per_second=0)
+    install_dispatcher(application, dispatcher)
     install_planner(application)
     install_role_menus(application)  # in the background, never in front of getUpdates
     application.add_handlers(_handlers())
