@@ -95,8 +95,13 @@ class Database:
         """
         if self._watcher is None or self._tx_lock.locked():
             return None
-        row = self._watcher.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
+        try:
+            # fetchall: the statement runs to its end, so no read stays open on the watcher
+            # (it would keep a checkpoint from emptying the WAL).
+            [(version,)] = self._watcher.execute("PRAGMA data_version").fetchall()
+        except sqlite3.Error:
+            return None  # busy for a moment (a checkpoint resetting the WAL): nothing is kept
+        return int(version)
 
     async def connection(self) -> aiosqlite.Connection:
         """The shared connection, opened, tuned and migrated on first use.
