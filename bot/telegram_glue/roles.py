@@ -154,15 +154,31 @@ async def sync_role_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
             context.job.schedule_removal()
             return
     batch, sync.pending = sync.pending[:MENU_BATCH], sync.pending[MENU_BATCH:]
-    for chat_id, commands in batch:
+    sync.refused |= await _apply(context.bot, services, batch)
+
+
+async def set_role_menus(application: Application) -> None:
+    """Every menu that differs, now, in one go: for the sandbox, whose few people should see
+    their menus from the first moment (a real network leaves it to the job)."""
+    services: Services = application.bot_data["services"]
+    await _apply(application.bot, services, await menu_changes(services))
+
+
+async def _apply(
+    bot: Bot, services: Services, changes: list[tuple[int, list[BotCommand] | None]]
+) -> set[int]:
+    """Sets or clears each menu; returns the chats Telegram refused."""
+    refused = set()
+    for chat_id, commands in changes:
         try:
             if commands is None:
-                await _clear_menu(context.bot, services, chat_id)
+                await _clear_menu(bot, services, chat_id)
             else:
-                await _set_menu(context.bot, services, chat_id, commands)
+                await _set_menu(bot, services, chat_id, commands)
         except TelegramError as exc:
-            sync.refused.add(chat_id)
+            refused.add(chat_id)
             log.warning("Could not set a role command menu: %s", type(exc).__name__)
+    return refused
 
 
 async def menu_changes(services: Services) -> list[tuple[int, list[BotCommand] | None]]:
