@@ -114,6 +114,8 @@ async def refresh_role_menu(bot: Bot, services: Services, telegram_id: int) -> N
 MENU_BATCH = 10
 MENU_INTERVAL_SECONDS = 1.0
 ROLE_MENUS_JOB = "role menus"
+# (chat, the menu it should have); None: it should have no menu of its own.
+MenuChange = tuple[int, list[BotCommand] | None]
 
 
 @dataclass
@@ -121,7 +123,7 @@ class _MenuSync:
     """The job's state in this process: menus still to change, and chats Telegram refused
     (not retried until the next start, so the job ends)."""
 
-    pending: list[tuple[int, list[BotCommand] | None]] = field(default_factory=list)
+    pending: list[MenuChange] = field(default_factory=list)
     refused: set[int] = field(default_factory=set)
 
 
@@ -164,11 +166,9 @@ async def set_role_menus(application: Application) -> None:
     await _apply(application.bot, services, await menu_changes(services))
 
 
-async def _apply(
-    bot: Bot, services: Services, changes: list[tuple[int, list[BotCommand] | None]]
-) -> set[int]:
+async def _apply(bot: Bot, services: Services, changes: list[MenuChange]) -> set[int]:
     """Sets or clears each menu; returns the chats Telegram refused."""
-    refused = set()
+    refused: set[int] = set()
     for chat_id, commands in changes:
         try:
             if commands is None:
@@ -181,11 +181,11 @@ async def _apply(
     return refused
 
 
-async def menu_changes(services: Services) -> list[tuple[int, list[BotCommand] | None]]:
+async def menu_changes(services: Services) -> list[MenuChange]:
     """(chat, menu) for every role holder whose stored menu differs, then (chat, None) for
     every stored menu of someone who holds no role any more."""
     stored = await services.command_menus.all()
-    changes: list[tuple[int, list[BotCommand] | None]] = []
+    changes: list[MenuChange] = []
     for holder in await services.groups.role_holders(services.settings.admin_ids):
         commands = _menu(holder)
         if stored.pop(holder.telegram_id, None) != _menu_text(commands):
