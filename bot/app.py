@@ -54,13 +54,7 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.i18n import LANGUAGES, get_translator
-from bot.jobs.dispatcher import (
-    OUTBOX_SHARE_OF_RATE,
-    OutboxDispatcher,
-    Renderer,
-    install_dispatcher,
-    recover,
-)
+from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
 from bot.notifications.meetings import meeting_renderers
@@ -70,7 +64,7 @@ from bot.services.container import NOTICE_VERSION, Services
 from bot.services.resources import load_directory
 from bot.storage.database import Database
 from bot.storage.persistence import SqlitePersistence
-from bot.telegram_glue.roles import set_role_menus
+from bot.telegram_glue.roles import install_role_menus
 from bot.ui.commands import bot_commands
 from bot.update_processor import PerUserUpdateProcessor
 
@@ -148,16 +142,13 @@ def build_application(
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
     application.bot_data["outbox_renderers"] = renderers
-    install_dispatcher(
-        application,
-        OutboxDispatcher(
-            application.bot_data["services"],
-            renderers,
-            pace_per_second=settings.max_rate * OUTBOX_SHARE_OF_RATE,
-        ),
-    )
+    # No pacing of its own: the rate limiter paces the outbox behind replies (and with
+    # TELEGRAM_MAX_RATE=0 nothing is paced at all).
+    dispatcher = OutboxDispatcher(application.bot_data["services"], renderers, pace_per_second=0)
+    install_dispatcher(application, dispatcher)
     install_planner(application)
     install_retention(application)
+    install_role_menus(application)  # in the background, never in front of getUpdates
     application.add_handlers(_handlers())
     application.add_error_handler(on_error)
     persistence.conversation_timeouts = {
@@ -242,7 +233,6 @@ async def setup(application: Application) -> None:
             bot_commands(get_translator(lang)), scope=scope, language_code=lang
         )
     await application.bot.set_my_commands(bot_commands(get_translator(default_lang)), scope=scope)
-    await set_role_menus(application)  # coordinators' and facilitators' own menus
 
 
 async def teardown(application: Application) -> None:

@@ -2,11 +2,16 @@
 
 The person and their translator are resolved once per update (the context object lives for one
 update across all handler groups), so the safety, guard and feature handlers agree.
+
+Between updates, who someone is (their member row and the groups they facilitate) is kept in a
+:class:`SessionCache` for as long as the database has not changed at all: any transaction that
+ends, anywhere, empties it. Reading it cost every update two trips to the database thread;
+with the cache, a run of commands that change nothing (/help, /menu, browsing) costs none.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -36,6 +41,38 @@ class Session:
     @property
     def lang(self) -> str:
         return self.t.lang
+
+
+@dataclass
+class SessionCache:
+    """Telegram id -> (member, facilitated groups), valid for one ``Database.version``."""
+
+    limit: int = 10_000  # people; beyond it the cache starts afresh (a few MB at most)
+    _version: int | None = None
+    _entries: dict[int, tuple[Member | None, frozenset[int]]] = field(default_factory=dict)
+
+    async def who(
+        self, services: Services, telegram_id: int
+    ) -> tuple[Member | None, frozenset[int]]:
+        """The person's member row (None: not registered) and the groups they facilitate."""
+        db = services.db
+        version = db.version
+        if version != self._version:
+            # Something was written (or is being written): nothing kept may be current, and
+            # nothing of someone who has just been forgotten stays in memory.
+            self._entries.clear()
+            self._version = version
+        elif version is not None and (kept := self._entries.get(telegram_id)) is not None:
+            return kept
+        member = await services.members.by_telegram_id(telegram_id)
+        facilitated = (
+            await services.roles.facilitated_group_ids(member.id) if member else frozenset()
+        )
+        if version is not None and db.version == version:  # nothing changed while reading
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            self._entries[telegram_id] = (member, facilitated)
+        return member, facilitated
 
 
 class RangkulContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -69,14 +106,12 @@ class RangkulContext(CallbackContext[ExtBot, dict, dict, dict]):
         user = update.effective_user
         if user is None:
             return Session(None, get_translator(services.settings.default_language), False)
-        member = await services.members.by_telegram_id(user.id)
+        sessions: SessionCache = self.application.bot_data.setdefault("sessions", SessionCache())
+        member, facilitated = await sessions.who(services, user.id)
         if member is not None:
             lang = member.language
         else:
             drafted = (self.user_data or {}).get(DRAFT_LANGUAGE_KEY)
             lang = drafted or pick_language(user.language_code, services.settings.default_language)
         is_coordinator = services.is_admin(user.id) or bool(member and member.is_coordinator)
-        facilitated = (
-            await services.roles.facilitated_group_ids(member.id) if member else frozenset()
-        )
         return Session(member, get_translator(lang), is_coordinator, facilitated)

@@ -41,7 +41,7 @@ async def _start_unless_stopped(
     application: Application, retry: StartupRetry, stop: asyncio.Event
 ) -> bool:
     """Whether start-up finished; a stop signal during its retries ends it at once."""
-    starting = asyncio.ensure_future(_start(application, retry))
+    starting = asyncio.ensure_future(start(application, retry))
     stopping = asyncio.ensure_future(stop.wait())
     await asyncio.wait((starting, stopping), return_when=asyncio.FIRST_COMPLETED)
     stopping.cancel()
@@ -54,7 +54,9 @@ async def _start_unless_stopped(
     return True
 
 
-async def _start(application: Application, retry: StartupRetry) -> None:
+async def start(application: Application, retry: StartupRetry) -> None:
+    """Initialises, sets up and starts polling: when this returns, updates are being served
+    (bench/reply_path_bench.py times it)."""
     await retry.call("getMe", application.initialize)
     # setup() may run again whole: each of its steps is idempotent (migrations, recovery of
     # the outbox, the directory seed, command menus).

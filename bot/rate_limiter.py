@@ -15,7 +15,9 @@ keeps Telegram's limits where they apply:
   apology. Telegram's refusals (400, 403) are never retried. A retried timeout may deliver a
   message twice (Telegram may have received the first); for a reply that beats no answer.
 
-Requests sent with ``rate_limit_args=OUTBOX`` (the outbox dispatcher) have their own retry
+Requests sent with ``rate_limit_args=OUTBOX`` (the outbox dispatcher) are paced here too,
+behind replies: they take only overall turns that leave a few for replies (REPLY_RESERVE), so
+reminders run at whatever rate replies leave, up to ``max_rate``. They have their own retry
 policy: a hold or a full chat raises ``RetryAfter`` at once, so one chat never stalls a pass,
 and a global flood raises ``GlobalFloodWait``; passing failures are raised, not retried.
 
@@ -57,6 +59,10 @@ MAX_FLOOD_RETRIES = 3
 TRANSIENT_BACKOFF = (0.25, 0.5, 1.0, 2.0)
 # A hold longer than this is not waited out by a reply: the handler fails instead of hanging.
 MAX_REPLY_HOLD = 60.0
+# Turns of the overall pace the outbox leaves for replies: it sends only while the bucket holds
+# more than these, so a reply never queues behind reminders, and the outbox takes every turn
+# replies leave over (the whole rate when nobody writes) instead of a fixed share.
+REPLY_RESERVE = 3
 # Chat tables are pruned of idle entries when they grow past this size.
 _PRUNE_AT = 1024
 
@@ -84,6 +90,11 @@ class _Bucket:
         """How long the next request would wait, without taking a turn."""
         self._refill(now)
         return max(0.0, (1 - self._tokens) / self.rate)
+
+    def delay_keeping(self, now: float, keep: float) -> float:
+        """How long until a turn can be taken that leaves ``keep`` turns in the bucket."""
+        self._refill(now)
+        return max(0.0, (1 + keep - self._tokens) / self.rate)
 
     def reserve(self, now: float) -> float:
         """Takes a turn; returns how long to wait for it."""
@@ -172,8 +183,21 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 raise RetryAfter(timedelta(seconds=busy))
             if (wait := bucket.reserve(self._monotonic())) > 0:
                 await self._sleep(wait)
-        if (wait := self._overall_bucket().reserve(self._monotonic())) > 0:
+        if outbox:
+            await self._spare_turn()
+        elif (wait := self._overall_bucket().reserve(self._monotonic())) > 0:
             await self._sleep(wait)
+
+    async def _spare_turn(self) -> None:
+        """An overall turn for the outbox: one that leaves REPLY_RESERVE turns for replies
+        (replies may overdraw the bucket; then the outbox waits until they are paid back)."""
+        while True:
+            bucket = self._overall_bucket()
+            keep = min(REPLY_RESERVE, bucket.burst - 1)
+            if (wait := bucket.delay_keeping(self._monotonic(), keep)) <= 0:
+                bucket.reserve(self._monotonic())
+                return
+            await self._sleep(wait)  # then look again: replies may have taken turns meanwhile
 
     def _hold(self, chat: ChatKey) -> float:
         """Seconds until this chat may be sent to again (0: now)."""

@@ -19,11 +19,14 @@ registered for its ``kind`` (``application.bot_data["outbox_renderers"]``). Outc
   Telegram applies to the whole bot ends the pass) or a transient network error (exponential
   backoff, counted).
 
-Pacing: the dispatcher keeps to ``pace_per_second`` overall, a share of TELEGRAM_MAX_RATE, so
-interactive replies keep the rest. Per-chat limits and flood waits are the rate limiter's
-(bot/rate_limiter.py): outbox sends carry ``rate_limit_args=OUTBOX``, so instead of waiting out
-one chat's hold (stalling the pass) the limiter raises RetryAfter at once and the row is put
-back; without a limiter (TELEGRAM_MAX_RATE=0) Telegram's own 429 is handled the same way.
+Pacing is the rate limiter's (bot/rate_limiter.py), which sees every request: outbox sends
+take the overall turns interactive replies leave, up to TELEGRAM_MAX_RATE, so reminders use the
+whole rate while nobody writes and never delay a reply (a fixed 80 % share left 20 % idle and
+still let reminders queue ahead of replies). ``pace_per_second`` is only for a bot without our
+limiter (benchmarks, tests). Per-chat limits and flood waits are the limiter's as well: outbox
+sends carry ``rate_limit_args=OUTBOX``, so instead of waiting out one chat's hold (stalling the
+pass) the limiter raises RetryAfter at once and the row is put back; without a limiter
+(TELEGRAM_MAX_RATE=0) Telegram's own 429 is handled the same way.
 """
 
 from __future__ import annotations
@@ -54,8 +57,6 @@ Renderer = Callable[
     Awaitable[tuple[str, InlineKeyboardMarkup | None] | None],
 ]
 
-# The outbox's share of TELEGRAM_MAX_RATE; the rest stays free for interactive replies.
-OUTBOX_SHARE_OF_RATE = 0.8
 # Transient errors: wait 30 s, 1 min, 2 min, … (capped), then give up after max_attempts.
 _BACKOFF_BASE = timedelta(seconds=30)
 _BACKOFF_MAX = timedelta(hours=1)

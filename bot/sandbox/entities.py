@@ -52,6 +52,8 @@ _PRIORITY = {
 }
 _SPACE = frozenset(b" \t\r\n\v\f")
 _LT, _GT, _AMP, _SLASH, _EQ = (ord(c) for c in "<>&/=")
+# A run of plain text: everything up to the next tag or character reference.
+_PLAIN_RUN = re.compile(rb"[^<&]*")
 _ASCII_LETTERS = frozenset(string.ascii_letters.encode())
 _NAMED_REFERENCES = {b"lt": "<", b"gt": ">", b"amp": "&", b"quot": '"'}
 _LINK_SCHEMES = frozenset({"http", "https", "tg", "ton", "tonsite"})
@@ -151,10 +153,14 @@ class _HtmlParser:
                 char, i = decoded
                 self.emit(char)
             elif c != _LT:
-                self.out.append(c)
-                if c & 0xC0 != 0x80:  # first byte of a character
-                    self.utf16 += 2 if c >= 0xF0 else 1
-                i += 1
+                # Plain text up to the next tag or reference (this byte may be a literal "&"),
+                # copied in one piece: byte by byte, long replies cost the emulator more than
+                # the bot that sent them.
+                end = _PLAIN_RUN.match(self.src, i + 1).end()  # type: ignore[union-attr]
+                run = self.src[i:end]
+                self.out += run
+                self.utf16 += len(run.decode("utf-8").encode("utf-16-le")) // 2
+                i = end
             elif self.at(i + 1) == _SLASH:
                 i = self.end_tag(i)
             else:

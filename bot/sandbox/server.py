@@ -34,6 +34,7 @@ from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.rules import FloodLimits
 from bot.sandbox.web_api import WebState, add_web_api_routes
 from bot.services.container import Services
+from bot.telegram_glue.roles import set_role_menus
 
 STATIC_DIR = Path(__file__).parent / "static"
 DEFAULT_HOST = "127.0.0.1"
@@ -173,6 +174,7 @@ class Sandbox:
             services: Services = application.bot_data["services"]
             await load_demo_data(services.db, self.clock)
         await setup(application)
+        await set_role_menus(application)  # the demo's few, at once (a real start: in the job)
         await application.start()
         self._cleanup.push_async_callback(application.stop)
         updater = updater_of(application)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 
@@ -78,6 +78,30 @@ class Database:
         # The task inside transaction(): lets a nested call fail loudly instead of deadlocking
         # on the non-reentrant lock.
         self._tx_owner: asyncio.Task[object] | None = None
+        # A second, idle connection whose only use is `PRAGMA data_version` (see `version`).
+        self._watcher: sqlite3.Connection | None = None
+
+    @property
+    def version(self) -> int | None:
+        """A number that changes whenever anything is committed to the file, by this process or
+        any other; None while this process has a transaction running (a plain read may see its
+        rows before they are committed) or before the database is open.
+
+        The same number before and after a read means the read saw committed data that is
+        still current, so what it found may be kept in memory (bot.context.SessionCache) for as
+        long as the number stays the same. SQLite's ``data_version`` of a connection changes
+        when *other* connections commit, so it is asked of an idle connection of its own: a
+        few microseconds on the event loop, no trip to the connection's thread.
+        """
+        if self._watcher is None or self._tx_lock.locked():
+            return None
+        try:
+            # fetchall: the statement runs to its end, so no read stays open on the watcher
+            # (it would keep a checkpoint from emptying the WAL).
+            [(version,)] = self._watcher.execute("PRAGMA data_version").fetchall()
+        except sqlite3.Error:
+            return None  # busy for a moment (a checkpoint resetting the WAL): nothing is kept
+        return int(version)
 
     async def connection(self) -> aiosqlite.Connection:
         """The shared connection, opened, tuned and migrated on first use.
@@ -92,6 +116,7 @@ class Database:
                 raise StorageError(f"database {self.path} is already closed")
             if self._conn is None:
                 self._conn = await self._open()
+                self._watcher = sqlite3.connect(self.path, isolation_level=None)
         return self._conn
 
     async def _open(self) -> aiosqlite.Connection:
@@ -192,6 +217,9 @@ class Database:
                 conn, self._conn = self._conn, None
                 await conn.commit()
                 await conn.close()
+                if self._watcher is not None:
+                    self._watcher.close()
+                    self._watcher = None
 
 
 async def _close_quietly(conn: aiosqlite.Connection | None) -> None:
@@ -219,6 +247,18 @@ class Repository:
             return await self._db.connection()
         self._db.require_transaction(tx)
         return tx
+
+    async def _fetch_all(
+        self, tx: Tx | None, sql: str, params: Sequence[object] = ()
+    ) -> list[aiosqlite.Row]:
+        """Every row of a read, in one trip to the connection's thread.
+
+        ``async with conn.execute(...) as cursor`` then fetching costs three trips or more
+        (execute, fetch, close), each a wake-up of that thread and of the event loop: on the
+        reply path (every update reads who is talking) that was most of the bot's own time.
+        """
+        conn = await self._reading(tx)
+        return list(await conn.execute_fetchall(sql, params))
 
     @asynccontextmanager
     async def _writing(self, tx: Tx | None) -> AsyncIterator[Tx]:

@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 _SELECT_MEMBER = """
     SELECT m.id, m.telegram_id, m.alias, m.language, m.timezone, m.province,
            m.is_coordinator, m.adult_confirmed_at, m.created_at,
-           c.notice_version, c.given_at
+           c.notice_version, c.given_at,
+           (SELECT json_group_array(topic) FROM member_topics WHERE member_id = m.id) AS topics
     FROM members AS m
     JOIN consents AS c ON c.id = (
         SELECT id FROM consents WHERE member_id = m.id ORDER BY given_at DESC, id DESC LIMIT 1
@@ -241,6 +242,7 @@ class MemberRepository(Repository):
                 "DELETE FROM ptb_user_data WHERE user_id = ?",
                 # A private chat's id equals the person's user id.
                 "DELETE FROM ptb_chat_data WHERE chat_id = ?",
+                "DELETE FROM command_menus WHERE chat_id = ?",
             ):
                 cursor = await conn.execute(sql, (telegram_id,))
                 deleted += cursor.rowcount
@@ -291,15 +293,16 @@ async def _insert_consent(
 async def _load(
     conn: aiosqlite.Connection, column: Literal["m.id", "m.telegram_id"], value: int
 ) -> Member | None:
-    """The member whose ``column`` matches ``value`` (the column name is never user input)."""
-    async with conn.execute(f"{_SELECT_MEMBER} WHERE {column} = ?", (value,)) as cursor:
-        row = await cursor.fetchone()
+    """The member whose ``column`` matches ``value`` (the column name is never user input).
+
+    One statement, topics included, fetched in one trip to the connection's thread: every
+    update reads the sender's member row.
+    """
+    rows = await conn.execute_fetchall(f"{_SELECT_MEMBER} WHERE {column} = ?", (value,))
+    row = next(iter(rows), None)
     if row is None:
         return None
-    async with conn.execute(
-        "SELECT topic FROM member_topics WHERE member_id = ? ORDER BY topic", (row["id"],)
-    ) as cursor:
-        topics = tuple([topic_row["topic"] async for topic_row in cursor])
+    topics = tuple(sorted(json.loads(row["topics"])))
     return Member(
         id=row["id"],
         telegram_id=row["telegram_id"],

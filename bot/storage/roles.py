@@ -13,15 +13,15 @@ class RoleRepository(Repository):
     async def facilitated_group_ids(
         self, member_id: int, *, tx: Tx | None = None
     ) -> frozenset[int]:
-        """Active (not archived) groups this member facilitates."""
-        conn = await self._reading(tx)
-        async with conn.execute(
+        """Active (not archived) groups this member facilitates (read for every update)."""
+        rows = await self._fetch_all(
+            tx,
             "SELECT f.group_id FROM group_facilitators AS f"
             " JOIN groups AS g ON g.id = f.group_id"
             " WHERE f.member_id = ? AND g.archived_at IS NULL",
             (member_id,),
-        ) as cursor:
-            return frozenset([row[0] async for row in cursor])
+        )
+        return frozenset(row[0] for row in rows)
 
     async def facilitator_ids(self, group_id: int, *, tx: Tx | None = None) -> tuple[int, ...]:
         """Member ids of a group's facilitators, oldest first."""

@@ -3,15 +3,25 @@
 Onboarding calls :func:`open_deep_link` when it finishes and when a member opens a link: a
 group invitation (``g-``) shows that group's card; a facilitator invitation (``f-``) or a
 coordinator promotion (``c-``) grants the role once, and the person's command menu follows.
+
+Role menus are per chat, one ``setMyCommands`` each. When a role changes, the menu follows at
+once (:func:`refresh_role_menu`). Every menu set is stored (``command_menus``), so start-up
+need not set them all again in front of the first ``getUpdates`` (503 calls for a network of
+500 facilitators: 28 s before anyone got an answer with Telegram 50 ms away). Instead a JobQueue
+job (:func:`install_role_menus`) sets, a batch per heartbeat, only the menus that differ from
+the stored ones (a new language, new commands, a role gained or lost while the bot was down)
+and clears those of people who lost their role; a restart resumes where it stopped.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from dataclasses import dataclass, field
 
-from telegram import Bot, BotCommandScopeChat, Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
-from telegram.ext import Application
+from telegram.ext import Application, ContextTypes
 
 from bot.context import RangkulContext
 from bot.domain.deep_links import DeepLink, LinkKind, parse_deep_link
@@ -89,32 +99,123 @@ async def refresh_role_menu(bot: Bot, services: Services, telegram_id: int) -> N
     holders = await services.groups.role_holders(
         services.settings.admin_ids, telegram_id=telegram_id
     )
-    scope = BotCommandScopeChat(chat_id=telegram_id)
     try:
         if holders:
-            await _set_menu(bot, holders[0])
+            await _set_menu(bot, services, holders[0].telegram_id, _menu(holders[0]))
         else:
-            await bot.delete_my_commands(scope=scope)
+            await _clear_menu(bot, services, telegram_id)
     except TelegramError as exc:
         # A menu is a convenience: the commands work without it, so never fail the flow.
         log.warning("Could not update a role command menu: %s", type(exc).__name__)
 
 
+# Start-up: menus set per heartbeat of the job, and the heartbeat. At 50 ms a call, 10 menus
+# take half a second of every second: people's replies keep most of the connection.
+MENU_BATCH = 10
+MENU_INTERVAL_SECONDS = 1.0
+ROLE_MENUS_JOB = "role menus"
+# (chat, the menu it should have); None: it should have no menu of its own.
+MenuChange = tuple[int, list[BotCommand] | None]
+
+
+@dataclass
+class _MenuSync:
+    """The job's state in this process: menus still to change, and chats Telegram refused
+    (not retried until the next start, so the job ends)."""
+
+    pending: list[MenuChange] = field(default_factory=list)
+    refused: set[int] = field(default_factory=set)
+
+
+def install_role_menus(application: Application) -> None:
+    """Runs :func:`sync_role_menus` every second from start until every menu is as stored."""
+    job_queue = application.job_queue
+    if job_queue is None:
+        raise RuntimeError("role menus need PTB's JobQueue (python-telegram-bot[job-queue])")
+    job_queue.run_repeating(
+        sync_role_menus,
+        interval=MENU_INTERVAL_SECONDS,
+        first=MENU_INTERVAL_SECONDS,
+        name=ROLE_MENUS_JOB,
+        data=_MenuSync(),
+        job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+    )
+
+
+async def sync_role_menus(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """One heartbeat: up to MENU_BATCH menus that differ from the stored ones are set or
+    cleared; once a fresh look finds nothing left to change, the job ends."""
+    assert context.job is not None
+    sync: _MenuSync = context.job.data  # type: ignore[assignment]
+    services: Services = context.bot_data["services"]
+    if not sync.pending:
+        # Looked at afresh when the list runs out: a role that changed meanwhile is seen.
+        changes = await menu_changes(services)
+        sync.pending = [change for change in changes if change[0] not in sync.refused]
+        if not sync.pending:
+            context.job.schedule_removal()
+            return
+    batch, sync.pending = sync.pending[:MENU_BATCH], sync.pending[MENU_BATCH:]
+    sync.refused |= await _apply(context.bot, services, batch)
+
+
 async def set_role_menus(application: Application) -> None:
-    """At start-up: the command menu of every registered coordinator and facilitator."""
+    """Every menu that differs, now, in one go: for the sandbox, whose few people should see
+    their menus from the first moment (a real network leaves it to the job)."""
     services: Services = application.bot_data["services"]
-    for holder in await services.groups.role_holders(services.settings.admin_ids):
+    await _apply(application.bot, services, await menu_changes(services))
+
+
+async def _apply(bot: Bot, services: Services, changes: list[MenuChange]) -> set[int]:
+    """Sets or clears each menu; returns the chats Telegram refused."""
+    refused: set[int] = set()
+    for chat_id, commands in changes:
         try:
-            await _set_menu(application.bot, holder)
+            if commands is None:
+                await _clear_menu(bot, services, chat_id)
+            else:
+                await _set_menu(bot, services, chat_id, commands)
         except TelegramError as exc:
+            refused.add(chat_id)
             log.warning("Could not set a role command menu: %s", type(exc).__name__)
+    return refused
 
 
-async def _set_menu(bot: Bot, holder: RoleHolder) -> None:
+async def menu_changes(services: Services) -> list[MenuChange]:
+    """(chat, menu) for every role holder whose stored menu differs, then (chat, None) for
+    every stored menu of someone who holds no role any more."""
+    stored = await services.command_menus.all()
+    changes: list[MenuChange] = []
+    for holder in await services.groups.role_holders(services.settings.admin_ids):
+        commands = _menu(holder)
+        if stored.pop(holder.telegram_id, None) != _menu_text(commands):
+            changes.append((holder.telegram_id, commands))
+    changes.extend((chat_id, None) for chat_id in stored)
+    return changes
+
+
+def _menu(holder: RoleHolder) -> list[BotCommand]:
     # One menu per chat in the language the person chose in the bot (not their app's language).
-    commands = role_commands(
+    return role_commands(
         get_translator(holder.language),
         coordinator=holder.is_coordinator,
         facilitator=holder.is_facilitator,
     )
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=holder.telegram_id))
+
+
+def _menu_text(commands: list[BotCommand]) -> str:
+    return json.dumps([[c.command, c.description] for c in commands], ensure_ascii=False)
+
+
+async def _set_menu(bot: Bot, services: Services, chat_id: int, commands: list[BotCommand]) -> None:
+    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
+    await services.command_menus.record(chat_id, _menu_text(commands))
+
+
+async def _clear_menu(bot: Bot, services: Services, chat_id: int) -> None:
+    try:
+        await bot.delete_my_commands(scope=BotCommandScopeChat(chat_id=chat_id))
+    finally:
+        # Forgotten even when Telegram failed: the row names a Telegram account, and is kept
+        # no longer than the role.
+        await services.command_menus.forget(chat_id)

@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.rate_limiter import ChatRateLimiter
 from bot.sandbox.emulator import BotApiEmulator, ChatEntry
 from bot.sandbox.request import EmulatorRequest
+from bot.telegram_glue.roles import ROLE_MENUS_JOB
 from tests.virtual_time import VirtualTime
 
 START = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)  # 09:00 WIB
@@ -133,6 +134,14 @@ class BotWorld:
         """One heartbeat of the bot's jobs at the current clock time (after clock.advance)."""
         assert self.app is not None, "the bot is not running"
         await catch_up(self.app)
+
+    async def set_role_menus(self) -> None:
+        """Runs the start-up job that sets role holders' own command menus until it is done
+        (running, it takes a batch a second after start)."""
+        assert self.app is not None and self.app.job_queue is not None, "the bot is not running"
+        for job in self.app.job_queue.get_jobs_by_name(ROLE_MENUS_JOB):
+            while not job.removed:
+                await job.run(self.app)
 
     def person(self, user_id: int, name: str = "Tester", language_code: str = "id") -> Person:
         self.emulator.add_user(user_id, name, language_code=language_code)

@@ -295,7 +295,8 @@ async def test_my_command_menu_follows_my_language_and_goes_with_forget(
 ) -> None:
     fasil = await a_member(world, 228, "Fasil Cahaya")
     await a_group_with(world, facilitators=["Fasil Cahaya"], members=[])
-    await world.restart()  # start-up sets every facilitator's own menu
+    await world.restart()  # start-up sets every facilitator's own menu, in the background
+    await world.set_role_menus()
     mine = (scope_key({"type": "chat", "chat_id": 228}), "")
     everyone = {lang: cmds for (_scope, lang), cmds in world.emulator.commands.items() if lang}
 

@@ -26,6 +26,15 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
         ("crisis_bench.py", ("--messages", "60"), "ratio (lexicon+model / keywords)"),
         ("crisis_eval_table.py", ("--batch", "4"), "| all |"),
         ("distress_eval_table.py", ("--batch", "2"), "| distress | all |"),
+        (
+            "reply_path_bench.py",
+            (
+                *("--members", "60", "--groups", "3", "--facilitators", "3", "--users", "4"),
+                *("--many-users", "8", "--messages", "2", "--repetitions", "1"),
+                *("--reminders", "20", "--idle-seconds", "0.3", "--think", "0.2"),
+            ),
+            "ratio during / idle",
+        ),
     ],
 )
 def test_a_benchmark_runs_and_reports_its_ratio(

@@ -18,6 +18,7 @@ from bot.clock import ControllableClock
 from bot.rate_limiter import (
     MAX_FLOOD_RETRIES,
     OUTBOX,
+    REPLY_RESERVE,
     TRANSIENT_BACKOFF,
     ChatRateLimiter,
     GlobalFloodWait,
@@ -229,3 +230,21 @@ async def test_the_overall_pace_spreads_a_burst(emulator, make_bot) -> None:
     await bot.get_me()  # with initialize()'s getMe, the burst of max_rate
     await bot.get_me()
     assert time.sleeps == [pytest.approx(0.5)]
+
+
+async def test_the_outbox_takes_the_turns_replies_leave_and_never_theirs(
+    emulator, make_bot
+) -> None:
+    time = VirtualTime(auto=True)
+    bot = await make_bot(time, max_rate=10)  # a burst of 10 turns, one back every 0.1 s
+    members = (AYU, BUDI, CITRA, DEDI)
+    # initialize()'s getMe took a turn; the outbox leaves REPLY_RESERVE of the rest to replies.
+    for n in range(10 - 1 - REPLY_RESERVE):
+        await bot.send_message(members[n % 4], f"reminder {n}", rate_limit_args=OUTBOX)
+    assert time.sleeps == []
+    for n in range(REPLY_RESERVE):  # replies still go at once
+        await bot.send_message(members[n], f"reply {n}")
+    assert time.sleeps == []
+    # The next reminder waits for a turn to come back *and* the reserve to refill.
+    await bot.send_message(DEDI, "reminder late", rate_limit_args=OUTBOX)
+    assert time.sleeps == [pytest.approx((1 + REPLY_RESERVE) / 10)]

@@ -252,3 +252,29 @@ async def test_conversations_without_a_timeout_and_rows_from_before_are_kept(db:
     assert await persistence.get_conversations("forever") == {(1, 1): 1}
     # A row saved before touched_at existed counts as touched at this start.
     assert await persistence.get_conversations("search") == {(2, 2): 1}
+
+
+async def test_unchanged_user_data_costs_no_sql_and_changes_still_land(
+    tmp_path: Path, make_db
+) -> None:
+    # PTB hands over every sender's user_data after every update: the unchanged ones (an
+    # empty dict for someone with no row, the same draft again) must not open a transaction.
+    path = tmp_path / "rangkul.sqlite3"
+    db = make_db(path)
+    persistence = SqlitePersistence(db)
+    assert await persistence.get_user_data() == {}
+    await persistence.update_user_data(11, {"draft": "kept"})
+    statements: list[str] = []
+    conn = await db.connection()
+    await conn.set_trace_callback(statements.append)
+    await persistence.update_user_data(11, {"draft": "kept"})
+    await persistence.update_user_data(22, {})
+    assert statements == []
+    await persistence.update_user_data(22, {"lang": "en"})
+    await persistence.update_user_data(11, {})
+    await persistence.drop_user_data(22)
+    await persistence.update_user_data(22, {"lang": "id"})  # dropped, so written again
+    await conn.set_trace_callback(None)
+    assert sum(s.startswith("COMMIT") for s in statements) == 4
+    async with conn.execute("SELECT user_id, data FROM ptb_user_data") as cursor:
+        assert [tuple(row) async for row in cursor] == [(22, '{"lang":"id"}')]

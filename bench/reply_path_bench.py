@@ -1,0 +1,696 @@
+"""The reply path against a bare python-telegram-bot echo bot, start-up, and reminders.
+
+Everything runs in one invocation, on the in-process Bot API emulation (bot/sandbox), with the
+real Application started the way ``rangkul run`` starts it (bot.polling.start: getMe, setup,
+long-polling getUpdates):
+
+1. reply path: a database of M members (every one in one of G groups, F of them facilitators),
+   U registered members each send N messages, one after another (the next once the answer is
+   there), all U at once; the same U users then do the same with a bare PTB echo bot (one
+   handler that echoes the text). TELEGRAM_MAX_RATE=0 (no limiter), no flood limits. Per
+   request kind and repetition: throughput (messages/s), p95 latency (message sent -> its last
+   reply arrived), CPU per reply (process time, emulator and users included for both bots);
+   then the ratios Rangkul / echo, min-max over the repetitions. Every answer is checked
+   against the one a warm-up user got (aliases aside): "correct" counts the ones that match.
+   Also the SQL statements and commits one /help costs (a trace on the connection).
+2. start-up: time from starting the process's work (getMe) to the first reply, to a /help
+   sent before start, with every Bot API call taking 0 ms and then 50 ms (a round trip to
+   Telegram), on a network whose coordinators' and facilitators' menus were never set.
+3. reminders: R due 24-hour reminders (meetings of R / group size groups), TELEGRAM_MAX_RATE
+   (30) with the emulator enforcing Telegram's flood limits; K other members keep asking
+   /help (a think time apart). Reminder rate (first to last reminder sent) against the cap,
+   and those members' p95 while reminders go out against their p95 before (idle).
+
+    .venv/bin/python bench/reply_path_bench.py [--members 10000 --groups 500
+        --facilitators 500 --users 200 --messages 10 --many-users 1000 --repetitions 3
+        --reminders 10000 --max-rate 30]
+
+Not part of the test suite (tests/unit/test_benchmarks_run.py runs it with tiny sizes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import math
+import random
+import resource
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from made_up_people import made_up_member
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import build_application, teardown
+from bot.clock import ControllableClock
+from bot.config import Settings
+from bot.domain.groups import GroupFormat, NewGroup
+from bot.domain.meetings import NewMeeting
+from bot.polling import start
+from bot.sandbox.emulator import BotApiEmulator, FloodLimits
+from bot.sandbox.request import EmulatorRequest
+from bot.services.container import Services
+from bot.services.meetings import schedule
+from bot.startup_retry import StartupRetry
+from bot.storage.database import Database, to_db_time
+
+T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
+MEETING = T0 + timedelta(hours=25)  # its 24-hour reminders are due an hour after T0
+FIRST_MEMBER = 100_000_000
+COORDINATORS = 3  # ADMIN_IDS: with the facilitators, everyone who gets a menu of their own
+REQUESTS = {
+    "/help (registered member)": "/help",
+    "/menu": "/menu",
+    "free text (no match)": "what time does the library open tomorrow",
+    "crisis text (crisis reply)": "aku pengen mati aja",
+}
+MANY_USERS_ROW = "/help, {users} users"
+REPLY_TIMEOUT = 120.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    members: int
+    groups: int
+    facilitators: int
+
+    @property
+    def group_size(self) -> int:
+        return math.ceil(self.members / self.groups)
+
+    def telegram_id(self, number: int) -> int:
+        return FIRST_MEMBER + number
+
+    def admin_ids(self) -> frozenset[int]:
+        """Plain members made coordinators by ADMIN_IDS: the last ones before the facilitators."""
+        first = self.members - self.facilitators - COORDINATORS
+        return frozenset(self.telegram_id(n) for n in range(first, first + COORDINATORS))
+
+    @property
+    def warm_up_member(self) -> int:
+        """A plain member who talks to the bot before the measurement (not a talker)."""
+        return self.members - self.facilitators - COORDINATORS - 1
+
+
+# ---------------------------------------------------------------------- the Bot API side
+
+
+class WatchedRequest(EmulatorRequest):
+    """The emulator's in-process request, which also tells waiting users that the bot has sent
+    something to their chat, and counts the bot's calls by method."""
+
+    def __init__(self, emulator: BotApiEmulator, *, latency: float = 0.0) -> None:
+        super().__init__(emulator, latency=latency)
+        self.sent: Counter[int] = Counter()
+        self.calls: Counter[str] = Counter()
+        self.send_times: list[tuple[float, int]] = []  # (loop time, chat) of every send
+        self._waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        status, body = await super().do_request(
+            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
+        )
+        api_method = url.rsplit("/", 1)[-1]
+        self.calls[api_method] += 1
+        if status == 200 and api_method.startswith("send") and request_data is not None:
+            chat = int(request_data.json_parameters["chat_id"])
+            self.sent[chat] += 1
+            self.send_times.append((asyncio.get_running_loop().time(), chat))
+            waiting = self._waiters.get(chat, [])
+            for count, future in [w for w in waiting if w[0] <= self.sent[chat]]:
+                waiting.remove((count, future))
+                if not future.done():
+                    future.set_result(None)
+        return status, body
+
+    async def until_sent(self, chat: int, count: int) -> None:
+        """Returns once the bot has sent ``count`` messages to ``chat`` in all."""
+        if self.sent[chat] >= count:
+            return
+        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(chat, []).append((count, future))
+        await future
+
+
+# ---------------------------------------------------------------------- the two bots
+
+
+async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.message is not None and update.message.text is not None
+    await update.message.reply_text(update.message.text)
+
+
+@asynccontextmanager
+async def echo_bot(emulator: BotApiEmulator, request: WatchedRequest) -> AsyncIterator[None]:
+    """The bare PTB bot: one handler, updates handled concurrently (as Rangkul's are)."""
+    app = (
+        ApplicationBuilder()
+        .token(emulator.token)
+        .request(request)
+        .get_updates_request(request)
+        .concurrent_updates(True)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    await app.initialize()
+    assert app.updater is not None
+    await app.updater.start_polling()
+    await app.start()
+    try:
+        yield
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+@asynccontextmanager
+async def rangkul(
+    db_path: Path,
+    emulator: BotApiEmulator,
+    request: WatchedRequest,
+    clock: ControllableClock,
+    sizes: Sizes,
+    max_rate: float = 0,
+) -> AsyncIterator[Application]:
+    """The real Application, started as ``rangkul run`` starts it."""
+    settings = Settings(
+        token=emulator.token,
+        database_path=db_path,
+        max_rate=max_rate,
+        admin_ids=sizes.admin_ids(),
+    )
+    app = build_application(settings, request=request, clock=clock, rng=random.Random(1))
+    await start(app, StartupRetry(60))
+    try:
+        yield app
+    finally:
+        assert app.updater is not None
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+        await teardown(app)
+
+
+async def menus_set(app: Application) -> None:
+    """Runs the job that sets role holders' menus after start-up (if this bot has one) to the
+    end, as it would within the first minute."""
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name("role menus"):
+        while not job.removed:
+            await job.run(app)
+
+
+def new_emulator(clock: ControllableClock, sizes: Sizes, *, flood: bool = False) -> BotApiEmulator:
+    emulator = BotApiEmulator(clock=clock, flood_limits=FloodLimits() if flood else None)
+    for number in range(sizes.members):
+        emulator.add_user(sizes.telegram_id(number), f"Member {number}", language_code="en")
+    return emulator
+
+
+# ---------------------------------------------------------------------- the network
+
+
+async def make_network(path: Path, sizes: Sizes) -> None:
+    """M members (made-up, English), G groups holding all of them, F facilitators (the last
+    members, one group each), in one transaction."""
+    db = Database(path)
+    services = Services(
+        settings=Settings(token="1:bench", database_path=path, max_rate=0),
+        clock=ControllableClock(T0),
+        db=db,
+        contacts=(),
+    )
+    try:
+        async with db.transaction() as tx:
+            groups = [
+                await services.groups.create(a_group(n, sizes.group_size), T0, tx=tx)
+                for n in range(sizes.groups)
+            ]
+            for number in range(sizes.members):
+                new = made_up_member(sizes.telegram_id(number), number, T0)
+                member = await services.members.create(new, tx=tx)
+                await services.groups.add_member(
+                    groups[number % sizes.groups].id, member.id, T0, tx=tx
+                )
+                if number >= sizes.members - sizes.facilitators:
+                    group = groups[number % sizes.groups]
+                    await services.groups.add_facilitator(group.id, member.id, T0, tx=tx)
+    finally:
+        await db.close()
+
+
+def a_group(number: int, size: int) -> NewGroup:
+    return NewGroup(
+        name=f"Lingkar {number}",
+        description="A benchmark group.",
+        format=GroupFormat.ONLINE,
+        province=None,
+        city=None,
+        languages=("id", "en"),
+        timezone="Asia/Jakarta",
+        max_members=size,
+        offers_trials=False,
+        trial_seats=0,
+        topics=(),
+    )
+
+
+async def with_services(path: Path, work: Callable[[Services], Awaitable[None]]) -> None:
+    db = Database(path)
+    try:
+        await work(
+            Services(
+                settings=Settings(token="1:bench", database_path=path, max_rate=0),
+                clock=ControllableClock(T0),
+                db=db,
+                contacts=(),
+            )
+        )
+    finally:
+        await db.close()
+
+
+def copy_database(template: Path, into: Path) -> Path:
+    into.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, into)
+    return into
+
+
+# ---------------------------------------------------------------------- 1. reply path
+
+
+@dataclass
+class Run:
+    """One bot's measurement of one request kind."""
+
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+    cpu: float = 0.0
+    replies: int = 0
+    correct: int = 0
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def p95(self) -> float:
+        return percentile(self.latencies, 0.95)
+
+    @property
+    def cpu_per_reply(self) -> float:
+        return self.cpu / max(1, self.replies)
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)] if ordered else math.nan
+
+
+async def conversations(
+    emulator: BotApiEmulator,
+    request: WatchedRequest,
+    users: list[int],
+    text: str,
+    messages: int,
+    per_message: int,
+) -> Run:
+    """Every user sends ``messages`` times ``text``, each once the previous was answered."""
+    loop = asyncio.get_running_loop()
+    run = Run()
+
+    async def converse(user: int) -> None:
+        for _ in range(messages):
+            expected = request.sent[user] + per_message
+            started = loop.time()
+            emulator.user_sends_text(user, text)
+            await request.until_sent(user, expected)
+            run.latencies.append(loop.time() - started)
+
+    cpu, started = time.process_time(), time.perf_counter()
+    async with asyncio.timeout(REPLY_TIMEOUT):
+        await asyncio.gather(*map(converse, users))
+    run.seconds, run.cpu = time.perf_counter() - started, time.process_time() - cpu
+    run.replies = len(users) * messages * per_message
+    return run
+
+
+def answers(emulator: BotApiEmulator, user: int, alias: str) -> list[str]:
+    """The bot's messages in the user's chat, with their alias taken out."""
+    return [(entry.text or "").replace(alias, "<alias>") for entry in emulator.bot_messages(user)]
+
+
+def count_correct(
+    emulator: BotApiEmulator, sizes: Sizes, users: list[int], reference: list[str], messages: int
+) -> int:
+    """Answers (of ``len(reference)`` messages each) equal to the warm-up user's."""
+    correct = 0
+    for user in users:
+        got = answers(emulator, user, f"Member {user - FIRST_MEMBER}")
+        for n in range(messages):
+            chunk = got[n * len(reference) : (n + 1) * len(reference)]
+            correct += chunk == reference
+    return correct
+
+
+async def warm_up(
+    emulator: BotApiEmulator, request: WatchedRequest, user: int, text: str
+) -> list[str]:
+    """One message from a user who is not measured: what a correct answer looks like."""
+    before = len(emulator.bot_messages(user))
+    emulator.user_sends_text(user, text)
+    async with asyncio.timeout(REPLY_TIMEOUT):
+        await request.until_sent(user, request.sent[user] + 1)
+    # Every message of the answer (a crisis reply is several): they follow within moments.
+    await asyncio.sleep(0.2)
+    return answers(emulator, user, f"Member {user - FIRST_MEMBER}")[before:]
+
+
+@dataclass
+class Row:
+    name: str
+    ours: list[Run] = field(default_factory=list)
+    echo: list[Run] = field(default_factory=list)
+
+    def ratios(self, of: Callable[[Run], float]) -> tuple[float, float]:
+        values = [of(a) / of(b) for a, b in zip(self.ours, self.echo, strict=True)]
+        return min(values), max(values)
+
+
+async def reply_path_row(
+    template: Path, tmp: Path, sizes: Sizes, row: Row, text: str, users: int, messages: int
+) -> None:
+    """One repetition of one row: Rangkul, then the echo bot, on fresh emulators."""
+    clock = ControllableClock(T0)
+    talkers = [sizes.telegram_id(n) for n in range(users)]
+    emulator = new_emulator(clock, sizes)
+    request = WatchedRequest(emulator)
+    db_path = copy_database(template, tmp / f"reply-{len(row.ours)}" / "bench.sqlite3")
+    async with rangkul(db_path, emulator, request, clock, sizes):
+        reference = await warm_up(emulator, request, sizes.telegram_id(sizes.warm_up_member), text)
+        run = await conversations(emulator, request, talkers, text, messages, len(reference))
+    run.correct = count_correct(emulator, sizes, talkers, reference, messages)
+    row.ours.append(run)
+
+    emulator = new_emulator(clock, sizes)
+    request = WatchedRequest(emulator)
+    async with echo_bot(emulator, request):
+        emulator.user_sends_text(sizes.telegram_id(sizes.warm_up_member), text)
+        await request.until_sent(sizes.telegram_id(sizes.warm_up_member), 1)
+        run = await conversations(emulator, request, talkers, text, messages, 1)
+    run.correct = sum(
+        text_of == text
+        for user in talkers
+        for text_of in (entry.text for entry in emulator.bot_messages(user))
+    )
+    row.echo.append(run)
+
+
+async def sql_per_help(template: Path, tmp: Path, sizes: Sizes, repeat: int = 20) -> str:
+    """Statements and COMMITs on the bot's connection for one /help of a registered member."""
+    clock = ControllableClock(T0)
+    emulator = new_emulator(clock, sizes)
+    request = WatchedRequest(emulator)
+    db_path = copy_database(template, tmp / "sql" / "bench.sqlite3")
+    user = sizes.telegram_id(0)
+    statements: list[str] = []
+    async with rangkul(db_path, emulator, request, clock, sizes) as app:
+        await warm_up(emulator, request, user, "/help")
+        conn = await app.bot_data["services"].db.connection()
+        await conn.set_trace_callback(statements.append)
+        await conversations(emulator, request, [user], "/help", repeat, 1)
+        await asyncio.sleep(0.1)  # anything written after the reply
+        await conn.set_trace_callback(None)
+    commits = sum(1 for s in statements if s.strip().upper().startswith("COMMIT"))
+    kinds = Counter(s.split(None, 1)[0].upper() for s in statements if s.strip())
+    detail = ", ".join(f"{kind} {count / repeat:g}" for kind, count in kinds.most_common())
+    return (
+        f"SQL per /help (registered member): {len(statements) / repeat:g} statements,"
+        f" {commits / repeat:g} commits ({detail})"
+    )
+
+
+# ---------------------------------------------------------------------- 2. start-up
+
+
+async def time_to_first_reply(template: Path, tmp: Path, sizes: Sizes, latency: float) -> str:
+    clock = ControllableClock(T0)
+    emulator = new_emulator(clock, sizes)
+    request = WatchedRequest(emulator, latency=latency)
+    db_path = copy_database(template, tmp / f"startup-{latency}" / "bench.sqlite3")
+    user = sizes.telegram_id(0)
+    emulator.user_sends_text(user, "/help")  # waiting when the bot starts
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    first_reply = asyncio.ensure_future(request.until_sent(user, 1))
+    async with rangkul(db_path, emulator, request, clock, sizes):
+        async with asyncio.timeout(REPLY_TIMEOUT):
+            await first_reply
+        seconds = loop.time() - started
+        menus_before = request.calls["setMyCommands"]
+    return (
+        f"  {latency * 1000:3.0f} ms round trip: first reply after {seconds:6.2f} s"
+        f" ({menus_before} setMyCommands calls before it)"
+    )
+
+
+# ---------------------------------------------------------------------- 3. reminders
+
+
+@dataclass
+class ReminderRun:
+    sent: int
+    seconds: float
+    idle: list[float]
+    during: list[float]
+
+
+async def reminders_under_interaction(
+    template: Path,
+    tmp: Path,
+    sizes: Sizes,
+    reminders: int,
+    max_rate: float,
+    asking: int,
+    think: float,
+    idle_seconds: float,
+) -> ReminderRun:
+    db_path = copy_database(template, tmp / "reminders" / "bench.sqlite3")
+    askers = [sizes.telegram_id(sizes.members + n) for n in range(asking)]
+
+    async def prepare(services: Services) -> None:
+        for n in range(asking):
+            number = sizes.members + n
+            await services.members.create(made_up_member(sizes.telegram_id(number), number, T0))
+        groups = await services.groups.list_all()
+        for summary in groups[: math.ceil(reminders / sizes.group_size)]:
+            meeting = NewMeeting(
+                summary.group.id, MEETING, 90, "once", None, None, sizes.group_size
+            )
+            s = services
+            await schedule(s.meetings, s.groups, s.outbox, s.clock, meeting, None)
+
+    await with_services(db_path, prepare)
+    clock = ControllableClock(T0)
+    emulator = new_emulator(clock, sizes, flood=True)
+    for n, asker in enumerate(askers):
+        emulator.add_user(asker, f"Member {sizes.members + n}", language_code="en")
+    request = WatchedRequest(emulator)
+    loop = asyncio.get_running_loop()
+    idle: list[float] = []
+    during: list[float] = []
+    reminders_started = asyncio.Event()
+    done = asyncio.Event()
+
+    async def ask(user: int) -> None:
+        while not done.is_set():
+            expected = request.sent[user] + 1
+            started = loop.time()
+            emulator.user_sends_text(user, "/help")
+            await request.until_sent(user, expected)
+            (during if reminders_started.is_set() else idle).append(loop.time() - started)
+            await asyncio.sleep(think)
+
+    asker_set = set(askers)
+
+    def reminder_sends() -> list[float]:
+        return [at for at, chat in request.send_times if chat not in asker_set]
+
+    async with rangkul(db_path, emulator, request, clock, sizes, max_rate=max_rate) as app:
+        services: Services = app.bot_data["services"]
+        due = await services.db.connection()
+        # Everything pending that is due at the 24-hour mark: those reminders, nothing else.
+        async with due.execute(
+            "SELECT count(*) FROM outbox WHERE status = 'pending' AND not_before <= ?",
+            (to_db_time(MEETING - timedelta(hours=24)),),
+        ) as cursor:
+            row = await cursor.fetchone()
+        expected = row[0] if row else 0
+        for user in askers:  # a first answer each, not measured (cold caches, new chats)
+            await warm_up(emulator, request, user, "/help")
+        askers_tasks = [asyncio.ensure_future(ask(user)) for user in askers]
+        await asyncio.sleep(idle_seconds)
+        clock.advance(MEETING - timedelta(hours=24) - clock.now())
+        deadline = loop.time() + expected / max_rate * 3 + 30
+        while len(reminder_sends()) < expected and loop.time() < deadline:
+            if reminder_sends():
+                reminders_started.set()
+            await asyncio.sleep(0.05)
+        done.set()
+        await asyncio.gather(*askers_tasks)
+    sends = reminder_sends()
+    seconds = sends[-1] - sends[0] if len(sends) > 1 else math.nan
+    return ReminderRun(len(sends), seconds, idle, during)
+
+
+# ---------------------------------------------------------------------- report
+
+
+async def main(options: argparse.Namespace) -> None:
+    sizes = Sizes(options.members, options.groups, options.facilitators)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        fresh = tmp / "fresh.sqlite3"
+        started = time.perf_counter()
+        await make_network(fresh, sizes)
+        # Rangkul has started on this network once (what a restart finds).
+        template = copy_database(fresh, tmp / "template.sqlite3")
+        clock = ControllableClock(T0)
+        emulator = new_emulator(clock, sizes)
+        async with rangkul(template, emulator, WatchedRequest(emulator), clock, sizes) as app:
+            await menus_set(app)
+        print(
+            f"network: {sizes.members} members, {sizes.groups} groups, {sizes.facilitators}"
+            f" facilitators, {COORDINATORS} coordinators (made in"
+            f" {time.perf_counter() - started:.1f} s)"
+        )
+
+        if "reply" in options.only:
+            await reply_path(template, tmp, sizes, options)
+        if "startup" in options.only:
+            await startup(fresh, tmp, sizes)
+        if "reminders" in options.only:
+            await reminders(template, tmp, sizes, options)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of this process (both bots, emulator, users): {peak:.1f} MB")
+
+
+async def reply_path(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    rows = [(name, text, options.users) for name, text in REQUESTS.items()]
+    rows.insert(1, (MANY_USERS_ROW.format(users=options.many_users), "/help", options.many_users))
+    print(
+        f"reply path: users x {options.messages} messages each, limiter off,"
+        f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo)"
+    )
+    print(
+        f"  {'request':32s} {'users':>5s} {'throughput':>12s} {'p95':>12s} {'CPU/reply':>12s}"
+        f"   {'Rangkul msg/s':>13s} {'echo msg/s':>10s} {'p95 ms':>15s}  correct"
+    )
+    for name, text, users in rows:
+        row = Row(name)
+        for _ in range(options.repetitions):
+            await reply_path_row(template, tmp, sizes, row, text, users, options.messages)
+        print(
+            f"  {name:32s} {users:5d} {span(row.ratios(lambda r: r.throughput))}"
+            f" {span(row.ratios(lambda r: r.p95))}"
+            f" {span(row.ratios(lambda r: r.cpu_per_reply))}"
+            f"   {median(r.throughput for r in row.ours):13.0f}"
+            f" {median(r.throughput for r in row.echo):10.0f}"
+            f" {median(r.p95 for r in row.ours) * 1000:7.1f}/"
+            f"{median(r.p95 for r in row.echo) * 1000:<7.1f}"
+            f"  {min(r.correct for r in row.ours)}/{users * options.messages}"
+        )
+    print("  " + await sql_per_help(template, tmp, sizes))
+
+
+async def startup(fresh: Path, tmp: Path, sizes: Sizes) -> None:
+    print(
+        f"start-up to the first reply, {sizes.members} members,"
+        f" {sizes.facilitators + COORDINATORS} with a role (menus never set before):"
+    )
+    for latency in (0.0, 0.05):
+        print(await time_to_first_reply(fresh, tmp, sizes, latency))
+
+
+async def reminders(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    run = await reminders_under_interaction(
+        template,
+        tmp,
+        sizes,
+        options.reminders,
+        options.max_rate,
+        options.asking,
+        options.think,
+        options.idle_seconds,
+    )
+    rate = (run.sent - 1) / run.seconds if run.sent > 1 else math.nan
+    idle95, during95 = percentile(run.idle, 0.95), percentile(run.during, 0.95)
+    print(
+        f"reminders: {run.sent} sent, TELEGRAM_MAX_RATE={options.max_rate:g}, flood limits on:"
+        f" {rate:.1f} msg/s ({rate / options.max_rate:.2f} of the cap)"
+    )
+    print(
+        f"  {options.asking} members asking /help meanwhile: p95 idle {idle95 * 1000:.0f} ms"
+        f" ({len(run.idle)}), during reminders {during95 * 1000:.0f} ms ({len(run.during)});"
+        f" ratio during / idle {during95 / idle95:.2f}"
+    )
+
+
+def span(values: tuple[float, float]) -> str:
+    return f"{values[0]:5.2f}-{values[1]:<5.2f}x"
+
+
+def median(values: object) -> float:
+    ordered = sorted(values)  # type: ignore[call-overload]
+    return ordered[len(ordered) // 2]
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("reply", "startup", "reminders"),
+        default=("reply", "startup", "reminders"),
+        help="sections to run (default: all)",
+    )
+    parser.add_argument("--members", type=int, default=10_000)
+    parser.add_argument("--groups", type=int, default=500)
+    parser.add_argument("--facilitators", type=int, default=500)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--many-users", type=int, default=1000)
+    parser.add_argument("--messages", type=int, default=10)
+    parser.add_argument("--repetitions", type=int, default=3)
+    parser.add_argument("--reminders", type=int, default=10_000)
+    parser.add_argument("--max-rate", type=float, default=30.0)
+    parser.add_argument("--asking", type=int, default=4, help="members asking during reminders")
+    parser.add_argument("--think", type=float, default=2.0, help="seconds between their asks")
+    parser.add_argument("--idle-seconds", type=float, default=20.0)
+    options = parser.parse_args()
+    if (
+        max(options.users, options.many_users)
+        > options.members - options.facilitators - COORDINATORS - 1
+    ):
+        parser.error("the talking users must be plain members: raise --members")
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.ERROR)
+    asyncio.run(main(options))
