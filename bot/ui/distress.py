@@ -2,8 +2,10 @@
 (grounding, the safety plan, the group's facilitator or a group, resources) with the crisis
 reply one tap away.
 
-Safe-messaging practice (see DOMAIN.md): validate before offering anything, no diagnosis, no
-platitudes ("stay positive"), no promise the bot cannot keep, and honest that this is a bot.
+Safe-messaging practice (as in Indonesia's Press Council regulation No. 2/2019 on reporting
+suicide, and the tiered replies of peer-support apps): validate before offering anything, no
+diagnosis, no platitudes ("stay positive"), no promise the bot cannot keep, and honest that
+this is a bot.
 Nothing the person wrote is repeated back: the reply is shaped by the concept alone.
 """
 
