@@ -34,8 +34,8 @@ from bot.domain.crisis_detection import (  # noqa: E402
     PRIORITY,
     Lexicon,
     guarded_forms,
-    model_segments,
 )
+from bot.domain.lexicon_text import model_segments  # noqa: E402
 from bot.domain.text_model import (  # noqa: E402
     FORMAT,
     FeatureSpec,

@@ -32,12 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot.data_files import distress_lexicon  # noqa: E402
-from bot.domain.crisis_detection import PRIORITY, model_segments  # noqa: E402
+from bot.domain.crisis_detection import PRIORITY  # noqa: E402
 from bot.domain.distress_detection import (  # noqa: E402
     DistressLexicon,
     detect_distress,
     guarded_forms,
 )
+from bot.domain.lexicon_text import model_segments  # noqa: E402
 from bot.domain.text_model import (  # noqa: E402
     FORMAT,
     FeatureSpec,

@@ -16,12 +16,12 @@ rule id only, so nothing downstream can store or log what the person wrote.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.entries import parse_toml
+from bot.domain.lexicon_text import blank_guards, compile_patterns, model_segments, normalise
 from bot.domain.text_model import TextModel
 
 
@@ -103,25 +103,6 @@ def model_signal(guarded_form: str, model: TextModel) -> CrisisSignal | None:
     return CrisisSignal(CrisisCategory(label), MODEL_RULE) if label else None
 
 
-def model_segments(guarded_form: str) -> list[str]:
-    """The pieces of text the model reads: a blanked guard splits the text where it stood."""
-    return guarded_form.split("\n")
-
-
-_MACRO = re.compile(r"<([a-z_]+)>")
-# A space between two letters in a pattern is optional ("bunuh diri" ~ "bunuhdiri"); spaces
-# next to regex syntax stay literal so "(?:\S+ )" keeps meaning "one whole word".
-_SOFT_SPACE = re.compile(r"(?<=[a-z]) (?=[a-z])")
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-)
-_LEET_WORD = re.compile(r"\b(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$])[\w@$]+")
-_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(an|nya|kan|in|i)?\b")
-_MASKED = re.compile(r"[\w*]*\*[\w*]*")
-_NOT_WORD = re.compile(r"[^\w]+")
-_RUN3 = re.compile(r"([a-z])\1{2,}")
-
-
 def parse_lexicon(text: str, source: str = "crisis lexicon") -> Lexicon:
     """Compiles the lexicon's TOML ``text``; a bad entry raises ``ValueError`` naming it."""
     data = parse_toml(text, source)
@@ -132,7 +113,9 @@ def parse_lexicon(text: str, source: str = "crisis lexicon") -> Lexicon:
     if not rules:
         raise ValueError(f"{source}: no [[group]] entries")
     guards = [
-        _compile(p, macros, g.get("id", "?")) for g in data.get("guard", []) for p in g["patterns"]
+        compile_patterns([p], macros, f"crisis lexicon {g.get('id', '?')!r}")
+        for g in data.get("guard", [])
+        for p in g["patterns"]
     ]
     rules.sort(key=lambda rule: PRIORITY.index(rule.category))
     words = tuple(data.get("unmask", {}).get("words", ()))
@@ -152,52 +135,8 @@ def _rule(group: dict[str, Any], macros: dict[str, str]) -> _Rule:
     patterns = group.get("patterns")
     if not isinstance(patterns, list) or not patterns:
         raise ValueError(f"crisis lexicon group {rule_id!r}: no patterns")
-    sources = [_expand(p, macros, rule_id) for p in patterns]
-    regex = _compile_source("|".join(f"(?:{s})" for s in sources), rule_id)
+    regex = compile_patterns(patterns, macros, f"crisis lexicon {rule_id!r}")
     return _Rule(rule_id, category, regex)
-
-
-def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
-    def macro(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in macros:
-            raise ValueError(f"crisis lexicon {where!r}: unknown macro <{name}>")
-        return f"(?:{macros[name]})"
-
-    return _SOFT_SPACE.sub(" ?", _MACRO.sub(macro, pattern))
-
-
-def _compile(pattern: str, macros: dict[str, str], where: str) -> re.Pattern[str]:
-    return _compile_source(_expand(pattern, macros, where), where)
-
-
-def _compile_source(source: str, where: str) -> re.Pattern[str]:
-    try:
-        return re.compile(rf"\b(?:{source})\b")
-    except re.error as exc:
-        raise ValueError(f"crisis lexicon {where!r}: bad pattern: {exc}") from exc
-
-
-def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
-    """The forms of ``text`` the patterns are matched against (see the lexicon's header)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("'", "").replace("\u2019", "")
-    plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
-    plain = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
-    plain = _NOT_WORD.sub(" ", plain).replace("_", " ")
-    plain = _REDUPLICATION.sub(r"\1 \1\2", plain)
-    plain = " ".join(plain.split())
-    # "matiii" -> "mati" but "killll" -> "kill": both squeezes are tried.
-    return tuple(dict.fromkeys((_RUN3.sub(r"\1", plain), _RUN3.sub(r"\1\1", plain))))
-
-
-def _unmask(word: str, candidates: tuple[str, ...]) -> str:
-    shape = re.compile("".join("[a-z0-9]" if ch == "*" else re.escape(ch) for ch in word))
-    for candidate in candidates:
-        if len(candidate) == len(word) and shape.fullmatch(candidate):
-            return candidate
-    return word
 
 
 def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
@@ -207,7 +146,7 @@ def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
 
 def guarded_forms(text: str, lexicon: Lexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline)."""
-    return [_without_guards(form, lexicon) for form in normalise(text, lexicon.unmask_words)]
+    return [blank_guards(form, lexicon.guards) for form in normalise(text, lexicon.unmask_words)]
 
 
 def _match(forms: list[str], lexicon: Lexicon) -> CrisisSignal | None:
@@ -215,11 +154,3 @@ def _match(forms: list[str], lexicon: Lexicon) -> CrisisSignal | None:
         if any(rule.regex.search(form) for form in forms):
             return CrisisSignal(rule.category, rule.id)
     return None
-
-
-def _without_guards(form: str, lexicon: Lexicon) -> str:
-    # A guard blanks out only its own words; the newline keeps the words on either side from
-    # joining into a phrase (patterns only ever span spaces).
-    for guard in lexicon.guards:
-        form = guard.sub("\n", form)
-    return form

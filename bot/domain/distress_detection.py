@@ -5,7 +5,7 @@ than as input the bot did not understand.
 The tier below crisis detection: crisis language is answered earlier (the safety handler
 group), so what reaches this module is everything else a person writes. Two stages, as for
 crisis language. The lexicon first, read the same way as the crisis lexicon: the text is
-normalised by :func:`bot.domain.crisis_detection.normalise`, guards blank out everyday idioms,
+normalised by :func:`bot.domain.lexicon_text.normalise`, guards blank out everyday idioms,
 and the first concept of ``data/distress_lexicon.toml`` with a matching pattern names the
 signal. When no pattern matches, a small linear model (:mod:`bot.domain.text_model`, weights in
 ``data/distress_model.json``) reads the same guarded text; its signal names the concept
@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from bot.domain.crisis_detection import model_segments, normalise
 from bot.domain.entries import parse_toml
+from bot.domain.lexicon_text import blank_guards, compile_patterns, model_segments, normalise
 from bot.domain.text_model import TextModel
 
 
@@ -64,12 +64,6 @@ class DistressLexicon:
     guards: tuple[re.Pattern[str], ...]
 
 
-_MACRO = re.compile(r"<([a-z_]+)>")
-# As in the crisis lexicon: a space between two letters is optional ("capek banget" ~
-# "capekbanget"); spaces next to regex syntax stay literal.
-_SOFT_SPACE = re.compile(r"(?<=[a-z]) (?=[a-z])")
-
-
 def parse_distress_lexicon(text: str, source: str = "distress lexicon") -> DistressLexicon:
     """Compiles the lexicon's TOML ``text``; a bad entry raises ``ValueError`` naming it."""
     data = parse_toml(text, source)
@@ -105,18 +99,7 @@ def _patterns(entry: dict[str, Any], source: str) -> tuple[str, list[str]]:
 
 def _compile(entry: tuple[str, list[str]], macros: dict[str, str], source: str) -> re.Pattern[str]:
     where, patterns = entry
-
-    def macro(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in macros:
-            raise ValueError(f"{source} {where!r}: unknown macro <{name}>")
-        return f"(?:{macros[name]})"
-
-    expanded = [_SOFT_SPACE.sub(" ?", _MACRO.sub(macro, p)) for p in patterns]
-    try:
-        return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in expanded) + r")\b")
-    except re.error as exc:
-        raise ValueError(f"{source} {where!r}: bad pattern: {exc}") from exc
+    return compile_patterns(patterns, macros, f"{source} {where!r}")
 
 
 def detect_distress(text: str, lexicon: DistressLexicon) -> DistressSignal | None:
@@ -142,7 +125,7 @@ class DistressDetector:
 def guarded_forms(text: str, lexicon: DistressLexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline): what
     the patterns and the model read."""
-    return [_without_guards(form, lexicon) for form in normalise(text)]
+    return [blank_guards(form, lexicon.guards) for form in normalise(text)]
 
 
 def _match(forms: list[str], lexicon: DistressLexicon) -> DistressSignal | None:
@@ -150,11 +133,3 @@ def _match(forms: list[str], lexicon: DistressLexicon) -> DistressSignal | None:
         if any(regex.search(form) for form in forms):
             return DistressSignal(concept)
     return None
-
-
-def _without_guards(form: str, lexicon: DistressLexicon) -> str:
-    # A guard blanks out only its own words; the newline keeps the words on either side from
-    # joining into a phrase (patterns only ever span spaces).
-    for guard in lexicon.guards:
-        form = guard.sub("\n", form)
-    return form

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Detector, normalise
+from bot.domain.crisis_detection import CrisisCategory, CrisisSignal, Detector
+from bot.domain.lexicon_text import normalise
 from bot.domain.messages import PlannedMessage, instant_text
 
 # Nobody acknowledged a consented alert by then: every facilitator and the coordinators get it.

@@ -14,9 +14,9 @@ from bot.domain.crisis_detection import (
     CrisisCategory,
     Detector,
     detect,
-    normalise,
     parse_lexicon,
 )
+from bot.domain.lexicon_text import normalise
 
 EVAL_SET = Path(__file__).resolve().parents[1] / "crisis_eval.toml"
 HELDOUT_SET = Path(__file__).resolve().parents[1] / "crisis_heldout.toml"

@@ -14,9 +14,9 @@ from bot.domain.crisis_detection import (
     CrisisCategory,
     detect,
     guarded_forms,
-    model_segments,
     model_signal,
 )
+from bot.domain.lexicon_text import model_segments
 from bot.domain.text_model import FeatureSpec, TextModel, dump_model, features, parse_model
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from bot.data_files import distress_detector, shipped
-from bot.domain.crisis_detection import model_segments
 from bot.domain.distress_detection import (
     DistressConcept,
     DistressSignal,
     detect_distress,
     guarded_forms,
 )
+from bot.domain.lexicon_text import model_segments
 from bot.i18n import LANGUAGES, get_translator
 from bot.ui.distress import VALIDATIONS, distress_view
 

@@ -1,0 +1,85 @@
+"""Text as the screening lexicons and models read it, shared by crisis and distress detection.
+
+A message is normalised (:func:`normalise`), the lexicon's guard idioms are blanked out
+(:func:`blank_guards`), and what is left is matched against patterns compiled by
+:func:`compile_patterns` and, when none fires, split into the pieces a model reads
+(:func:`model_segments`). One module, so both tiers read every message the same way and a
+change to the reading cannot reach one tier and not the other. Pure, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+_MACRO = re.compile(r"<([a-z_]+)>")
+# A space between two letters in a pattern is optional ("bunuh diri" ~ "bunuhdiri"); spaces
+# next to regex syntax stay literal so "(?:\S+ )" keeps meaning "one whole word".
+_SOFT_SPACE = re.compile(r"(?<=[a-z]) (?=[a-z])")
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_LEET_WORD = re.compile(r"\b(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$])[\w@$]+")
+_REDUPLICATION = re.compile(r"\b([a-z]{2,})2(an|nya|kan|in|i)?\b")
+_MASKED = re.compile(r"[\w*]*\*[\w*]*")
+_NOT_WORD = re.compile(r"[^\w]+")
+_RUN3 = re.compile(r"([a-z])\1{2,}")
+
+
+def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The forms of ``text`` patterns are matched against (see the crisis lexicon's header):
+    accents and case dropped, masked words restored from ``unmask_words``, digits inside words
+    read as letters, "2" reduplication expanded, punctuation to spaces, long letter runs
+    squeezed."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    plain = plain.replace("'", "").replace("\u2019", "")
+    plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
+    plain = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
+    plain = _NOT_WORD.sub(" ", plain).replace("_", " ")
+    plain = _REDUPLICATION.sub(r"\1 \1\2", plain)
+    plain = " ".join(plain.split())
+    # "matiii" -> "mati" but "killll" -> "kill": both squeezes are tried.
+    return tuple(dict.fromkeys((_RUN3.sub(r"\1", plain), _RUN3.sub(r"\1\1", plain))))
+
+
+def _unmask(word: str, candidates: tuple[str, ...]) -> str:
+    shape = re.compile("".join("[a-z0-9]" if ch == "*" else re.escape(ch) for ch in word))
+    for candidate in candidates:
+        if len(candidate) == len(word) and shape.fullmatch(candidate):
+            return candidate
+    return word
+
+
+def compile_patterns(
+    patterns: Iterable[str], macros: dict[str, str], where: str
+) -> re.Pattern[str]:
+    """One regex for any of ``patterns``, in word boundaries, with ``<macro>`` names expanded
+    and soft spaces; a bad pattern or an unknown macro raises ``ValueError`` naming ``where``."""
+
+    def macro(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in macros:
+            raise ValueError(f"{where}: unknown macro <{name}>")
+        return f"(?:{macros[name]})"
+
+    expanded = [_SOFT_SPACE.sub(" ?", _MACRO.sub(macro, pattern)) for pattern in patterns]
+    try:
+        return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in expanded) + r")\b")
+    except re.error as exc:
+        raise ValueError(f"{where}: bad pattern: {exc}") from exc
+
+
+def blank_guards(form: str, guards: Iterable[re.Pattern[str]]) -> str:
+    """``form`` with every guard's span replaced by a newline: a guard blanks out only its
+    own words, and the newline keeps the words on either side from joining into a phrase
+    (patterns only ever span spaces)."""
+    for guard in guards:
+        form = guard.sub("\n", form)
+    return form
+
+
+def model_segments(guarded_form: str) -> list[str]:
+    """The pieces of text a model reads: a blanked guard splits the text where it stood."""
+    return guarded_form.split("\n")
