@@ -16,8 +16,9 @@ import random
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from bot.domain.text_model import softmax
+from bot.domain.text_model import FeatureSpec, TextModel, dump_model, features, long_enough, softmax
 
 Weights = dict[int, list[float]]
 # Out of the first row name: rows whose cells are "how many of the found got the right label".
@@ -179,3 +180,51 @@ def print_table(table: dict[str, dict[str, str]]) -> None:
     print("| --- |" + " --- |" * len(names))
     for row, cells in table.items():
         print(f"| {row} | " + " | ".join(cells[n] for n in names) + " |")
+
+
+def out_of_fold(
+    training: Training,
+    examples: Sequence[Example],
+    segments: Sequence[list[str]],
+    spec: FeatureSpec,
+) -> tuple[list[list[int]], list[Prediction]]:
+    """The examples' feature rows and their out-of-fold predictions, as the bot reads them: a
+    text too short for the model (``long_enough``) is never its positive."""
+    rows = [features(parts, spec) for parts in segments]
+    print(
+        f"{len(examples)} examples, {training.params['folds']}-fold cross-validation",
+        file=sys.stderr,
+    )
+    oof = training.cross_validate(examples, rows)
+    return rows, [
+        p if long_enough(parts) else Prediction(0.0, p.category)
+        for p, parts in zip(oof, segments, strict=True)
+    ]
+
+
+def fit_and_write(
+    training: Training,
+    rows: Sequence[list[int]],
+    examples: Sequence[Example],
+    *,
+    spec: FeatureSpec,
+    threshold: float,
+    digest: str,
+    table: dict[str, dict[str, str]],
+    output: Path,
+) -> None:
+    """Trains on every example and writes the weights, their input hash and the table."""
+    labels = training.labels
+    bias, weights = training.train(rows, [labels.index(e.label) for e in examples])
+    model = TextModel(
+        spec=spec,
+        labels=labels,
+        negative=labels[0],
+        threshold=threshold,
+        bias=tuple(bias),
+        weights={b: tuple(row) for b, row in weights.items()},
+        source_hash=digest,
+    )
+    extra = {"params": training.params, "examples": len(examples), "cross_validation": table}
+    output.write_text(dump_model(model, extra), encoding="utf-8")
+    print(f"wrote {output.name} ({output.stat().st_size // 1024} KiB)")

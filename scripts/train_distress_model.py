@@ -42,16 +42,13 @@ from bot.domain.lexicon_text import model_segments  # noqa: E402
 from bot.domain.text_model import (  # noqa: E402
     FORMAT,
     FeatureSpec,
-    TextModel,
-    dump_model,
-    features,
-    long_enough,
 )
 from scripts.text_model_training import (  # noqa: E402
     Example,
-    Prediction,
     Training,
     choose_threshold,
+    fit_and_write,
+    out_of_fold,
     print_table,
     report,
     source_hash,
@@ -188,15 +185,8 @@ def main() -> None:
         return
     examples = load_examples()
     segments = [model_segments(guarded_forms(e.text, lexicon)[0]) for e in examples]
-    rows = [features(parts, SPEC) for parts in segments]
     lexicon_fired = [detect_distress(e.text, lexicon) is not None for e in examples]
-    print(f"{len(examples)} examples, {PARAMS['folds']}-fold cross-validation", file=sys.stderr)
-    oof = TRAINING.cross_validate(examples, rows)
-    # As the bot reads them: a text too short for the model is never its positive.
-    oof = [
-        p if long_enough(parts) else Prediction(0.0, p.category)
-        for p, parts in zip(oof, segments, strict=True)
-    ]
+    rows, oof = out_of_fold(TRAINING, examples, segments, SPEC)
     negatives = [i for i, e in enumerate(examples) if e.label == NEGATIVE]
     # The lexicon alone already exceeds 3 % on this corpus's hard negatives (questions about a
     # topic or someone else it does not guard): the budget bounds what the model adds.
@@ -221,19 +211,16 @@ def main() -> None:
         f"{PARAMS['max_fpr']:.0%})"
     )
     print_table(table)
-    bias, weights = TRAINING.train(rows, [LABELS.index(e.label) for e in examples])
-    model = TextModel(
+    fit_and_write(
+        TRAINING,
+        rows,
+        examples,
         spec=SPEC,
-        labels=LABELS,
-        negative=NEGATIVE,
         threshold=threshold,
-        bias=tuple(bias),
-        weights={b: tuple(row) for b, row in weights.items()},
-        source_hash=digest,
+        digest=digest,
+        table=table,
+        output=OUTPUT,
     )
-    extra = {"params": PARAMS, "examples": len(examples), "cross_validation": table}
-    OUTPUT.write_text(dump_model(model, extra), encoding="utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)} ({OUTPUT.stat().st_size // 1024} KiB)")
 
 
 if __name__ == "__main__":
