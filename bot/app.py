@@ -85,7 +85,46 @@ class RangkulApplication(Application):
 
     async def process_update(self, update: object) -> None:
         await super().process_update(update)
-        await self.update_persistence()
+        if self._persistence_is_behind():
+            await self.update_persistence()
+
+    def _persistence_is_behind(self) -> bool:
+        """Whether the store lacks something of this update: a conversation state, a deletion,
+        a changed user_data. PTB marks every sender's user_data after every update, and an
+        update_persistence() that then writes nothing still cost each /help a fifth of its CPU
+        (a lock all updates share, a task, deep copies). What is left to write is PTB's own
+        criterion (its tracked conversation writes and deletions), and for user_data the
+        persistence's own check, so no write is ever skipped; data kinds this persistence
+        does not compare (chat_data, bot_data, callback_data, when stored) always write."""
+        persistence = self.persistence
+        if not isinstance(persistence, SqlitePersistence):
+            return True
+        stored = persistence.store_data
+        if stored.chat_data or stored.bot_data or stored.callback_data:
+            return True
+        if (
+            self._user_ids_to_be_deleted_in_persistence
+            or self._chat_ids_to_be_deleted_in_persistence
+        ):
+            return True
+        # TrackingDict keeps the keys written since the last save (PTB's own trigger).
+        if any(
+            states._write_access_keys
+            for states in self._conversation_handler_conversations.values()
+        ):
+            return True
+        if not stored.user_data:
+            return False
+        pending = self._user_ids_to_be_updated_in_persistence
+        if any(
+            not persistence.user_data_is_stored(user_id, self.user_data.get(user_id, {}))
+            for user_id in pending
+        ):
+            return True
+        # All as stored: what update_persistence() would have done with them is nothing, so
+        # they are done (and the set stays at one person, not everyone of the last seconds).
+        pending.clear()
+        return False
 
 
 def build_application(

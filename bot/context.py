@@ -4,9 +4,10 @@ The person and their translator are resolved once per update (the context object
 update across all handler groups), so the safety, guard and feature handlers agree.
 
 Between updates, who someone is (their member row and the groups they facilitate) is kept in a
-:class:`SessionCache` for as long as the database has not changed at all: any transaction that
-ends, anywhere, empties it. Reading it cost every update two trips to the database thread;
-with the cache, a run of commands that change nothing (/help, /menu, browsing) costs none.
+:class:`SessionCache` for as long as the database has not changed at all: any commit that
+writes something, anywhere, empties it (a transaction that writes nothing keeps it). Reading
+it cost every update two trips to the database thread; with the cache, a run of commands that
+change nothing (/help, /menu, browsing) costs none.
 """
 
 from __future__ import annotations
@@ -57,21 +58,32 @@ class SessionCache:
         """The person's member row (None: not registered) and the groups they facilitate."""
         db = services.db
         version = db.version
+        if version is None:
+            # A transaction is running: a read may see its uncommitted rows, so it is neither
+            # kept nor answered from memory (the running transaction may be this update's own).
+            # What is kept stays: a commit changes the version, and then it goes. (Clearing
+            # here made every empty outbox pass cost everyone their next update's reads.)
+            return await self._read(services, telegram_id)
         if version != self._version:
-            # Something was written (or is being written): nothing kept may be current, and
-            # nothing of someone who has just been forgotten stays in memory.
+            # Something was written: nothing kept may be current, and nothing of someone who
+            # has just been forgotten stays in memory.
             self._entries.clear()
             self._version = version
-        elif version is not None and (kept := self._entries.get(telegram_id)) is not None:
+        elif (kept := self._entries.get(telegram_id)) is not None:
             return kept
+        member, facilitated = await self._read(services, telegram_id)
+        if db.version == version:  # nothing changed while reading
+            if len(self._entries) >= self.limit:
+                self._entries.clear()
+            self._entries[telegram_id] = (member, facilitated)
+        return member, facilitated
+
+    @staticmethod
+    async def _read(services: Services, telegram_id: int) -> tuple[Member | None, frozenset[int]]:
         member = await services.members.by_telegram_id(telegram_id)
         facilitated = (
             await services.roles.facilitated_group_ids(member.id) if member else frozenset()
         )
-        if version is not None and db.version == version:  # nothing changed while reading
-            if len(self._entries) >= self.limit:
-                self._entries.clear()
-            self._entries[telegram_id] = (member, facilitated)
         return member, facilitated
 
 

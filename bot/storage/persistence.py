@@ -61,6 +61,13 @@ def _require_str_keys(value: object) -> None:
             _require_str_keys(item)
 
 
+def _user_data_text(data: dict[Any, Any]) -> str | None:
+    """The stored text of a user_data: None (no row) for an empty one. PTB hands over an empty
+    dict for everyone who merely wrote to the bot; keeping no row then means no trace of people
+    who never registered (data minimisation)."""
+    return to_json(data) if data else None
+
+
 class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """:class:`telegram.ext.BasePersistence` backed by :class:`Database`.
 
@@ -179,12 +186,9 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
                 )
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        # PTB hands over an empty dict for everyone who merely wrote to the bot; keeping no row
-        # then means no trace of people who never registered (data minimisation).
-        text = to_json(data) if data else None
-        stored = self._stored_user_data
-        if stored is not None and stored.get(user_id) == text:
-            return  # the row already says this (or there is none, and none is wanted)
+        if self.user_data_is_stored(user_id, data):
+            return
+        text = _user_data_text(data)
         async with self._db.transaction() as conn:
             if text is not None:
                 await conn.execute(
@@ -195,6 +199,18 @@ class SqlitePersistence(BasePersistence[dict[Any, Any], dict[Any, Any], dict[Any
             else:
                 await conn.execute("DELETE FROM ptb_user_data WHERE user_id = ?", (user_id,))
         self._remember_user_data(user_id, text)
+
+    def user_data_is_stored(self, user_id: int, data: dict[Any, Any]) -> bool:
+        """Whether the row of ``user_id`` already says ``data`` (or there is none, and none is
+        wanted); False while the table has not been read, or for data that cannot be stored
+        (the write then raises, as it should)."""
+        stored = self._stored_user_data
+        if stored is None:
+            return False
+        try:
+            return stored.get(user_id) == _user_data_text(data)
+        except TypeError:
+            return False
 
     def _remember_user_data(self, user_id: int, text: str | None) -> None:
         """Records what the row of ``user_id`` now holds (None: there is no row)."""

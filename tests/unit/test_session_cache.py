@@ -51,6 +51,23 @@ async def test_nothing_seen_inside_a_running_transaction_is_kept(network: Networ
     assert member is not None and member.alias == "Melati 11"
 
 
+async def test_a_transaction_that_writes_nothing_keeps_what_is_kept(network: Network) -> None:
+    # The outbox's pass every few seconds is such a transaction when nothing is due.
+    services, cache = services_of(network), SessionCache()
+    await network.person(11)
+    statements: list[str] = []
+    conn = await network.db.connection()
+    await cache.who(services, 11)
+    await conn.set_trace_callback(statements.append)
+    async with network.db.transaction():
+        member, _ = await cache.who(services, 11)  # meanwhile: read, as it may be uncommitted
+        assert member is not None and member.alias == "Melati 11"
+    read = len(statements)
+    assert await cache.who(services, 11) == (member, frozenset())
+    assert len(statements) == read  # kept after all
+    await conn.set_trace_callback(None)
+
+
 async def test_a_write_from_another_connection_is_seen(network: Network) -> None:
     services, cache = services_of(network), SessionCache()
     await network.person(11)

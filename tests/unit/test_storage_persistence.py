@@ -278,3 +278,17 @@ async def test_unchanged_user_data_costs_no_sql_and_changes_still_land(
     assert sum(s.startswith("COMMIT") for s in statements) == 4
     async with conn.execute("SELECT user_id, data FROM ptb_user_data") as cursor:
         assert [tuple(row) async for row in cursor] == [(22, '{"lang":"id"}')]
+
+
+async def test_user_data_is_stored_says_what_a_write_would_change(db: Database) -> None:
+    # RangkulApplication asks this after every update to skip an update_persistence() that
+    # would write nothing.
+    persistence = SqlitePersistence(db)
+    assert not persistence.user_data_is_stored(11, {})  # table not read yet: unknown
+    await persistence.get_user_data()
+    assert persistence.user_data_is_stored(11, {})
+    assert not persistence.user_data_is_stored(11, {"draft": "new"})
+    await persistence.update_user_data(11, {"draft": "new"})
+    assert persistence.user_data_is_stored(11, {"draft": "new"})
+    assert not persistence.user_data_is_stored(11, {})
+    assert not persistence.user_data_is_stored(11, {1: "refused"})  # the write raises
