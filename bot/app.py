@@ -41,7 +41,6 @@ from bot.conversations import resources as resource_conversations
 from bot.conversations import settings as settings_conversation
 from bot.data_files import crisis_contacts, crisis_detector, distress_detector, resource_directory
 from bot.handlers import (
-    distress,
     edits,
     groups,
     meetings,
@@ -245,7 +244,6 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *resources.handlers(),
             *groups.handlers(),
             *meetings.handlers(),
-            *distress.handlers(),  # feelings nothing above took: before the menu hint
             *menu.catch_alls(),
         ],
     }

@@ -11,6 +11,7 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.narrowing import query_of
 from bot.services.profile import change_language
 from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.endings import cancel
 from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui.callbacks import on_button
@@ -77,7 +78,13 @@ async def set_language(update: Update, context: RangkulContext, action: SetLangu
 
 
 async def unknown_input(update: Update, context: RangkulContext) -> None:
-    """Text or commands nobody handles: a short pointer, never an echo of what was sent."""
+    """Text or commands nobody handles: a feeling gets the distress reply ("capek banget",
+    "I feel so alone"), anything else a short, kind pointer to the menu, never an echo of what
+    was sent. Crisis language never gets here (the safety group answers it and stops)."""
+    message = update.message
+    is_command = message is not None and (message.text or "").startswith("/")
+    if not is_command and await answer_distress(update, context):
+        return
     session = await context.session(update)
     await show(update, unknown_input_text(session.t, registered=session.member is not None))
 
