@@ -21,7 +21,13 @@ _Fail = Callable[[str], ValueError]
 
 LANGS: tuple[str, ...] = ("id", "en")
 # "violence_line": for reporting violence and abuse (SAPA 129), not a mental-health line.
-KINDS: tuple[str, ...] = ("emergency", "crisis_line", "mental_health_service", "violence_line")
+KINDS: tuple[str, ...] = (
+    "emergency",
+    "police",
+    "crisis_line",
+    "mental_health_service",
+    "violence_line",
+)
 PROVINCE_CODES: frozenset[str] = frozenset(province.code for province in PROVINCES)
 NATIONAL = "national"
 

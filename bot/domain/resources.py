@@ -51,17 +51,21 @@ URL_MAX = 300
 
 ID_MAX = 48  # ids travel in callback data (64 bytes with the prefix)
 
-# Search words for imported crisis contacts, in both languages: what someone in crisis may type
-# (every kind), then what the kind of contact is. A crisis entry whose tag a query names in full
-# is listed first (bot.domain.search), so generic words ("layanan") are only ever part of a phrase.
-_CRISIS_WORDS: tuple[str, ...] = (
-    *("krisis", "darurat", "bunuh diri", "ingin mati", "menyakiti diri", "putus asa"),
-    *("crisis", "emergency", "suicide", "want to die", "self-harm", "hopeless"),
+# Search words for imported crisis contacts, in both languages: what anyone in crisis may type
+# (every kind), what someone thinking of suicide or self-harm may type (the kinds that answer
+# it: a search for "bunuh diri" must not open on the police), then what the kind of contact is.
+# A crisis entry whose tag a query names in full is listed first (bot.domain.search), so
+# generic words ("layanan") are only ever part of a phrase.
+_CRISIS_WORDS: tuple[str, ...] = ("krisis", "darurat", "crisis", "emergency")
+_SUICIDE_WORDS: tuple[str, ...] = (
+    *("bunuh diri", "ingin mati", "menyakiti diri", "putus asa"),
+    *("suicide", "want to die", "self-harm", "hopeless"),
 )
 _CRISIS_TAGS: Mapping[str, tuple[str, ...]] = {
-    "emergency": ("gawat darurat", "ambulans", "bahaya", "ambulance", "danger"),
-    "crisis_line": ("hotline", "konseling", "curhat", "helpline", "counselling"),
-    "mental_health_service": ("layanan kesehatan jiwa", "mental health service"),
+    "emergency": (*_SUICIDE_WORDS, "gawat darurat", "ambulans", "bahaya", "ambulance", "danger"),
+    "police": ("polisi", "police", "bahaya", "danger", "ancaman", "threat", "kekerasan"),
+    "crisis_line": (*_SUICIDE_WORDS, "hotline", "konseling", "curhat", "helpline", "counselling"),
+    "mental_health_service": (*_SUICIDE_WORDS, "layanan kesehatan jiwa", "mental health service"),
     "violence_line": ("kekerasan", "kdrt", "pelecehan", "violence", "abuse", "domestic violence"),
 }
 

@@ -219,6 +219,7 @@ async def test_crisis_words_and_everyday_names_find_the_right_entries(world: Bot
         await gita.send(f"/resources {query}")
         first = newest_results(gita)[0]
         assert any(name in first for name in CRISIS_NAMES), (query, first)
+        assert "Polisi" not in first and "SAPA" not in first  # lines for suicide come first
 
     await gita.send("/resources jogja")
     assert "Grhasia" in newest_results(gita)[0]

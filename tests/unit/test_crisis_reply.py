@@ -63,7 +63,7 @@ def test_the_entries_the_short_reply_names_are_in_the_data() -> None:
     assert sapa.kind == "violence_line" and sapa.is_national
     assert online is not None and online.url is not None and online.url.startswith("https://")
     police = contact_by_id(contacts, "polisi-110")
-    assert police is not None and police.kind == "emergency" and police.phone == "110"
+    assert police is not None and police.kind == "police" and police.phone == "110"
 
 
 @pytest.mark.parametrize("lang", LANGS)
