@@ -8,10 +8,11 @@ from collections.abc import Callable, Coroutine
 from datetime import timedelta
 from typing import Any
 
-from telegram import Update
+from telegram import Message, MessageEntity, Update
 from telegram.ext import (
     ApplicationHandlerStop,
     BaseHandler,
+    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     TypeHandler,
@@ -51,13 +52,68 @@ def persistent_conversation(
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
         )
-        return ConversationHandler(
+        return QuickConversationHandler(
             name=name,
             persistent=True,
             states=states,
             conversation_timeout=timeout,
-            **options,  # type: ignore[arg-type]
+            **options,
         )
+
+
+class QuickConversationHandler(ConversationHandler):
+    """PTB's ConversationHandler, which turns away at once an update for someone outside this
+    conversation that none of its entry points could take.
+
+    Every update is offered to every conversation of its handler group (eleven of them), and
+    PTB's check builds a key, logs, and runs each entry point's full check; for a /help, that
+    was two thirds of all handler checks. With no conversation under way PTB tries the entry
+    points only, so an update that is no command among theirs and no button (when a button can
+    enter) would get None there too: the same answer, without asking each one.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        entries = self.entry_points
+        # Only commands and buttons are understood here; any other entry point takes the full check.
+        self._entries_known = not self.per_message and all(
+            isinstance(entry, CommandHandler | CallbackQueryHandler) for entry in entries
+        )
+        self._entry_commands = frozenset(
+            command
+            for entry in entries
+            if isinstance(entry, CommandHandler)
+            for command in entry.commands
+        )
+        self._button_entry = any(isinstance(entry, CallbackQueryHandler) for entry in entries)
+
+    def check_update(self, update: object) -> Any:
+        if self._entries_known and isinstance(update, Update) and not self._can_enter(update):
+            chat, user = update.effective_chat, update.effective_user
+            if (self.per_chat and chat is None) or (self.per_user and user is None):
+                return None  # PTB's answer too: no key without them
+            if self._get_key(update) not in self._conversations:
+                return None
+        return super().check_update(update)
+
+    def _can_enter(self, update: Update) -> bool:
+        """Whether an entry point might take the update (a superset of PTB's checks: a
+        CallbackQueryHandler takes only callback queries, a CommandHandler only a message
+        opening with one of its commands)."""
+        if update.callback_query is not None and self._button_entry:
+            return True
+        return _command_of(update.effective_message) in self._entry_commands
+
+
+def _command_of(message: Message | None) -> str | None:
+    """The command a message opens with, lowercased and without @botname, as CommandHandler
+    reads it; None for a message that opens with none."""
+    if message is None or not message.text or not message.entities:
+        return None
+    first = message.entities[0]
+    if first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
+        return None
+    return message.text[1 : first.length].split("@")[0].lower()
 
 
 def handled_first(callback: Callback) -> Callback:
