@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from io import BytesIO
 
-from telegram import CallbackQuery, InputFile, Update
+from telegram import CallbackQuery, InputFile, Message, Update
 from telegram.ext import ApplicationHandlerStop, BaseHandler, CommandHandler, TypeHandler
 
 from bot.context import RangkulContext, Session
+from bot.domain.member import Member
 from bot.i18n import Translator, get_translator
 from bot.narrowing import chat_of, query_of, user_of
 from bot.services import privacy as privacy_service
@@ -101,10 +101,9 @@ async def confirm_forget(
     (bot/update_processor.py), so two presses never delete at the same time."""
     session = await context.session(update)
     t = _asked_in(session, action)
-    if session.member is not None and _asked_before(query_of(update), session.member.created_at):
-        # A question from before this account was made (they forgot, then joined again)
-        # must not delete the new one: they can ask again.
-        await query_of(update).answer(views.asked_for_earlier_account_text(t), show_alert=True)
+    stale = _stale_question_text(t, query_of(update), session.member)
+    if stale is not None:
+        await query_of(update).answer(stale, show_alert=True)
         return
     user_id = user_of(update).id
     if not await privacy_service.forget_member(context.services.members, user_id):
@@ -115,10 +114,18 @@ async def confirm_forget(
     await show(update, views.forgotten_text(t))
 
 
-def _asked_before(query: CallbackQuery, moment: datetime) -> bool:
-    """Whether the pressed message was sent before ``moment``. A message too old for Telegram
-    to send with the press (date 0) counts as before: it cannot be checked."""
-    return query.message is None or query.message.date < moment.replace(microsecond=0)
+def _stale_question_text(t: Translator, query: CallbackQuery, member: Member | None) -> str | None:
+    """Why "delete everything" cannot be taken from this message, or None. A question asked
+    before this account was made (they forgot, then joined again) must not delete the new one,
+    and one too old for Telegram to send with the press cannot be checked: they can ask again."""
+    if member is None:
+        return None  # nothing to delete: the caller says so
+    # PTB reads an inaccessible message as a Message with date 0: is_accessible tells them apart.
+    if not isinstance(query.message, Message) or not query.message.is_accessible:
+        return views.question_too_old_text(t)
+    if query.message.date < member.created_at.replace(microsecond=0):
+        return views.asked_for_earlier_account_text(t)
+    return None
 
 
 def _asked_in(session: Session, action: views.ConfirmForget | views.KeepData) -> Translator:

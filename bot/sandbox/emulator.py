@@ -183,10 +183,17 @@ class BotApiEmulator:
         return self._push_update("edited_message", self._store.message_json(entry))
 
     def user_presses_button(
-        self, user_id: int, message_id: int, callback_data: str, *, chat_id: int | None = None
+        self,
+        user_id: int,
+        message_id: int,
+        callback_data: str,
+        *,
+        chat_id: int | None = None,
+        inaccessible: bool = False,
     ) -> dict:
         """The user taps an inline button (in a group chat with ``chat_id``); the data is not
-        checked against the keyboard."""
+        checked against the keyboard. ``inaccessible``: the message is too old for Telegram to
+        send with the press, so only its chat, id and a date of 0 come (InaccessibleMessage)."""
         chat, _ = self._chat_of(user_id, chat_id)
         entry = self._store.find_entry(chat, message_id)
         if entry is None:
@@ -196,7 +203,11 @@ class BotApiEmulator:
         query = {
             "id": query_id,
             "from": self._store.user_chat(user_id).user,
-            "message": self._store.message_json(entry),
+            "message": (
+                {"chat": self._store.chat_json(chat), "message_id": message_id, "date": 0}
+                if inaccessible
+                else self._store.message_json(entry)
+            ),
             "chat_instance": str(chat.id),
             "data": callback_data,
         }

@@ -118,6 +118,14 @@ def asked_for_earlier_account_text(t: Translator) -> str:
     )
 
 
+def question_too_old_text(t: Translator) -> str:
+    """An alert: "delete everything" pressed on a question too old to check."""
+    return t(
+        "That question is too old for me to check, so nothing was deleted. "
+        "Send /forget to ask again."
+    )
+
+
 def kept_text(t: Translator) -> str:
     return t("Okay, nothing was deleted. Send /menu to carry on.")
 

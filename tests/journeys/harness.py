@@ -225,10 +225,15 @@ class Person:
         message_id, data = self.button(label)
         return await self.press_data(message_id, data)
 
-    async def press_data(self, message_id: int, data: str) -> list[ChatEntry]:
-        """Presses a button by its raw callback data (also forged data)."""
+    async def press_data(
+        self, message_id: int, data: str, *, inaccessible: bool = False
+    ) -> list[ChatEntry]:
+        """Presses a button by its raw callback data (also forged data); ``inaccessible``: on a
+        message too old for Telegram to send with the press."""
         before = len(self.world.emulator.bot_messages(self.user_id))
-        update = self.world.emulator.user_presses_button(self.user_id, message_id, data)
+        update = self.world.emulator.user_presses_button(
+            self.user_id, message_id, data, inaccessible=inaccessible
+        )
         await self.world.deliver(update)
         return self.world.emulator.bot_messages(self.user_id)[before:]
 

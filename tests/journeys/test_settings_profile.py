@@ -401,3 +401,15 @@ async def test_a_question_from_before_joining_again_never_deletes_the_new_accoun
     assert "earlier account" in toasts(world)[-1]
     assert rows(world, "SELECT alias FROM members") == [("Rani Baru",)]
     assert world.emulator.rejected == []
+
+
+async def test_a_question_too_old_to_check_never_deletes_anything(world: BotWorld) -> None:
+    wulan = world.person(410, "Wulan", "en")
+    await onboard_in_english(wulan, alias="Wulan Senja")
+    await wulan.send("/forget")
+    old_id, old_yes = wulan.button("Yes, delete everything")
+
+    await wulan.press_data(old_id, old_yes, inaccessible=True)
+    assert "too old for me to check" in toasts(world)[-1]
+    assert rows(world, "SELECT alias FROM members") == [("Wulan Senja",)]
+    assert world.emulator.rejected == []
