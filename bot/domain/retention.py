@@ -29,6 +29,9 @@ class DataCategory(enum.StrEnum):
     CRISIS_ALERTS = "crisis_alerts"
     MESSAGES = "messages"  # the outbox: messages the bot sent or will send, and about whom
     DRAFTS = "drafts"  # unfinished steps of a conversation (PTB persistence)
+    MOODS = "moods"  # quick moods, their tags and private notes
+    CHECKINS = "checkins"  # questionnaire answers and scores, the weekly prompt's schedule
+    MEETING_FEEDBACK = "meeting_feedback"  # ratings and comments after meetings
 
 
 class Anchor(enum.StrEnum):
@@ -76,6 +79,9 @@ RETENTION: tuple[RetentionRule, ...] = (
     RetentionRule(DataCategory.SAFETY_PLAN, ("safety_plans",)),
     RetentionRule(DataCategory.CRISIS_EVENTS, ("crisis_events",), _days(90), Anchor.EVENT),
     RetentionRule(DataCategory.CRISIS_ALERTS, ("crisis_alerts",), _days(90), Anchor.ALERT_CLOSED),
+    RetentionRule(DataCategory.MOODS, ("moods",)),
+    RetentionRule(DataCategory.CHECKINS, ("questionnaires", "checkin_schedules")),
+    RetentionRule(DataCategory.MEETING_FEEDBACK, ("meeting_feedback",)),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

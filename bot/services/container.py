@@ -27,7 +27,8 @@ from bot.storage.time_polls import TimePollRepository
 # The privacy notice a person agreed to is recorded with its version; raising this number makes
 # everyone confirm the new notice before going on (proof of consent). 2: the notice names every
 # kind of data, who sees it, how long it is kept, the contact and every right.
-NOTICE_VERSION = 2
+# 3: moods, check-ins and meeting feedback.
+NOTICE_VERSION = 3
 
 
 @dataclass

@@ -76,6 +76,23 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "<b>Crisis alerts</b>: an alert you agreed to send — when, who was told, and when "
         "someone responded. Why: to make sure someone responds."
     ),
+    DataCategory.MOODS: N_(
+        "<b>Your moods</b>: each quick mood you record (1 to 5), the tags you pick and your "
+        "note. Why: to show you how you have been. Only you can see them; your note is never "
+        "shown to anyone else."
+    ),
+    DataCategory.CHECKINS: N_(
+        "<b>Your check-ins</b>: your answers to the weekly questionnaire (WHO-5 and three "
+        "questions about connection, coping and support, and the PHQ-9 if you choose it), "
+        "their scores, and the day and time you want to be asked. Why: to show you your "
+        "progress. Facilitators and coordinators see only totals of at least 5 people, never "
+        "your answers."
+    ),
+    DataCategory.MEETING_FEEDBACK: N_(
+        "<b>Meeting feedback</b>: how helpful you found a meeting and what you wrote about it. "
+        "Why: to improve the meetings. Facilitators receive it without your alias, only "
+        "together with at least two other people's answers."
+    ),
     DataCategory.MESSAGES: N_(
         "<b>Messages the bot sends on its own</b> (reminders, alerts, notices): the kind, when, "
         "and whether it arrived; its text is cleared once it is sent. Why: to send each message "
