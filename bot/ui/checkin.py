@@ -187,9 +187,9 @@ def _change_words(t: Translator, change: int | None) -> str | None:
     if change is None:
         return None
     if change > 0:
-        return t.plural("{n} point higher", "{n} points higher", change)
+        return t("{n} higher", n=change)
     if change < 0:
-        return t.plural("{n} point lower", "{n} points lower", -change)
+        return t("{n} lower", n=-change)
     return t("the same")
 
 
