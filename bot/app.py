@@ -30,6 +30,7 @@ from bot.context import RangkulContext
 from bot.conversations import (
     alert_reply,
     alias,
+    checkin,
     edit_group,
     new_group,
     new_meeting,
@@ -39,7 +40,14 @@ from bot.conversations import (
 )
 from bot.conversations import resources as resource_conversations
 from bot.conversations import settings as settings_conversation
-from bot.data_files import crisis_contacts, crisis_detector, distress_detector, resource_directory
+from bot.data_files import (
+    crisis_contacts,
+    crisis_detector,
+    distress_detector,
+    phq9,
+    resource_directory,
+    who5,
+)
 from bot.handlers import (
     edits,
     groups,
@@ -56,6 +64,7 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
+from bot.notifications.checkin import checkin_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
@@ -179,6 +188,7 @@ def build_application(
     renderers: dict[str, Renderer] = {}
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
+    renderers.update(checkin_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -234,6 +244,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *onboarding.handlers(),
             *alias.handlers(),
             *settings_conversation.handlers(),
+            *checkin.handlers(),
             *new_group.handlers(),
             *edit_group.handlers(),
             *new_meeting.handlers(),
@@ -263,6 +274,8 @@ async def setup(application: Application) -> None:
     )
     crisis_detector()  # loaded now: a bad edit of a lexicon or model stops start-up
     distress_detector()
+    who5()  # the questionnaires' instruments, likewise
+    phq9()
     default_lang = services.settings.default_language
     scope = BotCommandScopeAllPrivateChats()
     for lang in LANGUAGES:

@@ -1,7 +1,7 @@
 """The curated files the bot ships with, read the same way from a checkout and from a wheel.
 
 ``data/`` (crisis contacts, the resource directory, the crisis lexicon and model, the distress
-lexicon and model) and
+lexicon and model, the questionnaires' instruments) and
 ``locales/`` (the catalogs) are top-level folders of the repository, kept by people who need
 not open ``bot/``.
 A wheel carries them inside the package as ``bot/data`` and ``bot/locales`` (see setup.py), so
@@ -26,6 +26,7 @@ from bot.domain.distress_detection import (
     DistressLexicon,
     parse_distress_lexicon,
 )
+from bot.domain.instruments import Phq9, Who5, parse_phq9, parse_who5
 from bot.domain.resources import Resource, parse_resources
 from bot.domain.text_model import parse_model
 
@@ -83,3 +84,15 @@ def distress_detector() -> DistressDetector:
     check of a message for distress uses."""
     model = parse_model(_data("distress_model.json"), "data/distress_model.json")
     return DistressDetector(distress_lexicon(), model)
+
+
+@cache
+def who5() -> Who5:
+    """``data/who5.toml``: the WHO-5 and the quality-of-life items of the weekly check-in."""
+    return parse_who5(_data("who5.toml"), "data/who5.toml")
+
+
+@cache
+def phq9() -> Phq9:
+    """``data/phq9.toml``: the PHQ-9, offered after a low WHO-5 score."""
+    return parse_phq9(_data("phq9.toml"), "data/phq9.toml")

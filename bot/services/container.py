@@ -19,6 +19,7 @@ from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questionnaires import QuestionnaireRepository
 from bot.storage.resources import ResourceRepository
 from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
@@ -49,6 +50,7 @@ class Services:
     safety: SafetyRepository = field(init=False)
     resource_store: ResourceRepository = field(init=False)
     command_menus: CommandMenuRepository = field(init=False)
+    questionnaires: QuestionnaireRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -62,6 +64,7 @@ class Services:
         self.safety = SafetyRepository(self.db)
         self.resource_store = ResourceRepository(self.db)
         self.command_menus = CommandMenuRepository(self.db)
+        self.questionnaires = QuestionnaireRepository(self.db)
         self.resources = ResourceDirectory()
 
     def is_admin(self, telegram_id: int) -> bool:

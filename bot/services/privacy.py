@@ -13,6 +13,7 @@ from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questionnaires import QuestionnaireRepository
 from bot.storage.safety import SafetyRepository
 from bot.storage.time_polls import TimePollRepository
 
@@ -32,6 +33,7 @@ async def export_member_data(
     time_polls: TimePollRepository,
     safety: SafetyRepository,
     outbox: OutboxRepository,
+    questionnaires: QuestionnaireRepository,
     clock: Clock,
     telegram_id: int,
 ) -> dict[str, Any] | None:
@@ -46,7 +48,14 @@ async def export_member_data(
         return None
     member = await members.by_telegram_id(telegram_id)
     if member is not None:
-        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox)
+        parts: tuple[MemberExport, ...] = (
+            groups,
+            meetings,
+            time_polls,
+            safety,
+            outbox,
+            questionnaires,
+        )
         for repository in parts:
             stored |= await repository.export(member.id)
     return {

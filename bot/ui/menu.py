@@ -100,6 +100,7 @@ def help_text(
             t("/mygroups — your groups"),
             t("/mymeetings — your upcoming meetings and RSVPs"),
             t("/trial — try one session of a group, no commitment"),
+            t("/checkin — a short check-in on how the last two weeks have been"),
             t("/settings — your alias, language, province and topics"),
             t("/alias — change your alias"),
             t("/language — change the language"),

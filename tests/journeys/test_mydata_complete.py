@@ -2,8 +2,9 @@
 
 Lina is a member of one group (after a trial she attended), facilitates another (through an
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
-pending reminder, asked for her facilitator in a crisis and wrote a safety plan. Other people
-around her (her facilitator, a coordinator, another member) must never appear in her file.
+pending reminder, asked for her facilitator in a crisis, wrote a safety plan and checked in.
+Other people around her (her facilitator, a coordinator, another member) must never appear in her
+file.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
 from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
+from tests.journeys.helpers.checkin import check_in
 from tests.journeys.helpers.groups import a_group
 from tests.journeys.helpers.onboarding import onboard_in_english
 from tests.journeys.helpers.schema import member_columns
@@ -50,6 +52,7 @@ EXPORTED = {
     ("crisis_events", "member_id"): "crisis_events",
     ("crisis_alerts", "member_id"): "crisis_alerts",
     ("safety_plans", "member_id"): "safety_plan",
+    ("questionnaires", "member_id"): "questionnaires",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -60,7 +63,6 @@ LEFT_OUT = {
     ("crisis_alerts", "acknowledged_by"),
     # Issue 11's tables, until their features land and export them (moved to EXPORTED then).
     ("moods", "member_id"),
-    ("questionnaires", "member_id"),
     ("checkin_schedules", "member_id"),
     ("meeting_feedback", "member_id"),
 }
@@ -129,6 +131,7 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.send("/crisis")
     await lina_chat.press("Let my facilitator know")
     await lina_chat.press("Yes, tell my facilitator")
+    await check_in(lina_chat)
     return lina_chat
 
 
@@ -195,6 +198,9 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert len(data["crisis_events"]) == 1 and len(data["crisis_alerts"]) == 1
+    [checkin] = data["questionnaires"]
+    assert (checkin["instrument"], checkin["purpose"], checkin["score"]) == ("who5", "self", 80)
+    assert checkin["answers"]["cheerful"] == 4
 
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped

@@ -73,6 +73,7 @@ def test_conversations_come_first_and_the_catch_alls_last(app: Application) -> N
             "conversation onboarding",
             "conversation alias",
             "conversation settings",
+            "conversation checkin",
             "conversation new_group",
             "conversation group_edit",
             "conversation new_meeting",
