@@ -63,6 +63,7 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
         s.time_polls,
         s.safety,
         s.outbox,
+        s.feedback,
         s.clock,
         user_of(update).id,
     )

@@ -15,7 +15,9 @@ from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
+from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
 from bot.storage.outbox import OutboxRepository
@@ -49,6 +51,8 @@ class Services:
     safety: SafetyRepository = field(init=False)
     resource_store: ResourceRepository = field(init=False)
     command_menus: CommandMenuRepository = field(init=False)
+    feedback: FeedbackRepository = field(init=False)
+    impact: ImpactRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -62,6 +66,8 @@ class Services:
         self.safety = SafetyRepository(self.db)
         self.resource_store = ResourceRepository(self.db)
         self.command_menus = CommandMenuRepository(self.db)
+        self.feedback = FeedbackRepository(self.db)
+        self.impact = ImpactRepository(self.db)
         self.resources = ResourceDirectory()
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -13,6 +13,7 @@ from bot.domain.retention import RETENTION, Anchor, DataCategory, cutoff, rule_f
 from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
 from tests.unit.conftest import Network
@@ -29,7 +30,8 @@ def period(category: DataCategory) -> timedelta:
 async def purge(network: Network) -> dict[DataCategory, int]:
     n = network
     polls = TimePollRepository(n.db)
-    return await purge_expired(n.groups, n.meetings, polls, n.safety, n.outbox, n.clock)
+    feedback = FeedbackRepository(n.db)
+    return await purge_expired(n.groups, n.meetings, polls, n.safety, n.outbox, feedback, n.clock)
 
 
 def to_edge(network: Network, start: datetime, category: DataCategory) -> None:
@@ -51,7 +53,8 @@ def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
     network: Network,
 ) -> None:
     n = network
-    purged = purges(n.groups, n.meetings, TimePollRepository(n.db), n.safety, n.outbox).keys()
+    polls, feedback = TimePollRepository(n.db), FeedbackRepository(n.db)
+    purged = purges(n.groups, n.meetings, polls, n.safety, n.outbox, feedback).keys()
     timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
