@@ -2,7 +2,8 @@
 
 Lina is a member of one group (after a trial she attended), facilitates another (through an
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
-pending reminder, asked for her facilitator in a crisis and wrote a safety plan. Other people
+pending reminder, asked for her facilitator in a crisis, wrote a safety plan and said how
+helpful her trial meeting was. Other people
 around her (her facilitator, a coordinator, another member) must never appear in her file.
 """
 
@@ -50,6 +51,7 @@ EXPORTED = {
     ("crisis_events", "member_id"): "crisis_events",
     ("crisis_alerts", "member_id"): "crisis_alerts",
     ("safety_plans", "member_id"): "safety_plan",
+    ("meeting_feedback", "member_id"): "meeting_feedback",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -62,7 +64,6 @@ LEFT_OUT = {
     ("moods", "member_id"),
     ("questionnaires", "member_id"),
     ("checkin_schedules", "member_id"),
-    ("meeting_feedback", "member_id"),
 }
 
 
@@ -129,6 +130,12 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.send("/crisis")
     await lina_chat.press("Let my facilitator know")
     await lina_chat.press("Yes, tell my facilitator")
+
+    # An hour after her trial meeting ended she is asked how helpful it was, and answers.
+    world.clock.advance(FIRST_MEETING + timedelta(hours=2, minutes=30) - world.clock.now())
+    await world.tick()
+    await lina_chat.press("4")
+    await lina_chat.send("The quiet start helped")
     return lina_chat
 
 
@@ -195,6 +202,12 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert len(data["crisis_events"]) == 1 and len(data["crisis_alerts"]) == 1
+    [feedback] = data["meeting_feedback"]
+    assert (feedback["group_name"], feedback["rating"], feedback["comment"]) == (
+        "Teman Cerita Makassar",
+        4,
+        "The quiet start helped",
+    )
 
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped
