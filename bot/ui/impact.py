@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from babel.numbers import format_decimal, format_percent
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.impact import FIGURES, K_MIN, Figure, Period, ScopeImpact
+from bot.domain.impact import FIGURES, K_MIN, Figure, Impact, Period, ScopeImpact
 from bot.i18n import N_, Html, Translator
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
@@ -79,6 +79,20 @@ def _score(t: Translator, figure: Figure) -> str:
     return format_decimal(figure.value, format="0.#", locale=t.locale)
 
 
+def _who5_line(t: Translator, f: Impact) -> Html:
+    """The WHO-5 figures share their people: all shown, or one "fewer than 5"."""
+    if not f.who5_people.shown:
+        return t("WHO-5 median (0-100), first → latest check-in: {fewer}", fewer=fewer_than(t))
+    return t(
+        "WHO-5 median (0-100), first → latest check-in: {baseline} → {latest}; improved by "
+        "10 points or more: {improved} of {people}",
+        baseline=_score(t, f.who5_baseline),
+        latest=_score(t, f.who5_latest),
+        improved=_count(t, f.who5_improved),
+        people=_count(t, f.who5_people),
+    )
+
+
 def _section(t: Translator, scope: ScopeImpact) -> Html:
     f = scope.impact
     title = (
@@ -101,15 +115,8 @@ def _section(t: Translator, scope: ScopeImpact) -> Html:
         ),
         t("Attendance rate: {rate}", rate=_percent(t, f.attendance_rate)),
         t("Check-in response rate: {rate}", rate=_percent(t, f.checkin_rate)),
-        t(
-            "WHO-5 median (0-100), first → latest: {baseline} → {latest}; improved by 10 "
-            "points or more: {improved} of {people}",
-            baseline=_score(t, f.who5_baseline),
-            latest=_score(t, f.who5_latest),
-            improved=_count(t, f.who5_improved),
-            people=_count(t, f.who5_people),
-        ),
-        t("Mean meeting rating: {rating} / 5", rating=_score(t, f.mean_rating)),
+        _who5_line(t, f),
+        t("Mean meeting rating (1-5): {rating}", rating=_score(t, f.mean_rating)),
     ]
     if scope.referrals:
         sources = ", ".join(

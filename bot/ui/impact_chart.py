@@ -12,6 +12,8 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
+from babel.numbers import format_decimal
+
 from bot.i18n import Translator
 
 _WIDTH_IN = 8.0
@@ -32,18 +34,19 @@ def who5_chart_png(t: Translator, bars: Sequence[tuple[str | None, float, float]
     rows = list(range(len(bars)))
     first = [before for _, before, _ in bars]
     latest = [after for _, _, after in bars]
-    axes.barh(
-        [r + 0.2 for r in rows], first, height=0.4, label=t("First check-in"), color="#9fc5e8"
-    )
-    axes.barh(
-        [r - 0.2 for r in rows], latest, height=0.4, label=t("Latest check-in"), color="#38761d"
-    )
+    # The y axis is inverted (first scope on top), so -0.2 puts the first check-in above.
+    for offset, values, label, colour in (
+        (-0.2, first, t("First check-in"), "#9fc5e8"),
+        (0.2, latest, t("Latest check-in"), "#38761d"),
+    ):
+        drawn = axes.barh([r + offset for r in rows], values, height=0.4, label=label, color=colour)
+        axes.bar_label(drawn, fmt=lambda v: format_decimal(v, "0.#", locale=t.locale), padding=3)
     axes.set_yticks(rows, labels=names)
     axes.invert_yaxis()
     axes.set_xlim(0, 100)
     axes.set_xlabel(t("WHO-5 score, median (0-100)"))
     axes.set_title(t("WHO-5 well-being: first and latest check-in"))
-    axes.legend(loc="lower right")
+    figure.legend(loc="outside lower center", ncols=2)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -204,3 +204,19 @@ async def test_invitations_go_a_period_after_they_expire(network: Network) -> No
 
     assert await purge(n) == {DataCategory.INVITATIONS: 1}
     assert await n.rows("SELECT code FROM invitations") == [(young.code,)]
+
+
+async def test_meeting_feedback_goes_a_period_after_it_was_given(network: Network) -> None:
+    n = network
+    older, younger = await n.person(1), await n.person(2)
+    group = await n.group(members=(older, younger))
+    new = NewMeeting(group.id, n.clock.now() + timedelta(days=1), 90, "once", "Hall", None, 8)
+    [meeting] = await schedule(n.meetings, n.groups, n.outbox, n.clock, new, None)
+    feedback = FeedbackRepository(n.db)
+    start = n.clock.now()
+    await feedback.rate(meeting.id, older.id, 4, start)
+    await feedback.rate(meeting.id, younger.id, 5, start + SECOND)
+    to_edge(n, start, DataCategory.MEETING_FEEDBACK)
+
+    assert await purge(n) == {DataCategory.MEETING_FEEDBACK: 1}
+    assert await n.rows("SELECT member_id FROM meeting_feedback") == [(younger.id,)]
