@@ -32,6 +32,7 @@ from bot.conversations import (
     alias,
     checkin,
     edit_group,
+    feedback,
     new_group,
     new_meeting,
     onboarding,
@@ -51,6 +52,7 @@ from bot.data_files import (
 from bot.handlers import (
     edits,
     groups,
+    impact,
     meetings,
     menu,
     privacy,
@@ -65,6 +67,7 @@ from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, 
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
 from bot.notifications.checkin import checkin_renderers
+from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
@@ -189,6 +192,7 @@ def build_application(
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
     renderers.update(checkin_renderers())
+    renderers.update(feedback_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -250,11 +254,14 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *new_meeting.handlers(),
             *time_poll.handlers(),
             *resource_conversations.handlers(),
+            *feedback.handlers(),
             *menu.handlers(),
             *privacy.handlers(),
             *resources.handlers(),
             *groups.handlers(),
             *meetings.handlers(),
+            *impact.handlers(),
+            *feedback.buttons(),
             *menu.catch_alls(),
         ],
     }

@@ -81,7 +81,7 @@ RETENTION: tuple[RetentionRule, ...] = (
     RetentionRule(DataCategory.CRISIS_ALERTS, ("crisis_alerts",), _days(90), Anchor.ALERT_CLOSED),
     RetentionRule(DataCategory.MOODS, ("moods",)),
     RetentionRule(DataCategory.CHECKINS, ("questionnaires", "checkin_schedules")),
-    RetentionRule(DataCategory.MEETING_FEEDBACK, ("meeting_feedback",)),
+    RetentionRule(DataCategory.MEETING_FEEDBACK, ("meeting_feedback",), _days(365), Anchor.ANSWER),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

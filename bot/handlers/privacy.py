@@ -58,12 +58,7 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
     s = context.services
     data = await privacy_service.export_member_data(
         s.members,
-        s.groups,
-        s.meetings,
-        s.time_polls,
-        s.safety,
-        s.outbox,
-        s.questionnaires,
+        s.exports(),
         s.clock,
         user_of(update).id,
     )

@@ -1,8 +1,9 @@
 """The planner: a JobQueue heartbeat that keeps meetings, reminders and alerts moving.
 
 Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
-expected who has none yet, asks trial guests of finished meetings whether to join, and
-escalates crisis alerts nobody acknowledged in time. All of it is decided against the injected
+expected who has none yet, asks trial guests of finished meetings whether to join, escalates
+crisis alerts nobody acknowledged in time, asks about meetings that ended an hour ago and
+passes ready feedback to facilitators in batches. All of it is decided against the injected
 clock and only *enqueues* outbox rows (idempotently, by dedupe key), so a late, missed or
 repeated pass changes nothing.
 """
@@ -13,7 +14,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import planner, safety
+from bot.services import feedback, planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,13 @@ async def plan_ahead(services: Services) -> None:
     escalations = await safety.escalate_alerts(
         s.safety, s.roles, s.outbox, s.clock, s.settings.admin_ids
     )
+    asked = await feedback.plan_feedback(s.feedback, s.meetings, s.roles, s.outbox, s.clock)
+    if asked.questions or asked.batches:
+        log.info(
+            "planner: %d feedback question(s), %d feedback batch(es) planned",
+            asked.questions,
+            asked.batches,
+        )
     if report.occurrences or report.reminders or report.followups or escalations:
         log.info(
             "planner: %d occurrence(s), %d reminder(s), %d trial follow-up(s), %d alert"

@@ -13,9 +13,12 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
+from bot.services.privacy import MemberExport
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
+from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
 from bot.storage.outbox import OutboxRepository
@@ -51,6 +54,8 @@ class Services:
     resource_store: ResourceRepository = field(init=False)
     command_menus: CommandMenuRepository = field(init=False)
     questionnaires: QuestionnaireRepository = field(init=False)
+    feedback: FeedbackRepository = field(init=False)
+    impact: ImpactRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -65,7 +70,21 @@ class Services:
         self.resource_store = ResourceRepository(self.db)
         self.command_menus = CommandMenuRepository(self.db)
         self.questionnaires = QuestionnaireRepository(self.db)
+        self.feedback = FeedbackRepository(self.db)
+        self.impact = ImpactRepository(self.db)
         self.resources = ResourceDirectory()
+
+    def exports(self) -> tuple[MemberExport, ...]:
+        """Every repository with rows about members beside their profile: /mydata's parts."""
+        return (
+            self.groups,
+            self.meetings,
+            self.time_polls,
+            self.safety,
+            self.outbox,
+            self.questionnaires,
+            self.feedback,
+        )
 
     def is_admin(self, telegram_id: int) -> bool:
         return telegram_id in self.settings.admin_ids

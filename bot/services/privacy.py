@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -9,13 +10,7 @@ from bot.clock import Clock
 from bot.domain.meetings import SeatStatus
 from bot.domain.member import ExportSummary
 from bot.domain.messages import parse_instant
-from bot.storage.groups import GroupRepository
-from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
-from bot.storage.outbox import OutboxRepository
-from bot.storage.questionnaires import QuestionnaireRepository
-from bot.storage.safety import SafetyRepository
-from bot.storage.time_polls import TimePollRepository
 
 EXPORT_FORMAT_VERSION = 2
 
@@ -28,34 +23,22 @@ class MemberExport(Protocol):
 
 async def export_member_data(
     members: MemberRepository,
-    groups: GroupRepository,
-    meetings: MeetingRepository,
-    time_polls: TimePollRepository,
-    safety: SafetyRepository,
-    outbox: OutboxRepository,
-    questionnaires: QuestionnaireRepository,
+    parts: Sequence[MemberExport],
     clock: Clock,
     telegram_id: int,
 ) -> dict[str, Any] | None:
     """Everything stored about one person (PDP law: access and portability); None if nothing.
 
-    Each repository exports its own aggregate without row ids, Telegram ids or anyone else's
-    identity; tests/journeys/test_mydata_complete.py fails when a table about members is
-    neither exported nor explicitly left out.
+    ``parts``: every repository with rows about members (Services.exports). Each exports its
+    own aggregate without row ids, Telegram ids or anyone else's identity;
+    tests/journeys/test_mydata_complete.py fails when a table about members is neither exported
+    nor explicitly left out.
     """
     stored = await members.export(telegram_id)
     if stored is None:
         return None
     member = await members.by_telegram_id(telegram_id)
     if member is not None:
-        parts: tuple[MemberExport, ...] = (
-            groups,
-            meetings,
-            time_polls,
-            safety,
-            outbox,
-            questionnaires,
-        )
         for repository in parts:
             stored |= await repository.export(member.id)
     return {

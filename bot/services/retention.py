@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain.retention import RETENTION, DataCategory, cutoff
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.outbox import OutboxRepository
@@ -30,6 +31,7 @@ def purges(
     time_polls: TimePollRepository,
     safety: SafetyRepository,
     outbox: OutboxRepository,
+    feedback: FeedbackRepository,
 ) -> dict[DataCategory, Purge]:
     """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
     return {
@@ -40,6 +42,7 @@ def purges(
         DataCategory.CRISIS_EVENTS: safety.delete_old_events,
         DataCategory.CRISIS_ALERTS: safety.delete_old_alerts,
         DataCategory.MESSAGES: outbox.delete_settled,
+        DataCategory.MEETING_FEEDBACK: feedback.delete_old,
     }
 
 
@@ -49,12 +52,13 @@ async def purge_expired(
     time_polls: TimePollRepository,
     safety: SafetyRepository,
     outbox: OutboxRepository,
+    feedback: FeedbackRepository,
     clock: Clock,
 ) -> dict[DataCategory, int]:
     """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
     (only categories where something went)."""
     now = clock.now()
-    deletes = purges(groups, meetings, time_polls, safety, outbox)
+    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback)
     deleted: dict[DataCategory, int] = {}
     for rule in RETENTION:
         before = cutoff(rule, now)

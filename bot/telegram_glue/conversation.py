@@ -65,7 +65,7 @@ class QuickConversationHandler(ConversationHandler):
     """PTB's ConversationHandler, which turns away at once an update for someone outside this
     conversation that none of its entry points could take.
 
-    Every update is offered to every conversation of its handler group (eleven of them), and
+    Every update is offered to every conversation of its handler group (a dozen and more), and
     PTB's check builds a key, logs, and runs each entry point's full check; for a /help, that
     was two thirds of all handler checks. With no conversation under way PTB tries the entry
     points only, so an update that is no command among theirs and no button (when a button can

@@ -67,6 +67,8 @@ class Area(enum.StrEnum):
     TIME_POLL = "tp"
     RESOURCES = "rs"
     CHECKIN = "ck"
+    FEEDBACK = "fb"
+    IMPACT = "im"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

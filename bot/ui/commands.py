@@ -34,12 +34,15 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("invite_facilitator", N_("Invite a facilitator to a group")),
     ("promote", N_("Make someone a coordinator")),
     ("addresource", N_("Add an entry to the resources")),
+    ("impact", N_("Impact report of the network")),
+    ("export", N_("Impact figures as a CSV file")),
 )
 FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newmeeting", N_("Schedule a meeting")),
     ("meetings", N_("Upcoming meetings of your groups")),
     ("attendance", N_("Mark who came to a meeting")),
     ("poll_time", N_("Ask members which times suit them")),
+    ("impact", N_("Impact report of your groups")),
 )
 
 
@@ -48,8 +51,11 @@ def bot_commands(t: Translator) -> list[BotCommand]:
 
 
 def role_commands(t: Translator, *, coordinator: bool, facilitator: bool) -> list[BotCommand]:
-    """Everyone's commands plus those of the person's roles."""
+    """Everyone's commands plus those of the person's roles (a command both roles have, like
+    /impact, once: as the coordinator's)."""
     extra = (COORDINATOR_COMMANDS if coordinator else ()) + (
         FACILITATOR_COMMANDS if facilitator else ()
     )
-    return bot_commands(t) + [BotCommand(command, t(text)) for command, text in extra]
+    unique = {command: text for command, text in reversed(extra)}
+    ordered = [(command, unique.pop(command)) for command, _ in extra if command in unique]
+    return bot_commands(t) + [BotCommand(command, t(text)) for command, text in ordered]

@@ -2,9 +2,9 @@
 
 Lina is a member of one group (after a trial she attended), facilitates another (through an
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
-pending reminder, asked for her facilitator in a crisis, wrote a safety plan and checked in.
-Other people around her (her facilitator, a coordinator, another member) must never appear in her
-file.
+pending reminder, asked for her facilitator in a crisis, wrote a safety plan, checked in and
+said how helpful her trial meeting was. Other people around her (her facilitator, a
+coordinator, another member) must never appear in her file.
 """
 
 from __future__ import annotations
@@ -53,6 +53,7 @@ EXPORTED = {
     ("crisis_alerts", "member_id"): "crisis_alerts",
     ("safety_plans", "member_id"): "safety_plan",
     ("questionnaires", "member_id"): "questionnaires",
+    ("meeting_feedback", "member_id"): "meeting_feedback",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -64,7 +65,6 @@ LEFT_OUT = {
     # Issue 11's tables, until their features land and export them (moved to EXPORTED then).
     ("moods", "member_id"),
     ("checkin_schedules", "member_id"),
-    ("meeting_feedback", "member_id"),
 }
 
 
@@ -132,6 +132,12 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.press("Let my facilitator know")
     await lina_chat.press("Yes, tell my facilitator")
     await check_in(lina_chat)
+
+    # An hour after her trial meeting ended she is asked how helpful it was, and answers.
+    world.clock.advance(FIRST_MEETING + timedelta(hours=2, minutes=30) - world.clock.now())
+    await world.tick()
+    await lina_chat.press("4")
+    await lina_chat.send("The quiet start helped")
     return lina_chat
 
 
@@ -201,6 +207,12 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     [checkin] = data["questionnaires"]
     assert (checkin["instrument"], checkin["purpose"], checkin["score"]) == ("who5", "self", 80)
     assert checkin["answers"]["cheerful"] == 4
+    [feedback] = data["meeting_feedback"]
+    assert (feedback["group_name"], feedback["rating"], feedback["comment"]) == (
+        "Teman Cerita Makassar",
+        4,
+        "The quiet start helped",
+    )
 
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped

@@ -93,7 +93,8 @@ def conversations(tmp_path_factory: pytest.TempPathFactory) -> list[QuickConvers
         for handler in group
         if isinstance(handler, ConversationHandler)
     ]
-    assert len(found) == 12 and all(isinstance(h, QuickConversationHandler) for h in found)
+    # At least the twelve there were when this was written, every one of them quick.
+    assert len(found) >= 12 and all(isinstance(h, QuickConversationHandler) for h in found)
     return found  # type: ignore[return-value]
 
 

@@ -13,6 +13,7 @@ from bot.domain.retention import RETENTION, Anchor, DataCategory, cutoff, rule_f
 from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
 from tests.unit.conftest import Network
@@ -29,7 +30,8 @@ def period(category: DataCategory) -> timedelta:
 async def purge(network: Network) -> dict[DataCategory, int]:
     n = network
     polls = TimePollRepository(n.db)
-    return await purge_expired(n.groups, n.meetings, polls, n.safety, n.outbox, n.clock)
+    feedback = FeedbackRepository(n.db)
+    return await purge_expired(n.groups, n.meetings, polls, n.safety, n.outbox, feedback, n.clock)
 
 
 def to_edge(network: Network, start: datetime, category: DataCategory) -> None:
@@ -51,7 +53,8 @@ def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
     network: Network,
 ) -> None:
     n = network
-    purged = purges(n.groups, n.meetings, TimePollRepository(n.db), n.safety, n.outbox).keys()
+    polls, feedback = TimePollRepository(n.db), FeedbackRepository(n.db)
+    purged = purges(n.groups, n.meetings, polls, n.safety, n.outbox, feedback).keys()
     timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
@@ -201,3 +204,19 @@ async def test_invitations_go_a_period_after_they_expire(network: Network) -> No
 
     assert await purge(n) == {DataCategory.INVITATIONS: 1}
     assert await n.rows("SELECT code FROM invitations") == [(young.code,)]
+
+
+async def test_meeting_feedback_goes_a_period_after_it_was_given(network: Network) -> None:
+    n = network
+    older, younger = await n.person(1), await n.person(2)
+    group = await n.group(members=(older, younger))
+    new = NewMeeting(group.id, n.clock.now() + timedelta(days=1), 90, "once", "Hall", None, 8)
+    [meeting] = await schedule(n.meetings, n.groups, n.outbox, n.clock, new, None)
+    feedback = FeedbackRepository(n.db)
+    start = n.clock.now()
+    await feedback.rate(meeting.id, older.id, 4, start)
+    await feedback.rate(meeting.id, younger.id, 5, start + SECOND)
+    to_edge(n, start, DataCategory.MEETING_FEEDBACK)
+
+    assert await purge(n) == {DataCategory.MEETING_FEEDBACK: 1}
+    assert await n.rows("SELECT member_id FROM meeting_feedback") == [(younger.id,)]
