@@ -18,6 +18,7 @@ from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.resources import ResourceRepository
 from bot.storage.roles import RoleRepository
@@ -49,6 +50,7 @@ class Services:
     safety: SafetyRepository = field(init=False)
     resource_store: ResourceRepository = field(init=False)
     command_menus: CommandMenuRepository = field(init=False)
+    moods: MoodRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -62,6 +64,7 @@ class Services:
         self.safety = SafetyRepository(self.db)
         self.resource_store = ResourceRepository(self.db)
         self.command_menus = CommandMenuRepository(self.db)
+        self.moods = MoodRepository(self.db)
         self.resources = ResourceDirectory()
 
     def is_admin(self, telegram_id: int) -> bool:

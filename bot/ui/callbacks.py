@@ -66,6 +66,9 @@ class Area(enum.StrEnum):
     NEW_MEETING = "nm"
     TIME_POLL = "tp"
     RESOURCES = "rs"
+    MOOD = "md"
+    # The weekly questionnaire's (its owner registers them; the menu offers StartCheckin).
+    CHECKIN = "ck"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

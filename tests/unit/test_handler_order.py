@@ -79,6 +79,7 @@ def test_conversations_come_first_and_the_catch_alls_last(app: Application) -> N
             "conversation time_poll",
             "conversation resource_search",
             "conversation resource_editor",
+            "conversation mood",
         ]
     )
     unknown_input, expired_button = handlers[-2:]

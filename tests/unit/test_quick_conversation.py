@@ -93,7 +93,7 @@ def conversations(tmp_path_factory: pytest.TempPathFactory) -> list[QuickConvers
         for handler in group
         if isinstance(handler, ConversationHandler)
     ]
-    assert len(found) == 11 and all(isinstance(h, QuickConversationHandler) for h in found)
+    assert len(found) == 12 and all(isinstance(h, QuickConversationHandler) for h in found)
     return found  # type: ignore[return-value]
 
 
