@@ -12,6 +12,7 @@ from bot.domain.messages import parse_instant
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.safety import SafetyRepository
 from bot.storage.time_polls import TimePollRepository
@@ -32,6 +33,7 @@ async def export_member_data(
     time_polls: TimePollRepository,
     safety: SafetyRepository,
     outbox: OutboxRepository,
+    moods: MoodRepository,
     clock: Clock,
     telegram_id: int,
 ) -> dict[str, Any] | None:
@@ -46,7 +48,7 @@ async def export_member_data(
         return None
     member = await members.by_telegram_id(telegram_id)
     if member is not None:
-        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox)
+        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox, moods)
         for repository in parts:
             stored |= await repository.export(member.id)
     return {

@@ -50,6 +50,7 @@ EXPORTED = {
     ("crisis_events", "member_id"): "crisis_events",
     ("crisis_alerts", "member_id"): "crisis_alerts",
     ("safety_plans", "member_id"): "safety_plan",
+    ("moods", "member_id"): "moods",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -59,7 +60,6 @@ LEFT_OUT = {
     # still clears the column (ON DELETE SET NULL).
     ("crisis_alerts", "acknowledged_by"),
     # Issue 11's tables, until their features land and export them (moved to EXPORTED then).
-    ("moods", "member_id"),
     ("questionnaires", "member_id"),
     ("checkin_schedules", "member_id"),
     ("meeting_feedback", "member_id"),
@@ -129,6 +129,14 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.send("/crisis")
     await lina_chat.press("Let my facilitator know")
     await lina_chat.press("Yes, tell my facilitator")
+
+    # A quick mood with a tag and a private note, through the real flow.
+    await lina_chat.send("/mood")
+    await lina_chat.press("Good")
+    await lina_chat.press("Hope")
+    await lina_chat.press("Done")
+    await lina_chat.press("Add a note")
+    await lina_chat.send("Tea with Rina helped")
     return lina_chat
 
 
@@ -195,6 +203,8 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert len(data["crisis_events"]) == 1 and len(data["crisis_alerts"]) == 1
+    [mood] = data["moods"]
+    assert (mood["score"], mood["tags"], mood["note"]) == (4, ["hope"], "Tea with Rina helped")
 
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped
