@@ -93,9 +93,9 @@ class MoodRepository(Repository):
     async def add_who5_score(
         self, member_id: int, score: int, at: datetime, *, tx: Tx | None = None
     ) -> None:
-        """A completed WHO-5 sitting with its score and no answers: for the sandbox's demo data
-        and the progress tests, while the questionnaire itself is built elsewhere (issue 11);
-        the real sittings are written by the questionnaire's own repository."""
+        """A completed WHO-5 sitting with its score and no answers, for the progress chart's
+        journeys and benchmark: the questionnaire that writes real sittings (answers and all)
+        is built alongside this feature (issue 11) and has its own repository."""
         async with self._writing(tx) as conn:
             await conn.execute(
                 "INSERT INTO questionnaires"

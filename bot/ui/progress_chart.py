@@ -85,7 +85,7 @@ def render_chart(t: Translator, series: ProgressSeries) -> bytes:
     # are already theirs: the series was cut in their timezone).
     last = x(series.last_day)
     ticks = list(range(last, -1, -14))[::-1]
-    mood_axes.set_xlim(-1, last + 1)
+    mood_axes.set_xlim(-1, last + 2)  # room for today's date under its tick
     mood_axes.set_xticks(
         ticks,
         [t.format_date(series.first_day + timedelta(days=tick), "UTC", "d MMM") for tick in ticks],
