@@ -21,6 +21,7 @@ from bot.storage.groups import GroupRepository
 from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questionnaires import QuestionnaireRepository
 from bot.storage.resources import ResourceRepository
@@ -56,6 +57,7 @@ class Services:
     questionnaires: QuestionnaireRepository = field(init=False)
     feedback: FeedbackRepository = field(init=False)
     impact: ImpactRepository = field(init=False)
+    moods: MoodRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -72,6 +74,7 @@ class Services:
         self.questionnaires = QuestionnaireRepository(self.db)
         self.feedback = FeedbackRepository(self.db)
         self.impact = ImpactRepository(self.db)
+        self.moods = MoodRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -84,6 +87,7 @@ class Services:
             self.outbox,
             self.questionnaires,
             self.feedback,
+            self.moods,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

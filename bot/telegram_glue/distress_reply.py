@@ -38,7 +38,9 @@ async def answer_distress(update: Update, context: RangkulContext) -> bool:
         return False
     session = await context.session(update)
     can_alert = await can_alert_facilitator(context.services.safety, session.member)
-    text, markup = distress_view(session.t, signal.concept, can_alert=can_alert)
+    text, markup = distress_view(
+        session.t, signal.concept, can_alert=can_alert, member=session.member is not None
+    )
     await chat_of(update).send_message(text, reply_markup=markup)
     log.info("distress reply shown")  # never who, never what they wrote
     return True

@@ -69,6 +69,7 @@ class Area(enum.StrEnum):
     CHECKIN = "ck"
     FEEDBACK = "fb"
     IMPACT = "im"
+    MOOD = "md"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

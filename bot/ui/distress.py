@@ -17,6 +17,7 @@ from bot.ui.crisis import LetFacilitatorKnow, OpenSafetyPlan, StartGrounding
 from bot.ui.groups import BrowseHome
 from bot.ui.keyboards import Button, inline
 from bot.ui.menu import NeedHelp
+from bot.ui.mood import StartMood
 from bot.ui.resources import ResourcesHome
 from bot.ui.view import View
 
@@ -107,20 +108,25 @@ def distress_text(t: Translator, concept: DistressConcept) -> str:
     return "\n\n".join(parts)
 
 
-def distress_view(t: Translator, concept: DistressConcept, *, can_alert: bool) -> View:
+def distress_view(
+    t: Translator, concept: DistressConcept, *, can_alert: bool, member: bool = False
+) -> View:
     """The reply with its next steps. ``can_alert``: the person is in a group with a
     facilitator, who can be told (after consent, asked by the next button); everyone else is
-    offered a group to join."""
+    offered a group to join. ``member``: they have joined, so they can also record how they
+    feel (the quick mood)."""
     people: Button = (
         (t("🤝 Let my facilitator know"), LetFacilitatorKnow())
         if can_alert
         else (t("👥 Find a group"), BrowseHome())
     )
+    mood: list[list[Button]] = [[(t("🙂 Check in with my mood"), StartMood())]] if member else []
     rows: list[list[Button]] = [
         [(t("🌿 Grounding exercise now"), StartGrounding())],
         [(t("📝 My safety plan"), OpenSafetyPlan())],
         [people],
         [(t("📚 Resources"), ResourcesHome())],
+        *mood,
         [(t("🆘 Need help now"), NeedHelp())],
     ]
     return distress_text(t, concept), inline(rows)

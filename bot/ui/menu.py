@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.questionnaires import Purpose
 from bot.i18n import Translator
 from bot.ui.callbacks import CallbackData
+from bot.ui.checkin import StartCheckin
 from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
 from bot.ui.meetings import FacilitatedMeetings, MyMeetings
+from bot.ui.mood import ShowProgress, StartMood
 from bot.ui.onboarding import LanguageCode
 from bot.ui.resources import ResourcesHome
 from bot.ui.view import View
@@ -72,6 +75,11 @@ def menu_view(
                 (t("🌿 Calm down now"), CalmDown()),
             ],
             [
+                (t("🙂 My mood today"), StartMood()),
+                (t("📝 Weekly check-in"), StartCheckin(Purpose.SELF)),
+            ],
+            [(t("📈 My progress"), ShowProgress())],
+            [
                 (t("👥 Find a group"), BrowseHome()),
                 (t("📋 My groups"), MyGroups()),
             ],
@@ -100,7 +108,9 @@ def help_text(
             t("/mygroups — your groups"),
             t("/mymeetings — your upcoming meetings and RSVPs"),
             t("/trial — try one session of a group, no commitment"),
+            t("/mood — how you feel today, in one tap"),
             t("/checkin — a short check-in on how the last two weeks have been"),
+            t("/progress — a chart of your moods and check-ins"),
             t("/settings — your alias, language, province and topics"),
             t("/alias — change your alias"),
             t("/language — change the language"),

@@ -54,6 +54,7 @@ EXPORTED = {
     ("safety_plans", "member_id"): "safety_plan",
     ("questionnaires", "member_id"): "questionnaires",
     ("meeting_feedback", "member_id"): "meeting_feedback",
+    ("moods", "member_id"): "moods",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -63,7 +64,6 @@ LEFT_OUT = {
     # still clears the column (ON DELETE SET NULL).
     ("crisis_alerts", "acknowledged_by"),
     # Issue 11's tables, until their features land and export them (moved to EXPORTED then).
-    ("moods", "member_id"),
     ("checkin_schedules", "member_id"),
 }
 
@@ -138,6 +138,14 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await world.tick()
     await lina_chat.press("4")
     await lina_chat.send("The quiet start helped")
+
+    # A quick mood with a tag and a private note, through the real flow.
+    await lina_chat.send("/mood")
+    await lina_chat.press("Good")
+    await lina_chat.press("Hope")
+    await lina_chat.press("Done")
+    await lina_chat.press("Add a note")
+    await lina_chat.send("Tea with Rina helped")
     return lina_chat
 
 
@@ -213,6 +221,8 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
         4,
         "The quiet start helped",
     )
+    [mood] = data["moods"]
+    assert (mood["score"], mood["tags"], mood["note"]) == (4, ["hope"], "Tea with Rina helped")
 
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped
