@@ -13,6 +13,10 @@ long-polling getUpdates):
    then the ratios Rangkul / echo, min-max over the repetitions. Every answer is checked
    against the one a warm-up user got (aliases aside): "correct" counts the ones that match.
    Also the SQL statements and commits one /help costs (a trace on the connection).
+   ``--emulator separate`` runs the emulation and the users in a child process that both bots
+   reach over HTTP (CPU: the bot's process alone). Measured: PTB's HTTP client (httpx) then
+   costs each bot 2.6-4.7 ms of CPU per reply at 10-200 users, so that table measures httpx
+   more than either bot; in-process (the default) the emulator is ~20 % of both bots' CPU.
 2. start-up: time from starting the process's work (getMe) to the first reply, to a /help
    sent before start, with every Bot API call taking 0 ms and then 50 ms (a round trip to
    Telegram), on a network whose coordinators' and facilitators' menus were never set.
@@ -37,6 +41,7 @@ import math
 import random
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -45,11 +50,14 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import httpx
+from aiohttp import web
 from made_up_people import made_up_member
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
-from telegram.request import BaseRequest, RequestData
+from telegram.request import BaseRequest
 
 from bot.app import build_application, teardown
 from bot.clock import ControllableClock
@@ -57,7 +65,9 @@ from bot.config import Settings
 from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.meetings import NewMeeting
 from bot.polling import start
+from bot.sandbox.bot_api_http import MAX_UPLOAD_BYTES, add_bot_api_routes, start_server
 from bot.sandbox.emulator import BotApiEmulator, FloodLimits
+from bot.sandbox.params import UploadedFile
 from bot.sandbox.request import EmulatorRequest
 from bot.services.container import Services
 from bot.services.meetings import schedule
@@ -105,37 +115,27 @@ class Sizes:
 # ---------------------------------------------------------------------- the Bot API side
 
 
-class WatchedRequest(EmulatorRequest):
-    """The emulator's in-process request, which also tells waiting users that the bot has sent
-    something to their chat, and counts the bot's calls by method."""
+class WatchedEmulator(BotApiEmulator):
+    """The emulator, which also tells waiting users that the bot has sent something to their
+    chat, and counts the bot's calls by method (whichever front the bot calls through)."""
 
-    def __init__(self, emulator: BotApiEmulator, *, latency: float = 0.0) -> None:
-        super().__init__(emulator, latency=latency)
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.sent: Counter[int] = Counter()
         self.calls: Counter[str] = Counter()
         self.send_times: list[tuple[float, int]] = []  # (loop time, chat) of every send
-        self._waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
+        self._sent_waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
 
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: object = BaseRequest.DEFAULT_NONE,
-        write_timeout: object = BaseRequest.DEFAULT_NONE,
-        connect_timeout: object = BaseRequest.DEFAULT_NONE,
-        pool_timeout: object = BaseRequest.DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        status, body = await super().do_request(
-            url, method, request_data, read_timeout, write_timeout, connect_timeout, pool_timeout
-        )
-        api_method = url.rsplit("/", 1)[-1]
-        self.calls[api_method] += 1
-        if status == 200 and api_method.startswith("send") and request_data is not None:
-            chat = int(request_data.json_parameters["chat_id"])
+    async def call(
+        self, token: str, method: str, params: dict, files: dict[str, UploadedFile] | None = None
+    ) -> tuple[int, dict]:
+        status, body = await super().call(token, method, params, files)
+        self.calls[method] += 1
+        if status == 200 and method.startswith("send") and "chat_id" in params:
+            chat = int(params["chat_id"])
             self.sent[chat] += 1
             self.send_times.append((asyncio.get_running_loop().time(), chat))
-            waiting = self._waiters.get(chat, [])
+            waiting = self._sent_waiters.get(chat, [])
             for count, future in [w for w in waiting if w[0] <= self.sent[chat]]:
                 waiting.remove((count, future))
                 if not future.done():
@@ -147,7 +147,7 @@ class WatchedRequest(EmulatorRequest):
         if self.sent[chat] >= count:
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.setdefault(chat, []).append((count, future))
+        self._sent_waiters.setdefault(chat, []).append((count, future))
         await future
 
 
@@ -159,17 +159,22 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await update.message.reply_text(update.message.text)
 
 
+@dataclass(frozen=True)
+class BotApi:
+    """How a bot reaches the emulated Bot API: in-process (``request``) or over HTTP."""
+
+    token: str
+    request: BaseRequest | None = None  # None: PTB's own HTTP client, to base_url
+    base_url: str = "https://api.telegram.org/bot"
+
+
 @asynccontextmanager
-async def echo_bot(emulator: BotApiEmulator, request: WatchedRequest) -> AsyncIterator[None]:
+async def echo_bot(api: BotApi) -> AsyncIterator[None]:
     """The bare PTB bot: one handler, updates handled concurrently (as Rangkul's are)."""
-    app = (
-        ApplicationBuilder()
-        .token(emulator.token)
-        .request(request)
-        .get_updates_request(request)
-        .concurrent_updates(True)
-        .build()
-    )
+    builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    if api.request is not None:
+        builder = builder.request(api.request).get_updates_request(api.request)
+    app = builder.concurrent_updates(True).build()
     app.add_handler(MessageHandler(filters.TEXT, echo))
     await app.initialize()
     assert app.updater is not None
@@ -185,21 +190,17 @@ async def echo_bot(emulator: BotApiEmulator, request: WatchedRequest) -> AsyncIt
 
 @asynccontextmanager
 async def rangkul(
-    db_path: Path,
-    emulator: BotApiEmulator,
-    request: WatchedRequest,
-    clock: ControllableClock,
-    sizes: Sizes,
-    max_rate: float = 0,
+    db_path: Path, api: BotApi, clock: ControllableClock, sizes: Sizes, max_rate: float = 0
 ) -> AsyncIterator[Application]:
     """The real Application, started as ``rangkul run`` starts it."""
     settings = Settings(
-        token=emulator.token,
+        token=api.token,
+        base_url=api.base_url,
         database_path=db_path,
         max_rate=max_rate,
         admin_ids=sizes.admin_ids(),
     )
-    app = build_application(settings, request=request, clock=clock, rng=random.Random(1))
+    app = build_application(settings, request=api.request, clock=clock, rng=random.Random(1))
     await start(app, StartupRetry(60))
     try:
         yield app
@@ -220,8 +221,8 @@ async def menus_set(app: Application) -> None:
             await job.run(app)
 
 
-def new_emulator(clock: ControllableClock, sizes: Sizes, *, flood: bool = False) -> BotApiEmulator:
-    emulator = BotApiEmulator(clock=clock, flood_limits=FloodLimits() if flood else None)
+def new_emulator(clock: ControllableClock, sizes: Sizes, *, flood: bool = False) -> WatchedEmulator:
+    emulator = WatchedEmulator(clock=clock, flood_limits=FloodLimits() if flood else None)
     for number in range(sizes.members):
         emulator.add_user(sizes.telegram_id(number), f"Member {number}", language_code="en")
     return emulator
@@ -328,12 +329,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 async def conversations(
-    emulator: BotApiEmulator,
-    request: WatchedRequest,
-    users: list[int],
-    text: str,
-    messages: int,
-    per_message: int,
+    emulator: WatchedEmulator, users: list[int], text: str, messages: int, per_message: int
 ) -> Run:
     """Every user sends ``messages`` times ``text``, each once the previous was answered."""
     loop = asyncio.get_running_loop()
@@ -341,10 +337,10 @@ async def conversations(
 
     async def converse(user: int) -> None:
         for _ in range(messages):
-            expected = request.sent[user] + per_message
+            expected = emulator.sent[user] + per_message
             started = loop.time()
             emulator.user_sends_text(user, text)
-            await request.until_sent(user, expected)
+            await emulator.until_sent(user, expected)
             run.latencies.append(loop.time() - started)
 
     cpu, started = time.process_time(), time.perf_counter()
@@ -361,7 +357,7 @@ def answers(emulator: BotApiEmulator, user: int, alias: str) -> list[str]:
 
 
 def count_correct(
-    emulator: BotApiEmulator, sizes: Sizes, users: list[int], reference: list[str], messages: int
+    emulator: BotApiEmulator, users: list[int], reference: list[str], messages: int
 ) -> int:
     """Answers (of ``len(reference)`` messages each) equal to the warm-up user's."""
     correct = 0
@@ -373,17 +369,140 @@ def count_correct(
     return correct
 
 
-async def warm_up(
-    emulator: BotApiEmulator, request: WatchedRequest, user: int, text: str
-) -> list[str]:
+async def warm_up(emulator: WatchedEmulator, user: int, text: str) -> list[str]:
     """One message from a user who is not measured: what a correct answer looks like."""
     before = len(emulator.bot_messages(user))
     emulator.user_sends_text(user, text)
     async with asyncio.timeout(REPLY_TIMEOUT):
-        await request.until_sent(user, request.sent[user] + 1)
+        await emulator.until_sent(user, emulator.sent[user] + 1)
     # Every message of the answer (a crisis reply is several): they follow within moments.
     await asyncio.sleep(0.2)
     return answers(emulator, user, f"Member {user - FIRST_MEMBER}")[before:]
+
+
+class Users:
+    """The emulated Telegram and its users, as the reply path drives them: in this process
+    (the bot calls the emulator directly), or in a process of their own that the bot reaches
+    over HTTP, as production Telegram is another machine. In-process, the emulator's work for
+    each reply (parsing the bot's HTML and keyboards, answering getUpdates) and the users' is
+    counted in the bot's CPU; separate, CPU per reply is the bot's process alone."""
+
+    api: BotApi
+
+    async def warm_up(self, user: int, text: str) -> list[str]:
+        raise NotImplementedError
+
+    async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
+        raise NotImplementedError
+
+    async def correct(self, users: list[int], reference: list[str], messages: int) -> int:
+        raise NotImplementedError
+
+
+class UsersHere(Users):
+    def __init__(self, sizes: Sizes) -> None:
+        self.emulator = new_emulator(ControllableClock(T0), sizes)
+        self.api = BotApi(self.emulator.token, EmulatorRequest(self.emulator))
+
+    async def warm_up(self, user: int, text: str) -> list[str]:
+        return await warm_up(self.emulator, user, text)
+
+    async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
+        return await conversations(self.emulator, users, text, messages, per_message)
+
+    async def correct(self, users: list[int], reference: list[str], messages: int) -> int:
+        return count_correct(self.emulator, users, reference, messages)
+
+
+class UsersElsewhere(Users):
+    """Talks to ``serve_users`` in a child process: the Bot API under /bot, the users' actions
+    under /bench/<action> (JSON in and out)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.api = BotApi(BotApiEmulator().token, base_url=f"{url}/bot")
+        self.client = httpx.AsyncClient(timeout=REPLY_TIMEOUT + 30)
+
+    async def _ask(self, action: str, **arguments: object) -> Any:
+        answer = await self.client.post(f"{self.url}/bench/{action}", json=arguments)
+        answer.raise_for_status()
+        return answer.json()
+
+    async def warm_up(self, user: int, text: str) -> list[str]:
+        return list(await self._ask("warm_up", user=user, text=text))
+
+    async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
+        cpu = time.process_time()
+        got = await self._ask(
+            "converse", users=users, text=text, messages=messages, per_message=per_message
+        )
+        return Run(
+            latencies=got["latencies"],
+            seconds=got["seconds"],
+            cpu=time.process_time() - cpu,  # the bot's process only
+            replies=got["replies"],
+        )
+
+    async def correct(self, users: list[int], reference: list[str], messages: int) -> int:
+        return int(await self._ask("correct", users=users, reference=reference, messages=messages))
+
+
+@asynccontextmanager
+async def users_for(sizes: Sizes, separate: bool) -> AsyncIterator[Users]:
+    """A fresh emulator with the network's users, here or in a child process."""
+    if not separate:
+        yield UsersHere(sizes)
+        return
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        __file__,
+        "--serve-users",
+        "--members",
+        str(sizes.members),
+        stdout=asyncio.subprocess.PIPE,
+    )
+    try:
+        assert child.stdout is not None
+        url = (await child.stdout.readline()).decode().strip()
+        if not url.startswith("http"):
+            raise RuntimeError("the users' process did not start")
+        users = UsersElsewhere(url)
+        try:
+            yield users
+        finally:
+            await users.client.aclose()
+    finally:
+        child.terminate()
+        await child.wait()
+
+
+def serve_users(members: int) -> None:
+    """The child of ``users_for``: the emulator's HTTP front and the users, until killed."""
+
+    async def serve() -> None:
+        emulator = new_emulator(ControllableClock(T0), Sizes(members, 1, 0))
+
+        async def act(request: web.Request) -> web.Response:
+            arguments = await request.json()
+            action = request.match_info["action"]
+            if action == "warm_up":
+                return web.json_response(await warm_up(emulator, **arguments))
+            if action == "converse":
+                run = await conversations(emulator, **arguments)
+                body = {"latencies": run.latencies, "seconds": run.seconds, "replies": run.replies}
+                return web.json_response(body)
+            if action == "correct":
+                return web.json_response(count_correct(emulator, **arguments))
+            raise web.HTTPNotFound()
+
+        app = web.Application(client_max_size=MAX_UPLOAD_BYTES)
+        add_bot_api_routes(app, emulator)
+        app.router.add_post("/bench/{action}", act)
+        _, url = await start_server(app)
+        print(url, flush=True)
+        await asyncio.Event().wait()
+
+    asyncio.run(serve())
 
 
 @dataclass
@@ -398,47 +517,47 @@ class Row:
 
 
 async def reply_path_row(
-    template: Path, tmp: Path, sizes: Sizes, row: Row, text: str, users: int, messages: int
+    template: Path,
+    tmp: Path,
+    sizes: Sizes,
+    row: Row,
+    text: str,
+    users: int,
+    messages: int,
+    separate: bool,
 ) -> None:
     """One repetition of one row: Rangkul, then the echo bot, on fresh emulators."""
     clock = ControllableClock(T0)
     talkers = [sizes.telegram_id(n) for n in range(users)]
-    emulator = new_emulator(clock, sizes)
-    request = WatchedRequest(emulator)
+    warm_up_user = sizes.telegram_id(sizes.warm_up_member)
     db_path = copy_database(template, tmp / f"reply-{len(row.ours)}" / "bench.sqlite3")
-    async with rangkul(db_path, emulator, request, clock, sizes):
-        reference = await warm_up(emulator, request, sizes.telegram_id(sizes.warm_up_member), text)
-        run = await conversations(emulator, request, talkers, text, messages, len(reference))
-    run.correct = count_correct(emulator, sizes, talkers, reference, messages)
+    async with users_for(sizes, separate) as people:
+        async with rangkul(db_path, people.api, clock, sizes):
+            reference = await people.warm_up(warm_up_user, text)
+            run = await people.converse(talkers, text, messages, len(reference))
+        run.correct = await people.correct(talkers, reference, messages)
     row.ours.append(run)
 
-    emulator = new_emulator(clock, sizes)
-    request = WatchedRequest(emulator)
-    async with echo_bot(emulator, request):
-        emulator.user_sends_text(sizes.telegram_id(sizes.warm_up_member), text)
-        await request.until_sent(sizes.telegram_id(sizes.warm_up_member), 1)
-        run = await conversations(emulator, request, talkers, text, messages, 1)
-    run.correct = sum(
-        text_of == text
-        for user in talkers
-        for text_of in (entry.text for entry in emulator.bot_messages(user))
-    )
+    async with users_for(sizes, separate) as people:
+        async with echo_bot(people.api):
+            await people.warm_up(warm_up_user, text)
+            run = await people.converse(talkers, text, messages, 1)
+        run.correct = await people.correct(talkers, [text], messages)
     row.echo.append(run)
 
 
 async def sql_per_help(template: Path, tmp: Path, sizes: Sizes, repeat: int = 20) -> str:
     """Statements and COMMITs on the bot's connection for one /help of a registered member."""
     clock = ControllableClock(T0)
-    emulator = new_emulator(clock, sizes)
-    request = WatchedRequest(emulator)
+    people = UsersHere(sizes)
     db_path = copy_database(template, tmp / "sql" / "bench.sqlite3")
     user = sizes.telegram_id(0)
     statements: list[str] = []
-    async with rangkul(db_path, emulator, request, clock, sizes) as app:
-        await warm_up(emulator, request, user, "/help")
+    async with rangkul(db_path, people.api, clock, sizes) as app:
+        await people.warm_up(user, "/help")
         conn = await app.bot_data["services"].db.connection()
         await conn.set_trace_callback(statements.append)
-        await conversations(emulator, request, [user], "/help", repeat, 1)
+        await people.converse([user], "/help", repeat, 1)
         await asyncio.sleep(0.1)  # anything written after the reply
         await conn.set_trace_callback(None)
     commits = sum(1 for s in statements if s.strip().upper().startswith("COMMIT"))
@@ -456,18 +575,18 @@ async def sql_per_help(template: Path, tmp: Path, sizes: Sizes, repeat: int = 20
 async def time_to_first_reply(template: Path, tmp: Path, sizes: Sizes, latency: float) -> str:
     clock = ControllableClock(T0)
     emulator = new_emulator(clock, sizes)
-    request = WatchedRequest(emulator, latency=latency)
+    api = BotApi(emulator.token, EmulatorRequest(emulator, latency=latency))
     db_path = copy_database(template, tmp / f"startup-{latency}" / "bench.sqlite3")
     user = sizes.telegram_id(0)
     emulator.user_sends_text(user, "/help")  # waiting when the bot starts
     loop = asyncio.get_running_loop()
     started = loop.time()
-    first_reply = asyncio.ensure_future(request.until_sent(user, 1))
-    async with rangkul(db_path, emulator, request, clock, sizes):
+    first_reply = asyncio.ensure_future(emulator.until_sent(user, 1))
+    async with rangkul(db_path, api, clock, sizes):
         async with asyncio.timeout(REPLY_TIMEOUT):
             await first_reply
         seconds = loop.time() - started
-        menus_before = request.calls["setMyCommands"]
+        menus_before = emulator.calls["setMyCommands"]
     return (
         f"  {latency * 1000:3.0f} ms round trip: first reply after {seconds:6.2f} s"
         f" ({menus_before} setMyCommands calls before it)"
@@ -515,7 +634,7 @@ async def reminders_under_interaction(
     emulator = new_emulator(clock, sizes, flood=True)
     for n, asker in enumerate(askers):
         emulator.add_user(asker, f"Member {sizes.members + n}", language_code="en")
-    request = WatchedRequest(emulator)
+    api = BotApi(emulator.token, EmulatorRequest(emulator))
     loop = asyncio.get_running_loop()
     idle: list[float] = []
     during: list[float] = []
@@ -524,19 +643,19 @@ async def reminders_under_interaction(
 
     async def ask(user: int) -> None:
         while not done.is_set():
-            expected = request.sent[user] + 1
+            expected = emulator.sent[user] + 1
             started = loop.time()
             emulator.user_sends_text(user, "/help")
-            await request.until_sent(user, expected)
+            await emulator.until_sent(user, expected)
             (during if reminders_started.is_set() else idle).append(loop.time() - started)
             await asyncio.sleep(think)
 
     asker_set = set(askers)
 
     def reminder_sends() -> list[float]:
-        return [at for at, chat in request.send_times if chat not in asker_set]
+        return [at for at, chat in emulator.send_times if chat not in asker_set]
 
-    async with rangkul(db_path, emulator, request, clock, sizes, max_rate=max_rate) as app:
+    async with rangkul(db_path, api, clock, sizes, max_rate=max_rate) as app:
         services: Services = app.bot_data["services"]
         due = await services.db.connection()
         # Everything pending that is due at the 24-hour mark: those reminders, nothing else.
@@ -547,7 +666,7 @@ async def reminders_under_interaction(
             row = await cursor.fetchone()
         expected = row[0] if row else 0
         for user in askers:  # a first answer each, not measured (cold caches, new chats)
-            await warm_up(emulator, request, user, "/help")
+            await warm_up(emulator, user, "/help")
         askers_tasks = [asyncio.ensure_future(ask(user)) for user in askers]
         await asyncio.sleep(idle_seconds)
         clock.advance(MEETING - timedelta(hours=24) - clock.now())
@@ -577,7 +696,8 @@ async def main(options: argparse.Namespace) -> None:
         template = copy_database(fresh, tmp / "template.sqlite3")
         clock = ControllableClock(T0)
         emulator = new_emulator(clock, sizes)
-        async with rangkul(template, emulator, WatchedRequest(emulator), clock, sizes) as app:
+        api = BotApi(emulator.token, EmulatorRequest(emulator))
+        async with rangkul(template, api, clock, sizes) as app:
             await menus_set(app)
         print(
             f"network: {sizes.members} members, {sizes.groups} groups, {sizes.facilitators}"
@@ -598,8 +718,27 @@ async def main(options: argparse.Namespace) -> None:
 async def reply_path(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
     rows = [(name, text, options.users) for name, text in REQUESTS.items()]
     rows.insert(1, (MANY_USERS_ROW.format(users=options.many_users), "/help", options.many_users))
+    for where in options.emulator:
+        await reply_path_table(template, tmp, sizes, options, rows, separate=where == "separate")
+    print("  " + await sql_per_help(template, tmp, sizes))
+
+
+async def reply_path_table(
+    template: Path,
+    tmp: Path,
+    sizes: Sizes,
+    options: argparse.Namespace,
+    rows: list[tuple[str, str, int]],
+    *,
+    separate: bool,
+) -> None:
+    where = (
+        "Bot API emulation and users in a separate process, over HTTP (CPU: the bot's process)"
+        if separate
+        else "Bot API emulation and users in this process (CPU: all of it)"
+    )
     print(
-        f"reply path: users x {options.messages} messages each, limiter off,"
+        f"reply path, {where}: users x {options.messages} messages each, limiter off,"
         f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo)"
     )
     print(
@@ -609,7 +748,7 @@ async def reply_path(template: Path, tmp: Path, sizes: Sizes, options: argparse.
     for name, text, users in rows:
         row = Row(name)
         for _ in range(options.repetitions):
-            await reply_path_row(template, tmp, sizes, row, text, users, options.messages)
+            await reply_path_row(template, tmp, sizes, row, text, users, options.messages, separate)
         print(
             f"  {name:32s} {users:5d} {span(row.ratios(lambda r: r.throughput))}"
             f" {span(row.ratios(lambda r: r.p95))}"
@@ -620,7 +759,6 @@ async def reply_path(template: Path, tmp: Path, sizes: Sizes, options: argparse.
             f"{median(r.p95 for r in row.echo) * 1000:<7.1f}"
             f"  {min(r.correct for r in row.ours)}/{users * options.messages}"
         )
-    print("  " + await sql_per_help(template, tmp, sizes))
 
 
 async def startup(fresh: Path, tmp: Path, sizes: Sizes) -> None:
@@ -686,7 +824,21 @@ if __name__ == "__main__":
     parser.add_argument("--asking", type=int, default=4, help="members asking during reminders")
     parser.add_argument("--think", type=float, default=2.0, help="seconds between their asks")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--emulator",
+        nargs="+",
+        choices=("separate", "in-process"),
+        default=("in-process",),
+        help="where the reply path's Bot API emulation runs, one table each (default:"
+        " in-process; separate: over HTTP, where PTB's HTTP client costs both bots"
+        " milliseconds per call and dominates)",
+    )
+    parser.add_argument("--serve-users", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.serve_users:
+        logging.basicConfig(level=logging.ERROR)
+        serve_users(options.members)
+        sys.exit(0)
     if (
         max(options.users, options.many_users)
         > options.members - options.facilitators - COORDINATORS - 1

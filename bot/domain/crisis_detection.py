@@ -16,12 +16,18 @@ rule id only, so nothing downstream can store or log what the person wrote.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
 from bot.domain.entries import parse_toml
-from bot.domain.lexicon_text import blank_guards, compile_patterns, model_segments, normalise
+from bot.domain.lexicon_text import (
+    any_of,
+    blank_guards,
+    compile_patterns,
+    model_segments,
+    normalise,
+)
 from bot.domain.text_model import TextModel
 
 
@@ -69,6 +75,13 @@ class Lexicon:
     rules: tuple[_Rule, ...]  # in PRIORITY order
     guards: tuple[re.Pattern[str], ...]
     unmask_words: tuple[str, ...]
+    # Derived: one search that says no guard / no rule can match (see lexicon_text.any_of).
+    any_guard: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    any_rule: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_guard", any_of(self.guards))
+        object.__setattr__(self, "any_rule", any_of([rule.regex for rule in self.rules]))
 
     def detect(self, text: str) -> CrisisSignal | None:
         """The lexicon alone (see :func:`detect`)."""
@@ -146,10 +159,15 @@ def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
 
 def guarded_forms(text: str, lexicon: Lexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline)."""
-    return [blank_guards(form, lexicon.guards) for form in normalise(text, lexicon.unmask_words)]
+    return [
+        blank_guards(form, lexicon.guards, lexicon.any_guard)
+        for form in normalise(text, lexicon.unmask_words)
+    ]
 
 
 def _match(forms: list[str], lexicon: Lexicon) -> CrisisSignal | None:
+    if not any(lexicon.any_rule.search(form) for form in forms):
+        return None
     for rule in lexicon.rules:
         if any(rule.regex.search(form) for form in forms):
             return CrisisSignal(rule.category, rule.id)

@@ -17,12 +17,18 @@ The text itself never leaves this module: a :class:`DistressSignal` carries the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from bot.domain.entries import parse_toml
-from bot.domain.lexicon_text import blank_guards, compile_patterns, model_segments, normalise
+from bot.domain.lexicon_text import (
+    any_of,
+    blank_guards,
+    compile_patterns,
+    model_segments,
+    normalise,
+)
 from bot.domain.text_model import TextModel
 
 
@@ -62,6 +68,13 @@ class DistressSignal:
 class DistressLexicon:
     concepts: tuple[tuple[DistressConcept, re.Pattern[str]], ...]  # in file order: first wins
     guards: tuple[re.Pattern[str], ...]
+    # Derived: one search that says no guard / no concept can match (lexicon_text.any_of).
+    any_guard: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    any_concept: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "any_guard", any_of(self.guards))
+        object.__setattr__(self, "any_concept", any_of([regex for _, regex in self.concepts]))
 
 
 def parse_distress_lexicon(text: str, source: str = "distress lexicon") -> DistressLexicon:
@@ -125,10 +138,12 @@ class DistressDetector:
 def guarded_forms(text: str, lexicon: DistressLexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline): what
     the patterns and the model read."""
-    return [blank_guards(form, lexicon.guards) for form in normalise(text)]
+    return [blank_guards(form, lexicon.guards, lexicon.any_guard) for form in normalise(text)]
 
 
 def _match(forms: list[str], lexicon: DistressLexicon) -> DistressSignal | None:
+    if not any(lexicon.any_concept.search(form) for form in forms):
+        return None
     for concept, regex in lexicon.concepts:
         if any(regex.search(form) for form in forms):
             return DistressSignal(concept)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 _MACRO = re.compile(r"<([a-z_]+)>")
 # A space between two letters in a pattern is optional ("bunuh diri" ~ "bunuhdiri"); spaces
@@ -21,6 +21,7 @@ _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _LEET_WORD = re.compile(r"\b(?=[\w@$]*[a-z])(?=[\w@$]*[0134579@$])[\w@$]+")
+_LEET_CHARS = re.compile(r"[0134579@$]")
 _REDUPLICATION = re.compile(r"\b([a-z]{2,})2(an|nya|kan|in|i)?\b")
 _MASKED = re.compile(r"[\w*]*\*[\w*]*")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -32,13 +33,22 @@ def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
     accents and case dropped, masked words restored from ``unmask_words``, digits inside words
     read as letters, "2" reduplication expanded, punctuation to spaces, long letter runs
     squeezed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    # Each step is skipped when its input cannot change it (ASCII has nothing to decompose,
+    # no "*" no mask, no digit or @/$ no leetspeak, no "2" no reduplication): the same forms,
+    # without the cost on the plain messages most people send.
+    if text.isascii():
+        plain = text.casefold()
+    else:
+        decomposed = unicodedata.normalize("NFKD", text)
+        plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     plain = plain.replace("'", "").replace("\u2019", "")
-    plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
-    plain = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
+    if "*" in plain:
+        plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
+    if _LEET_CHARS.search(plain):
+        plain = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), plain)
     plain = _NOT_WORD.sub(" ", plain).replace("_", " ")
-    plain = _REDUPLICATION.sub(r"\1 \1\2", plain)
+    if "2" in plain:
+        plain = _REDUPLICATION.sub(r"\1 \1\2", plain)
     plain = " ".join(plain.split())
     # "matiii" -> "mati" but "killll" -> "kill": both squeezes are tried.
     return tuple(dict.fromkeys((_RUN3.sub(r"\1", plain), _RUN3.sub(r"\1\1", plain))))
@@ -71,10 +81,25 @@ def compile_patterns(
         raise ValueError(f"{where}: bad pattern: {exc}") from exc
 
 
-def blank_guards(form: str, guards: Iterable[re.Pattern[str]]) -> str:
+def any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str]:
+    """One regex that finds a match wherever one of ``patterns`` would, so a single search
+    can say "none of them" before they are tried one by one (most messages match no guard
+    and no rule). Joining them is safe: the lexicons' patterns use no backreferences, named
+    groups or inline flags (compiling would fail on a repeated group name)."""
+    if not patterns:
+        return re.compile(r"(?!)")  # matches nothing
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern in patterns))
+
+
+def blank_guards(
+    form: str, guards: Iterable[re.Pattern[str]], any_guard: re.Pattern[str] | None = None
+) -> str:
     """``form`` with every guard's span replaced by a newline: a guard blanks out only its
     own words, and the newline keeps the words on either side from joining into a phrase
-    (patterns only ever span spaces)."""
+    (patterns only ever span spaces). ``any_guard`` (:func:`any_of` the guards) skips the
+    guards one by one when none of them matches anywhere in ``form``."""
+    if any_guard is not None and any_guard.search(form) is None:
+        return form
     for guard in guards:
         form = guard.sub("\n", form)
     return form

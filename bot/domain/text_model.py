@@ -22,6 +22,9 @@ import math
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache, reduce
+from itertools import repeat
+from operator import add, mul
 from typing import Any
 
 FORMAT = 1
@@ -57,18 +60,27 @@ def features(segments: Iterable[str], spec: FeatureSpec) -> list[int]:
     for segment in segments:
         words = segment.split()
         for word in words:
-            padded = f" {word} "
-            for n in range(spec.char_min, min(spec.char_max, len(padded)) + 1):
-                for start in range(len(padded) - n + 1):
-                    found.add(_bucket("c" + padded[start : start + n], spec))
+            found.update(_char_buckets(word, spec.buckets, spec.char_min, spec.char_max))
         for n in range(1, spec.word_ngrams + 1):
             for start in range(len(words) - n + 1):
-                found.add(_bucket("w" + " ".join(words[start : start + n]), spec))
+                found.add(_bucket("w" + " ".join(words[start : start + n]), spec.buckets))
     return sorted(found)
 
 
-def _bucket(key: str, spec: FeatureSpec) -> int:
-    return zlib.crc32(key.encode()) % spec.buckets
+# People reuse their words, so a word's character n-grams are hashed once, not per message
+# (a few thousand distinct words cover most chat; the cache stays a few MB at most).
+@lru_cache(maxsize=20_000)
+def _char_buckets(word: str, buckets: int, char_min: int, char_max: int) -> tuple[int, ...]:
+    padded = f" {word} "
+    return tuple(
+        _bucket("c" + padded[start : start + n], buckets)
+        for n in range(char_min, min(char_max, len(padded)) + 1)
+        for start in range(len(padded) - n + 1)
+    )
+
+
+def _bucket(key: str, buckets: int) -> int:
+    return zlib.crc32(key.encode()) % buckets
 
 
 def softmax(logits: list[float]) -> list[float]:
@@ -92,14 +104,21 @@ class TextModel:
 
     def probabilities(self, segments: Iterable[str]) -> list[float]:
         """P(label) for each of ``labels``, in order."""
-        logits = list(self.bias)
         found = features(segments, self.spec)
-        if found:
-            scale = 1 / math.sqrt(len(found))  # as in training: pruned buckets still count
-            for bucket in found:
-                for k, weight in enumerate(self.weights.get(bucket, ())):
-                    logits[k] += weight * scale
-        return softmax(logits)
+        if not found:
+            return softmax(list(self.bias))
+        scale = 1 / math.sqrt(len(found))  # as in training: pruned buckets still count
+        rows = [row for row in map(self.weights.get, found) if row is not None]
+        if not rows:
+            return softmax(list(self.bias))
+        # Per label, bias + w1*scale + w2*scale + ... added in bucket order, as a loop over
+        # buckets would (the same floats to the last bit), folded in C rather than Python.
+        return softmax(
+            [
+                reduce(add, map(mul, column, repeat(scale)), bias)
+                for bias, column in zip(self.bias, zip(*rows, strict=True), strict=True)
+            ]
+        )
 
     def predict(self, segments: Iterable[str]) -> str | None:
         """The most likely positive label when the text is positive enough, else ``None``.
