@@ -56,6 +56,7 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
+from bot.notifications.checkins import checkin_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
@@ -179,6 +180,7 @@ def build_application(
     renderers: dict[str, Renderer] = {}
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
+    renderers.update(checkin_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).

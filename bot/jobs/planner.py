@@ -1,10 +1,10 @@
 """The planner: a JobQueue heartbeat that keeps meetings, reminders and alerts moving.
 
 Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
-expected who has none yet, asks trial guests of finished meetings whether to join, and
-escalates crisis alerts nobody acknowledged in time. All of it is decided against the injected
-clock and only *enqueues* outbox rows (idempotently, by dedupe key), so a late, missed or
-repeated pass changes nothing.
+expected who has none yet, asks trial guests of finished meetings whether to join, escalates
+crisis alerts nobody acknowledged in time, and plans weekly check-in prompts and their nudges.
+All of it is decided against the injected clock and only *enqueues* outbox rows (idempotently,
+by dedupe key), so a late, missed or repeated pass changes nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import planner, safety
+from bot.services import checkin_planner, planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ async def plan_ahead(services: Services) -> None:
     escalations = await safety.escalate_alerts(
         s.safety, s.roles, s.outbox, s.clock, s.settings.admin_ids
     )
+    checkins = await checkin_planner.plan_checkins(s.checkins, s.outbox, s.clock)
     if report.occurrences or report.reminders or report.followups or escalations:
         log.info(
             "planner: %d occurrence(s), %d reminder(s), %d trial follow-up(s), %d alert"
@@ -34,6 +35,10 @@ async def plan_ahead(services: Services) -> None:
             report.reminders,
             report.followups,
             escalations,
+        )
+    if checkins.prompts or checkins.nudges:
+        log.info(
+            "planner: %d check-in prompt(s), %d nudge(s) planned", checkins.prompts, checkins.nudges
         )
 
 

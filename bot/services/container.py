@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
+from bot.storage.checkins import CheckinRepository
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
@@ -49,6 +50,7 @@ class Services:
     safety: SafetyRepository = field(init=False)
     resource_store: ResourceRepository = field(init=False)
     command_menus: CommandMenuRepository = field(init=False)
+    checkins: CheckinRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -62,6 +64,7 @@ class Services:
         self.safety = SafetyRepository(self.db)
         self.resource_store = ResourceRepository(self.db)
         self.command_menus = CommandMenuRepository(self.db)
+        self.checkins = CheckinRepository(self.db)
         self.resources = ResourceDirectory()
 
     def is_admin(self, telegram_id: int) -> bool:

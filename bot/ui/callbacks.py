@@ -66,6 +66,8 @@ class Area(enum.StrEnum):
     NEW_MEETING = "nm"
     TIME_POLL = "tp"
     RESOURCES = "rs"
+    CHECKIN = "ck"
+    CHECKIN_SCHEDULE = "cs"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,
