@@ -12,11 +12,12 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.deep_links import DeepLink, LinkKind
-from bot.domain.groups import Group, GroupSummary, InvitationKind
+from bot.domain.groups import Group, GroupSummary, InvitationKind, JoinOutcome
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
 from bot.telegram_glue.chat import show
+from bot.telegram_glue.checkin_offer import offer_baseline
 from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import groups as views
 from bot.ui.callbacks import on_button
@@ -121,6 +122,8 @@ async def join(update: Update, context: RangkulContext, action: JoinGroup) -> No
         context.services.groups, context.services.clock, group.id, session.member
     )
     await show(update, views.join_outcome_text(session.t, outcome, group.name), edit=False)
+    if outcome is JoinOutcome.JOINED:
+        await offer_baseline(update, context, session.member)
 
 
 # --- coordinators ------------------------------------------------------------------------------

@@ -63,6 +63,7 @@ async def send_my_data(update: Update, context: RangkulContext) -> None:
         s.time_polls,
         s.safety,
         s.outbox,
+        s.checkins,
         s.clock,
         user_of(update).id,
     )

@@ -40,9 +40,7 @@ async def plan_checkins(
     )
 
 
-async def _plan_prompts(
-    checkins: CheckinRepository, outbox: OutboxRepository, clock: Clock
-) -> int:
+async def _plan_prompts(checkins: CheckinRepository, outbox: OutboxRepository, clock: Clock) -> int:
     now, added, after = clock.now(), 0, 0
     while True:
         async with checkins.transaction() as tx:
@@ -58,9 +56,7 @@ async def _plan_prompts(
         after = found[-1].member_id
 
 
-async def _plan_nudges(
-    checkins: CheckinRepository, outbox: OutboxRepository, clock: Clock
-) -> int:
+async def _plan_nudges(checkins: CheckinRepository, outbox: OutboxRepository, clock: Clock) -> int:
     """Nudges for prompts sent 48 hours ago (up to :data:`NUDGE_GRACE` more, after a stop)
     that are still unanswered; the renderer checks again when it sends, so an answer in
     between cancels the nudge."""
@@ -76,8 +72,7 @@ async def _plan_nudges(
                 tx=tx,
             )
             planned = [
-                nudge(p.member_id, week_of_key(p.dedupe_key), p.prompt_at, p.sent_at)
-                for p in found
+                nudge(p.member_id, week_of_key(p.dedupe_key), p.prompt_at, p.sent_at) for p in found
             ]
             added += await outbox.enqueue(planned, now=now, tx=tx)
         if len(found) < BATCH:

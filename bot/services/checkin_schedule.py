@@ -11,7 +11,7 @@ Telegram's; the planner then goes on from the week after it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.clock import Clock
 from bot.domain.checkin_cadence import PAUSE_WEEKS, CheckinSchedule, paused_until
@@ -24,6 +24,14 @@ from bot.storage.outbox import OutboxRepository
 Change = Callable[[CheckinSchedule], CheckinSchedule]
 
 
+@dataclass(frozen=True, slots=True)
+class _Field:
+    """The day or the time of a schedule: how to read it and how to set it."""
+
+    read: Callable[[CheckinSchedule], int]
+    write: Callable[[CheckinSchedule, int], CheckinSchedule]
+
+
 async def change_day(
     checkins: CheckinRepository,
     outbox: OutboxRepository,
@@ -34,7 +42,12 @@ async def change_day(
 ) -> Correction:
     """A new day, chosen on a screen that showed ``shown`` as the stored day."""
     return await _correct(
-        checkins, outbox, member_id, lambda s: s.weekday, weekday, shown, "weekday"
+        checkins,
+        outbox,
+        member_id,
+        _Field(lambda s: s.weekday, lambda s, day: replace(s, weekday=day)),
+        weekday,
+        shown,
     )
 
 
@@ -48,7 +61,12 @@ async def change_time(
 ) -> Correction:
     """A new time; ``shown`` None for a typed time, which applies to whatever is stored."""
     return await _correct(
-        checkins, outbox, member_id, lambda s: s.minute_of_day, minute_of_day, shown, "minute_of_day"
+        checkins,
+        outbox,
+        member_id,
+        _Field(lambda s: s.minute_of_day, lambda s, minute: replace(s, minute_of_day=minute)),
+        minute_of_day,
+        shown,
     )
 
 
@@ -99,17 +117,16 @@ async def _correct(
     checkins: CheckinRepository,
     outbox: OutboxRepository,
     member_id: int,
-    stored_value: Callable[[CheckinSchedule], int],
+    field: _Field,
     chosen: int,
     shown: int | None,
-    field: str,
 ) -> Correction:
     async with checkins.transaction() as tx:
         schedule = await checkins.schedule(member_id, tx=tx)
-        stored = stored_value(schedule)
+        stored = field.read(schedule)
         verdict = judge_correction(stored, chosen, stored if shown is None else shown)
         if verdict is Correction.SAVE:
-            await _save(checkins, outbox, member_id, replace(schedule, **{field: chosen}), tx)
+            await _save(checkins, outbox, member_id, field.write(schedule, chosen), tx)
     return verdict
 
 

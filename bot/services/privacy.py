@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.domain.meetings import SeatStatus
 from bot.domain.member import ExportSummary
 from bot.domain.messages import parse_instant
+from bot.storage.checkins import CheckinRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
@@ -32,6 +33,7 @@ async def export_member_data(
     time_polls: TimePollRepository,
     safety: SafetyRepository,
     outbox: OutboxRepository,
+    checkins: CheckinRepository,
     clock: Clock,
     telegram_id: int,
 ) -> dict[str, Any] | None:
@@ -46,7 +48,7 @@ async def export_member_data(
         return None
     member = await members.by_telegram_id(telegram_id)
     if member is not None:
-        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox)
+        parts: tuple[MemberExport, ...] = (groups, meetings, time_polls, safety, outbox, checkins)
         for repository in parts:
             stored |= await repository.export(member.id)
     return {

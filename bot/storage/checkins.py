@@ -85,7 +85,9 @@ class CheckinRepository(Repository):
         """Stores the schedule; the default one is stored as no row at all."""
         async with self._writing(tx) as conn:
             if schedule.is_default:
-                await conn.execute("DELETE FROM checkin_schedules WHERE member_id = ?", (member_id,))
+                await conn.execute(
+                    "DELETE FROM checkin_schedules WHERE member_id = ?", (member_id,)
+                )
                 return
             await conn.execute(
                 "INSERT INTO checkin_schedules (member_id, weekday, minute_of_day, paused_until,"
@@ -153,7 +155,8 @@ class CheckinRepository(Repository):
             f"   AND {_PROMPTED} AND (s.paused_until IS NULL OR s.paused_until <= ?)"
             # The nudge key is the prompt key with the nudge's kind in front of ":member:week".
             "   AND NOT EXISTS (SELECT 1 FROM outbox AS n"
-            f"     WHERE n.dedupe_key = '{_NUDGE}' || substr(o.dedupe_key, instr(o.dedupe_key, ':')))"
+            f"     WHERE n.dedupe_key = '{_NUDGE}'"
+            "       || substr(o.dedupe_key, instr(o.dedupe_key, ':')))"
             "   AND NOT EXISTS (SELECT 1 FROM questionnaires AS q WHERE q.member_id = o.member_id"
             "     AND q.instrument = 'who5' AND q.completed_at >= o.not_before)"
             " ORDER BY o.id LIMIT ?",
@@ -186,8 +189,8 @@ class CheckinRepository(Repository):
         if not rows:
             return None
         row = rows[0]
-        first = row["first_joined"]
-        return Audience(_schedule(row), bool(row["in_group"]), from_db_time(first) if first else None)
+        first = from_db_time(row["first_joined"]) if row["first_joined"] else None
+        return Audience(_schedule(row), bool(row["in_group"]), first)
 
     async def completed_who5_since(
         self, member_id: int, since: datetime | None = None, *, tx: Tx | None = None
