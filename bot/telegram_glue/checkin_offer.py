@@ -3,17 +3,24 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup
 
 from bot.context import RangkulContext
 from bot.domain.member import Member
-from bot.telegram_glue.chat import follow_up
+from bot.i18n import Translator
 from bot.ui.checkin_prompts import baseline_offer_view
+from bot.ui.view import View
 
 
-async def offer_baseline(update: Update, context: RangkulContext, member: Member) -> None:
-    """One message with a "Start" button, to someone who has never completed a check-in."""
+async def with_baseline_offer(
+    context: RangkulContext, t: Translator, member: Member, view: View
+) -> View:
+    """``view`` with the offer and its "Start" button below, for someone who has never
+    completed a check-in; as it is for everyone else. One message, not two: the offer belongs
+    to the moment it follows."""
     if await context.services.checkins.completed_who5_since(member.id):
-        return
-    t = (await context.session(update)).t
-    await follow_up(update, *baseline_offer_view(t))
+        return view
+    text, markup = view
+    offer, start = baseline_offer_view(t)
+    above = markup.inline_keyboard if markup is not None else ()
+    return f"{text}\n\n{offer}", InlineKeyboardMarkup([*above, *start.inline_keyboard])

@@ -6,6 +6,8 @@ Warm and without pressure: nothing here counts missed weeks or says what someone
 
 from __future__ import annotations
 
+from telegram import InlineKeyboardMarkup
+
 from bot.domain.questionnaires import Purpose
 from bot.i18n import Translator
 from bot.ui.checkin import StartCheckin
@@ -52,8 +54,8 @@ def nudge_view(t: Translator, purpose: Purpose) -> View:
     return text, inline([[(start_label(t), StartCheckin(purpose))]])
 
 
-def baseline_offer_view(t: Translator) -> View:
-    """The first check-in, offered as a starting point."""
+def baseline_offer_view(t: Translator) -> tuple[str, InlineKeyboardMarkup]:
+    """The first check-in, offered as a starting point (below another message's text)."""
     text = t(
         "Would you like to do a first check-in? A few short questions about how you have been "
         "lately. It gives you a starting point, so later you can see how things change. There "
