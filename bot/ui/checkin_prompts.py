@@ -35,7 +35,8 @@ def prompt_view(t: Translator, purpose: Purpose) -> View:
         )
     else:
         why = t("A few short questions about how you have been lately; it takes a few minutes.")
-    text = f"{t('🌿 Hi! Time for your weekly check-in.')}\n\n{why}"
+    greeting = t("🌿 Hi! Time for your weekly check-in.")
+    text = f"{greeting}\n\n{why}"
     markup = inline(
         [
             [(start_label(t), StartCheckin(purpose))],

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from babel.dates import get_day_names
 
 from bot.domain.checkin_cadence import PAUSE_WEEKS, CheckinSchedule, next_prompt
-from bot.i18n import Html, Translator, tz_abbreviation
+from bot.i18n import N_, Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.menu import OpenSettings
@@ -21,6 +21,9 @@ from bot.ui.view import View
 
 # The times offered as buttons (minutes of the day); any other can be typed.
 TIME_CHOICES = (7 * 60, 12 * 60, 17 * 60, 19 * 60, 21 * 60)
+# One label per pause offered (bot.domain.checkin_cadence.PAUSE_WEEKS): plain msgids, which
+# the translations file can carry (it holds no plural forms).
+PAUSE_LABELS = {1: N_("⏸ Pause 1 week"), 2: N_("⏸ Pause 2 weeks"), 4: N_("⏸ Pause 4 weeks")}
 
 
 @dataclass(frozen=True)
@@ -132,12 +135,7 @@ def schedule_view(
         rows.append([(t("▶️ Resume now"), ResumeCheckins())])
         rows.append([(t("⏹ Turn off"), StopCheckins())])
     else:
-        rows.append(
-            [
-                (t.plural("⏸ Pause {n} week", "⏸ Pause {n} weeks", weeks), PauseCheckins(weeks))
-                for weeks in PAUSE_WEEKS
-            ]
-        )
+        rows.append([(t(PAUSE_LABELS[weeks]), PauseCheckins(weeks)) for weeks in PAUSE_WEEKS])
         rows.append([(t("⏹ Turn off"), StopCheckins())])
     rows.append([(t("◀ Back to settings"), OpenSettings())])
     text = "\n".join(lines)
