@@ -148,6 +148,8 @@ class CheckinRepository(Repository):
         rows = await self._fetch_all(
             tx,
             "SELECT o.id, o.member_id, o.dedupe_key, o.not_before, o.sent_at FROM outbox AS o"
+            # Without statistics SQLite prefers outbox_due, which walks every sent message.
+            " INDEXED BY outbox_sent_checkin_prompts"
             " JOIN members AS m ON m.id = o.member_id"
             " LEFT JOIN checkin_schedules AS s ON s.member_id = m.id"
             f" WHERE o.kind = '{_PROMPT}' AND o.status = 'sent'"
