@@ -68,7 +68,8 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
-from bot.notifications.checkin import checkin_renderers
+from bot.notifications.call_requests import call_request_renderers
+from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.safety import safety_renderers
@@ -193,6 +194,7 @@ def build_application(
     renderers: dict[str, Renderer] = {}
     renderers.update(meeting_renderers())
     renderers.update(safety_renderers())
+    renderers.update(call_request_renderers())
     renderers.update(checkin_renderers())
     renderers.update(feedback_renderers())
     application.bot_data["outbox_renderers"] = renderers

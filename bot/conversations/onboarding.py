@@ -42,6 +42,7 @@ from bot.narrowing import text_of, user_data_of, user_of
 from bot.services.container import Services
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
 from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.conversation import Callback, common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.flow import StepFlow
@@ -361,9 +362,8 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     user_data_of(context).pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
     session = await context.session(update)
-    await show(
-        update, session.t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias)
-    )
+    welcome = session.t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias)
+    await show(update, *await with_baseline_offer(context, session.t, member, (welcome, None)))
     await follow_up(update, *main_menu(session))
     # A group card or a role the link was for; also sets a new coordinator's command menu.
     await open_deep_link(update, context, link.payload if link is not None else None)

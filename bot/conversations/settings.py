@@ -1,43 +1,63 @@
 """/settings: a member sees what their profile holds and corrects it (UU PDP right to
 rectification): alias and language through their own flows (/alias, /language), province by
-button or typed name, topics by toggles.
+button or typed name, topics by toggles; and sets their weekly check-in (day, time by button
+or typed, a pause, off and on again).
 
 There is no draft: each screen carries what it shows (the page, the ticked topics, and the
 value stored when it was shown), and a correction is saved in the domain tables at once. A
 press on a screen whose stored value has changed since (an old message, the second of a double
 tap) gets a short toast and changes nothing (bot.domain.corrections). The conversation exists
-only so that a province name typed after the province buttons is read as one.
+only so that a province name typed after the province buttons (or a time after the check-in
+time buttons) is read as one.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from bot.context import RangkulContext
+from bot.domain.checkin_cadence import MINUTES_PER_DAY, parse_time_of_day
 from bot.domain.corrections import Correction
 from bot.domain.member import Member
 from bot.domain.regions import region_by_name
 from bot.domain.topics import topics_from_mask, topics_mask
+from bot.i18n import Translator
 from bot.narrowing import query_of, text_of
+from bot.services import checkin_schedule
 from bot.services.profile import change_region, change_topics
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
+from bot.ui import checkin_schedule as checkin_views
 from bot.ui import settings as views
 from bot.ui.callbacks import on_button
+from bot.ui.checkin_schedule import (
+    CheckinDays,
+    CheckinTimes,
+    OpenCheckinSchedule,
+    PauseCheckins,
+    ResumeCheckins,
+    SetCheckinDay,
+    SetCheckinTime,
+    StopCheckins,
+)
 from bot.ui.menu import OpenSettings, expired_button_text, join_first_text
 from bot.ui.settings import EditTopics, ProvincePage, SaveTopics, SetProvince, ToggleMyTopic
+from bot.ui.view import View
 
 CONVERSATION = "settings"
 # What a handler returns to leave the conversation's state as it is (PTB: None).
 UNCHANGED_STATE = None
+MAX_WEEKDAY = 6  # Sunday
 
 
 class Step(enum.IntEnum):
     PROVINCE = 1  # the province buttons are shown: a typed name is an answer
+    CHECKIN_TIME = 2  # the check-in time buttons are shown: a typed time is an answer
 
 
 async def _member(update: Update, context: RangkulContext) -> Member | None:
@@ -59,8 +79,21 @@ async def open_settings(
     member = await _member(update, context)
     if member is not None:
         t = (await context.session(update)).t
-        await show(update, *views.settings_view(t, member))
+        await show(update, *await _settings_screen(context, t, member))
     return ConversationHandler.END
+
+
+async def _settings_screen(
+    context: RangkulContext, t: Translator, member: Member, note: str = ""
+) -> View:
+    s = context.services
+    audience = await s.checkins.audience(member.id)
+    line = ""
+    if audience is not None:
+        line = checkin_views.schedule_line(
+            t, audience.schedule, member.timezone, s.clock.now(), in_group=audience.in_active_group
+        )
+    return views.settings_view(t, member, note, checkin=line)
 
 
 async def province_page(update: Update, context: RangkulContext, action: ProvincePage) -> int:
@@ -179,7 +212,185 @@ async def _after(update: Update, context: RangkulContext, correction: Correction
     context.forget_session()
     session = await context.session(update)
     assert session.member is not None, "a correction keeps the member"
-    await show(update, *views.settings_view(session.t, session.member, views.saved_text(t)))
+    screen = await _settings_screen(context, session.t, session.member, views.saved_text(t))
+    await show(update, *screen)
+    return ConversationHandler.END
+
+
+# --- the weekly check-in ----------------------------------------------------------------------
+
+
+async def open_checkin_schedule(
+    update: Update, context: RangkulContext, _: OpenCheckinSchedule | None = None
+) -> int:
+    """The weekly check-in's screen: when it comes, and what to change."""
+    member = await _member(update, context)
+    if member is not None:
+        await _checkin_screen(update, context, member)
+    return ConversationHandler.END
+
+
+async def _checkin_screen(
+    update: Update, context: RangkulContext, member: Member, note: str = ""
+) -> None:
+    s = context.services
+    t = (await context.session(update)).t
+    audience = await s.checkins.audience(member.id)
+    if audience is None:  # erased meanwhile (/forget in another chat)
+        await _toast(update, expired_button_text(t))
+        return
+    view = checkin_views.schedule_view(
+        t,
+        audience.schedule,
+        member.timezone,
+        s.clock.now(),
+        in_group=audience.in_active_group,
+        note=note,
+    )
+    await show(update, *view)
+
+
+async def checkin_days(update: Update, context: RangkulContext, _: CheckinDays) -> int:
+    member = await _member(update, context)
+    if member is not None:
+        t = (await context.session(update)).t
+        schedule = await context.services.checkins.schedule(member.id)
+        await show(update, *checkin_views.days_view(t, schedule))
+    return ConversationHandler.END
+
+
+async def set_checkin_day(
+    update: Update, context: RangkulContext, action: SetCheckinDay
+) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    if action.weekday > MAX_WEEKDAY or action.shown > MAX_WEEKDAY:  # forged
+        await _toast(update, expired_button_text((await context.session(update)).t))
+        return UNCHANGED_STATE
+    s = context.services
+    correction = await checkin_schedule.change_day(
+        s.checkins, s.outbox, member.id, action.weekday, shown=action.shown
+    )
+    return await _after_checkin(update, context, member, correction)
+
+
+async def checkin_times(update: Update, context: RangkulContext, _: CheckinTimes) -> int:
+    """The time buttons; a typed time works from here on."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    schedule = await context.services.checkins.schedule(member.id)
+    await show(update, *checkin_views.times_view(t, schedule, member.timezone))
+    return Step.CHECKIN_TIME
+
+
+async def set_checkin_time(
+    update: Update, context: RangkulContext, action: SetCheckinTime
+) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    if action.minute >= MINUTES_PER_DAY or action.shown >= MINUTES_PER_DAY:  # forged
+        await _toast(update, expired_button_text((await context.session(update)).t))
+        return UNCHANGED_STATE
+    s = context.services
+    correction = await checkin_schedule.change_time(
+        s.checkins, s.outbox, member.id, action.minute, shown=action.shown
+    )
+    return await _after_checkin(update, context, member, correction)
+
+
+async def typed_checkin_time(update: Update, context: RangkulContext) -> int | None:
+    """A typed time such as 20:30; anything else gets a kind word and the buttons again."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    minute = parse_time_of_day(text_of(update))
+    if minute is None:
+        return await ask_for_checkin_time(update, context)
+    s = context.services
+    correction = await checkin_schedule.change_time(
+        s.checkins, s.outbox, member.id, minute, shown=None
+    )
+    return await _after_checkin(update, context, member, correction)
+
+
+async def ask_for_checkin_time(update: Update, context: RangkulContext) -> int:
+    """Not a time (or not text at all): how to write one, and the buttons again."""
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    schedule = await context.services.checkins.schedule(member.id)
+    text, markup = checkin_views.times_view(t, schedule, member.timezone)
+    if await answer_distress(update, context):
+        await follow_up(update, text, markup)
+    else:
+        await show(update, f"{checkin_views.time_not_understood_text(t)}\n\n{text}", markup)
+    return Step.CHECKIN_TIME
+
+
+async def pause_checkins(
+    update: Update, context: RangkulContext, action: PauseCheckins
+) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    s = context.services
+    paused = await checkin_schedule.pause(s.checkins, s.outbox, s.clock, member.id, action.weeks)
+    return await _after_switch(update, context, member, paused, checkin_views.paused_text)
+
+
+async def stop_checkins(update: Update, context: RangkulContext, _: StopCheckins) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    s = context.services
+    stopped = await checkin_schedule.stop(s.checkins, s.outbox, s.clock, member.id)
+    return await _after_switch(update, context, member, stopped, checkin_views.stopped_text)
+
+
+async def resume_checkins(update: Update, context: RangkulContext, _: ResumeCheckins) -> int | None:
+    member = await _member(update, context)
+    if member is None:
+        return ConversationHandler.END
+    s = context.services
+    resumed = await checkin_schedule.resume(s.checkins, s.outbox, s.clock, member.id)
+    return await _after_switch(update, context, member, resumed, checkin_views.resumed_text)
+
+
+async def _after_checkin(
+    update: Update, context: RangkulContext, member: Member, correction: Correction
+) -> int | None:
+    """Saved (or nothing to save): the check-in's screen with a confirmation; an old screen
+    or a second tap: a toast, and nothing changes."""
+    t = (await context.session(update)).t
+    if correction is Correction.ALREADY:
+        await _toast(update, views.already_saved_text(t))
+        return UNCHANGED_STATE
+    if correction is Correction.OUT_OF_DATE:
+        await _toast(update, views.out_of_date_text(t))
+        return UNCHANGED_STATE
+    await _checkin_screen(update, context, member, views.saved_text(t))
+    return ConversationHandler.END
+
+
+async def _after_switch(
+    update: Update,
+    context: RangkulContext,
+    member: Member,
+    changed: bool,
+    note: Callable[[Translator], str],
+) -> int | None:
+    """Paused, off or on again: the screen with what changed; a second tap (or a forged
+    pause) changes nothing."""
+    t = (await context.session(update)).t
+    if not changed:
+        await _toast(update, views.already_saved_text(t))
+        return UNCHANGED_STATE
+    await _checkin_screen(update, context, member, note(t))
     return ConversationHandler.END
 
 
@@ -218,12 +429,24 @@ def handlers() -> list[BaseHandler]:
                 on_button(EditTopics, edit_topics),
                 on_button(ToggleMyTopic, toggle_topic),
                 on_button(SaveTopics, save_topics),
+                on_button(OpenCheckinSchedule, open_checkin_schedule),
+                on_button(CheckinDays, checkin_days),
+                on_button(SetCheckinDay, set_checkin_day),
+                on_button(CheckinTimes, checkin_times),
+                on_button(SetCheckinTime, set_checkin_time),
+                on_button(PauseCheckins, pause_checkins),
+                on_button(StopCheckins, stop_checkins),
+                on_button(ResumeCheckins, resume_checkins),
             ],
             states={
                 Step.PROVINCE: [
                     MessageHandler(filters.TEXT & ~filters.COMMAND, typed_province),
                     MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_province),
-                ]
+                ],
+                Step.CHECKIN_TIME: [
+                    MessageHandler(filters.TEXT & ~filters.COMMAND, typed_checkin_time),
+                    MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_checkin_time),
+                ],
             },
             fallbacks=common_fallbacks(),
         )

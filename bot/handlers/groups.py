@@ -12,11 +12,12 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.deep_links import DeepLink, LinkKind
-from bot.domain.groups import Group, GroupSummary, InvitationKind
+from bot.domain.groups import Group, GroupSummary, InvitationKind, JoinOutcome
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
 from bot.telegram_glue.chat import show
+from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui import groups as views
 from bot.ui.callbacks import on_button
@@ -42,6 +43,7 @@ from bot.ui.groups import (
     ShowFacilitators,
 )
 from bot.ui.menu import expired_button_text, join_first_text
+from bot.ui.view import View
 
 # --- everyone ----------------------------------------------------------------------------------
 
@@ -120,7 +122,10 @@ async def join(update: Update, context: RangkulContext, action: JoinGroup) -> No
     outcome = await service.join_group(
         context.services.groups, context.services.clock, group.id, session.member
     )
-    await show(update, views.join_outcome_text(session.t, outcome, group.name), edit=False)
+    view: View = (views.join_outcome_text(session.t, outcome, group.name), None)
+    if outcome is JoinOutcome.JOINED:
+        view = await with_baseline_offer(context, session.t, session.member, view)
+    await show(update, *view, edit=False)
 
 
 # --- coordinators ------------------------------------------------------------------------------

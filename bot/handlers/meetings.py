@@ -21,6 +21,7 @@ from bot.services import groups as group_service
 from bot.services import meetings as service
 from bot.services import seats, time_polls
 from bot.telegram_glue.chat import follow_up, show
+from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession
@@ -447,7 +448,10 @@ async def answer_followup(update: Update, context: RangkulContext, action: Trial
         await _refuse(update, session, expired_button_text(session.t))
         return
     group = await context.services.groups.get(group_id)
-    await show(update, *views.followup_answer_view(session.t, outcome.value, group))
+    view = views.followup_answer_view(session.t, outcome.value, group)
+    if outcome is Outcome.JOINED:
+        view = await with_baseline_offer(context, session.t, session.member, view)
+    await show(update, *view)
 
 
 # --- attendance --------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
 expected who has none yet, asks trial guests of finished meetings whether to join, escalates
-crisis alerts nobody acknowledged in time, asks about meetings that ended an hour ago and
-passes ready feedback to facilitators in batches. All of it is decided against the injected
+crisis alerts nobody acknowledged in time, asks about meetings that ended an hour ago, passes
+ready feedback to facilitators in batches, and plans weekly check-in prompts and their nudges.
+All of it is decided against the injected
 clock and only *enqueues* outbox rows (idempotently, by dedupe key), so a late, missed or
 repeated pass changes nothing.
 """
@@ -14,7 +15,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import feedback, planner, safety
+from bot.services import checkin_planner, feedback, planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -28,6 +29,7 @@ async def plan_ahead(services: Services) -> None:
         s.safety, s.roles, s.outbox, s.clock, s.settings.admin_ids
     )
     asked = await feedback.plan_feedback(s.feedback, s.meetings, s.roles, s.outbox, s.clock)
+    checkins = await checkin_planner.plan_checkins(s.checkins, s.outbox, s.clock)
     if asked.questions or asked.batches:
         log.info(
             "planner: %d feedback question(s), %d feedback batch(es) planned",
@@ -42,6 +44,10 @@ async def plan_ahead(services: Services) -> None:
             report.reminders,
             report.followups,
             escalations,
+        )
+    if checkins.prompts or checkins.nudges:
+        log.info(
+            "planner: %d check-in prompt(s), %d nudge(s) planned", checkins.prompts, checkins.nudges
         )
 
 

@@ -1,4 +1,5 @@
-"""Texts and keyboards of /settings: what a member's profile holds, and correcting it.
+"""Texts and keyboards of /settings: what a member's profile holds, and correcting it (the
+weekly check-in's own screens are bot.ui.checkin_schedule).
 
 Every choice carries the value stored when its screen was shown (``shown``), so a double tap
 or a press on an old message can be told from a correction (bot.domain.corrections).
@@ -14,6 +15,7 @@ from bot.domain.regions import ONLINE_ONLY, PROVINCES, province_by_code
 from bot.domain.topics import topics_mask
 from bot.i18n import Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
+from bot.ui.checkin_schedule import OpenCheckinSchedule
 from bot.ui.keyboards import Button, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.menu import ChangeAlias, ChangeLanguage, OpenSettings
@@ -90,8 +92,9 @@ def profile_lines(
     ]
 
 
-def settings_view(t: Translator, member: Member, note: str = "") -> View:
-    """The settings screen, after ``note`` (what just changed)."""
+def settings_view(t: Translator, member: Member, note: str = "", *, checkin: str = "") -> View:
+    """The settings screen, after ``note`` (what just changed); ``checkin``: the weekly
+    check-in's line (bot.ui.checkin_schedule.schedule_line)."""
     lines = [
         t("<b>Your settings</b>"),
         *profile_lines(
@@ -102,6 +105,7 @@ def settings_view(t: Translator, member: Member, note: str = "") -> View:
             timezone=member.timezone,
             topics=member.topics,
         ),
+        *([checkin] if checkin else []),
         "",
         t("What would you like to change?"),
     ]
@@ -113,6 +117,7 @@ def settings_view(t: Translator, member: Member, note: str = "") -> View:
         [
             [(t("✏️ Alias"), ChangeAlias()), (t("🌐 Language"), ChangeLanguage())],
             [(t("📍 Province"), ProvincePage(page)), (t("🏷 Topics"), EditTopics())],
+            [(t("🗓 Weekly check-in"), OpenCheckinSchedule())],
         ]
     )
     return (f"{note}\n\n{text}" if note else text), markup

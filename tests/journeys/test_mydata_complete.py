@@ -2,9 +2,9 @@
 
 Lina is a member of one group (after a trial she attended), facilitates another (through an
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
-pending reminder, asked for her facilitator in a crisis, wrote a safety plan, checked in and
-said how helpful her trial meeting was. Other people around her (her facilitator, a
-coordinator, another member) must never appear in her file.
+pending reminder, moved her weekly check-in, asked for her facilitator in a crisis, wrote a
+safety plan, checked in and said how helpful her trial meeting was. Other people around her
+(her facilitator, a coordinator, another member) must never appear in her file.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ EXPORTED = {
     ("questionnaires", "member_id"): "questionnaires",
     ("meeting_feedback", "member_id"): "meeting_feedback",
     ("moods", "member_id"): "moods",
+    ("checkin_schedules", "member_id"): "checkin_schedule",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -63,8 +64,6 @@ LEFT_OUT = {
     # it would put someone else's crisis in the facilitator's file. The facilitator's /forget
     # still clears the column (ON DELETE SET NULL).
     ("crisis_alerts", "acknowledged_by"),
-    # Issue 11's tables, until their features land and export them (moved to EXPORTED then).
-    ("checkin_schedules", "member_id"),
 }
 
 
@@ -124,6 +123,12 @@ async def lina_with_everything(world: BotWorld) -> Person:
     for member, poll_id, choice in ((lina, "poll-lina", 1), (other, "poll-other", 0)):
         await s.time_polls.add_message(poll.id, member.id, poll_id)
         await s.time_polls.record_answer(poll_id, member.id, [choice])
+
+    # Her weekly check-in moved to Friday.
+    await lina_chat.send("/settings")
+    await lina_chat.press("Weekly check-in")
+    await lina_chat.press("Day")
+    await lina_chat.press("Friday")
 
     at = world.clock.now()
     await s.safety.save_answer(lina.id, PlanSection.CALMING, "Tea on the porch", at)
@@ -211,6 +216,9 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert ("reminder", "pending") in pending
     assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
+    assert data["checkin_schedule"] == [
+        {"weekday": 4, "minute_of_day": 1140, "paused_until": None, "stopped_at": None}
+    ]
     assert len(data["crisis_events"]) == 1 and len(data["crisis_alerts"]) == 1
     [checkin] = data["questionnaires"]
     assert (checkin["instrument"], checkin["purpose"], checkin["score"]) == ("who5", "self", 80)

@@ -33,6 +33,6 @@ async def render_call_request(
     return views.call_request_text(t, asking.alias), None
 
 
-def checkin_renderers() -> dict[str, Any]:
-    """The renderers of the check-in outbox kinds, for ``bot_data["outbox_renderers"]``."""
+def call_request_renderers() -> dict[str, Any]:
+    """The renderer of the call-request outbox kind, for ``bot_data["outbox_renderers"]``."""
     return {CALL_REQUEST_KIND: render_call_request}
