@@ -27,6 +27,9 @@ MINUTES_PER_DAY = 24 * 60
 WEEK = timedelta(days=7)
 # The one gentle nudge comes this long after the prompt went out, if nothing was answered.
 NUDGE_AFTER = timedelta(hours=48)
+# A check-in completed this shortly before a prompt answers that week's already (someone who
+# used /checkin on Saturday is not asked again on Sunday): the prompt is skipped.
+ANSWERED_RECENTLY = timedelta(days=3)
 # A prompt the bot could not send on time (it was down, Telegram failed) still goes this late;
 # later than that it is skipped: a "weekly" check-in a day late reads as a mistake.
 PROMPT_GRACE = timedelta(hours=24)

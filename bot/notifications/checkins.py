@@ -1,8 +1,9 @@
 """Outbox renderers for the weekly check-in: the prompt and its nudge.
 
 Both decide again when they are sent, from the current rows: nothing goes to someone who has
-left every group, paused or turned the check-in off since it was planned, and the nudge does
-not go once a WHO-5 was completed after the prompt (the dispatcher then skips the row).
+left every group, paused or turned the check-in off since it was planned, the prompt does not
+go to someone who completed a WHO-5 in the days just before it, and the nudge does not go once
+a WHO-5 was completed after the prompt (the dispatcher then skips the row).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.checkin_cadence import prompt_purpose
+from bot.domain.checkin_cadence import ANSWERED_RECENTLY, prompt_purpose
 from bot.domain.checkin_notices import CheckinKind
 from bot.domain.member import Member
 from bot.domain.messages import parse_instant
@@ -26,8 +27,11 @@ Rendered = tuple[str, InlineKeyboardMarkup | None] | None
 async def render_prompt(
     services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
 ) -> Rendered:
+    now = services.clock.now()
     audience = await services.checkins.audience(member.id)
-    if audience is None or not audience.prompted_at(services.clock.now()):
+    if audience is None or not audience.prompted_at(now):
+        return None
+    if await services.checkins.completed_who5_since(member.id, now - ANSWERED_RECENTLY):
         return None
     purpose = prompt_purpose(parse_instant(payload["at"]), audience.first_joined_at)
     return views.prompt_view(t, purpose)

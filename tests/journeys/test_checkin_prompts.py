@@ -167,6 +167,19 @@ async def test_one_nudge_48_hours_later_only_for_who_did_not_answer(world: BotWo
     assert len(prompts(budi)) == 2
 
 
+async def test_a_check_in_just_before_the_prompt_answers_that_weeks(world: BotWorld) -> None:
+    ayu, budi = await two_members(world)
+    await world.tick()
+    await answer_who5(world, budi, SUNDAY_WIB - timedelta(hours=20))  # Saturday evening
+
+    await advance_to(world, SUNDAY_WIB)
+    await advance_to(world, SUNDAY_WIB + timedelta(hours=49))
+    assert prompts(budi) == [] and nudges(budi) == []
+    assert len(prompts(ayu)) == 1
+    await advance_to(world, SUNDAY_WIB + WEEK)
+    assert len(prompts(budi)) == 1
+
+
 async def test_pause_for_a_week_skips_one_prompt(world: BotWorld) -> None:
     ayu, _ = await two_members(world)
     await world.tick()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 
 from bot.domain.groups import GroupFormat, NewGroup
-from bot.domain.messages import instant_text
 from tests.journeys.harness import BotWorld, Person
+from tests.journeys.helpers.checkin import check_in
 from tests.journeys.helpers.onboarding import onboard_in_english
 
 # Where each test member lives: (province code, timezone).
@@ -59,15 +58,9 @@ async def member_id(world: BotWorld, person: Person) -> int:
 
 
 async def answer_who5(world: BotWorld, person: Person, at: datetime) -> None:
-    """A completed WHO-5, as the questionnaire (/checkin, built separately) stores one. Written
-    straight into the table the check-in planner reads, because the questionnaire's own
-    conversation and repository are not part of this feature."""
-    with sqlite3.connect(world.db_path) as db:
-        db.execute(
-            "INSERT INTO questionnaires (member_id, instrument, purpose, answers, score,"
-            " started_at, completed_at) VALUES (?, 'who5', 'weekly', '{}', 60, ?, ?)",
-            (await member_id(world, person), instant_text(at), instant_text(at)),
-        )
+    """At ``at`` (now or later), the person answers /checkin from start to end."""
+    await advance_to(world, at)
+    await check_in(person)
 
 
 def prompts(person: Person) -> list[str]:
