@@ -39,10 +39,10 @@ from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.telegram_glue.flow import StepFlow
+from bot.telegram_glue.registered import member_or_refuse
 from bot.ui import checkin as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.checkin import AnswerItem, AskForCall, ContinueLater, SkipItem, StartCheckin, TakePhq9
-from bot.ui.menu import expired_button_text, join_first_text
 from bot.ui.view import View
 
 CONVERSATION = "checkin"
@@ -105,18 +105,6 @@ FLOW: StepFlow[Step, CheckinDraft] = StepFlow(
 )
 
 
-async def _member(update: Update, context: RangkulContext) -> Member | None:
-    """The sender if they are a member; anyone else is told so (a toast on a button)."""
-    session = await context.session(update)
-    if session.member is not None:
-        return session.member
-    if update.callback_query is not None:
-        await update.callback_query.answer(expired_button_text(session.t))
-    else:
-        await show(update, join_first_text(session.t))
-    return None
-
-
 async def _toast(update: Update, context: RangkulContext, text: str | None = None) -> None:
     t = (await context.session(update)).t
     await query_of(update).answer(text or views.passed_text(t))
@@ -126,7 +114,7 @@ async def begin(
     update: Update, context: RangkulContext, action: StartCheckin | None = None
 ) -> int | None:
     """/checkin or a prompt's "Start": the open sitting where it was left, or a new one."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     purpose = action.purpose if action is not None else Purpose.SELF
@@ -158,7 +146,7 @@ async def skip_item(update: Update, context: RangkulContext, action: SkipItem) -
 async def _answer(
     update: Update, context: RangkulContext, sitting: int, item: str, value: int | None
 ) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     s = context.services
@@ -202,7 +190,7 @@ async def _finish(update: Update, context: RangkulContext, member: Member, done:
 
 async def later(update: Update, context: RangkulContext, action: ContinueLater) -> int | None:
     """ "Continue later": the sitting stays open; /checkin or any "Start" resumes it."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     if await service.current(context.services.questionnaires, member.id, action.sitting) is None:
@@ -213,7 +201,7 @@ async def later(update: Update, context: RangkulContext, action: ContinueLater) 
 
 
 async def take_phq9(update: Update, context: RangkulContext, action: TakePhq9) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -229,7 +217,7 @@ async def take_phq9(update: Update, context: RangkulContext, action: TakePhq9) -
 
 
 async def ask_for_call(update: Update, context: RangkulContext, action: AskForCall) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t

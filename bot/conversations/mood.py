@@ -23,13 +23,12 @@ from bot.domain.member import Member
 from bot.domain.moods import SCORES, TAGS, NoteProblem, note_problem, tags_from_mask, tags_mask
 from bot.narrowing import text_of
 from bot.services import moods as mood_service
-from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress, distress_in
 from bot.telegram_glue.flow import StepFlow
+from bot.telegram_glue.registered import member_or_refuse
 from bot.ui import mood as views
 from bot.ui.callbacks import on_button
-from bot.ui.menu import expired_button_text, join_first_text
 from bot.ui.mood import (
     AddMoodNote,
     ChooseMood,
@@ -90,18 +89,6 @@ FLOW: StepFlow[Step, MoodDraft] = StepFlow(
 )
 
 
-async def _member(update: Update, context: RangkulContext) -> Member | None:
-    """The sender if they are a member; anyone else is told so (a toast on a button)."""
-    session = await context.session(update)
-    if session.member is not None:
-        return session.member
-    if update.callback_query is not None:
-        await update.callback_query.answer(expired_button_text(session.t))
-    else:
-        await show(update, join_first_text(session.t))
-    return None
-
-
 async def _toast(update: Update, text: str) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text)
@@ -110,7 +97,7 @@ async def _toast(update: Update, text: str) -> None:
 async def begin(update: Update, context: RangkulContext, _: StartMood | None = None) -> int:
     """/mood, "How am I today" (menu) or "Check in with my mood" (distress reply): the scale,
     in a message of its own (the distress reply it may come from stays as it is)."""
-    if await _member(update, context) is None:
+    if await member_or_refuse(update, context) is None:
         return ConversationHandler.END
     draft = MoodDraft(sitting=context.services.rng.randrange(1, SITTINGS))
     return await FLOW.go(update, context, Step.SCORE, draft, edit=False)
@@ -127,7 +114,7 @@ async def _current(
 ) -> tuple[Member, MoodDraft] | None:
     """The member and the draft of the sitting a button belongs to; None (after a toast) if
     that sitting is not the one under way."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return None
     draft = FLOW.draft(context)
@@ -217,7 +204,7 @@ async def typed_note(update: Update, context: RangkulContext) -> int | None:
     themselves, and it goes nowhere but their own /mydata. But a feeling written down is
     still a feeling told to the bot, so after the thanks it gets the same warm distress reply
     as anywhere else (which repeats and stores nothing of it)."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     draft = FLOW.draft(context)

@@ -32,6 +32,7 @@ from bot.services.profile import change_region, change_topics
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
+from bot.telegram_glue.registered import member_or_refuse
 from bot.ui import checkin_schedule as checkin_views
 from bot.ui import settings as views
 from bot.ui.callbacks import on_button
@@ -45,7 +46,7 @@ from bot.ui.checkin_schedule import (
     SetCheckinTime,
     StopCheckins,
 )
-from bot.ui.menu import OpenSettings, expired_button_text, join_first_text
+from bot.ui.menu import OpenSettings, expired_button_text
 from bot.ui.settings import EditTopics, ProvincePage, SaveTopics, SetProvince, ToggleMyTopic
 from bot.ui.view import View
 
@@ -60,23 +61,11 @@ class Step(enum.IntEnum):
     CHECKIN_TIME = 2  # the check-in time buttons are shown: a typed time is an answer
 
 
-async def _member(update: Update, context: RangkulContext) -> Member | None:
-    """The sender if they are a member; anyone else is told so (a toast on a button)."""
-    session = await context.session(update)
-    if session.member is not None:
-        return session.member
-    if update.callback_query is not None:
-        await update.callback_query.answer(expired_button_text(session.t))
-    else:
-        await show(update, join_first_text(session.t))
-    return None
-
-
 async def open_settings(
     update: Update, context: RangkulContext, _: OpenSettings | None = None
 ) -> int:
     """/settings, "⚙️ My settings" or "Back to settings": the profile and what to change."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is not None:
         t = (await context.session(update)).t
         await show(update, *await _settings_screen(context, t, member))
@@ -98,7 +87,7 @@ async def _settings_screen(
 
 async def province_page(update: Update, context: RangkulContext, action: ProvincePage) -> int:
     """The province buttons (a page of them); a typed name works from here on."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -109,7 +98,7 @@ async def province_page(update: Update, context: RangkulContext, action: Provinc
 async def choose_province(
     update: Update, context: RangkulContext, action: SetProvince
 ) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     return await _correct_region(update, context, member, action.code, action.shown)
@@ -117,7 +106,7 @@ async def choose_province(
 
 async def typed_province(update: Update, context: RangkulContext) -> int | None:
     """A typed province name (or "online"); anything else gets the buttons again."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     region = region_by_name(text_of(update))
@@ -128,7 +117,7 @@ async def typed_province(update: Update, context: RangkulContext) -> int | None:
 
 async def ask_for_province(update: Update, context: RangkulContext) -> int:
     """Not a province name (or not text at all): how to answer, and the buttons again."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -157,7 +146,7 @@ async def _correct_region(
 
 async def edit_topics(update: Update, context: RangkulContext, _: EditTopics) -> int:
     """The topic toggles, as stored now."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is not None:
         t = (await context.session(update)).t
         await show(update, *views.topics_view(t, member.topics, shown=member.topics))
@@ -169,7 +158,7 @@ async def toggle_topic(
 ) -> int | None:
     """Ticks or unticks one topic on the screen (saved with "Done"): the button carries the
     whole selection it leads to, so two quick taps end where the person sees."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -187,7 +176,7 @@ async def toggle_topic(
 
 
 async def save_topics(update: Update, context: RangkulContext, action: SaveTopics) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     correction = await change_topics(
@@ -224,7 +213,7 @@ async def open_checkin_schedule(
     update: Update, context: RangkulContext, _: OpenCheckinSchedule | None = None
 ) -> int:
     """The weekly check-in's screen: when it comes, and what to change."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is not None:
         await _checkin_screen(update, context, member)
     return ConversationHandler.END
@@ -251,7 +240,7 @@ async def _checkin_screen(
 
 
 async def checkin_days(update: Update, context: RangkulContext, _: CheckinDays) -> int:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is not None:
         t = (await context.session(update)).t
         schedule = await context.services.checkins.schedule(member.id)
@@ -262,7 +251,7 @@ async def checkin_days(update: Update, context: RangkulContext, _: CheckinDays) 
 async def set_checkin_day(
     update: Update, context: RangkulContext, action: SetCheckinDay
 ) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     if action.weekday > MAX_WEEKDAY or action.shown > MAX_WEEKDAY:  # forged
@@ -277,7 +266,7 @@ async def set_checkin_day(
 
 async def checkin_times(update: Update, context: RangkulContext, _: CheckinTimes) -> int:
     """The time buttons; a typed time works from here on."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -289,7 +278,7 @@ async def checkin_times(update: Update, context: RangkulContext, _: CheckinTimes
 async def set_checkin_time(
     update: Update, context: RangkulContext, action: SetCheckinTime
 ) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     if action.minute >= MINUTES_PER_DAY or action.shown >= MINUTES_PER_DAY:  # forged
@@ -304,7 +293,7 @@ async def set_checkin_time(
 
 async def typed_checkin_time(update: Update, context: RangkulContext) -> int | None:
     """A typed time such as 20:30; anything else gets a kind word and the buttons again."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     minute = parse_time_of_day(text_of(update))
@@ -319,7 +308,7 @@ async def typed_checkin_time(update: Update, context: RangkulContext) -> int | N
 
 async def ask_for_checkin_time(update: Update, context: RangkulContext) -> int:
     """Not a time (or not text at all): how to write one, and the buttons again."""
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     t = (await context.session(update)).t
@@ -335,7 +324,7 @@ async def ask_for_checkin_time(update: Update, context: RangkulContext) -> int:
 async def pause_checkins(
     update: Update, context: RangkulContext, action: PauseCheckins
 ) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     s = context.services
@@ -344,7 +333,7 @@ async def pause_checkins(
 
 
 async def stop_checkins(update: Update, context: RangkulContext, _: StopCheckins) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     s = context.services
@@ -353,7 +342,7 @@ async def stop_checkins(update: Update, context: RangkulContext, _: StopCheckins
 
 
 async def resume_checkins(update: Update, context: RangkulContext, _: ResumeCheckins) -> int | None:
-    member = await _member(update, context)
+    member = await member_or_refuse(update, context)
     if member is None:
         return ConversationHandler.END
     s = context.services

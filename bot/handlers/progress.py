@@ -15,8 +15,8 @@ from bot.context import RangkulContext
 from bot.narrowing import chat_of
 from bot.services.moods import progress
 from bot.telegram_glue.chat import show
+from bot.telegram_glue.registered import member_or_refuse
 from bot.ui.callbacks import on_button
-from bot.ui.menu import expired_button_text, join_first_text
 from bot.ui.mood import ShowProgress
 from bot.ui.progress_chart import progress_caption, render_chart, too_little_view
 
@@ -28,16 +28,13 @@ async def show_progress(
 ) -> None:
     """The chart with its summary as caption, in a message of its own; with fewer than two
     points, a friendly word and a way to record a mood instead."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return
     session = await context.session(update)
     query = update.callback_query
-    if session.member is None:
-        if query is not None:
-            await query.answer(expired_button_text(session.t))
-        else:
-            await show(update, join_first_text(session.t))
-        return
     s = context.services
-    series = await progress(s.moods, s.clock, session.member)
+    series = await progress(s.moods, s.clock, member)
     if not series.drawable:
         await show(update, *too_little_view(session.t), edit=False)
         return
