@@ -67,12 +67,13 @@ class ChatPage:
         await box.press("Enter")
         await expect(self.page.locator("#messages .from-me").last).to_contain_text(text)
 
-    async def press(self, label: str) -> None:
-        """Presses the newest inline button whose label contains `label` (labels carry emoji)."""
+    async def press(self, label: str, *, exact: bool = False) -> None:
+        """Presses the newest inline button whose label contains `label` (labels carry emoji),
+        or is `label` with ``exact`` (a rating "4", not "14")."""
         await self._pace()
         buttons = self.page.locator("#messages .inline-keyboard")
         before = self.sandbox.emulator.version()
-        await buttons.get_by_role("button", name=label).last.click()
+        await buttons.get_by_role("button", name=label, exact=exact).last.click()
         # The click is in once the emulated Telegram has it (the page posts it on its own time).
         await self.sandbox.emulator.wait_for_change(before, ACTION_TIMEOUT_MS / 1000)
 

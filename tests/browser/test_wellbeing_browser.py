@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sandbox.demo import DEMO_GROUPS
+from bot.sandbox.demo import DEMO_GROUPS, DEMO_TRIAL
 from tests.browser.helpers import FACILITATOR_ID, MEMBER_EN, MEMBER_MAKASSAR, ChatPage
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
@@ -97,3 +97,20 @@ async def test_facilitator_sees_impact_figures_a_chart_and_fewer_than_5(chat: Ch
     await chat.screenshot("impact-report")
     await chat.last_bot.evaluate("node => node.scrollIntoView({block: 'end'})")
     await chat.screenshot("impact-chart")
+
+
+async def test_river_rates_the_trial_meeting_after_it(chat: ChatPage) -> None:
+    # Last in this module: it moves the sandbox clock past River's trial meeting (DEMO_TRIAL).
+    await chat.be(MEMBER_EN)
+    await chat.fast_forward("day")
+    for _ in range(5):  # the meeting (90 minutes) ends; the question comes an hour later
+        await chat.fast_forward("hour")
+    question = chat.page.locator("#messages .from-bot", has_text="How helpful was today's meeting")
+    await expect(question).to_have_count(1)
+    await expect(question).to_contain_text(DEMO_TRIAL[1])
+    await question.evaluate("node => node.scrollIntoView({block: 'end'})")
+    await chat.screenshot("feedback-question")
+    await chat.press("4", exact=True)
+    await chat.expect_bot("You chose ★★★★☆ (4/5)")
+    await chat.press("Skip")
+    await chat.expect_bot("Thank you for your answer")
