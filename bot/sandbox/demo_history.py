@@ -174,29 +174,12 @@ async def load_group_history(
     for meeting in held:
         ended = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         guests = [p for p in people if p.trial and trial_meeting[p.number] == meeting.id]
-        for guest in guests:
-            await meetings.set_seat(
-                meeting.id,
-                made_up[guest.number].id,
-                SeatKind.TRIAL,
-                SeatStatus.GOING,
-                meeting.starts_at - 3 * DAY,
-                requeue=True,
-            )
+        guest_ids = [made_up[guest.number].id for guest in guests]
+        await _take_seats(meetings, meeting, guest_ids, SeatKind.TRIAL, 3 * DAY)
         in_group = await groups.member_ids_at(group.id, meeting.starts_at)
         going = [m.id for m in made_up.values() if m.id in in_group and rng.random() < GOING_SHARE]
-        for member_id in going:  # their "Going" taps, two days before
-            await meetings.set_seat(
-                meeting.id,
-                member_id,
-                SeatKind.MEMBER,
-                SeatStatus.GOING,
-                meeting.starts_at - 2 * DAY,
-                requeue=True,
-            )
-        present = [made_up[g.number].id for g in guests] + [
-            member_id for member_id in going if rng.random() < PRESENT_SHARE
-        ]
+        await _take_seats(meetings, meeting, going, SeatKind.MEMBER, 2 * DAY)
+        present = guest_ids + [m for m in going if rng.random() < PRESENT_SHARE]
         for member_id in present:
             await toggle_attendance(
                 meetings, ControllableClock(ended), facilitated, meeting.id, member_id
@@ -235,6 +218,19 @@ async def _hold_past_meetings(
             if (meeting := await meetings.get(meeting_id)) is not None:
                 held.append(meeting)
     return sorted(held, key=lambda m: m.starts_at)
+
+
+async def _take_seats(
+    meetings: MeetingRepository,
+    meeting: Meeting,
+    member_ids: Sequence[int],
+    kind: SeatKind,
+    ahead: timedelta,
+) -> None:
+    """Seats marked going, taken ``ahead`` of the meeting (a trial sign-up, a "Going" tap)."""
+    for member_id in member_ids:
+        taken = meeting.starts_at - ahead
+        await meetings.set_seat(meeting.id, member_id, kind, SeatStatus.GOING, taken, requeue=True)
 
 
 def _first_after(held: Sequence[Meeting], moment: datetime) -> int | None:
@@ -304,7 +300,8 @@ async def _record_wellbeing(
             mood = round(1 + 4 * trend(days_ago) / 100) + rng.choice((-1, 0, 0, 1))
             mood = min(max(mood, SCORES[0]), SCORES[-1])
             mood_id = await moods.add(member.id, mood, at(days_ago, 20), tx=tx)
-            tags = tuple(t for t in TAGS if t in rng.sample(TAGS, rng.randrange(3)))
+            chosen = set(rng.sample(TAGS, rng.randrange(3)))  # none, one or two
+            tags = tuple(tag for tag in TAGS if tag in chosen)
             if tags:
                 await moods.set_tags(mood_id, member.id, tags, tx=tx)
 
