@@ -1,8 +1,8 @@
 """The sandbox's demo people: clearly fake personas and the rows that make some of them members.
 
 Every name says "demo", every Telegram id is in a range no real account is expected to use, and
-nothing here is meant for a real database. Later features add their demo data (groups,
-meetings, check-ins) to load_demo_data.
+nothing here is meant for a real database. Weeks of made-up history (moods, check-ins, held
+meetings and their ratings) come from bot.sandbox.demo_history.
 """
 
 from __future__ import annotations
@@ -18,6 +18,12 @@ from bot.domain.meetings import NewMeeting
 from bot.domain.member import AliasTaken, MemberExists, NewMember
 from bot.domain.regions import WIB, province_by_code, timezone_for
 from bot.domain.safety import PlanSection
+from bot.sandbox.demo_history import (
+    MADE_UP_PEOPLE,
+    MadeUpPerson,
+    load_group_history,
+    load_persona_histories,
+)
 from bot.services.container import NOTICE_VERSION
 from bot.services.meetings import schedule
 from bot.services.seats import sign_up_for_trial
@@ -122,6 +128,14 @@ class DemoGroup:
     group: NewGroup
     facilitators: tuple[int, ...] = ()
     members: tuple[int, ...] = ()
+    # Made-up people (not personas) with weeks of history: members, and trial guests who may
+    # have joined since (bot.sandbox.demo_history).
+    made_up: tuple[MadeUpPerson, ...] = ()
+
+    @property
+    def member_count(self) -> int:
+        """How many members the group has once the demo data is loaded."""
+        return len(self.members) + sum(person.is_member for person in self.made_up)
 
 
 def _demo_group(
@@ -197,6 +211,8 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
         ),
         members=(9_900_005,),
     ),
+    # Twelve weeks of meetings, check-ins and ratings with made-up members: /impact as Sari
+    # shows its figures and chart, and "fewer than 5" for her small Makassar group.
     DemoGroup(
         _demo_group(
             "Demo Pulih Bersama Online",
@@ -207,6 +223,7 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
         ),
         facilitators=(9_900_002,),
         members=(9_900_006, 9_900_005),
+        made_up=MADE_UP_PEOPLE,
     ),
     # Meets just over a day after the sandbox starts (see DEMO_MEETINGS), so its reminders show
     # with "+1 day" and "+1 hour"; seats for River's trial and both visitors'.
@@ -258,6 +275,10 @@ async def load_demo_data(db: Database, clock: Clock) -> None:
             continue  # a --database reused from an earlier run already has them
     await _load_demo_groups(db, clock)
     await _load_demo_safety_plan(db, clock)
+    await load_persona_histories(db, clock)
+    for demo in DEMO_GROUPS:
+        if demo.made_up and demo.facilitators:
+            await load_group_history(db, clock, demo.group.name, demo.facilitators[0], demo.made_up)
 
 
 async def _load_demo_groups(db: Database, clock: Clock) -> None:
@@ -286,6 +307,8 @@ class DemoMeeting:
     ``hour=None``: at the first half hour more than ``days_ahead`` days and one hour after the
     start, whatever the time of day. With ``days_ahead=1`` the sandbox's "+1 day" then sends
     the day-before reminder and "+1 hour" the hour-before one, before the meeting begins.
+    ``weeks_held``: a weekly series began that many weeks earlier; those meetings were held
+    (bot.sandbox.demo_history gives them their attendance and ratings).
     """
 
     group_name: str
@@ -294,6 +317,7 @@ class DemoMeeting:
     recurrence: str
     place: str | None = None
     join_link: str | None = None
+    weeks_held: int = 0
 
     def first_start(self, now: datetime, timezone: str) -> datetime:
         if self.hour is None:
@@ -315,6 +339,7 @@ DEMO_MEETINGS: tuple[DemoMeeting, ...] = (
         20,
         "weekly",
         join_link="https://meet.example.org/demo-pulih-bersama",
+        weeks_held=12,
     ),
     DemoMeeting(
         "Demo Ruang Tenang Online",
@@ -337,7 +362,7 @@ async def _load_demo_meetings(db: Database, clock: Clock) -> None:
         group = by_name.get(demo.group_name)
         if group is None or await meetings.upcoming([group.id], clock.now(), limit=1):
             continue
-        start = demo.first_start(clock.now(), group.timezone)
+        start = demo.first_start(clock.now(), group.timezone) - timedelta(weeks=demo.weeks_held)
         new = NewMeeting(group.id, start, 90, demo.recurrence, demo.place, demo.join_link, 12)
         scheduled = await schedule(meetings, groups, outbox, clock, new, None)
         telegram_id, group_name = DEMO_TRIAL

@@ -30,6 +30,7 @@ from bot.config import Settings
 from bot.narrowing import updater_of
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
+from bot.sandbox.demo_history import MADE_UP_PEOPLE
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.rules import FloodLimits
 from bot.sandbox.web_api import WebState, add_web_api_routes
@@ -146,6 +147,11 @@ class Sandbox:
             self.emulator.add_user(
                 persona.user_id, persona.first_name, language_code=persona.language
             )
+        if self.options.demo:
+            # The made-up members of the demo data get reminders too: Telegram accepts them
+            # (they are nobody's persona, so no one reads them).
+            for person in MADE_UP_PEOPLE:
+                self.emulator.add_user(person.telegram_id, person.first_name)
         app = build_web_app(self.emulator, self.web_state, allow_remote=self.options.allow_remote)
         # No access log: request paths carry persona (Telegram) ids and the bot token.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)

@@ -279,6 +279,15 @@ class GroupRepository(Repository):
         ) as cursor:
             return frozenset([row[0] async for row in cursor])
 
+    async def member_ids_at(self, group_id: int, at: datetime) -> frozenset[int]:
+        """Members of the group who had joined it by ``at`` (and are still in it)."""
+        conn = await self._reading(None)
+        async with conn.execute(
+            "SELECT member_id FROM group_members WHERE group_id = ? AND joined_at <= ?",
+            (group_id, to_db_time(at)),
+        ) as cursor:
+            return frozenset([row[0] async for row in cursor])
+
     async def member_count(self, group_id: int, *, tx: Tx | None = None) -> int:
         conn = await self._reading(tx)
         async with conn.execute(

@@ -39,6 +39,7 @@ MEMBER_EN = persona("member", "en")
 MEMBER_ID = next(p for p in PERSONAS if p.role == "member" and p.province is None)
 FACILITATOR_EN = persona("facilitator", "en")
 FACILITATOR_ID = persona("facilitator", "id")
+MEMBER_MAKASSAR = next(p for p in PERSONAS if p.role == "member" and p.province == "sulsel")
 
 
 @dataclass
@@ -66,12 +67,13 @@ class ChatPage:
         await box.press("Enter")
         await expect(self.page.locator("#messages .from-me").last).to_contain_text(text)
 
-    async def press(self, label: str) -> None:
-        """Presses the newest inline button whose label contains `label` (labels carry emoji)."""
+    async def press(self, label: str, *, exact: bool = False) -> None:
+        """Presses the newest inline button whose label contains `label` (labels carry emoji),
+        or is `label` with ``exact`` (a rating "4", not "14")."""
         await self._pace()
         buttons = self.page.locator("#messages .inline-keyboard")
         before = self.sandbox.emulator.version()
-        await buttons.get_by_role("button", name=label).last.click()
+        await buttons.get_by_role("button", name=label, exact=exact).last.click()
         # The click is in once the emulated Telegram has it (the page posts it on its own time).
         await self.sandbox.emulator.wait_for_change(before, ACTION_TIMEOUT_MS / 1000)
 
@@ -83,6 +85,16 @@ class ChatPage:
     async def expect_bot(self, *texts: str) -> None:
         for text in texts:
             await expect(self.last_bot).to_contain_text(text)
+
+    async def expect_bot_photo(self, *caption: str) -> None:
+        """The bot's newest message is a photo the page has loaded (scrolled into view, since
+        the chat loads images lazily), with ``caption`` in its text."""
+        await self.expect_bot(*caption)
+        image = self.last_bot.locator("img")
+        await image.scroll_into_view_if_needed()
+        await self.page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=await image.element_handle()
+        )
 
     async def fast_forward(self, step: str) -> None:
         """Presses "+1 hour" ("hour"), "+1 day" or "+1 week"; the sandbox sends what became

@@ -70,7 +70,7 @@ async def test_coordinator_sees_every_demo_group_with_its_counts(chat: ChatPage)
     await chat.expect_bot(f"Semua kelompok ({len(DEMO_GROUPS)})")
     for demo in DEMO_GROUPS:
         await chat.expect_bot(
-            f"{demo.group.name}: {len(demo.members)} anggota, {len(demo.facilitators)} fasilitator"
+            f"{demo.group.name}: {demo.member_count} anggota, {len(demo.facilitators)} fasilitator"
         )
     await chat.screenshot("coordinator-groups")
 

@@ -25,6 +25,7 @@ from bot.sandbox.demo import (
     coordinator_ids,
     load_demo_data,
 )
+from bot.sandbox.demo_history import MADE_UP_PEOPLE
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.server import (
     Sandbox,
@@ -104,7 +105,8 @@ async def test_demo_data_registers_everyone_but_visitors_once(tmp_path: Path) ->
     with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
         registered = {row[0] for row in conn.execute("SELECT telegram_id FROM members")}
         consents = conn.execute("SELECT COUNT(*) FROM consents").fetchone()[0]
-    assert registered == {p.user_id for p in PERSONAS if p.role != "visitor"}
+    made_up = {person.telegram_id for person in MADE_UP_PEOPLE}
+    assert registered == {p.user_id for p in PERSONAS if p.role != "visitor"} | made_up
     assert consents == len(registered)
     with sqlite3.connect(tmp_path / "demo.sqlite3") as conn:
         plan_rows = conn.execute("SELECT COUNT(*) FROM safety_plans").fetchone()[0]
