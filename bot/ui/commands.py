@@ -11,7 +11,6 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", N_("Main menu")),
     ("crisis", N_("Help in a crisis, right now")),
     ("safetyplan", N_("Your personal safety plan")),
-    ("checkin", N_("Check in on how you have been")),
     ("help", N_("What you can do")),
     ("groups", N_("Find a support group")),
     ("mygroups", N_("Your groups")),
