@@ -30,6 +30,8 @@ from bot.context import RangkulContext
 from bot.conversations import (
     alert_reply,
     alias,
+    answer_question,
+    ask,
     checkin,
     edit_group,
     feedback,
@@ -71,6 +73,7 @@ from bot.jobs.retention import install_retention
 from bot.notifications.checkin import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
+from bot.notifications.questions import question_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
 from bot.services.container import NOTICE_VERSION, Services
@@ -195,6 +198,7 @@ def build_application(
     renderers.update(safety_renderers())
     renderers.update(checkin_renderers())
     renderers.update(feedback_renderers())
+    renderers.update(question_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -242,6 +246,10 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *safety_plan.handlers(),
             # A facilitator's message to the person of an alert screens its own text.
             *alert_reply.handlers(),
+            # Anonymous questions and their answers screen their own texts, to say what was
+            # held back (a question with crisis words is not sent: bot/conversations/ask.py).
+            *ask.handlers(),
+            *answer_question.handlers(),
             *safety.after_conversations(),  # grounding, alert buttons, crisis detection last
         ],
         # Blocking or unblocking the bot is no moment to ask for consent: before the guard.
@@ -265,6 +273,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *meetings.handlers(),
             *impact.handlers(),
             *feedback.buttons(),
+            *ask.buttons(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

@@ -24,6 +24,7 @@ from bot.storage.members import MemberRepository
 from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questionnaires import QuestionnaireRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.resources import ResourceRepository
 from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
@@ -58,6 +59,7 @@ class Services:
     feedback: FeedbackRepository = field(init=False)
     impact: ImpactRepository = field(init=False)
     moods: MoodRepository = field(init=False)
+    questions: QuestionRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -75,6 +77,7 @@ class Services:
         self.feedback = FeedbackRepository(self.db)
         self.impact = ImpactRepository(self.db)
         self.moods = MoodRepository(self.db)
+        self.questions = QuestionRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -88,6 +91,7 @@ class Services:
             self.questionnaires,
             self.feedback,
             self.moods,
+            self.questions,
         )
 
     def is_admin(self, telegram_id: int) -> bool:
