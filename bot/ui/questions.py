@@ -128,14 +128,12 @@ def question_dropped_text(t: Translator) -> Html:
 
 
 def too_many_open_text(t: Translator, open_count: int) -> Html:
-    return t.plural(
-        "You have {n} question waiting for an answer. That's the most at one time ({limit}), "
-        "so the facilitators can keep up: as soon as one is answered you can ask again. If "
-        "something can't wait, /crisis shows people you can reach right now.",
+    # Only ever said at the limit (5 or more), so the count is always plural.
+    return t(
         "You have {n} questions waiting for an answer. That's the most at one time ({limit}), "
         "so the facilitators can keep up: as soon as one is answered you can ask again. If "
         "something can't wait, /crisis shows people you can reach right now.",
-        open_count,
+        n=open_count,
         limit=MAX_OPEN_QUESTIONS,
     )
 
