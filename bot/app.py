@@ -30,6 +30,8 @@ from bot.context import RangkulContext
 from bot.conversations import (
     alert_reply,
     alias,
+    answer_question,
+    ask,
     checkin,
     edit_group,
     feedback,
@@ -72,6 +74,7 @@ from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
+from bot.notifications.questions import question_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
 from bot.services.container import NOTICE_VERSION, Services
@@ -197,6 +200,7 @@ def build_application(
     renderers.update(call_request_renderers())
     renderers.update(checkin_renderers())
     renderers.update(feedback_renderers())
+    renderers.update(question_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -244,6 +248,10 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *safety_plan.handlers(),
             # A facilitator's message to the person of an alert screens its own text.
             *alert_reply.handlers(),
+            # Anonymous questions and their answers screen their own texts, to say what was
+            # held back (a question with crisis words is not sent: bot/conversations/ask.py).
+            *ask.handlers(),
+            *answer_question.handlers(),
             *safety.after_conversations(),  # grounding, alert buttons, crisis detection last
         ],
         # Blocking or unblocking the bot is no moment to ask for consent: before the guard.
@@ -267,6 +275,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *meetings.handlers(),
             *impact.handlers(),
             *feedback.buttons(),
+            *ask.buttons(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

@@ -30,7 +30,7 @@ from bot.domain.safety import AckOutcome, AnswerProblem, CrisisSource, RelayOutc
 from bot.narrowing import query_of, text_of
 from bot.services.safety import relay_to_person, staff_alert
 from bot.telegram_glue.chat import follow_up, show
-from bot.telegram_glue.conversation import Callback, handled_first, persistent_conversation
+from bot.telegram_glue.conversation import handled_first, persistent_conversation
 from bot.telegram_glue.crisis_reply import send_crisis_reply
 from bot.telegram_glue.endings import ask_to_forget, cancel
 from bot.telegram_glue.flow import StepFlow
@@ -113,16 +113,6 @@ async def not_text(update: Update, context: RangkulContext) -> int:
     return Step.TEXT
 
 
-def _dropping_draft(callback: Callback) -> Callback:
-    """/cancel or /forget while the message is awaited: nothing is sent."""
-
-    async def run(update: Update, context: RangkulContext) -> int:
-        FLOW.drop(context)
-        return await callback(update, context)
-
-    return run
-
-
 def handlers() -> list[BaseHandler]:
     """The persistent relay conversation, for the safety handler group (before detection)."""
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
@@ -140,8 +130,8 @@ def handlers() -> list[BaseHandler]:
                 ],
             },
             fallbacks=[
-                CommandHandler("cancel", handled_first(_dropping_draft(cancel))),
-                CommandHandler("forget", handled_first(_dropping_draft(ask_to_forget))),
+                CommandHandler("cancel", handled_first(FLOW.leaving(cancel))),
+                CommandHandler("forget", handled_first(FLOW.leaving(ask_to_forget))),
             ],
         )
     ]

@@ -32,6 +32,7 @@ class DataCategory(enum.StrEnum):
     MOODS = "moods"  # quick moods, their tags and private notes
     CHECKINS = "checkins"  # questionnaire answers and scores, the weekly prompt's schedule
     MEETING_FEEDBACK = "meeting_feedback"  # ratings and comments after meetings
+    QUESTIONS = "questions"  # anonymous questions to facilitators, and their answers
 
 
 class Anchor(enum.StrEnum):
@@ -45,6 +46,7 @@ class Anchor(enum.StrEnum):
     EVENT = "event"  # when it happened
     ALERT_CLOSED = "alert_closed"  # an alert once acknowledged or passed on: its creation
     IDLE = "idle"  # the conversation's last step
+    ANSWERED_OR_ASKED = "answered_or_asked"  # a question's answer, or its asking if unanswered
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +84,9 @@ RETENTION: tuple[RetentionRule, ...] = (
     RetentionRule(DataCategory.MOODS, ("moods",)),
     RetentionRule(DataCategory.CHECKINS, ("questionnaires", "checkin_schedules")),
     RetentionRule(DataCategory.MEETING_FEEDBACK, ("meeting_feedback",), _days(365), Anchor.ANSWER),
+    # The words of a question and its answer are needed only until the asker has read the
+    # answer; an unanswered question lapses after the same period (and frees its place).
+    RetentionRule(DataCategory.QUESTIONS, ("questions",), _days(30), Anchor.ANSWERED_OR_ASKED),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

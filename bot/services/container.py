@@ -25,6 +25,7 @@ from bot.storage.members import MemberRepository
 from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questionnaires import QuestionnaireRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.resources import ResourceRepository
 from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
@@ -60,6 +61,7 @@ class Services:
     impact: ImpactRepository = field(init=False)
     moods: MoodRepository = field(init=False)
     checkins: CheckinRepository = field(init=False)
+    questions: QuestionRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -78,6 +80,7 @@ class Services:
         self.impact = ImpactRepository(self.db)
         self.moods = MoodRepository(self.db)
         self.checkins = CheckinRepository(self.db)
+        self.questions = QuestionRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -92,6 +95,7 @@ class Services:
             self.feedback,
             self.moods,
             self.checkins,
+            self.questions,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

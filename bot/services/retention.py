@@ -18,6 +18,7 @@ from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.safety import SafetyRepository
 from bot.storage.time_polls import TimePollRepository
 
@@ -32,6 +33,7 @@ def purges(
     safety: SafetyRepository,
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
+    questions: QuestionRepository,
 ) -> dict[DataCategory, Purge]:
     """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
     return {
@@ -43,6 +45,7 @@ def purges(
         DataCategory.CRISIS_ALERTS: safety.delete_old_alerts,
         DataCategory.MESSAGES: outbox.delete_settled,
         DataCategory.MEETING_FEEDBACK: feedback.delete_old,
+        DataCategory.QUESTIONS: questions.delete_old,
     }
 
 
@@ -53,12 +56,13 @@ async def purge_expired(
     safety: SafetyRepository,
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
+    questions: QuestionRepository,
     clock: Clock,
 ) -> dict[DataCategory, int]:
     """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
     (only categories where something went)."""
     now = clock.now()
-    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback)
+    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions)
     deleted: dict[DataCategory, int] = {}
     for rule in RETENTION:
         before = cutoff(rule, now)

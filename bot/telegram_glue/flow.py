@@ -93,6 +93,17 @@ class StepFlow(Generic[S, D]):
         """Forgets the draft (the flow is ending, or starting afresh)."""
         user_data_of(context).pop(self.key, None)
 
+    def leaving(self, callback: Callback) -> Callback:
+        """``callback`` (/cancel, /forget) after dropping this flow's draft. For the
+        conversations of the safety group: one runs over a feature conversation, whose draft
+        ``drop_drafts`` rightly keeps, so it drops its own."""
+
+        async def run(update: Update, context: RangkulContext) -> int:
+            self.drop(context)
+            return await callback(update, context)
+
+        return run
+
     # --- showing steps ------------------------------------------------------------------------
 
     async def go(

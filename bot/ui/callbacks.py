@@ -71,6 +71,7 @@ class Area(enum.StrEnum):
     IMPACT = "im"
     MOOD = "md"
     CHECKIN_SCHEDULE = "cs"
+    ASK = "aq"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

@@ -15,6 +15,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("groups", N_("Find a support group")),
     ("mygroups", N_("Your groups")),
     ("mymeetings", N_("Your upcoming meetings")),
+    ("ask", N_("Ask your facilitators, anonymously")),
     ("trial", N_("Try a group session")),
     ("mood", N_("How you feel today")),
     ("checkin", N_("The weekly check-in")),

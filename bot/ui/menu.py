@@ -107,6 +107,7 @@ def help_text(
             t("/groups — find a support group"),
             t("/mygroups — your groups"),
             t("/mymeetings — your upcoming meetings and RSVPs"),
+            t("/ask — ask your group's facilitators a question, anonymously"),
             t("/trial — try one session of a group, no commitment"),
             t("/mood — how you feel today, in one tap"),
             t("/checkin — a short check-in on how the last two weeks have been"),

@@ -93,6 +93,12 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "Why: to improve the meetings. Facilitators receive it without your alias, only "
         "together with at least two other people's answers."
     ),
+    DataCategory.QUESTIONS: N_(
+        "<b>Anonymous questions</b> (/ask): your questions to your group's facilitators and "
+        "their answers, and answers you write if you facilitate. Why: to pass them on and "
+        "bring the answer back. Facilitators see a question with its group and a ticket "
+        "number only, never your alias; you see an answer as coming from “a facilitator”."
+    ),
     DataCategory.MESSAGES: N_(
         "<b>Messages the bot sends on its own</b> (reminders, alerts, notices): the kind, when, "
         "and whether it arrived; its text is cleared once it is sent. Why: to send each message "
@@ -136,6 +142,9 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
         Anchor.ANSWER: N_("Deleted {days} days after you answered."),
         Anchor.LAST_POLL_TIME: N_("Deleted {days} days after the last time the poll offered."),
         Anchor.EVENT: N_("Deleted {days} days after it happened."),
+        Anchor.ANSWERED_OR_ASKED: N_(
+            "Deleted {days} days after the answer (or after asking, if nobody answered)."
+        ),
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),

@@ -3,8 +3,9 @@
 Lina is a member of one group (after a trial she attended), facilitates another (through an
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
 pending reminder, moved her weekly check-in, asked for her facilitator in a crisis, wrote a
-safety plan, checked in and said how helpful her trial meeting was. Other people around her
-(her facilitator, a coordinator, another member) must never appear in her file.
+safety plan, checked in, said how helpful her trial meeting was, asked her facilitators a
+question and answered one in the group she facilitates. Other people around her (her
+facilitator, a coordinator, another member) must never appear in her file.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ EXPORTED = {
     ("meeting_feedback", "member_id"): "meeting_feedback",
     ("moods", "member_id"): "moods",
     ("checkin_schedules", "member_id"): "checkin_schedule",
+    ("questions", "member_id"): "questions_asked",
+    ("questions", "answered_by"): "answers_given",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -87,7 +90,8 @@ async def lina_with_everything(world: BotWorld) -> Person:
     s = services(world)
     koor = await member_of(world, await a_member(world, KOOR, "Koordinator Satu"))
     fasil = await member_of(world, await a_member(world, FASIL, "Fasil Sari"))
-    other = await member_of(world, await a_member(world, OTHER, "Orang Lain"))
+    other_chat = await a_member(world, OTHER, "Orang Lain")
+    other = await member_of(world, other_chat)
     lina_chat = await a_member(world, LINA, "Lina Laut")
     lina = await member_of(world, lina_chat)
     makassar = await a_group(world)
@@ -151,6 +155,21 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.press("Done")
     await lina_chat.press("Add a note")
     await lina_chat.send("Tea with Rina helped")
+
+    # An anonymous question to her Makassar facilitators; and as a facilitator in Bandung she
+    # answers another member's question (whose words stay out of her file).
+    await s.groups.add_member(bandung, other.id, world.clock.now())
+    await lina_chat.send("/ask")
+    await lina_chat.send("Can I bring a friend?")
+    await lina_chat.press("Send")
+    await other_chat.send("/ask")
+    await other_chat.press("Lingkar Pagi Bandung")
+    await other_chat.send("Other's secret question")
+    await other_chat.press("Send")
+    await world.tick()
+    await lina_chat.press("Answer")
+    await lina_chat.send("Yes, of course")
+    await lina_chat.press("Send answer")
     return lina_chat
 
 
@@ -214,7 +233,7 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert [r["group_name"] for r in data["time_polls_created"]] == ["Lingkar Pagi Bandung"]
     pending = [(r["kind"], r["status"]) for r in data["messages_to_you"]]
     assert ("reminder", "pending") in pending
-    assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert"}
+    assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert", "anon_question"}
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert data["checkin_schedule"] == [
         {"weekday": 4, "minute_of_day": 1140, "paused_until": None, "stopped_at": None}
@@ -232,9 +251,18 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     [mood] = data["moods"]
     assert (mood["score"], mood["tags"], mood["note"]) == (4, ["hope"], "Tea with Rina helped")
 
+    [asked] = data["questions_asked"]
+    assert (asked["group_name"], asked["question"], asked["answer"]) == (
+        "Teman Cerita Makassar",
+        "Can I bring a friend?",
+        None,
+    )
+    [given] = data["answers_given"]
+    assert (given["group_name"], given["answer"]) == ("Lingkar Pagi Bandung", "Yes, of course")
+
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped
-    for someone_else in (*THEIR_ALIASES, "Other secret plan"):
+    for someone_else in (*THEIR_ALIASES, "Other secret plan", "Other's secret question"):
         assert someone_else not in dumped
     for telegram_id in (LINA, FASIL, KOOR, OTHER):
         assert str(telegram_id) not in dumped

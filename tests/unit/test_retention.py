@@ -14,6 +14,7 @@ from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
 from bot.storage.feedback import FeedbackRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
 from tests.unit.conftest import Network
@@ -31,7 +32,10 @@ async def purge(network: Network) -> dict[DataCategory, int]:
     n = network
     polls = TimePollRepository(n.db)
     feedback = FeedbackRepository(n.db)
-    return await purge_expired(n.groups, n.meetings, polls, n.safety, n.outbox, feedback, n.clock)
+    questions = QuestionRepository(n.db)
+    return await purge_expired(
+        n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, n.clock
+    )
 
 
 def to_edge(network: Network, start: datetime, category: DataCategory) -> None:
@@ -54,7 +58,8 @@ def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
 ) -> None:
     n = network
     polls, feedback = TimePollRepository(n.db), FeedbackRepository(n.db)
-    purged = purges(n.groups, n.meetings, polls, n.safety, n.outbox, feedback).keys()
+    questions = QuestionRepository(n.db)
+    purged = purges(n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions).keys()
     timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
