@@ -32,6 +32,8 @@ class DataCategory(enum.StrEnum):
     MOODS = "moods"  # quick moods, their tags and private notes
     CHECKINS = "checkins"  # questionnaire answers and scores, the weekly prompt's schedule
     MEETING_FEEDBACK = "meeting_feedback"  # ratings and comments after meetings
+    BUDDIES = "buddies"  # asking for a buddy, and the pairings
+    BUDDY_MESSAGES = "buddy_messages"  # what buddies wrote each other through the bot
     QUESTIONS = "questions"  # anonymous questions to facilitators, and their answers
 
 
@@ -87,6 +89,8 @@ RETENTION: tuple[RetentionRule, ...] = (
     # The words of a question and its answer are needed only until the asker has read the
     # answer; an unanswered question lapses after the same period (and frees its place).
     RetentionRule(DataCategory.QUESTIONS, ("questions",), _days(30), Anchor.ANSWERED_OR_ASKED),
+    RetentionRule(DataCategory.BUDDIES, ("buddy_optins", "buddy_pairings")),
+    RetentionRule(DataCategory.BUDDY_MESSAGES, ("buddy_messages",)),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

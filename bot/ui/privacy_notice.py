@@ -99,6 +99,16 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "bring the answer back. Facilitators see a question with its group and a ticket "
         "number only, never your alias; you see an answer as coming from “a facilitator”."
     ),
+    DataCategory.BUDDIES: N_(
+        "<b>Buddies</b>: that you asked for a buddy in a group, who your buddies were and when. "
+        "Why: to pair you with someone new and to end a pairing on time. Your buddy sees only "
+        "your alias."
+    ),
+    DataCategory.BUDDY_MESSAGES: N_(
+        "<b>Messages to your buddy</b>: what you and your buddy wrote each other through the "
+        "bot. Why: so that a message someone reports can be shown to the group's facilitators. "
+        "Nobody else reads them."
+    ),
     DataCategory.MESSAGES: N_(
         "<b>Messages the bot sends on its own</b> (reminders, alerts, notices): the kind, when, "
         "and whether it arrived; its text is cleared once it is sent. Why: to send each message "
