@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import warnings
 from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -75,9 +76,13 @@ class QuickConversationHandler(ConversationHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         entries = self.entry_points
-        # Only commands and buttons are understood here; any other entry point takes the full check.
-        self._entries_known = not self.per_message and all(
-            isinstance(entry, CommandHandler | CallbackQueryHandler) for entry in entries
+        # Only commands and buttons are understood here, and only PTB's usual key (chat, user);
+        # anything else takes the full check.
+        self._quick = (
+            self.per_chat
+            and self.per_user
+            and not self.per_message
+            and all(isinstance(entry, CommandHandler | CallbackQueryHandler) for entry in entries)
         )
         self._entry_commands = frozenset(
             command
@@ -88,21 +93,45 @@ class QuickConversationHandler(ConversationHandler):
         self._button_entry = any(isinstance(entry, CallbackQueryHandler) for entry in entries)
 
     def check_update(self, update: object) -> Any:
-        if self._entries_known and isinstance(update, Update) and not self._can_enter(update):
-            chat, user = update.effective_chat, update.effective_user
-            if (self.per_chat and chat is None) or (self.per_user and user is None):
-                return None  # PTB's answer too: no key without them
-            if self._get_key(update) not in self._conversations:
+        if self._quick and isinstance(update, Update):
+            seen = _look_at(update)
+            # A superset of PTB's entry checks: a CallbackQueryHandler takes only callback
+            # queries, a CommandHandler only a message opening with one of its commands.
+            could_enter = (seen.button and self._button_entry) or (
+                seen.command in self._entry_commands
+            )
+            # No key (no chat or no user): PTB's answer is None too.
+            if not could_enter and (seen.key is None or seen.key not in self._conversations):
                 return None
         return super().check_update(update)
 
-    def _can_enter(self, update: Update) -> bool:
-        """Whether an entry point might take the update (a superset of PTB's checks: a
-        CallbackQueryHandler takes only callback queries, a CommandHandler only a message
-        opening with one of its commands)."""
-        if update.callback_query is not None and self._button_entry:
-            return True
-        return _command_of(update.effective_message) in self._entry_commands
+
+@dataclass(frozen=True)
+class _Seen:
+    """What the conversations of a handler group ask of an update, read once for all of them."""
+
+    key: tuple[int, int] | None  # PTB's conversation key (chat, user); None without either
+    command: str | None
+    button: bool
+
+
+# The update last looked at: a group's handlers are checked one after another without a pause,
+# so the dozen conversations of a group share one reading (by identity, never by equality).
+_last_seen: tuple[Update, _Seen] | None = None
+
+
+def _look_at(update: Update) -> _Seen:
+    global _last_seen
+    if _last_seen is not None and _last_seen[0] is update:
+        return _last_seen[1]
+    chat, user = update.effective_chat, update.effective_user
+    seen = _Seen(
+        key=None if chat is None or user is None else (chat.id, user.id),
+        command=_command_of(update.effective_message),
+        button=update.callback_query is not None,
+    )
+    _last_seen = (update, seen)
+    return seen
 
 
 def _command_of(message: Message | None) -> str | None:

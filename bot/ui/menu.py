@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from bot.domain.questionnaires import Purpose
@@ -14,7 +15,7 @@ from bot.ui.meetings import FacilitatedMeetings, MyMeetings
 from bot.ui.mood import ShowProgress, StartMood
 from bot.ui.onboarding import LanguageCode
 from bot.ui.resources import ResourcesHome
-from bot.ui.view import View
+from bot.ui.view import ReusedKeyboard, View
 
 
 @dataclass(frozen=True)
@@ -63,40 +64,54 @@ def menu_view(
     t: Translator, alias: str, *, coordinator: bool = False, facilitator: bool = False
 ) -> View:
     text = t("Hi, <b>{alias}</b> 🤝 What would you like to do?", alias=alias)
+    return text, _menu_keyboard(t, coordinator=coordinator, facilitator=facilitator)
+
+
+# The buttons depend on nothing but the language and the roles, and PTB's markup is immutable:
+# built (and serialised) once per combination instead of on every /menu, where building and
+# serialising its dozen buttons was a fifth of the reply's CPU. Keyed by the translator object
+# (one per language per process), so a test's own translator gets its own keyboard.
+@functools.lru_cache(maxsize=64)
+def _menu_keyboard(t: Translator, *, coordinator: bool, facilitator: bool) -> ReusedKeyboard:
     role_rows: list[list[Button]] = []
     if facilitator:
         role_rows.append([(t("🗓 Meetings I facilitate"), FacilitatedMeetings())])
     if coordinator:
         role_rows.append([(t("🛠 Manage groups"), Overview(0))])
-    return text, inline(
-        [
+    return ReusedKeyboard(
+        inline(
             [
-                (t("🆘 Need help now"), NeedHelp()),
-                (t("🌿 Calm down now"), CalmDown()),
-            ],
-            [
-                (t("🙂 My mood today"), StartMood()),
-                (t("📝 Weekly check-in"), StartCheckin(Purpose.SELF)),
-            ],
-            [(t("📈 My progress"), ShowProgress())],
-            [
-                (t("👥 Find a group"), BrowseHome()),
-                (t("📋 My groups"), MyGroups()),
-            ],
-            [
-                (t("📅 My meetings"), MyMeetings()),
-                (t("📚 Resources"), ResourcesHome()),
-            ],
-            *role_rows,
-            [(t("🔒 Privacy & my data"), OpenPrivacy())],
-            [
-                (t("⚙️ My settings"), OpenSettings()),
-                (t("❓ Help"), OpenHelp()),
-            ],
-        ]
+                [
+                    (t("🆘 Need help now"), NeedHelp()),
+                    (t("🌿 Calm down now"), CalmDown()),
+                ],
+                [
+                    (t("🙂 My mood today"), StartMood()),
+                    (t("📝 Weekly check-in"), StartCheckin(Purpose.SELF)),
+                ],
+                [(t("📈 My progress"), ShowProgress())],
+                [
+                    (t("👥 Find a group"), BrowseHome()),
+                    (t("📋 My groups"), MyGroups()),
+                ],
+                [
+                    (t("📅 My meetings"), MyMeetings()),
+                    (t("📚 Resources"), ResourcesHome()),
+                ],
+                *role_rows,
+                [(t("🔒 Privacy & my data"), OpenPrivacy())],
+                [
+                    (t("⚙️ My settings"), OpenSettings()),
+                    (t("❓ Help"), OpenHelp()),
+                ],
+            ]
+        )
     )
 
 
+# Like the menu's buttons, the same few texts per language and role: made once (a /help was
+# two dozen translations, a tenth of its CPU).
+@functools.lru_cache(maxsize=64)
 def help_text(
     t: Translator, *, registered: bool, coordinator: bool, facilitator: bool = False
 ) -> str:
