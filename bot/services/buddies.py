@@ -114,7 +114,7 @@ async def _pair_rounds(
             candidates = await buddies.round_candidates(group_id, started, tx=tx)
             if len(candidates) < 2:
                 continue
-            past, never = await buddies.history(group_id, tx=tx)
+            past, never = await buddies.history(group_id, started, tx=tx)
             for a, b in pair_up(candidates, past, never, rng):
                 pairing = await buddies.insert_pairing(
                     group_id, a, b, started, first_end(started), tx=tx

@@ -13,7 +13,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.domain.buddies import NEVER_AGAIN, BuddyGroup, EndReason, Pairing
+from bot.domain.buddies import NEVER_AGAIN, WEEK, BuddyGroup, EndReason, Pairing
 from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.exports import export_sections
 
@@ -151,20 +151,27 @@ class BuddyRepository(Repository):
         return [row[0] for row in rows]
 
     async def history(
-        self, group_id: int, *, tx: Tx
+        self, group_id: int, round_start: datetime, *, tx: Tx
     ) -> tuple[dict[frozenset[int], int], set[frozenset[int]]]:
-        """The group's past pairs (how often each) and those never to pair again."""
+        """The group's past pairs (how often each), and those the round must not make: pairs
+        one side ended, and pairs whose four weeks ran out in the week before the round (not
+        both chose to continue, so not straight away again)."""
         rows = await self._fetch_all(
             tx,
-            "SELECT member_a, member_b, ended_reason FROM buddy_pairings WHERE group_id = ?",
+            "SELECT member_a, member_b, ended_reason, ended_at FROM buddy_pairings"
+            " WHERE group_id = ?",
             (group_id,),
         )
         past: dict[frozenset[int], int] = {}
         never: set[frozenset[int]] = set()
+        just_expired_after = round_start - WEEK
         for row in rows:
             pair = frozenset((row[0], row[1]))
             past[pair] = past.get(pair, 0) + 1
-            if row[2] is not None and EndReason(row[2]) in NEVER_AGAIN:
+            reason = EndReason(row[2]) if row[2] is not None else None
+            if reason in NEVER_AGAIN or (
+                reason is EndReason.EXPIRED and from_db_time(row[3]) > just_expired_after
+            ):
                 never.add(pair)
         return past, never
 

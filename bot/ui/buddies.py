@@ -195,10 +195,6 @@ def not_last_week_text(t: Translator) -> Html:
     return t("You can choose to continue in the last week of a pairing.")
 
 
-def not_in_group_text(t: Translator) -> Html:
-    return t("You're no longer a member of this group.")
-
-
 # --- writing to the buddy ---------------------------------------------------------------------
 
 
