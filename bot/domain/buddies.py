@@ -8,7 +8,9 @@ round (by the first planner pass after it: a bot that was down on Monday pairs o
 the pass is idempotent and a round's people are fixed: someone asking on Wednesday waits for
 next Monday, and an odd one out waits a week for someone new. A pairing starts at its round and
 runs :data:`PERIOD` (four weeks, so it ends exactly at a later round and both can be paired
-again in it), unless both choose to continue: then four weeks more.
+again in it, with other people: a pair whose time ran out is not made again in the round right
+after, since not both chose to continue), unless both choose to continue: then four weeks more.
+Pairs that one side (or the facilitators) ended are never made again.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ async def test_two_members_are_paired_at_the_round_each_told_in_their_own_langua
 
 
 async def test_with_three_people_one_waits_for_the_next_round(world: BotWorld) -> None:
-    group, ayu, budi = await two_buddies(world)
+    group, _, _ = await two_buddies(world)
     cici = await a_person(world, CICI, "Cici Merpati")
     await services(world).groups.add_member(group, await member_id(world, cici), world.clock.now())
     await ask_for_a_buddy(cici)
@@ -161,7 +161,7 @@ async def test_contact_details_are_held_back_kindly(world: BotWorld, text: str, 
 async def test_a_message_over_1000_characters_or_not_text_is_refused_kindly(
     world: BotWorld,
 ) -> None:
-    _, ayu, budi = await two_buddies(world)
+    _, ayu, _ = await two_buddies(world)
     await ayu.press("Write to")
     await ayu.send("a" * 1001)
     assert "That's 1001 characters" in ayu.last.text
