@@ -283,6 +283,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *feedback.buttons(),
             *ask.buttons(),
             *buddies.handlers(),
+            *buddy_message.buttons(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

@@ -49,6 +49,20 @@ class WriteToBuddy(CallbackData, prefix="bd:write"):
 
 
 @dataclass(frozen=True)
+class SendBuddyMessage(CallbackData, prefix="bd:send"):
+    """Under the preview of a message to the buddy."""
+
+    pairing_id: Natural
+
+
+@dataclass(frozen=True)
+class DropBuddyMessage(CallbackData, prefix="bd:drop"):
+    """Under the preview of a message to the buddy: nothing is sent."""
+
+    pairing_id: Natural
+
+
+@dataclass(frozen=True)
 class EndPairing(CallbackData, prefix="bd:end"):
     pairing_id: Natural
 
@@ -250,6 +264,29 @@ def relay_crisis_text(t: Translator) -> Html:
         "something very hard, and a buddy can't be there the way you need right now: the "
         "contacts above can."
     )
+
+
+def preview_view(t: Translator, pairing_id: int, alias: str, text: str) -> View:
+    body = t(
+        "This is what <b>{alias}</b> will read:\n\n<blockquote>{text}</blockquote>\n\n"
+        "Send it? To change it, just send the new version.",
+        alias=alias,
+        text=text,
+    )
+    buttons = [
+        (t("📨 Send"), SendBuddyMessage(pairing_id)),
+        (t("Cancel"), DropBuddyMessage(pairing_id)),
+    ]
+    return body, inline([buttons])
+
+
+def dropped_text(t: Translator) -> Html:
+    return t("Okay, I haven't sent it.")
+
+
+def step_passed_text(t: Translator) -> Html:
+    """A toast for Send or Cancel pressed after its step (a double tap, an old preview)."""
+    return t("This has already been taken care of.")
 
 
 def sent_view(t: Translator, pairing: Pairing, alias: str) -> View:

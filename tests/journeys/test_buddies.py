@@ -49,6 +49,7 @@ async def two_buddies(world: BotWorld) -> tuple[int, Person, Person]:
 async def write(person: Person, text: str, button: str = "Write to") -> None:
     await person.press(button)
     await person.send(text)
+    await person.press("Send")
 
 
 async def test_two_members_are_paired_at_the_round_each_told_in_their_own_language(
@@ -115,8 +116,15 @@ async def test_the_weekly_prompt_and_messages_both_ways(world: BotWorld) -> None
     await world.tick()
     assert len([text for text in ayu.texts if "words of encouragement?" in text]) == 1
 
-    await write(ayu, KIND_WORDS + " <3 & cheers")
+    await ayu.press("Write to")
+    await ayu.send(KIND_WORDS + " <3 & cheers")
+    assert "This is what Budi Pelangi will read" in ayu.last.text
+    assert ayu.buttons() == ["📨 Send", "Cancel"]
+    send = ayu.button("Send")
+    await ayu.press("Send")
     assert "Sent to Budi Pelangi" in ayu.last.text
+    await ayu.press_data(*send)  # a double tap sends nothing more
+    assert toasts(world)[-1] == "This has already been taken care of."
     await world.tick()
     [received] = from_buddy(budi)
     assert "From your buddy Ayu Kenari" in received and KIND_WORDS + " <3 & cheers" in received
@@ -147,12 +155,14 @@ async def test_the_weekly_prompt_and_messages_both_ways(world: BotWorld) -> None
 )
 async def test_contact_details_are_held_back_kindly(world: BotWorld, text: str, what: str) -> None:
     _, ayu, budi = await two_buddies(world)
-    await write(ayu, text)
+    await ayu.press("Write to")
+    await ayu.send(text)
     assert "I've held this message back" in ayu.last.text and what in ayu.last.text
     await world.tick()
     assert from_buddy(budi) == [] and rows(world, "SELECT * FROM buddy_messages") == []
 
     await ayu.send("Ketemu di pertemuan jam 19.00 ya, 3-4 orang datang")  # still at the step
+    await ayu.press("Send")
     assert "Sent to Budi Pelangi" in ayu.last.text
     await world.tick()
     assert len(from_buddy(budi)) == 1
@@ -168,6 +178,7 @@ async def test_a_message_over_1000_characters_or_not_text_is_refused_kindly(
     await ayu.send_sticker()
     assert "I can only pass on text" in ayu.last.text
     await ayu.send("a" * 1000)
+    await ayu.press("Send")
     assert "Sent to Budi Pelangi" in ayu.last.text
 
 
@@ -190,14 +201,29 @@ async def test_crisis_words_reach_the_crisis_reply_and_never_the_buddy(world: Bo
     assert from_buddy(budi) == []
 
 
+async def test_text_typed_later_for_something_else_only_becomes_a_preview(
+    world: BotWorld,
+) -> None:
+    _, ayu, budi = await two_buddies(world)
+    await ayu.press("Write to")
+    await ayu.send("/mygroups")  # she does something else in between
+    await ayu.send("Catatan pribadi untuk diriku sendiri")
+    assert ayu.buttons() == ["📨 Send", "Cancel"]
+    await ayu.press("Cancel")
+    assert "I haven't sent it" in ayu.last.text
+    await world.tick()
+    assert from_buddy(budi) == [] and rows(world, "SELECT * FROM buddy_messages") == []
+
+
 async def test_distress_is_relayed_and_the_sender_also_gets_the_warm_reply(
     world: BotWorld,
 ) -> None:
     _, ayu, budi = await two_buddies(world)
     await ayu.press("Write to")
     replies = await ayu.send("minggu ini aku sedih banget dan capek, tapi aku coba bertahan")
-    assert "Sent to Budi Pelangi" in replies[0].text
-    assert len(replies) == 2  # and the distress reply
+    assert len(replies) == 2  # the warm distress reply, then the preview
+    assert "This is what Budi Pelangi will read" in replies[-1].text
+    await ayu.press("Send")
     await world.tick()
     assert len(from_buddy(budi)) == 1
 
@@ -292,8 +318,9 @@ async def test_forget_ends_the_pairing_and_the_other_is_told(world: BotWorld) ->
 async def test_a_429_on_the_relayed_message_still_delivers_it_once(world: BotWorld) -> None:
     _, ayu, budi = await two_buddies(world)
     await ayu.press("Write to")
-    world.emulator.faults.fail_next("429", method="sendMessage", chat_id=BUDI, retry_after=30)
     await ayu.send(KIND_WORDS)
+    world.emulator.faults.fail_next("429", method="sendMessage", chat_id=BUDI, retry_after=30)
+    await ayu.press("Send")
     await world.tick()
     assert from_buddy(budi) == []
     assert [fault.kind for fault in world.emulator.faults.served] == ["429"]
@@ -310,5 +337,6 @@ async def test_a_second_press_of_write_only_says_go_ahead(world: BotWorld) -> No
     await ayu.press_data(*button)
     assert toasts(world)[-1] == "Go ahead: type your message to Budi Pelangi below."
     await ayu.send(KIND_WORDS)
+    await ayu.press("Send")
     await world.tick()
     assert len(from_buddy(budi)) == 1

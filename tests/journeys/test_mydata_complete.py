@@ -187,8 +187,10 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await pair_at_round(world)
     await lina_chat.press("Write to")
     await lina_chat.send("The breathing tip helped me")
+    await lina_chat.press("📨 Send")
     await other_chat.press("Write to")
     await other_chat.send("Other's secret buddy note")
+    await other_chat.press("📨 Send")
     await world.tick()
     return lina_chat
 
