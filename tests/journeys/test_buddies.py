@@ -16,7 +16,7 @@ from tests.journeys.helpers import rows
 from tests.journeys.helpers.buddies import FIRST_ROUND, ask_for_a_buddy, pair_at_round
 from tests.journeys.helpers.checkin import toasts
 from tests.journeys.helpers.crisis import assert_stored_nowhere
-from tests.journeys.helpers.meetings import a_group, a_person, member_id, services
+from tests.journeys.helpers.meetings import a_facilitator, a_group, a_person, member_id, services
 
 AYU, BUDI, CICI = 401, 402, 403
 CRISIS_REPLY = "You don't have to go through this alone"
@@ -183,13 +183,16 @@ async def test_a_message_over_1000_characters_or_not_text_is_refused_kindly(
 
 
 async def test_crisis_words_reach_the_crisis_reply_and_never_the_buddy(world: BotWorld) -> None:
-    _, ayu, budi = await two_buddies(world)
+    group, ayu, budi = await two_buddies(world)
+    await a_facilitator(world, group)
     await ayu.press("Write to")
     budi_had = len(budi.texts)
 
     replies = await ayu.send("aku pengen mati aja rasanya")
 
     assert CRISIS_REPLY in replies[0].text
+    offers = [b["text"] for row in replies[0].reply_markup["inline_keyboard"] for b in row]
+    assert "Let my facilitator know" in " ".join(offers)  # the facilitator path, with consent
     assert "I haven't sent this message to your buddy" in replies[-1].text
     await world.tick()
     assert len(budi.texts) == budi_had
