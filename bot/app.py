@@ -32,6 +32,7 @@ from bot.conversations import (
     alias,
     answer_question,
     ask,
+    buddy_message,
     checkin,
     edit_group,
     feedback,
@@ -53,6 +54,7 @@ from bot.data_files import (
     who5,
 )
 from bot.handlers import (
+    buddies,
     edits,
     groups,
     impact,
@@ -70,6 +72,7 @@ from bot.i18n import LANGUAGES, get_translator
 from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
+from bot.notifications.buddies import buddy_renderers
 from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
@@ -201,6 +204,7 @@ def build_application(
     renderers.update(checkin_renderers())
     renderers.update(feedback_renderers())
     renderers.update(question_renderers())
+    renderers.update(buddy_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -252,6 +256,8 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             # held back (a question with crisis words is not sent: bot/conversations/ask.py).
             *ask.handlers(),
             *answer_question.handlers(),
+            # Messages between buddies, likewise (bot/conversations/buddy_message.py).
+            *buddy_message.handlers(),
             *safety.after_conversations(),  # grounding, alert buttons, crisis detection last
         ],
         # Blocking or unblocking the bot is no moment to ask for consent: before the guard.
@@ -276,6 +282,8 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *impact.handlers(),
             *feedback.buttons(),
             *ask.buttons(),
+            *buddies.handlers(),
+            *buddy_message.buttons(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

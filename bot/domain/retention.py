@@ -49,6 +49,8 @@ class Anchor(enum.StrEnum):
     ALERT_CLOSED = "alert_closed"  # an alert once acknowledged or passed on: its creation
     IDLE = "idle"  # the conversation's last step
     ANSWERED_OR_ASKED = "answered_or_asked"  # a question's answer, or its asking if unanswered
+    SENT = "sent"  # a message between people, when it was sent
+    PAIRING_ENDED = "pairing_ended"  # a buddy pairing's end (asking for a buddy: until stopped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +91,16 @@ RETENTION: tuple[RetentionRule, ...] = (
     # The words of a question and its answer are needed only until the asker has read the
     # answer; an unanswered question lapses after the same period (and frees its place).
     RetentionRule(DataCategory.QUESTIONS, ("questions",), _days(30), Anchor.ANSWERED_OR_ASKED),
-    RetentionRule(DataCategory.BUDDIES, ("buddy_optins", "buddy_pairings")),
-    RetentionRule(DataCategory.BUDDY_MESSAGES, ("buddy_messages",)),
+    # A pairing is kept after it ends so the next rounds pair people with someone new (and
+    # never again two people one of whom ended it); asking for a buddy lasts until stopped.
+    RetentionRule(
+        DataCategory.BUDDIES,
+        ("buddy_optins", "buddy_pairings"),
+        _days(90),
+        Anchor.PAIRING_ENDED,
+    ),
+    # Buddy messages are kept only so a report can show what was said: reports come soon.
+    RetentionRule(DataCategory.BUDDY_MESSAGES, ("buddy_messages",), _days(30), Anchor.SENT),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

@@ -301,6 +301,7 @@ async def leave(update: Update, context: RangkulContext, action: ConfirmLeave) -
         services.groups,
         services.meetings,
         services.outbox,
+        services.buddies,
         services.clock,
         group.id,
         session.member,

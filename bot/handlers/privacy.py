@@ -102,7 +102,8 @@ async def confirm_forget(
         await query_of(update).answer(stale, show_alert=True)
         return
     user_id = user_of(update).id
-    if not await privacy_service.forget_member(context.services.members, user_id):
+    s = context.services
+    if not await privacy_service.forget_member(s.members, s.buddies, s.outbox, s.clock, user_id):
         await query_of(update).answer(views.already_forgotten_text(t))
         return
     context.application.drop_user_data(user_id)

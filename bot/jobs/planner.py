@@ -3,7 +3,8 @@
 Each pass materialises coming occurrences of repeating meetings, plans reminders for everyone
 expected who has none yet, asks trial guests of finished meetings whether to join, escalates
 crisis alerts nobody acknowledged in time, asks about meetings that ended an hour ago, passes
-ready feedback to facilitators in batches, and plans weekly check-in prompts and their nudges.
+ready feedback to facilitators in batches, plans weekly check-in prompts and their nudges, and
+pairs buddies, ends their pairings on time and plans the weekly peer check-in.
 All of it is decided against the injected
 clock and only *enqueues* outbox rows (idempotently, by dedupe key), so a late, missed or
 repeated pass changes nothing.
@@ -15,7 +16,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import checkin_planner, feedback, planner, safety
+from bot.services import buddies, checkin_planner, feedback, planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ async def plan_ahead(services: Services) -> None:
     )
     asked = await feedback.plan_feedback(s.feedback, s.meetings, s.roles, s.outbox, s.clock)
     checkins = await checkin_planner.plan_checkins(s.checkins, s.outbox, s.clock)
+    buddy = await buddies.plan_buddies(s.buddies, s.outbox, s.clock, s.rng)
     if asked.questions or asked.batches:
         log.info(
             "planner: %d feedback question(s), %d feedback batch(es) planned",
@@ -44,6 +46,13 @@ async def plan_ahead(services: Services) -> None:
             report.reminders,
             report.followups,
             escalations,
+        )
+    if buddy.paired or buddy.ended or buddy.prompts:
+        log.info(
+            "planner: %d buddy pairing(s) made, %d ended, %d peer check-in prompt(s) planned",
+            buddy.paired,
+            buddy.ended,
+            buddy.prompts,
         )
     if checkins.prompts or checkins.nudges:
         log.info(

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
 from bot.services.privacy import MemberExport
+from bot.storage.buddies import BuddyRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
@@ -62,6 +63,7 @@ class Services:
     moods: MoodRepository = field(init=False)
     checkins: CheckinRepository = field(init=False)
     questions: QuestionRepository = field(init=False)
+    buddies: BuddyRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -81,6 +83,7 @@ class Services:
         self.moods = MoodRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.questions = QuestionRepository(self.db)
+        self.buddies = BuddyRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -96,6 +99,7 @@ class Services:
             self.moods,
             self.checkins,
             self.questions,
+            self.buddies,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -24,8 +24,10 @@ from bot.domain.groups import (
 )
 from bot.domain.meetings import seats_left
 from bot.domain.member import Member
+from bot.services.buddies import end_on_leaving
 from bot.services.meetings import end_series, withdraw_outdated_reminders
 from bot.services.seats import release_seats
+from bot.storage.buddies import BuddyRepository
 from bot.storage.database import Tx
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
@@ -170,19 +172,21 @@ async def leave_group(
     groups: GroupRepository,
     meetings: MeetingRepository,
     outbox: OutboxRepository,
+    buddies: BuddyRepository,
     clock: Clock,
     group_id: int,
     member: Member,
 ) -> bool:
     """Leaves a group, in one transaction: their seats at its coming meetings go to whoever
-    waits, and every pending message to them about its meetings is dropped. False if they
-    were not a member."""
+    waits, every pending message to them about its meetings is dropped, and their buddy
+    pairing there ends (the buddy told kindly). False if they were not a member."""
     now = clock.now()
     async with groups.transaction() as tx:
         if not await groups.remove_member(group_id, member.id, tx=tx):
             return False
         await release_seats(meetings, groups, outbox, group_id, member.id, now, tx=tx)
         await outbox.cancel_pending(member_id=member.id, group_id=group_id, tx=tx)
+        await end_on_leaving(buddies, outbox, member.id, now, group_id=group_id, tx=tx)
     return True
 
 

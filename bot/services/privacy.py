@@ -10,7 +10,10 @@ from bot.clock import Clock
 from bot.domain.meetings import SeatStatus
 from bot.domain.member import ExportSummary
 from bot.domain.messages import parse_instant
+from bot.services.buddies import end_on_leaving
+from bot.storage.buddies import BuddyRepository
 from bot.storage.members import MemberRepository
+from bot.storage.outbox import OutboxRepository
 
 EXPORT_FORMAT_VERSION = 2
 
@@ -82,7 +85,18 @@ def summarise_export(data: dict[str, Any], now: datetime) -> ExportSummary | Non
     )
 
 
-async def forget_member(members: MemberRepository, telegram_id: int) -> bool:
+async def forget_member(
+    members: MemberRepository,
+    buddies: BuddyRepository,
+    outbox: OutboxRepository,
+    clock: Clock,
+    telegram_id: int,
+) -> bool:
     """Deletes every row about the person, including conversation state and pending messages;
-    False if nothing was stored (already forgotten)."""
+    False if nothing was stored (already forgotten). Their buddies are told first that the
+    pairing ended (the notice is about nobody, so it outlives the deletion)."""
+    member = await members.by_telegram_id(telegram_id)
+    if member is not None:
+        async with buddies.transaction() as tx:
+            await end_on_leaving(buddies, outbox, member.id, clock.now(), tx=tx)
     return await members.forget(telegram_id)

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from bot.clock import Clock
 from bot.domain.retention import RETENTION, DataCategory, cutoff
+from bot.storage.buddies import BuddyRepository
 from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
@@ -34,6 +35,7 @@ def purges(
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
     questions: QuestionRepository,
+    buddies: BuddyRepository,
 ) -> dict[DataCategory, Purge]:
     """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
     return {
@@ -46,6 +48,8 @@ def purges(
         DataCategory.MESSAGES: outbox.delete_settled,
         DataCategory.MEETING_FEEDBACK: feedback.delete_old,
         DataCategory.QUESTIONS: questions.delete_old,
+        DataCategory.BUDDIES: buddies.delete_ended_pairings,
+        DataCategory.BUDDY_MESSAGES: buddies.delete_old_messages,
     }
 
 
@@ -57,12 +61,13 @@ async def purge_expired(
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
     questions: QuestionRepository,
+    buddies: BuddyRepository,
     clock: Clock,
 ) -> dict[DataCategory, int]:
     """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
     (only categories where something went)."""
     now = clock.now()
-    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions)
+    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions, buddies)
     deleted: dict[DataCategory, int] = {}
     for rule in RETENTION:
         before = cutoff(rule, now)

@@ -72,6 +72,9 @@ class Area(enum.StrEnum):
     MOOD = "md"
     CHECKIN_SCHEDULE = "cs"
     ASK = "aq"
+    BUDDIES = "bd"
+    # Report buttons (bot/ui/reports.py); moderation registers their handlers.
+    MODERATION = "mo"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

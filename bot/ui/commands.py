@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("mygroups", N_("Your groups")),
     ("mymeetings", N_("Your upcoming meetings")),
     ("ask", N_("Ask your facilitators, anonymously")),
+    ("buddy", N_("A buddy for encouragement")),
     ("trial", N_("Try a group session")),
     ("mood", N_("How you feel today")),
     ("checkin", N_("The weekly check-in")),

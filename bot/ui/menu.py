@@ -123,6 +123,7 @@ def help_text(
             t("/mygroups — your groups"),
             t("/mymeetings — your upcoming meetings and RSVPs"),
             t("/ask — ask your group's facilitators a question, anonymously"),
+            t("/buddy — a buddy from your group for a few kind words each week"),
             t("/trial — try one session of a group, no commitment"),
             t("/mood — how you feel today, in one tap"),
             t("/checkin — a short check-in on how the last two weeks have been"),

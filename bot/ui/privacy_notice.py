@@ -155,6 +155,11 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
         Anchor.ANSWERED_OR_ASKED: N_(
             "Deleted {days} days after the answer (or after asking, if nobody answered)."
         ),
+        Anchor.SENT: N_("Deleted {days} days after it was sent."),
+        Anchor.PAIRING_ENDED: N_(
+            "Deleted {days} days after the pairing ends; that you asked for a buddy, as soon as "
+            "you stop asking."
+        ),
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),

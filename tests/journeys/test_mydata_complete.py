@@ -4,7 +4,8 @@ Lina is a member of one group (after a trial she attended), facilitates another 
 invitation), scheduled a meeting and a time poll there, voted in a poll, has a seat with a
 pending reminder, moved her weekly check-in, asked for her facilitator in a crisis, wrote a
 safety plan, checked in, said how helpful her trial meeting was, asked her facilitators a
-question and answered one in the group she facilitates. Other people around her (her
+question and answered one in the group she facilitates, asked for a buddy, was paired and wrote
+to her buddy. Other people around her (her
 facilitator, a coordinator, another member) must never appear in her file.
 """
 
@@ -23,6 +24,7 @@ from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
 from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
+from tests.journeys.helpers.buddies import pair_at_round
 from tests.journeys.helpers.checkin import check_in
 from tests.journeys.helpers.groups import a_group
 from tests.journeys.helpers.onboarding import onboard_in_english
@@ -59,6 +61,10 @@ EXPORTED = {
     ("checkin_schedules", "member_id"): "checkin_schedule",
     ("questions", "member_id"): "questions_asked",
     ("questions", "answered_by"): "answers_given",
+    ("buddy_optins", "member_id"): "buddy_optins",
+    ("buddy_pairings", "member_a"): "buddy_pairings",
+    ("buddy_pairings", "member_b"): "buddy_pairings",
+    ("buddy_messages", "sender_id"): "buddy_messages_sent",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -67,11 +73,6 @@ LEFT_OUT = {
     # it would put someone else's crisis in the facilitator's file. The facilitator's /forget
     # still clears the column (ON DELETE SET NULL).
     ("crisis_alerts", "acknowledged_by"),
-    # Issue 12's buddy tables, until the feature lands and exports them (moved to EXPORTED then).
-    ("buddy_optins", "member_id"),
-    ("buddy_pairings", "member_a"),
-    ("buddy_pairings", "member_b"),
-    ("buddy_messages", "sender_id"),
 }
 
 
@@ -175,6 +176,22 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.press("Answer")
     await lina_chat.send("Yes, of course")
     await lina_chat.press("Send answer")
+
+    # Buddies in Makassar: both ask, the Monday round pairs them, and they write to each
+    # other (what the other wrote is the other's words, and stays out of Lina's file).
+    await lina_chat.send("/buddy")
+    await lina_chat.press("Find me a buddy")
+    await other_chat.send("/buddy")
+    await other_chat.press("Teman Cerita Makassar")
+    await other_chat.press("Find me a buddy")
+    await pair_at_round(world)
+    await lina_chat.press("Write to")
+    await lina_chat.send("The breathing tip helped me")
+    await lina_chat.press("📨 Send")
+    await other_chat.press("Write to")
+    await other_chat.send("Other's secret buddy note")
+    await other_chat.press("📨 Send")
+    await world.tick()
     return lina_chat
 
 
@@ -238,7 +255,12 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     assert [r["group_name"] for r in data["time_polls_created"]] == ["Lingkar Pagi Bandung"]
     pending = [(r["kind"], r["status"]) for r in data["messages_to_you"]]
     assert ("reminder", "pending") in pending
-    assert {r["kind"] for r in data["messages_about_you"]} == {"crisis_alert", "anon_question"}
+    assert {r["kind"] for r in data["messages_about_you"]} == {
+        "crisis_alert",
+        "anon_question",
+        "buddy_paired",
+        "buddy_message",
+    }
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert data["checkin_schedule"] == [
         {"weekday": 4, "minute_of_day": 1140, "paused_until": None, "stopped_at": None}
@@ -265,9 +287,21 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
     [given] = data["answers_given"]
     assert (given["group_name"], given["answer"]) == ("Lingkar Pagi Bandung", "Yes, of course")
 
+    [optin] = data["buddy_optins"]
+    assert optin["group_name"] == "Teman Cerita Makassar"
+    [pairing] = data["buddy_pairings"]
+    assert (pairing["group_name"], pairing["ended_at"]) == ("Teman Cerita Makassar", None)
+    [sent] = data["buddy_messages_sent"]
+    assert sent["text"] == "The breathing tip helped me"
+
     dumped = json.dumps(data)
     assert "Lina Laut" in dumped
-    for someone_else in (*THEIR_ALIASES, "Other secret plan", "Other's secret question"):
+    for someone_else in (
+        *THEIR_ALIASES,
+        "Other secret plan",
+        "Other's secret question",
+        "Other's secret buddy note",
+    ):
         assert someone_else not in dumped
     for telegram_id in (LINA, FASIL, KOOR, OTHER):
         assert str(telegram_id) not in dumped

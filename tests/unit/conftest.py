@@ -14,6 +14,7 @@ from bot.clock import ControllableClock
 from bot.domain.alias import alias_key
 from bot.domain.groups import Group, GroupFormat, NewGroup
 from bot.domain.member import Member, NewMember
+from bot.storage.buddies import BuddyRepository
 from bot.storage.database import Database
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
@@ -56,6 +57,7 @@ class Network:
     outbox: OutboxRepository = field(init=False)
     roles: RoleRepository = field(init=False)
     safety: SafetyRepository = field(init=False)
+    buddies: BuddyRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberRepository(self.db)
@@ -64,6 +66,7 @@ class Network:
         self.outbox = OutboxRepository(self.db)
         self.roles = RoleRepository(self.db)
         self.safety = SafetyRepository(self.db)
+        self.buddies = BuddyRepository(self.db)
 
     async def person(self, telegram_id: int) -> Member:
         alias = f"Melati {telegram_id}"

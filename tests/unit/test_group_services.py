@@ -104,7 +104,9 @@ async def test_leaving_gives_the_seat_to_whoever_waits_in_the_same_transaction(
         await seats.rsvp(n.meetings, n.groups, n.outbox, n.clock, person, meeting.id, True)
     assert (await network.meetings.seat(meeting.id, cici.id)).status == "waitlist"
 
-    assert await service.leave_group(n.groups, n.meetings, n.outbox, n.clock, group.id, ayu)
+    assert await service.leave_group(
+        n.groups, n.meetings, n.outbox, n.buddies, n.clock, group.id, ayu
+    )
 
     assert (await network.meetings.seat(meeting.id, cici.id)).status == "going"
     assert (await network.meetings.seat(meeting.id, ayu.id)).status == "cancelled"
@@ -116,7 +118,9 @@ async def test_leaving_gives_the_seat_to_whoever_waits_in_the_same_transaction(
         "SELECT kind FROM outbox WHERE member_id = ? AND status = 'pending' ORDER BY kind", cici.id
     )
     assert promoted == [("reminder",), ("reminder",), ("waitlist_promoted",)]
-    again = await service.leave_group(n.groups, n.meetings, n.outbox, n.clock, group.id, ayu)
+    again = await service.leave_group(
+        n.groups, n.meetings, n.outbox, n.buddies, n.clock, group.id, ayu
+    )
     assert again is False
     outcome = await seats.rsvp(n.meetings, n.groups, n.outbox, n.clock, ayu, meeting.id, True)
     assert outcome is Outcome.NOT_MEMBER

@@ -95,7 +95,7 @@ async def test_leaving_just_before_an_rsvp_wins(network: Network) -> None:
 
     async def ayu_leaves() -> None:
         assert await group_service.leave_group(
-            n.groups, n.meetings, n.outbox, n.clock, group.id, ayu
+            n.groups, n.meetings, n.outbox, n.buddies, n.clock, group.id, ayu
         )
 
     racing = Interleaved(network.db, ayu_leaves)
@@ -346,7 +346,9 @@ async def test_someone_who_leaves_and_rejoins_gets_their_reminders_again(
     group = await network.group(members=(ayu,), trial_seats=0)
     first, *_ = await weekly(network, group.id)
     n = network
-    assert await group_service.leave_group(n.groups, n.meetings, n.outbox, n.clock, group.id, ayu)
+    assert await group_service.leave_group(
+        n.groups, n.meetings, n.outbox, n.buddies, n.clock, group.id, ayu
+    )
     assert await pending_reminders(network, first) == []
 
     joined = await group_service.join_group(n.groups, n.clock, group.id, ayu)
