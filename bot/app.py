@@ -58,6 +58,7 @@ from bot.handlers import (
     impact,
     meetings,
     menu,
+    moderation,
     privacy,
     progress,
     public_chats,
@@ -74,6 +75,7 @@ from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
+from bot.notifications.moderation import moderation_renderers
 from bot.notifications.questions import question_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
@@ -201,6 +203,7 @@ def build_application(
     renderers.update(checkin_renderers())
     renderers.update(feedback_renderers())
     renderers.update(question_renderers())
+    renderers.update(moderation_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -276,6 +279,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *impact.handlers(),
             *feedback.buttons(),
             *ask.buttons(),
+            *moderation.handlers(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

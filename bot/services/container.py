@@ -22,6 +22,7 @@ from bot.storage.groups import GroupRepository
 from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questionnaires import QuestionnaireRepository
@@ -62,6 +63,7 @@ class Services:
     moods: MoodRepository = field(init=False)
     checkins: CheckinRepository = field(init=False)
     questions: QuestionRepository = field(init=False)
+    moderation: ModerationRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -81,6 +83,7 @@ class Services:
         self.moods = MoodRepository(self.db)
         self.checkins = CheckinRepository(self.db)
         self.questions = QuestionRepository(self.db)
+        self.moderation = ModerationRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -96,6 +99,7 @@ class Services:
             self.moods,
             self.checkins,
             self.questions,
+            self.moderation,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -72,6 +72,7 @@ class Area(enum.StrEnum):
     MOOD = "md"
     CHECKIN_SCHEDULE = "cs"
     ASK = "aq"
+    MODERATION = "mo"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,
