@@ -25,7 +25,15 @@ async def purge(services: Services) -> dict[DataCategory, int]:
     """One purge pass; afterwards the WAL is emptied so deleted rows leave the files too."""
     s = services
     deleted = await retention.purge_expired(
-        s.groups, s.meetings, s.time_polls, s.safety, s.outbox, s.feedback, s.questions, s.clock
+        s.groups,
+        s.meetings,
+        s.time_polls,
+        s.safety,
+        s.outbox,
+        s.feedback,
+        s.questions,
+        s.moderation,
+        s.clock,
     )
     if deleted:
         if not await s.db.checkpoint():

@@ -17,6 +17,7 @@ from bot.domain.retention import RETENTION, DataCategory, cutoff
 from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questions import QuestionRepository
 from bot.storage.safety import SafetyRepository
@@ -34,6 +35,7 @@ def purges(
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
     questions: QuestionRepository,
+    moderation: ModerationRepository,
 ) -> dict[DataCategory, Purge]:
     """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
     return {
@@ -46,6 +48,9 @@ def purges(
         DataCategory.MESSAGES: outbox.delete_settled,
         DataCategory.MEETING_FEEDBACK: feedback.delete_old,
         DataCategory.QUESTIONS: questions.delete_old,
+        DataCategory.REPORTS: moderation.delete_old_reports,
+        DataCategory.RELAY_SUSPENSIONS: moderation.delete_ended_suspensions,
+        DataCategory.MODERATION_LOG: moderation.delete_old_audit,
     }
 
 
@@ -57,12 +62,13 @@ async def purge_expired(
     outbox: OutboxRepository,
     feedback: FeedbackRepository,
     questions: QuestionRepository,
+    moderation: ModerationRepository,
     clock: Clock,
 ) -> dict[DataCategory, int]:
     """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
     (only categories where something went)."""
     now = clock.now()
-    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions)
+    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions, moderation)
     deleted: dict[DataCategory, int] = {}
     for rule in RETENTION:
         before = cutoff(rule, now)

@@ -109,6 +109,22 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "bot. Why: so that a message someone reports can be shown to the group's facilitators. "
         "Nobody else reads them."
     ),
+    DataCategory.REPORTS: N_(
+        "<b>Reports</b>: a buddy message or pairing you report (the reason, when, and what "
+        "the facilitators did), and reports others make about you (the same, never who made "
+        "them). Why: to keep buddy messages safe. The group's facilitators see a report with "
+        "both aliases and the reported message."
+    ),
+    DataCategory.RELAY_SUSPENSIONS: N_(
+        "<b>Paused buddy messages</b>: if facilitators pause your buddy messages, in which "
+        "group and until when. Why: to apply the pause."
+    ),
+    DataCategory.MODERATION_LOG: N_(
+        "<b>Moderation log</b>: what facilitators and coordinators did (a warning, ending a "
+        "pairing, a pause, a dismissed report, a removal from a group), who did it, about whom "
+        "and when — never what anyone wrote. Why: so the network's coordinators can check "
+        "that moderation is fair. Only coordinators see it, with aliases."
+    ),
     DataCategory.MESSAGES: N_(
         "<b>Messages the bot sends on its own</b> (reminders, alerts, notices): the kind, when, "
         "and whether it arrived; its text is cleared once it is sent. Why: to send each message "
@@ -155,6 +171,11 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
         Anchor.ANSWERED_OR_ASKED: N_(
             "Deleted {days} days after the answer (or after asking, if nobody answered)."
         ),
+        Anchor.HANDLED_OR_MADE: N_(
+            "Deleted {days} days after facilitators acted on it (or after it was made, if "
+            "nobody did)."
+        ),
+        Anchor.PAUSE_END: N_("Deleted once the pause is over."),
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),

@@ -14,6 +14,7 @@ from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
 from bot.storage.feedback import FeedbackRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.questions import QuestionRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
@@ -33,8 +34,9 @@ async def purge(network: Network) -> dict[DataCategory, int]:
     polls = TimePollRepository(n.db)
     feedback = FeedbackRepository(n.db)
     questions = QuestionRepository(n.db)
+    moderation = ModerationRepository(n.db)
     return await purge_expired(
-        n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, n.clock
+        n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, moderation, n.clock
     )
 
 
@@ -58,8 +60,9 @@ def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
 ) -> None:
     n = network
     polls, feedback = TimePollRepository(n.db), FeedbackRepository(n.db)
-    questions = QuestionRepository(n.db)
-    purged = purges(n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions).keys()
+    questions, moderation = QuestionRepository(n.db), ModerationRepository(n.db)
+    repos = (n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, moderation)
+    purged = purges(*repos).keys()
     timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
