@@ -9,7 +9,7 @@ handled report's copy is re-rendered as handled, without buttons).
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, filters
 
@@ -180,7 +180,11 @@ async def _refused(
 async def _edit_pressed(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    """The pressed message re-rendered (after the toast); an identical one is left alone."""
+    """The pressed message re-rendered (after the toast), unless it has no buttons left: then
+    an earlier press already settled it (a double tap on a copy that lost its buttons)."""
+    pressed = query_of(update).message
+    if not isinstance(pressed, Message) or pressed.reply_markup is None:
+        return
     try:
         await query_of(update).edit_message_text(text, reply_markup=markup)
     except BadRequest as error:

@@ -27,12 +27,10 @@ def members_view(
     """One page of the members by alias, each a Remove button."""
     items, has_prev, has_next = page(members, page_index, MEMBERS_PER_PAGE)
     if members:
-        text = t.plural(
-            "<b>{name}</b> has {n} member. Removing someone is for when they put others at "
-            "risk or keep breaking the group guidelines.",
-            "<b>{name}</b> has {n} members. Removing someone is for when they put others at "
-            "risk or keep breaking the group guidelines.",
-            len(members),
+        text = t(
+            "<b>Members of {name}</b>: {n}\n\nRemoving someone is for when they put others "
+            "at risk or keep breaking the group guidelines.",
+            n=len(members),
             name=group.name,
         )
     else:

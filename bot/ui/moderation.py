@@ -247,11 +247,7 @@ def pairing_over_text(t: Translator) -> Html:
 def open_reports_text(t: Translator, count: int) -> Html:
     if not count:
         return t("There are no open reports in your groups. 🌿")
-    return t.plural(
-        "There is {n} open report in your groups:",
-        "There are {n} open reports in your groups:",
-        count,
-    )
+    return t("Open reports in your groups: {n}", n=count)
 
 
 # --- the people concerned ----------------------------------------------------------------------

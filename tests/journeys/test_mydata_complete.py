@@ -59,6 +59,7 @@ EXPORTED = {
     ("checkin_schedules", "member_id"): "checkin_schedule",
     ("questions", "member_id"): "questions_asked",
     ("questions", "answered_by"): "answers_given",
+    ("audit_log", "subject_id"): "moderation_about_you",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -72,6 +73,17 @@ LEFT_OUT = {
     ("buddy_pairings", "member_a"),
     ("buddy_pairings", "member_b"),
     ("buddy_messages", "sender_id"),
+    # Moderation (issue 12): exported by bot.storage.moderation (reports_made, reports_about_you
+    # without who reported, relay_suspensions, moderation_actions_taken), but a row of each
+    # needs a report on a buddy message or pairing, and so the buddy relay: in LEFT_OUT until
+    # buddies land, then moved to EXPORTED with a report in lina_with_everything.
+    ("reports", "reporter_id"),
+    ("reports", "reported_id"),
+    ("relay_suspensions", "member_id"),
+    ("audit_log", "actor_id"),
+    # Who acted on a report is in the log (moderation_actions_taken, for the facilitator); the
+    # report itself is about two buddies, not about the facilitator who read it.
+    ("reports", "handled_by"),
 }
 
 
@@ -93,7 +105,8 @@ async def lina_with_everything(world: BotWorld) -> Person:
     """Lina and the people around her, with one row of every kind about Lina."""
     await world.restart(admin_ids=frozenset({KOOR}))
     s = services(world)
-    koor = await member_of(world, await a_member(world, KOOR, "Koordinator Satu"))
+    koor_chat = await a_member(world, KOOR, "Koordinator Satu")
+    koor = await member_of(world, koor_chat)
     fasil = await member_of(world, await a_member(world, FASIL, "Fasil Sari"))
     other_chat = await a_member(world, OTHER, "Orang Lain")
     other = await member_of(world, other_chat)
@@ -175,6 +188,15 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.press("Answer")
     await lina_chat.send("Yes, of course")
     await lina_chat.press("Send answer")
+
+    # A coordinator removed her from a third group: the moderation log holds that (never who).
+    evening = await a_group(world, "Lingkar Sore", online=True, trials=False)
+    await s.groups.add_member(evening, lina.id, world.clock.now())
+    await koor_chat.send("/groups")
+    await koor_chat.press("Lingkar Sore")
+    await koor_chat.press("Members")
+    await koor_chat.press("Remove Lina Laut")
+    await koor_chat.press("Yes, remove")
     return lina_chat
 
 
@@ -262,6 +284,10 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
         "Can I bring a friend?",
         None,
     )
+    assert [(r["action"], r["group_name"]) for r in data["moderation_about_you"]] == [
+        ("remove_from_group", "Lingkar Sore")
+    ]
+    assert data["reports_about_you"] == [] and data["reports_made"] == []
     [given] = data["answers_given"]
     assert (given["group_name"], given["answer"]) == ("Lingkar Pagi Bandung", "Yes, of course")
 
