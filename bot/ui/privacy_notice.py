@@ -136,7 +136,7 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
     ),
 }
 
-# The two messages the categories are split over in the full notice.
+# The three messages the categories are split over in the full notice.
 _PROFILE_PART = frozenset(
     {
         DataCategory.PROFILE,
@@ -146,6 +146,18 @@ _PROFILE_PART = frozenset(
         DataCategory.SCHEDULING,
         DataCategory.SEATS,
         DataCategory.TRIAL_OUTCOMES,
+    }
+)
+
+
+# Buddies and moderation: the third message (the second would exceed Telegram's 4096).
+_BUDDY_PART = frozenset(
+    {
+        DataCategory.BUDDIES,
+        DataCategory.BUDDY_MESSAGES,
+        DataCategory.REPORTS,
+        DataCategory.RELAY_SUSPENSIONS,
+        DataCategory.MODERATION_LOG,
     }
 )
 
@@ -254,12 +266,13 @@ def full_notice(t: Translator, contact: str | None, version: int) -> list[Html]:
     """The full notice, one section per message (each well under Telegram's 4096 characters)."""
     return [
         _about(t, contact, version),
-        _categories(t, t("<b>What we store, why, and for how long</b> (1/2)"), _PROFILE_PART),
+        _categories(t, t("<b>What we store, why, and for how long</b> (1/3)"), _PROFILE_PART),
         _categories(
             t,
-            t("<b>What we store, why, and for how long</b> (2/2)"),
-            frozenset(DataCategory) - _PROFILE_PART,
+            t("<b>What we store, why, and for how long</b> (2/3)"),
+            frozenset(DataCategory) - _PROFILE_PART - _BUDDY_PART,
         ),
+        _categories(t, t("<b>What we store, why, and for how long</b> (3/3)"), _BUDDY_PART),
         _who_sees_what(t),
         _rights(t, contact),
     ]

@@ -49,7 +49,8 @@ async def buddies_with_facilitators(world: BotWorld) -> dict[str, object]:
     people["pairing"] = pairing
     lina = people["lina"]
     assert isinstance(lina, Person)
-    people["message"] = await relay(world, pairing, people["kenari_id"], "Kenari Tujuh", lina, WORDS)
+    kenari = people["kenari_id"]
+    people["message"] = await relay(world, pairing, kenari, "Kenari Tujuh", lina, WORDS)
     return people
 
 
@@ -158,7 +159,8 @@ async def test_ending_the_pairing_tells_both_buddies_kindly_once(world: BotWorld
     assert isinstance(lina, Person) and isinstance(kenari, Person) and isinstance(fasil, Person)
 
     await act(fasil, "End the pairing")
-    await fasil.press_data(fasil.last.message_id, ConfirmModeration(1, ModerationAction.END_PAIRING).pack())
+    again = ConfirmModeration(1, ModerationAction.END_PAIRING).pack()
+    await fasil.press_data(fasil.last.message_id, again)  # a stale second press
     await world.tick()
 
     for buddy in (lina, kenari):
@@ -193,7 +195,8 @@ async def test_a_facilitator_of_another_group_cannot_act(world: BotWorld) -> Non
         other_group, await member_id(world, outsider), world.clock.now()
     )
     await outsider.send("/help")
-    await outsider.press_data(outsider.last.message_id, ConfirmModeration(1, ModerationAction.DISMISS).pack())
+    forged = ConfirmModeration(1, ModerationAction.DISMISS).pack()
+    await outsider.press_data(outsider.last.message_id, forged)
     assert "Only the facilitators of this group" in toasts(world)[-1]
     assert rows(world, "SELECT handled_at FROM reports") == [(None,)]
     assert p["group"] != other_group

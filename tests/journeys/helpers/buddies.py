@@ -35,8 +35,7 @@ async def relay(
     """Stores a buddy message and delivers it to ``to`` with its Report button; its id."""
     with sqlite3.connect(world.db_path) as db:
         cursor = db.execute(
-            "INSERT INTO buddy_messages (pairing_id, sender_id, text, sent_at)"
-            " VALUES (?, ?, ?, ?)",
+            "INSERT INTO buddy_messages (pairing_id, sender_id, text, sent_at) VALUES (?, ?, ?, ?)",
             (pairing_id, sender_id, text, world.clock.now().isoformat()),
         )
         message_id = cursor.lastrowid
