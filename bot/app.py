@@ -60,6 +60,7 @@ from bot.handlers import (
     impact,
     meetings,
     menu,
+    moderation,
     privacy,
     progress,
     public_chats,
@@ -77,6 +78,7 @@ from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
 from bot.notifications.meetings import meeting_renderers
+from bot.notifications.moderation import moderation_renderers
 from bot.notifications.questions import question_renderers
 from bot.notifications.safety import safety_renderers
 from bot.rate_limiter import ChatRateLimiter
@@ -205,6 +207,7 @@ def build_application(
     renderers.update(feedback_renderers())
     renderers.update(question_renderers())
     renderers.update(buddy_renderers())
+    renderers.update(moderation_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
@@ -284,6 +287,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *ask.buttons(),
             *buddies.handlers(),
             *buddy_message.buttons(),
+            *moderation.handlers(),
             *progress.handlers(),
             *menu.catch_alls(),
         ],

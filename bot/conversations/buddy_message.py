@@ -155,7 +155,7 @@ async def send(update: Update, context: RangkulContext, action: SendBuddyMessage
         return _unchanged(context)
     target = await service.relay_target(s.buddies, member, draft.pairing_id)
     outcome = await service.relay(
-        s.buddies, s.outbox, s.clock, member, draft.pairing_id, draft.text
+        s.buddies, s.moderation, s.outbox, s.clock, member, draft.pairing_id, draft.text
     )
     if outcome is RelayOutcome.SUSPENDED:
         return await FLOW.end(update, context, views.suspended_text(t))

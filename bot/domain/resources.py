@@ -35,12 +35,16 @@ CATEGORIES: tuple[str, ...] = (
     "therapy",
     "rehabilitation",
     "families",
+    "groups",
     "facilitators",
 )
 # Facilitation guides are working material for facilitators and coordinators only.
 FACILITATOR_ONLY: frozenset[str] = frozenset({"facilitators"})
 # Coordinators add these in the bot; crisis entries come from the crisis-contact data only.
 EDITABLE_CATEGORIES: tuple[str, ...] = tuple(c for c in CATEGORIES if c != CRISIS)
+# The source of Rangkul's own texts (the group guidelines): the network's rules, which cite
+# nobody because they state no facts.
+OWN_SOURCE = "Rangkul"
 
 TITLE_MAX = 120
 DESCRIPTION_MAX = 400
@@ -224,8 +228,8 @@ def _parse(entry: Any, index: int) -> Resource:
     if isinstance(checked, dt.datetime) or not isinstance(checked, dt.date):
         raise fail("checked must be a date (YYYY-MM-DD, unquoted)")
     sources = raw["source"] if isinstance(raw["source"], list) else [raw["source"]]
-    if not sources or any(not isinstance(s, str) or check_url(s) is None for s in sources):
-        raise fail("source must be an http(s) URL or a non-empty list of them")
+    if not sources or any(not _is_source(s) for s in sources):
+        raise fail(f"source must be an http(s) URL, {OWN_SOURCE!r}, or a non-empty list of them")
     tags = raw["tags"]
     if not isinstance(tags, list) or not tags or any(not isinstance(t, str) for t in tags):
         raise fail("tags must be a non-empty list of strings")
@@ -245,6 +249,10 @@ def _parse(entry: Any, index: int) -> Resource:
         checked=checked,
         **optional,
     )
+
+
+def _is_source(value: Any) -> bool:
+    return value == OWN_SOURCE or (isinstance(value, str) and check_url(value) is not None)
 
 
 def _optional(raw: Mapping[str, Any], key: str, fail: Callable[[str], ValueError]) -> str | None:

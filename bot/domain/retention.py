@@ -35,6 +35,9 @@ class DataCategory(enum.StrEnum):
     BUDDIES = "buddies"  # asking for a buddy, and the pairings
     BUDDY_MESSAGES = "buddy_messages"  # what buddies wrote each other through the bot
     QUESTIONS = "questions"  # anonymous questions to facilitators, and their answers
+    REPORTS = "reports"  # reports on buddy messages and pairings, and what was done
+    RELAY_SUSPENSIONS = "relay_suspensions"  # pauses of a member's buddy messages
+    MODERATION_LOG = "moderation_log"  # the audit log: who did which moderation action to whom
 
 
 class Anchor(enum.StrEnum):
@@ -51,6 +54,8 @@ class Anchor(enum.StrEnum):
     ANSWERED_OR_ASKED = "answered_or_asked"  # a question's answer, or its asking if unanswered
     SENT = "sent"  # a message between people, when it was sent
     PAIRING_ENDED = "pairing_ended"  # a buddy pairing's end (asking for a buddy: until stopped)
+    HANDLED_OR_MADE = "handled_or_made"  # a report's handling, or its making if never handled
+    PAUSE_END = "pause_end"  # the end of a relay pause
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +106,19 @@ RETENTION: tuple[RetentionRule, ...] = (
     ),
     # Buddy messages are kept only so a report can show what was said: reports come soon.
     RetentionRule(DataCategory.BUDDY_MESSAGES, ("buddy_messages",), _days(30), Anchor.SENT),
+    # A year after it was dealt with: long enough to see that the same person is reported
+    # again (facilitators decide better with that), short enough not to follow anyone for
+    # good. The log below keeps what was done, without the report's reason or words.
+    RetentionRule(DataCategory.REPORTS, ("reports",), _days(365), Anchor.HANDLED_OR_MADE),
+    # A pause is needed only while it runs; the log keeps that it happened.
+    RetentionRule(
+        DataCategory.RELAY_SUSPENSIONS, ("relay_suspensions",), timedelta(0), Anchor.PAUSE_END
+    ),
+    # Two years: coordinators check that moderation is fair over time (a member who asks why
+    # they were removed, a facilitator's pattern of actions), and appeals and complaints can
+    # come long after. It holds codes and ids only, never anyone's words; /forget turns a
+    # person into "a deleted account" (ON DELETE SET NULL).
+    RetentionRule(DataCategory.MODERATION_LOG, ("audit_log",), _days(730), Anchor.EVENT),
     RetentionRule(DataCategory.MESSAGES, ("outbox",), _days(30), Anchor.SENT_OR_DUE),
     # Enforced by the conversations' own timeout (bot.telegram_glue.conversation), not the purge.
     RetentionRule(

@@ -16,15 +16,18 @@ from bot.domain.groups import Group, GroupSummary, InvitationKind, JoinOutcome
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
+from bot.services import moderation
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.roles import refresh_role_menu
+from bot.ui import group_members, guidelines
 from bot.ui import groups as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import (
     AskArchive,
     AskLeave,
     AskRemoveFacilitator,
+    AskRemoveMember,
     BrowseHome,
     BrowseProvince,
     BrowseProvinces,
@@ -32,7 +35,9 @@ from bot.ui.groups import (
     ConfirmArchive,
     ConfirmLeave,
     ConfirmRemoveFacilitator,
+    ConfirmRemoveMember,
     GroupList,
+    GroupMembers,
     InviteFacilitator,
     JoinGroup,
     ListFilter,
@@ -124,6 +129,7 @@ async def join(update: Update, context: RangkulContext, action: JoinGroup) -> No
     )
     view: View = (views.join_outcome_text(session.t, outcome, group.name), None)
     if outcome is JoinOutcome.JOINED:
+        view = guidelines.with_guidelines(session.t, view)
         view = await with_baseline_offer(context, session.t, session.member, view)
     await show(update, *view, edit=False)
 
@@ -253,6 +259,55 @@ async def remove_facilitator(
     await show(update, views.facilitator_removed_text(session.t, alias, group.name))
 
 
+async def members(update: Update, context: RangkulContext, action: GroupMembers) -> None:
+    """A group's members by alias, each with Remove."""
+    summary = await _managed_group(update, context, action.group_id)
+    if summary is None:
+        return
+    session = await context.session(update)
+    people = await context.services.moderation.group_members(summary.group.id)
+    view = group_members.members_view(session.t, summary.group, people, action.page)
+    await show(update, *view)
+
+
+async def ask_remove_member(
+    update: Update, context: RangkulContext, action: AskRemoveMember
+) -> None:
+    found = await _managed_member(update, context, action.group_id, action.member_id)
+    if found is not None:
+        session = await context.session(update)
+        group, alias = found
+        view = group_members.remove_member_confirm_view(session.t, group, action.member_id, alias)
+        await show(update, *view)
+
+
+async def remove_member(
+    update: Update, context: RangkulContext, action: ConfirmRemoveMember
+) -> None:
+    """Removal confirmed: as if they left (seats released), they are told, and it is logged.
+    A second press finds them no longer a member and changes nothing."""
+    found = await _managed_member(update, context, action.group_id, action.member_id)
+    session = await context.session(update)
+    if found is None or session.member is None:
+        return
+    group, alias = found
+    s = context.services
+    removed = await moderation.remove_member(
+        s.groups,
+        s.meetings,
+        s.outbox,
+        s.moderation,
+        s.clock,
+        session.member,
+        group.id,
+        action.member_id,
+    )
+    if not removed:
+        await _refuse(update, group_members.not_a_member_text(session.t))
+        return
+    await show(update, group_members.member_removed_text(session.t, alias, group.name))
+
+
 # --- /mygroups ---------------------------------------------------------------------------------
 
 
@@ -352,6 +407,21 @@ async def _managed_facilitator(
     return summary.group, member_id, people[member_id]
 
 
+async def _managed_member(
+    update: Update, context: RangkulContext, group_id: int, member_id: int
+) -> tuple[Group, str] | None:
+    """(group, alias) of a member button, if they are still a member of the group."""
+    summary = await _managed_group(update, context, group_id)
+    if summary is None:
+        return None
+    people = dict(await context.services.moderation.group_members(summary.group.id))
+    if member_id not in people:
+        session = await context.session(update)
+        await _refuse(update, group_members.not_a_member_text(session.t))
+        return None
+    return summary.group, people[member_id]
+
+
 async def _active_group(update: Update, context: RangkulContext, group_id: int) -> Group | None:
     group = await context.services.groups.get(group_id)
     if group is None or group.archived:
@@ -407,6 +477,9 @@ def handlers() -> list[BaseHandler]:
         on_button(ShowFacilitators, facilitators),
         on_button(AskRemoveFacilitator, ask_remove_facilitator),
         on_button(ConfirmRemoveFacilitator, remove_facilitator),
+        on_button(GroupMembers, members),
+        on_button(AskRemoveMember, ask_remove_member),
+        on_button(ConfirmRemoveMember, remove_member),
         on_button(MyGroups, my_groups),
         on_button(AskLeave, ask_leave),
         on_button(ConfirmLeave, leave),

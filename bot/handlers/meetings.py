@@ -25,6 +25,7 @@ from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession
+from bot.ui.guidelines import with_guidelines
 from bot.ui.meeting_picker import (
     EVENING_PAGE,
     TIMES_PER_PAGE,
@@ -450,6 +451,7 @@ async def answer_followup(update: Update, context: RangkulContext, action: Trial
     group = await context.services.groups.get(group_id)
     view = views.followup_answer_view(session.t, outcome.value, group)
     if outcome is Outcome.JOINED:
+        view = with_guidelines(session.t, view)
         view = await with_baseline_offer(context, session.t, session.member, view)
     await show(update, *view)
 

@@ -35,8 +35,10 @@ from bot.domain.buddies import (
     round_start,
 )
 from bot.domain.member import Member
+from bot.services.moderation import relay_suspended
 from bot.storage.buddies import BuddyRepository
 from bot.storage.database import Tx
+from bot.storage.moderation import ModerationRepository
 from bot.storage.outbox import OutboxRepository
 
 # Pairings one transaction of the planner handles (a few rows each).
@@ -144,15 +146,6 @@ async def _plan_prompts(buddies: BuddyRepository, outbox: OutboxRepository, cloc
 # --- relaying ---------------------------------------------------------------------------------
 
 
-async def may_relay(
-    buddies: BuddyRepository, member_id: int, group_id: int, now: datetime, *, tx: Tx
-) -> bool:
-    """Whether ``member_id`` may send buddy messages in ``group_id`` now: the one place for
-    moderation's check of a relay suspension (issue 12, "suspend a member's relay use for a
-    period"); nobody is suspended until that check lands here."""
-    return True
-
-
 async def relay_target(
     buddies: BuddyRepository, member: Member, pairing_id: int, *, tx: Tx | None = None
 ) -> tuple[Pairing, str] | None:
@@ -166,21 +159,22 @@ async def relay_target(
 
 async def relay(
     buddies: BuddyRepository,
+    moderation: ModerationRepository,
     outbox: OutboxRepository,
     clock: Clock,
     member: Member,
     pairing_id: int,
     text: str,
 ) -> RelayOutcome:
-    """Stores the message and plans it for the buddy, re-checking the pairing and
-    :func:`may_relay` in the same transaction."""
+    """Stores the message and plans it for the buddy, re-checking in the same transaction that
+    the pairing runs and that facilitators have not paused the sender's relay in its group."""
     now = clock.now()
     async with buddies.transaction() as tx:
         target = await relay_target(buddies, member, pairing_id, tx=tx)
         if target is None:
             return RelayOutcome.ENDED
         pairing, _ = target
-        if not await may_relay(buddies, member.id, pairing.group_id, now, tx=tx):
+        if await relay_suspended(moderation, member.id, pairing.group_id, now, tx=tx):
             return RelayOutcome.SUSPENDED
         message_id = await buddies.insert_message(pairing.id, member.id, text, now, tx=tx)
         await outbox.enqueue([message_notice(pairing, message_id, member.id, now)], now=now, tx=tx)

@@ -23,6 +23,7 @@ from bot.storage.groups import GroupRepository
 from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questionnaires import QuestionnaireRepository
@@ -64,6 +65,7 @@ class Services:
     checkins: CheckinRepository = field(init=False)
     questions: QuestionRepository = field(init=False)
     buddies: BuddyRepository = field(init=False)
+    moderation: ModerationRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -84,6 +86,7 @@ class Services:
         self.checkins = CheckinRepository(self.db)
         self.questions = QuestionRepository(self.db)
         self.buddies = BuddyRepository(self.db)
+        self.moderation = ModerationRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -100,6 +103,7 @@ class Services:
             self.checkins,
             self.questions,
             self.buddies,
+            self.moderation,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Protocol
 
 from bot.clock import Clock
 from bot.domain.retention import RETENTION, DataCategory, cutoff
@@ -18,6 +19,7 @@ from bot.storage.buddies import BuddyRepository
 from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.outbox import OutboxRepository
 from bot.storage.questions import QuestionRepository
 from bot.storage.safety import SafetyRepository
@@ -27,17 +29,39 @@ from bot.storage.time_polls import TimePollRepository
 Purge = Callable[[datetime], Awaitable[int]]
 
 
-def purges(
-    groups: GroupRepository,
-    meetings: MeetingRepository,
-    time_polls: TimePollRepository,
-    safety: SafetyRepository,
-    outbox: OutboxRepository,
-    feedback: FeedbackRepository,
-    questions: QuestionRepository,
-    buddies: BuddyRepository,
-) -> dict[DataCategory, Purge]:
+class Stores(Protocol):
+    """The repositories that hold data with a clock (Services has them all)."""
+
+    @property
+    def groups(self) -> GroupRepository: ...
+    @property
+    def meetings(self) -> MeetingRepository: ...
+    @property
+    def time_polls(self) -> TimePollRepository: ...
+    @property
+    def safety(self) -> SafetyRepository: ...
+    @property
+    def outbox(self) -> OutboxRepository: ...
+    @property
+    def feedback(self) -> FeedbackRepository: ...
+    @property
+    def questions(self) -> QuestionRepository: ...
+    @property
+    def buddies(self) -> BuddyRepository: ...
+    @property
+    def moderation(self) -> ModerationRepository: ...
+
+
+def purges(stores: Stores) -> dict[DataCategory, Purge]:
     """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
+    groups, meetings, time_polls, safety = (
+        stores.groups,
+        stores.meetings,
+        stores.time_polls,
+        stores.safety,
+    )
+    outbox, feedback, questions = stores.outbox, stores.feedback, stores.questions
+    buddies, moderation = stores.buddies, stores.moderation
     return {
         DataCategory.INVITATIONS: groups.delete_expired_invitations,
         DataCategory.SEATS: meetings.delete_old_seats,
@@ -50,24 +74,17 @@ def purges(
         DataCategory.QUESTIONS: questions.delete_old,
         DataCategory.BUDDIES: buddies.delete_ended_pairings,
         DataCategory.BUDDY_MESSAGES: buddies.delete_old_messages,
+        DataCategory.REPORTS: moderation.delete_old_reports,
+        DataCategory.RELAY_SUSPENSIONS: moderation.delete_ended_suspensions,
+        DataCategory.MODERATION_LOG: moderation.delete_old_audit,
     }
 
 
-async def purge_expired(
-    groups: GroupRepository,
-    meetings: MeetingRepository,
-    time_polls: TimePollRepository,
-    safety: SafetyRepository,
-    outbox: OutboxRepository,
-    feedback: FeedbackRepository,
-    questions: QuestionRepository,
-    buddies: BuddyRepository,
-    clock: Clock,
-) -> dict[DataCategory, int]:
+async def purge_expired(stores: Stores, clock: Clock) -> dict[DataCategory, int]:
     """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
     (only categories where something went)."""
     now = clock.now()
-    deletes = purges(groups, meetings, time_polls, safety, outbox, feedback, questions, buddies)
+    deletes = purges(stores)
     deleted: dict[DataCategory, int] = {}
     for rule in RETENTION:
         before = cutoff(rule, now)

@@ -73,7 +73,6 @@ class Area(enum.StrEnum):
     CHECKIN_SCHEDULE = "cs"
     ASK = "aq"
     BUDDIES = "bd"
-    # Report buttons (bot/ui/reports.py); moderation registers their handlers.
     MODERATION = "mo"
 
     def pattern(self) -> re.Pattern[str]:

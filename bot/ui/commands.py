@@ -40,6 +40,8 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("addresource", N_("Add an entry to the resources")),
     ("impact", N_("Impact report of the network")),
     ("export", N_("Impact figures as a CSV file")),
+    ("audit", N_("Moderation log")),
+    ("reports", N_("Open reports about buddy messages")),
 )
 FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newmeeting", N_("Schedule a meeting")),
@@ -47,6 +49,7 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("attendance", N_("Mark who came to a meeting")),
     ("poll_time", N_("Ask members which times suit them")),
     ("impact", N_("Impact report of your groups")),
+    ("reports", N_("Open reports about buddy messages")),
 )
 
 

@@ -151,6 +151,26 @@ class ConfirmRemoveFacilitator(CallbackData, prefix="gc:unfacy"):
     member_id: Natural
 
 
+@dataclass(frozen=True)
+class GroupMembers(CallbackData, prefix="gc:mems"):
+    """A group's members, each with Remove (bot/ui/group_members.py)."""
+
+    group_id: Natural
+    page: Natural
+
+
+@dataclass(frozen=True)
+class AskRemoveMember(CallbackData, prefix="gc:unmem"):
+    group_id: Natural
+    member_id: Natural
+
+
+@dataclass(frozen=True)
+class ConfirmRemoveMember(CallbackData, prefix="gc:unmemy"):
+    group_id: Natural
+    member_id: Natural
+
+
 # --- buttons: /mygroups (area mg) ------------------------------------------------------------
 
 
@@ -219,7 +239,7 @@ def when_text(t: Translator, moment: datetime, tz: str) -> str:
     return f"{t.format_date(moment, tz, 'full')}, {t.format_time(moment, tz)} {tz_abbreviation(tz)}"
 
 
-def _nav(
+def nav_row(
     t: Translator, turn: Callable[[int], CallbackData], index: int, has_prev: bool, has_next: bool
 ) -> list[Button]:
     nav: list[Button] = []
@@ -275,7 +295,7 @@ def group_list_view(t: Translator, groups: Sequence[Group], listed: GroupList) -
             len(groups),
         )
     rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in items]
-    nav = _nav(t, lambda p: replace(listed, page=p), listed.page, has_prev, has_next)
+    nav = nav_row(t, lambda p: replace(listed, page=p), listed.page, has_prev, has_next)
     if nav:
         rows.append(nav)
     rows.append([_back_home(t)])
@@ -361,7 +381,7 @@ def overview_view(t: Translator, summaries: Sequence[GroupSummary], page_index: 
     if not summaries:
         lines.append(t("There are no groups yet."))
     rows: list[list[Button]] = [[(s.group.name, ManageGroup(s.group.id))] for s in items]
-    nav = _nav(t, Overview, page_index, has_prev, has_next)
+    nav = nav_row(t, Overview, page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
     rows.append([(t("🆕 New group"), StartNewGroup())])
@@ -391,6 +411,7 @@ def manage_view(t: Translator, summary: GroupSummary) -> View:
                 (t("✏️ Edit"), EditGroup(gid)),
                 (t("👥 Facilitators"), ShowFacilitators(gid)),
             ],
+            [(t("🙋 Members"), GroupMembers(gid, 0))],
             [(t("✉️ Invite a facilitator"), InviteFacilitator(gid))],
             [(t("🗄 Archive"), AskArchive(gid))],
             [("◀ " + t("All groups"), Overview(0))],

@@ -109,6 +109,22 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "bot. Why: so that a message someone reports can be shown to the group's facilitators. "
         "Nobody else reads them."
     ),
+    DataCategory.REPORTS: N_(
+        "<b>Reports</b>: a buddy message or pairing you report (the reason, when, and what "
+        "the facilitators did), and reports others make about you (the same, never who made "
+        "them). Why: to keep buddy messages safe. The group's facilitators see a report with "
+        "both aliases and the reported message."
+    ),
+    DataCategory.RELAY_SUSPENSIONS: N_(
+        "<b>Paused buddy messages</b>: if facilitators pause your buddy messages, in which "
+        "group and until when. Why: to apply the pause."
+    ),
+    DataCategory.MODERATION_LOG: N_(
+        "<b>Moderation log</b>: what facilitators and coordinators did (a warning, ending a "
+        "pairing, a pause, a dismissed report, a removal from a group), who did it, about whom "
+        "and when — never what anyone wrote. Why: so the network's coordinators can check "
+        "that moderation is fair. Only coordinators see it, with aliases."
+    ),
     DataCategory.MESSAGES: N_(
         "<b>Messages the bot sends on its own</b> (reminders, alerts, notices): the kind, when, "
         "and whether it arrived; its text is cleared once it is sent. Why: to send each message "
@@ -120,7 +136,7 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
     ),
 }
 
-# The two messages the categories are split over in the full notice.
+# The three messages the categories are split over in the full notice.
 _PROFILE_PART = frozenset(
     {
         DataCategory.PROFILE,
@@ -130,6 +146,18 @@ _PROFILE_PART = frozenset(
         DataCategory.SCHEDULING,
         DataCategory.SEATS,
         DataCategory.TRIAL_OUTCOMES,
+    }
+)
+
+
+# Buddies and moderation: the third message (the second would exceed Telegram's 4096).
+_BUDDY_PART = frozenset(
+    {
+        DataCategory.BUDDIES,
+        DataCategory.BUDDY_MESSAGES,
+        DataCategory.REPORTS,
+        DataCategory.RELAY_SUSPENSIONS,
+        DataCategory.MODERATION_LOG,
     }
 )
 
@@ -160,6 +188,11 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
             "Deleted {days} days after the pairing ends; that you asked for a buddy, as soon as "
             "you stop asking."
         ),
+        Anchor.HANDLED_OR_MADE: N_(
+            "Deleted {days} days after facilitators acted on it (or after it was made, if "
+            "nobody did)."
+        ),
+        Anchor.PAUSE_END: N_("Deleted once the pause is over."),
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),
@@ -238,12 +271,13 @@ def full_notice(t: Translator, contact: str | None, version: int) -> list[Html]:
     """The full notice, one section per message (each well under Telegram's 4096 characters)."""
     return [
         _about(t, contact, version),
-        _categories(t, t("<b>What we store, why, and for how long</b> (1/2)"), _PROFILE_PART),
+        _categories(t, t("<b>What we store, why, and for how long</b> (1/3)"), _PROFILE_PART),
         _categories(
             t,
-            t("<b>What we store, why, and for how long</b> (2/2)"),
-            frozenset(DataCategory) - _PROFILE_PART,
+            t("<b>What we store, why, and for how long</b> (2/3)"),
+            frozenset(DataCategory) - _PROFILE_PART - _BUDDY_PART,
         ),
+        _categories(t, t("<b>What we store, why, and for how long</b> (3/3)"), _BUDDY_PART),
         _who_sees_what(t),
         _rights(t, contact),
     ]

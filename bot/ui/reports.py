@@ -1,9 +1,5 @@
-"""Report buttons on what buddies send each other (issue 12, moderation).
-
-Defined here so the buddy messages can carry them from the start; moderation
-(bot/conversations or bot/handlers of /report) owns this module and registers the handlers.
-Until then a press gets the expired-button answer.
-"""
+"""The report buttons of the buddy relay: under each relayed message its recipient gets, and in
+/buddy's pairing view. The moderation feature (bot/handlers/moderation.py) answers them."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from bot.domain.contacts import NATIONAL, tappable
 from bot.domain.directory import QueryProblem, Scope, SearchOutcome
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, province_by_code
-from bot.domain.resources import ID_MAX, Resource
+from bot.domain.resources import ID_MAX, OWN_SOURCE, Resource
 from bot.i18n import N_, Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
@@ -39,6 +39,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "therapy": N_("🗣 Therapy"),
     "rehabilitation": N_("🌱 Rehabilitation & life skills"),
     "families": N_("👪 Families & caregivers"),
+    "groups": N_("🤝 About our groups"),
     "facilitators": N_("🧭 For facilitators"),
 }
 
@@ -249,6 +250,8 @@ def entry_text(t: Translator, entry: Resource) -> str:
     checked = t.format_date(entry.checked, "Asia/Jakarta")
     if links:
         lines.append(t("<i>Sources: {links} · checked {date}</i>", links=Html(links), date=checked))
+    elif OWN_SOURCE in entry.source:
+        lines.append(t("<i>Written by Rangkul · {date}</i>", date=checked))
     else:
         lines.append(t("<i>Added by a coordinator on {date}</i>", date=checked))
     return "\n".join(lines)

@@ -53,7 +53,7 @@ async def test_a_member_of_version_1_reads_the_full_notice_agrees_and_carries_on
     assert putri.buttons() == ["I agree", "Not now", "📄 Read the full notice"]
 
     full = await putri.press(FULL)
-    assert len(full) == 6  # five sections, then the question with its answers
+    assert len(full) == 7  # six sections, then the question with its answers
     assert f"version {NOTICE_VERSION}" in full[0].text
     assert "version 1 of the privacy notice" in full[-1].text
     assert putri.buttons() == ["I agree", "Not now", "📄 Read the full notice"]

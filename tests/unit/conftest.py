@@ -16,12 +16,16 @@ from bot.domain.groups import Group, GroupFormat, NewGroup
 from bot.domain.member import Member, NewMember
 from bot.storage.buddies import BuddyRepository
 from bot.storage.database import Database
+from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
+from bot.storage.moderation import ModerationRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questions import QuestionRepository
 from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
+from bot.storage.time_polls import TimePollRepository
 
 
 @pytest.fixture
@@ -58,6 +62,10 @@ class Network:
     roles: RoleRepository = field(init=False)
     safety: SafetyRepository = field(init=False)
     buddies: BuddyRepository = field(init=False)
+    time_polls: TimePollRepository = field(init=False)
+    feedback: FeedbackRepository = field(init=False)
+    questions: QuestionRepository = field(init=False)
+    moderation: ModerationRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberRepository(self.db)
@@ -67,6 +75,10 @@ class Network:
         self.roles = RoleRepository(self.db)
         self.safety = SafetyRepository(self.db)
         self.buddies = BuddyRepository(self.db)
+        self.time_polls = TimePollRepository(self.db)
+        self.feedback = FeedbackRepository(self.db)
+        self.questions = QuestionRepository(self.db)
+        self.moderation = ModerationRepository(self.db)
 
     async def person(self, telegram_id: int) -> Member:
         alias = f"Melati {telegram_id}"

@@ -13,9 +13,7 @@ from bot.domain.retention import RETENTION, Anchor, DataCategory, cutoff, rule_f
 from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
-from bot.storage.buddies import BuddyRepository
 from bot.storage.feedback import FeedbackRepository
-from bot.storage.questions import QuestionRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
 from tests.unit.conftest import Network
@@ -30,14 +28,7 @@ def period(category: DataCategory) -> timedelta:
 
 
 async def purge(network: Network) -> dict[DataCategory, int]:
-    n = network
-    polls = TimePollRepository(n.db)
-    feedback = FeedbackRepository(n.db)
-    questions = QuestionRepository(n.db)
-    buddies = BuddyRepository(n.db)
-    return await purge_expired(
-        n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, buddies, n.clock
-    )
+    return await purge_expired(network, network.clock)
 
 
 def to_edge(network: Network, start: datetime, category: DataCategory) -> None:
@@ -58,12 +49,7 @@ def test_every_category_has_one_rule_and_a_period_says_what_starts_it() -> None:
 def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
     network: Network,
 ) -> None:
-    n = network
-    polls, feedback = TimePollRepository(n.db), FeedbackRepository(n.db)
-    questions, buddies = QuestionRepository(n.db), BuddyRepository(n.db)
-    purged = purges(
-        n.groups, n.meetings, polls, n.safety, n.outbox, feedback, questions, buddies
-    ).keys()
+    purged = purges(network).keys()
     timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
