@@ -286,8 +286,8 @@ def removed_text(t: Translator, group_name: str) -> Html:
     return t(
         "You are no longer a member of <b>{group}</b>: a coordinator of the network removed "
         "you from it, and your seats at its meetings were given up. If you think this is a "
-        "mistake, a facilitator can pass your question on to the coordinators. /groups shows "
-        "other groups, and /crisis is always there if things get hard.",
+        "mistake, /privacy shows how to reach the network. /groups shows other groups, and "
+        "/crisis is always there if things get hard.",
         group=group_name,
     )
 
