@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
 from bot.services.privacy import MemberExport
+from bot.storage.broadcasts import BroadcastRepository
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
 from bot.storage.feedback import FeedbackRepository
@@ -58,6 +59,7 @@ class Services:
     feedback: FeedbackRepository = field(init=False)
     impact: ImpactRepository = field(init=False)
     moods: MoodRepository = field(init=False)
+    broadcasts: BroadcastRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -75,6 +77,7 @@ class Services:
         self.feedback = FeedbackRepository(self.db)
         self.impact = ImpactRepository(self.db)
         self.moods = MoodRepository(self.db)
+        self.broadcasts = BroadcastRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -88,6 +91,7 @@ class Services:
             self.questionnaires,
             self.feedback,
             self.moods,
+            self.broadcasts,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -70,6 +70,7 @@ class Area(enum.StrEnum):
     FEEDBACK = "fb"
     IMPACT = "im"
     MOOD = "md"
+    BROADCAST = "bc"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

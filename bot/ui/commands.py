@@ -39,6 +39,8 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("addresource", N_("Add an entry to the resources")),
     ("impact", N_("Impact report of the network")),
     ("export", N_("Impact figures as a CSV file")),
+    ("broadcast", N_("Send an announcement")),
+    ("broadcasts", N_("Your recent announcements and their reports")),
 )
 FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newmeeting", N_("Schedule a meeting")),
@@ -46,6 +48,8 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("attendance", N_("Mark who came to a meeting")),
     ("poll_time", N_("Ask members which times suit them")),
     ("impact", N_("Impact report of your groups")),
+    ("broadcast", N_("Send an announcement to your group")),
+    ("broadcasts", N_("Your recent announcements and their reports")),
 )
 
 
