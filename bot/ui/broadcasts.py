@@ -105,10 +105,8 @@ def compose_hint(t: Translator) -> str:
 
 
 def preview_view(t: Translator, to: str, count: int, message_id: int) -> View:
-    text = t.plural(
-        "☝️ This is exactly how it will look. It goes to <b>{n} person</b> ({to}). Send it?",
-        "☝️ This is exactly how it will look. It goes to <b>{n} people</b> ({to}). Send it?",
-        count,
+    text = t(
+        "☝️ This is exactly how it will look.\nRecipients: <b>{n}</b> ({to}). Send it?",
         n=number(t, count),
         to=to,
     )

@@ -79,8 +79,8 @@ async def test_1200_members_get_it_once_through_floods_blocks_and_a_hard_kill(
     await sari.press("Teman Cerita Makassar")
     preview = await send_formatted(sari, TEXT, ENTITIES)
     assert preview[0].text == TEXT and preview[0].entities == ENTITIES  # the exact message
-    assert "<b>1,200 people</b>" not in preview[1].text  # rendered, not raw HTML
-    assert "1,200 people" in preview[1].text
+    assert "<b>" not in preview[1].text  # rendered, not raw HTML
+    assert "Recipients: 1,200 (the group Teman Cerita Makassar)" in preview[1].text
     await sari.press("Send")
     progress_id = sari.last.message_id
     assert sari.last.text == "📣 Sending the announcement: 0 / 1,200 sent"
@@ -88,7 +88,10 @@ async def test_1200_members_get_it_once_through_floods_blocks_and_a_hard_kill(
     world.emulator.faults.fail_randomly(0.02, kinds=("429",), retry_after=1)
     await kill_at_copy(world, 600)
     arrived = sum(copies_received(world, user_id, TEXT) for user_id in people)
-    assert arrived == 599  # the 600th was on its way when the bot died
+    # Halfway (the 600th copy, less 429s and 403s before it, was on its way), with the rest
+    # of the claimed batch left in flight.
+    assert 500 < arrived < 600
+    assert rows(world, "SELECT COUNT(*) FROM outbox WHERE status = 'sending'")[0][0] > 0
     await world.start()
     drive_jobs_by_hand(world)
     started = time.now
@@ -145,7 +148,7 @@ async def test_a_coordinators_province_announcement_reaches_exactly_that_provinc
         await koor.press("Next")
     await koor.press("South Sulawesi")
     await koor.send("Pertemuan akbar di Makassar bulan depan.")
-    assert "3 people" in koor.last.text and "people of South Sulawesi" in koor.last.text
+    assert "Recipients: 3 (people of South Sulawesi)" in koor.last.text
     await koor.press("Send")
     await world.tick()
 
@@ -178,7 +181,7 @@ async def test_a_photo_keeps_its_caption_a_double_tap_sends_once_and_mute_spares
     caption_entities = [{"type": "italic", "offset": 0, "length": 6}]
     preview = await send_photo(sari, caption, caption_entities)
     assert preview[0].kind == "photo" and preview[0].caption_entities == caption_entities
-    assert "1 person" in preview[1].text  # Ayu: Budi muted the group's announcements
+    assert "Recipients: 1 " in preview[1].text  # Ayu: Budi muted the group's announcements
     message_id, data = sari.button("Send")
     await sari.press_data(message_id, data)
     await sari.press_data(message_id, data)  # a double tap
