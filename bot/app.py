@@ -32,6 +32,7 @@ from bot.conversations import (
     alias,
     answer_question,
     ask,
+    broadcast,
     buddy_message,
     checkin,
     edit_group,
@@ -54,6 +55,7 @@ from bot.data_files import (
     who5,
 )
 from bot.handlers import (
+    broadcasts,
     buddies,
     edits,
     groups,
@@ -70,9 +72,11 @@ from bot.handlers import (
 )
 from bot.handlers.errors import on_error
 from bot.i18n import LANGUAGES, get_translator
+from bot.jobs.broadcast_progress import install_broadcast_progress, show_progress
 from bot.jobs.dispatcher import OutboxDispatcher, Renderer, install_dispatcher, recover
 from bot.jobs.planner import install_planner, plan_ahead
 from bot.jobs.retention import install_retention
+from bot.notifications.broadcasts import broadcast_renderers
 from bot.notifications.buddies import buddy_renderers
 from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
@@ -208,12 +212,14 @@ def build_application(
     renderers.update(question_renderers())
     renderers.update(buddy_renderers())
     renderers.update(moderation_renderers())
+    renderers.update(broadcast_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
     dispatcher = OutboxDispatcher(application.bot_data["services"], renderers, pace_per_second=0)
     install_dispatcher(application, dispatcher)
     install_planner(application)
+    install_broadcast_progress(application)
     install_retention(application)
     install_role_menus(application)  # in the background, never in front of getUpdates
     application.add_handlers(_handlers())
@@ -277,6 +283,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *resource_conversations.handlers(),
             *feedback.handlers(),
             *mood.handlers(),
+            *broadcast.handlers(),
             *menu.handlers(),
             *privacy.handlers(),
             *resources.handlers(),
@@ -289,6 +296,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *buddy_message.buttons(),
             *moderation.handlers(),
             *progress.handlers(),
+            *broadcasts.handlers(),
             *menu.catch_alls(),
         ],
     }
@@ -326,7 +334,10 @@ async def teardown(application: Application) -> None:
 
 
 async def catch_up(application: Application) -> None:
-    """One planner pass, then one outbox pass, now: the sandbox runs this right after moving its
-    clock, so reminders that became due appear at once rather than on the next heartbeat."""
-    await plan_ahead(application.bot_data["services"])
+    """One planner pass, one outbox pass, then one look at running announcements, now: the
+    sandbox runs this right after moving its clock, so reminders that became due appear at once
+    rather than on the next heartbeat."""
+    services = application.bot_data["services"]
+    await plan_ahead(services)
     await application.bot_data["outbox_dispatcher"].run_once(application.bot)
+    await show_progress(services, application.bot)

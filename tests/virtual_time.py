@@ -8,6 +8,7 @@ itself and returns at once (sequential tests that only check how long something 
 from __future__ import annotations
 
 import asyncio
+import math
 
 
 class VirtualTime:
@@ -23,7 +24,9 @@ class VirtualTime:
     async def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
         if self.auto:
-            self.now += max(0.0, seconds)
+            # At least the next representable instant: a wait too small to move a large
+            # ``now`` (1e-16 s at 15 s) would otherwise leave a waiter looking forever.
+            self.now = max(self.now + max(0.0, seconds), math.nextafter(self.now, math.inf))
             await asyncio.sleep(0)
             return
         wake = asyncio.get_running_loop().create_future()

@@ -44,3 +44,12 @@ class PlannedMessage:
     meeting_id: int | None = None
     # The person it is about when that is not the recipient: their /forget deletes it too.
     about_member_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCopy:
+    """What a renderer returns for a message sent as a copy of another (Bot API copyMessage):
+    text, formatting, media and caption exactly as written, without "forwarded from"."""
+
+    from_chat_id: int
+    message_id: int

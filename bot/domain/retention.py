@@ -76,9 +76,11 @@ def _days(n: int) -> timedelta:
 RETENTION: tuple[RetentionRule, ...] = (
     RetentionRule(DataCategory.PROFILE, ("members", "member_topics")),
     RetentionRule(DataCategory.CONSENTS, ("consents",)),
-    RetentionRule(DataCategory.GROUPS, ("group_members", "group_facilitators")),
+    RetentionRule(
+        DataCategory.GROUPS, ("group_members", "group_facilitators", "announcement_mutes")
+    ),
     RetentionRule(DataCategory.INVITATIONS, ("invitations",), _days(30), Anchor.EXPIRY),
-    RetentionRule(DataCategory.SCHEDULING, ("meeting_series",)),
+    RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts")),
     RetentionRule(DataCategory.SEATS, ("seats", "attendance"), _days(365), Anchor.MEETING),
     RetentionRule(DataCategory.TRIAL_OUTCOMES, ("trial_outcomes",), _days(365), Anchor.ANSWER),
     RetentionRule(

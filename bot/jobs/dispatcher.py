@@ -45,6 +45,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.ext import Application, ContextTypes
 
 from bot.domain.member import Member
+from bot.domain.messages import MessageCopy
 from bot.i18n import Translator, get_translator
 from bot.rate_limiter import OUTBOX, ChatRateLimiter, GlobalFloodWait
 from bot.services.container import Services
@@ -52,10 +53,10 @@ from bot.storage.outbox import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-Renderer = Callable[
-    [Services, Translator, Member, Mapping[str, Any]],
-    Awaitable[tuple[str, InlineKeyboardMarkup | None] | None],
-]
+# A renderer returns HTML text and its keyboard, or a message to copy (an announcement), or
+# None when the message no longer applies.
+Rendered = tuple[str, InlineKeyboardMarkup | None] | MessageCopy
+Renderer = Callable[[Services, Translator, Member, Mapping[str, Any]], Awaitable[Rendered | None]]
 
 # Transient errors: wait 30 s, 1 min, 2 min, … (capped), then give up after max_attempts.
 _BACKOFF_BASE = timedelta(seconds=30)
@@ -183,15 +184,7 @@ class OutboxDispatcher:
             return
         await self._pacer.wait()
         try:
-            # Renderers return HTML (translators escape values); say so whatever the bot's
-            # defaults are.
-            await bot.send_message(
-                chat,
-                rendered[0],
-                parse_mode=ParseMode.HTML,
-                reply_markup=rendered[1],
-                **_outbox_scope(bot),
-            )
+            await _send(bot, chat, rendered)
         except GlobalFloodWait as exc:
             until = now + _retry_after(exc)
             log.warning(
@@ -216,9 +209,7 @@ class OutboxDispatcher:
             await self._services.outbox.retry_later(message.id, until, error, count_attempt=False)
         report.retried += len(messages)
 
-    async def _render(
-        self, message: OutboxMessage, member: Member
-    ) -> tuple[str, InlineKeyboardMarkup | None] | None:
+    async def _render(self, message: OutboxMessage, member: Member) -> Rendered | None:
         """The rendered message, or None if it no longer applies."""
         renderer = self._renderers.get(message.kind)
         if renderer is None:
@@ -258,6 +249,24 @@ class OutboxDispatcher:
             log.error("outbox: kind %s refused: %s", message.kind, error)
             await outbox.mark_failed(message.id, error)
             report.failed += 1
+
+
+async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> None:
+    if isinstance(rendered, MessageCopy):
+        # parse_mode=None: the copy keeps its own entities (the bot's HTML default must not be
+        # sent along; Telegram would only apply it to a new caption, and there is none).
+        await bot.copy_message(
+            chat,
+            rendered.from_chat_id,
+            rendered.message_id,
+            parse_mode=None,
+            **_outbox_scope(bot),
+        )
+        return
+    # Renderers return HTML (translators escape values); say so whatever the bot's defaults are.
+    await bot.send_message(
+        chat, rendered[0], parse_mode=ParseMode.HTML, reply_markup=rendered[1], **_outbox_scope(bot)
+    )
 
 
 def _outbox_scope(bot: telegram.Bot) -> dict[str, Any]:

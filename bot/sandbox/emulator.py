@@ -150,24 +150,64 @@ class BotApiEmulator:
         self._store.chats[chat_id] = Chat({"id": chat_id, "title": title}, group_type=group_type)
         self._bump()
 
-    def user_sends_text(self, user_id: int, text: str, *, chat_id: int | None = None) -> dict:
-        """The user types a message, privately or (``chat_id``) in a group chat.
+    def user_sends_text(
+        self,
+        user_id: int,
+        text: str,
+        *,
+        chat_id: int | None = None,
+        entities: list[dict] | None = None,
+    ) -> dict:
+        """The user types a message, privately or (``chat_id``) in a group chat; ``entities``:
+        the formatting they chose (bold, links …) besides the commands Telegram detects.
 
         Writing privately to a blocked bot unblocks it first, as the app does.
         """
         chat, sender = self._chat_of(user_id, chat_id)
-        if chat.blocked:
-            chat.blocked = False
-            self._push_update("my_chat_member", self._membership(chat, "kicked", "member"))
+        self._unblock(chat)
         entry = self._store.add_entry(
             chat,
             "text",
             from_bot=False,
             text=text,
-            entities=user_text_entities(text),
+            entities=user_text_entities(text) + list(entities or []),
             sender=sender,
         )
         return self._push_update("message", self._store.message_json(entry))
+
+    def user_sends_file(
+        self,
+        user_id: int,
+        kind: str,
+        upload: UploadedFile,
+        *,
+        caption: str | None = None,
+        caption_entities: list[dict] | None = None,
+    ) -> dict:
+        """The user sends a photo or document (``kind``) privately, with an optional caption."""
+        if kind not in {"photo", "document"}:
+            raise ValueError("a user sends a photo or a document")
+        chat = self._store.user_chat(user_id)
+        self._unblock(chat)
+        stored = self._store.store_file(upload, kind)
+        entry = self._store.add_entry(
+            chat,
+            kind,
+            from_bot=False,
+            caption=caption,
+            caption_entities=list(caption_entities or []),
+            file_id=stored.file_id,
+            file_name=stored.name,
+            file_bytes=stored.content,
+            mime_type=stored.mime_type,
+        )
+        return self._push_update("message", self._store.message_json(entry))
+
+    def _unblock(self, chat: Chat) -> None:
+        """Writing privately to a blocked bot unblocks it, and Telegram tells the bot."""
+        if chat.blocked:
+            chat.blocked = False
+            self._push_update("my_chat_member", self._membership(chat, "kicked", "member"))
 
     def user_edits_text(
         self, user_id: int, message_id: int, text: str, *, chat_id: int | None = None

@@ -74,6 +74,7 @@ class BotMethods:
             "sendPhoto": lambda p: self.send_file(p, "photo"),
             "sendDocument": lambda p: self.send_file(p, "document"),
             "sendPoll": self.send_poll,
+            "copyMessage": self.copy_message,
             "stopPoll": self.stop_poll,
             "sendChatAction": self.send_chat_action,
             "editMessageText": self.edit_message_text,
@@ -157,6 +158,40 @@ class BotMethods:
         entry = self.store.add_entry(chat, "poll", from_bot=True, poll=poll)
         self.store.polls[poll_id] = PollState(chat.id, entry.message_id)
         return self._attach(chat, entry, markup, reply_to)
+
+    def copy_message(self, p: Params) -> dict:
+        """Sends a copy of a message without a link to the original (no "forwarded from"):
+        text, entities, media and caption as they are, unless a new caption is given. As on
+        Telegram, the source message must exist; the result is only the new message's id."""
+        chat = self._sendable_chat(p)
+        source_chat = self.store.chats.get(p.integer("from_chat_id") or 0)
+        if source_chat is None:
+            raise bad_request("chat not found")
+        source = self.store.find_entry(source_chat, p.message_id())
+        if source is None:
+            raise bad_request("message to copy not found")
+        if source.kind == "poll":
+            raise bad_request("the message can't be copied")  # the bot never copies polls
+        caption, caption_entities = source.caption, copy.deepcopy(source.caption_entities)
+        if p.has("caption"):
+            caption, caption_entities = self._caption(p)
+        markup, reply_to = self._reply_markup(p), self._reply_target(chat, p)
+        self._consume_flood(chat)
+        entry = self.store.add_entry(
+            chat,
+            source.kind,
+            from_bot=True,
+            text=source.text,
+            entities=copy.deepcopy(source.entities),
+            caption=caption,
+            caption_entities=caption_entities,
+            file_id=source.file_id,
+            file_name=source.file_name,
+            file_bytes=source.file_bytes,
+            mime_type=source.mime_type,
+        )
+        self._attach(chat, entry, markup, reply_to)
+        return {"message_id": entry.message_id}
 
     def stop_poll(self, p: Params) -> dict:
         chat = self._known_chat(p)

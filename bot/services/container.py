@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
 from bot.services.privacy import MemberExport
+from bot.storage.broadcasts import BroadcastRepository
 from bot.storage.buddies import BuddyRepository
 from bot.storage.checkins import CheckinRepository
 from bot.storage.command_menus import CommandMenuRepository
@@ -66,6 +67,7 @@ class Services:
     questions: QuestionRepository = field(init=False)
     buddies: BuddyRepository = field(init=False)
     moderation: ModerationRepository = field(init=False)
+    broadcasts: BroadcastRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -87,6 +89,7 @@ class Services:
         self.questions = QuestionRepository(self.db)
         self.buddies = BuddyRepository(self.db)
         self.moderation = ModerationRepository(self.db)
+        self.broadcasts = BroadcastRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -104,6 +107,7 @@ class Services:
             self.questions,
             self.buddies,
             self.moderation,
+            self.broadcasts,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

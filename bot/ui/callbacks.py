@@ -74,6 +74,7 @@ class Area(enum.StrEnum):
     ASK = "aq"
     BUDDIES = "bd"
     MODERATION = "mo"
+    BROADCAST = "bc"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

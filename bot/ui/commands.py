@@ -42,6 +42,8 @@ COORDINATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", N_("Impact figures as a CSV file")),
     ("audit", N_("Moderation log")),
     ("reports", N_("Open reports about buddy messages")),
+    ("broadcast", N_("Send an announcement")),
+    ("broadcasts", N_("Your recent announcements and their reports")),
 )
 FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("newmeeting", N_("Schedule a meeting")),
@@ -50,6 +52,8 @@ FACILITATOR_COMMANDS: tuple[tuple[str, str], ...] = (
     ("poll_time", N_("Ask members which times suit them")),
     ("impact", N_("Impact report of your groups")),
     ("reports", N_("Open reports about buddy messages")),
+    ("broadcast", N_("Send an announcement to your group")),
+    ("broadcasts", N_("Your recent announcements and their reports")),
 )
 
 

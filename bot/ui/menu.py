@@ -151,6 +151,8 @@ def help_text(
             t("/meetings — upcoming meetings: cancel or move them"),
             t("/attendance — mark who came"),
             t("/poll_time — ask members which times suit them"),
+            t("/broadcast — an announcement to your group"),
+            t("/broadcasts — your recent announcements and their reports"),
         ]
     if coordinator:
         lines += [
@@ -161,6 +163,8 @@ def help_text(
             t("/invite_facilitator — a one-time link to facilitate a group"),
             t("/promote — a one-time link to make someone a coordinator"),
             t("/addresource — add an entry to the resources"),
+            t("/broadcast — an announcement to a group, everyone, facilitators or a province"),
+            t("/broadcasts — recent announcements in the network and their reports"),
         ]
     return "\n".join(lines)
 

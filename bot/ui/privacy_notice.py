@@ -39,16 +39,17 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "law asks us to be able to show your consent."
     ),
     DataCategory.GROUPS: N_(
-        "<b>Your groups</b>: the groups you joined or facilitate, and since when. Why: to show "
-        "you your groups and their meetings."
+        "<b>Your groups</b>: the groups you joined or facilitate, and since when, and whose "
+        "announcements you muted. Why: to show you your groups and their meetings."
     ),
     DataCategory.INVITATIONS: N_(
         "<b>Role links</b>: facilitator and coordinator links you made or used. Why: so each "
         "link works once, for its role only."
     ),
     DataCategory.SCHEDULING: N_(
-        "<b>Meetings you scheduled</b> (facilitators): that you scheduled them. Why: to run "
-        "the group's calendar."
+        "<b>Meetings you scheduled</b> (facilitators): that you scheduled them, and the "
+        "announcements you sent: to whom and how many arrived, never their text. Why: to run "
+        "the group's calendar and show you your announcements' reports."
     ),
     DataCategory.SEATS: N_(
         "<b>Your meetings</b>: whether you are coming, your trial sessions and waitlist places, "

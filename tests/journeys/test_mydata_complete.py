@@ -16,13 +16,14 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.domain.broadcasts import Audience
 from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import InvitationKind
 from bot.domain.meetings import NewMeeting
 from bot.domain.safety import PlanSection
+from bot.services import broadcasts, seats
 from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
-from bot.services import seats
 from tests.journeys.harness import BotWorld, Person
 from tests.journeys.helpers.buddies import pair_at_round
 from tests.journeys.helpers.checkin import check_in
@@ -50,6 +51,8 @@ EXPORTED = {
     ("attendance", "member_id"): "attendance",
     ("time_polls", "created_by"): "time_polls_created",
     ("time_poll_messages", "member_id"): "time_poll_answers",
+    ("broadcasts", "author_id"): "announcements_sent",
+    ("announcement_mutes", "member_id"): "announcements_muted",
     ("outbox", "member_id"): "messages_to_you",
     ("outbox", "about_member_id"): "messages_about_you",
     ("crisis_events", "member_id"): "crisis_events",
@@ -152,6 +155,18 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await lina_chat.press("Weekly check-in")
     await lina_chat.press("Day")
     await lina_chat.press("Friday")
+    # Lina announces to Bandung and mutes Makassar's announcements (the chat flow is in
+    # tests/journeys/test_broadcast.py; muting's /settings screen comes later).
+    await broadcasts.start_broadcast(
+        s.broadcasts,
+        s.outbox,
+        s.clock,
+        author_id=lina.id,
+        author_chat_id=LINA,
+        source_message_id=lina_chat.last_sent_id,
+        target=broadcasts.Target(Audience.GROUP, bandung),
+    )
+    await broadcasts.mute_announcements(s.broadcasts, s.clock, lina.id, makassar, True)
 
     at = world.clock.now()
     await s.safety.save_answer(lina.id, PlanSection.CALMING, "Tea on the porch", at)

@@ -149,6 +149,33 @@ async def test_a_sent_message_is_returned_and_logged_as_the_user_sees_it(
     assert (entry.text, entry.date, entry.kind) == ("Halo 🙂", START, "text")
 
 
+async def test_a_copy_keeps_a_users_photo_caption_and_entities_and_needs_its_source(
+    emulator: BotApiEmulator,
+) -> None:
+    emulator.add_user(AYU + 1, "Budi")
+    italic = [{"type": "italic", "offset": 0, "length": 4}]
+    sent = emulator.user_sends_file(
+        AYU, "photo", ("p.png", b"png", "image/png"), caption="Halo semua", caption_entities=italic
+    )
+    source = sent["message"]["message_id"]
+    status, body = await call(
+        emulator,
+        "copyMessage",
+        chat_id=AYU + 1,
+        from_chat_id=AYU,
+        message_id=source,
+        parse_mode="HTML",  # applies to a new caption only: there is none
+    )
+    assert status == 200 and set(body["result"]) == {"message_id"}
+    (copy,) = emulator.bot_messages(AYU + 1)
+    assert (copy.kind, copy.caption, copy.caption_entities) == ("photo", "Halo semua", italic)
+
+    status, body = await call(
+        emulator, "copyMessage", chat_id=AYU + 1, from_chat_id=AYU, message_id=source + 50
+    )
+    assert (status, body["description"]) == (400, "Bad Request: message to copy not found")
+
+
 @pytest.mark.parametrize(
     ("text", "description"),
     [

@@ -82,6 +82,7 @@ def test_conversations_come_first_and_the_catch_alls_last(app: Application) -> N
             "conversation resource_editor",
             "conversation meeting_feedback",
             "conversation mood",
+            "conversation broadcast",
         ]
     )
     unknown_input, expired_button = handlers[-2:]
