@@ -20,6 +20,7 @@ from bot.context import RangkulContext
 from bot.domain.broadcasts import Audience, Progress, may_address
 from bot.domain.groups import Group
 from bot.domain.regions import province_by_code
+from bot.domain.safety import AuthoringDraft
 from bot.narrowing import chat_of, message_of, query_of
 from bot.services import broadcasts as service
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -118,7 +119,7 @@ async def _view(
 
 
 FLOW = StepFlow(
-    "broadcast",
+    AuthoringDraft.BROADCAST,
     BroadcastDraft,
     _view,
     hint=views.use_buttons_hint,

@@ -171,9 +171,9 @@ class AuthoringDraft(StrEnum):
     """The user_data keys under which staff authoring conversations keep their drafts.
 
     While one is present a coordinator or facilitator is writing content for others (a
-    group, a meeting place, a resource), where words like "suicide prevention" may be the
-    topic rather than a disclosure: crisis detection then adds a short note instead of
-    stopping the step, if the text only names the topic (:func:`names_the_topic`;
+    group, a meeting place, a resource, an announcement), where words like "suicide
+    prevention" may be the topic rather than a disclosure: crisis detection then adds a short
+    note instead of stopping the step, if the text only names the topic (:func:`names_the_topic`;
     bot/handlers/safety.py). Declared in one place, so the conversations that own these
     drafts and the safety handler agree on them.
     """
@@ -182,6 +182,7 @@ class AuthoringDraft(StrEnum):
     EDIT_GROUP = "group_edit"
     NEW_MEETING = "new_meeting"
     RESOURCE = "resource_draft"
+    BROADCAST = "broadcast"
 
 
 @dataclass(frozen=True, slots=True)

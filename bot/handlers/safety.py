@@ -64,8 +64,9 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     goes no further (the conversation stays at its step); anything else passes on.
 
     One exception, for staff writing content for others (a group, a meeting place, a
-    resource: see ``AuthoringDraft``): text that only names the topic ("pencegahan bunuh
-    diri", see ``names_the_topic``) gets a short note with /crisis and goes on to their step.
+    resource, an announcement: see ``AuthoringDraft``): text that only names the topic
+    ("pencegahan bunuh diri", see ``names_the_topic``) gets a short note with /crisis and goes
+    on to their step.
     Anything in the first person, any other crisis wording and anything acute still gets the
     full reply and stops, staff or not: a disclosure must never become a meeting place.
 

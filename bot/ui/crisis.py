@@ -396,8 +396,9 @@ def relayed_message_text(t: Translator, alias: str, text: str) -> str:
 
 
 def authoring_note(t: Translator) -> str:
-    """To staff whose authoring text (a group, a meeting place, a resource) has crisis words:
-    it is taken as content, with a short, gentle word in case it is also about them."""
+    """To staff whose authoring text (a group, a meeting place, a resource, an announcement)
+    has crisis words: it is taken as content, with a short, gentle word in case it is also
+    about them."""
     return t(
         "💛 I'll take this as what you're writing. If any of it is also about how you feel, "
         "you don't have to carry it alone: /crisis has people you can reach now."

@@ -236,3 +236,29 @@ async def test_members_cannot_broadcast(world: BotWorld) -> None:
     assert "Only facilitators and coordinators" in ayu.last.text
     await ayu.send("/broadcasts")
     assert "Only facilitators and coordinators" in ayu.last.text
+
+
+async def test_an_announcement_may_name_the_topic_but_a_disclosure_gets_the_crisis_reply(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    ayu = await a_person(world, 7501, "Ayu Senja")
+    await services(world).groups.add_member(
+        group_id, await member_id(world, ayu), world.clock.now()
+    )
+
+    await sari.send("/broadcast")
+    await sari.press("Teman Cerita Makassar")
+    replies = await sari.send("Sabtu ini: diskusi pencegahan bunuh diri bersama di taman kota")
+    assert "I'll take this as what you're writing" in (replies[0].text or "")
+    assert "Recipients: 1 " in sari.last.text  # the preview: it is the announcement
+
+    await sari.press("Cancel")
+    await sari.send("/broadcast")
+    await sari.press("Teman Cerita Makassar")
+    replies = await sari.send("aku sudah tidak kuat, rasanya ingin bunuh diri")
+    assert all("Recipients" not in (m.text or "") for m in replies)
+    assert not any("I'll take this as" in (m.text or "") for m in replies)
+    assert any("/crisis" in (m.text or "") or "119" in (m.text or "") for m in replies)
+    assert rows(world, "SELECT COUNT(*) FROM broadcasts") == [(0,)]

@@ -13,6 +13,7 @@ import pytest
 import bot.conversations
 from bot.conversations import (
     alert_reply,
+    broadcast,
     edit_group,
     new_group,
     new_meeting,
@@ -44,7 +45,7 @@ def test_every_flow_keeps_its_draft_under_a_key_of_its_own() -> None:
 
 
 def test_staff_authoring_drafts_are_the_ones_crisis_detection_knows() -> None:
-    authoring = [new_group.FLOW, edit_group.FLOW, new_meeting.FLOW, resources.FLOW]
+    authoring = [new_group.FLOW, edit_group.FLOW, new_meeting.FLOW, resources.FLOW, broadcast.FLOW]
     assert {flow.key for flow in authoring} == set(AuthoringDraft)
 
 
