@@ -129,7 +129,7 @@ DEMO_PAIRS: tuple[DemoPair, ...] = (
     ),
 )
 
-# Just asked by a made-up member; the facilitator receives it after the start.
+# Asked by a made-up member an hour before the start; the facilitator receives it after it.
 DEMO_QUESTION = (
     made_up(2),
     HOUR,
@@ -156,10 +156,10 @@ async def load_peer_support(
         None,
     )
     facilitator = await members.by_telegram_id(facilitator_telegram_id)
-    telegram_ids = {DEMO_QUESTION[0]} | {p for pair in DEMO_PAIRS for p in (pair.a, pair.b)}
-    people = {tid: await members.by_telegram_id(tid) for tid in telegram_ids}
     if group is None or facilitator is None:
         return
+    telegram_ids = {DEMO_QUESTION[0]} | {p for pair in DEMO_PAIRS for p in (pair.a, pair.b)}
+    people = {tid: await members.by_telegram_id(tid) for tid in telegram_ids}
     found = {tid: member for tid, member in people.items() if member is not None}
     if len(found) < len(people):
         return
