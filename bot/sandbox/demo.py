@@ -2,7 +2,8 @@
 
 Every name says "demo", every Telegram id is in a range no real account is expected to use, and
 nothing here is meant for a real database. Weeks of made-up history (moods, check-ins, held
-meetings and their ratings) come from bot.sandbox.demo_history.
+meetings and their ratings) come from bot.sandbox.demo_history; buddies, reports, the audit log
+and an anonymous question from bot.sandbox.demo_peers.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.sandbox.demo_history import (
     load_group_history,
     load_persona_histories,
 )
+from bot.sandbox.demo_peers import load_peer_support
 from bot.services.container import NOTICE_VERSION
 from bot.services.meetings import schedule
 from bot.services.seats import sign_up_for_trial
@@ -278,7 +280,9 @@ async def load_demo_data(db: Database, clock: Clock) -> None:
     await load_persona_histories(db, clock)
     for demo in DEMO_GROUPS:
         if demo.made_up and demo.facilitators:
-            await load_group_history(db, clock, demo.group.name, demo.facilitators[0], demo.made_up)
+            name, facilitator = demo.group.name, demo.facilitators[0]
+            await load_group_history(db, clock, name, facilitator, demo.made_up)
+            await load_peer_support(db, clock, name, facilitator, coordinator_ids())
 
 
 async def _load_demo_groups(db: Database, clock: Clock) -> None:

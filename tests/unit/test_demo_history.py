@@ -32,6 +32,15 @@ TABLES = (
     "questionnaires",
     "moods",
     "meeting_feedback",
+    # bot/sandbox/demo_peers.py
+    "buddy_optins",
+    "buddy_pairings",
+    "buddy_messages",
+    "reports",
+    "relay_suspensions",
+    "audit_log",
+    "questions",
+    "outbox",
 )
 
 
