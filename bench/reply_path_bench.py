@@ -7,11 +7,16 @@ long-polling getUpdates):
 1. reply path: a database of M members (every one in one of G groups, F of them facilitators),
    U registered members each send N messages, one after another (the next once the answer is
    there), all U at once; the same U users then do the same with a bare PTB echo bot (one
-   handler that echoes the text). TELEGRAM_MAX_RATE=0 (no limiter), no flood limits. Per
-   request kind and repetition: throughput (messages/s), p95 latency (message sent -> its last
-   reply arrived), CPU per reply (process time, emulator and users included for both bots);
-   then the ratios Rangkul / echo, min-max over the repetitions. Every answer is checked
-   against the one a warm-up user got (aliases aside): "correct" counts the ones that match.
+   handler that echoes the text), and with a bare PTB "same-reply" bot, which sends exactly
+   the messages Rangkul's warm-up answer held (the same HTML text with the person's name in
+   it, link preview options, and inline keyboard as a plain InlineKeyboardMarkup made once):
+   what the reply's size costs any PTB bot, so Rangkul / same-reply is what Rangkul adds.
+   TELEGRAM_MAX_RATE=0 (no limiter), no flood limits. Per request kind and repetition:
+   throughput (messages/s), p95 latency (message sent -> its last reply arrived), CPU per reply
+   (process time, emulator and users included for every bot); then the ratios Rangkul / echo
+   (the issue's targets) and Rangkul / same-reply, min-max over the repetitions. Every answer
+   is checked against the one a warm-up user got (aliases aside): "correct" counts the ones
+   that match.
    Also the SQL statements and commits one /help costs (a trace on the connection).
    ``--emulator separate`` runs the emulation and the users in a child process that both bots
    reach over HTTP (CPU: the bot's process alone). Measured: PTB's HTTP client (httpx) then
@@ -36,6 +41,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
+import json
 import logging
 import math
 import random
@@ -55,7 +62,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 from made_up_people import made_up_member
-from telegram import Update
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 from telegram.request import BaseRequest
 
@@ -86,6 +93,9 @@ REQUESTS = {
 }
 MANY_USERS_ROW = "/help, {users} users"
 REPLY_TIMEOUT = 120.0
+# One message of a bot's answer as it was sent: the method and its wire-form parameters
+# (strings, objects JSON-encoded), the chat left out.
+Sent = tuple[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,7 @@ class WatchedEmulator(BotApiEmulator):
         self.sent: Counter[int] = Counter()
         self.calls: Counter[str] = Counter()
         self.send_times: list[tuple[float, int]] = []  # (loop time, chat) of every send
+        self.watched: dict[int, list[Sent]] = {}  # chat -> what the bot sent there, in full
         self._sent_waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
 
     async def call(
@@ -135,6 +146,10 @@ class WatchedEmulator(BotApiEmulator):
             chat = int(params["chat_id"])
             self.sent[chat] += 1
             self.send_times.append((asyncio.get_running_loop().time(), chat))
+            if chat in self.watched:
+                self.watched[chat].append(
+                    (method, {k: v for k, v in params.items() if k != "chat_id"})
+                )
             waiting = self._sent_waiters.get(chat, [])
             for count, future in [w for w in waiting if w[0] <= self.sent[chat]]:
                 waiting.remove((count, future))
@@ -151,12 +166,49 @@ class WatchedEmulator(BotApiEmulator):
         await future
 
 
-# ---------------------------------------------------------------------- the two bots
+# ---------------------------------------------------------------------- the bare bots
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message is not None and update.message.text is not None
     await update.message.reply_text(update.message.text)
+
+
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]
+
+
+def same_reply(answer: list[Sent], name: str) -> Callback:
+    """A handler that answers as Rangkul answered the warm-up user (whose name is ``name``),
+    with the sender's name in its place, the way a plain PTB bot would: text and options as
+    arguments of ``send_message``, each keyboard an InlineKeyboardMarkup made once."""
+    messages = [_send_message_arguments(method, params) for method, params in answer]
+
+    async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None and update.effective_user is not None
+        chat, sender = update.effective_chat.id, html.escape(update.effective_user.first_name)
+        for text, options in messages:
+            await context.bot.send_message(chat, text.replace(name, sender), **options)
+
+    return reply
+
+
+def _send_message_arguments(method: str, params: dict[str, str]) -> tuple[str, dict[str, Any]]:
+    if method != "sendMessage":
+        raise ValueError(f"the same-reply bot sends only messages, not {method}")
+    params = dict(params)
+    text = params.pop("text")
+    options: dict[str, Any] = {}
+    if "parse_mode" in params:
+        options["parse_mode"] = params.pop("parse_mode")
+    if "link_preview_options" in params:
+        wire = json.loads(params.pop("link_preview_options"))
+        options["link_preview_options"] = LinkPreviewOptions.de_json(wire, None)
+    if "reply_markup" in params:
+        wire = json.loads(params.pop("reply_markup"))
+        options["reply_markup"] = InlineKeyboardMarkup.de_json(wire, None)
+    if params:  # sent with something this bot would leave out: not the same reply
+        raise ValueError(f"the same-reply bot cannot send {sorted(params)}")
+    return text, options
 
 
 @dataclass(frozen=True)
@@ -169,13 +221,14 @@ class BotApi:
 
 
 @asynccontextmanager
-async def echo_bot(api: BotApi) -> AsyncIterator[None]:
-    """The bare PTB bot: one handler, updates handled concurrently (as Rangkul's are)."""
+async def bare_bot(api: BotApi, callback: Callback = echo) -> AsyncIterator[None]:
+    """A bare PTB bot: one handler for any text (the echo by default), updates handled
+    concurrently (as Rangkul's are)."""
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
     if api.request is not None:
         builder = builder.request(api.request).get_updates_request(api.request)
     app = builder.concurrent_updates(True).build()
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, callback))
     await app.initialize()
     assert app.updater is not None
     await app.updater.start_polling()
@@ -392,6 +445,10 @@ class Users:
     async def warm_up(self, user: int, text: str) -> list[str]:
         raise NotImplementedError
 
+    async def sent(self, user: int) -> list[Sent]:
+        """Everything the bot sent the warm-up ``user`` (after ``warm_up``), in full."""
+        raise NotImplementedError
+
     async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
         raise NotImplementedError
 
@@ -405,7 +462,11 @@ class UsersHere(Users):
         self.api = BotApi(self.emulator.token, EmulatorRequest(self.emulator))
 
     async def warm_up(self, user: int, text: str) -> list[str]:
+        self.emulator.watched.setdefault(user, [])
         return await warm_up(self.emulator, user, text)
+
+    async def sent(self, user: int) -> list[Sent]:
+        return self.emulator.watched[user]
 
     async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
         return await conversations(self.emulator, users, text, messages, per_message)
@@ -430,6 +491,9 @@ class UsersElsewhere(Users):
 
     async def warm_up(self, user: int, text: str) -> list[str]:
         return list(await self._ask("warm_up", user=user, text=text))
+
+    async def sent(self, user: int) -> list[Sent]:
+        return [(method, params) for method, params in await self._ask("sent", user=user)]
 
     async def converse(self, users: list[int], text: str, messages: int, per_message: int) -> Run:
         cpu = time.process_time()
@@ -486,7 +550,10 @@ def serve_users(members: int) -> None:
             arguments = await request.json()
             action = request.match_info["action"]
             if action == "warm_up":
+                emulator.watched.setdefault(arguments["user"], [])
                 return web.json_response(await warm_up(emulator, **arguments))
+            if action == "sent":
+                return web.json_response(emulator.watched[arguments["user"]])
             if action == "converse":
                 run = await conversations(emulator, **arguments)
                 body = {"latencies": run.latencies, "seconds": run.seconds, "replies": run.replies}
@@ -510,9 +577,12 @@ class Row:
     name: str
     ours: list[Run] = field(default_factory=list)
     echo: list[Run] = field(default_factory=list)
+    same: list[Run] = field(default_factory=list)  # the same-reply bot
 
-    def ratios(self, of: Callable[[Run], float]) -> tuple[float, float]:
-        values = [of(a) / of(b) for a, b in zip(self.ours, self.echo, strict=True)]
+    def ratios(self, of: Callable[[Run], float], against: str = "echo") -> tuple[float, float]:
+        """min-max over the repetitions of Rangkul / the bare bot ``against`` ("echo", "same")."""
+        base: list[Run] = getattr(self, against)
+        values = [of(a) / of(b) for a, b in zip(self.ours, base, strict=True)]
         return min(values), max(values)
 
 
@@ -526,7 +596,8 @@ async def reply_path_row(
     messages: int,
     separate: bool,
 ) -> None:
-    """One repetition of one row: Rangkul, then the echo bot, on fresh emulators."""
+    """One repetition of one row: Rangkul, the echo bot, then the same-reply bot, on fresh
+    emulators."""
     clock = ControllableClock(T0)
     talkers = [sizes.telegram_id(n) for n in range(users)]
     warm_up_user = sizes.telegram_id(sizes.warm_up_member)
@@ -536,14 +607,22 @@ async def reply_path_row(
             reference = await people.warm_up(warm_up_user, text)
             run = await people.converse(talkers, text, messages, len(reference))
         run.correct = await people.correct(talkers, reference, messages)
+        answer = await people.sent(warm_up_user)
     row.ours.append(run)
 
     async with users_for(sizes, separate) as people:
-        async with echo_bot(people.api):
+        async with bare_bot(people.api):
             await people.warm_up(warm_up_user, text)
             run = await people.converse(talkers, text, messages, 1)
         run.correct = await people.correct(talkers, [text], messages)
     row.echo.append(run)
+
+    async with users_for(sizes, separate) as people:
+        async with bare_bot(people.api, same_reply(answer, f"Member {sizes.warm_up_member}")):
+            await people.warm_up(warm_up_user, text)
+            run = await people.converse(talkers, text, messages, len(answer))
+        run.correct = await people.correct(talkers, reference, messages)
+    row.same.append(run)
 
 
 async def sql_per_help(template: Path, tmp: Path, sizes: Sizes, repeat: int = 20) -> str:
@@ -739,11 +818,14 @@ async def reply_path_table(
     )
     print(
         f"reply path, {where}: users x {options.messages} messages each, limiter off,"
-        f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo)"
+        f" {options.repetitions} repetitions (min-max of the ratios Rangkul / echo; then"
+        " Rangkul / same-reply bot, which sends Rangkul's answer: what Rangkul adds)"
     )
     print(
         f"  {'request':32s} {'users':>5s} {'throughput':>12s} {'p95':>12s} {'CPU/reply':>12s}"
         f"   {'Rangkul msg/s':>13s} {'echo msg/s':>10s} {'p95 ms':>15s}  correct"
+        f"  | vs same-reply: {'throughput':>12s} {'p95':>12s} {'CPU/reply':>12s}"
+        f" {'msg/s':>6s} {'p95 ms':>7s}  correct"
     )
     for name, text, users in rows:
         row = Row(name)
@@ -758,6 +840,12 @@ async def reply_path_table(
             f" {median(r.p95 for r in row.ours) * 1000:7.1f}/"
             f"{median(r.p95 for r in row.echo) * 1000:<7.1f}"
             f"  {min(r.correct for r in row.ours)}/{users * options.messages}"
+            f"  | {'':15s}{span(row.ratios(lambda r: r.throughput, 'same'))}"
+            f" {span(row.ratios(lambda r: r.p95, 'same'))}"
+            f" {span(row.ratios(lambda r: r.cpu_per_reply, 'same'))}"
+            f" {median(r.throughput for r in row.same):6.0f}"
+            f" {median(r.p95 for r in row.same) * 1000:7.1f}"
+            f"  {min(r.correct for r in row.same)}/{users * options.messages}"
         )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.domain.lexicon_text import ScreenedText
 from bot.domain.member import Member
 from bot.i18n import Translator, get_translator, pick_language
 from bot.services.container import Services
@@ -98,6 +99,7 @@ class RangkulContext(CallbackContext[ExtBot, dict, dict, dict]):
     ) -> None:
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self._session: Session | None = None
+        self._screened: ScreenedText | None = None
 
     @property
     def services(self) -> Services:
@@ -108,6 +110,14 @@ class RangkulContext(CallbackContext[ExtBot, dict, dict, dict]):
         if self._session is None:
             self._session = await self._load_session(update)
         return self._session
+
+    def screened(self, text: str) -> ScreenedText:
+        """``text`` as screening reads it, read once per update: crisis detection (the safety
+        group) and distress detection (later) share the normalised forms and model features.
+        Kept only as long as this context, i.e. this update."""
+        if self._screened is None or self._screened.text != text:
+            self._screened = ScreenedText(text)
+        return self._screened
 
     def forget_session(self) -> None:
         """Drops the cached session after the person's profile changed within this update."""

@@ -241,7 +241,7 @@ async def _finish(
     result = await mood_service.finish_mood(context.services.moods, member, draft.mood_id, note)
     if result is None:  # deleted meanwhile (/forget in another way)
         return await FLOW.end(update, context, views.sitting_over_text(t), edit=False)
-    distressed = note is not None and distress_in(update) is not None
+    distressed = note is not None and distress_in(update, context) is not None
     text, markup = views.recorded_view(
         t, result.comparison, offer_support=result.offer_support and not distressed
     )

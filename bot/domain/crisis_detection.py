@@ -22,11 +22,11 @@ from typing import Any, Protocol
 
 from bot.domain.entries import parse_toml
 from bot.domain.lexicon_text import (
+    ScreenedText,
     any_of,
     blank_guards,
     compile_patterns,
     model_segments,
-    normalise,
 )
 from bot.domain.text_model import TextModel
 
@@ -106,13 +106,22 @@ class CrisisDetector:
     model: TextModel
 
     def detect(self, text: str) -> CrisisSignal | None:
-        forms = guarded_forms(text, self.lexicon)
-        return _match(forms, self.lexicon) or model_signal(forms[0], self.model)
+        return self.detect_screened(ScreenedText(text))
+
+    def detect_screened(self, screened: ScreenedText) -> CrisisSignal | None:
+        """:meth:`detect` of ``screened.text``, sharing its readings with other tiers."""
+        forms = _guarded(screened, self.lexicon)
+        if signal := _match(forms, self.lexicon):
+            return signal
+        return _model_signal(screened.predict(self.model, forms[0]))
 
 
 def model_signal(guarded_form: str, model: TextModel) -> CrisisSignal | None:
     """The model's signal for one of :func:`guarded_forms`, or ``None``."""
-    label = model.predict(model_segments(guarded_form))
+    return _model_signal(model.predict(model_segments(guarded_form)))
+
+
+def _model_signal(label: str | None) -> CrisisSignal | None:
     return CrisisSignal(CrisisCategory(label), MODEL_RULE) if label else None
 
 
@@ -159,9 +168,13 @@ def detect(text: str, lexicon: Lexicon) -> CrisisSignal | None:
 
 def guarded_forms(text: str, lexicon: Lexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline)."""
+    return _guarded(ScreenedText(text), lexicon)
+
+
+def _guarded(screened: ScreenedText, lexicon: Lexicon) -> list[str]:
     return [
         blank_guards(form, lexicon.guards, lexicon.any_guard)
-        for form in normalise(text, lexicon.unmask_words)
+        for form in screened.forms(lexicon.unmask_words)
     ]
 
 

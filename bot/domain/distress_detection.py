@@ -23,11 +23,10 @@ from typing import Any
 
 from bot.domain.entries import parse_toml
 from bot.domain.lexicon_text import (
+    ScreenedText,
     any_of,
     blank_guards,
     compile_patterns,
-    model_segments,
-    normalise,
 )
 from bot.domain.text_model import TextModel
 
@@ -128,17 +127,25 @@ class DistressDetector:
     model: TextModel
 
     def detect(self, text: str) -> DistressSignal | None:
-        forms = guarded_forms(text, self.lexicon)
+        return self.detect_screened(ScreenedText(text))
+
+    def detect_screened(self, screened: ScreenedText) -> DistressSignal | None:
+        """:meth:`detect` of ``screened.text``, sharing its readings with crisis detection."""
+        forms = _guarded(screened, self.lexicon)
         if signal := _match(forms, self.lexicon):
             return signal
-        positive = self.model.predict(model_segments(forms[0]))
+        positive = screened.predict(self.model, forms[0])
         return DistressSignal(DistressConcept.MODEL) if positive else None
 
 
 def guarded_forms(text: str, lexicon: DistressLexicon) -> list[str]:
     """The normalised forms of ``text`` with every guard span blanked out (a newline): what
     the patterns and the model read."""
-    return [blank_guards(form, lexicon.guards, lexicon.any_guard) for form in normalise(text)]
+    return _guarded(ScreenedText(text), lexicon)
+
+
+def _guarded(screened: ScreenedText, lexicon: DistressLexicon) -> list[str]:
+    return [blank_guards(form, lexicon.guards, lexicon.any_guard) for form in screened.forms()]
 
 
 def _match(forms: list[str], lexicon: DistressLexicon) -> DistressSignal | None:

@@ -3,7 +3,8 @@
 A message is normalised (:func:`normalise`), the lexicon's guard idioms are blanked out
 (:func:`blank_guards`), and what is left is matched against patterns compiled by
 :func:`compile_patterns` and, when none fires, split into the pieces a model reads
-(:func:`model_segments`). One module, so both tiers read every message the same way and a
+(:func:`model_segments`); :class:`ScreenedText` makes each reading of one message once for
+every tier that screens it. One module, so both tiers read every message the same way and a
 change to the reading cannot reach one tier and not the other. Pure, no I/O.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+
+from bot.domain.text_model import FeatureSpec, TextModel, features, long_enough
 
 _MACRO = re.compile(r"<([a-z_]+)>")
 # A space between two letters in a pattern is optional ("bunuh diri" ~ "bunuhdiri"); spaces
@@ -33,15 +36,26 @@ def normalise(text: str, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
     accents and case dropped, masked words restored from ``unmask_words``, digits inside words
     read as letters, "2" reduplication expanded, punctuation to spaces, long letter runs
     squeezed."""
-    # Each step is skipped when its input cannot change it (ASCII has nothing to decompose,
-    # no "*" no mask, no digit or @/$ no leetspeak, no "2" no reduplication): the same forms,
-    # without the cost on the plain messages most people send.
+    return _forms(_folded(text), unmask_words)
+
+
+# Each step of normalising is skipped when its input cannot change it (ASCII has nothing to
+# decompose, no "*" no mask, no digit or @/$ no leetspeak, no "2" no reduplication): the same
+# forms, without the cost on the plain messages most people send.
+
+
+def _folded(text: str) -> str:
+    """Accents, case and apostrophes dropped: the first step, the same for every lexicon."""
     if text.isascii():
         plain = text.casefold()
     else:
         decomposed = unicodedata.normalize("NFKD", text)
         plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
-    plain = plain.replace("'", "").replace("\u2019", "")
+    return plain.replace("'", "").replace("\u2019", "")
+
+
+def _forms(plain: str, unmask_words: tuple[str, ...]) -> tuple[str, ...]:
+    """The rest of :func:`normalise`, from :func:`_folded` text."""
     if "*" in plain:
         plain = _MASKED.sub(lambda m: _unmask(m.group(0), unmask_words), plain)
     if _LEET_CHARS.search(plain):
@@ -108,3 +122,41 @@ def blank_guards(
 def model_segments(guarded_form: str) -> list[str]:
     """The pieces of text a model reads: a blanked guard splits the text where it stood."""
     return guarded_form.split("\n")
+
+
+class ScreenedText:
+    """One message as the screening tiers read it, each reading made once and shared: its
+    normalised forms and the model features of a guarded form. Crisis and distress detection
+    of the same message (the bot keeps one per update, ``RangkulContext.screened``) read the
+    same words the same way, so the second tier reuses what the first made rather than
+    normalising and hashing the text again; the results are exactly those of reading it
+    afresh. Lives as long as the caller holds it, like the text itself: never stored."""
+
+    __slots__ = ("_features", "_folded", "_forms", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded = _folded(text)
+        self._forms: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._features: dict[tuple[str, FeatureSpec], list[int]] = {}
+
+    def forms(self, unmask_words: tuple[str, ...] = ()) -> tuple[str, ...]:
+        """:func:`normalise` of the text with ``unmask_words``."""
+        # The words matter only to a masked word: without a "*" every lexicon shares one.
+        key = unmask_words if "*" in self._folded else ()
+        found = self._forms.get(key)
+        if found is None:
+            found = self._forms[key] = _forms(self._folded, key)
+        return found
+
+    def predict(self, model: TextModel, guarded_form: str) -> str | None:
+        """``model.predict(model_segments(guarded_form))``, with the features made once per
+        guarded form and feature spec (two tiers whose guards left the same form share them)."""
+        segments = model_segments(guarded_form)
+        if not long_enough(segments):
+            return None
+        key = (guarded_form, model.spec)
+        found = self._features.get(key)
+        if found is None:
+            found = self._features[key] = features(segments, model.spec)
+        return model.predict_of(found)

@@ -104,7 +104,10 @@ class TextModel:
 
     def probabilities(self, segments: Iterable[str]) -> list[float]:
         """P(label) for each of ``labels``, in order."""
-        found = features(segments, self.spec)
+        return self.probabilities_of(features(segments, self.spec))
+
+    def probabilities_of(self, found: list[int]) -> list[float]:
+        """:meth:`probabilities` from the text's :func:`features` (made with ``spec``)."""
         if not found:
             return softmax(list(self.bias))
         scale = 1 / math.sqrt(len(found))  # as in training: pruned buckets still count
@@ -126,7 +129,13 @@ class TextModel:
         segments = list(segments)
         if not long_enough(segments):
             return None
-        probs = self.probabilities(segments)
+        return self.predict_of(features(segments, self.spec))
+
+    def predict_of(self, found: list[int]) -> str | None:
+        """:meth:`predict` from the :func:`features` (made with ``spec``) of a text already
+        known to be :func:`long_enough`: so features made once serve every model that shares
+        the spec (see ``bot.domain.lexicon_text.ScreenedText``)."""
+        probs = self.probabilities_of(found)
         negative = self.labels.index(self.negative)
         if 1 - probs[negative] < self.threshold:
             return None

@@ -76,7 +76,7 @@ async def detect_crisis(update: Update, context: RangkulContext) -> None:
     # The filters let in only messages with a text or a caption.
     text = (message.text or message.caption) if message is not None else None
     detector = crisis_detector()
-    signal = detector.detect(text) if text is not None else None
+    signal = detector.detect_screened(context.screened(text)) if text is not None else None
     if signal is None:
         return
     if names_the_topic(text, detector) and await _is_authoring_staff(update, context):

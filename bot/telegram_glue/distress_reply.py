@@ -22,18 +22,19 @@ from bot.ui.distress import distress_view
 log = logging.getLogger(__name__)
 
 
-def distress_in(update: Update) -> DistressSignal | None:
+def distress_in(update: Update, context: RangkulContext) -> DistressSignal | None:
     """The distress the person's new message (text or caption) expresses, or None. Not
-    ``effective_message``: for a button press that is the bot's own message."""
+    ``effective_message``: for a button press that is the bot's own message. Read as crisis
+    detection read it for this update (``context.screened``), not afresh."""
     message = update.message
     text = (message.text or message.caption) if message is not None else None
-    return distress_detector().detect(text) if text else None
+    return distress_detector().detect_screened(context.screened(text)) if text else None
 
 
 async def answer_distress(update: Update, context: RangkulContext) -> bool:
     """Sends the distress reply, as a new message, if the update expresses distress; says
     whether it did. A step the person was on is theirs to show again afterwards."""
-    signal = distress_in(update)
+    signal = distress_in(update, context)
     if signal is None:
         return False
     session = await context.session(update)
