@@ -1,7 +1,7 @@
 """/settings: a member sees what their profile holds and corrects it (UU PDP right to
 rectification): alias and language through their own flows (/alias, /language), province by
-button or typed name, topics by toggles; and sets their weekly check-in (day, time by button
-or typed, a pause, off and on again).
+button or typed name, topics by toggles; sets their weekly check-in (day, time by button or
+typed, a pause, off and on again); and mutes or unmutes each of their groups' announcements.
 
 There is no draft: each screen carries what it shows (the page, the ticked topics, and the
 value stored when it was shown), and a correction is saved in the domain tables at once. A
@@ -27,14 +27,16 @@ from bot.domain.regions import region_by_name
 from bot.domain.topics import topics_from_mask, topics_mask
 from bot.i18n import Translator
 from bot.narrowing import query_of, text_of
-from bot.services import checkin_schedule
+from bot.services import broadcasts, checkin_schedule
 from bot.services.profile import change_region, change_topics
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.registered import member_or_refuse
+from bot.ui import announcement_settings as announcement_views
 from bot.ui import checkin_schedule as checkin_views
 from bot.ui import settings as views
+from bot.ui.announcement_settings import OpenAnnouncementSettings, SwitchAnnouncements
 from bot.ui.callbacks import on_button
 from bot.ui.checkin_schedule import (
     CheckinDays,
@@ -82,7 +84,8 @@ async def _settings_screen(
         line = checkin_views.schedule_line(
             t, audience.schedule, member.timezone, s.clock.now(), in_group=audience.in_active_group
         )
-    return views.settings_view(t, member, note, checkin=line)
+    in_group = bool(await s.broadcasts.groups_of(member.id))
+    return views.settings_view(t, member, note, checkin=line, in_group=in_group)
 
 
 async def province_page(update: Update, context: RangkulContext, action: ProvincePage) -> int:
@@ -383,6 +386,50 @@ async def _after_switch(
     return ConversationHandler.END
 
 
+# --- announcements ------------------------------------------------------------------------------
+
+
+async def open_announcements(
+    update: Update, context: RangkulContext, _: OpenAnnouncementSettings
+) -> int | None:
+    """Each of the member's groups with its announcements on or muted."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return ConversationHandler.END
+    t = (await context.session(update)).t
+    groups = await context.services.broadcasts.groups_of(member.id)
+    if not groups:  # an old settings screen: they have left every group since
+        await _toast(update, views.out_of_date_text(t))
+        return UNCHANGED_STATE
+    await show(update, *announcement_views.announcements_view(t, groups))
+    return ConversationHandler.END
+
+
+async def switch_announcements(
+    update: Update, context: RangkulContext, action: SwitchAnnouncements
+) -> int | None:
+    """Mutes or unmutes one group's announcements: the screen again, edited in place."""
+    member = await member_or_refuse(update, context)
+    if member is None:
+        return ConversationHandler.END
+    s = context.services
+    t = (await context.session(update)).t
+    correction = await broadcasts.switch_announcements(
+        s.broadcasts, s.clock, member.id, action.group_id, shown_muted=action.shown_muted
+    )
+    if correction is None:  # no longer in that group (or a forged id)
+        await _toast(update, views.out_of_date_text(t))
+        return UNCHANGED_STATE
+    if correction is Correction.ALREADY:
+        await _toast(update, views.already_saved_text(t))
+        return UNCHANGED_STATE
+    groups = await s.broadcasts.groups_of(member.id)
+    switched = next((g for g in groups if g.group_id == action.group_id), None)
+    note = announcement_views.switched_text(t, switched) if switched is not None else ""
+    await show(update, *announcement_views.announcements_view(t, groups, note))
+    return ConversationHandler.END
+
+
 def _still_on_message(update: Update) -> bool:
     """Whether the pressed button is on the message as it is now (Telegram sends the message
     in its current state with the press)."""
@@ -426,6 +473,8 @@ def handlers() -> list[BaseHandler]:
                 on_button(PauseCheckins, pause_checkins),
                 on_button(StopCheckins, stop_checkins),
                 on_button(ResumeCheckins, resume_checkins),
+                on_button(OpenAnnouncementSettings, open_announcements),
+                on_button(SwitchAnnouncements, switch_announcements),
             ],
             states={
                 Step.PROVINCE: [

@@ -66,6 +66,15 @@ class Candidate:
     muted: bool
 
 
+@dataclass(frozen=True, slots=True)
+class GroupAnnouncements:
+    """One of a member's active groups, and whether they muted its announcements."""
+
+    group_id: int
+    name: str
+    muted: bool
+
+
 def recipients(candidates: Iterable[Candidate], author_id: int) -> list[int]:
     """Member ids to send to, once each, in id order."""
     chosen = {

@@ -1,6 +1,6 @@
 """Announcements' use cases: how many an audience reaches, starting a broadcast (the broadcast
 row and every recipient's copy in one transaction), its progress and final report, and muting
-a group's announcements."""
+a group's announcements (in /settings)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from bot.domain.broadcasts import (
     copy_key,
     recipients,
 )
+from bot.domain.corrections import Correction
 from bot.domain.messages import PlannedMessage
 from bot.storage.broadcasts import BroadcastRepository
 from bot.storage.database import Tx
@@ -134,7 +135,25 @@ async def check_progress(
 
 async def mute_announcements(
     broadcasts: BroadcastRepository, clock: Clock, member_id: int, group_id: int, muted: bool
-) -> None:
+) -> bool:
     """Mutes (or unmutes) announcements of one group for one member; meeting reminders and
-    every other message of the group still come."""
-    await broadcasts.mute(member_id, group_id, muted, clock.now())
+    every other message of the group still come. False if it was so already."""
+    return await broadcasts.mute(member_id, group_id, muted, clock.now())
+
+
+async def switch_announcements(
+    broadcasts: BroadcastRepository,
+    clock: Clock,
+    member_id: int,
+    group_id: int,
+    *,
+    shown_muted: bool,
+) -> Correction | None:
+    """A press on a group's toggle in /settings, which showed ``shown_muted``: switches it to
+    the other state. A second tap, or a press on an old screen, finds that state stored
+    already and changes nothing (ALREADY); the write itself tells, so two taps at once cannot
+    both switch. None if the person is no longer in that (active) group."""
+    if not any(g.group_id == group_id for g in await broadcasts.groups_of(member_id)):
+        return None
+    switched = await mute_announcements(broadcasts, clock, member_id, group_id, not shown_muted)
+    return Correction.SAVE if switched else Correction.ALREADY

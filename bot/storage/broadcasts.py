@@ -15,6 +15,7 @@ from bot.domain.broadcasts import (
     Audience,
     Broadcast,
     Candidate,
+    GroupAnnouncements,
     Progress,
     copy_key_range,
     progress_of,
@@ -147,25 +148,40 @@ class BroadcastRepository(Repository):
         )
         return cursor.rowcount == 1
 
-    async def mute(self, member_id: int, group_id: int, muted: bool, now: datetime) -> None:
+    async def mute(self, member_id: int, group_id: int, muted: bool, now: datetime) -> bool:
+        """Whether anything changed (False: it was muted, or not, already)."""
         async with self._writing(None) as conn:
             if muted:
-                await conn.execute(
+                cursor = await conn.execute(
                     "INSERT INTO announcement_mutes (member_id, group_id, muted_at)"
                     " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     (member_id, group_id, to_db_time(now)),
                 )
             else:
-                await conn.execute(
+                cursor = await conn.execute(
                     "DELETE FROM announcement_mutes WHERE member_id = ? AND group_id = ?",
                     (member_id, group_id),
                 )
+        return cursor.rowcount == 1
 
     async def muted_groups(self, member_id: int) -> frozenset[int]:
         rows = await self._fetch_all(
             None, "SELECT group_id FROM announcement_mutes WHERE member_id = ?", (member_id,)
         )
         return frozenset(row[0] for row in rows)
+
+    async def groups_of(self, member_id: int) -> list[GroupAnnouncements]:
+        """The active groups the person is a member of, by name, and whether they muted each."""
+        rows = await self._fetch_all(
+            None,
+            "SELECT g.id, g.name, mu.member_id IS NOT NULL AS muted"
+            " FROM group_members AS gm JOIN groups AS g ON g.id = gm.group_id"
+            " LEFT JOIN announcement_mutes AS mu"
+            "   ON mu.member_id = gm.member_id AND mu.group_id = gm.group_id"
+            " WHERE gm.member_id = ? AND g.archived_at IS NULL ORDER BY g.name, g.id",
+            (member_id,),
+        )
+        return [GroupAnnouncements(row[0], row[1], bool(row[2])) for row in rows]
 
     async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
         """Announcements the person sent (to whom and how they went; never their text) and the

@@ -14,6 +14,7 @@ from bot.domain.member import Member
 from bot.domain.regions import ONLINE_ONLY, PROVINCES, province_by_code
 from bot.domain.topics import topics_mask
 from bot.i18n import Translator, tz_abbreviation
+from bot.ui.announcement_settings import OpenAnnouncementSettings
 from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.checkin_schedule import OpenCheckinSchedule
 from bot.ui.keyboards import Button, inline
@@ -92,9 +93,12 @@ def profile_lines(
     ]
 
 
-def settings_view(t: Translator, member: Member, note: str = "", *, checkin: str = "") -> View:
+def settings_view(
+    t: Translator, member: Member, note: str = "", *, checkin: str = "", in_group: bool = False
+) -> View:
     """The settings screen, after ``note`` (what just changed); ``checkin``: the weekly
-    check-in's line (bot.ui.checkin_schedule.schedule_line)."""
+    check-in's line (bot.ui.checkin_schedule.schedule_line); ``in_group``: a member of an
+    active group, whose announcements they may mute."""
     lines = [
         t("<b>Your settings</b>"),
         *profile_lines(
@@ -113,13 +117,14 @@ def settings_view(t: Translator, member: Member, note: str = "", *, checkin: str
     codes = [p.code for p in PROVINCES]
     # The province list opens on the page of the current province.
     page = codes.index(member.province) // PROVINCES_PER_PAGE if member.province in codes else 0
-    markup = inline(
-        [
-            [(t("✏️ Alias"), ChangeAlias()), (t("🌐 Language"), ChangeLanguage())],
-            [(t("📍 Province"), ProvincePage(page)), (t("🏷 Topics"), EditTopics())],
-            [(t("🗓 Weekly check-in"), OpenCheckinSchedule())],
-        ]
-    )
+    rows: list[list[Button]] = [
+        [(t("✏️ Alias"), ChangeAlias()), (t("🌐 Language"), ChangeLanguage())],
+        [(t("📍 Province"), ProvincePage(page)), (t("🏷 Topics"), EditTopics())],
+        [(t("🗓 Weekly check-in"), OpenCheckinSchedule())],
+    ]
+    if in_group:
+        rows.append([(t("📣 Announcements"), OpenAnnouncementSettings())])
+    markup = inline(rows)
     return (f"{note}\n\n{text}" if note else text), markup
 
 
