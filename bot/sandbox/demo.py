@@ -3,7 +3,8 @@
 Every name says "demo", every Telegram id is in a range no real account is expected to use, and
 nothing here is meant for a real database. Weeks of made-up history (moods, check-ins, held
 meetings and their ratings) come from bot.sandbox.demo_history; buddies, reports, the audit log
-and an anonymous question from bot.sandbox.demo_peers.
+and an anonymous question from bot.sandbox.demo_peers; a past announcement and its report from
+bot.sandbox.demo_announcements.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from bot.domain.meetings import NewMeeting
 from bot.domain.member import AliasTaken, MemberExists, NewMember
 from bot.domain.regions import WIB, province_by_code, timezone_for
 from bot.domain.safety import PlanSection
+from bot.sandbox.demo_announcements import load_past_announcement
 from bot.sandbox.demo_history import (
     MADE_UP_PEOPLE,
     MadeUpPerson,
@@ -283,6 +285,7 @@ async def load_demo_data(db: Database, clock: Clock) -> None:
             name, facilitator = demo.group.name, demo.facilitators[0]
             await load_group_history(db, clock, name, facilitator, demo.made_up)
             await load_peer_support(db, clock, name, facilitator, coordinator_ids())
+            await load_past_announcement(db, clock, name, facilitator)
 
 
 async def _load_demo_groups(db: Database, clock: Clock) -> None:

@@ -125,9 +125,11 @@ class BroadcastRepository(Repository):
         return progress_of((row[0], row[1], row[2]) for row in rows)
 
     async def set_progress_message(self, broadcast_id: int, message_id: int) -> None:
+        """The author's message that shows the progress; it starts at "0 / n sent", so the
+        progress heartbeat does not repeat that (Telegram refuses an edit that changes nothing)."""
         async with self._writing(None) as conn:
             await conn.execute(
-                "UPDATE broadcasts SET progress_message_id = ? WHERE id = ?",
+                "UPDATE broadcasts SET progress_message_id = ?, progress_shown = 0 WHERE id = ?",
                 (message_id, broadcast_id),
             )
 
