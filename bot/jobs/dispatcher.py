@@ -169,8 +169,12 @@ class OutboxDispatcher:
             report.skipped += 1
             return
         chat = member.telegram_id
-        if chat in held:  # Telegram asked to wait for this chat earlier in the pass
-            await self._put_back([message], *held[chat], report)
+        hold = held.get(chat)
+        # Telegram asked to wait for this chat earlier in the pass. A long pass (a broadcast)
+        # can outlast the wait: then the row goes now, or it would be claimed and put back with
+        # the same past time again and again, and never sent.
+        if hold is not None and hold[0] > now:
+            await self._put_back([message], *hold, report)
             return
         try:
             rendered = await self._render(message, member)

@@ -56,7 +56,21 @@ async def bad_html(services: Services, t: Translator, member: Member, payload: M
     return "<b>never closed", None
 
 
-RENDERERS: dict[str, Renderer] = {"note": note, "gone": gone, "broken": broken, "bad": bad_html}
+async def slow(services: Services, t: Translator, member: Member, payload: Mapping[str, Any]):
+    """A test kind whose sending takes a while: the clock moves 3 s on while it renders (a long
+    pass, such as a broadcast's)."""
+    assert isinstance(services.clock, ControllableClock)
+    services.clock.advance(timedelta(seconds=3))
+    return f"slow {payload['n']}", None
+
+
+RENDERERS: dict[str, Renderer] = {
+    "note": note,
+    "gone": gone,
+    "broken": broken,
+    "bad": bad_html,
+    "slow": slow,
+}
 
 
 class FlakyRequest(BaseRequest):
@@ -386,6 +400,20 @@ async def test_a_flood_wait_puts_back_that_chats_rows_and_the_pass_goes_on(
     finally:
         await box.bot.shutdown()
         await box.db.close()
+
+
+async def test_a_chat_held_by_a_flood_wait_is_sent_once_the_wait_passes_in_the_same_pass(
+    box: Outbox,
+) -> None:
+    # Ayu's message is refused with retry_after=2; Budi's slow rows then move the clock past
+    # that wait while the same pass goes on (as in a long broadcast).
+    box.emulator.faults.fail_next("429", method="sendMessage", chat_id=AYU, retry_after=2)
+    await box.plan(AYU, "ayu")
+    for key in ("budi 1", "budi 2"):
+        await box.plan(BUDI, key, kind="slow")
+    report = await asyncio.wait_for(box.run(), timeout=10)  # it once span here for ever
+    assert report == DispatchReport(sent=3, retried=1)
+    assert box.received(AYU) == ["note ayu (id)"]
 
 
 async def test_a_flood_for_the_whole_bot_ends_the_pass(tmp_path: Path) -> None:
