@@ -29,10 +29,17 @@ long-polling getUpdates):
    (30) with the emulator enforcing Telegram's flood limits; K other members keep asking
    /help (a think time apart). Reminder rate (first to last reminder sent) against the cap,
    and those members' p95 while reminders go out against their p95 before (idle).
+4. broadcast: a facilitator sends a message to the bot and announces it to a group of B
+   members through the real use case (start_broadcast), the first copy to a share of them
+   answered with a 429 (retry_after 1); K2 members ask /help meanwhile (``--broadcast-think``
+   apart). Copies' rate against the cap, copies lost / duplicated (copies per recipient in the
+   emulator), 429s served, and the askers' p95 during the broadcast against idle.
+   ``--only broadcast``. The bot's clock follows real time while a load goes out (3 and 4), so
+   a message held back for a 429 is due again when it would be.
 
     .venv/bin/python bench/reply_path_bench.py [--members 10000 --groups 500
         --facilitators 500 --users 200 --messages 10 --many-users 1000 --repetitions 3
-        --reminders 10000 --max-rate 30]
+        --reminders 10000 --max-rate 30 --broadcast 10000 --broadcast-asking 50]
 
 Not part of the test suite (tests/unit/test_benchmarks_run.py runs it with tiny sizes).
 """
@@ -69,6 +76,7 @@ from telegram.request import BaseRequest
 from bot.app import build_application, teardown
 from bot.clock import ControllableClock
 from bot.config import Settings
+from bot.domain.broadcasts import Audience
 from bot.domain.groups import GroupFormat, NewGroup
 from bot.domain.meetings import NewMeeting
 from bot.polling import start
@@ -76,10 +84,11 @@ from bot.sandbox.bot_api_http import MAX_UPLOAD_BYTES, add_bot_api_routes, start
 from bot.sandbox.emulator import BotApiEmulator, FloodLimits
 from bot.sandbox.params import UploadedFile
 from bot.sandbox.request import EmulatorRequest
+from bot.services.broadcasts import Target, start_broadcast
 from bot.services.container import Services
 from bot.services.meetings import schedule
 from bot.startup_retry import StartupRetry
-from bot.storage.database import Database, to_db_time
+from bot.storage.database import Database, Tx, to_db_time
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 MEETING = T0 + timedelta(hours=25)  # its 24-hour reminders are due an hour after T0
@@ -92,6 +101,7 @@ REQUESTS = {
     "crisis text (crisis reply)": "aku pengen mati aja",
 }
 MANY_USERS_ROW = "/help, {users} users"
+ANNOUNCEMENT = "Kopdar Sabtu ini di taman kota, jam 10. Sampai ketemu!"
 REPLY_TIMEOUT = 120.0
 # One message of a bot's answer as it was sent: the method and its wire-form parameters
 # (strings, objects JSON-encoded), the chat left out.
@@ -133,7 +143,7 @@ class WatchedEmulator(BotApiEmulator):
         super().__init__(**kwargs)
         self.sent: Counter[int] = Counter()
         self.calls: Counter[str] = Counter()
-        self.send_times: list[tuple[float, int]] = []  # (loop time, chat) of every send
+        self.send_times: list[tuple[float, int, str]] = []  # (loop time, chat, method)
         self.watched: dict[int, list[Sent]] = {}  # chat -> what the bot sent there, in full
         self._sent_waiters: dict[int, list[tuple[int, asyncio.Future[None]]]] = {}
 
@@ -142,10 +152,12 @@ class WatchedEmulator(BotApiEmulator):
     ) -> tuple[int, dict]:
         status, body = await super().call(token, method, params, files)
         self.calls[method] += 1
-        if status == 200 and method.startswith("send") and "chat_id" in params:
+        # An announcement's copies are sends too (copyMessage: one new message in the chat).
+        sends = method.startswith("send") or method == "copyMessage"
+        if status == 200 and sends and "chat_id" in params:
             chat = int(params["chat_id"])
             self.sent[chat] += 1
-            self.send_times.append((asyncio.get_running_loop().time(), chat))
+            self.send_times.append((asyncio.get_running_loop().time(), chat, method))
             if chat in self.watched:
                 self.watched[chat].append(
                     (method, {k: v for k, v in params.items() if k != "chat_id"})
@@ -672,52 +684,72 @@ async def time_to_first_reply(template: Path, tmp: Path, sizes: Sizes, latency: 
     )
 
 
-# ---------------------------------------------------------------------- 3. reminders
+# ---------------------------------------------------------------- 3./4. sends while members ask
+
+
+@dataclass(frozen=True)
+class Load:
+    """Messages the bot sends on its own while members ask /help: ``start`` sets them off and
+    returns how many there will be; ``method`` is the Bot API method that sends them."""
+
+    start: Callable[[Application, WatchedEmulator, ControllableClock], Awaitable[int]]
+    method: str
 
 
 @dataclass
-class ReminderRun:
+class LoadRun:
     sent: int
-    seconds: float
+    seconds: float  # first to last of the load's messages
+    all_sent: int  # every message sent meanwhile, the askers' replies included
     idle: list[float]
     during: list[float]
+    emulator: WatchedEmulator
 
 
-async def reminders_under_interaction(
-    template: Path,
-    tmp: Path,
+def extra_people(sizes: Sizes, count: int) -> list[int]:
+    """Telegram ids of people beyond the network's members (askers, an announcement's author)."""
+    return [sizes.telegram_id(sizes.members + n) for n in range(count)]
+
+
+async def add_people(services: Services, sizes: Sizes, count: int, *, tx: Tx) -> list[int]:
+    """Registers ``extra_people``; returns their member ids."""
+    ids = []
+    for n in range(count):
+        number = sizes.members + n
+        new = made_up_member(sizes.telegram_id(number), number, T0)
+        ids.append((await services.members.create(new, tx=tx)).id)
+    return ids
+
+
+@dataclass(frozen=True)
+class Askers:
+    """Members who keep asking /help, ``think`` seconds after each answer."""
+
+    count: int
+    think: float
+
+
+async def while_members_ask(
+    db_path: Path,
     sizes: Sizes,
-    reminders: int,
-    max_rate: float,
-    asking: int,
-    think: float,
-    idle_seconds: float,
-) -> ReminderRun:
-    db_path = copy_database(template, tmp / "reminders" / "bench.sqlite3")
-    askers = [sizes.telegram_id(sizes.members + n) for n in range(asking)]
-
-    async def prepare(services: Services) -> None:
-        for n in range(asking):
-            number = sizes.members + n
-            await services.members.create(made_up_member(sizes.telegram_id(number), number, T0))
-        groups = await services.groups.list_all()
-        for summary in groups[: math.ceil(reminders / sizes.group_size)]:
-            meeting = NewMeeting(
-                summary.group.id, MEETING, 90, "once", None, None, sizes.group_size
-            )
-            s = services
-            await schedule(s.meetings, s.groups, s.outbox, s.clock, meeting, None)
-
-    await with_services(db_path, prepare)
+    options: argparse.Namespace,
+    load: Load,
+    asking: Askers,
+    people: int,
+) -> LoadRun:
+    """The bot on ``db_path`` (where ``people`` extra people exist, the first of them the
+    askers) with Telegram's flood limits: the askers keep asking /help, idle for a while, then
+    while ``load`` goes out, until its last message is sent."""
     clock = ControllableClock(T0)
     emulator = new_emulator(clock, sizes, flood=True)
-    for n, asker in enumerate(askers):
-        emulator.add_user(asker, f"Member {sizes.members + n}", language_code="en")
+    for n, person in enumerate(extra_people(sizes, people)):
+        emulator.add_user(person, f"Member {sizes.members + n}", language_code="en")
+    askers = extra_people(sizes, asking.count)
     api = BotApi(emulator.token, EmulatorRequest(emulator))
     loop = asyncio.get_running_loop()
     idle: list[float] = []
     during: list[float] = []
-    reminders_started = asyncio.Event()
+    load_started = asyncio.Event()
     done = asyncio.Event()
 
     async def ask(user: int) -> None:
@@ -726,15 +758,83 @@ async def reminders_under_interaction(
             started = loop.time()
             emulator.user_sends_text(user, "/help")
             await emulator.until_sent(user, expected)
-            (during if reminders_started.is_set() else idle).append(loop.time() - started)
-            await asyncio.sleep(think)
+            (during if load_started.is_set() else idle).append(loop.time() - started)
+            await asyncio.sleep(asking.think)
 
     asker_set = set(askers)
 
-    def reminder_sends() -> list[float]:
-        return [at for at, chat in emulator.send_times if chat not in asker_set]
+    def load_sends() -> list[float]:
+        return [
+            at
+            for at, chat, method in emulator.send_times
+            if method == load.method and chat not in asker_set
+        ]
 
-    async with rangkul(db_path, api, clock, sizes, max_rate=max_rate) as app:
+    async with rangkul(db_path, api, clock, sizes, max_rate=options.max_rate) as app:
+        # A first answer each, not measured (cold caches, new chats).
+        await asyncio.gather(*(warm_up(emulator, user, "/help") for user in askers))
+        askers_tasks = [asyncio.ensure_future(ask(user)) for user in askers]
+        await asyncio.sleep(options.idle_seconds)
+        expected = await load.start(app, emulator, clock)
+        last = loop.time()
+        deadline = last + expected / options.max_rate * 3 + 30
+        while len(load_sends()) < expected and loop.time() < deadline:
+            if load_sends():
+                load_started.set()
+            await asyncio.sleep(0.05)
+            # The bot's clock follows real time meanwhile: a message held back for a 429's
+            # retry_after is due again when it would be.
+            clock.advance(timedelta(seconds=loop.time() - last))
+            last = loop.time()
+        done.set()
+        await asyncio.gather(*askers_tasks)
+    sends = load_sends()
+    if len(sends) < 2:
+        return LoadRun(len(sends), math.nan, len(sends), idle, during, emulator)
+    meanwhile = sum(1 for at, _, _ in emulator.send_times if sends[0] <= at <= sends[-1])
+    return LoadRun(len(sends), sends[-1] - sends[0], meanwhile, idle, during, emulator)
+
+
+def rate_line(run: LoadRun, what: str, max_rate: float) -> str:
+    rate = (run.sent - 1) / run.seconds
+    every = (run.all_sent - 1) / run.seconds
+    return (
+        f"{run.sent} {what} sent, TELEGRAM_MAX_RATE={max_rate:g}, flood limits on:"
+        f" {rate:.1f} msg/s ({rate / max_rate:.2f} of the cap); with the askers' replies"
+        f" {every:.1f} msg/s ({every / max_rate:.2f})"
+    )
+
+
+def p95_line(run: LoadRun, asking: int, during: str) -> str:
+    idle95, during95 = percentile(run.idle, 0.95), percentile(run.during, 0.95)
+    return (
+        f"  {asking} members asking /help meanwhile: p95 idle {idle95 * 1000:.0f} ms"
+        f" ({len(run.idle)}), during {during} {during95 * 1000:.0f} ms ({len(run.during)});"
+        f" ratio during / idle {during95 / idle95:.2f}"
+    )
+
+
+# ---------------------------------------------------------------------- 3. reminders
+
+
+async def reminders_under_interaction(
+    template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace
+) -> LoadRun:
+    """R due 24-hour reminders (meetings of the first R / group size groups)."""
+    db_path = copy_database(template, tmp / "reminders" / "bench.sqlite3")
+
+    async def prepare(services: Services) -> None:
+        async with services.db.transaction() as tx:
+            await add_people(services, sizes, options.asking, tx=tx)
+        groups = await services.groups.list_all()
+        for summary in groups[: math.ceil(options.reminders / sizes.group_size)]:
+            meeting = NewMeeting(
+                summary.group.id, MEETING, 90, "once", None, None, sizes.group_size
+            )
+            s = services
+            await schedule(s.meetings, s.groups, s.outbox, s.clock, meeting, None)
+
+    async def reminders_due(app: Application, _: WatchedEmulator, clock: ControllableClock) -> int:
         services: Services = app.bot_data["services"]
         due = await services.db.connection()
         # Everything pending that is due at the 24-hour mark: those reminders, nothing else.
@@ -743,22 +843,78 @@ async def reminders_under_interaction(
             (to_db_time(MEETING - timedelta(hours=24)),),
         ) as cursor:
             row = await cursor.fetchone()
-        expected = row[0] if row else 0
-        for user in askers:  # a first answer each, not measured (cold caches, new chats)
-            await warm_up(emulator, user, "/help")
-        askers_tasks = [asyncio.ensure_future(ask(user)) for user in askers]
-        await asyncio.sleep(idle_seconds)
         clock.advance(MEETING - timedelta(hours=24) - clock.now())
-        deadline = loop.time() + expected / max_rate * 3 + 30
-        while len(reminder_sends()) < expected and loop.time() < deadline:
-            if reminder_sends():
-                reminders_started.set()
-            await asyncio.sleep(0.05)
-        done.set()
-        await asyncio.gather(*askers_tasks)
-    sends = reminder_sends()
-    seconds = sends[-1] - sends[0] if len(sends) > 1 else math.nan
-    return ReminderRun(len(sends), seconds, idle, during)
+        return row[0] if row else 0
+
+    await with_services(db_path, prepare)
+    load = Load(reminders_due, "sendMessage")
+    asking = Askers(options.asking, options.think)
+    return await while_members_ask(db_path, sizes, options, load, asking, options.asking)
+
+
+# ---------------------------------------------------------------------- 4. broadcast
+
+
+@dataclass
+class BroadcastRun:
+    run: LoadRun
+    recipients: list[int]  # Telegram ids
+    copies: Counter[int]  # recipient -> copies that reached them
+
+
+async def broadcast_under_interaction(
+    template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace
+) -> BroadcastRun:
+    """A facilitator of a group of B members (the network's first B, in a big group besides
+    their own) announces to it through the real use case, after sending the message to the
+    bot; the first copy to a share of the recipients gets an injected 429."""
+    db_path = copy_database(template, tmp / "broadcast" / "bench.sqlite3")
+    asking = options.broadcast_asking
+    author = extra_people(sizes, asking + 1)[-1]
+    recipients = [sizes.telegram_id(n) for n in range(options.broadcast)]
+    ids: dict[str, int] = {}
+    share = options.broadcast_429
+
+    async def prepare(services: Services) -> None:
+        async with services.db.transaction() as tx:
+            *_, ids["author"] = await add_people(services, sizes, asking + 1, tx=tx)
+            big = a_group(sizes.groups, options.broadcast)
+            group = await services.groups.create(big, T0, tx=tx)
+            ids["group"] = group.id
+            async with tx.execute(
+                "SELECT id FROM members WHERE telegram_id BETWEEN ? AND ?",
+                (recipients[0], recipients[-1]),
+            ) as cursor:
+                for (member_id,) in await cursor.fetchall():
+                    await services.groups.add_member(group.id, member_id, T0, tx=tx)
+            await services.groups.add_facilitator(group.id, ids["author"], T0, tx=tx)
+
+    async def announce(app: Application, emulator: WatchedEmulator, _: ControllableClock) -> int:
+        services: Services = app.bot_data["services"]
+        await warm_up(emulator, author, ANNOUNCEMENT)  # the message to copy, in the bot's chat
+        source = next(e.message_id for e in reversed(emulator.chat_log(author)) if not e.from_bot)
+        # 429s on copies only: a random one on an asker's own reply would put its retry_after
+        # into their p95, which measures that 429, not what the broadcast does to replies.
+        for chat in random.Random(0).sample(recipients, round(len(recipients) * share)):
+            emulator.faults.fail_next("429", method="copyMessage", chat_id=chat, retry_after=1)
+        started = await start_broadcast(
+            services.broadcasts,
+            services.outbox,
+            services.clock,
+            author_id=ids["author"],
+            author_chat_id=author,
+            source_message_id=source,
+            target=Target(Audience.GROUP, ids["group"]),
+        )
+        assert started is not None
+        return started[1]
+
+    await with_services(db_path, prepare)
+    load = Load(announce, "copyMessage")
+    askers = Askers(asking, options.broadcast_think)
+    run = await while_members_ask(db_path, sizes, options, load, askers, asking + 1)
+    copies = Counter(c for _, c, m in run.emulator.send_times if m == "copyMessage")
+    return BroadcastRun(run, recipients, copies)
 
 
 # ---------------------------------------------------------------------- report
@@ -790,6 +946,8 @@ async def main(options: argparse.Namespace) -> None:
             await startup(fresh, tmp, sizes)
         if "reminders" in options.only:
             await reminders(template, tmp, sizes, options)
+        if "broadcast" in options.only:
+            await broadcast(template, tmp, sizes, options)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS of this process (both bots, emulator, users): {peak:.1f} MB")
 
@@ -859,27 +1017,29 @@ async def startup(fresh: Path, tmp: Path, sizes: Sizes) -> None:
 
 
 async def reminders(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
-    run = await reminders_under_interaction(
-        template,
-        tmp,
-        sizes,
-        options.reminders,
-        options.max_rate,
-        options.asking,
-        options.think,
-        options.idle_seconds,
-    )
-    rate = (run.sent - 1) / run.seconds if run.sent > 1 else math.nan
-    idle95, during95 = percentile(run.idle, 0.95), percentile(run.during, 0.95)
+    run = await reminders_under_interaction(template, tmp, sizes, options)
+    print("reminders: " + rate_line(run, "reminders", options.max_rate))
+    print(p95_line(run, options.asking, "reminders"))
+
+
+async def broadcast(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    result = await broadcast_under_interaction(template, tmp, sizes, options)
+    run, copies = result.run, result.copies
+    lost = sum(1 for chat in result.recipients if copies[chat] == 0)
+    twice = sum(1 for chat in result.recipients if copies[chat] > 1)
+    injected = sum(1 for f in run.emulator.faults.served if f.kind == "429")
+    flood = sum(1 for call in run.emulator.rejected if call.status == 429)
     print(
-        f"reminders: {run.sent} sent, TELEGRAM_MAX_RATE={options.max_rate:g}, flood limits on:"
-        f" {rate:.1f} msg/s ({rate / options.max_rate:.2f} of the cap)"
+        f"broadcast to {len(result.recipients)} recipients (a facilitator's group, through"
+        f" start_broadcast), the first copy to {options.broadcast_429:.0%} of them an injected"
+        " 429 (retry_after 1):"
     )
+    print("  " + rate_line(run, "copies", options.max_rate))
     print(
-        f"  {options.asking} members asking /help meanwhile: p95 idle {idle95 * 1000:.0f} ms"
-        f" ({len(run.idle)}), during reminders {during95 * 1000:.0f} ms ({len(run.during)});"
-        f" ratio during / idle {during95 / idle95:.2f}"
+        f"  copies lost {lost}, duplicated {twice} (copies per recipient in the emulator);"
+        f" 429s served: {injected} injected, {flood} by the flood limits"
     )
+    print(p95_line(run, options.broadcast_asking, "the broadcast"))
 
 
 def span(values: tuple[float, float]) -> str:
@@ -893,11 +1053,12 @@ def median(values: object) -> float:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    SECTIONS = ("reply", "startup", "reminders", "broadcast")
     parser.add_argument(
         "--only",
         nargs="+",
-        choices=("reply", "startup", "reminders"),
-        default=("reply", "startup", "reminders"),
+        choices=SECTIONS,
+        default=SECTIONS,
         help="sections to run (default: all)",
     )
     parser.add_argument("--members", type=int, default=10_000)
@@ -912,6 +1073,22 @@ if __name__ == "__main__":
     parser.add_argument("--asking", type=int, default=4, help="members asking during reminders")
     parser.add_argument("--think", type=float, default=2.0, help="seconds between their asks")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument("--broadcast", type=int, default=10_000, help="its recipients")
+    parser.add_argument(
+        "--broadcast-asking", type=int, default=50, help="members asking during the broadcast"
+    )
+    parser.add_argument(
+        "--broadcast-think",
+        type=float,
+        default=10.0,
+        help="seconds between their asks (50 every 10 s: 5 replies/s, a sixth of the cap)",
+    )
+    parser.add_argument(
+        "--broadcast-429",
+        type=float,
+        default=0.01,
+        help="share of recipients whose copy first gets a 429",
+    )
     parser.add_argument(
         "--emulator",
         nargs="+",
@@ -932,5 +1109,7 @@ if __name__ == "__main__":
         > options.members - options.facilitators - COORDINATORS - 1
     ):
         parser.error("the talking users must be plain members: raise --members")
+    if options.broadcast > options.members:
+        parser.error("the broadcast's recipients are members: raise --members")
     logging.basicConfig(format="%(levelname)s %(name)s: %(message)s", level=logging.ERROR)
     asyncio.run(main(options))

@@ -32,8 +32,10 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
                 *("--members", "60", "--groups", "3", "--facilitators", "3", "--users", "4"),
                 *("--many-users", "8", "--messages", "2", "--repetitions", "1"),
                 *("--reminders", "20", "--idle-seconds", "0.3", "--think", "0.2"),
+                *("--broadcast", "40", "--broadcast-asking", "3", "--broadcast-think", "0.2"),
+                *("--broadcast-429", "0"),
             ),
-            "ratio during / idle",
+            "during the broadcast",
         ),
     ],
 )
