@@ -69,6 +69,9 @@ EXPORTED = {
     ("buddy_pairings", "member_b"): "buddy_pairings",
     ("buddy_messages", "sender_id"): "buddy_messages_sent",
     ("audit_log", "subject_id"): "moderation_about_you",
+    ("reports", "reporter_id"): "reports_made",
+    ("reports", "reported_id"): "reports_about_you",
+    ("relay_suspensions", "member_id"): "relay_suspensions",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
 # referral_counts, which only counts arrivals per source, never show up in the scan.)
@@ -77,13 +80,8 @@ LEFT_OUT = {
     # it would put someone else's crisis in the facilitator's file. The facilitator's /forget
     # still clears the column (ON DELETE SET NULL).
     ("crisis_alerts", "acknowledged_by"),
-    # Moderation (issue 12): exported by bot.storage.moderation (reports_made, reports_about_you
-    # without who reported, relay_suspensions, moderation_actions_taken), but a row of each
-    # needs a report on a buddy message or pairing, and so the buddy relay: in LEFT_OUT until
-    # buddies land, then moved to EXPORTED with a report in lina_with_everything.
-    ("reports", "reporter_id"),
-    ("reports", "reported_id"),
-    ("relay_suspensions", "member_id"),
+    # Exported as moderation_actions_taken (bot.storage.moderation) for a facilitator who acted
+    # on a report; Lina facilitates no group with buddies here, so her file has no such row.
     ("audit_log", "actor_id"),
     # Who acted on a report is in the log (moderation_actions_taken, for the facilitator); the
     # report itself is about two buddies, not about the facilitator who read it.
@@ -111,7 +109,8 @@ async def lina_with_everything(world: BotWorld) -> Person:
     s = services(world)
     koor_chat = await a_member(world, KOOR, "Koordinator Satu")
     koor = await member_of(world, koor_chat)
-    fasil = await member_of(world, await a_member(world, FASIL, "Fasil Sari"))
+    fasil_chat = await a_member(world, FASIL, "Fasil Sari")
+    fasil = await member_of(world, fasil_chat)
     other_chat = await a_member(world, OTHER, "Orang Lain")
     other = await member_of(world, other_chat)
     lina_chat = await a_member(world, LINA, "Lina Laut")
@@ -220,6 +219,14 @@ async def lina_with_everything(world: BotWorld) -> Person:
     await other_chat.send("Other's secret buddy note")
     await other_chat.press("📨 Send")
     await world.tick()
+    # Each reports the other's message; the facilitator pauses Lina's messages for a week.
+    await lina_chat.press("Report")
+    await lina_chat.press("Pressure to move off the bot")
+    await other_chat.press("Report")
+    await other_chat.press("Pressure to move off the bot")
+    await world.tick()
+    await fasil_chat.press("for 1 week")
+    await fasil_chat.press("Yes, do it")
     # A coordinator removed her from a third group: the moderation log holds that (never who).
     evening = await a_group(world, "Lingkar Sore", online=True, trials=False)
     await s.groups.add_member(evening, lina.id, world.clock.now())
@@ -296,6 +303,7 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
         "anon_question",
         "buddy_paired",
         "buddy_message",
+        "mod_report",
     }
     assert data["safety_plan"] == {"calming": "Tea on the porch"}
     assert data["checkin_schedule"] == [
@@ -321,9 +329,15 @@ async def test_mydata_holds_every_row_about_me_and_nothing_about_others(
         None,
     )
     assert [(r["action"], r["group_name"]) for r in data["moderation_about_you"]] == [
-        ("remove_from_group", "Lingkar Sore")
+        ("suspend_1w", "Teman Cerita Makassar"),
+        ("remove_from_group", "Lingkar Sore"),
     ]
-    assert data["reports_about_you"] == [] and data["reports_made"] == []
+    # Her own report, and the one about her with what was done, never who made it.
+    [made] = data["reports_made"]
+    assert (made["about"], made["reason"], made["action"]) == ("message", "off_platform", None)
+    [about] = data["reports_about_you"]
+    assert (about["reason"], about["action"]) == ("off_platform", "suspend_1w")
+    assert [r["group_name"] for r in data["relay_suspensions"]] == ["Teman Cerita Makassar"]
     [given] = data["answers_given"]
     assert (given["group_name"], given["answer"]) == ("Lingkar Pagi Bandung", "Yes, of course")
 
