@@ -253,10 +253,15 @@ class GroupRepository(Repository):
         return cursor.rowcount > 0
 
     async def remove_member(self, group_id: int, member_id: int, *, tx: Tx | None = None) -> bool:
-        """False if they were not a member."""
+        """False if they were not a member. Their mute of its announcements belongs to the
+        membership and goes with it (data kept for no purpose; a re-join starts unmuted)."""
         async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "DELETE FROM group_members WHERE group_id = ? AND member_id = ?",
+                (group_id, member_id),
+            )
+            await conn.execute(
+                "DELETE FROM announcement_mutes WHERE group_id = ? AND member_id = ?",
                 (group_id, member_id),
             )
         return cursor.rowcount > 0
