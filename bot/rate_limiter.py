@@ -8,8 +8,10 @@ keeps Telegram's limits where they apply:
   chat and 20 a minute per group (each with a short burst); requests without a chat (getMe,
   setMyCommands, answerCallbackQuery …) are paced overall only;
 - a 429 for one chat holds that chat for its ``retry_after``; other chats go on. Only 429s from
-  several chats within a short window mean the bot as a whole is over the limit: then every
-  request waits out the flood and the overall pace is halved for a while;
+  several chats within a short window, making up a real share of Telegram's answers in it, mean
+  the bot as a whole is over the limit: then every request waits out the flood and the overall
+  pace is halved for a while. (A broadcast to 10,000 people meets a few per-chat 429s every
+  minute; counting chats alone kept it at half speed for its whole run.)
 - an interactive request (a reply) is retried after its hold, and after a passing network
   failure (5xx, timeout) with a short backoff, so the person gets the answer rather than the
   apology. Telegram's refusals (400, 403) are never retried. A retried timeout may deliver a
@@ -29,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from datetime import timedelta
 from typing import Any
@@ -50,8 +53,9 @@ GROUP_PER_SECOND, GROUP_BURST = 20 / 60, 3
 # (sendChatAction, deleteMessage, getChat …) still waits out that chat's hold.
 _COUNTED_PREFIXES = ("send", "edit", "copy", "forward", "stoppoll")
 _NOT_COUNTED = frozenset({"sendchataction"})
-# 429s from this many chats within the window mean the bot as a whole is over the limit.
-GLOBAL_CHATS, GLOBAL_WINDOW = 3, 2.0
+# 429s from this many chats within the window, and at least this share of Telegram's answers in
+# it, mean the bot as a whole is over the limit.
+GLOBAL_CHATS, GLOBAL_WINDOW, GLOBAL_SHARE = 3, 2.0, 0.25
 # Then the overall pace is this share of max_rate for this long after the last such 429.
 SLOWDOWN_SHARE, SLOWDOWN_SECONDS = 0.5, 30.0
 # Interactive requests: flood waits retried, passing failures retried with this backoff.
@@ -128,6 +132,7 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         self._global_hold = 0.0
         self._slow_until = 0.0
         self._recent_floods: list[tuple[float, ChatKey]] = []
+        self._recent_answers: deque[float] = deque()  # when Telegram answered, in the window
 
     async def initialize(self) -> None:
         """Nothing to open: the tables fill as requests come."""
@@ -151,8 +156,9 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         while True:
             await self._wait_turn(chat, counted=counted, outbox=outbox)
             try:
-                return await callback(*args, **kwargs)
+                result = await callback(*args, **kwargs)
             except RetryAfter as flood:
+                self._answered()
                 is_global = self._record_flood(chat, flood)
                 if outbox or floods >= MAX_FLOOD_RETRIES:
                     if is_global:
@@ -161,12 +167,16 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 floods += 1
                 log.info("flood wait on %s; retrying after the hold", endpoint)
             except NetworkError as failure:
+                self._answered()
                 # BadRequest (400) is a NetworkError in PTB, but it is a refusal, not a glitch.
                 if isinstance(failure, BadRequest) or outbox or transient >= len(TRANSIENT_BACKOFF):
                     raise
                 log.info("%s failed (%s); retrying", endpoint, type(failure).__name__)
                 await self._sleep(TRANSIENT_BACKOFF[transient])
                 transient += 1
+            else:
+                self._answered()
+                return result
 
     async def _wait_turn(self, chat: ChatKey, *, counted: bool, outbox: bool) -> None:
         """Waits out holds, then the chat's and the overall pace (the outbox never waits for
@@ -218,7 +228,7 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
             (at, key) for at, key in self._recent_floods if now - at <= GLOBAL_WINDOW
         ]
         self._recent_floods.append((now, chat))
-        if len({key for _, key in self._recent_floods}) < GLOBAL_CHATS:
+        if not self._flooding_globally(now):
             return self._global_hold > now
         if self._slow_until <= now:
             # Counts only, never which chats: chat ids identify people.
@@ -233,6 +243,23 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         self._global_hold = max(self._global_hold, until)
         self._slow_until = max(self._slow_until, until + SLOWDOWN_SECONDS)
         return True
+
+    def _answered(self) -> None:
+        """Notes that Telegram answered a request (whatever it said), for the flood window."""
+        now = self._monotonic()
+        answers = self._recent_answers
+        answers.append(now)
+        while now - answers[0] > GLOBAL_WINDOW:
+            answers.popleft()
+
+    def _flooding_globally(self, now: float) -> bool:
+        """429s from several chats that are a real share of the window's answers: the bot as a
+        whole is over the limit. A few chats' 429s among many successes are those chats'."""
+        chats = {key for _, key in self._recent_floods}
+        answers = sum(1 for at in self._recent_answers if now - at <= GLOBAL_WINDOW)
+        return len(chats) >= GLOBAL_CHATS and len(self._recent_floods) >= GLOBAL_SHARE * max(
+            1, answers
+        )
 
     def _overall_bucket(self) -> _Bucket:
         now = self._monotonic()

@@ -137,6 +137,26 @@ async def test_floods_in_several_chats_hold_everyone_and_slow_the_pace(emulator,
     assert time.sleeps[1:] and all(s == pytest.approx(0.2) for s in time.sleeps[1:])
 
 
+async def test_a_few_chats_429s_among_many_answers_stay_those_chats(emulator, make_bot) -> None:
+    """A broadcast meets scattered per-chat 429s: three chats in two seconds among a hundred
+    successes are theirs, not a global flood, so the pace is not halved."""
+    time = VirtualTime(auto=True)
+    bot = await make_bot(time, max_rate=100)
+    people = [2000 + n for n in range(60)]
+    for person in people:
+        emulator.add_user(person, f"Person {person}")
+    for person in people[10:40:10]:
+        emulator.faults.fail_next("429", chat_id=person, retry_after=5)
+    floods = []
+    for person in people:
+        try:
+            await bot.send_message(person, "x", rate_limit_args=OUTBOX)
+        except RetryAfter as flood:
+            floods.append(flood)
+    assert len(floods) == 3 and not any(isinstance(f, GlobalFloodWait) for f in floods)
+    assert time.now < 1.0  # 60 sends at 100/s (after the burst): never slowed to half
+
+
 # ---------------------------------------------------------------- passing failures
 
 
