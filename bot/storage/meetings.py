@@ -22,8 +22,8 @@ from bot.domain.meeting_notices import ReminderPlan, reminder_from_key
 from bot.domain.meetings import (
     FinishedTrial,
     Meeting,
-    MeetingOverview,
     MeetingKind,
+    MeetingOverview,
     MeetingSeries,
     MeetingStatus,
     NewMeeting,

@@ -32,7 +32,9 @@ def test_titles(raw: str, expected: str | TitleProblem) -> None:
 
 def _meeting(kind: MeetingKind, open_to_all: bool) -> Meeting:
     start = datetime(2026, 12, 3, 11, 30, tzinfo=UTC)
-    return Meeting(1, 1, 1, 0, start, 90, None, None, 20, MeetingStatus.SCHEDULED, kind, None, open_to_all)
+    return Meeting(
+        1, 1, 1, 0, start, 90, None, None, 20, MeetingStatus.SCHEDULED, kind, None, open_to_all
+    )
 
 
 def test_only_seminars_can_be_open_events() -> None:
