@@ -176,3 +176,11 @@ async def test_support_meetings_stay_members_only_and_offer_a_calendar_file(
     fields = ics_fields(ayu)
     assert local(fields["DTSTART"], "Asia/Makassar").strftime("%d %H:%M") == "03 19:30"
     assert "Workshop" in fields["SUMMARY"]
+
+
+async def test_events_is_in_help_and_the_command_menu_before_signing_up(world: BotWorld) -> None:
+    visitor = world.person(779, "Tamu", "en")
+    await visitor.send("/help")
+    assert "/events" in plain(visitor.last.text)
+    menus = world.emulator.commands.values()  # the default menu, in each language
+    assert menus and all("events" in [c["command"] for c in menu] for menu in menus)
