@@ -86,7 +86,7 @@ def summary_lines(
     t: Translator, kind: MeetingKind, title: str | None, open_to_all: bool
 ) -> list[str]:
     """What the summary says about kind, title and who may come."""
-    lines = [t("🏷 {kind}", kind=kind_name(t, kind))]
+    lines: list[str] = [t("🏷 {kind}", kind=kind_name(t, kind))]
     if title:
         lines.append(t("📝 {title}", title=title))
     if open_to_all and may_be_open(kind):

@@ -74,7 +74,7 @@ def event_view(
         "",
         t("Open to everyone: you don't need to be a member of the group."),
     ]
-    rows = [
+    rows: list[list[Button]] = [
         [(t("🎟 Reserve a seat"), ReserveSeat(meeting.id))],
         calendar_row(t, meeting.id),
         [(t("« All events"), EventsList())],

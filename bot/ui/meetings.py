@@ -229,7 +229,7 @@ def meetings_list_view(
                 counts=counts_text(t, counts),
             )
         )
-        lines += [f"  {line}" for line in heading(t, meeting)]
+        lines += [Html(f"  {line}") for line in heading(t, meeting)]
         label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
         buttons.append([(label[:60], OpenMeeting(meeting.id))])
     return "\n".join(lines), inline(buttons)
