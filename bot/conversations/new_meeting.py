@@ -2,7 +2,9 @@
 
 Steps: group (if they facilitate several) → day (buttons for the next 14 days, or a typed
 ``2026-12-03 19:30``) → time (15-minute steps) → duration → one-off or repeating → place and/or
-join link, by the group's format → capacity → confirm. Times are picked and shown back in the
+join link, by the group's format → capacity → confirm. From the summary, "type and title" leads
+to the kind (support meeting by default), an optional title and, for a seminar, whether it is
+open to everyone, and back to the summary. Times are picked and shown back in the
 group's timezone, with the facilitator's own time in brackets when it differs. The draft lives
 in user_data (persisted), so a restart resumes the step; the facilitator role and the group are
 checked again at every step.
@@ -23,8 +25,10 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
+from bot.domain.events import TitleProblem, check_title, may_be_open
 from bot.domain.meetings import (
     DURATIONS,
+    MeetingKind,
     NewMeeting,
     TextProblem,
     TimeProblem,
@@ -39,14 +43,17 @@ from bot.domain.meetings import (
 )
 from bot.domain.recurrence import Recurrence
 from bot.domain.safety import AuthoringDraft
-from bot.narrowing import text_of
+from bot.i18n import Translator
+from bot.narrowing import query_of, text_of
 from bot.services import meetings as service
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.facilitated import facilitated_group, facilitated_groups, may_use_group
 from bot.telegram_glue.flow import StepFlow
+from bot.ui import event_forms
 from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
+from bot.ui.event_forms import ChooseKind, ChooseOpen, EditKind, NoTitle
 from bot.ui.meeting_forms import (
     ChooseMeetingGroup,
     DiscardMeeting,
@@ -79,6 +86,9 @@ class Step(enum.IntEnum):
     LINK = 7
     CAPACITY = 8
     CONFIRM = 9
+    KIND = 10
+    TITLE = 11
+    OPEN = 12
 
 
 @dataclass
@@ -92,6 +102,9 @@ class NewMeetingDraft:
     place: str | None = None
     link: str | None = None
     capacity: int | None = None
+    kind: MeetingKind = MeetingKind.SUPPORT
+    title: str | None = None
+    open_to_all: bool = False
 
     def first_missing(self) -> Step | None:
         """The earliest step whose answer the steps after it build on, and the draft lacks."""
@@ -139,9 +152,13 @@ async def _view(
         return views.link_prompt(t), None
     if step is Step.CAPACITY:
         return views.capacity_view(t)
+    if step in (Step.KIND, Step.TITLE, Step.OPEN):
+        return _kind_view(t, step, draft)
     summary = _summary(draft)
     assert summary is not None  # a missing answer is shown above
-    return views.summary_view(t, group, summary, own_tz)
+    extra = event_forms.summary_lines(t, draft.kind, draft.title, draft.open_to_all)
+    text, markup = views.summary_view(t, group, summary, own_tz, extra)
+    return text, event_forms.with_kind_button(t, markup)
 
 
 FLOW = StepFlow(
@@ -314,6 +331,9 @@ async def confirm(update: Update, context: RangkulContext, _: ScheduleMeeting) -
         place=summary.place,
         join_link=summary.link,
         capacity=summary.capacity,
+        kind=draft.kind,
+        title=draft.title,
+        open_to_all=draft.open_to_all and may_be_open(draft.kind),
     )
     # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
     assert session.member is not None
@@ -349,6 +369,82 @@ def _summary(draft: NewMeetingDraft) -> views.Summary | None:
     )
 
 
+# --- kind, title and who may come (from the summary) ------------------------------------------
+
+
+def _kind_view(t: Translator, step: Step, draft: NewMeetingDraft) -> View:
+    if step is Step.KIND:
+        return event_forms.kind_view(t)
+    if step is Step.TITLE:
+        return event_forms.title_view(t, draft.kind)
+    return event_forms.open_view(t)
+
+
+async def edit_kind(update: Update, context: RangkulContext, _: EditKind) -> int:
+    return await FLOW.go(update, context, Step.KIND, FLOW.draft(context))
+
+
+async def choose_kind(update: Update, context: RangkulContext, action: ChooseKind) -> int:
+    draft = FLOW.draft(context)
+    draft.kind, draft.title = action.kind, None
+    draft.open_to_all = draft.open_to_all and may_be_open(action.kind)
+    return await FLOW.go(update, context, Step.TITLE, draft)
+
+
+async def typed_title(update: Update, context: RangkulContext) -> int:
+    checked = check_title(text_of(update))
+    if isinstance(checked, TitleProblem):
+        session = await context.session(update)
+        note = event_forms.title_problem_text(session.t, checked)
+        return await FLOW.go(
+            update, context, Step.TITLE, FLOW.draft(context), edit=False, note=note
+        )
+    return await _after_title(update, context, checked)
+
+
+async def no_title(update: Update, context: RangkulContext, _: NoTitle) -> int:
+    return await _after_title(update, context, None)
+
+
+async def _after_title(update: Update, context: RangkulContext, title: str | None) -> int:
+    draft = FLOW.draft(context)
+    draft.title = title
+    step = Step.OPEN if may_be_open(draft.kind) else Step.CONFIRM
+    return await FLOW.go(update, context, step, draft)
+
+
+async def choose_open(update: Update, context: RangkulContext, action: ChooseOpen) -> int:
+    draft = FLOW.draft(context)
+    draft.open_to_all = action.open_to_all and may_be_open(draft.kind)
+    return await FLOW.go(update, context, Step.CONFIRM, draft)
+
+
+async def step_passed(update: Update, context: RangkulContext, _: object) -> int | None:
+    """A kind, title or openness button whose step has passed (a double tap): a short toast,
+    and nothing changes."""
+    session = await context.session(update)
+    await query_of(update).answer(session.t("Already noted."))
+    return None
+
+
+def _kind_states() -> dict[object, list[BaseHandler]]:
+    text = filters.TEXT & ~filters.COMMAND
+    # Each step's own button first; a button of a step already passed comes after it.
+    return {
+        Step.KIND: [on_button(ChooseKind, choose_kind), *_passed_kind_buttons()],
+        Step.TITLE: [
+            MessageHandler(text, typed_title),
+            on_button(NoTitle, no_title),
+            *_passed_kind_buttons(),
+        ],
+        Step.OPEN: [on_button(ChooseOpen, choose_open), *_passed_kind_buttons()],
+    }
+
+
+def _passed_kind_buttons() -> list[BaseHandler]:
+    return [on_button(action, step_passed) for action in (ChooseKind, NoTitle, ChooseOpen)]
+
+
 def handlers() -> list[BaseHandler]:
     """The persistent /newmeeting conversation."""
     text = filters.TEXT & ~filters.COMMAND
@@ -373,8 +469,11 @@ def handlers() -> list[BaseHandler]:
         Step.CONFIRM: [
             on_button(ScheduleMeeting, confirm),
             on_button(DiscardMeeting, discard),
+            on_button(EditKind, edit_kind),
+            *_passed_kind_buttons(),
             *days,
         ],
+        **_kind_states(),
     }
     FLOW.add_step_hints(states)
     return [

@@ -60,6 +60,15 @@ class MeetingStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class MeetingKind(enum.StrEnum):
+    """What a meeting is; only a seminar may be open to people who are not members."""
+
+    SUPPORT = "support"
+    WORKSHOP = "workshop"
+    SEMINAR = "seminar"
+    SOCIAL = "social"
+
+
 @dataclass(frozen=True, slots=True)
 class Meeting:
     """One occurrence of a series, as materialised in the ``meetings`` table."""
@@ -74,6 +83,9 @@ class Meeting:
     join_link: str | None
     capacity: int
     status: MeetingStatus
+    kind: MeetingKind = MeetingKind.SUPPORT
+    title: str | None = None
+    open_to_all: bool = False
 
     @property
     def ends_at(self) -> datetime:
@@ -142,6 +154,9 @@ class NewMeeting:
     place: str | None
     join_link: str | None
     capacity: int
+    kind: MeetingKind = MeetingKind.SUPPORT
+    title: str | None = None
+    open_to_all: bool = False
 
 
 @dataclass(frozen=True, slots=True)

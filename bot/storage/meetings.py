@@ -22,6 +22,7 @@ from bot.domain.meeting_notices import ReminderPlan, reminder_from_key
 from bot.domain.meetings import (
     FinishedTrial,
     Meeting,
+    MeetingKind,
     MeetingOverview,
     MeetingSeries,
     MeetingStatus,
@@ -39,7 +40,18 @@ _ACTIVE_SQL = "('going', 'waitlist')"
 _ENDS = "(julianday(m.starts_at) + m.duration_minutes / 1440.0)"
 _MEETING_COLUMNS = (
     "m.id, m.series_id, m.group_id, m.occurrence, m.starts_at, m.duration_minutes,"
-    " m.place, m.join_link, m.capacity, m.status"
+    " m.place, m.join_link, m.capacity, m.status,"
+    # Kind, title and openness belong to the series (migration 0019): every occurrence shares
+    # them. Subqueries, not a join, so the callers' conditions on id and group_id stay unambiguous.
+    + ", ".join(
+        f"(SELECT ms.{column} FROM meeting_series AS ms WHERE ms.id = m.series_id) AS {column}"
+        for column in ("kind", "title", "open_to_all")
+    )
+)
+# Seats at open events (guests of a seminar, stored as 'trial' seats) are not trials of the group:
+# they neither use up its one trial nor lead to the "join this group?" question.
+_NOT_OPEN_EVENT = (
+    "NOT EXISTS (SELECT 1 FROM meeting_series AS os WHERE os.id = m.series_id AND os.open_to_all)"
 )
 # Invitees of meeting ? (twice): members who did not decline, and everyone with an active seat.
 _INVITEES = (
@@ -127,6 +139,18 @@ class MeetingRepository(Repository):
         )
         return meetings[0] if meetings else None
 
+    async def open_events(self, now: datetime, limit: int = 20) -> list[MeetingOverview]:
+        """Coming meetings open to everyone (seminars), of active groups, soonest first."""
+        meetings = await self._meetings(
+            None,
+            "m.status = 'scheduled' AND m.starts_at > ? AND m.series_id IN ("
+            " SELECT id FROM meeting_series WHERE open_to_all = 1 AND cancelled_at IS NULL)"
+            " AND m.group_id IN (SELECT id FROM groups WHERE archived_at IS NULL)"
+            " ORDER BY m.starts_at, m.id LIMIT ?",
+            (to_db_time(now), limit),
+        )
+        return [MeetingOverview(m, await self.counts(m.id)) for m in meetings]
+
     async def coming(self, now: datetime) -> list[int]:
         """Ids of scheduled meetings of active groups that have not started, soonest first."""
         meetings = await self._meetings(
@@ -166,7 +190,7 @@ class MeetingRepository(Repository):
             tx,
             f"group_id = ? AND status = 'scheduled' AND {_ENDS} > julianday(?) AND id IN ("
             f" SELECT meeting_id FROM seats WHERE member_id = ? AND kind = 'trial'"
-            f" AND status IN {_ACTIVE_SQL}) ORDER BY starts_at LIMIT 1",
+            f" AND status IN {_ACTIVE_SQL}) AND {_NOT_OPEN_EVENT} ORDER BY starts_at LIMIT 1",
             (group_id, to_db_time(now), member_id),
         )
         return meetings[0] if meetings else None
@@ -203,8 +227,8 @@ class MeetingRepository(Repository):
         async with self._writing(tx) as conn:
             cursor = await conn.execute(
                 "INSERT INTO meeting_series (group_id, first_starts_at, duration_minutes,"
-                " recurrence, place, join_link, capacity, created_by, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " recurrence, place, join_link, capacity, created_by, created_at, kind, title,"
+                " open_to_all) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     new.group_id,
                     to_db_time(new.first_starts_at),
@@ -215,6 +239,9 @@ class MeetingRepository(Repository):
                     new.capacity,
                     created_by,
                     to_db_time(now),
+                    new.kind.value,
+                    new.title,
+                    int(new.open_to_all),
                 ),
             )
         assert cursor.lastrowid is not None
@@ -429,7 +456,7 @@ class MeetingRepository(Repository):
             " JOIN meetings AS m ON m.id = s.meeting_id"
             " JOIN groups AS g ON g.id = m.group_id AND g.archived_at IS NULL"
             " WHERE s.kind = 'trial' AND s.status = 'going' AND m.status = 'scheduled'"
-            f"   AND {_ENDS} <= julianday(?) AND {_ENDS} > julianday(?)"
+            f"   AND {_ENDS} <= julianday(?) AND {_ENDS} > julianday(?) AND {_NOT_OPEN_EVENT}"
             "   AND NOT EXISTS (SELECT 1 FROM trial_outcomes AS t"
             "       WHERE t.group_id = m.group_id AND t.member_id = s.member_id)"
             "   AND NOT EXISTS (SELECT 1 FROM group_members AS gm"
@@ -446,7 +473,7 @@ class MeetingRepository(Repository):
         async with conn.execute(
             "SELECT 1 FROM seats AS s JOIN meetings AS m ON m.id = s.meeting_id"
             " WHERE m.group_id = ? AND s.member_id = ? AND s.kind = 'trial'"
-            f" AND s.status = 'going' AND {_ENDS} <= julianday(?) LIMIT 1",
+            f" AND s.status = 'going' AND {_ENDS} <= julianday(?) AND {_NOT_OPEN_EVENT} LIMIT 1",
             (group_id, member_id, to_db_time(now)),
         ) as cursor:
             return await cursor.fetchone() is not None
@@ -563,6 +590,9 @@ def _meeting(row: aiosqlite.Row) -> Meeting:
         join_link=row["join_link"],
         capacity=row["capacity"],
         status=MeetingStatus(row["status"]),
+        kind=MeetingKind(row["kind"]),
+        title=row["title"],
+        open_to_all=bool(row["open_to_all"]),
     )
 
 

@@ -18,6 +18,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("ask", N_("Ask your facilitators, anonymously")),
     ("buddy", N_("A buddy for encouragement")),
     ("trial", N_("Try a group session")),
+    ("events", N_("Open seminars and events")),
     ("mood", N_("How you feel today")),
     ("checkin", N_("The weekly check-in")),
     ("progress", N_("Your progress chart")),

@@ -236,8 +236,11 @@ def capacity_problem_text(t: Translator) -> str:
     )
 
 
-def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> View:
-    """The meeting to confirm, in the group's timezone (and the facilitator's own, if other)."""
+def summary_view(
+    t: Translator, group: Group, summary: Summary, own_tz: str, extra: Sequence[str] = ()
+) -> View:
+    """The meeting to confirm, in the group's timezone (and the facilitator's own, if other);
+    ``extra`` lines (kind and title) come last."""
     tz = group.timezone
     lines: list[str] = [
         t("<b>New meeting for {group}</b>", group=group.name),
@@ -249,7 +252,7 @@ def summary_view(t: Translator, group: Group, summary: Summary, own_tz: str) -> 
         lines.append(t("📍 {place}", place=summary.place))
     if summary.link:
         lines.append(t("🔗 {link}", link=summary.link))
-    lines += [t("👥 Up to {n} people", n=summary.capacity), "", t("Schedule it?")]
+    lines += [t("👥 Up to {n} people", n=summary.capacity), *extra, "", t("Schedule it?")]
     return "\n".join(lines), inline(
         [
             [(t("✅ Schedule"), ScheduleMeeting())],

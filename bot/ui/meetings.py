@@ -28,6 +28,7 @@ from bot.i18n import Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
+from bot.ui.meeting_kinds import CalendarFile, calendar_row, heading
 from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
 from bot.ui.view import View
 
@@ -228,6 +229,7 @@ def meetings_list_view(
                 counts=counts_text(t, counts),
             )
         )
+        lines += [Html(f"  {line}") for line in heading(t, meeting)]
         label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
         buttons.append([(label[:60], OpenMeeting(meeting.id))])
     return "\n".join(lines), inline(buttons)
@@ -244,11 +246,13 @@ def meeting_detail_view(
 ) -> View:
     lines = [
         t("<b>{group}</b>", group=group.name),
+        *heading(t, meeting),
         when(t, meeting.starts_at, tz),
         counts_text(t, counts),
         *place_and_link(t, meeting, show_link=True),
     ]
     rows: list[list[Button]] = [
+        calendar_row(t, meeting.id),
         [(t("📅 Move this meeting"), MoveMeeting(meeting.id))],
         [(t("❌ Cancel this meeting"), AskCancel(meeting.id))],
     ]
@@ -438,6 +442,7 @@ def my_meetings_view(
         lines += [
             "",
             t("<b>{group}</b> — {when}", group=group.name, when=when(t, meeting.starts_at, tz)),
+            *heading(t, meeting),
         ]
         lines.append(_seat_line(t, seat))
         lines += place_and_link(t, meeting, show_link=confirmed)
@@ -451,6 +456,7 @@ def my_meetings_view(
                     (t("❌ {when}", when=label), Rsvp(meeting.id, Reply.NO)),
                 ]
             )
+        rows.append([(t("📅 Add to calendar · {when}", when=label), CalendarFile(meeting.id))])
     return "\n".join(lines), inline(rows)
 
 
@@ -554,14 +560,18 @@ def reminder_view(
             group=group.name,
             when=when(t, meeting.starts_at, tz),
         ),
+        *heading(t, meeting),
         *place_and_link(t, meeting, show_link=confirmed),
     ]
-    if seat is not None and seat.kind is SeatKind.TRIAL:
+    if seat is not None and seat.kind is SeatKind.TRIAL and meeting.open_to_all:
+        # A guest of an open seminar (bot.services.events), not on trial with the group.
+        rows: list[list[Button]] = [[(t("Cancel my seat"), CancelTrial(meeting.id))]]
+    elif seat is not None and seat.kind is SeatKind.TRIAL:
         lines.append(t("It's your trial session: you're welcome to just listen."))
-        rows: list[list[Button]] = [[(t("Cancel my trial"), CancelTrial(meeting.id))]]
+        rows = [[(t("Cancel my trial"), CancelTrial(meeting.id))]]
     else:
         rows = [rsvp_row(t, meeting.id)]
-    return "\n".join(lines), inline(rows)
+    return "\n".join(lines), inline([*rows, calendar_row(t, meeting.id)])
 
 
 def cancelled_view(t: Translator, group: Group, meeting: Meeting, tz: str, *, series: bool) -> View:
@@ -579,7 +589,7 @@ def cancelled_view(t: Translator, group: Group, meeting: Meeting, tz: str, *, se
             group=group.name,
             when=moment,
         )
-    return text, None
+    return "\n".join([text, *heading(t, meeting)]), None
 
 
 def moved_view(t: Translator, group: Group, meeting: Meeting, old: datetime, tz: str) -> View:
@@ -589,7 +599,7 @@ def moved_view(t: Translator, group: Group, meeting: Meeting, old: datetime, tz:
         old=when(t, old, tz),
         new=when(t, meeting.starts_at, tz),
     )
-    return text, None
+    return "\n".join([text, *heading(t, meeting)]), inline([calendar_row(t, meeting.id)])
 
 
 def promoted_view(t: Translator, group: Group, meeting: Meeting, tz: str) -> View:
@@ -599,10 +609,11 @@ def promoted_view(t: Translator, group: Group, meeting: Meeting, tz: str) -> Vie
             group=group.name,
             when=when(t, meeting.starts_at, tz),
         ),
+        *heading(t, meeting),
         *place_and_link(t, meeting, show_link=True),
         t("Can't make it? Let us know in /mymeetings."),
     ]
-    return "\n".join(lines), None
+    return "\n".join(lines), inline([calendar_row(t, meeting.id)])
 
 
 def followup_view(t: Translator, group: Group) -> View:

@@ -135,6 +135,7 @@ def help_text(
     else:
         lines.append(t("/start — join Rangkul under an alias"))
     lines += [
+        t("/events — open seminars anyone may come to"),
         t("/crisis — crisis contacts, at any moment"),
         t("/safetyplan — your personal safety plan, private to you"),
         t("/resources — information about conditions, treatment and services"),
