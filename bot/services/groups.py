@@ -147,9 +147,7 @@ async def suggested_groups(groups: GroupRepository, member: Member, limit: int) 
     never one they already belong to."""
     theirs = await groups.member_group_ids(member.id)
     candidates = [g for g in await groups.browse() if g.id not in theirs]
-    return suggest_groups(
-        candidates, province=member.province, topics=member.topics, limit=limit
-    )
+    return suggest_groups(candidates, province=member.province, topics=member.topics, limit=limit)
 
 
 async def trial_groups(groups: GroupRepository, member: Member) -> list[Group]:

@@ -434,12 +434,14 @@ class GroupRepository(Repository):
     async def take_watchers(self, group_id: int, *, tx: Tx) -> list[int]:
         """In the caller's transaction: who asked about the group's next meeting (member ids),
         their requests removed: each is answered once."""
-        async with self._writing(tx) as conn:
-            async with conn.execute(
+        async with (
+            self._writing(tx) as conn,
+            conn.execute(
                 "DELETE FROM meeting_watches WHERE group_id = ? RETURNING member_id",
                 (group_id,),
-            ) as cursor:
-                return sorted([row[0] async for row in cursor])
+            ) as cursor,
+        ):
+            return sorted([row[0] async for row in cursor])
 
     async def delete_old_watches(self, asked_before: datetime, *, tx: Tx | None = None) -> int:
         """Retention: requests made at or before ``asked_before`` and never answered."""

@@ -300,19 +300,23 @@ def nav_row(
 def browse_home_view(t: Translator, suggestions: Sequence[Group] = (), more: bool = False) -> View:
     """The ways to search; above them, groups that match the viewer's topics (``more``: there
     are others, a button lists them all)."""
-    text = t(
-        "<b>Find a support group</b> 🤝\n\nHow would you like to look? Every group is free, "
-        "and you can try one session without any commitment."
-    )
+    parts = [
+        t(
+            "<b>Find a support group</b> 🤝\n\nHow would you like to look? Every group is free, "
+            "and you can try one session without any commitment."
+        )
+    ]
     rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in suggestions]
     if suggestions:
-        text += "\n\n" + t(
-            "✨ These groups match the topics you chose, the nearest first. Or look in your "
-            "own way:"
+        parts.append(
+            t(
+                "✨ These groups match the topics you chose, the nearest first. Or look in your "
+                "own way:"
+            )
         )
     if more:
         rows.append([(t("✨ More groups for you"), GroupList(ListFilter.SUGGESTED, None, 0))])
-    return text, inline(
+    return "\n\n".join(parts), inline(
         [
             *rows,
             [(t("🏷 By topic"), BrowseTopics())],
