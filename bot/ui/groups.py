@@ -399,7 +399,10 @@ def group_card_view(
     if card.next_meeting_at is None:
         # Nothing to try yet: the way forward is hearing when there is.
         watch = WatchMeetings(group.id, not card.watching, opened.kind, opened.value, opened.page)
-        label = t("🔕 No need to tell me") if card.watching else _watch_label(t)
+        if card.watching:
+            label = t("🔕 No need to tell me")
+        else:
+            label = t("🔔 Tell me when a meeting is scheduled")
         rows.append([(label, watch)])
     elif group.offers_trials and not card.is_member:
         rows.append([(t("🌱 Try a session"), TrySession(group.id))])
@@ -408,10 +411,6 @@ def group_card_view(
     back = opened.came_from
     rows.append([("◀ " + t("Back to the list"), back) if back else _back_home(t)])
     return "\n".join(lines), inline(rows)
-
-
-def _watch_label(t: Translator) -> str:
-    return t("🔔 Tell me when a meeting is scheduled")
 
 
 def watch_unchanged_text(t: Translator, on: bool) -> str:
