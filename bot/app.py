@@ -82,6 +82,7 @@ from bot.notifications.buddies import buddy_renderers
 from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
+from bot.notifications.meeting_watch import meeting_watch_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.moderation import moderation_renderers
 from bot.notifications.questions import question_renderers
@@ -206,6 +207,7 @@ def build_application(
     # renderers.update(meeting_renderers()); the dispatcher reads it live.
     renderers: dict[str, Renderer] = {}
     renderers.update(meeting_renderers())
+    renderers.update(meeting_watch_renderers())
     renderers.update(safety_renderers())
     renderers.update(call_request_renderers())
     renderers.update(checkin_renderers())

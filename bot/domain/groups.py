@@ -99,6 +99,8 @@ class GroupCard:
     trial_seats_left: int | None
     is_member: bool
     can_join: bool
+    # Asked to be told when the group schedules a meeting (only while none is scheduled).
+    watching: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ class DataCategory(enum.StrEnum):
     GROUPS = "groups"  # memberships and facilitator roles
     INVITATIONS = "invitations"
     SCHEDULING = "scheduling"  # meetings a facilitator scheduled (their name on the series)
+    MEETING_WATCHES = "meeting_watches"  # "tell me when a meeting is scheduled"
     SEATS = "seats"  # places at meetings (RSVPs, trials, waitlist) and attendance
     TRIAL_OUTCOMES = "trial_outcomes"
     TIME_POLLS = "time_polls"
@@ -56,6 +57,7 @@ class Anchor(enum.StrEnum):
     PAIRING_ENDED = "pairing_ended"  # a buddy pairing's end (asking for a buddy: until stopped)
     HANDLED_OR_MADE = "handled_or_made"  # a report's handling, or its making if never handled
     PAUSE_END = "pause_end"  # the end of a relay pause
+    ASKED = "asked"  # an unanswered request: when it was made (answered ones go at once)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +83,9 @@ RETENTION: tuple[RetentionRule, ...] = (
     ),
     RetentionRule(DataCategory.INVITATIONS, ("invitations",), _days(30), Anchor.EXPIRY),
     RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts")),
+    # Answered (and deleted) when the group schedules a meeting; a group that stays quiet
+    # for half a year should not keep the request, nor the person waiting, for ever.
+    RetentionRule(DataCategory.MEETING_WATCHES, ("meeting_watches",), _days(180), Anchor.ASKED),
     RetentionRule(DataCategory.SEATS, ("seats", "attendance"), _days(365), Anchor.MEETING),
     RetentionRule(DataCategory.TRIAL_OUTCOMES, ("trial_outcomes",), _days(365), Anchor.ANSWER),
     RetentionRule(

@@ -16,7 +16,7 @@ from bot.domain.groups import Group, GroupSummary, InvitationKind, JoinOutcome
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
 from bot.services import groups as service
-from bot.services import moderation
+from bot.services import meeting_watch, moderation
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.roles import refresh_role_menu
@@ -46,9 +46,14 @@ from bot.ui.groups import (
     OpenCard,
     Overview,
     ShowFacilitators,
+    WatchMeetings,
 )
 from bot.ui.menu import expired_button_text, join_first_text
 from bot.ui.view import View
+
+# Suggestions above the ways to search (a button lists the rest), and at most in that list.
+SUGGESTED_ON_HOME = 3
+SUGGESTED_MAX = 40
 
 # --- everyone ----------------------------------------------------------------------------------
 
@@ -60,13 +65,24 @@ async def groups_command(update: Update, context: RangkulContext) -> None:
         summaries = await context.services.groups.list_all()
         await show(update, *views.overview_view(session.t, summaries, 0), edit=False)
         return
-    await show(update, *views.browse_home_view(session.t), edit=False)
+    await show(update, *await _browse_home(context, session), edit=False)
 
 
 async def browse_home(update: Update, context: RangkulContext, _: BrowseHome) -> None:
     """The ways to search."""
     session = await context.session(update)
-    await show(update, *views.browse_home_view(session.t))
+    await show(update, *await _browse_home(context, session))
+
+
+async def _browse_home(context: RangkulContext, session: Session) -> View:
+    """The ways to search, under the groups that suit a member best."""
+    if session.member is None:
+        return views.browse_home_view(session.t)
+    found = await service.suggested_groups(
+        context.services.groups, session.member, SUGGESTED_ON_HOME + 1
+    )
+    shown = found[:SUGGESTED_ON_HOME]
+    return views.browse_home_view(session.t, shown, more=len(found) > len(shown))
 
 
 async def choose_topic(update: Update, context: RangkulContext, _: BrowseTopics) -> None:
@@ -87,15 +103,17 @@ async def choose_province(update: Update, context: RangkulContext, action: Brows
 async def group_list(update: Update, context: RangkulContext, action: GroupList) -> None:
     """One page of groups for a filter (all, online, a topic or a province)."""
     session = await context.session(update)
-    groups, value = context.services.groups, action.value
+    groups, value, viewer = context.services.groups, action.value, session.member
     if action.kind is ListFilter.ALL:
-        found = await groups.browse()
+        found = await service.browse(groups, viewer)
     elif action.kind is ListFilter.ONLINE:
-        found = await groups.browse(online_only=True)
+        found = await service.browse(groups, viewer, online_only=True)
     elif action.kind is ListFilter.TOPIC and value in TOPICS:
-        found = await groups.browse(topic=value)
+        found = await service.browse(groups, viewer, topic=value)
     elif action.kind is ListFilter.PROVINCE and value and province_by_code(value) is not None:
-        found = await groups.browse(province=value)
+        found = await service.browse(groups, viewer, province=value)
+    elif action.kind is ListFilter.SUGGESTED and viewer is not None:
+        found = await service.suggested_groups(groups, viewer, SUGGESTED_MAX)
     else:
         await _refuse(update, expired_button_text(session.t))
         return
@@ -112,7 +130,28 @@ async def group_card(update: Update, context: RangkulContext, action: OpenCard) 
     card = await service.group_card(
         services.groups, services.meetings, services.clock, group, session.member
     )
-    await show(update, *views.group_card_view(session.t, card, _viewer_tz(context, session)))
+    tz = _viewer_tz(context, session)
+    await show(update, *views.group_card_view(session.t, card, tz, action))
+
+
+async def watch_meetings(update: Update, context: RangkulContext, action: WatchMeetings) -> None:
+    """ "Tell me when a meeting is scheduled" on or off; the card shows which. A second press
+    of the same button changes nothing and says so."""
+    session = await context.session(update)
+    if session.member is None:
+        await show(update, join_first_text(session.t), edit=False)
+        return
+    group = await _active_group(update, context, action.group_id)
+    if group is None:
+        return
+    services = context.services
+    changed = await meeting_watch.set_watch(
+        services.groups, services.clock, group.id, session.member, action.on
+    )
+    if not changed:
+        await _refuse(update, views.watch_unchanged_text(session.t, action.on), alert=False)
+        return
+    await group_card(update, context, action.card)
 
 
 async def join(update: Update, context: RangkulContext, action: JoinGroup) -> None:
@@ -431,11 +470,11 @@ async def _active_group(update: Update, context: RangkulContext, group_id: int) 
     return group
 
 
-async def _refuse(update: Update, text: str) -> None:
-    """A refusal: an alert on the pressed button, or a message for a command."""
+async def _refuse(update: Update, text: str, *, alert: bool = True) -> None:
+    """A refusal: an alert (or a toast) on the pressed button, or a message for a command."""
     query = update.callback_query
     if query is not None:
-        await query.answer(text, show_alert=True)
+        await query.answer(text, show_alert=alert)
     elif update.effective_chat is not None:
         await update.effective_chat.send_message(text)
 
@@ -468,6 +507,7 @@ def handlers() -> list[BaseHandler]:
         on_button(BrowseProvince, choose_province),
         on_button(GroupList, group_list),
         on_button(OpenCard, group_card),
+        on_button(WatchMeetings, watch_meetings),
         on_button(JoinGroup, join),
         on_button(Overview, overview),
         on_button(ManageGroup, manage),

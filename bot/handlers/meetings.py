@@ -316,7 +316,7 @@ async def trial_command(
         await show(update, join_first_text(session.t), edit=False)
         return
     page_index = action.page if action is not None else 0
-    groups = await group_service.trial_groups(context.services.groups)
+    groups = await group_service.trial_groups(context.services.groups, session.member)
     await show(
         update,
         *views.trial_groups_view(session.t, groups, page_index),

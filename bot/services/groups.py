@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.clock import Clock
 from bot.domain.deep_links import DeepLink, LinkKind
+from bot.domain.group_ranking import rank_groups, suggest_groups
 from bot.domain.groups import (
     CHECKS,
     Checked,
@@ -127,9 +128,44 @@ async def remove_facilitator(groups: GroupRepository, group_id: int, member_id: 
     return await groups.remove_facilitator(group_id, member_id)
 
 
-async def trial_groups(groups: GroupRepository) -> list[Group]:
-    """Active groups that offer trial sessions, by name."""
-    return [g for g in await groups.browse() if g.offers_trials and g.trial_seats > 0]
+async def browse(
+    groups: GroupRepository,
+    viewer: Member | None,
+    *,
+    topic: str | None = None,
+    province: str | None = None,
+    online_only: bool = False,
+) -> list[Group]:
+    """Active groups matching every filter given, in the order ``viewer`` sees them (their
+    province first, then online groups: bot.domain.group_ranking)."""
+    found = await groups.browse(topic=topic, province=province, online_only=online_only)
+    return _ranked(found, viewer)
+
+
+async def suggested_groups(groups: GroupRepository, member: Member, limit: int) -> list[Group]:
+    """At most ``limit`` active groups sharing a topic ``member`` chose at sign-up, best first;
+    never one they already belong to."""
+    theirs = await groups.member_group_ids(member.id)
+    candidates = [g for g in await groups.browse() if g.id not in theirs]
+    return suggest_groups(candidates, province=member.province, topics=member.topics, limit=limit)
+
+
+async def trial_groups(groups: GroupRepository, member: Member) -> list[Group]:
+    """Active groups that offer trial sessions and ``member`` does not belong to (a member's
+    trial would be refused), in the order they see groups."""
+    theirs = await groups.member_group_ids(member.id)
+    offering = [
+        g
+        for g in await groups.browse()
+        if g.offers_trials and g.trial_seats > 0 and g.id not in theirs
+    ]
+    return _ranked(offering, member)
+
+
+def _ranked(found: list[Group], viewer: Member | None) -> list[Group]:
+    if viewer is None:
+        return rank_groups(found, province=None, topics=())
+    return rank_groups(found, province=viewer.province, topics=viewer.topics)
 
 
 async def group_card(
@@ -144,7 +180,8 @@ async def group_card(
     can_join = viewer is not None and not is_member and await _may_join(groups, group, viewer)
     upcoming = await meetings.next_scheduled(group.id, clock.now())
     if upcoming is None:
-        return GroupCard(group, None, None, None, is_member, can_join)
+        watching = viewer is not None and await groups.is_watching(group.id, viewer.id)
+        return GroupCard(group, None, None, None, is_member, can_join, watching)
     counts = await meetings.counts(upcoming.id)
     left, trial_left = seats_left(counts, upcoming.capacity, group.trial_seats)
     return GroupCard(group, upcoming.starts_at, left, trial_left, is_member, can_join)

@@ -32,6 +32,7 @@ from bot.domain.meetings import (
     Outcome,
     check_start,
 )
+from bot.services.meeting_watch import tell_watchers
 from bot.services.planner import materialise, plan_reminders
 from bot.storage.database import Tx
 from bot.storage.groups import GroupRepository
@@ -110,6 +111,7 @@ async def schedule(
             return []
         series_id = await meetings.insert_series(new, created_by, now, tx=tx)
         meeting_ids = await materialise(meetings, series_id, group.timezone, now, tx=tx)
+        await tell_watchers(meetings, groups, outbox, group.id, meeting_ids, now, tx=tx)
     # A crash from here on loses nothing: the planner plans reminders nobody has yet.
     for meeting_id in meeting_ids:
         await plan_reminders(meetings, groups, outbox, meeting_id, now)

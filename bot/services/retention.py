@@ -64,6 +64,7 @@ def purges(stores: Stores) -> dict[DataCategory, Purge]:
     buddies, moderation = stores.buddies, stores.moderation
     return {
         DataCategory.INVITATIONS: groups.delete_expired_invitations,
+        DataCategory.MEETING_WATCHES: groups.delete_old_watches,
         DataCategory.SEATS: meetings.delete_old_seats,
         DataCategory.TRIAL_OUTCOMES: meetings.delete_old_trial_outcomes,
         DataCategory.TIME_POLLS: time_polls.delete_past,

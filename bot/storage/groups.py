@@ -54,6 +54,9 @@ _EXPORT = {
     " i.expires_at, i.used_at FROM invitations AS i"
     " LEFT JOIN groups AS g ON g.id = i.group_id"
     " WHERE i.created_by = ? ORDER BY i.created_at, i.code",
+    "meeting_watches": "SELECT g.name AS group_name, w.created_at AS asked_at"
+    " FROM meeting_watches AS w JOIN groups AS g ON g.id = w.group_id"
+    " WHERE w.member_id = ? ORDER BY w.created_at, g.id",
     "invitations_used": "SELECT i.kind, g.name AS group_name, i.used_at"
     " FROM invitations AS i LEFT JOIN groups AS g ON g.id = i.group_id"
     " WHERE i.used_by = ? ORDER BY i.used_at, i.code",
@@ -403,6 +406,55 @@ class GroupRepository(Repository):
             (*admins, telegram_id, telegram_id),
         ) as cursor:
             return [RoleHolder(row[0], row[1], bool(row[2]), bool(row[3])) async for row in cursor]
+
+    # --- "tell me when a meeting is scheduled" --------------------------------------------
+
+    async def set_watch(
+        self, group_id: int, member_id: int, on: bool, now: datetime, *, tx: Tx | None = None
+    ) -> bool:
+        """Asks (``on``) or stops asking to be told of the group's next meeting; False if it
+        was so already."""
+        async with self._writing(tx) as conn:
+            if on:
+                cursor = await conn.execute(
+                    "INSERT OR IGNORE INTO meeting_watches (group_id, member_id, created_at)"
+                    " VALUES (?, ?, ?)",
+                    (group_id, member_id, to_db_time(now)),
+                )
+            else:
+                cursor = await conn.execute(
+                    "DELETE FROM meeting_watches WHERE group_id = ? AND member_id = ?",
+                    (group_id, member_id),
+                )
+        return cursor.rowcount > 0
+
+    async def is_watching(self, group_id: int, member_id: int) -> bool:
+        conn = await self._reading(None)
+        async with conn.execute(
+            "SELECT 1 FROM meeting_watches WHERE group_id = ? AND member_id = ?",
+            (group_id, member_id),
+        ) as cursor:
+            return await cursor.fetchone() is not None
+
+    async def take_watchers(self, group_id: int, *, tx: Tx) -> list[int]:
+        """In the caller's transaction: who asked about the group's next meeting (member ids),
+        their requests removed: each is answered once."""
+        async with (
+            self._writing(tx) as conn,
+            conn.execute(
+                "DELETE FROM meeting_watches WHERE group_id = ? RETURNING member_id",
+                (group_id,),
+            ) as cursor,
+        ):
+            return sorted([row[0] async for row in cursor])
+
+    async def delete_old_watches(self, asked_before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention: requests made at or before ``asked_before`` and never answered."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM meeting_watches WHERE created_at <= ?", (to_db_time(asked_before),)
+            )
+        return cursor.rowcount
 
     # --- the personal-data export ---------------------------------------------------------
 

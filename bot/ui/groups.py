@@ -67,6 +67,12 @@ class ListFilter(enum.StrEnum):
     ONLINE = "on"
     TOPIC = "t"  # the value is a topic code
     PROVINCE = "p"  # the value is a province code
+    SUGGESTED = "s"  # groups sharing the viewer's topics (bot.domain.group_ranking)
+
+
+# A list's topic or province code (at most 10 characters) on the buttons that carry the list
+# a card was opened from, so those fit Telegram's 64 bytes at their largest.
+ListValue = Annotated[str, MaxLen(10)]
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,45 @@ class GroupList(CallbackData, prefix="gr:list"):
 
 @dataclass(frozen=True)
 class OpenCard(CallbackData, prefix="gr:card"):
+    """A group's card. Opened from a list it carries that list (filter and page), so the
+    card's way back returns there; from anywhere else (and on buttons sent before lists were
+    carried) the group only."""
+
     group_id: Natural
+    kind: ListFilter | None = None
+    value: ListValue | None = None
+    page: Natural | None = None
+
+    @property
+    def came_from(self) -> GroupList | None:
+        if self.kind is None:
+            return None
+        return GroupList(self.kind, self.value, self.page or 0)
+
+
+def card_from(listed: GroupList | None, group_id: int) -> OpenCard:
+    """The button of a group on the page ``listed`` (None: not on a list)."""
+    if listed is None:
+        return OpenCard(group_id)
+    # Only topic and province lists read their value (others may carry an old "-").
+    value = listed.value if listed.kind in (ListFilter.TOPIC, ListFilter.PROVINCE) else None
+    return OpenCard(group_id, listed.kind, value, listed.page)
+
+
+@dataclass(frozen=True)
+class WatchMeetings(CallbackData, prefix="gr:watch"):
+    """ "Tell me when a meeting is scheduled" (``on``) or no longer, on a card without one;
+    it carries the card's list like :class:`OpenCard`."""
+
+    group_id: Natural
+    on: bool
+    kind: ListFilter | None = None
+    value: ListValue | None = None
+    page: Natural | None = None
+
+    @property
+    def card(self) -> OpenCard:
+        return OpenCard(self.group_id, self.kind, self.value, self.page)
 
 
 @dataclass(frozen=True)
@@ -253,13 +297,28 @@ def nav_row(
 # --- browsing (everyone) -----------------------------------------------------------------------
 
 
-def browse_home_view(t: Translator) -> View:
-    text = t(
-        "<b>Find a support group</b> 🤝\n\nHow would you like to look? Every group is free, "
-        "and you can try one session without any commitment."
-    )
-    return text, inline(
+def browse_home_view(t: Translator, suggestions: Sequence[Group] = (), more: bool = False) -> View:
+    """The ways to search; above them, groups that match the viewer's topics (``more``: there
+    are others, a button lists them all)."""
+    parts = [
+        t(
+            "<b>Find a support group</b> 🤝\n\nHow would you like to look? Every group is free, "
+            "and you can try one session without any commitment."
+        )
+    ]
+    rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in suggestions]
+    if suggestions:
+        parts.append(
+            t(
+                "✨ These groups match the topics you chose, the nearest first. Or look in your "
+                "own way:"
+            )
+        )
+    if more:
+        rows.append([(t("✨ More groups for you"), GroupList(ListFilter.SUGGESTED, None, 0))])
+    return "\n\n".join(parts), inline(
         [
+            *rows,
             [(t("🏷 By topic"), BrowseTopics())],
             [(t("📍 By province"), BrowseProvinces(0))],
             [(t("🌐 Online only"), GroupList(ListFilter.ONLINE, None, 0))],
@@ -283,18 +342,20 @@ def province_choice_view(t: Translator, page_index: int) -> View:
 def group_list_view(t: Translator, groups: Sequence[Group], listed: GroupList) -> View:
     """The page ``listed`` of the groups found, each a button that opens its card."""
     items, has_prev, has_next = page(groups, listed.page, GROUPS_PER_PAGE)
+    rows: list[list[Button]] = [[(g.name, card_from(listed, g.id))] for g in items]
     if not groups:
         text = t(
             "No group matches yet. New groups start all the time: try another search, or look "
             "at the online groups."
         )
+        if listed.kind is not ListFilter.ONLINE:
+            rows.append([(t("🌐 Online groups"), GroupList(ListFilter.ONLINE, None, 0))])
     else:
         text = t.plural(
             "I found {n} group. Tap it to see more.",
             "I found {n} groups. Tap one to see more.",
             len(groups),
         )
-    rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in items]
     nav = nav_row(t, lambda p: replace(listed, page=p), listed.page, has_prev, has_next)
     if nav:
         rows.append(nav)
@@ -302,7 +363,10 @@ def group_list_view(t: Translator, groups: Sequence[Group], listed: GroupList) -
     return text, inline(rows)
 
 
-def group_card_view(t: Translator, card: GroupCard, viewer_tz: str) -> View:
+def group_card_view(
+    t: Translator, card: GroupCard, viewer_tz: str, opened: OpenCard | None = None
+) -> View:
+    """The card as ``opened`` (None: not from a button of this area, such as a group link)."""
     group = card.group
     lines = [
         f"<b>{html.escape(group.name)}</b>",
@@ -326,15 +390,50 @@ def group_card_view(t: Translator, card: GroupCard, viewer_tz: str) -> View:
             )
     else:
         lines.append(t("📅 No meeting is scheduled yet."))
+        if card.watching:
+            lines.append(t("🔔 I'll tell you as soon as a meeting is scheduled."))
     if card.is_member:
         lines.append(t("✅ You are a member of this group."))
+    opened = opened or OpenCard(group.id)
     rows: list[list[Button]] = []
-    if group.offers_trials and not card.is_member:
+    if card.next_meeting_at is None:
+        # Nothing to try yet: the way forward is hearing when there is.
+        watch = WatchMeetings(group.id, not card.watching, opened.kind, opened.value, opened.page)
+        if card.watching:
+            label = t("🔕 No need to tell me")
+        else:
+            label = t("🔔 Tell me when a meeting is scheduled")
+        rows.append([(label, watch)])
+    elif group.offers_trials and not card.is_member:
         rows.append([(t("🌱 Try a session"), TrySession(group.id))])
     if card.can_join:
         rows.append([(t("🤝 Join this group"), JoinGroup(group.id))])
-    rows.append([_back_home(t)])
+    back = opened.came_from
+    rows.append([("◀ " + t("Back to the list"), back) if back else _back_home(t)])
     return "\n".join(lines), inline(rows)
+
+
+def watch_unchanged_text(t: Translator, on: bool) -> str:
+    """The toast of a second press of the same watch button."""
+    if on:
+        return t("Done already: I'll tell you when a meeting is scheduled.")
+    return t("Done already: I won't send you a notice about this group.")
+
+
+def meeting_scheduled_view(
+    t: Translator, group: Group, starts_at: datetime, viewer_tz: str, *, can_try: bool
+) -> View:
+    """The notice to someone who asked to be told when ``group`` schedules a meeting."""
+    text = t(
+        "📅 <b>{name}</b> has scheduled a meeting: {when}. You asked me to tell you.",
+        name=group.name,
+        when=when_text(t, starts_at, viewer_tz),
+    )
+    rows: list[list[Button]] = []
+    if can_try:
+        rows.append([(t("🌱 Try a session"), TrySession(group.id))])
+    rows.append([(t("👥 Open the group card"), OpenCard(group.id))])
+    return text, inline(rows)
 
 
 def join_outcome_text(t: Translator, outcome: JoinOutcome, group_name: str) -> str:

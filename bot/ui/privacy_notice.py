@@ -51,6 +51,10 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "announcements you sent: to whom and how many arrived, never their text. Why: to run "
         "the group's calendar and show you your announcements' reports."
     ),
+    DataCategory.MEETING_WATCHES: N_(
+        "<b>Meeting notices you asked for</b>: the groups whose next meeting you asked to hear "
+        "about, and when you asked. Why: to tell you when one is scheduled."
+    ),
     DataCategory.SEATS: N_(
         "<b>Your meetings</b>: whether you are coming, your trial sessions and waitlist places, "
         "and whether you came (facilitators mark this). Why: to keep your seat, remind you, "
@@ -194,6 +198,7 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
             "nobody did)."
         ),
         Anchor.PAUSE_END: N_("Deleted once the pause is over."),
+        Anchor.ASKED: N_("Deleted once you are told, or {days} days after you asked."),
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),

@@ -215,9 +215,12 @@ async def test_browsing_by_topic_province_and_online(world: BotWorld) -> None:
     card = river.last.text
     assert "In person — Makassar, South Sulawesi" in card
     assert "Bahasa Indonesia" in card and "No meeting is scheduled yet" in card
-    assert any("Try a session" in b for b in river.buttons())
+    # No meeting to try yet: the card offers to tell her when there is one (issue 13).
+    assert any("Tell me when a meeting is scheduled" in b for b in river.buttons())
     assert not any("Join" in b for b in river.buttons())  # trial first
 
+    await river.press("Back to the list")
+    assert "Makassar Anxiety" in river.buttons()
     await river.press("Back to search")
     await river.press("Online only")
     assert river.buttons()[:1] == ["Online Caregivers"]

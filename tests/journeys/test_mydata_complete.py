@@ -21,7 +21,7 @@ from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import InvitationKind
 from bot.domain.meetings import NewMeeting
 from bot.domain.safety import PlanSection
-from bot.services import broadcasts, seats
+from bot.services import broadcasts, meeting_watch, seats
 from bot.services import groups as group_service
 from bot.services import meetings as meeting_service
 from tests.journeys.harness import BotWorld, Person
@@ -47,6 +47,7 @@ EXPORTED = {
     ("invitations", "used_by"): "invitations_used",
     ("meeting_series", "created_by"): "meetings_scheduled",
     ("seats", "member_id"): "seats",
+    ("meeting_watches", "member_id"): "meeting_watches",
     ("trial_outcomes", "member_id"): "trial_outcomes",
     ("attendance", "member_id"): "attendance",
     ("time_polls", "created_by"): "time_polls_created",
@@ -166,6 +167,11 @@ async def lina_with_everything(world: BotWorld) -> Person:
         target=broadcasts.Target(Audience.GROUP, bandung),
     )
     await broadcasts.mute_announcements(s.broadcasts, s.clock, lina.id, makassar, True)
+    # Lina and the other member ask to hear when a quiet group schedules a meeting (the card's
+    # button: tests/journeys/test_finding_a_group.py).
+    quiet = await a_group(world, "Lingkar Senja Jayapura", online=True)
+    for member in (lina, other):
+        await meeting_watch.set_watch(s.groups, s.clock, quiet, member, True)
 
     at = world.clock.now()
     await s.safety.save_answer(lina.id, PlanSection.CALMING, "Tea on the porch", at)

@@ -9,7 +9,7 @@ from bot.domain.deep_links import DeepLink, LinkKind
 from bot.domain.groups import InvitationKind, InvitationProblem
 from bot.domain.meetings import NewMeeting, Outcome
 from bot.services import groups as service
-from bot.services import meetings, seats
+from bot.services import meeting_watch, meetings, seats
 from tests.unit.conftest import NETWORK_START, Network
 
 FIRST_MEETING = NETWORK_START + timedelta(days=2, hours=9, minutes=30)
@@ -124,3 +124,47 @@ async def test_leaving_gives_the_seat_to_whoever_waits_in_the_same_transaction(
     assert again is False
     outcome = await seats.rsvp(n.meetings, n.groups, n.outbox, n.clock, ayu, meeting.id, True)
     assert outcome is Outcome.NOT_MEMBER
+
+
+async def test_a_schedule_tells_each_person_who_asked_once_about_its_first_meeting(
+    network: Network,
+) -> None:
+    n = network
+    ayu, budi = await n.person(1), await n.person(2)
+    group = await n.group()
+    assert await meeting_watch.set_watch(n.groups, n.clock, group.id, ayu, True)
+    assert not await meeting_watch.set_watch(n.groups, n.clock, group.id, ayu, True)
+    assert await meeting_watch.set_watch(n.groups, n.clock, group.id, budi, True)
+
+    weekly = NewMeeting(group.id, FIRST_MEETING, 90, "weekly", "Balai warga", None, 8)
+    first, *later = await meetings.schedule(n.meetings, n.groups, n.outbox, n.clock, weekly, None)
+    once = NewMeeting(group.id, FIRST_MEETING + timedelta(days=1), 90, "once", "Balai", None, 8)
+    await meetings.schedule(n.meetings, n.groups, n.outbox, n.clock, once, None)
+
+    told = await n.rows(
+        "SELECT member_id, meeting_id, dedupe_key FROM outbox WHERE kind = 'meeting_scheduled'"
+        " ORDER BY member_id"
+    )
+    assert later and told == [
+        (ayu.id, first.id, f"meeting_scheduled:{first.id}:{ayu.id}"),
+        (budi.id, first.id, f"meeting_scheduled:{first.id}:{budi.id}"),
+    ]
+    assert await n.rows("SELECT count(*) FROM meeting_watches") == [(0,)]
+
+
+async def test_suggestions_share_a_topic_and_leave_out_the_persons_own_groups(
+    network: Network,
+) -> None:
+    n = network
+    joined = await n.group()  # in person in Makassar (sulsel), topic anxiety
+    other = await n.group()
+    person = await n.person(1)
+    await n.members.set_topics(person.id, ("anxiety",))
+    await n.groups.add_member(joined.id, person.id, n.clock.now())
+    person = await n.members.by_id(person.id)
+
+    assert [g.id for g in await service.suggested_groups(n.groups, person, 5)] == [other.id]
+    assert [g.id for g in await service.trial_groups(n.groups, person)] == [other.id]
+    await n.members.set_topics(person.id, ("bipolar",))
+    person = await n.members.by_id(person.id)
+    assert await service.suggested_groups(n.groups, person, 5) == []

@@ -135,6 +135,22 @@ async def test_trial_answers_go_a_period_after_they_were_given(network: Network)
     assert await n.rows("SELECT member_id FROM trial_outcomes") == [(younger.id,)]
 
 
+async def test_unanswered_meeting_requests_go_a_period_after_they_were_made(
+    network: Network,
+) -> None:
+    n = network
+    older, younger = await n.person(1), await n.person(2)
+    group = await n.group()
+    start = n.clock.now()
+    await n.groups.set_watch(group.id, older.id, True, start)
+    n.clock.advance(SECOND)
+    await n.groups.set_watch(group.id, younger.id, True, n.clock.now())
+    to_edge(n, start, DataCategory.MEETING_WATCHES)
+
+    assert await purge(n) == {DataCategory.MEETING_WATCHES: 1}
+    assert await n.rows("SELECT member_id FROM meeting_watches") == [(younger.id,)]
+
+
 async def test_time_polls_go_a_period_after_the_last_time_they_offered(network: Network) -> None:
     n = network
     member = await n.person(1)
