@@ -61,8 +61,8 @@ async def ask_language(
 
 
 async def set_language(update: Update, context: RangkulContext, action: SetLanguage) -> None:
-    """A language button: store it and answer in the new language (their own command menu,
-    if their role gives them one, too)."""
+    """A language button: store it and answer in the new language (their own command menu
+    too, at once)."""
     session = await context.session(update)
     lang = action.code
     if session.member is None or lang not in LANGUAGES:
@@ -70,8 +70,7 @@ async def set_language(update: Update, context: RangkulContext, action: SetLangu
         return
     await change_language(context.services.members, session.member, lang)
     context.forget_session()
-    if session.is_coordinator or session.is_facilitator:
-        await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
+    await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
     t = get_translator(lang)
     await show(update, t("Okay, I'll speak English from now on."))
     await follow_up(update, *main_menu(session, t))
