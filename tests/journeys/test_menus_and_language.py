@@ -11,7 +11,6 @@ from tests.journeys.helpers import rows
 from tests.journeys.helpers.crisis import a_group_with, a_member
 from tests.journeys.helpers.groups import a_coordinator, a_group
 
-
 # Labels and menu texts as the catalogs have them (the Indonesian copy may be reworded).
 ID, EN = get_translator("id"), get_translator("en")
 CRISIS = "Help in a crisis, right now"
