@@ -24,7 +24,7 @@ long-polling getUpdates):
    more than either bot; in-process (the default) the emulator is ~20 % of both bots' CPU.
 2. start-up: time from starting the process's work (getMe) to the first reply, to a /help
    sent before start, with every Bot API call taking 0 ms and then 50 ms (a round trip to
-   Telegram), on a network whose coordinators' and facilitators' menus were never set.
+   Telegram), on a network whose members' own menus were never set.
 3. reminders: R due 24-hour reminders (meetings of R / group size groups), TELEGRAM_MAX_RATE
    (30) with the emulator enforcing Telegram's flood limits; K other members keep asking
    /help (a think time apart). Reminder rate (first to last reminder sent) against the cap,
@@ -93,7 +93,7 @@ from bot.storage.database import Database, Tx, to_db_time
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 MEETING = T0 + timedelta(hours=25)  # its 24-hour reminders are due an hour after T0
 FIRST_MEMBER = 100_000_000
-COORDINATORS = 3  # ADMIN_IDS: with the facilitators, everyone who gets a menu of their own
+COORDINATORS = 3  # ADMIN_IDS
 REQUESTS = {
     "/help (registered member)": "/help",
     "/menu": "/menu",
@@ -278,7 +278,7 @@ async def rangkul(
 
 
 async def menus_set(app: Application) -> None:
-    """Runs the job that sets role holders' menus after start-up (if this bot has one) to the
+    """Runs the job that sets members' own menus after start-up (if this bot has one) to the
     end, as it would within the first minute."""
     assert app.job_queue is not None
     for job in app.job_queue.get_jobs_by_name("role menus"):
@@ -1015,7 +1015,7 @@ async def reply_path_table(
 async def startup(fresh: Path, tmp: Path, sizes: Sizes) -> None:
     print(
         f"start-up to the first reply, {sizes.members} members,"
-        f" {sizes.facilitators + COORDINATORS} with a role (menus never set before):"
+        f" {sizes.facilitators + COORDINATORS} with a role (members' own menus never set before):"
     )
     for latency in (0.0, 0.05):
         print(await time_to_first_reply(fresh, tmp, sizes, latency))

@@ -287,6 +287,8 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *feedback.handlers(),
             *mood.handlers(),
             *broadcast.handlers(),
+            # Last of the conversations: an open search takes any text no other flow awaits.
+            *resource_conversations.search_handlers(),
             *menu.handlers(),
             *privacy.handlers(),
             *resources.handlers(),

@@ -1,9 +1,14 @@
 """Two small persistent conversations of the directory: typing a search, and the editor.
 
 Search: "🔎 Search" asks for words and waits for them (bad input is answered kindly and the
-question stays open). Editor (coordinators only): ``/addresource`` walks through topic, titles,
-descriptions, link, phone, province and search words, then confirms; "✏️ Edit" on an entry
-changes one field. The coordinator role is checked again at every step.
+question stays open); after the results it keeps listening, so typing other words searches
+again without pressing "🔎 Search" once more. Its conversation is the last one tried
+(:func:`search_handlers`, registered after every other), so text another flow waits for (an
+alias, an announcement) is never taken for a search.
+
+Editor (coordinators only): ``/addresource`` walks through topic, titles, descriptions, link,
+phone, province and search words, then confirms; "✏️ Edit" on an entry changes one field.
+The coordinator role is checked again at every step.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from telegram.ext import (
 
 from bot.context import RangkulContext
 from bot.domain.contacts import Localized
-from bot.domain.directory import Draft, QueryProblem
+from bot.domain.directory import Draft
 from bot.domain.resources import (
     DESCRIPTION_MAX,
     EDITABLE_CATEGORIES,
@@ -93,7 +98,8 @@ async def ask_query(update: Update, context: RangkulContext, _: SearchResources)
 
 
 async def take_query(update: Update, context: RangkulContext) -> int:
-    """Typed words: the results; unusable input keeps the question open.
+    """Typed words: the results, and the search stays open for other words (until /cancel,
+    another flow's text, or the timeout).
 
     A feeling typed as a search ("aku cemas banget") gets the distress reply first. The
     results follow when there are any (the person was looking for something, and "cemas"
@@ -111,12 +117,8 @@ async def take_query(update: Update, context: RangkulContext) -> int:
         if outcome.hits:
             await follow_up(update, *views.results_view(session.t, outcome, categories))
         return ConversationHandler.END
-    await show(update, *views.results_view(session.t, outcome, categories))
-    return (
-        Step.QUERY
-        if outcome.problem in (QueryProblem.EMPTY, QueryProblem.TOO_LONG)
-        else (ConversationHandler.END)
-    )
+    await show(update, *views.results_view(session.t, outcome, categories, searching=True))
+    return Step.QUERY
 
 
 SEARCH_TIMEOUT = timedelta(minutes=30)
@@ -448,5 +450,11 @@ def _editor_conversation() -> ConversationHandler:
 
 
 def handlers() -> list[BaseHandler]:
-    """The directory's two conversations, for the features group."""
-    return [_search_conversation(), _editor_conversation()]
+    """The coordinators' editor, for the features group."""
+    return [_editor_conversation()]
+
+
+def search_handlers() -> list[BaseHandler]:
+    """The search, for the features group after every other conversation (it takes any text
+    while it is open)."""
+    return [_search_conversation()]

@@ -315,7 +315,7 @@ class ClaimedInvitation:
 
 @dataclass(frozen=True, slots=True)
 class RoleHolder:
-    """A registered coordinator or facilitator, for their role's command menu."""
+    """A registered person and their roles, for their own command menu."""
 
     telegram_id: int
     language: str

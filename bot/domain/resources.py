@@ -174,11 +174,32 @@ def check_url(value: str) -> str | None:
     return text if len(text) <= URL_MAX and URL_RE.match(text) else None
 
 
+# An area code in brackets, as Indonesian landlines are usually written: "(022) 255-1111".
+_AREA_CODE = re.compile(r"^\((0[1-9][0-9]{1,3})\) ?(.+)$")
+# A number written from 0 that can be dialled as +62 (mobiles, landlines); not toll-free 080x.
+_FROM_ZERO = re.compile(r"^0(?!80)(?=[1-9])")
+
+
 def check_phone(value: str) -> str | None:
-    """Digits with optional leading ``+``, spaces or hyphens (as crisis contacts), or ``None``."""
-    text = value.strip()
+    """Digits with optional leading ``+``, spaces or hyphens (as crisis contacts), or with an
+    area code in brackets ("(022) 255-1111"); spaces tidied; ``None`` if it is none of these."""
+    text = " ".join(value.split())
+    area = _AREA_CODE.match(text)
+    number = area.group(2) if area else text
     digits = re.sub(r"\D", "", text)
-    return text if PHONE_RE.match(text) and 3 <= len(digits) <= 16 else None
+    if not PHONE_RE.match(number) or not 3 <= len(digits) <= 16:
+        return None
+    return f"({area.group(1)}) {number}" if area else text
+
+
+def dial_form(number: str) -> str:
+    """``number`` (as :func:`check_phone` keeps it) as Telegram apps offer to call it: written
+    from 0, in its international form ("(022) 255-1111" -> "+62 22 255-1111", "0811-…" ->
+    "+62 811-…"), which keeps its grouping readable; short codes, toll-free 080x numbers and
+    international ones as they are."""
+    area = _AREA_CODE.match(number)
+    local = f"{area.group(1)} {area.group(2)}" if area else number
+    return _FROM_ZERO.sub("+62 ", local)
 
 
 def check_tags(value: str) -> tuple[str, ...] | None:

@@ -201,7 +201,8 @@ async def ask_archive(update: Update, context: RangkulContext, action: AskArchiv
 
 
 async def archive(update: Update, context: RangkulContext, action: ConfirmArchive) -> None:
-    """Archive confirmed: the group goes, its future meetings are cancelled (with notices)."""
+    """Archive confirmed: the group goes, its future meetings are cancelled (with notices), and
+    its facilitators lose their commands for it."""
     summary = await _managed_group(update, context, action.group_id)
     if summary is None:
         return
@@ -213,6 +214,11 @@ async def archive(update: Update, context: RangkulContext, action: ConfirmArchiv
     if not archived:
         await _refuse(update, views.group_gone_text(session.t))
         return
+    # Its facilitators facilitate nothing here any more: their menus shrink now.
+    for member_id, _alias in await services.groups.facilitators(summary.group.id):
+        facilitator = await services.members.by_id(member_id)
+        if facilitator is not None:
+            await refresh_role_menu(context.bot, services, facilitator.telegram_id)
     await show(update, views.archived_text(session.t, summary.group.name))
 
 

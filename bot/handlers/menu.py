@@ -22,16 +22,18 @@ from bot.ui.menu import (
     expired_button_text,
     help_text,
     join_first_text,
+    language_choice_view,
     unknown_input_text,
+    visitor_menu_view,
 )
-from bot.ui.onboarding import language_view
 
 
 async def show_menu(update: Update, context: RangkulContext) -> None:
-    """/menu: the main menu for members; newcomers are invited to /start."""
+    """/menu: the main menu for members; for everyone else, what they can do without joining
+    and a way to join."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, join_first_text(session.t))
+        await show(update, *visitor_menu_view(session.t), edit=False)
         return
     view = main_menu(session)
     await show(update, *view, edit=False)
@@ -57,12 +59,12 @@ async def ask_language(
     if session.member is None:
         await show(update, join_first_text(session.t))
         return
-    await show(update, *language_view(session.t, SetLanguage), edit=False)
+    await show(update, *language_choice_view(session.t), edit=False)
 
 
 async def set_language(update: Update, context: RangkulContext, action: SetLanguage) -> None:
-    """A language button: store it and answer in the new language (their own command menu,
-    if their role gives them one, too)."""
+    """A language button: store it and answer in the new language (their own command menu
+    too, at once)."""
     session = await context.session(update)
     lang = action.code
     if session.member is None or lang not in LANGUAGES:
@@ -70,8 +72,7 @@ async def set_language(update: Update, context: RangkulContext, action: SetLangu
         return
     await change_language(context.services.members, session.member, lang)
     context.forget_session()
-    if session.is_coordinator or session.is_facilitator:
-        await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
+    await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
     t = get_translator(lang)
     await show(update, t("Okay, I'll speak English from now on."))
     await follow_up(update, *main_menu(session, t))

@@ -12,6 +12,12 @@ class CommandMenuRepository(Repository):
         rows = await self._fetch_all(None, "SELECT chat_id, commands FROM command_menus")
         return {row[0]: row[1] for row in rows}
 
+    async def of(self, chat_id: int) -> str | None:
+        rows = await self._fetch_all(
+            None, "SELECT commands FROM command_menus WHERE chat_id = ?", (chat_id,)
+        )
+        return rows[0][0] if rows else None
+
     async def record(self, chat_id: int, commands: str) -> None:
         async with self._writing(None) as conn:
             await conn.execute(

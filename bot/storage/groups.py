@@ -388,11 +388,12 @@ class GroupRepository(Repository):
             )
         return cursor.rowcount
 
-    async def role_holders(
+    async def menu_holders(
         self, admin_telegram_ids: Iterable[int], *, telegram_id: int | None = None
     ) -> list[RoleHolder]:
-        """Registered coordinators (ADMIN_IDS and promoted) and facilitators of active groups;
-        only the one with ``telegram_id`` if given (empty if they have no role)."""
+        """Every registered person (each has a command menu of their own, in their language)
+        with their roles: coordinator (ADMIN_IDS or promoted), facilitator of an active group;
+        only the one with ``telegram_id`` if given (empty if they have not joined)."""
         admins = tuple(admin_telegram_ids)
         marks = ",".join("?" * len(admins)) or "NULL"
         conn = await self._reading(None)
@@ -401,8 +402,7 @@ class GroupRepository(Repository):
             f" ({marks})) AS coordinates, EXISTS (SELECT 1 FROM group_facilitators AS f"
             " JOIN groups AS g ON g.id = f.group_id"
             " WHERE f.member_id = m.id AND g.archived_at IS NULL) AS facilitates"
-            " FROM members AS m WHERE (coordinates OR facilitates)"
-            " AND (? IS NULL OR m.telegram_id = ?) ORDER BY m.id",
+            " FROM members AS m WHERE (? IS NULL OR m.telegram_id = ?) ORDER BY m.id",
             (*admins, telegram_id, telegram_id),
         ) as cursor:
             return [RoleHolder(row[0], row[1], bool(row[2]), bool(row[3])) async for row in cursor]

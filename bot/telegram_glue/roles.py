@@ -1,16 +1,20 @@
-"""What a /start deep link opens once the person is registered, and each role's command menu.
+"""What a /start deep link opens once the person is registered, and each member's command menu.
 
 Onboarding calls :func:`open_deep_link` when it finishes and when a member opens a link: a
 group invitation (``g-``) shows that group's card; a facilitator invitation (``f-``) or a
 coordinator promotion (``c-``) grants the role once, and the person's command menu follows.
 
-Role menus are per chat, one ``setMyCommands`` each. When a role changes, the menu follows at
-once (:func:`refresh_role_menu`). Every menu set is stored (``command_menus``), so start-up
-need not set them all again in front of the first ``getUpdates`` (503 calls for a network of
-500 facilitators: 28 s before anyone got an answer with Telegram 50 ms away). Instead a JobQueue
-job (:func:`install_role_menus`) sets, a batch per heartbeat, only the menus that differ from
-the stored ones (a new language, new commands, a role gained or lost while the bot was down)
-and clears those of people who lost their role; a restart resumes where it stopped.
+Every member has a menu of their own (per chat, one ``setMyCommands`` each): in the language
+they chose in the bot, which Telegram's per-language menus cannot give (those follow the app's
+language: an Indonesian phone showed the Indonesian menu to someone who chose English), with
+their role's commands. When the language or a role changes, the menu follows at once
+(:func:`refresh_role_menu`). Every menu set is stored (``command_menus``), so start-up need not
+set them all again in front of the first ``getUpdates`` (503 calls for a network of 500
+facilitators: 28 s before anyone got an answer with Telegram 50 ms away). Instead a JobQueue job
+(:func:`install_role_menus`) sets, a batch per heartbeat, only the menus that differ from the
+stored ones (a new language, new commands, a role gained or lost while the bot was down, members
+who joined before menus were their own) and clears those of people who are gone; a restart
+resumes where it stopped.
 """
 
 from __future__ import annotations
@@ -41,20 +45,19 @@ _ROLE_LINKS = (LinkKind.FACILITATOR_INVITATION, LinkKind.COORDINATOR_PROMOTION)
 async def open_deep_link(update: Update, context: RangkulContext, payload: str | None) -> None:
     """Acts on a ``g-``/``f-``/``c-`` payload for a registered person (others are ignored).
 
-    Also sets the command menu of a coordinator who has just signed up (ADMIN_IDS), so it is
-    safe to call with ``None`` after onboarding.
+    Also sets the command menu of someone who has just signed up (in the language they chose,
+    with a coordinator's commands for ADMIN_IDS), so it is safe to call with ``None`` after
+    onboarding.
     """
     session = await context.session(update)
     if session.member is None:
         return
     link = parse_deep_link(payload)
-    role_changed = False
     if link is not None and link.kind is LinkKind.GROUP_INVITATION:
         await _show_invited_group(update, context, session.member, link.value)
     elif link is not None and link.kind in _ROLE_LINKS:
-        role_changed = await _claim_role(update, context, session.member, link)
-    if role_changed or session.is_coordinator:
-        await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
+        await _claim_role(update, context, session.member, link)
+    await refresh_role_menu(context.bot, context.services, session.member.telegram_id)
 
 
 async def _show_invited_group(
@@ -73,8 +76,8 @@ async def _show_invited_group(
 
 async def _claim_role(
     update: Update, context: RangkulContext, member: Member, link: DeepLink
-) -> bool:
-    """Uses a role link; True if the person now has a role they did not have."""
+) -> None:
+    """Uses a role link (the menu follows in :func:`open_deep_link`)."""
     session, services = await context.session(update), context.services
     t = session.t
     claimed = await group_service.accept_invitation(
@@ -82,7 +85,7 @@ async def _claim_role(
     )
     if claimed.problem is not None:
         await follow_up(update, views.invitation_refusal(t, claimed.problem))
-        return False
+        return
     assert claimed.invitation is not None
     if claimed.invitation.kind is InvitationKind.FACILITATOR:
         group = await services.groups.get(claimed.invitation.group_id or 0)
@@ -91,17 +94,19 @@ async def _claim_role(
     else:
         await follow_up(update, views.now_coordinator_text(t, already=claimed.already))
     context.forget_session()
-    return not claimed.already
 
 
 async def refresh_role_menu(bot: Bot, services: Services, telegram_id: int) -> None:
-    """Sets (or clears) the person's own command menu after their roles changed."""
-    holders = await services.groups.role_holders(
+    """Sets the person's own command menu after their language or roles changed (nothing is
+    sent if Telegram has it already), or clears it when they are gone (/forget)."""
+    holders = await services.groups.menu_holders(
         services.settings.admin_ids, telegram_id=telegram_id
     )
     try:
         if holders:
-            await _set_menu(bot, services, holders[0].telegram_id, _menu(holders[0]))
+            commands = _menu(holders[0])
+            if await services.command_menus.of(telegram_id) != _menu_text(commands):
+                await _set_menu(bot, services, telegram_id, commands)
         else:
             await _clear_menu(bot, services, telegram_id)
     except TelegramError as exc:
@@ -182,11 +187,11 @@ async def _apply(bot: Bot, services: Services, changes: list[MenuChange]) -> set
 
 
 async def menu_changes(services: Services) -> list[MenuChange]:
-    """(chat, menu) for every role holder whose stored menu differs, then (chat, None) for
-    every stored menu of someone who holds no role any more."""
+    """(chat, menu) for every member whose stored menu differs, then (chat, None) for every
+    stored menu of someone who is no longer a member."""
     stored = await services.command_menus.all()
     changes: list[MenuChange] = []
-    for holder in await services.groups.role_holders(services.settings.admin_ids):
+    for holder in await services.groups.menu_holders(services.settings.admin_ids):
         commands = _menu(holder)
         if stored.pop(holder.telegram_id, None) != _menu_text(commands):
             changes.append((holder.telegram_id, commands))

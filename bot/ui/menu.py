@@ -11,9 +11,10 @@ from bot.ui.callbacks import CallbackData
 from bot.ui.checkin import StartCheckin
 from bot.ui.groups import BrowseHome, MyGroups, Overview
 from bot.ui.keyboards import Button, inline
+from bot.ui.labels import LANGUAGE_NAMES
 from bot.ui.meetings import FacilitatedMeetings, MyMeetings
 from bot.ui.mood import ShowProgress, StartMood
-from bot.ui.onboarding import LanguageCode
+from bot.ui.onboarding import ChooseLanguage, LanguageCode
 from bot.ui.resources import ResourcesHome
 from bot.ui.view import ReusedKeyboard, View
 
@@ -109,6 +110,40 @@ def _menu_keyboard(t: Translator, *, coordinator: bool, facilitator: bool) -> Re
     )
 
 
+def visitor_menu_view(t: Translator) -> View:
+    """/menu for someone who has not joined: what works without joining, and joining.
+
+    "Join Rangkul" is sign-up's own language button in the language they are spoken to in, so
+    it opens sign-up at its introduction (the language can still be changed later).
+    """
+    text = t(
+        "Hi! 🤝 Without joining you can find a support group, read about conditions, treatment "
+        "and services, and get help right now. To try a session or join a group, join Rangkul "
+        "under an alias."
+    )
+    return text, inline(
+        [
+            [(t("🆘 Need help now"), NeedHelp()), (t("🌿 Calm down now"), CalmDown())],
+            [(t("👥 Find a group"), BrowseHome()), (t("📚 Resources"), ResourcesHome())],
+            [(t("✍️ Join Rangkul"), ChooseLanguage(t.lang))],
+            [(t("❓ Help"), OpenHelp())],
+        ]
+    )
+
+
+def language_choice_view(t: Translator) -> View:
+    """/language for a member: the language in use now (``t``'s), and the choice."""
+    text = t(
+        "I'm speaking {language} with you now. Which language would you like me to use?",
+        language=LANGUAGE_NAMES.get(t.lang, t.lang),
+    )
+    buttons = [
+        (("✓ " if code == t.lang else "") + name, SetLanguage(code))
+        for code, name in LANGUAGE_NAMES.items()
+    ]
+    return text, inline([buttons])
+
+
 # Like the menu's buttons, the same few texts per language and role: made once (a /help was
 # two dozen translations, a tenth of its CPU).
 @functools.lru_cache(maxsize=64)
@@ -133,7 +168,12 @@ def help_text(
             t("/language — change the language"),
         ]
     else:
-        lines.append(t("/start — join Rangkul under an alias"))
+        # /groups and /menu work without joining too (browsing, resources, crisis help).
+        lines += [
+            t("/start — join Rangkul under an alias"),
+            t("/menu — the main menu"),
+            t("/groups — find a support group"),
+        ]
     lines += [
         t("/events — open seminars anyone may come to"),
         t("/crisis — crisis contacts, at any moment"),
@@ -173,7 +213,7 @@ def help_text(
 def unknown_input_text(t: Translator, *, registered: bool) -> str:
     """For text nothing else took. Never "I didn't understand": it may be a feeling the
     distress lexicon missed, so it says what the bot is and where a person can be reached."""
-    # /menu only answers members: pointing anyone else there would send them in a circle.
+    # Joining comes first for anyone who has not: the rest of the menu is theirs to find later.
     if not registered:
         return t(
             "I'm a bot, so I can only help with a few things: send /start to join Rangkul, or "

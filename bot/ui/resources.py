@@ -15,11 +15,11 @@ from urllib.parse import urlsplit
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.contacts import NATIONAL, tappable
+from bot.domain.contacts import NATIONAL
 from bot.domain.directory import QueryProblem, Scope, SearchOutcome
 from bot.domain.paging import page
 from bot.domain.regions import PROVINCES, province_by_code
-from bot.domain.resources import ID_MAX, OWN_SOURCE, Resource
+from bot.domain.resources import ID_MAX, OWN_SOURCE, Resource, dial_form
 from bot.i18n import N_, Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.keyboards import Button, in_rows, inline
@@ -238,15 +238,16 @@ def entry_text(t: Translator, entry: Resource) -> str:
         "📍 " + escape(_place(t, entry.province)),
     ]
     if entry.phone:
-        lines.append(t("☎️ Phone: {number}", number=tappable(entry.phone)))
+        lines.append(t("☎️ Phone: {number}", number=dial_form(entry.phone)))
     if entry.whatsapp:
-        lines.append(t("💬 WhatsApp: {number}", number=tappable(entry.whatsapp)))
+        lines.append(t("💬 WhatsApp: {number}", number=dial_form(entry.whatsapp)))
     if entry.url and _is_web(entry.url):
         lines.append("🔗 " + _link(entry.url, _host(entry.url)))
     if entry.address:
         lines.append(t("🏠 Address: {address}", address=entry.address))
-    sources = [s for s in entry.source if _is_web(s)]
-    links = ", ".join(_link(s, f"[{i}]") for i, s in enumerate(sources, start=1))
+    links = ", ".join(
+        _link(url, name) for url, name in source_names([s for s in entry.source if _is_web(s)])
+    )
     checked = t.format_date(entry.checked, "Asia/Jakarta")
     if links:
         lines.append(t("<i>Sources: {links} · checked {date}</i>", links=Html(links), date=checked))
@@ -285,16 +286,23 @@ def long_query_text(t: Translator) -> str:
     return t("That's a bit long for a search. Please use a few words (up to 200 characters).")
 
 
-def results_view(t: Translator, outcome: SearchOutcome, categories: Sequence[str]) -> View:
-    """The answer to a typed query: a kind hint, no results, or the first page."""
+def results_view(
+    t: Translator, outcome: SearchOutcome, categories: Sequence[str], *, searching: bool = False
+) -> View:
+    """The answer to a typed query: a kind hint, no results, or the first page; ``searching``:
+    the search stays open, and the answer says so."""
     if outcome.problem is QueryProblem.TOO_LONG:
         return long_query_text(t), None
     if outcome.problem is not None:
         return empty_query_text(t), None
     if not outcome.hits or outcome.key is None:
-        return no_results_view(t, categories)
-    heading = results_heading(t, len(outcome.hits))
-    return list_view(t, heading, outcome.hits, SearchPage(outcome.key, 0))
+        text, markup = no_results_view(t, categories)
+    else:
+        heading = results_heading(t, len(outcome.hits))
+        text, markup = list_view(t, heading, outcome.hits, SearchPage(outcome.key, 0))
+    if searching:
+        text += "\n\n" + t("<i>To search again, just type other words (/cancel to stop).</i>")
+    return text, markup
 
 
 def no_results_view(t: Translator, categories: Sequence[str]) -> View:
@@ -378,7 +386,10 @@ def invalid_input_text(t: Translator, step: str) -> str:
         "description_id": t("Please send a description of 1 to 400 characters."),
         "description_en": t("Please send a description of 1 to 400 characters."),
         "url": t("That doesn't look like a web link. Please send one starting with https://"),
-        "phone": t("Please send only digits, spaces, + or - (for example 0293-363601)."),
+        "phone": t(
+            "Please send a phone number: digits, spaces, + or -, an area code in brackets if "
+            "you like (for example (022) 255-1111 or 0293-363601)."
+        ),
         "tags": t(
             "Please send 1 to 12 search words separated by commas, each up to 40 characters."
         ),
@@ -451,6 +462,19 @@ def _is_web(url: str) -> bool:
 def _host(url: str) -> str:
     host = urlsplit(url).netloc
     return host[4:] if host.startswith("www.") else host
+
+
+def source_names(urls: Sequence[str]) -> list[tuple[str, str]]:
+    """(url, the name it is shown by): the site it is on ("kompas.com", "who.int"), without
+    the mobile "m." some links carry; a second page of the same site is "kompas.com (2)"."""
+    named: list[tuple[str, str]] = []
+    seen: dict[str, int] = {}
+    for url in urls:
+        host = _host(url)
+        site = host[2:] if host.startswith("m.") else host
+        seen[site] = seen.get(site, 0) + 1
+        named.append((url, site if seen[site] == 1 else f"{site} ({seen[site]})"))
+    return named
 
 
 def _link(url: str, label: str) -> str:

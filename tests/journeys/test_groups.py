@@ -292,7 +292,8 @@ async def test_promote_remove_facilitator_and_archive(world: BotWorld) -> None:
     await koor.press("Yes, remove")
     assert "Fasil Satu no longer facilitates" in koor.last.text
     assert rows(world, "SELECT count(*) FROM group_facilitators") == [(0,)]
-    assert (scope_key({"type": "chat", "chat_id": 511}), "") not in world.emulator.commands
+    menu = world.emulator.commands[(scope_key({"type": "chat", "chat_id": 511}), "")]
+    assert "newmeeting" not in [c["command"] for c in menu]  # a member's menu, at once
 
     await koor.send("/groups")
     await koor.press("Teman Cerita Makassar")

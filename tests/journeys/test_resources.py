@@ -160,7 +160,7 @@ async def test_coordinator_adds_edits_and_retires_a_resource(world: BotWorld) ->
     assert "web link" in coordinator.last.text
     await coordinator.send("https://example.org/art")
     await coordinator.send("call me")
-    assert "only digits" in coordinator.last.text
+    assert "phone number" in coordinator.last.text
     await coordinator.press("Skip")
     await coordinator.press("National")
     await coordinator.send("lukis, melukis, art, painting")

@@ -35,9 +35,10 @@ async def test_an_invitation_is_claimed_once_even_when_opened_twice_at_once(
     )
     assert [r.problem for r in results] == [None, InvitationProblem.USED]
     assert await network.groups.facilitators(group.id) == [(sari.id, sari.alias)]
-    holders = await network.groups.role_holders(frozenset())
+    holders = await network.groups.menu_holders(frozenset())
     assert [(h.telegram_id, h.is_facilitator, h.is_coordinator) for h in holders] == [
-        (1, True, False)
+        (1, True, False),
+        (2, False, False),
     ]
 
 
@@ -62,7 +63,7 @@ async def test_expired_and_mismatched_links_are_refused(network: Network) -> Non
     assert late.problem is InvitationProblem.EXPIRED
     in_time = await service.accept_invitation(n.groups, n.members, n.clock, newer, sari)
     assert in_time.problem is None and not in_time.already
-    assert [h.is_coordinator for h in await network.groups.role_holders(frozenset())] == [True]
+    assert [h.is_coordinator for h in await network.groups.menu_holders(frozenset())] == [True]
 
 
 async def test_archiving_ends_every_series_and_tells_each_person_once_per_series(

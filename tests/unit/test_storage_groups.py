@@ -111,6 +111,8 @@ async def test_admin_ids_count_as_coordinators(db: Database) -> None:
     groups = GroupRepository(db)
     await a_member(db, 1)
     await a_member(db, 2)
-    holders = await groups.role_holders(frozenset({2, 99}))
-    assert [h.telegram_id for h in holders] == [2]
-    assert await groups.role_holders(frozenset({2}), telegram_id=1) == []
+    holders = await groups.menu_holders(frozenset({2, 99}))
+    assert [(h.telegram_id, h.is_coordinator) for h in holders] == [(1, False), (2, True)]
+    [one] = await groups.menu_holders(frozenset({2}), telegram_id=1)
+    assert not one.is_coordinator and not one.is_facilitator
+    assert await groups.menu_holders(frozenset({2}), telegram_id=99) == []
