@@ -43,6 +43,12 @@ _FOUND_BY_TELEGRAM = {
 Entity = tuple[str, int, int, str | None]  # type, offset, length (UTF-16), url
 
 
+def _url(url: str | None) -> str | None:
+    """Telegram keeps a link's address in its own form (``https://a.id`` comes back as
+    ``https://a.id/``)."""
+    return None if url is None else url.rstrip("/")
+
+
 def _utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -86,13 +92,13 @@ def _from_html(html: str) -> tuple[str, frozenset[Entity]]:
     for name, offset, length, url in reader.entities:
         start, stop = max(offset - lead, 0), min(offset - lead + length, end)
         if stop > start:
-            entities.add((name, start, stop - start, url))
+            entities.add((name, start, stop - start, _url(url)))
     return trimmed, frozenset(entities)
 
 
 def _of_message(message: Message) -> tuple[str, frozenset[Entity]]:
     entities = frozenset(
-        (str(e.type), e.offset, e.length, e.url)
+        (str(e.type), e.offset, e.length, _url(e.url))
         for e in message.entities
         if str(e.type) not in _FOUND_BY_TELEGRAM
     )
