@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.context import Session
 from bot.i18n import Translator
+from bot.telegram_glue.shown import already_shows
 from bot.ui.menu import menu_view
 from bot.ui.view import View
 
@@ -14,16 +15,20 @@ from bot.ui.view import View
 async def show(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None, *, edit: bool = True
 ) -> None:
-    """Shows a step: edits the pressed message in place, or sends a new one for typed input."""
+    """Shows a step: edits the pressed message in place, or sends a new one for typed input.
+    A message that already shows the step is left as it is: Telegram refuses such an edit."""
     query = update.callback_query
     if query is not None:
         await query.answer()
         if edit and query.message is not None:
+            message = query.message
+            if isinstance(message, Message) and already_shows(message, text, markup):
+                return
             try:
                 await query.edit_message_text(text, reply_markup=markup)
             except BadRequest as error:
-                # A double tap re-renders the same step; Telegram refuses an identical edit,
-                # and the person already sees what they asked for.
+                # Only a race is left (another update edited it since this press was sent):
+                # the person already sees what they asked for.
                 if "message is not modified" not in error.message.lower():
                     raise
             return

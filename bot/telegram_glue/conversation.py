@@ -22,6 +22,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import RangkulContext
 from bot.telegram_glue.endings import ask_to_forget, cancel, expire
+from bot.telegram_glue.presses import stop_if_passed
 
 # How long a conversation may sit idle before it ends: long enough to come back to a form after
 # a break, short enough that nothing of someone who walked away lingers.
@@ -41,14 +42,21 @@ def persistent_conversation(
     *,
     states: dict[Any, list[BaseHandler]],
     timeout: timedelta = DEFAULT_TIMEOUT,
+    once_per_step: bool = False,
     **options: object,
 ) -> ConversationHandler:
     """A named, persistent ConversationHandler (state survives restarts) that times out.
 
     Our conversations mix text and button steps on purpose, so per_message=False is right and
     PTB's warning about tracking callback queries per message does not apply.
+
+    ``once_per_step``: every button of the conversation gets presses.py's guard (a press whose
+    step has passed gets a toast and changes nothing) before its handler.
     """
     states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, expire)]}
+    for handler in _all_handlers(states, options) if once_per_step else ():
+        if isinstance(handler, CallbackQueryHandler):
+            handler.callback = _once_per_step(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
@@ -60,6 +68,25 @@ def persistent_conversation(
             conversation_timeout=timeout,
             **options,
         )
+
+
+def _all_handlers(
+    states: dict[Any, list[BaseHandler]], options: dict[str, object]
+) -> list[BaseHandler]:
+    listed = [*states.values(), options.get("entry_points", []), options.get("fallbacks", [])]
+    return [handler for handlers in listed for handler in handlers]  # type: ignore[attr-defined]
+
+
+def _once_per_step(callback: Callback) -> Callback:
+    """Every button of every conversation is idempotent by construction: a press whose step
+    has passed gets a toast and changes nothing (presses.py), before the step's handler."""
+
+    @functools.wraps(callback)
+    async def run(update: Update, context: RangkulContext, *rest: Any) -> Any:
+        await stop_if_passed(update, context)
+        return await callback(update, context, *rest)
+
+    return run
 
 
 class QuickConversationHandler(ConversationHandler):
