@@ -264,6 +264,9 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             # /crisis, "Need help now", crisis words after a command: before the conversations
             # below, which also take commands.
             *safety.before_conversations(),
+            # The private end of the crisis deep link /crisis posts in a group chat, before
+            # the safety plan's conversation (which takes any command at its steps).
+            *public_chats.safety_handlers(),
             # The safety plan keeps its own answers (crisis words included) before detection.
             *safety_plan.handlers(),
             # A facilitator's message to the person of an alert screens its own text.

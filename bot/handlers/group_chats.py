@@ -88,8 +88,9 @@ async def choose_group(update: Update, context: RangkulContext, action: LinkChat
     assert query is not None and query.from_user is not None
     session = await context.session(update)
     t, member, services = session.t, session.member, context.services
-    if member is None:
-        await query.answer(views.link_gone_toast(t))
+    linked = await services.group_chats.by_chat(action.chat_id)
+    if member is None or (linked is not None and linked.group_id == action.group_id):
+        await query.answer(views.link_gone_toast(t))  # a second press: already linked
         return
     if not await _is_chat_admin(context, action.chat_id, query.from_user.id):
         await chat.show(update, views.link_refused_text(t, LinkRefusal.NOT_CHAT_ADMIN))

@@ -13,6 +13,7 @@ Everything runs on one asyncio event loop; only waking waiters is safe from anot
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import logging
 import time
@@ -94,6 +95,9 @@ class BotApiEmulator:
         )
         self._queue_updates = queue_updates
         self._updates: list[dict] = []
+        # The newest updates, also when not queued: a journey test delivers those the bot's
+        # own calls caused (an approved join request's chat_member).
+        self._recent: collections.deque[dict] = collections.deque(maxlen=100)
         self._allowed_updates: frozenset[str] | None = None
         self._poller: object | None = None
         self._next_update_id = 1
@@ -390,6 +394,10 @@ class BotApiEmulator:
                     return entry.message_id, button["callback_data"]
         raise LookupError(f"no inline button labelled {text!r} in chat {chat_id}")
 
+    def updates_after(self, update_id: int, kind: str) -> list[dict]:
+        """The recent updates of ``kind`` newer than ``update_id``, queued or not."""
+        return [u for u in self._recent if u["update_id"] > update_id and kind in u]
+
     def pending_updates(self) -> list[dict]:
         """Updates queued for getUpdates and not yet confirmed by an offset."""
         return list(self._updates)
@@ -516,6 +524,7 @@ class BotApiEmulator:
         # A snapshot: later edits or votes must not change an update already delivered.
         update = {"update_id": self._next_update_id, kind: copy.deepcopy(body)}
         self._next_update_id += 1
+        self._recent.append(update)
         if self._queue_updates:
             self._updates.append(update)
         self._bump()
