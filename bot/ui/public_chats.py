@@ -102,7 +102,7 @@ def missing_rights_lines(t: Translator, missing: Sequence[str]) -> str:
         return ""
     lines: list[str] = [t("⚠️ Please make me an administrator of the chat with these rights:")]
     lines += [f"• {t(RIGHT_PURPOSES[right])}" for right in missing]
-    lines.append(t("Until then I cannot let people in or clean up, but I will not fail silently."))
+    lines.append(t("Until then I can't answer join requests or tidy up my welcomes."))
     return "\n".join(lines)
 
 
