@@ -175,10 +175,8 @@ async def join_request(update: Update, context: RangkulContext) -> None:
         return
     await service.record_join_decision(services.moderation, services.clock, outcome)
     if outcome.decision is JoinDecision.DECLINE:
-        language = outcome.member.language if outcome.member else services.settings.default_language
-        text, markup = views.declined_view(
-            get_translator(language), outcome.chat.group_name, private_link(context)
-        )
+        t = (await context.session(update)).t  # their language, or Telegram's guess of it
+        text, markup = views.declined_view(t, outcome.chat.group_name, private_link(context))
         try:
             await context.bot.send_message(request.user_chat_id, text, reply_markup=markup)
         except TelegramError as exc:

@@ -66,7 +66,8 @@ async def test_a_facilitator_who_administers_the_chat_links_it_privately(world: 
     assert "is now the group chat of" in fasil.last.text
     [announcement] = posts(world)[-1:]
     assert "Teman Cerita Makassar" in announcement and "Fasil" not in announcement
-    assert "administrator" in announcement  # the rights it lacks, said instead of failing later
+    # In the group's language (Indonesian first): the rights it lacks, said instead of failing.
+    assert "Undang pengguna lewat tautan" in announcement and "Hapus pesan" in announcement
     assert audit(world) == [("link_chat", await member_id(world, fasil), None)]
     # A second press changes nothing.
     await fasil.press_data(*choose)
