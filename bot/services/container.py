@@ -111,6 +111,7 @@ class Services:
             self.buddies,
             self.moderation,
             self.broadcasts,
+            self.group_chats,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

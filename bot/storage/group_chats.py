@@ -8,16 +8,25 @@ Every method takes the optional ``tx`` of bot.storage.database's convention.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import aiosqlite
 
 from bot.domain.group_chats import GroupChat
 from bot.storage.database import Repository, Tx, from_db_time, to_db_time
+from bot.storage.exports import export_sections
 
 _SELECT = (
     "SELECT c.chat_id, c.group_id, g.name, c.title, c.linked_at, c.share_join_link,"
     " c.welcome_message_id FROM group_chats AS c JOIN groups AS g ON g.id = c.group_id"
 )
+
+# The chats a member linked (the chat's title and group; never its Telegram id).
+_EXPORT = {
+    "group_chats_linked": "SELECT c.title AS chat_title, g.name AS group_name, c.linked_at"
+    " FROM group_chats AS c JOIN groups AS g ON g.id = c.group_id"
+    " WHERE c.linked_by = ? ORDER BY c.linked_at",
+}
 
 
 class GroupChatRepository(Repository):
@@ -97,6 +106,9 @@ class GroupChatRepository(Repository):
             (group_id, member_id, group_id, member_id, to_db_time(now)),
         )
         return bool(rows[0][0]), bool(rows[0][1])
+
+    async def export(self, member_id: int) -> dict[str, list[dict[str, Any]]]:
+        return await export_sections(await self._reading(None), _EXPORT, member_id)
 
 
 def _chat(row: aiosqlite.Row) -> GroupChat:
