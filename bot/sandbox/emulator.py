@@ -374,6 +374,14 @@ class BotApiEmulator:
     def chat_ids(self) -> list[int]:
         return list(self._store.chats)
 
+    def groups(self) -> list[tuple[int, str]]:
+        """(chat id, title) of every group chat."""
+        return [
+            (chat.id, str(chat.user["title"]))
+            for chat in self._store.chats.values()
+            if chat.group_type is not None
+        ]
+
     def user(self, user_id: int) -> dict:
         """The Telegram User object of a scripted user."""
         return dict(self._store.user_chat(user_id).user)
