@@ -30,8 +30,8 @@ from bot.config import Settings
 from bot.narrowing import updater_of
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
-from bot.sandbox.demo_history import MADE_UP_PEOPLE
 from bot.sandbox.demo_group_chat import add_demo_group_chat, link_demo_group_chat
+from bot.sandbox.demo_history import MADE_UP_PEOPLE
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.rules import FloodLimits
 from bot.sandbox.web_api import WebState, add_web_api_routes
