@@ -23,7 +23,7 @@ from bot.services import group_chats as service
 from bot.telegram_glue import chat
 from bot.ui import public_chats as views
 from bot.ui.callbacks import on_button
-from bot.ui.public_chats import DropLink, LinkChat
+from bot.ui.public_chats import DropLink, LinkChat, ShareJoinLink
 
 log = logging.getLogger(__name__)
 
@@ -111,13 +111,37 @@ async def choose_group(update: Update, context: RangkulContext, action: LinkChat
         return
     linked = await services.group_chats.by_chat(action.chat_id)
     assert linked is not None
-    await chat.show(update, views.linked_private_text(t, title, linked.group_name))
+    text, markup = views.linked_private_view(
+        t, action.chat_id, title, linked.group_name, linked.share_join_link
+    )
+    await chat.show(update, text, markup)
     group = await services.groups.get(linked.group_id)
     chat_t = get_translator(group.languages[0]) if group else t
     missing = await _missing_rights(context, action.chat_id)
     await context.bot.send_message(
         action.chat_id, views.linked_in_chat_text(chat_t, linked.group_name, missing)
     )
+
+
+async def share_join_link(update: Update, context: RangkulContext, action: ShareJoinLink) -> None:
+    session = await context.session(update)
+    services = context.services
+    linked = (
+        await service.share_join_link(
+            services.group_chats, services.roles, session.member, action.chat_id, action.share
+        )
+        if session.member
+        else None
+    )
+    if linked is None:
+        query = update.callback_query
+        assert query is not None
+        await query.answer(views.link_gone_toast(session.t))
+        return
+    text, markup = views.linked_private_view(
+        session.t, linked.chat_id, linked.title, linked.group_name, linked.share_join_link
+    )
+    await chat.show(update, text, markup)
 
 
 async def drop_link(update: Update, context: RangkulContext, action: DropLink) -> None:
@@ -268,4 +292,8 @@ async def _tell_privately(context: RangkulContext, user_id: int, text: str) -> N
 
 def private_handlers() -> list[BaseHandler]:
     """The facilitator's private choice of group (features group)."""
-    return [on_button(LinkChat, choose_group), on_button(DropLink, drop_link)]
+    return [
+        on_button(LinkChat, choose_group),
+        on_button(DropLink, drop_link),
+        on_button(ShareJoinLink, share_join_link),
+    ]

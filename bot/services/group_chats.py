@@ -96,6 +96,22 @@ async def unlink(
     return chat
 
 
+async def share_join_link(
+    group_chats: GroupChatRepository,
+    roles: RoleRepository,
+    member: Member,
+    chat_id: int,
+    share: bool,
+) -> GroupChat | None:
+    """Whether the chat's meeting posts carry the online join link, as a facilitator of its
+    group chooses; the link as it is now, None if not linked or not theirs."""
+    chat = await group_chats.by_chat(chat_id)
+    if chat is None or chat.group_id not in await roles.facilitated_group_ids(member.id):
+        return None
+    await group_chats.set_share_join_link(chat_id, share)
+    return await group_chats.by_chat(chat_id)
+
+
 @dataclass(frozen=True, slots=True)
 class JoinRequestOutcome:
     decision: JoinDecision

@@ -44,6 +44,14 @@ class DropLink(CallbackData, prefix="gx:drop"):
     chat_id: int
 
 
+@dataclass(frozen=True)
+class ShareJoinLink(CallbackData, prefix="gx:share"):
+    """A facilitator's choice whether meeting posts in the chat carry the online join link."""
+
+    chat_id: int
+    share: bool
+
+
 def _private_chat_button(t: Translator, link: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(t("💬 Talk to me privately"), url=link)]])
 
@@ -160,13 +168,22 @@ def link_refused_text(t: Translator, reason: str) -> Html:
     return t(texts[reason])
 
 
-def linked_private_text(t: Translator, title: str, group_name: str) -> Html:
-    return t(
+def linked_private_view(
+    t: Translator, chat_id: int, title: str, group_name: str, share: bool
+) -> View:
+    text = t(
         "✅ <b>{title}</b> is now the group chat of <b>{group}</b>. Set its invite link to "
         "“request to join”, so that I can check each request.",
         title=title,
         group=group_name,
     )
+    sharing = (
+        t("Meeting posts in the chat include the online join link.")
+        if share
+        else t("Meeting posts in the chat leave out the online join link.")
+    )
+    label = t("Leave the join link out") if share else t("Include the join link")
+    return f"{text}\n\n{sharing}", inline([[(label, ShareJoinLink(chat_id, not share))]])
 
 
 def link_dropped_text(t: Translator) -> Html:

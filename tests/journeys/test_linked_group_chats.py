@@ -208,3 +208,24 @@ async def test_report_as_a_reply_tells_the_facilitators_privately(world: BotWorl
         rows(world, "SELECT * FROM group_chats")
     )
     assert "something hurtful" not in stored
+
+
+async def test_the_facilitator_chooses_whether_posts_carry_the_join_link(world: BotWorld) -> None:
+    group_id, fasil = await a_group_and_its_facilitator(world)
+    a_chat(world, admins=(fasil.user_id,))
+    await link_chat(world, fasil)
+    assert "leave out the online join link" in fasil.last.text
+    await fasil.press("Include the join link")
+    assert "include the online join link" in fasil.last.text
+    meeting = await a_meeting(world, group_id, world.clock.now() + timedelta(minutes=50))
+    conn = await services(world).db.connection()
+    await conn.execute(
+        "UPDATE meetings SET join_link = 'https://meet.example.org/x' WHERE id = ?", (meeting.id,)
+    )
+    await world.tick()
+    assert "https://meet.example.org/x" in posts(world)[-1]
+    # Someone who does not facilitate the group cannot change it with a forged button.
+    other = await a_person(world, 350, "Orang Lain")
+    last = world.emulator.bot_messages(other.user_id)[-1]
+    await other.press_data(last.message_id, f"gx:share:{CHAT}:0")
+    assert rows(world, "SELECT share_join_link FROM group_chats") == [(1,)]

@@ -120,7 +120,7 @@ async def test_join_requests_and_members_over_http(http_base: tuple[BotApiEmulat
         assert emulator.member_status(CHAT, AYU) == "member"
         [joined] = emulator.updates_after(update["update_id"], "chat_member")
         assert joined["chat_member"]["new_chat_member"]["status"] == "member"
-        with pytest.raises(BadRequest, match="(?i)hide_requester_missing"):
+        with pytest.raises(BadRequest, match=r"(?i)hide_requester_missing"):
             await bot.decline_chat_join_request(CHAT, AYU)  # nothing is waiting any more
 
 
@@ -129,7 +129,7 @@ async def test_rights_deletion_and_removal_in_process() -> None:
     bot = Bot(emulator.token, request=EmulatorRequest(emulator))
     async with bot:
         emulator.user_requests_to_join(AYU, CHAT)
-        with pytest.raises(BadRequest, match="(?i)not enough rights"):
+        with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
             await bot.approve_chat_join_request(CHAT, AYU)
         said = emulator.user_sends_text(ADMIN, "halo", chat_id=CHAT)["message"]["message_id"]
         with pytest.raises(BadRequest, match="can't be deleted"):
