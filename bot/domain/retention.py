@@ -20,7 +20,8 @@ class DataCategory(enum.StrEnum):
     CONSENTS = "consents"
     GROUPS = "groups"  # memberships and facilitator roles
     INVITATIONS = "invitations"
-    SCHEDULING = "scheduling"  # meetings a facilitator scheduled (their name on the series)
+    # Meetings a facilitator scheduled (their name on the series), announcements, linked chats.
+    SCHEDULING = "scheduling"
     SEATS = "seats"  # places at meetings (RSVPs, trials, waitlist) and attendance
     TRIAL_OUTCOMES = "trial_outcomes"
     TIME_POLLS = "time_polls"
@@ -80,7 +81,7 @@ RETENTION: tuple[RetentionRule, ...] = (
         DataCategory.GROUPS, ("group_members", "group_facilitators", "announcement_mutes")
     ),
     RetentionRule(DataCategory.INVITATIONS, ("invitations",), _days(30), Anchor.EXPIRY),
-    RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts")),
+    RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts", "group_chats")),
     RetentionRule(DataCategory.SEATS, ("seats", "attendance"), _days(365), Anchor.MEETING),
     RetentionRule(DataCategory.TRIAL_OUTCOMES, ("trial_outcomes",), _days(365), Anchor.ANSWER),
     RetentionRule(
