@@ -82,6 +82,7 @@ from bot.notifications.buddies import buddy_renderers
 from bot.notifications.call_requests import call_request_renderers
 from bot.notifications.checkins import checkin_renderers
 from bot.notifications.feedback import feedback_renderers
+from bot.notifications.group_chats import group_chat_posters, group_chat_renderers
 from bot.notifications.meeting_watch import meeting_watch_renderers
 from bot.notifications.meetings import meeting_renderers
 from bot.notifications.moderation import moderation_renderers
@@ -216,10 +217,16 @@ def build_application(
     renderers.update(buddy_renderers())
     renderers.update(moderation_renderers())
     renderers.update(broadcast_renderers())
+    renderers.update(group_chat_renderers())
     application.bot_data["outbox_renderers"] = renderers
     # No pacing of its own: the rate limiter paces the outbox behind replies (and with
     # TELEGRAM_MAX_RATE=0 nothing is paced at all).
-    dispatcher = OutboxDispatcher(application.bot_data["services"], renderers, pace_per_second=0)
+    dispatcher = OutboxDispatcher(
+        application.bot_data["services"],
+        renderers,
+        pace_per_second=0,
+        posters=group_chat_posters(),
+    )
     install_dispatcher(application, dispatcher)
     install_planner(application)
     install_broadcast_progress(application)
@@ -260,6 +267,9 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             # /crisis, "Need help now", crisis words after a command: before the conversations
             # below, which also take commands.
             *safety.before_conversations(),
+            # The private end of the crisis deep link /crisis posts in a group chat, before
+            # the safety plan's conversation (which takes any command at its steps).
+            *public_chats.safety_handlers(),
             # The safety plan keeps its own answers (crisis words included) before detection.
             *safety_plan.handlers(),
             # A facilitator's message to the person of an alert screens its own text.
@@ -303,6 +313,7 @@ def _handlers() -> dict[int, Sequence[BaseHandler[Any, RangkulContext, Any]]]:
             *moderation.handlers(),
             *progress.handlers(),
             *broadcasts.handlers(),
+            *public_chats.private_handlers(),  # choosing the group of a linked chat
             *menu.catch_alls(),
         ],
     }

@@ -49,6 +49,13 @@ class AuditAction(enum.StrEnum):
     SUSPEND_4W = "suspend_4w"
     DISMISS = "dismiss"
     REMOVE_FROM_GROUP = "remove_from_group"
+    # A linked Telegram group chat (bot.domain.group_chats): linked or unlinked by a
+    # facilitator; join requests decided by the bot (no actor).
+    LINK_CHAT = "link_chat"
+    UNLINK_CHAT = "unlink_chat"
+    APPROVE_JOIN = "approve_join"
+    DECLINE_JOIN = "decline_join"
+    DECLINE_JOIN_STRANGER = "decline_join_stranger"  # someone without a Rangkul account
 
 
 SUSPENSIONS: dict[ModerationAction, timedelta] = {

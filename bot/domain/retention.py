@@ -20,7 +20,8 @@ class DataCategory(enum.StrEnum):
     CONSENTS = "consents"
     GROUPS = "groups"  # memberships and facilitator roles
     INVITATIONS = "invitations"
-    SCHEDULING = "scheduling"  # meetings a facilitator scheduled (their name on the series)
+    # Meetings a facilitator scheduled (their name on the series), announcements, linked chats.
+    SCHEDULING = "scheduling"
     MEETING_WATCHES = "meeting_watches"  # "tell me when a meeting is scheduled"
     SEATS = "seats"  # places at meetings (RSVPs, trials, waitlist) and attendance
     TRIAL_OUTCOMES = "trial_outcomes"
@@ -82,7 +83,7 @@ RETENTION: tuple[RetentionRule, ...] = (
         DataCategory.GROUPS, ("group_members", "group_facilitators", "announcement_mutes")
     ),
     RetentionRule(DataCategory.INVITATIONS, ("invitations",), _days(30), Anchor.EXPIRY),
-    RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts")),
+    RetentionRule(DataCategory.SCHEDULING, ("meeting_series", "broadcasts", "group_chats")),
     # Answered (and deleted) when the group schedules a meeting; a group that stays quiet
     # for half a year should not keep the request, nor the person waiting, for ever.
     RetentionRule(DataCategory.MEETING_WATCHES, ("meeting_watches",), _days(180), Anchor.ASKED),

@@ -47,6 +47,7 @@ from telegram.ext import Application, ContextTypes
 from bot.domain.member import Member
 from bot.domain.messages import MessageCopy
 from bot.i18n import Translator, get_translator
+from bot.notifications.group_chats import ChatPoster
 from bot.rate_limiter import OUTBOX, ChatRateLimiter, GlobalFloodWait
 from bot.services.container import Services
 from bot.storage.outbox import OutboxMessage
@@ -57,6 +58,8 @@ log = logging.getLogger(__name__)
 # None when the message no longer applies.
 Rendered = tuple[str, InlineKeyboardMarkup | None] | MessageCopy
 Renderer = Callable[[Services, Translator, Member, Mapping[str, Any]], Awaitable[Rendered | None]]
+# A post in a linked group chat (a row with chat_id) is rendered by the ChatPoster of its kind
+# (bot.notifications.group_chats), which may also act on the message once sent.
 
 # Transient errors: wait 30 s, 1 min, 2 min, … (capped), then give up after max_attempts.
 _BACKOFF_BASE = timedelta(seconds=30)
@@ -125,9 +128,11 @@ class OutboxDispatcher:
         batch_size: int = 25,
         max_attempts: int = 5,
         pace_per_second: float = 25.0,
+        posters: Mapping[str, ChatPoster] | None = None,
     ) -> None:
         self._services = services
         self._renderers = renderers
+        self._posters = posters if posters is not None else {}
         self._batch_size = batch_size
         self._max_attempts = max_attempts
         self._pacer = _Pacer(pace_per_second)
@@ -163,12 +168,17 @@ class OutboxDispatcher:
             await outbox.mark_skipped(message.id, "expired")
             report.skipped += 1
             return
-        member = await self._services.members.by_id(message.member_id)
-        if member is None or await outbox.is_member_blocked(message.member_id):
-            await outbox.mark_skipped(message.id, "recipient unreachable")
-            report.skipped += 1
-            return
-        chat = member.telegram_id
+        member: Member | None = None
+        if message.chat_id is not None:
+            chat = message.chat_id
+        else:
+            assert message.member_id is not None  # one of the two, by the table's CHECK
+            member = await self._services.members.by_id(message.member_id)
+            if member is None or await outbox.is_member_blocked(message.member_id):
+                await outbox.mark_skipped(message.id, "recipient unreachable")
+                report.skipped += 1
+                return
+            chat = member.telegram_id
         hold = held.get(chat)
         # Telegram asked to wait for this chat earlier in the pass. A long pass (a broadcast)
         # can outlast the wait: then the row goes now, or it would be claimed and put back with
@@ -177,7 +187,9 @@ class OutboxDispatcher:
             await self._put_back([message], *hold, report)
             return
         try:
-            rendered = await self._render(message, member)
+            rendered = await (
+                self._render(message, member) if member else self._render_post(message, chat)
+            )
         except _Unrenderable as exc:
             await outbox.mark_failed(message.id, str(exc))
             report.failed += 1
@@ -188,7 +200,7 @@ class OutboxDispatcher:
             return
         await self._pacer.wait()
         try:
-            await _send(bot, chat, rendered)
+            sent_id = await _send(bot, chat, rendered)
         except GlobalFloodWait as exc:
             until = now + _retry_after(exc)
             log.warning(
@@ -204,6 +216,9 @@ class OutboxDispatcher:
             return
         await outbox.mark_sent(message.id, self._services.clock.now())
         report.sent += 1
+        poster = self._posters.get(message.kind) if message.chat_id is not None else None
+        if poster is not None and poster.after_sent is not None:
+            await poster.after_sent(self._services, bot, chat, sent_id)
 
     async def _put_back(
         self, messages: list[OutboxMessage], until: datetime, error: str, report: DispatchReport
@@ -229,12 +244,27 @@ class OutboxDispatcher:
             log.error("outbox: renderer for kind %s raised %s", message.kind, type(exc).__name__)
             raise _Unrenderable(f"render error: {type(exc).__name__}") from exc
 
+    async def _render_post(self, message: OutboxMessage, chat_id: int) -> Rendered | None:
+        """A group chat post, rendered by its kind's ChatPoster (None: no longer applies)."""
+        poster = self._posters.get(message.kind)
+        if poster is None:
+            log.error("outbox: no poster for kind %s", message.kind)
+            raise _Unrenderable("unknown kind")
+        try:
+            return await poster.render(self._services, chat_id, message.payload)
+        except Exception as exc:
+            log.error("outbox: poster for kind %s raised %s", message.kind, type(exc).__name__)
+            raise _Unrenderable(f"render error: {type(exc).__name__}") from exc
+
     async def _record_failure(
         self, message: OutboxMessage, exc: Exception, now: datetime, report: DispatchReport
     ) -> None:
         outbox, error = self._services.outbox, _error(exc)
         if isinstance(exc, Forbidden):
-            await outbox.mark_member_blocked(message.member_id, now)
+            # A member blocked the bot; for a post, the bot is no longer in the chat (and
+            # my_chat_member unlinks it).
+            if message.member_id is not None:
+                await outbox.mark_member_blocked(message.member_id, now)
             await outbox.mark_failed(message.id, error)
             report.failed += 1
         # BadRequest is a NetworkError subclass in PTB, so it is checked first.
@@ -255,22 +285,24 @@ class OutboxDispatcher:
             report.failed += 1
 
 
-async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> None:
+async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> int:
+    """Sends; returns the new message's id."""
     if isinstance(rendered, MessageCopy):
         # parse_mode=None: the copy keeps its own entities (the bot's HTML default must not be
         # sent along; Telegram would only apply it to a new caption, and there is none).
-        await bot.copy_message(
+        copied = await bot.copy_message(
             chat,
             rendered.from_chat_id,
             rendered.message_id,
             parse_mode=None,
             **_outbox_scope(bot),
         )
-        return
+        return copied.message_id
     # Renderers return HTML (translators escape values); say so whatever the bot's defaults are.
-    await bot.send_message(
+    sent = await bot.send_message(
         chat, rendered[0], parse_mode=ParseMode.HTML, reply_markup=rendered[1], **_outbox_scope(bot)
     )
+    return sent.message_id
 
 
 def _outbox_scope(bot: telegram.Bot) -> dict[str, Any]:

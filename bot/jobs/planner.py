@@ -16,7 +16,7 @@ import logging
 
 from telegram.ext import Application, ContextTypes
 
-from bot.services import buddies, checkin_planner, feedback, planner, safety
+from bot.services import buddies, checkin_planner, feedback, group_chats, planner, safety
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -32,6 +32,9 @@ async def plan_ahead(services: Services) -> None:
     asked = await feedback.plan_feedback(s.feedback, s.meetings, s.roles, s.outbox, s.clock)
     checkins = await checkin_planner.plan_checkins(s.checkins, s.outbox, s.clock)
     buddy = await buddies.plan_buddies(s.buddies, s.outbox, s.clock, s.rng)
+    posts = await group_chats.plan_posts(s.group_chats, s.meetings, s.outbox, s.clock)
+    if posts:
+        log.info("planner: %d group chat post(s) planned", posts)
     if asked.questions or asked.batches:
         log.info(
             "planner: %d feedback question(s), %d feedback batch(es) planned",

@@ -13,6 +13,7 @@ Everything runs on one asyncio event loop; only waking waiters is safe from anot
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import logging
 import time
@@ -22,6 +23,7 @@ from datetime import datetime
 
 from bot.clock import Clock, SystemClock
 from bot.sandbox.faults import Faults, RequestTimedOut
+from bot.sandbox.group_members import GroupMembers
 from bot.sandbox.methods import BotMethods, Handler, scope_key
 from bot.sandbox.params import Params, UploadedFile
 from bot.sandbox.rules import ApiError, FloodControl, FloodLimits, user_text_entities
@@ -88,8 +90,14 @@ class BotApiEmulator:
         self._store = ChatStore(self._clock, self.bot_user)
         flood = FloodControl(flood_limits, flood_clock) if flood_limits else None
         self._bot_methods = BotMethods(self._store, flood, self._push_update)
+        self._groups = GroupMembers(
+            self._store, self._push_update, lambda: self._store.timestamp(self._clock.now())
+        )
         self._queue_updates = queue_updates
         self._updates: list[dict] = []
+        # The newest updates, also when not queued: a journey test delivers those the bot's
+        # own calls caused (an approved join request's chat_member).
+        self._recent: collections.deque[dict] = collections.deque(maxlen=100)
         self._allowed_updates: frozenset[str] | None = None
         self._poller: object | None = None
         self._next_update_id = 1
@@ -103,7 +111,10 @@ class BotApiEmulator:
         }
         # Telegram matches method names case-insensitively.
         self._methods = {
-            name.lower(): handler for name, handler in (own | self._bot_methods.handlers()).items()
+            name.lower(): handler
+            for name, handler in (
+                own | self._bot_methods.handlers() | self._groups.handlers()
+            ).items()
         }
 
     @property
@@ -142,13 +153,48 @@ class BotApiEmulator:
             self._store.chats[user_id] = Chat(user)
         self._bump()
 
-    def add_group(self, chat_id: int, title: str, *, supergroup: bool = False) -> None:
-        """A group chat (negative id, as in Telegram) that the bot is a member of."""
+    def add_group(
+        self,
+        chat_id: int,
+        title: str,
+        *,
+        supergroup: bool = False,
+        admins: tuple[int, ...] = (),
+        bot_rights: dict[str, bool] | None = None,
+    ) -> None:
+        """A group chat (negative id, as in Telegram) that the bot is a member of: an
+        administrator with ``bot_rights`` when given. ``admins``: users who administer it
+        (the first is its creator)."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
         group_type = "supergroup" if supergroup else "group"
-        self._store.chats[chat_id] = Chat({"id": chat_id, "title": title}, group_type=group_type)
+        chat = Chat({"id": chat_id, "title": title}, group_type=group_type)
+        for position, user_id in enumerate(admins):
+            status = "creator" if position == 0 else "administrator"
+            chat.members[user_id] = (status, {"can_invite_users": True})
+        if bot_rights is not None:
+            chat.bot_status, chat.bot_rights = "administrator", dict(bot_rights)
+        self._store.chats[chat_id] = chat
         self._bump()
+
+    def set_member(
+        self, chat_id: int, user_id: int, status: str, rights: dict[str, bool] | None = None
+    ) -> dict | None:
+        """Sets a user's status in a group ('member', 'administrator', 'left', 'kicked' …), or
+        the bot's (its own user id): a bot removed gets my_chat_member, and from then on its
+        sends to the group are refused. Returns the update Telegram sends, if any."""
+        return self._groups.set_status(chat_id, user_id, status, rights)
+
+    def user_requests_to_join(self, user_id: int, chat_id: int) -> dict:
+        """The user asks to join a group through its "request to join" invite link."""
+        return self._groups.request_to_join(user_id, chat_id)
+
+    def join_requests(self, chat_id: int) -> set[int]:
+        """Users whose requests to join the group wait for an answer."""
+        return set(self._groups.group(chat_id).join_requests)
+
+    def member_status(self, chat_id: int, user_id: int) -> str:
+        return str(self._groups.member(self._groups.group(chat_id), user_id)["status"])
 
     def user_sends_text(
         self,
@@ -328,6 +374,14 @@ class BotApiEmulator:
     def chat_ids(self) -> list[int]:
         return list(self._store.chats)
 
+    def groups(self) -> list[tuple[int, str]]:
+        """(chat id, title) of every group chat."""
+        return [
+            (chat.id, str(chat.user["title"]))
+            for chat in self._store.chats.values()
+            if chat.group_type is not None
+        ]
+
     def user(self, user_id: int) -> dict:
         """The Telegram User object of a scripted user."""
         return dict(self._store.user_chat(user_id).user)
@@ -347,6 +401,10 @@ class BotApiEmulator:
                 if button.get("text") == text and "callback_data" in button:
                     return entry.message_id, button["callback_data"]
         raise LookupError(f"no inline button labelled {text!r} in chat {chat_id}")
+
+    def updates_after(self, update_id: int, kind: str) -> list[dict]:
+        """The recent updates of ``kind`` newer than ``update_id``, queued or not."""
+        return [u for u in self._recent if u["update_id"] > update_id and kind in u]
 
     def pending_updates(self) -> list[dict]:
         """Updates queued for getUpdates and not yet confirmed by an offset."""
@@ -474,6 +532,7 @@ class BotApiEmulator:
         # A snapshot: later edits or votes must not change an update already delivered.
         update = {"update_id": self._next_update_id, kind: copy.deepcopy(body)}
         self._next_update_id += 1
+        self._recent.append(update)
         if self._queue_updates:
             self._updates.append(update)
         self._bump()

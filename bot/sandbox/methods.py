@@ -11,6 +11,7 @@ import copy
 import json
 from collections.abc import Callable
 
+from bot.sandbox.group_members import may_delete
 from bot.sandbox.params import Params
 from bot.sandbox.rules import (
     FloodControl,
@@ -257,6 +258,8 @@ class BotMethods:
         entry = self.store.find_entry(chat, p.message_id())
         if entry is None:
             raise bad_request("message to delete not found")
+        if not may_delete(chat, entry.from_bot):
+            raise bad_request("message can't be deleted")
         chat.log.remove(entry)
         return True
 
@@ -331,6 +334,8 @@ class BotMethods:
         chat = self._known_chat(p)
         if chat.blocked:
             raise forbidden("bot was blocked by the user")
+        if chat.group_type is not None and chat.bot_status in {"left", "kicked"}:
+            raise forbidden("bot was kicked from the group chat")
         return chat
 
     def _editable(self, p: Params) -> tuple[Chat, ChatEntry]:

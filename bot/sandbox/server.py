@@ -30,10 +30,12 @@ from bot.config import Settings
 from bot.narrowing import updater_of
 from bot.sandbox.bot_api_http import add_bot_api_routes
 from bot.sandbox.demo import PERSONAS, Persona, coordinator_ids, load_demo_data
+from bot.sandbox.demo_group_chat import add_demo_group_chat, link_demo_group_chat
 from bot.sandbox.demo_history import MADE_UP_PEOPLE
 from bot.sandbox.emulator import BotApiEmulator
 from bot.sandbox.rules import FloodLimits
 from bot.sandbox.web_api import WebState, add_web_api_routes
+from bot.sandbox.web_group_chats import add_group_chat_routes
 from bot.services.container import Services
 from bot.telegram_glue.roles import set_role_menus
 
@@ -152,6 +154,7 @@ class Sandbox:
             # (they are nobody's persona, so no one reads them).
             for person in MADE_UP_PEOPLE:
                 self.emulator.add_user(person.telegram_id, person.first_name)
+            add_demo_group_chat(self.emulator)
         app = build_web_app(self.emulator, self.web_state, allow_remote=self.options.allow_remote)
         # No access log: request paths carry persona (Telegram) ids and the bot token.
         runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_GRACE_SECONDS)
@@ -179,6 +182,7 @@ class Sandbox:
             # Before setup(), so the start-up work (role command menus) sees the demo's people.
             services: Services = application.bot_data["services"]
             await load_demo_data(services.db, self.clock)
+            await link_demo_group_chat(services.db, self.clock)
         await setup(application)
         await set_role_menus(application)  # the demo's few, at once (a real start: in the job)
         await application.start()
@@ -208,6 +212,7 @@ def build_web_app(
     app = web.Application(middlewares=middlewares)
     add_bot_api_routes(app, emulator)
     add_web_api_routes(app, state)
+    add_group_chat_routes(app)
     app.router.add_get("/", _index)
     app.router.add_static("/static/", STATIC_DIR)
     return app

@@ -52,6 +52,12 @@ class Chat:
     blocked: bool = False
     reply_keyboard: dict | None = None  # the custom keyboard the user currently sees
     group_type: str | None = None  # "group" or "supergroup"; None for a private chat
+    # Groups only (bot.sandbox.group_members): user id -> (status, admin rights), the bot's
+    # own status and rights there, and who asked to join and waits for an answer.
+    members: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
+    bot_status: str = "member"
+    bot_rights: dict[str, bool] = field(default_factory=dict)
+    join_requests: set[int] = field(default_factory=set)
 
     @property
     def id(self) -> int:

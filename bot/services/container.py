@@ -20,6 +20,7 @@ from bot.storage.checkins import CheckinRepository
 from bot.storage.command_menus import CommandMenuRepository
 from bot.storage.database import Database
 from bot.storage.feedback import FeedbackRepository
+from bot.storage.group_chats import GroupChatRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.impact import ImpactRepository
 from bot.storage.meetings import MeetingRepository
@@ -68,6 +69,7 @@ class Services:
     buddies: BuddyRepository = field(init=False)
     moderation: ModerationRepository = field(init=False)
     broadcasts: BroadcastRepository = field(init=False)
+    group_chats: GroupChatRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
 
@@ -90,6 +92,7 @@ class Services:
         self.buddies = BuddyRepository(self.db)
         self.moderation = ModerationRepository(self.db)
         self.broadcasts = BroadcastRepository(self.db)
+        self.group_chats = GroupChatRepository(self.db)
         self.resources = ResourceDirectory()
 
     def exports(self) -> tuple[MemberExport, ...]:
@@ -108,6 +111,7 @@ class Services:
             self.buddies,
             self.moderation,
             self.broadcasts,
+            self.group_chats,
         )
 
     def is_admin(self, telegram_id: int) -> bool:

@@ -34,6 +34,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.domain.group_chats import PlannedPost
 from bot.domain.messages import PlannedMessage
 from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.exports import export_sections
@@ -54,7 +55,7 @@ class OutboxMessage:
     """One planned message. ``payload`` is what the renderer of ``kind`` needs, as JSON."""
 
     id: int
-    member_id: int
+    member_id: int | None  # the recipient; None for a post in a linked group chat
     kind: str
     payload: dict[str, Any]
     not_before: datetime
@@ -65,6 +66,7 @@ class OutboxMessage:
     attempts: int
     meeting_id: int | None
     dedupe_key: str
+    chat_id: int | None = None  # a linked group chat the row is posted in (bot.domain.group_chats)
 
 
 class OutboxRepository(Repository):
@@ -102,6 +104,39 @@ class OutboxRepository(Repository):
             rows,
         )
         # executemany sums the changes of every row; an ignored duplicate changes nothing.
+        return cursor.rowcount
+
+    async def enqueue_posts(self, posts: Iterable[PlannedPost], *, now: datetime, tx: Tx) -> int:
+        """Plans posts in linked group chats, as :meth:`enqueue` plans messages to members
+        (same transaction rule, same dedupe rule); returns how many rows were added."""
+        self._db.require_transaction(tx)
+        rows = [
+            (
+                post.chat_id,
+                post.kind,
+                _payload_json(post.payload),
+                to_db_time(post.not_before),
+                to_db_time(post.expires_at) if post.expires_at is not None else None,
+                post.meeting_id,
+                post.about_member_id,
+                post.dedupe_key,
+                to_db_time(now),
+            )
+            for post in posts
+        ]
+        if not rows:
+            return 0
+        cursor = await tx.executemany(
+            "INSERT INTO outbox (chat_id, kind, payload, not_before, expires_at, meeting_id,"
+            " about_member_id, dedupe_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            # A cancelled post (its meeting moved away and back) is planned again, as in enqueue.
+            " ON CONFLICT (dedupe_key) DO UPDATE SET"
+            "   chat_id = excluded.chat_id, kind = excluded.kind, payload = excluded.payload,"
+            "   not_before = excluded.not_before, expires_at = excluded.expires_at,"
+            "   status = 'pending', attempts = 0, last_error = NULL"
+            " WHERE outbox.status = 'cancelled'",
+            rows,
+        )
         return cursor.rowcount
 
     async def cancel_pending(
@@ -333,4 +368,5 @@ def _message(row: aiosqlite.Row) -> OutboxMessage:
         attempts=row["attempts"],
         meeting_id=row["meeting_id"],
         dedupe_key=row["dedupe_key"],
+        chat_id=row["chat_id"],
     )

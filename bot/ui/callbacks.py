@@ -75,6 +75,7 @@ class Area(enum.StrEnum):
     BUDDIES = "bd"
     MODERATION = "mo"
     BROADCAST = "bc"
+    GROUP_CHATS = "gx"
 
     def pattern(self) -> re.Pattern[str]:
         """Any button of this feature, well-formed or not: a flow's catch-all for stale buttons,

@@ -110,6 +110,13 @@ AUDIT_LINES: dict[AuditAction, str] = {
     AuditAction.SUSPEND_4W: N_("{actor} paused {subject}'s buddy messages for 4 weeks"),
     AuditAction.DISMISS: N_("{actor} dismissed a report about {subject}"),
     AuditAction.REMOVE_FROM_GROUP: N_("{actor} removed {subject} from the group"),
+    AuditAction.LINK_CHAT: N_("{actor} linked a Telegram group chat"),
+    AuditAction.UNLINK_CHAT: N_("{actor} unlinked the Telegram group chat"),
+    AuditAction.APPROVE_JOIN: N_("The bot let {subject} into the group chat"),
+    AuditAction.DECLINE_JOIN: N_("The bot declined {subject}'s request to join the group chat"),
+    AuditAction.DECLINE_JOIN_STRANGER: N_(
+        "The bot declined a request to join the group chat from someone not signed up"
+    ),
 }
 
 

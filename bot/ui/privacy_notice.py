@@ -47,9 +47,10 @@ CATEGORY_TEXTS: dict[DataCategory, str] = {
         "link works once, for its role only."
     ),
     DataCategory.SCHEDULING: N_(
-        "<b>Meetings you scheduled</b> (facilitators): that you scheduled them, and the "
-        "announcements you sent: to whom and how many arrived, never their text. Why: to run "
-        "the group's calendar and show you your announcements' reports."
+        "<b>Meetings you scheduled</b> (facilitators): that you scheduled them, the "
+        "announcements you sent (to whom and how many arrived, never their text) and the "
+        "Telegram group chats you linked to a group (never what is written there). Why: to "
+        "run the group's calendar and chat, and show you your announcements' reports."
     ),
     DataCategory.MEETING_WATCHES: N_(
         "<b>Meeting notices you asked for</b>: the groups whose next meeting you asked to hear "

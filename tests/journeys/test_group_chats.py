@@ -57,12 +57,13 @@ async def test_every_command_in_a_group_gets_a_pointer_and_nothing_personal(
             sent = await rina.send_in_group(GROUP, text)
             assert_nothing_personal(world, sent)
             assert len(sent) == 1, (text, sent)
+            [[button]] = sent[0].reply_markup["inline_keyboard"]
             if command == "crisis":
                 assert "112" in sent[0].text and "119" in sent[0].text
+                assert button["url"] == "https://t.me/RangkulBot?start=crisis"
             else:
                 assert POINTER in sent[0].text
-            [[button]] = sent[0].reply_markup["inline_keyboard"]
-            assert button["url"] == "https://t.me/RangkulBot"
+                assert button["url"] == "https://t.me/RangkulBot"
     # No conversation started in the group, and the member is still exactly who she was.
     assert rows(world, "SELECT conv_key FROM ptb_conversations WHERE conv_key LIKE '[-%'") == []
     assert rows(world, "SELECT alias FROM members") == [(ALIAS,)]
@@ -144,3 +145,21 @@ async def test_an_alias_typed_in_a_group_is_not_taken_as_the_answer(world: BotWo
     await eka.press("Online only")
     await eka.press("Done")
     assert rows(world, "SELECT alias FROM members") == [("Eka Private",)]
+
+
+async def test_the_crisis_deep_link_from_a_group_opens_the_contacts_privately(
+    world: BotWorld,
+) -> None:
+    rina = await a_member_in_a_group_chat(world)
+    [public] = await rina.send_in_group(GROUP, "/crisis")
+    assert ALIAS not in public.text
+    [[button]] = public.reply_markup["inline_keyboard"]
+    payload = button["url"].split("?start=")[1]
+    private = await rina.send(f"/start {payload}")
+    assert private and "112" in private[0].text
+    # Someone who never used the bot gets the same contacts, without being signed up.
+    dewi = world.person(309, "Dewi", "en")
+    world.emulator.add_group(GROUP, "Lingkar Sehat")
+    private = await dewi.send(f"/start {payload}")
+    assert private and "112" in private[0].text
+    assert rows(world, "SELECT alias FROM members") == [(ALIAS,)]

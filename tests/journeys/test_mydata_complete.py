@@ -70,6 +70,7 @@ EXPORTED = {
     ("buddy_pairings", "member_b"): "buddy_pairings",
     ("buddy_messages", "sender_id"): "buddy_messages_sent",
     ("audit_log", "subject_id"): "moderation_about_you",
+    ("group_chats", "linked_by"): "group_chats_linked",
     ("reports", "reporter_id"): "reports_made",
     ("reports", "reported_id"): "reports_about_you",
     ("relay_suspensions", "member_id"): "relay_suspensions",
@@ -130,6 +131,9 @@ async def lina_with_everything(world: BotWorld) -> Person:
     repos = (s.meetings, s.groups, s.outbox, s.clock)
     await meeting_service.schedule(*repos, a_meeting(bandung, FIRST_MEETING), lina.id)
     await s.time_polls.create(bandung, POLL_TIMES, lina.id, now)
+    world.emulator.add_group(-1001234500000, "Lingkar Pagi", supergroup=True)
+    async with s.group_chats.transaction() as tx:  # she linked the group's Telegram chat
+        await s.group_chats.link(-1001234500000, bandung, "Lingkar Pagi", lina.id, now, tx=tx)
 
     # A trial in Makassar, attended, then joining and a seat at the next meeting.
     await s.groups.add_facilitator(makassar, fasil.id, now)

@@ -46,9 +46,10 @@ def test_crisis_help_comes_before_the_safety_conversations_and_detection_after(
     need_help = handlers[1]
     assert isinstance(need_help, CallbackQueryHandler) and need_help.pattern == NeedHelp.pattern()
     names = [name(handler) for handler in handlers]
-    assert names[:1] + names[2:5] == [
+    assert names[:1] + names[2:6] == [
         "/crisis",
         "screen_command",
+        "/start",  # the crisis deep link from a group chat (bot.handlers.public_chats)
         "conversation safety_plan",
         "conversation alert_reply",
     ]

@@ -559,14 +559,66 @@ function renderClock() {
   if (state.now) $("clock").textContent = formatTime(state.now, true);
 }
 
+// ------------------------------------------------------------------ group chats
+
+// A group chat as the current persona sees it: its recent messages (with Telegram's sender
+// names, which is what a group shows), and "Ask to join" or a box to write there.
+function renderGroups(groups) {
+  const nodes = groups.map((group) => {
+    const box = el("section", "group-chat");
+    box.dataset.chatId = String(group.chat_id);
+    box.append(el("div", "group-title", group.title));
+    const log = el("ol", "group-log");
+    log.setAttribute("aria-label", `Messages in ${group.title}`);
+    for (const message of group.messages) {
+      const item = el("li", message.from_bot ? "group-line from-bot" : "group-line");
+      item.append(el("span", "group-sender", message.sender), el("span", "group-text", message.text));
+      log.append(item);
+    }
+    box.append(log);
+    const inChat = ["creator", "administrator", "member", "restricted"].includes(group.status);
+    if (inChat) {
+      const form = el("form", "group-composer");
+      const input = el("input");
+      input.type = "text";
+      input.setAttribute("aria-label", `Message to ${group.title}`);
+      input.placeholder = "Write in the group";
+      const send = el("button", "send", "Send");
+      send.type = "submit";
+      form.append(input, send);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const text = input.value;
+        input.value = "";
+        if (text.trim()) {
+          run(() => post(`/api/groups/${state.current}/${group.chat_id}/messages`, { text }));
+        }
+      });
+      box.append(form);
+    } else if (group.waiting) {
+      box.append(el("div", "hint", "Request sent…"));
+    } else {
+      const join = el("button", "group-join", "Ask to join");
+      join.type = "button";
+      join.addEventListener("click", () =>
+        run(() => post(`/api/groups/${state.current}/${group.chat_id}/join`, {})),
+      );
+      box.append(join);
+    }
+    return box;
+  });
+  $("group-chats").replaceChildren(...nodes);
+}
+
 // ------------------------------------------------------------------ actions
 
 async function refresh() {
   const userId = state.current;
-  const [chat, people, rejected] = await Promise.all([
+  const [chat, people, rejected, groups] = await Promise.all([
     api(`/api/chats/${userId}`),
     api("/api/personas"),
     api("/api/rejected"),
+    api(`/api/groups/${userId}`),
   ]);
   setPersonas(people.personas);
   state.now = chat.now;
@@ -580,6 +632,7 @@ async function refresh() {
   showToasts(chat);
   renderPersonas();
   renderRejected(rejected.rejected);
+  renderGroups(groups.groups);
   renderClock();
 }
 

@@ -1,0 +1,136 @@
+"""Outbox renderers for linked group chats (planned by bot.services.group_chats): the posts in
+a chat (welcome, meeting announcement, 1-hour reminder), written in the group's first
+language, and the private notices to its facilitators (the bot was removed, a report).
+
+A post no longer applies (None: skipped) once its chat is unlinked or its meeting cancelled
+or moved; a new welcome deletes the previous one, so the chat is not flooded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import telegram
+from telegram import InlineKeyboardMarkup
+from telegram.error import TelegramError
+
+from bot.domain.group_chats import GroupChat, NoticeKind, PostKind, message_link
+from bot.domain.groups import Group
+from bot.domain.meeting_notices import still_current
+from bot.domain.member import Member
+from bot.i18n import Translator, get_translator
+from bot.services.container import Services
+from bot.ui import public_chats as views
+
+log = logging.getLogger(__name__)
+
+Rendered = tuple[str, InlineKeyboardMarkup | None]
+
+
+@dataclass(frozen=True)
+class ChatPoster:
+    """How the outbox dispatcher posts one kind in a linked chat: ``render`` from the chat id
+    and payload (None: no longer applies), then ``after_sent`` with the new message's id."""
+
+    render: Callable[[Services, int, Mapping[str, Any]], Awaitable[Rendered | None]]
+    after_sent: Callable[[Services, telegram.Bot, int, int], Awaitable[None]] | None = None
+
+
+async def _chat_and_group(
+    services: Services, chat_id: int
+) -> tuple[GroupChat, Group, Translator] | None:
+    chat = await services.group_chats.by_chat(chat_id)
+    group = await services.groups.get(chat.group_id) if chat is not None else None
+    if chat is None or group is None or group.archived:
+        return None
+    return chat, group, get_translator(group.languages[0])
+
+
+async def render_welcome(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> Rendered | None:
+    found = await _chat_and_group(services, chat_id)
+    if found is None:
+        return None
+    t = found[2]
+    member_id = payload.get("member_id")
+    member = await services.members.by_id(int(member_id)) if member_id is not None else None
+    return views.welcome_text(t, member.alias if member else None), None
+
+
+async def delete_previous_welcome(
+    services: Services, bot: telegram.Bot, chat_id: int, message_id: int
+) -> None:
+    previous = await services.group_chats.swap_welcome(chat_id, message_id)
+    if previous is None:
+        return
+    try:
+        await bot.delete_message(chat_id, previous)
+    except TelegramError as exc:
+        # No right to delete, or too old (48 h): the welcome stays; /link reported the right.
+        log.info("group chat: previous welcome not deleted (%s)", type(exc).__name__)
+
+
+async def _render_meeting(
+    services: Services, chat_id: int, payload: Mapping[str, Any], *, reminder: bool
+) -> Rendered | None:
+    found = await _chat_and_group(services, chat_id)
+    meeting = await services.meetings.get(int(payload["meeting_id"]))
+    if found is None or meeting is None or not still_current(meeting, payload):
+        return None
+    chat, group, t = found
+    text = views.meeting_post_text(
+        t, group, meeting, share_link=chat.share_join_link, reminder=reminder
+    )
+    return text, None
+
+
+async def render_meeting(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> Rendered | None:
+    return await _render_meeting(services, chat_id, payload, reminder=False)
+
+
+async def render_reminder(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> Rendered | None:
+    return await _render_meeting(services, chat_id, payload, reminder=True)
+
+
+def group_chat_posters() -> dict[str, ChatPoster]:
+    return {
+        PostKind.WELCOME: ChatPoster(render_welcome, delete_previous_welcome),
+        PostKind.MEETING: ChatPoster(render_meeting),
+        PostKind.REMINDER: ChatPoster(render_reminder),
+    }
+
+
+# --- private notices to facilitators ----------------------------------------------------------
+
+
+async def render_unlinked(
+    services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
+) -> Rendered | None:
+    group = await services.groups.get(int(payload["group_id"]))
+    if group is None:
+        return None
+    return views.unlinked_notice_text(t, str(payload["title"]), group.name), None
+
+
+async def render_report(
+    services: Services, t: Translator, member: Member, payload: Mapping[str, Any]
+) -> Rendered | None:
+    group = await services.groups.get(int(payload["group_id"]))
+    reporter = await services.members.by_id(int(payload["reporter_id"]))
+    chat = await services.group_chats.by_group(int(payload["group_id"]))
+    if group is None or reporter is None or chat is None:
+        return None  # the reporter left Rangkul, or the chat is gone: nothing to look at
+    link = message_link(chat.chat_id, int(payload["message_id"]))
+    return views.report_notice_text(t, group.name, reporter.alias, link), None
+
+
+def group_chat_renderers() -> dict[str, Any]:
+    return {NoticeKind.UNLINKED: render_unlinked, NoticeKind.REPORT: render_report}

@@ -1,0 +1,93 @@
+"""The web chat's routes for group chats: read a group chat as the current persona sees it,
+ask to join it, write in it. As on Telegram, only people in the chat can write there; asking to
+join sends the bot a chat_join_request, which the bot answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from bot.sandbox.emulator import ChatEntry
+from bot.sandbox.web_api import (
+    MAX_USER_TEXT_UTF16,
+    STATE,
+    WebState,
+    _bad_request,
+    _iso,
+    _json_body,
+    _not_found,
+    _persona_from,
+    _utf16_len,
+)
+
+# Enough of a chat's recent talk for the side panel.
+_SHOWN = 12
+_IN_CHAT = frozenset({"creator", "administrator", "member", "restricted"})
+
+
+def add_group_chat_routes(app: web.Application) -> None:
+    app.router.add_get("/api/groups/{user_id}", list_group_chats)
+    app.router.add_post("/api/groups/{user_id}/{chat_id}/join", ask_to_join)
+    app.router.add_post("/api/groups/{user_id}/{chat_id}/messages", write_in_group)
+
+
+async def list_group_chats(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    persona = _persona_from(request)
+    chats = [
+        {
+            "chat_id": chat_id,
+            "title": title,
+            "status": state.emulator.member_status(chat_id, persona.user_id),
+            "waiting": persona.user_id in state.emulator.join_requests(chat_id),
+            "messages": [_line(entry) for entry in state.emulator.chat_log(chat_id)[-_SHOWN:]],
+        }
+        for chat_id, title in state.emulator.groups()
+    ]
+    return web.json_response({"groups": chats})
+
+
+async def ask_to_join(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    persona = _persona_from(request)
+    chat_id = _group_id(state, request)
+    if state.emulator.member_status(chat_id, persona.user_id) in _IN_CHAT:
+        raise _bad_request("already in this chat")
+    update = state.emulator.user_requests_to_join(persona.user_id, chat_id)
+    return web.json_response({"update_id": update["update_id"]})
+
+
+async def write_in_group(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    persona = _persona_from(request)
+    chat_id = _group_id(state, request)
+    if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
+        raise _bad_request("only people in the chat can write there")
+    text = (await _json_body(request)).get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise _bad_request("text must be a non-empty string")
+    if _utf16_len(text) > MAX_USER_TEXT_UTF16:
+        raise _bad_request(f"a Telegram message holds at most {MAX_USER_TEXT_UTF16} characters")
+    update = state.emulator.user_sends_text(persona.user_id, text, chat_id=chat_id)
+    return web.json_response({"update_id": update["update_id"]})
+
+
+def _group_id(state: WebState, request: web.Request) -> int:
+    raw = request.match_info["chat_id"]
+    if raw.lstrip("-").isdigit() and int(raw) in {chat for chat, _ in state.emulator.groups()}:
+        return int(raw)
+    raise _not_found("no such group chat")
+
+
+def _line(entry: ChatEntry) -> dict[str, Any]:
+    """One message as the panel shows it: who wrote it (as Telegram shows the sender), text."""
+    sender = "Rangkul" if entry.from_bot else (entry.sender or {}).get("first_name", "")
+    return {
+        "message_id": entry.message_id,
+        "from_bot": entry.from_bot,
+        "sender": sender,
+        "date": _iso(entry.date),
+        "text": entry.text or entry.caption or "",
+    }
