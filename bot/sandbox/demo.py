@@ -144,7 +144,7 @@ class DemoGroup:
 
 def _demo_group(
     name: str,
-    description: str,
+    descriptions: dict[str, str],
     province: str | None,
     city: str | None,
     topics: tuple[str, ...],
@@ -153,6 +153,10 @@ def _demo_group(
     hybrid: bool = False,
     trial_seats: int = 2,
 ) -> NewGroup:
+    # A group has one description, written by the people who run it: in the language(s) the
+    # group meets in, Indonesian first. A card then tells a reader which language to expect, as
+    # a real group's would (an English description on an Indonesian-only group misleads).
+    description = "\n\n".join(descriptions[language] for language in languages)
     if province is None:
         group_format = GroupFormat.ONLINE
     else:
@@ -176,7 +180,10 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Teman Cerita Jakarta",
-            "Demo group: a weekly circle for people living with depression or anxiety.",
+            {
+                "id": "Kelompok demo: lingkaran mingguan untuk teman-teman yang hidup dengan "
+                "depresi atau kecemasan."
+            },
             "jkt",
             "Jakarta Selatan",
             ("depression", "anxiety"),
@@ -185,7 +192,12 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Bali Trauma Circle",
-            "Demo group: peer support after trauma, in English and Indonesian, in Denpasar.",
+            {
+                "id": "Kelompok demo: dukungan sebaya setelah trauma, di Denpasar, dalam Bahasa "
+                "Indonesia dan Inggris.",
+                "en": "Demo group: peer support after trauma, in Denpasar, in Indonesian and "
+                "English.",
+            },
             "bali",
             "Denpasar",
             ("trauma",),
@@ -197,7 +209,10 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Sahabat Bipolar Makassar",
-            "Demo group: living with bipolar disorder, sharing what helps, every two weeks.",
+            {
+                "id": "Kelompok demo: hidup dengan bipolar, berbagi apa yang membantu, setiap "
+                "dua minggu."
+            },
             "sulsel",
             "Makassar",
             ("bipolar", "anxiety"),
@@ -208,7 +223,10 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Keluarga Jayapura",
-            "Demo group: for families and caregivers of people with a mental-health condition.",
+            {
+                "id": "Kelompok demo: untuk keluarga dan pendamping orang dengan kondisi "
+                "kesehatan jiwa."
+            },
             "papua",
             "Jayapura",
             ("caregivers", "depression"),
@@ -220,7 +238,10 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Pulih Bersama Online",
-            "Demo group: online recovery circle for addiction, open to all of Indonesia.",
+            {
+                "id": "Kelompok demo: lingkaran pemulihan adiksi secara daring, terbuka untuk "
+                "seluruh Indonesia."
+            },
             None,
             None,
             ("addiction",),
@@ -234,7 +255,12 @@ DEMO_GROUPS: tuple[DemoGroup, ...] = (
     DemoGroup(
         _demo_group(
             "Demo Ruang Tenang Online",
-            "Demo group: a weekly online circle for anxiety and low mood, in both languages.",
+            {
+                "id": "Kelompok demo: lingkaran daring mingguan untuk kecemasan dan perasaan yang "
+                "sedang murung, dalam dua bahasa.",
+                "en": "Demo group: a weekly online circle for anxiety and low mood, in both "
+                "languages.",
+            },
             None,
             None,
             ("anxiety", "depression"),
@@ -337,9 +363,9 @@ class DemoMeeting:
 
 
 DEMO_MEETINGS: tuple[DemoMeeting, ...] = (
-    DemoMeeting("Demo Teman Cerita Jakarta", 2, 19, "weekly", place="Demo hall, Jl. Contoh 1"),
-    DemoMeeting("Demo Sahabat Bipolar Makassar", 1, 19, "biweekly", place="Demo community room"),
-    DemoMeeting("Demo Keluarga Jayapura", 3, 16, "monthly", place="Demo family centre"),
+    DemoMeeting("Demo Teman Cerita Jakarta", 2, 19, "weekly", place="Aula demo, Jl. Contoh 1"),
+    DemoMeeting("Demo Sahabat Bipolar Makassar", 1, 19, "biweekly", place="Ruang warga demo"),
+    DemoMeeting("Demo Keluarga Jayapura", 3, 16, "monthly", place="Rumah keluarga demo"),
     DemoMeeting(
         "Demo Pulih Bersama Online",
         1,

@@ -100,8 +100,10 @@ DEMO_PAIRS: tuple[DemoPair, ...] = (
         made_up(3),
         made_up(4),
         (
-            DemoMessage(made_up(4), 2 * DAY, "Demo: This week was hard, I skipped the meeting."),
-            DemoMessage(made_up(3), DAY, "Demo: You always say that. Maybe just try harder?"),
+            DemoMessage(made_up(4), 2 * DAY, "Demo: Minggu ini berat, aku bolos pertemuan."),
+            DemoMessage(
+                made_up(3), DAY, "Demo: Kamu selalu bilang begitu. Usaha lebih keras dong?"
+            ),
         ),
         DemoReport(3 * HOUR, ReportReason.HURTFUL),
     ),
@@ -110,9 +112,9 @@ DEMO_PAIRS: tuple[DemoPair, ...] = (
         made_up(5),
         made_up(6),
         (
-            DemoMessage(made_up(6), 4 * DAY, "Demo: Hello! Nice to have a buddy this month."),
+            DemoMessage(made_up(6), 4 * DAY, "Demo: Halo! Senang punya buddy bulan ini."),
             DemoMessage(
-                made_up(5), 3 * DAY, "Demo: This bot is slow, let's chat somewhere else instead."
+                made_up(5), 3 * DAY, "Demo: Bot ini lambat, ngobrol di tempat lain saja yuk."
             ),
         ),
         DemoReport(3 * DAY - 2 * HOUR, ReportReason.OFF_PLATFORM, ModerationAction.WARN, 2 * DAY),
@@ -122,7 +124,7 @@ DEMO_PAIRS: tuple[DemoPair, ...] = (
         made_up(8),
         (
             DemoMessage(
-                made_up(7), 3 * DAY, "Demo: Try my cousin's herbal drink, it fixes everything!"
+                made_up(7), 3 * DAY, "Demo: Coba jamu buatan sepupuku, semua masalah beres!"
             ),
         ),
         DemoReport(3 * DAY - HOUR, ReportReason.SPAM, ModerationAction.SUSPEND_1W, DAY),

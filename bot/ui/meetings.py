@@ -26,7 +26,7 @@ from bot.domain.meetings import (
 from bot.domain.paging import page
 from bot.i18n import Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
-from bot.ui.groups import OpenCard, TrySession
+from bot.ui.groups import OpenCard, TrySession, nav_row
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_kinds import CalendarFile, calendar_row, heading
 from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
@@ -316,11 +316,7 @@ def trial_groups_view(t: Translator, groups: Sequence[Group], page_index: int) -
         return t("No group offers trial sessions right now. Please look again soon."), None
     shown, has_prev, has_next = page(groups, page_index, GROUPS_PER_PAGE)
     rows: list[list[Button]] = [[(g.name, TrySession(g.id))] for g in shown]
-    nav: list[Button] = []
-    if has_prev:
-        nav.append((t("« Back"), TrialGroups(page_index - 1)))
-    if has_next:
-        nav.append((t("More »"), TrialGroups(page_index + 1)))
+    nav = nav_row(t, TrialGroups, page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
     text = t(
@@ -528,11 +524,7 @@ def attendance_view(
         ]
         for member_id, alias in shown
     ]
-    nav: list[Button] = []
-    if has_prev:
-        nav.append((t("« Back"), AttendancePage(meeting.id, page_index - 1)))
-    if has_next:
-        nav.append((t("More »"), AttendancePage(meeting.id, page_index + 1)))
+    nav = nav_row(t, lambda p: AttendancePage(meeting.id, p), page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
     rows.append([(t("💾 Save"), SaveAttendance(meeting.id))])

@@ -22,6 +22,7 @@ from bot.domain.regions import PROVINCES, province_by_code
 from bot.domain.resources import ID_MAX, OWN_SOURCE, Resource, dial_form
 from bot.i18n import N_, Html, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
+from bot.ui.groups import nav_row
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.pickers import ProvinceCode
 from bot.ui.view import View
@@ -206,11 +207,7 @@ def list_view(
         for number, entry in enumerate(shown, start=first)
     ]
     rows = [[button] for button in buttons]
-    nav: list[Button] = []
-    if has_prev:
-        nav.append((t("◀️ Back"), replace(listed, page=page_index - 1)))
-    if has_next:
-        nav.append((t("More ▶️"), replace(listed, page=page_index + 1)))
+    nav = nav_row(t, lambda p: replace(listed, page=p), page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
     rows.append([(t("🔎 Search"), SearchResources()), (t("📚 All topics"), ResourcesHome())])
@@ -365,11 +362,7 @@ def province_view(t: Translator, page_index: int, *, heading: str) -> View:
     rows: list[list[Button]] = [[(t("🇮🇩 National"), EditorProvince(NATIONAL))]]
     buttons = [(p.name(t.lang), EditorProvince(p.code)) for p in shown]
     rows += in_rows(buttons, 2)
-    nav: list[Button] = []
-    if has_prev:
-        nav.append((t("◀️ Back"), EditorProvincePage(page_index - 1)))
-    if has_next:
-        nav.append((t("More ▶️"), EditorProvincePage(page_index + 1)))
+    nav = nav_row(t, EditorProvincePage, page_index, has_prev, has_next)
     if nav:
         rows.append(nav)
     return heading, inline(rows)

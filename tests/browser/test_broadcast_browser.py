@@ -73,7 +73,7 @@ async def test_sari_finds_her_past_announcement_in_broadcasts(chat: ChatPage) ->
     await chat.send("/broadcasts")
     count = HISTORY_GROUP.member_count
     await chat.expect_bot(
-        "Pengumuman terbarumu",
+        "Pengumumanmu yang terbaru",
         f"kelompok {HISTORY_GROUP.group.name}",
         f"Sampai: {count}",
         "Memblokir bot: 0",

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from bot.sandbox.demo import DEMO_GROUPS, DEMO_TRIAL
-from bot.sandbox.demo_peers import DEMO_QUESTION
+from bot.sandbox.demo_peers import DEMO_PAIRS, DEMO_QUESTION
 from tests.browser.helpers import COORDINATOR, FACILITATOR_EN, FACILITATOR_ID, MEMBER_EN, ChatPage
 
 playwright_api = pytest.importorskip("playwright.async_api", reason="Playwright is not installed")
@@ -23,6 +23,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 [HISTORY_GROUP] = [demo for demo in DEMO_GROUPS if demo.made_up]
 BUDDY = "Demo Anggota 01"
+# The message in the open report (the pair with a report nobody has acted on yet).
+[REPORTED] = [p.messages[-1].text for p in DEMO_PAIRS if p.report and p.report.action is None]
 # What the bot sends on its own initiative (a question, an answer) comes with the outbox's next
 # heartbeat, every 5 seconds of real time (bot.jobs.dispatcher).
 OUTBOX_MS = 15_000
@@ -94,7 +96,7 @@ async def test_sari_finds_a_question_waiting_and_warns_on_the_open_report(chat: 
     listed = chat.page.locator("#messages .from-bot", has_text="Laporan terbuka di kelompokmu: 1")
     await expect(listed).to_have_count(1)
     await chat.expect_bot(
-        f"Laporan di {HISTORY_GROUP.group.name}", "Demo Anggota 03", "Maybe just try harder?"
+        f"Laporan di {HISTORY_GROUP.group.name}", "Demo Anggota 03", REPORTED.removeprefix("Demo: ")
     )
     await chat.screenshot("reports")
     # The report is edited in place (confirmation, then handled): follow it by its id.

@@ -54,7 +54,7 @@ async def test_river_sees_twelve_weeks_of_progress_as_a_chart(chat: ChatPage) ->
 async def test_melati_sees_her_progress_in_indonesian(chat: ChatPage) -> None:
     await chat.be(MEMBER_MAKASSAR)
     await chat.send("/progress")
-    await chat.expect_bot_photo("Perkembanganku: 12 minggu terakhir", "dari 100")
+    await chat.expect_bot_photo("Perkembanganmu: 12 minggu terakhir", "dari 100")
     await chat.screenshot("progress-chart-id")
 
 

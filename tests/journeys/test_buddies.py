@@ -81,7 +81,7 @@ async def test_two_members_are_paired_at_the_round_each_told_in_their_own_langua
     assert {a, b} == {await member_id(world, ayu), await member_id(world, budi)}
     [to_ayu] = [text for text in ayu.texts if "Your buddy this month" in text]
     assert "Your buddy this month is Budi Pelangi" in to_ayu
-    [to_budi] = [text for text in budi.texts if "Buddy kamu bulan ini" in text]
+    [to_budi] = [text for text in budi.texts if "Buddy-mu bulan ini" in text]
     assert "Ayu Kenari" in to_budi
     assert budi.buttons() == ["✍️ Tulis ke Ayu Kenari"]
     await world.tick()  # a later pass pairs nobody twice and announces nothing again

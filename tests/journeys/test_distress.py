@@ -33,7 +33,7 @@ async def test_a_feeling_outside_any_conversation_gets_a_warm_reply_in_indonesia
     assert "🆘 Butuh bantuan sekarang" in reply.text  # "disappear" asks about safety plainly
     assert ayu.buttons() == [
         "🌿 Latihan menenangkan diri sekarang",
-        "📝 Rencana keselamatanku",
+        "📝 Rencana keselamatan saya",
         "👥 Cari kelompok",  # not in a group: a group to join, not a facilitator
         "📚 Sumber informasi",
         "🆘 Butuh bantuan sekarang",

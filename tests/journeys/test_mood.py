@@ -70,7 +70,7 @@ async def test_in_indonesian_the_next_day_is_compared_with_the_week_before(
     await dewi.press("Selesai")
     await dewi.press("Lewati")  # the thanks replaces the offer of a note
     assert "Ini catatan pertamamu." in dewi.last.text
-    assert dewi.buttons() == ["📈 Perkembanganku"]
+    assert dewi.buttons() == ["📈 Perkembangan saya"]
 
     world.clock.advance(timedelta(days=1))
     await dewi.send("/mood")

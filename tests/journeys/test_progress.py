@@ -60,7 +60,7 @@ async def test_in_indonesian_from_the_menu(world: BotWorld) -> None:
     await with_history(world, dewi, "Dewi Pagi")
     await dewi.send("/menu")
 
-    [chart] = await dewi.press("Perkembanganku")
+    [chart] = await dewi.press("Perkembangan saya")
 
     assert chart.kind == "photo" and png_size(chart.file_bytes or b"") == (1200, 800)
     assert chart.caption is not None

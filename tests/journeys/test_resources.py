@@ -69,9 +69,9 @@ async def test_member_browses_by_topic_and_province_with_paging(world: BotWorld)
     await ayu.press("All provinces")
     first_page = result_buttons(ayu)
     assert len(first_page) == 5 and first_page[0].startswith("1. Bali")
-    await ayu.press("More ▶️")
+    await ayu.press("Next ▶")
     assert result_buttons(ayu)[0].startswith("6. ")
-    await ayu.press("◀️ Back")
+    await ayu.press("◀ Previous")
     assert result_buttons(ayu) == first_page
 
     await ayu.press("1. Bali")

@@ -294,7 +294,7 @@ async def test_mydata_summary_in_indonesian(world: BotWorld) -> None:
         "Alias: Lin<b>&",
         "Bahasa: Bahasa Indonesia",
         "Provinsi: Bali (waktu dalam WITA)",
-        "Grup: Teman <Cerita> & Kopi",
+        "Kelompok: Teman <Cerita> & Kopi",
         "Rencana keselamatan: belum ada",
         "Hakmu: /settings untuk memperbaiki datamu, /forget untuk menghapus semuanya.",
     ):
