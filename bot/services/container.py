@@ -38,8 +38,9 @@ from bot.storage.time_polls import TimePollRepository
 # The privacy notice a person agreed to is recorded with its version; raising this number makes
 # everyone confirm the new notice before going on (proof of consent). 2: the notice names every
 # kind of data, who sees it, how long it is kept, the contact and every right.
-# 3: moods, check-ins and meeting feedback.
-NOTICE_VERSION = 3
+# 3: moods, check-ins, meeting feedback, questions, buddies and reports.
+# 4: meeting notices people ask for, and the Telegram group chats facilitators link.
+NOTICE_VERSION = 4
 
 
 @dataclass

@@ -22,8 +22,10 @@ CATALOG = ROOT / "locales" / "id" / "LC_MESSAGES" / "bot.po"
 NOT_POSSESSIVE_KU = {"berlaku"}
 # Speech a person might say themselves ("aku" is theirs to use): straight or curly quotes.
 QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
-# Placeholders, HTML tags and entities are not words the reader sees.
-NOT_WORDS = re.compile(r"\{[^}]*\}|<[^>]*>|&[a-z]+;")
+# Placeholders, HTML tags, entities and /commands are not words the reader sees as Indonesian.
+NOT_WORDS = re.compile(r"\{[^}]*\}|<[^>]*>|&[a-z]+;|/[a-z_]+")
+# "grup" is right for a Telegram group chat (Telegram's own word), only never for a support group.
+TELEGRAM_GROUP_CHAT = re.compile(r"\bobrolan grup\b|\bgrup telegram\b", re.IGNORECASE)
 
 
 def avoided_terms(glossary: str = GLOSSARY.read_text()) -> list[str]:
@@ -57,7 +59,7 @@ def indonesian() -> dict[str, str]:
 def avoided_uses(texts: dict[str, str], terms: list[str]) -> list[str]:
     problems = []
     for msgid, text in texts.items():
-        visible = NOT_WORDS.sub(" ", text)
+        visible = TELEGRAM_GROUP_CHAT.sub(" ", NOT_WORDS.sub(" ", text))
         for term in terms:
             if match := term_pattern(term).search(visible):
                 problems.append(f"{match[0]!r} (avoid {term}) in {text!r} [msgid {msgid!r}]")
