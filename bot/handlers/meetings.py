@@ -9,12 +9,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, Outcome, local_start, picker_dates, picker_times
+from bot.domain.meetings import (
+    Meeting,
+    Outcome,
+    SeatStatus,
+    local_start,
+    picker_dates,
+    picker_times,
+)
 from bot.domain.recurrence import Recurrence
 from bot.narrowing import query_of
 from bot.services import groups as group_service
@@ -39,6 +46,7 @@ from bot.ui.meeting_picker import (
     when_in_group,
 )
 from bot.ui.meetings import (
+    AgendaRsvp,
     AskCancel,
     AskCancelSeries,
     AttendancePage,
@@ -403,7 +411,9 @@ async def trial_cancel(update: Update, context: RangkulContext, action: CancelTr
 # --- members -----------------------------------------------------------------------------------
 
 
-async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | None = None) -> None:
+async def my_meetings(
+    update: Update, context: RangkulContext, action: MyMeetings | AgendaRsvp | None = None
+) -> None:
     """/mymeetings: their coming meetings, seats and RSVP buttons, in their timezone."""
     session = await context.session(update)
     if session.member is None:
@@ -412,14 +422,20 @@ async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | N
     member = session.member
     s = context.services
     items = await seats.agenda(s.meetings, s.groups, s.clock, member)
-    await show(update, *views.my_meetings_view(session.t, items, member.timezone), edit=False)
+    view = views.my_meetings_view(session.t, items, member.timezone)
+    if isinstance(action, AgendaRsvp):
+        await redraw(update, *view)  # answered above, or by this
+    else:
+        await show(update, *view, edit=False)
 
 
-async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> None:
+async def _rsvp(
+    update: Update, context: RangkulContext, action: Rsvp | AgendaRsvp
+) -> tuple[Session, Outcome] | None:
     session = await context.session(update)
     if session.member is None:
         await _refuse(update, session, expired_button_text(session.t))
-        return
+        return None
     s = context.services
     outcome = await seats.rsvp(
         s.meetings,
@@ -430,8 +446,77 @@ async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> 
         action.meeting_id,
         action.reply is Reply.YES,
     )
-    await query_of(update).answer()
-    await follow_up(update, views.rsvp_answer_text(session.t, outcome.value))
+    return session, outcome
+
+
+async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> None:
+    """Going / not going on a reminder: answered with a toast, and the reminder's buttons show
+    the answer. Once the meeting has passed (or was cancelled), or for someone no longer in
+    the group, the buttons can do nothing more and go."""
+    answered = await _rsvp(update, context, action)
+    if answered is None:
+        return
+    session, outcome = answered
+    query = query_of(update)
+    text = views.rsvp_answer_text(session.t, outcome.value)
+    if outcome in (Outcome.GOING, Outcome.NOT_GOING):
+        await query.answer(text[:200])
+        going = outcome is Outcome.GOING
+        await set_keyboard(update, views.rsvp_markup(session.t, action.meeting_id, going))
+    elif outcome is Outcome.WAITLIST:
+        await query.answer(text[:200], show_alert=True)
+    else:
+        await query.answer(text[:200])
+        await set_keyboard(update, None)
+
+
+async def answer_agenda_rsvp(update: Update, context: RangkulContext, action: AgendaRsvp) -> None:
+    """Going / not going in /mymeetings: a toast, and the list drawn again with the answer
+    (unless the answer was already given: a second tap changes nothing)."""
+    session = await context.session(update)
+    before = (
+        await context.services.meetings.seat(action.meeting_id, session.member.id)
+        if session.member is not None
+        else None
+    )
+    answered = await _rsvp(update, context, action)
+    if answered is None:
+        return
+    session, outcome = answered
+    await query_of(update).answer(views.rsvp_answer_text(session.t, outcome.value)[:200])
+    if before is None or _SEAT_OUTCOME.get(before.status) is not outcome:
+        await my_meetings(update, context, action)
+
+
+# What an RSVP answers when the seat already had that status.
+_SEAT_OUTCOME = {
+    SeatStatus.GOING: Outcome.GOING,
+    SeatStatus.NOT_GOING: Outcome.NOT_GOING,
+    SeatStatus.WAITLIST: Outcome.WAITLIST,
+}
+
+
+async def set_keyboard(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Edits the pressed message's buttons to ``markup`` (None: away), unless they already
+    are that (Telegram refuses an edit that changes nothing)."""
+    message = query_of(update).message
+    if not isinstance(message, Message):
+        return  # too old for Telegram to send with the press: nothing to edit
+    if _markup_dict(message.reply_markup) != _markup_dict(markup):
+        await query_of(update).edit_message_reply_markup(markup)
+
+
+def _markup_dict(markup: InlineKeyboardMarkup | None) -> object:
+    return markup.to_dict() if markup is not None and markup.inline_keyboard else None
+
+
+async def redraw(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Draws the pressed message again (its query already answered)."""
+    message = query_of(update).message
+    if isinstance(message, Message):
+        await query_of(update).edit_message_text(text, reply_markup=markup)
+    else:
+        await follow_up(update, text, markup)
 
 
 async def answer_followup(update: Update, context: RangkulContext, action: TrialFollowup) -> None:
@@ -559,6 +644,7 @@ def handlers() -> list[BaseHandler]:
         on_button(ConfirmTrial, trial_confirm),
         on_button(CancelTrial, trial_cancel),
         on_button(Rsvp, answer_rsvp),
+        on_button(AgendaRsvp, answer_agenda_rsvp),
         on_button(TrialFollowup, answer_followup),
         on_button(AttendancePage, attendance_page),
         on_button(ToggleAttendance, attendance_toggle),

@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.groups import Group
 from bot.domain.meetings import (
@@ -24,7 +27,7 @@ from bot.domain.meetings import (
     TimeProblem,
 )
 from bot.domain.paging import page
-from bot.i18n import Html, Translator
+from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
@@ -138,6 +141,14 @@ class Rsvp(CallbackData, prefix="mt:rsvp"):
 
 
 @dataclass(frozen=True)
+class AgendaRsvp(CallbackData, prefix="mt:arsvp"):
+    """Going / not going in /mymeetings, which is drawn again with the answer."""
+
+    meeting_id: Natural
+    reply: Reply
+
+
+@dataclass(frozen=True)
 class TrialGroups(CallbackData, prefix="mt:tgroups"):
     page: Natural
 
@@ -180,11 +191,18 @@ def place_and_link(t: Translator, meeting: Meeting, *, show_link: bool) -> list[
     return lines
 
 
-def rsvp_row(t: Translator, meeting_id: int) -> list[Button]:
+def rsvp_row(t: Translator, meeting_id: int, going: bool | None = None) -> list[Button]:
+    """Going / not going; once answered (``going``), the answer is ticked and the other one
+    stays, to change one's mind."""
     return [
-        (t("✅ I'm going"), Rsvp(meeting_id, Reply.YES)),
-        (t("❌ Not going"), Rsvp(meeting_id, Reply.NO)),
+        (t("✓ I'm going") if going is True else t("✅ I'm going"), Rsvp(meeting_id, Reply.YES)),
+        (t("✓ Not going") if going is False else t("❌ Not going"), Rsvp(meeting_id, Reply.NO)),
     ]
+
+
+def rsvp_markup(t: Translator, meeting_id: int, going: bool) -> InlineKeyboardMarkup:
+    """A reminder's keyboard once answered."""
+    return inline([rsvp_row(t, meeting_id, going)])
 
 
 def counts_text(t: Translator, counts: SeatCounts) -> str:
@@ -447,8 +465,8 @@ def my_meetings_view(
         else:
             rows.append(
                 [
-                    (t("✅ {when}", when=label), Rsvp(meeting.id, Reply.YES)),
-                    (t("❌ {when}", when=label), Rsvp(meeting.id, Reply.NO)),
+                    (t("✅ {when}", when=label), AgendaRsvp(meeting.id, Reply.YES)),
+                    (t("❌ {when}", when=label), AgendaRsvp(meeting.id, Reply.NO)),
                 ]
             )
     return "\n".join(lines), inline(rows)
@@ -546,14 +564,13 @@ def reminder_view(
     meeting: Meeting,
     seat: Seat | None,
     tz: str,
+    now: datetime,
 ) -> View:
+    """A reminder says how soon, as of ``now`` (when it is sent): the hour-before one
+    "today … in 1 hour", the day-before one "tomorrow"."""
     confirmed = seat is not None and seat.confirmed
     lines: list[str] = [
-        t(
-            "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
-            group=group.name,
-            when=when(t, meeting.starts_at, tz),
-        ),
+        _reminder_heading(t, group, meeting.starts_at, tz, now),
         *place_and_link(t, meeting, show_link=confirmed),
     ]
     if seat is not None and seat.kind is SeatKind.TRIAL:
@@ -562,6 +579,30 @@ def reminder_view(
     else:
         rows = [rsvp_row(t, meeting.id)]
     return "\n".join(lines), inline(rows)
+
+
+def _reminder_heading(t: Translator, group: Group, start: datetime, tz: str, now: datetime) -> str:
+    zone = ZoneInfo(tz)
+    days_ahead = (start.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days_ahead == 0:
+        return t(
+            "⏰ <b>Reminder</b>: <b>{group}</b> meets today at {time} {zone}, in {left}.",
+            group=group.name,
+            time=t.format_time(start, tz),
+            zone=tz_abbreviation(tz),
+            left=t.format_duration(start - now),
+        )
+    if days_ahead == 1:
+        return t(
+            "⏰ <b>Reminder</b>: <b>{group}</b> meets tomorrow, {when}.",
+            group=group.name,
+            when=when(t, start, tz),
+        )
+    return t(
+        "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
+        group=group.name,
+        when=when(t, start, tz),
+    )
 
 
 def cancelled_view(t: Translator, group: Group, meeting: Meeting, tz: str, *, series: bool) -> View:
