@@ -136,7 +136,6 @@ class Translator:
             value = _aware(value)
         return dates.format_time(value, fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
 
-
     def format_clock(self, value: time) -> str:
         """A wall-clock time on the 24-hour clock, as the language writes it ("19.30" in
         Indonesian, "19:30" in English): for picker buttons and typed examples, which must

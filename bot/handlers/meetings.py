@@ -56,6 +56,7 @@ from bot.ui.meetings import (
     ConfirmMove,
     ConfirmTrial,
     FacilitatedMeetings,
+    MeetingsPage,
     MoveDay,
     MoveMeeting,
     MoveTime,
@@ -96,9 +97,12 @@ async def _refuse(update: Update, session: Session, text: str | None = None) -> 
 
 
 async def meetings_command(
-    update: Update, context: RangkulContext, _: FacilitatedMeetings | None = None
+    update: Update,
+    context: RangkulContext,
+    action: FacilitatedMeetings | MeetingsPage | None = None,
 ) -> None:
-    """/meetings (and the « All meetings button): coming meetings of the groups they run."""
+    """/meetings (the « All meetings button, its pages): coming meetings of the groups they
+    run."""
     session = await context.session(update)
     if not session.facilitated_groups:
         await show(update, views.not_facilitator_text(session.t), edit=False)
@@ -112,7 +116,12 @@ async def meetings_command(
     ]
     await show(
         update,
-        *views.meetings_list_view(session.t, items, _own_timezone(session)),
+        *views.meetings_list_view(
+            session.t,
+            items,
+            _own_timezone(session),
+            action.page if isinstance(action, MeetingsPage) else 0,
+        ),
         edit=update.callback_query is not None,
     )
 
@@ -627,6 +636,7 @@ def handlers() -> list[BaseHandler]:
     return [
         *commands,
         on_button(FacilitatedMeetings, meetings_command),
+        on_button(MeetingsPage, meetings_command),
         on_button(MyMeetings, my_meetings),
         on_button(OpenMeeting, open_meeting),
         on_button(AskCancel, ask_cancel),

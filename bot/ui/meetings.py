@@ -36,6 +36,7 @@ from bot.ui.view import View
 
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8
+MEETINGS_PER_PAGE = 6  # /meetings: a week or two of a few groups, short enough to read
 MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
 
 
@@ -45,6 +46,11 @@ MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
 @dataclass(frozen=True)
 class FacilitatedMeetings(CallbackData, prefix="mt:list"):
     pass
+
+
+@dataclass(frozen=True)
+class MeetingsPage(CallbackData, prefix="mt:lpage"):
+    page: Natural
 
 
 @dataclass(frozen=True)
@@ -206,12 +212,15 @@ def rsvp_markup(t: Translator, meeting_id: int, going: bool) -> InlineKeyboardMa
 
 
 def counts_text(t: Translator, counts: SeatCounts) -> str:
-    return t(
-        "{going} going ({trials} on trial), {waiting} waiting",
-        going=counts.going,
-        trials=counts.trials_going,
-        waiting=counts.waitlist,
-    )
+    """Who answered, leaving out what is zero ("" when nobody has)."""
+    parts = []
+    if counts.going:
+        parts.append(t("{n} going", n=counts.going))
+    if counts.trials_going:
+        parts.append(t("{n} of them on trial", n=counts.trials_going))
+    if counts.waitlist:
+        parts.append(t("{n} waiting", n=counts.waitlist))
+    return ", ".join(parts)
 
 
 def refused_text(t: Translator) -> str:
@@ -230,24 +239,30 @@ def not_facilitator_text(t: Translator) -> str:
 
 
 def meetings_list_view(
-    t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]], tz: str
+    t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]], tz: str, page_index: int
 ) -> View:
-    """The coming meetings of the groups someone runs, in their own timezone ``tz``."""
+    """One page of the coming meetings of the groups someone runs, in their own timezone."""
     if not items:
         return t("No upcoming meetings. Schedule one with /newmeeting."), None
-    lines = [t("<b>Upcoming meetings</b>")]
-    buttons = []
-    for meeting, counts, group in items:
+    shown, has_prev, has_next = page(items, page_index, MEETINGS_PER_PAGE)
+    lines = [t("<b>Upcoming meetings</b> (times in {zone})", zone=tz_abbreviation(tz)), ""]
+    buttons: list[list[Button]] = []
+    for meeting, counts, group in shown:
+        moment = short_when(t, meeting.starts_at, tz)
+        counted = counts_text(t, counts)
         lines.append(
-            t(
-                "• {when} — <b>{group}</b>: {counts}",
-                when=when(t, meeting.starts_at, tz),
-                group=group.name,
-                counts=counts_text(t, counts),
-            )
+            t("• {when} — <b>{group}</b>: {counts}", when=moment, group=group.name, counts=counted)
+            if counted
+            else t("• {when} — <b>{group}</b>", when=moment, group=group.name)
         )
-        label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
-        buttons.append([(label[:60], OpenMeeting(meeting.id))])
+        buttons.append([(f"{moment} · {group.name}"[:60], OpenMeeting(meeting.id))])
+    nav: list[Button] = []
+    if has_prev:
+        nav.append((t("« Back"), MeetingsPage(page_index - 1)))
+    if has_next:
+        nav.append((t("More »"), MeetingsPage(page_index + 1)))
+    if nav:
+        buttons.append(nav)
     return "\n".join(lines), inline(buttons)
 
 
@@ -263,7 +278,7 @@ def meeting_detail_view(
     lines = [
         t("<b>{group}</b>", group=group.name),
         when(t, meeting.starts_at, tz),
-        counts_text(t, counts),
+        counts_text(t, counts) or t("Nobody has said yet whether they're coming."),
         *place_and_link(t, meeting, show_link=True),
     ]
     rows: list[list[Button]] = [

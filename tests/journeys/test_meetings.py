@@ -269,9 +269,7 @@ async def test_cancelling_tells_everyone_and_removes_their_reminders(world: BotW
     await sign_up_for_trial(ayu)
 
     await sari.send("/meetings")
-    assert "December 3, 2026, 7:30 PM WITA — Teman Cerita Makassar: 1 going (1 on trial)" in last(
-        sari
-    )
+    assert "Thu 3 Dec 7:30 PM — Teman Cerita Makassar: 1 going, 1 of them on trial" in last(sari)
     await sari.press("Thu 3 Dec")
     await sari.press("Cancel this meeting")
     assert "Everyone expected will be told" in last(sari)
@@ -464,7 +462,8 @@ async def test_facilitators_see_times_in_their_own_timezone(world: BotWorld) -> 
     assert "7:30 PM WITA (6:30 PM WIB for you)" in last(sari)
 
     await sari.send("/meetings")
-    assert "Thursday, December 3, 2026, 6:30 PM WIB — Teman Cerita Makassar" in last(sari)
+    assert "(times in WIB)" in last(sari)
+    assert "Thu 3 Dec 6:30 PM — Teman Cerita Makassar" in last(sari)
     assert "Thu 3 Dec 6:30 PM · Teman Cerita Makassar" in buttons(sari)
     assert "WITA" not in last(sari)
     await sari.press("Thu 3 Dec")
@@ -550,7 +549,7 @@ async def test_member_rsvps_from_mymeetings_and_gets_the_link_once_going(world: 
     assert "https://meet.example.org/teman-cerita" in last(budi)
 
     await sari.send("/meetings")
-    assert "1 going (0 on trial)" in last(sari)
+    assert "1 going" in last(sari) and "on trial" not in last(sari)
 
 
 async def test_attendance_is_marked_with_aliases(world: BotWorld) -> None:
