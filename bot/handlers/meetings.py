@@ -262,6 +262,7 @@ async def _move_times(
     times = picker_times(day, group.timezone, context.services.clock.now())
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        session.t,
         times,
         page_index,
         lambda at: MoveTime(meeting.id, day_code(day), time_code(at)),

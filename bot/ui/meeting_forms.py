@@ -165,6 +165,7 @@ def time_step_view(
 ) -> View:
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        t,
         times,
         page_index,
         lambda at: MeetingTime(time_code(at)),
@@ -338,6 +339,7 @@ def poll_time_view(
 ) -> View:
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        t,
         times,
         page_index,
         lambda at: PollTime(time_code(at)),

@@ -705,8 +705,8 @@ def followup_answer_view(t: Translator, outcome: str, group: Group | None) -> Vi
 def time_problem_text(t: Translator, problem: TimeProblem) -> Html:
     texts = {
         TimeProblem.MALFORMED: t(
-            "I couldn't read that as a date and time. Please write it like "
-            "<code>2026-12-03 19:30</code>, or use the buttons."
+            "I couldn't read that as a date and time. Please write it like the example below, "
+            "or use the buttons."
         ),
         TimeProblem.PAST: t("That time has already passed. Please choose a time in the future."),
         TimeProblem.TOO_FAR: t("That is more than a year ahead. Please choose a nearer date."),
