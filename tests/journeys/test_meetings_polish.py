@@ -208,14 +208,14 @@ async def test_a_group_description_with_contact_details_is_refused_and_times_pas
     await koor.press("Edit")
     await koor.press("Description")
     for bad, reason in (
-        ("Info lebih lanjut: (022) 255-1111, tanya saja.", "phone numbers"),
-        ("Hubungi kami di 0812 3456 7890 kapan saja ya.", "phone numbers"),
+        ("Info lebih lanjut: (022) 255-1111, tanya saja.", "phone number"),
+        ("Hubungi kami di 0812 3456 7890 kapan saja ya.", "phone number"),
         ("Tulis ke halo@ruangaman.org untuk bergabung.", "e-mail"),
-        ("Gabung lewat t.me/ruangaman untuk info.", "links"),
+        ("Gabung lewat t.me/ruangaman untuk info.", "link"),
     ):
         await koor.send(bad)
         assert reason in koor.last.text, bad
-        assert "everyone" in koor.last.text
+        assert "Anyone can read the group's card" in koor.last.text
     await koor.send("Kami bertemu tiap Kamis 19.00-21.00, 3-4 kali sebulan.")
     assert "Saved" in " ".join(koor.texts[-2:])
 
