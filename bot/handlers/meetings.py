@@ -7,7 +7,7 @@ Buttons are untrusted: every facilitator action passes the groups the presser fa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
@@ -39,6 +39,7 @@ from bot.ui.meeting_picker import (
     date_view,
     day_code,
     parse_day,
+    parse_start_code,
     parse_time,
     time_buttons,
     time_code,
@@ -288,9 +289,8 @@ async def move_confirm(update: Update, context: RangkulContext, action: MoveTime
 
 async def move_save(update: Update, context: RangkulContext, action: ConfirmMove) -> None:
     session = await context.session(update)
-    try:
-        start = datetime.strptime(action.start, views.MOVED_START).replace(tzinfo=UTC)
-    except ValueError:
+    start = parse_start_code(action.start)
+    if start is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
     s = context.services

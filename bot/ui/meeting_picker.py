@@ -7,7 +7,7 @@ for a day, a time and a page, so each flow keeps its own actions and arguments.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -23,9 +23,12 @@ DAYS_PER_ROW = 2
 EXAMPLE_TIME = time(19, 30)
 TIMES_PER_ROW = 4
 
-# Button fields of a picked day and time, as day_code and time_code write them.
+# Button fields of a picked day and time, as day_code and time_code write them, and of a
+# whole start (UTC), as start_code writes it.
 DayCode = Annotated[str, MaxLen(8)]
 TimeCode = Annotated[str, MaxLen(4)]
+StartCode = Annotated[str, MaxLen(12)]
+_START_CODE = "%Y%m%d%H%M"
 
 
 def day_code(day: date) -> str:
@@ -46,6 +49,17 @@ def time_code(at: time) -> str:
 def parse_time(code: str) -> time | None:
     try:
         return datetime.strptime(code, "%H%M").time()
+    except ValueError:
+        return None
+
+
+def start_code(start: datetime) -> str:
+    return start.astimezone(UTC).strftime(_START_CODE)
+
+
+def parse_start_code(code: str) -> datetime | None:
+    try:
+        return datetime.strptime(code, _START_CODE).replace(tzinfo=UTC)
     except ValueError:
         return None
 

@@ -11,7 +11,6 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -28,16 +27,23 @@ from bot.domain.meetings import (
 )
 from bot.domain.paging import page
 from bot.i18n import Html, Translator, tz_abbreviation
-from bot.ui.callbacks import CallbackData, MaxLen, Natural
+from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.groups import OpenCard, TrySession
 from bot.ui.keyboards import Button, inline
-from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
+from bot.ui.meeting_picker import (
+    DayCode,
+    StartCode,
+    TimeCode,
+    short_when,
+    start_code,
+    when,
+    when_in_group,
+)
 from bot.ui.view import View
 
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8
 MEETINGS_PER_PAGE = 6  # /meetings: a week or two of a few groups, short enough to read
-MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
 
 
 # --- buttons: facilitators ---------------------------------------------------------------------
@@ -106,7 +112,7 @@ class MoveTime(CallbackData, prefix="mt:mvt"):
 @dataclass(frozen=True)
 class ConfirmMove(CallbackData, prefix="mt:mvok"):
     meeting_id: Natural
-    start: Annotated[str, MaxLen(12)]  # MOVED_START
+    start: StartCode
 
 
 @dataclass(frozen=True)
@@ -331,7 +337,7 @@ def confirm_move_view(
     )
     return text, inline(
         [
-            [(t("Yes, move it"), ConfirmMove(meeting.id, start.strftime(MOVED_START)))],
+            [(t("Yes, move it"), ConfirmMove(meeting.id, start_code(start)))],
             [(t("No, keep it"), OpenMeeting(meeting.id))],
         ]
     )

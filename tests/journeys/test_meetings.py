@@ -422,9 +422,11 @@ async def test_typing_at_the_group_choice_shows_the_groups_again(world: BotWorld
         await tom.send("/cancel")
 
 
-async def test_typing_at_the_poll_results_shows_them_again_with_their_button(
+async def test_poll_results_are_read_not_answered_and_their_buttons_start_anew(
     world: BotWorld,
 ) -> None:
+    """The results end the poll's conversation: what is typed next is not taken for an answer
+    there, and "Propose new times" starts a poll again (for the group on the button)."""
     group_id = await a_group(world)
     sari = await a_facilitator(world, group_id)
     await sari.send("/poll_time")
@@ -433,9 +435,13 @@ async def test_typing_at_the_poll_results_shows_them_again_with_their_button(
     await sari.press("Send the poll")
 
     await sari.send("/poll_time")
+    assert buttons(sari) == [
+        "📅 Schedule Fri 4 Dec 7:00 PM",
+        "📅 Schedule Sat 5 Dec 10:00 AM",
+        "🗳 Propose new times",
+    ]
     await sari.send("new times please")
-    assert "use the buttons" in last(sari) and "Time poll for Teman Cerita Makassar" in last(sari)
-    assert buttons(sari) == ["🗳 Propose new times"]
+    assert "Time poll" not in last(sari) and "use the buttons" not in last(sari)
     await sari.press("Propose new times")
     assert "Propose 2 to 5 times" in last(sari)
     await sari.send_sticker()  # at the day step: the days again
