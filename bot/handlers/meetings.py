@@ -415,7 +415,9 @@ async def trial_cancel(update: Update, context: RangkulContext, action: CancelTr
             edit=False,
         )
     else:
-        await _refuse(update, session, views.gone_text(session.t))
+        await query_of(update).answer(views.gone_text(session.t))
+    # Either way the button has done what it could (on a reminder, its only one).
+    await drop_pressed_button(update)
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -512,8 +514,24 @@ async def set_keyboard(update: Update, markup: InlineKeyboardMarkup | None) -> N
     message = query_of(update).message
     if not isinstance(message, Message):
         return  # too old for Telegram to send with the press: nothing to edit
+    if markup is not None and not markup.inline_keyboard:
+        markup = None
     if _markup_dict(message.reply_markup) != _markup_dict(markup):
         await query_of(update).edit_message_reply_markup(markup)
+
+
+async def drop_pressed_button(update: Update) -> None:
+    """Takes the pressed button off its message, and the keyboard with it when nothing else
+    is left (a list keeps its other buttons)."""
+    query = query_of(update)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = [
+        [button for button in row if button.callback_data != query.data]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    await set_keyboard(update, InlineKeyboardMarkup([row for row in rows if row]))
 
 
 def _markup_dict(markup: InlineKeyboardMarkup | None) -> object:

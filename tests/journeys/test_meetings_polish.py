@@ -28,6 +28,7 @@ from tests.journeys.helpers.meetings import (
     reminders,
     schedule_weekly,
     services,
+    sign_up_for_trial,
 )
 
 
@@ -85,6 +86,26 @@ async def test_a_reminder_keeps_the_answer_on_its_buttons_and_loses_them_once_pa
     assert len(budi.texts) == sent
     going = rows(world, "SELECT status FROM seats WHERE meeting_id = 1")
     assert going == [("going",)]  # the late press changed nothing
+
+
+async def test_cancel_my_trial_on_a_past_reminder_gets_a_toast_and_the_button_goes(
+    world: BotWorld,
+) -> None:
+    group_id = await a_group(world)
+    sari = await a_facilitator(world, group_id)
+    await schedule_weekly(sari)
+    ayu = await a_person(world, 302, "Ayu Senja")
+    await sign_up_for_trial(ayu)
+
+    await advance_to(world, FIRST_MEETING - timedelta(hours=24))
+    reminder = ayu.last
+    assert labels(reminder) == ["Cancel my trial"]
+    await advance_to(world, FIRST_MEETING + timedelta(hours=2))
+    sent = len(ayu.texts)
+    await ayu.press("Cancel my trial")
+    assert "already started" in last_alert(world)
+    assert labels(message(ayu, reminder.message_id)) == []
+    assert len(ayu.texts) == sent
 
 
 async def test_the_one_hour_reminder_says_today_and_the_day_before_says_tomorrow(
