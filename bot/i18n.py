@@ -136,10 +136,12 @@ class Translator:
             value = _aware(value)
         return dates.format_time(value, fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
 
-    def format_clock(self, value: time) -> str:
-        """A wall-clock time on the 24-hour clock, as the language writes it ("19.30" in
-        Indonesian, "19:30" in English): for picker buttons and typed examples, which must
-        read the same way the parser accepts them."""
+    def format_clock(self, value: datetime | time, tz: str = "UTC") -> str:
+        """A time on the 24-hour clock, as the language writes it ("19.30" in Indonesian,
+        "19:30" in English), for short labels and typed examples; a ``datetime`` is shown in
+        ``tz``, a bare ``time`` is taken as wall-clock time already."""
+        if isinstance(value, datetime):
+            value = _aware(value).astimezone(ZoneInfo(tz)).time()
         return dates.format_skeleton("Hm", value, locale=self.locale)
 
     def format_duration(self, value: timedelta) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
 from bot.context import RangkulContext, Session
@@ -541,10 +542,15 @@ def _markup_dict(markup: InlineKeyboardMarkup | None) -> object:
 async def redraw(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
     """Draws the pressed message again (its query already answered)."""
     message = query_of(update).message
-    if isinstance(message, Message):
-        await query_of(update).edit_message_text(text, reply_markup=markup)
-    else:
+    if not isinstance(message, Message):
         await follow_up(update, text, markup)
+        return
+    try:
+        await query_of(update).edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # Drawn the same as it stands (a press that changed nothing the list shows).
+        if "message is not modified" not in error.message.lower():
+            raise
 
 
 async def answer_followup(update: Update, context: RangkulContext, action: TrialFollowup) -> None:
