@@ -28,7 +28,7 @@ import gettext
 import html
 import logging
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from importlib.resources.abc import Traversable
 from io import BytesIO
@@ -135,6 +135,18 @@ class Translator:
         if isinstance(value, datetime):
             value = _aware(value)
         return dates.format_time(value, fmt, tzinfo=ZoneInfo(tz), locale=self.locale)
+
+    def format_clock(self, value: datetime | time, tz: str = "UTC") -> str:
+        """A time on the 24-hour clock, as the language writes it ("19.30" in Indonesian,
+        "19:30" in English), for short labels and typed examples; a ``datetime`` is shown in
+        ``tz``, a bare ``time`` is taken as wall-clock time already."""
+        if isinstance(value, datetime):
+            value = _aware(value).astimezone(ZoneInfo(tz)).time()
+        return dates.format_skeleton("Hm", value, locale=self.locale)
+
+    def format_duration(self, value: timedelta) -> str:
+        """How long, rounded the way people say it ("1 hour", "1 jam", "45 minutes")."""
+        return dates.format_timedelta(value, locale=self.locale)
 
 
 def _aware(value: datetime) -> datetime:

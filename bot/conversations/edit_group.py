@@ -17,7 +17,7 @@ from bot.domain.groups import EditableField, GroupProblem
 from bot.domain.safety import AuthoringDraft
 from bot.i18n import Translator
 from bot.narrowing import query_of, text_of
-from bot.services.groups import edit_group
+from bot.services.groups import edit_group, name_holder
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.flow import StepFlow
@@ -89,6 +89,11 @@ async def value(update: Update, context: RangkulContext) -> int:
     if group_id is None:  # a draft without its group (an older version's): nothing to edit
         return await FLOW.end(update, context, group_views.group_gone_text(t))
     services = context.services
+    if field is EditableField.NAME:
+        holder = await name_holder(services.groups, text_of(update), other_than=group_id)
+        if holder is not None:
+            await show(update, views.name_taken_text(t, holder.name))
+            return Step.VALUE
     try:
         checked = await edit_group(services.groups, group_id, field, text_of(update))
     except LookupError:
@@ -111,7 +116,7 @@ async def value(update: Update, context: RangkulContext) -> int:
 def _problem_text(t: Translator, field: EditableField, problem: GroupProblem) -> str:
     if field is EditableField.REMINDERS:
         return views.reminders_problem_text(t, problem)
-    return group_views.group_problem_text(t, problem, FIELD_BOUNDS[field])
+    return views.problem_text(t, problem, FIELD_BOUNDS[field])
 
 
 async def back(update: Update, context: RangkulContext, action: BackToGroup) -> int:

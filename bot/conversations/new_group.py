@@ -37,7 +37,7 @@ from bot.domain.safety import AuthoringDraft
 from bot.domain.topics import TOPICS
 from bot.i18n import LANGUAGES
 from bot.narrowing import query_of, text_of
-from bot.services.groups import create_group
+from bot.services.groups import create_group, name_holder
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.flow import StepFlow
@@ -166,10 +166,14 @@ async def name(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
     checked = check_name(text_of(update))
     if checked.problem is not None:
-        await show(update, group_views.group_problem_text(session.t, checked.problem, NAME_LENGTH))
+        await show(update, views.problem_text(session.t, checked.problem, NAME_LENGTH))
+        return Step.NAME
+    assert isinstance(checked.value, str)  # a name check that passes cleans a string
+    holder = await name_holder(context.services.groups, checked.value)
+    if holder is not None:
+        await show(update, views.name_taken_text(session.t, holder.name))
         return Step.NAME
     draft = FLOW.draft(context)
-    assert isinstance(checked.value, str)  # a name check that passes cleans a string
     draft.name = checked.value
     return await FLOW.go(update, context, Step.TOPICS, draft)
 
@@ -244,9 +248,7 @@ async def description(update: Update, context: RangkulContext) -> int:
     session = await context.session(update)
     checked = check_description(text_of(update))
     if checked.problem is not None:
-        await show(
-            update, group_views.group_problem_text(session.t, checked.problem, DESCRIPTION_LENGTH)
-        )
+        await show(update, views.problem_text(session.t, checked.problem, DESCRIPTION_LENGTH))
         return Step.DESCRIPTION
     draft = FLOW.draft(context)
     assert isinstance(checked.value, str)  # a description check that passes cleans a string
@@ -305,6 +307,10 @@ async def create(update: Update, context: RangkulContext, _: CreateGroup) -> int
         return await FLOW.go(update, context, Step.CONFIRM, draft)
     services = context.services
     new = _new_group(draft, services.settings.timezone)
+    holder = await name_holder(services.groups, new.name)
+    if holder is not None:  # created meanwhile, by another coordinator
+        await show(update, views.name_taken_text(t, holder.name), edit=False)
+        return await FLOW.go(update, context, Step.NAME, draft, edit=False)
     group = await create_group(services.groups, services.clock, new)
     return await FLOW.end(update, context, views.created_text(t, group.name))
 

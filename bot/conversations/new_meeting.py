@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
+    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -64,9 +65,10 @@ from bot.ui.meeting_forms import (
     MeetingRepeat,
     MeetingTime,
     MeetingTimesPage,
+    ScheduleAt,
     ScheduleMeeting,
 )
-from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_time
+from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_start_code, parse_time
 from bot.ui.meetings import (
     link_problem_text,
     not_facilitator_text,
@@ -180,6 +182,22 @@ async def begin(update: Update, context: RangkulContext) -> int:
         return await FLOW.go(update, context, Step.GROUP, NewMeetingDraft(), edit=False)
     draft = NewMeetingDraft(group_id=groups[0].id)
     return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+
+
+async def begin_at(update: Update, context: RangkulContext, action: ScheduleAt) -> int:
+    """A time picked from a poll's results: /newmeeting for that group with the start filled
+    in (checked again: it may have passed), below the results."""
+    if not await may_use_group(update, context, action.group_id):
+        return ConversationHandler.END
+    draft = NewMeetingDraft(group_id=action.group_id)
+    start = parse_start_code(action.start)
+    if start is None:
+        return await FLOW.go(update, context, Step.DATE, draft, edit=False)
+    checked = check_start(start, context.services.clock.now())
+    if checked.problem is not None:
+        return await _accept_start(update, context, draft, None, checked.problem)
+    draft.start = checked.start
+    return await FLOW.go(update, context, Step.DURATION, draft, edit=False)
 
 
 async def choose_group(update: Update, context: RangkulContext, action: ChooseMeetingGroup) -> int:
@@ -480,7 +498,7 @@ def handlers() -> list[BaseHandler]:
         persistent_conversation(
             "new_meeting",
             allow_reentry=True,
-            entry_points=[CommandHandler("newmeeting", begin)],
+            entry_points=[CommandHandler("newmeeting", begin), on_button(ScheduleAt, begin_at)],
             states=states,
             fallbacks=common_fallbacks(),
         )

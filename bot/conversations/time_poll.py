@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
+    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -60,7 +61,7 @@ log = logging.getLogger(__name__)
 
 class Step(enum.IntEnum):
     GROUP = 1
-    RESULTS = 2
+    # 2 was the results, now shown as the conversation ends (their buttons start flows anew)
     DATE = 3
     TIME = 4
 
@@ -89,13 +90,6 @@ async def _view(
     # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
     assert session.member is not None
     own_tz = session.member.timezone
-    if step is Step.RESULTS:
-        poll = await context.services.time_polls.latest(group.id)
-        if poll is None:
-            return Step.DATE
-        results = await context.services.time_polls.results(poll)
-        counts, voters = results.counts, results.voters
-        return views.poll_results_view(t, group, poll.options, counts, voters, own_tz)
     if step is Step.TIME:
         day = parse_day(draft.day or "")
         if day is None:
@@ -136,15 +130,35 @@ async def choose_group(update: Update, context: RangkulContext, action: ChoosePo
 
 
 async def _results_or_pick(update: Update, context: RangkulContext, draft: TimePollDraft) -> int:
-    """The answers to the group's latest poll, or proposing times if it has none yet."""
+    """The answers to the group's latest poll, or proposing times if it has none yet.
+
+    The answers end the conversation: they are something to read, and their buttons (a new
+    poll, scheduling one of the times in /newmeeting) start a flow of their own, so nothing
+    typed afterwards is taken as an answer here."""
     edit = update.callback_query is not None
-    return await FLOW.go(update, context, Step.RESULTS, draft, edit=edit)
+    group = await facilitated_group(update, context, draft.group_id)
+    if group is None:
+        return await FLOW.lost(update, context)
+    poll = await context.services.time_polls.latest(group.id)
+    if poll is None:
+        return await FLOW.go(update, context, Step.DATE, draft, edit=edit)
+    session = await context.session(update)
+    # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
+    assert session.member is not None
+    results = await context.services.time_polls.results(poll)
+    view = views.poll_results_view(
+        session.t, group, poll.options, results.counts, results.voters, session.member.timezone
+    )
+    return await FLOW.end(update, context, *view, edit=edit)
 
 
-async def new_poll(update: Update, context: RangkulContext, _: NewPoll) -> int:
-    draft = FLOW.draft(context)
-    draft.chosen = []
-    return await FLOW.go(update, context, Step.DATE, draft)
+async def new_poll(update: Update, context: RangkulContext, action: NewPoll) -> int:
+    """ "Propose new times" under the results: a fresh poll for that group."""
+    if not await may_use_group(update, context, action.group_id):
+        return ConversationHandler.END
+    draft = TimePollDraft(group_id=action.group_id)
+    # Below the results, which stay to be read while the times are picked.
+    return await FLOW.go(update, context, Step.DATE, draft, edit=False)
 
 
 async def choose_day(update: Update, context: RangkulContext, action: PollDay) -> int:
@@ -250,7 +264,6 @@ def handlers() -> list[BaseHandler]:
     sending = on_button(SendPoll, send)
     states: dict[object, list[BaseHandler]] = {
         Step.GROUP: [on_button(ChoosePollGroup, choose_group)],
-        Step.RESULTS: [on_button(NewPoll, new_poll)],
         Step.DATE: [on_button(PollDay, choose_day), sending, MessageHandler(text, typed_time)],
         Step.TIME: [
             on_button(PollTime, choose_time),
@@ -265,7 +278,7 @@ def handlers() -> list[BaseHandler]:
         persistent_conversation(
             "time_poll",
             allow_reentry=True,
-            entry_points=[CommandHandler("poll_time", begin)],
+            entry_points=[CommandHandler("poll_time", begin), on_button(NewPoll, new_poll)],
             states=states,
             fallbacks=common_fallbacks(),
         )

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.domain.alias import AliasProblem, contact_problem
+from bot.domain.off_platform import ContactKind, contact_details
 from bot.domain.recurrence import MAX_OFFSET_MINUTES, MAX_REMINDERS, parse_offsets
 
 NAME_LENGTH = (3, 60)
@@ -156,6 +157,12 @@ _CONTACT_PROBLEMS = {
     AliasProblem.EMAIL: GroupProblem.EMAIL,
     AliasProblem.LINK: GroupProblem.LINK,
 }
+_DESCRIPTION_CONTACTS = {
+    ContactKind.PHONE: GroupProblem.PHONE,
+    ContactKind.EMAIL: GroupProblem.EMAIL,
+    ContactKind.HANDLE: GroupProblem.HANDLE,
+    ContactKind.LINK: GroupProblem.LINK,
+}
 # Angle brackets would read as HTML markup; braces as message placeholders in some tools.
 _FORBIDDEN = frozenset("<>{}")
 _CITY_PUNCTUATION = frozenset(" -.'()")
@@ -177,7 +184,18 @@ def check_description(raw: str) -> Checked:
     text = "\n".join(" ".join(line.split()) for line in _nfkc(raw).strip().splitlines())
     if _has_hidden(text.replace("\n", "")) or _FORBIDDEN & set(text):
         return Checked(text, GroupProblem.INVALID_CHARS)
+    # The card is public: a number or address on it would reach anyone, bypassing the bot.
+    # Free text, so the buddies' detector, which lets times and dates ("19.00-21.00") pass.
+    for kind, problem in _DESCRIPTION_CONTACTS.items():
+        if kind in contact_details(text):
+            return Checked(text, problem)
     return _length(text, DESCRIPTION_LENGTH)
+
+
+def same_name_key(name: str) -> str:
+    """What two group names that are "the same" share: case, spacing and look-alike characters
+    aside."""
+    return " ".join(_nfkc(name).split()).casefold()
 
 
 def check_city(raw: str) -> Checked:

@@ -290,9 +290,11 @@ def check_start(start: datetime, now: datetime) -> TimeCheck:
 
 
 def picker_dates(now: datetime, tz: str, days: int = PICKER_DAYS) -> list[date]:
-    """Today and the following days, as dates in the group's timezone."""
+    """Today (while start times are left on it) and the following days, as dates in the
+    group's timezone."""
     today = now.astimezone(ZoneInfo(tz)).date()
-    return [today + timedelta(days=offset) for offset in range(days)]
+    first = today if picker_times(today, tz, now) else today + timedelta(days=1)
+    return [first + timedelta(days=offset) for offset in range(days)]
 
 
 def picker_times(day: date, tz: str, now: datetime) -> list[time]:

@@ -7,14 +7,22 @@ Buttons are untrusted: every facilitator action passes the groups the presser fa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
-from bot.domain.meetings import Meeting, Outcome, local_start, picker_dates, picker_times
+from bot.domain.meetings import (
+    Meeting,
+    Outcome,
+    SeatStatus,
+    local_start,
+    picker_dates,
+    picker_times,
+)
 from bot.domain.recurrence import Recurrence
 from bot.narrowing import query_of
 from bot.services import groups as group_service
@@ -32,6 +40,7 @@ from bot.ui.meeting_picker import (
     date_view,
     day_code,
     parse_day,
+    parse_start_code,
     parse_time,
     time_buttons,
     time_code,
@@ -39,6 +48,7 @@ from bot.ui.meeting_picker import (
     when_in_group,
 )
 from bot.ui.meetings import (
+    AgendaRsvp,
     AskCancel,
     AskCancelSeries,
     AttendancePage,
@@ -48,6 +58,7 @@ from bot.ui.meetings import (
     ConfirmMove,
     ConfirmTrial,
     FacilitatedMeetings,
+    MeetingsPage,
     MoveDay,
     MoveMeeting,
     MoveTime,
@@ -88,9 +99,12 @@ async def _refuse(update: Update, session: Session, text: str | None = None) -> 
 
 
 async def meetings_command(
-    update: Update, context: RangkulContext, _: FacilitatedMeetings | None = None
+    update: Update,
+    context: RangkulContext,
+    action: FacilitatedMeetings | MeetingsPage | None = None,
 ) -> None:
-    """/meetings (and the « All meetings button): coming meetings of the groups they run."""
+    """/meetings (the « All meetings button, its pages): coming meetings of the groups they
+    run."""
     session = await context.session(update)
     if not session.facilitated_groups:
         await show(update, views.not_facilitator_text(session.t), edit=False)
@@ -104,7 +118,12 @@ async def meetings_command(
     ]
     await show(
         update,
-        *views.meetings_list_view(session.t, items, _own_timezone(session)),
+        *views.meetings_list_view(
+            session.t,
+            items,
+            _own_timezone(session),
+            action.page if isinstance(action, MeetingsPage) else 0,
+        ),
         edit=update.callback_query is not None,
     )
 
@@ -245,6 +264,7 @@ async def _move_times(
     times = picker_times(day, group.timezone, context.services.clock.now())
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        session.t,
         times,
         page_index,
         lambda at: MoveTime(meeting.id, day_code(day), time_code(at)),
@@ -270,9 +290,8 @@ async def move_confirm(update: Update, context: RangkulContext, action: MoveTime
 
 async def move_save(update: Update, context: RangkulContext, action: ConfirmMove) -> None:
     session = await context.session(update)
-    try:
-        start = datetime.strptime(action.start, views.MOVED_START).replace(tzinfo=UTC)
-    except ValueError:
+    start = parse_start_code(action.start)
+    if start is None:
         await _refuse(update, session, expired_button_text(session.t))
         return
     s = context.services
@@ -397,13 +416,17 @@ async def trial_cancel(update: Update, context: RangkulContext, action: CancelTr
             edit=False,
         )
     else:
-        await _refuse(update, session, views.gone_text(session.t))
+        await query_of(update).answer(views.gone_text(session.t))
+    # Either way the button has done what it could (on a reminder, its only one).
+    await drop_pressed_button(update)
 
 
 # --- members -----------------------------------------------------------------------------------
 
 
-async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | None = None) -> None:
+async def my_meetings(
+    update: Update, context: RangkulContext, action: MyMeetings | AgendaRsvp | None = None
+) -> None:
     """/mymeetings: their coming meetings, seats and RSVP buttons, in their timezone."""
     session = await context.session(update)
     if session.member is None:
@@ -412,14 +435,20 @@ async def my_meetings(update: Update, context: RangkulContext, _: MyMeetings | N
     member = session.member
     s = context.services
     items = await seats.agenda(s.meetings, s.groups, s.clock, member)
-    await show(update, *views.my_meetings_view(session.t, items, member.timezone), edit=False)
+    view = views.my_meetings_view(session.t, items, member.timezone)
+    if isinstance(action, AgendaRsvp):
+        await redraw(update, *view)  # answered above, or by this
+    else:
+        await show(update, *view, edit=False)
 
 
-async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> None:
+async def _rsvp(
+    update: Update, context: RangkulContext, action: Rsvp | AgendaRsvp
+) -> tuple[Session, Outcome] | None:
     session = await context.session(update)
     if session.member is None:
         await _refuse(update, session, expired_button_text(session.t))
-        return
+        return None
     s = context.services
     outcome = await seats.rsvp(
         s.meetings,
@@ -430,8 +459,98 @@ async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> 
         action.meeting_id,
         action.reply is Reply.YES,
     )
-    await query_of(update).answer()
-    await follow_up(update, views.rsvp_answer_text(session.t, outcome.value))
+    return session, outcome
+
+
+async def answer_rsvp(update: Update, context: RangkulContext, action: Rsvp) -> None:
+    """Going / not going on a reminder: answered with a toast, and the reminder's buttons show
+    the answer. Once the meeting has passed (or was cancelled), or for someone no longer in
+    the group, the buttons can do nothing more and go."""
+    answered = await _rsvp(update, context, action)
+    if answered is None:
+        return
+    session, outcome = answered
+    query = query_of(update)
+    text = views.rsvp_answer_text(session.t, outcome.value)
+    if outcome in (Outcome.GOING, Outcome.NOT_GOING):
+        await query.answer(text[:200])
+        going = outcome is Outcome.GOING
+        await set_keyboard(update, views.rsvp_markup(session.t, action.meeting_id, going))
+    elif outcome is Outcome.WAITLIST:
+        await query.answer(text[:200], show_alert=True)
+    else:
+        await query.answer(text[:200])
+        await set_keyboard(update, None)
+
+
+async def answer_agenda_rsvp(update: Update, context: RangkulContext, action: AgendaRsvp) -> None:
+    """Going / not going in /mymeetings: a toast, and the list drawn again with the answer
+    (unless the answer was already given: a second tap changes nothing)."""
+    session = await context.session(update)
+    before = (
+        await context.services.meetings.seat(action.meeting_id, session.member.id)
+        if session.member is not None
+        else None
+    )
+    answered = await _rsvp(update, context, action)
+    if answered is None:
+        return
+    session, outcome = answered
+    await query_of(update).answer(views.rsvp_answer_text(session.t, outcome.value)[:200])
+    if before is None or _SEAT_OUTCOME.get(before.status) is not outcome:
+        await my_meetings(update, context, action)
+
+
+# What an RSVP answers when the seat already had that status.
+_SEAT_OUTCOME = {
+    SeatStatus.GOING: Outcome.GOING,
+    SeatStatus.NOT_GOING: Outcome.NOT_GOING,
+    SeatStatus.WAITLIST: Outcome.WAITLIST,
+}
+
+
+async def set_keyboard(update: Update, markup: InlineKeyboardMarkup | None) -> None:
+    """Edits the pressed message's buttons to ``markup`` (None: away), unless they already
+    are that (Telegram refuses an edit that changes nothing)."""
+    message = query_of(update).message
+    if not isinstance(message, Message):
+        return  # too old for Telegram to send with the press: nothing to edit
+    if markup is not None and not markup.inline_keyboard:
+        markup = None
+    if _markup_dict(message.reply_markup) != _markup_dict(markup):
+        await query_of(update).edit_message_reply_markup(markup)
+
+
+async def drop_pressed_button(update: Update) -> None:
+    """Takes the pressed button off its message, and the keyboard with it when nothing else
+    is left (a list keeps its other buttons)."""
+    query = query_of(update)
+    message = query.message
+    if not isinstance(message, Message) or message.reply_markup is None:
+        return
+    rows = [
+        [button for button in row if button.callback_data != query.data]
+        for row in message.reply_markup.inline_keyboard
+    ]
+    await set_keyboard(update, InlineKeyboardMarkup([row for row in rows if row]))
+
+
+def _markup_dict(markup: InlineKeyboardMarkup | None) -> object:
+    return markup.to_dict() if markup is not None and markup.inline_keyboard else None
+
+
+async def redraw(update: Update, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """Draws the pressed message again (its query already answered)."""
+    message = query_of(update).message
+    if not isinstance(message, Message):
+        await follow_up(update, text, markup)
+        return
+    try:
+        await query_of(update).edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        # Drawn the same as it stands (a press that changed nothing the list shows).
+        if "message is not modified" not in error.message.lower():
+            raise
 
 
 async def answer_followup(update: Update, context: RangkulContext, action: TrialFollowup) -> None:
@@ -542,6 +661,7 @@ def handlers() -> list[BaseHandler]:
     return [
         *commands,
         on_button(FacilitatedMeetings, meetings_command),
+        on_button(MeetingsPage, meetings_command),
         on_button(MyMeetings, my_meetings),
         on_button(OpenMeeting, open_meeting),
         on_button(AskCancel, ask_cancel),
@@ -559,6 +679,7 @@ def handlers() -> list[BaseHandler]:
         on_button(ConfirmTrial, trial_confirm),
         on_button(CancelTrial, trial_cancel),
         on_button(Rsvp, answer_rsvp),
+        on_button(AgendaRsvp, answer_agenda_rsvp),
         on_button(TrialFollowup, answer_followup),
         on_button(AttendancePage, attendance_page),
         on_button(ToggleAttendance, attendance_toggle),

@@ -50,7 +50,7 @@ async def render_reminder(
         return None  # declined, cancelled or still waiting
     if seat is None and not await services.groups.is_member(group.id, member.id):
         return None  # left the group since
-    return views.reminder_view(t, group, meeting, seat, member.timezone)
+    return views.reminder_view(t, group, meeting, seat, member.timezone, services.clock.now())
 
 
 async def _overtaken(

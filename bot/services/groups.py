@@ -22,6 +22,7 @@ from bot.domain.groups import (
     NewGroup,
     has_room,
     invitation_problem,
+    same_name_key,
 )
 from bot.domain.meetings import seats_left
 from bot.domain.member import Member
@@ -56,6 +57,23 @@ async def edit_group(
     if checked.ok:
         await groups.update(group_id, field, checked.value)
     return checked
+
+
+async def name_holder(
+    groups: GroupRepository, name: str, *, other_than: int | None = None
+) -> Group | None:
+    """The active group (other than ``other_than``) already called ``name``, however it is
+    cased or spaced: two groups of one name would be mixed up on cards, in reminders and by
+    people choosing one."""
+    wanted = same_name_key(name)
+    return next(
+        (
+            summary.group
+            for summary in await groups.list_all()
+            if summary.group.id != other_than and same_name_key(summary.group.name) == wanted
+        ),
+        None,
+    )
 
 
 async def archive_group(

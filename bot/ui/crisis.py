@@ -295,7 +295,10 @@ def facilitator_guide(t: Translator, alias: str) -> str:
 
 def alert_view(t: Translator, alert: CrisisAlert, tz: str, *, escalation: bool) -> View:
     """What a facilitator (or, after escalation, a coordinator) receives."""
-    when = f"{t.format_datetime(alert.created_at, tz, 'd MMM, HH:mm')} {tz_abbreviation(tz)}"
+    moment = alert.created_at
+    when = (
+        f"{t.format_date(moment, tz, 'd MMM')}, {t.format_clock(moment, tz)} {tz_abbreviation(tz)}"
+    )
     if escalation:
         head = t(
             "⚠️ <b>Still unanswered after 30 minutes.</b> <b>{alias}</b> asked at {when} for "

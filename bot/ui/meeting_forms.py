@@ -22,9 +22,12 @@ from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.meeting_picker import (
     TIMES_PER_PAGE,
     DayCode,
+    StartCode,
     TimeCode,
     date_view,
     day_code,
+    short_when,
+    start_code,
     time_buttons,
     time_code,
     time_view,
@@ -90,6 +93,14 @@ class DiscardMeeting(CallbackData, prefix="nm:no"):
     pass
 
 
+@dataclass(frozen=True)
+class ScheduleAt(CallbackData, prefix="nm:at"):
+    """A time from a poll's results: /newmeeting for the group, with the start filled in."""
+
+    group_id: Natural
+    start: StartCode
+
+
 # --- buttons: /poll_time (area tp) -------------------------------------------------------------
 
 
@@ -100,7 +111,10 @@ class ChoosePollGroup(CallbackData, prefix="tp:group"):
 
 @dataclass(frozen=True)
 class NewPoll(CallbackData, prefix="tp:new"):
-    pass
+    """ "Propose new times" under a poll's results, which end the conversation: this starts it
+    again, for the group."""
+
+    group_id: Natural
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,7 @@ def time_step_view(
 ) -> View:
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        t,
         times,
         page_index,
         lambda at: MeetingTime(time_code(at)),
@@ -303,7 +318,17 @@ def poll_results_view(
         t("• {when}: {count}", when=when(t, start, tz), count=count)
         for start, count in zip(options, counts, strict=True)
     ]
-    return "\n".join(lines), inline([[(t("🗳 Propose new times"), NewPoll())]])
+    rows: list[list[Button]] = [
+        [
+            (
+                t("📅 Schedule {when}", when=short_when(t, start, tz)),
+                ScheduleAt(group.id, start_code(start)),
+            )
+        ]
+        for start in options
+    ]
+    rows.append([(t("🗳 Propose new times"), NewPoll(group.id))])
+    return "\n".join(lines), inline(rows)
 
 
 def poll_pick_view(
@@ -341,6 +366,7 @@ def poll_time_view(
 ) -> View:
     page_index = min(page_index, max(len(times) - 1, 0) // TIMES_PER_PAGE)
     rows = time_buttons(
+        t,
         times,
         page_index,
         lambda at: PollTime(time_code(at)),

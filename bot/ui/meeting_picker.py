@@ -7,7 +7,7 @@ for a day, a time and a page, so each flow keeps its own actions and arguments.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -20,11 +20,15 @@ from bot.ui.view import View
 TIMES_PER_PAGE = 24  # six hours in 15-minute steps, four to a row
 EVENING_PAGE = 2  # the page a day's times open at: most groups meet after work
 DAYS_PER_ROW = 2
+EXAMPLE_TIME = time(19, 30)
 TIMES_PER_ROW = 4
 
-# Button fields of a picked day and time, as day_code and time_code write them.
+# Button fields of a picked day and time, as day_code and time_code write them, and of a
+# whole start (UTC), as start_code writes it.
 DayCode = Annotated[str, MaxLen(8)]
 TimeCode = Annotated[str, MaxLen(4)]
+StartCode = Annotated[str, MaxLen(12)]
+_START_CODE = "%Y%m%d%H%M"
 
 
 def day_code(day: date) -> str:
@@ -45,6 +49,17 @@ def time_code(at: time) -> str:
 def parse_time(code: str) -> time | None:
     try:
         return datetime.strptime(code, "%H%M").time()
+    except ValueError:
+        return None
+
+
+def start_code(start: datetime) -> str:
+    return start.astimezone(UTC).strftime(_START_CODE)
+
+
+def parse_start_code(code: str) -> datetime | None:
+    try:
+        return datetime.strptime(code, _START_CODE).replace(tzinfo=UTC)
     except ValueError:
         return None
 
@@ -78,26 +93,37 @@ def date_buttons(
 
 
 def time_buttons(
+    t: Translator,
     times: Sequence[time],
     page_index: int,
     data: Callable[[time], CallbackData],
     page_data: Callable[[int], CallbackData],
 ) -> list[list[Button]]:
-    """One page of start times, then a row to the other pages (labelled by their first time)."""
+    """One page of start times, then a row to the other pages (labelled by their first time).
+    Times on the 24-hour clock as the language writes it ("19.30"): short enough for four a
+    row."""
     shown, _, _ = page(times, page_index, TIMES_PER_PAGE)
-    rows = in_rows([(at.strftime("%H:%M"), data(at)) for at in shown], TIMES_PER_ROW)
+    rows = in_rows([(t.format_clock(at), data(at)) for at in shown], TIMES_PER_ROW)
     pages = range(0, len(times), TIMES_PER_PAGE)
     if len(pages) > 1:
         rows.append(
             [
                 (
-                    ("• " if i // TIMES_PER_PAGE == page_index else "") + f"{times[i]:%H:%M}…",
+                    ("• " if i // TIMES_PER_PAGE == page_index else "")
+                    + f"{t.format_clock(times[i])}…",
                     page_data(i // TIMES_PER_PAGE),
                 )
                 for i in pages
             ]
         )
     return rows
+
+
+def typed_example(t: Translator, days: Sequence[date]) -> str:
+    """A date and time to type, as the parser reads it: the evening of an offered day after
+    the first (the first may be today, its evening past), so the example always lies ahead."""
+    day = days[min(1, len(days) - 1)]
+    return f"{day.isoformat()} {t.format_clock(EXAMPLE_TIME)}"
 
 
 def date_view(
@@ -112,7 +138,12 @@ def date_view(
 ) -> View:
     lines = [heading, t("Which day? Times are in {zone}.", zone=tz_abbreviation(tz))]
     if typed_hint:
-        lines.append(t("You can also type a date and time, like <code>2026-12-03 19:30</code>."))
+        lines.append(
+            t(
+                "You can also type a date and time, like <code>{example}</code>.",
+                example=typed_example(t, days),
+            )
+        )
     return "\n\n".join(lines), inline([*date_buttons(t, days, tz, data), *extra])
 
 

@@ -11,7 +11,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardMarkup
 
 from bot.domain.groups import Group
 from bot.domain.meetings import (
@@ -24,17 +26,25 @@ from bot.domain.meetings import (
     TimeProblem,
 )
 from bot.domain.paging import page
-from bot.i18n import Html, Translator
+from bot.i18n import Html, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.groups import OpenCard, TrySession, nav_row
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_kinds import CalendarFile, calendar_row, heading
-from bot.ui.meeting_picker import DayCode, TimeCode, short_when, when, when_in_group
+from bot.ui.meeting_picker import (
+    DayCode,
+    StartCode,
+    TimeCode,
+    short_when,
+    start_code,
+    when,
+    when_in_group,
+)
 from bot.ui.view import View
 
 ALIASES_PER_PAGE = 10
 GROUPS_PER_PAGE = 8
-MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
+MEETINGS_PER_PAGE = 6  # /meetings: a week or two of a few groups, short enough to read
 
 
 # --- buttons: facilitators ---------------------------------------------------------------------
@@ -43,6 +53,11 @@ MOVED_START = "%Y%m%d%H%M"  # the new start (UTC) on "Yes, move it"
 @dataclass(frozen=True)
 class FacilitatedMeetings(CallbackData, prefix="mt:list"):
     pass
+
+
+@dataclass(frozen=True)
+class MeetingsPage(CallbackData, prefix="mt:lpage"):
+    page: Natural
 
 
 @dataclass(frozen=True)
@@ -98,7 +113,7 @@ class MoveTime(CallbackData, prefix="mt:mvt"):
 @dataclass(frozen=True)
 class ConfirmMove(CallbackData, prefix="mt:mvok"):
     meeting_id: Natural
-    start: Annotated[str, MaxLen(12)]  # MOVED_START
+    start: StartCode
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,14 @@ class MyMeetings(CallbackData, prefix="mt:mine"):
 
 @dataclass(frozen=True)
 class Rsvp(CallbackData, prefix="mt:rsvp"):
+    meeting_id: Natural
+    reply: Reply
+
+
+@dataclass(frozen=True)
+class AgendaRsvp(CallbackData, prefix="mt:arsvp"):
+    """Going / not going in /mymeetings, which is drawn again with the answer."""
+
     meeting_id: Natural
     reply: Reply
 
@@ -181,20 +204,30 @@ def place_and_link(t: Translator, meeting: Meeting, *, show_link: bool) -> list[
     return lines
 
 
-def rsvp_row(t: Translator, meeting_id: int) -> list[Button]:
+def rsvp_row(t: Translator, meeting_id: int, going: bool | None = None) -> list[Button]:
+    """Going / not going; once answered (``going``), the answer is ticked and the other one
+    stays, to change one's mind."""
     return [
-        (t("✅ I'm going"), Rsvp(meeting_id, Reply.YES)),
-        (t("❌ Not going"), Rsvp(meeting_id, Reply.NO)),
+        (t("✓ I'm going") if going is True else t("✅ I'm going"), Rsvp(meeting_id, Reply.YES)),
+        (t("✓ Not going") if going is False else t("❌ Not going"), Rsvp(meeting_id, Reply.NO)),
     ]
 
 
+def rsvp_markup(t: Translator, meeting_id: int, going: bool) -> InlineKeyboardMarkup:
+    """A reminder's keyboard once answered."""
+    return inline([rsvp_row(t, meeting_id, going)])
+
+
 def counts_text(t: Translator, counts: SeatCounts) -> str:
-    return t(
-        "{going} going ({trials} on trial), {waiting} waiting",
-        going=counts.going,
-        trials=counts.trials_going,
-        waiting=counts.waitlist,
-    )
+    """Who answered, leaving out what is zero ("" when nobody has)."""
+    parts = []
+    if counts.going:
+        parts.append(t("{n} going", n=counts.going))
+    if counts.trials_going:
+        parts.append(t("{n} of them on trial", n=counts.trials_going))
+    if counts.waitlist:
+        parts.append(t("{n} waiting", n=counts.waitlist))
+    return ", ".join(parts)
 
 
 def refused_text(t: Translator) -> str:
@@ -213,25 +246,26 @@ def not_facilitator_text(t: Translator) -> str:
 
 
 def meetings_list_view(
-    t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]], tz: str
+    t: Translator, items: Sequence[tuple[Meeting, SeatCounts, Group]], tz: str, page_index: int
 ) -> View:
-    """The coming meetings of the groups someone runs, in their own timezone ``tz``."""
+    """One page of the coming meetings of the groups someone runs, in their own timezone."""
     if not items:
         return t("No upcoming meetings. Schedule one with /newmeeting."), None
-    lines = [t("<b>Upcoming meetings</b>")]
-    buttons = []
-    for meeting, counts, group in items:
+    shown, has_prev, has_next = page(items, page_index, MEETINGS_PER_PAGE)
+    lines = [t("<b>Upcoming meetings</b> (times in {zone})", zone=tz_abbreviation(tz)), ""]
+    buttons: list[list[Button]] = []
+    for meeting, counts, group in shown:
+        moment = short_when(t, meeting.starts_at, tz)
+        counted = counts_text(t, counts)
         lines.append(
-            t(
-                "• {when} — <b>{group}</b>: {counts}",
-                when=when(t, meeting.starts_at, tz),
-                group=group.name,
-                counts=counts_text(t, counts),
-            )
+            t("• {when} — <b>{group}</b>: {counts}", when=moment, group=group.name, counts=counted)
+            if counted
+            else t("• {when} — <b>{group}</b>", when=moment, group=group.name)
         )
         lines += [Html(f"  {line}") for line in heading(t, meeting)]
-        label = f"{short_when(t, meeting.starts_at, tz)} · {group.name}"
-        buttons.append([(label[:60], OpenMeeting(meeting.id))])
+        buttons.append([(f"{moment} · {group.name}"[:60], OpenMeeting(meeting.id))])
+    if nav := nav_row(t, MeetingsPage, page_index, has_prev, has_next):
+        buttons.append(nav)
     return "\n".join(lines), inline(buttons)
 
 
@@ -248,7 +282,7 @@ def meeting_detail_view(
         t("<b>{group}</b>", group=group.name),
         *heading(t, meeting),
         when(t, meeting.starts_at, tz),
-        counts_text(t, counts),
+        counts_text(t, counts) or t("Nobody has said yet whether they're coming."),
         *place_and_link(t, meeting, show_link=True),
     ]
     rows: list[list[Button]] = [
@@ -302,7 +336,7 @@ def confirm_move_view(
     )
     return text, inline(
         [
-            [(t("Yes, move it"), ConfirmMove(meeting.id, start.strftime(MOVED_START)))],
+            [(t("Yes, move it"), ConfirmMove(meeting.id, start_code(start)))],
             [(t("No, keep it"), OpenMeeting(meeting.id))],
         ]
     )
@@ -448,8 +482,8 @@ def my_meetings_view(
         else:
             rows.append(
                 [
-                    (t("✅ {when}", when=label), Rsvp(meeting.id, Reply.YES)),
-                    (t("❌ {when}", when=label), Rsvp(meeting.id, Reply.NO)),
+                    (t("✅ {when}", when=label), AgendaRsvp(meeting.id, Reply.YES)),
+                    (t("❌ {when}", when=label), AgendaRsvp(meeting.id, Reply.NO)),
                 ]
             )
         rows.append([(t("📅 Add to calendar · {when}", when=label), CalendarFile(meeting.id))])
@@ -544,14 +578,13 @@ def reminder_view(
     meeting: Meeting,
     seat: Seat | None,
     tz: str,
+    now: datetime,
 ) -> View:
+    """A reminder says how soon, as of ``now`` (when it is sent): the hour-before one
+    "today … in 1 hour", the day-before one "tomorrow"."""
     confirmed = seat is not None and seat.confirmed
     lines: list[str] = [
-        t(
-            "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
-            group=group.name,
-            when=when(t, meeting.starts_at, tz),
-        ),
+        _reminder_heading(t, group, meeting.starts_at, tz, now),
         *heading(t, meeting),
         *place_and_link(t, meeting, show_link=confirmed),
     ]
@@ -564,6 +597,30 @@ def reminder_view(
     else:
         rows = [rsvp_row(t, meeting.id)]
     return "\n".join(lines), inline([*rows, calendar_row(t, meeting.id)])
+
+
+def _reminder_heading(t: Translator, group: Group, start: datetime, tz: str, now: datetime) -> str:
+    zone = ZoneInfo(tz)
+    days_ahead = (start.astimezone(zone).date() - now.astimezone(zone).date()).days
+    if days_ahead == 0:
+        return t(
+            "⏰ <b>Reminder</b>: <b>{group}</b> meets today at {time} {zone}, in {left}.",
+            group=group.name,
+            time=t.format_time(start, tz),
+            zone=tz_abbreviation(tz),
+            left=t.format_duration(start - now),
+        )
+    if days_ahead == 1:
+        return t(
+            "⏰ <b>Reminder</b>: <b>{group}</b> meets tomorrow, {when}.",
+            group=group.name,
+            when=when(t, start, tz),
+        )
+    return t(
+        "⏰ <b>Reminder</b>: <b>{group}</b> meets {when}.",
+        group=group.name,
+        when=when(t, start, tz),
+    )
 
 
 def cancelled_view(t: Translator, group: Group, meeting: Meeting, tz: str, *, series: bool) -> View:
@@ -652,8 +709,8 @@ def followup_answer_view(t: Translator, outcome: str, group: Group | None) -> Vi
 def time_problem_text(t: Translator, problem: TimeProblem) -> Html:
     texts = {
         TimeProblem.MALFORMED: t(
-            "I couldn't read that as a date and time. Please write it like "
-            "<code>2026-12-03 19:30</code>, or use the buttons."
+            "I couldn't read that as a date and time. Please write it like the example below, "
+            "or use the buttons."
         ),
         TimeProblem.PAST: t("That time has already passed. Please choose a time in the future."),
         TimeProblem.TOO_FAR: t("That is more than a year ahead. Please choose a nearer date."),

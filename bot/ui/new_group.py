@@ -26,9 +26,16 @@ from bot.domain.groups import (
 from bot.domain.recurrence import MAX_REMINDERS
 from bot.domain.regions import province_by_code
 from bot.domain.topics import TOPICS
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
-from bot.ui.groups import FIELD_BOUNDS, FIELD_LABELS, FORMAT_LABELS, languages_text, topics_text
+from bot.ui.groups import (
+    FIELD_BOUNDS,
+    FIELD_LABELS,
+    FORMAT_LABELS,
+    group_problem_text,
+    languages_text,
+    topics_text,
+)
 from bot.ui.keyboards import Button, in_rows, inline
 from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
 from bot.ui.onboarding import LanguageCode
@@ -330,3 +337,31 @@ def reminders_saved_text(t: Translator, offsets: Sequence[int]) -> str:
         "Saved. ✅ New reminders go out <b>{current}</b> before each meeting.",
         current=reminders_text(t, offsets),
     )
+
+
+def name_taken_text(t: Translator, holder: str) -> str:
+    return t(
+        "There is already a group called <b>{name}</b>. Please choose a name that tells them "
+        "apart, for example with the city or the day it meets.",
+        name=holder,
+    )
+
+
+_CONTACT_TEXTS = {
+    GroupProblem.PHONE: N_("Please leave out the phone number."),
+    GroupProblem.EMAIL: N_("Please leave out the e-mail address."),
+    GroupProblem.HANDLE: N_("Please leave out the @username."),
+    GroupProblem.LINK: N_("Please leave out the link or web address."),
+}
+
+
+def problem_text(t: Translator, problem: GroupProblem, bounds: tuple[int, int]) -> str:
+    """Why a name or description was refused; for contact details, also why they may not be
+    on the card."""
+    if problem not in _CONTACT_TEXTS:
+        return group_problem_text(t, problem, bounds)
+    why = t(
+        "Anyone can read the group's card, so a way to reach someone there reaches everyone. "
+        "People find the group through me, and their details stay private."
+    )
+    return f"{t(_CONTACT_TEXTS[problem])} {why}"

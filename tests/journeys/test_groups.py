@@ -33,10 +33,10 @@ async def test_coordinator_creates_a_group_step_by_step_with_bad_input(world: Bo
     for bad, reason in (
         ("x", "too short"),
         ("a" * 5000, "too long"),
-        ("Call 0812 3456 7890", "phone numbers"),
+        ("Call 0812 3456 7890", "phone number"),
         ("<b>Group</b>", "simple punctuation"),
-        ("Join t.me/teman", "links"),
-        ("Ask @teman", "@usernames"),
+        ("Join t.me/teman", "link"),
+        ("Ask @teman", "@username"),
     ):
         await koor.send(bad)
         assert reason in koor.last.text, bad

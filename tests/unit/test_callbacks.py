@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from types import SimpleNamespace
 from typing import Annotated
 
@@ -19,7 +19,7 @@ from bot.domain.directory import Scope
 from bot.domain.regions import ONLINE_ONLY, PROVINCES
 from bot.domain.topics import TOPICS, topics_mask
 from bot.i18n import LANGUAGES
-from bot.ui import alias, groups, meetings, new_group, onboarding, resources
+from bot.ui import alias, groups, meeting_forms, meetings, new_group, onboarding, resources
 from bot.ui.callbacks import (
     MAX_CALLBACK_BYTES,
     MAX_DIGITS,
@@ -30,7 +30,7 @@ from bot.ui.callbacks import (
     _Field,
     on_button,
 )
-from bot.ui.meeting_picker import day_code, time_code
+from bot.ui.meeting_picker import day_code, start_code, time_code
 from bot.ui.resources import CATEGORY_LABELS
 
 PROVINCE_CODES = [province.code for province in PROVINCES]
@@ -275,7 +275,8 @@ def test_the_values_buttons_carry_fit_their_fields() -> None:
         *(resources.ResourceList(category, Scope.ALL, 0) for category in CATEGORY_LABELS),
         *(resources.EditorField(name) for name in resources.EDIT_FIELDS),
         meetings.MoveTime(1, day_code(date(2026, 12, 31)), time_code(time(23, 45))),
-        meetings.ConfirmMove(1, datetime(2026, 12, 31, 23, 45).strftime(meetings.MOVED_START)),
+        meetings.ConfirmMove(1, start_code(datetime(2026, 12, 31, 23, 45, tzinfo=UTC))),
+        meeting_forms.ScheduleAt(1, start_code(datetime(2026, 12, 31, 23, 45, tzinfo=UTC))),
         onboarding.FinishTopics(topics_mask(TOPICS)),
     ]
     for action in actions:

@@ -21,6 +21,7 @@ from bot.domain.groups import (
     has_room,
     invitation_expiry,
     invitation_problem,
+    same_name_key,
 )
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -63,6 +64,28 @@ def test_descriptions_keep_line_breaks_but_refuse_markup() -> None:
     assert check_description("<script>x</script> hello").problem is GroupProblem.INVALID_CHARS
     assert check_description("short").problem is GroupProblem.TOO_SHORT
     assert check_description("x" * 501).problem is GroupProblem.TOO_LONG
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("Info: (022) 255-1111, any time.", GroupProblem.PHONE),
+        ("WhatsApp +62 812-3456-7890 to join.", GroupProblem.PHONE),
+        ("Write to halo@ruangaman.org to join.", GroupProblem.EMAIL),
+        ("Ask @ruangaman on Instagram.", GroupProblem.HANDLE),
+        ("More at www.ruangaman.org soon.", GroupProblem.LINK),
+        ("Thursdays 19.00-21.00, 3-4 times a month, since 12-12-2025.", None),
+    ],
+)
+def test_descriptions_carry_no_contact_details_but_times_pass(
+    text: str, problem: GroupProblem | None
+) -> None:
+    assert check_description(text).problem is problem
+
+
+def test_names_are_the_same_whatever_their_case_and_spacing() -> None:
+    assert same_name_key(" Teman  Cerita JAKARTA ") == same_name_key("teman cerita jakarta")
+    assert same_name_key("Teman Cerita Bandung") != same_name_key("Teman Cerita Jakarta")
 
 
 @pytest.mark.parametrize(

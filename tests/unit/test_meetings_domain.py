@@ -94,6 +94,13 @@ def test_pickers_offer_fourteen_days_and_future_quarter_hours() -> None:
     assert len(picker_times(days[1], WITA, NOW)) == 65
 
 
+def test_pickers_start_tomorrow_once_no_time_is_left_today() -> None:
+    late = datetime(2026, 12, 1, 14, 1, tzinfo=UTC)  # 22:01 in Makassar, past the last time
+    days = picker_dates(late, WITA)
+    assert len(days) == 14 and days[0].isoformat() == "2026-12-02"
+    assert picker_dates(late - timedelta(minutes=2), WITA)[0].isoformat() == "2026-12-01"
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
