@@ -34,6 +34,7 @@ from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession
 from bot.ui.guidelines import with_guidelines
+from bot.ui.meeting_kinds import CalendarFile
 from bot.ui.meeting_picker import (
     EVENING_PAGE,
     TIMES_PER_PAGE,
@@ -417,8 +418,9 @@ async def trial_cancel(update: Update, context: RangkulContext, action: CancelTr
         )
     else:
         await query_of(update).answer(views.gone_text(session.t))
-    # Either way the button has done what it could (on a reminder, its only one).
-    await drop_pressed_button(update)
+    # Either way the button has done what it could, and the meeting's calendar file no longer
+    # concerns them (on a reminder these are all its buttons).
+    await drop_pressed_button(update, also=CalendarFile(action.meeting_id).pack())
 
 
 # --- members -----------------------------------------------------------------------------------
@@ -521,15 +523,16 @@ async def set_keyboard(update: Update, markup: InlineKeyboardMarkup | None) -> N
         await query_of(update).edit_message_reply_markup(markup)
 
 
-async def drop_pressed_button(update: Update) -> None:
-    """Takes the pressed button off its message, and the keyboard with it when nothing else
-    is left (a list keeps its other buttons)."""
+async def drop_pressed_button(update: Update, *, also: str | None = None) -> None:
+    """Takes the pressed button (and the button whose data is ``also``) off its message, and
+    the keyboard with it when nothing else is left (a list keeps its other buttons)."""
     query = query_of(update)
     message = query.message
     if not isinstance(message, Message) or message.reply_markup is None:
         return
+    dropped = {query.data, also}
     rows = [
-        [button for button in row if button.callback_data != query.data]
+        [button for button in row if button.callback_data not in dropped]
         for row in message.reply_markup.inline_keyboard
     ]
     await set_keyboard(update, InlineKeyboardMarkup([row for row in rows if row]))

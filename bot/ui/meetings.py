@@ -27,7 +27,7 @@ from bot.domain.meetings import (
 )
 from bot.domain.paging import page
 from bot.i18n import Html, Translator, tz_abbreviation
-from bot.ui.callbacks import CallbackData, MaxLen, Natural
+from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.groups import OpenCard, TrySession, nav_row
 from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_kinds import CalendarFile, calendar_row, heading
