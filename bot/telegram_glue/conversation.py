@@ -23,6 +23,7 @@ from telegram.warnings import PTBUserWarning
 from bot.context import RangkulContext
 from bot.telegram_glue.endings import ask_to_forget, cancel, expire
 from bot.telegram_glue.presses import stop_if_passed
+from bot.ui.callbacks import ButtonHandler
 
 # How long a conversation may sit idle before it ends: long enough to come back to a form after
 # a break, short enough that nothing of someone who walked away lingers.
@@ -42,7 +43,6 @@ def persistent_conversation(
     *,
     states: dict[Any, list[BaseHandler]],
     timeout: timedelta = DEFAULT_TIMEOUT,
-    once_per_step: bool = False,
     **options: object,
 ) -> ConversationHandler:
     """A named, persistent ConversationHandler (state survives restarts) that times out.
@@ -50,12 +50,13 @@ def persistent_conversation(
     Our conversations mix text and button steps on purpose, so per_message=False is right and
     PTB's warning about tracking callback queries per message does not apply.
 
-    ``once_per_step``: every button of the conversation gets presses.py's guard (a press whose
-    step has passed gets a toast and changes nothing) before its handler.
+    Every button of the conversation gets presses.py's guard (a press whose step has passed
+    gets a toast and changes nothing) before its handler: on_button's handlers bring it along,
+    and any other button handler (a flow's catch-all for its stale buttons) gets it here.
     """
     states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, expire)]}
-    for handler in _all_handlers(states, options) if once_per_step else ():
-        if isinstance(handler, CallbackQueryHandler):
+    for handler in _all_handlers(states, options):
+        if isinstance(handler, CallbackQueryHandler) and not isinstance(handler, ButtonHandler):
             handler.callback = _once_per_step(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings(

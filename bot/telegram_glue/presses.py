@@ -83,8 +83,8 @@ async def stop_if_passed(update: Update, context: RangkulContext) -> None:
     its handler and every later handler group leave it alone, and a conversation stays in the
     state it was in."""
     query = update.callback_query
-    if query is None:
-        return
+    if query is None or not isinstance(query.message, Message):
+        return  # nothing to judge (see is_passed)
     presses: RecentPresses = context.bot_data.setdefault(_KEY, RecentPresses())
     if not is_passed(query, presses, context.services.clock.now()):
         return
