@@ -22,7 +22,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import RangkulContext
 from bot.telegram_glue.endings import ask_to_forget, cancel, expire
-from bot.telegram_glue.presses import stop_if_passed
+from bot.telegram_glue.presses import once_per_step
 from bot.ui.callbacks import ButtonHandler
 
 # How long a conversation may sit idle before it ends: long enough to come back to a form after
@@ -57,7 +57,7 @@ def persistent_conversation(
     states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, expire)]}
     for handler in _all_handlers(states, options):
         if isinstance(handler, CallbackQueryHandler) and not isinstance(handler, ButtonHandler):
-            handler.callback = _once_per_step(handler.callback)
+            handler.callback = once_per_step(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
@@ -76,18 +76,6 @@ def _all_handlers(
 ) -> list[BaseHandler]:
     listed = [*states.values(), options.get("entry_points", []), options.get("fallbacks", [])]
     return [handler for handlers in listed for handler in handlers]  # type: ignore[attr-defined]
-
-
-def _once_per_step(callback: Callback) -> Callback:
-    """Every button of every conversation is idempotent by construction: a press whose step
-    has passed gets a toast and changes nothing (presses.py), before the step's handler."""
-
-    @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext, *rest: Any) -> Any:
-        await stop_if_passed(update, context)
-        return await callback(update, context, *rest)
-
-    return run
 
 
 class QuickConversationHandler(ConversationHandler):
