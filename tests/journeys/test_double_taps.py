@@ -15,12 +15,13 @@ import os
 import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 
 from bot.ui.callbacks import SEPARATOR, Area, CallbackData, own_idempotence
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.helpers import crisis, groups
+from tests.journeys.helpers import crisis, groups, meetings, rows
 
 TOAST = {"en": "This has already been taken care of.", "id": "Ini sudah beres."}
 # Buttons that stay on their message and act again when pressed again once the message has
@@ -61,6 +62,61 @@ async def a_member_and_a_group(world: BotWorld) -> Person:
     tapper = await a_member(world)
     await groups.a_group(world)
     return tapper
+
+
+async def a_facilitator(world: BotWorld) -> Person:
+    """The facilitator of a group in Makassar that has no meeting yet."""
+    return await meetings.a_facilitator(world, await meetings.a_group(world), 700)
+
+
+async def a_coordinator(world: BotWorld) -> Person:
+    """A coordinator, and a group (Teman Cerita Makassar)."""
+    koor = await groups.a_coordinator(world)
+    await groups.a_group(world)
+    return koor
+
+
+async def a_member_and_a_meeting(world: BotWorld) -> Person:
+    """A member in no group, and a group whose facilitator scheduled weekly meetings from
+    Thursday 3 December."""
+    group = await meetings.a_group(world)
+    await meetings.schedule_weekly(await meetings.a_facilitator(world, group, 701))
+    return await crisis.a_member(world, 700, "Tapper Satu")
+
+
+async def a_member_reminded(world: BotWorld) -> Person:
+    """A member of that group, who just got the reminder a day before the first meeting."""
+    tapper = await a_member_and_a_meeting(world)
+    [(group,)] = rows(world, "SELECT id FROM groups")
+    await meetings.services(world).groups.add_member(
+        group, await meetings.member_id(world, tapper), world.clock.now()
+    )
+    await meetings.advance_to(world, meetings.FIRST_MEETING - timedelta(hours=23))
+    return tapper
+
+
+async def a_facilitator_alerted(world: BotWorld) -> Person:
+    """A facilitator whose member asked for them to be told about a crisis."""
+    fasil = await crisis.a_member(world, 700, "Fasil Sari")
+    mawar = await crisis.a_member(world, 701, "Mawar Pagi")
+    await crisis.a_group_with(world, facilitators=["Fasil Sari"], members=["Mawar Pagi"])
+    await mawar.send("/crisis")
+    await mawar.press("Let my facilitator know")
+    await mawar.press("Yes, tell my facilitator")
+    await world.tick()
+    return fasil
+
+
+async def a_facilitator_asked(world: BotWorld) -> Person:
+    """A facilitator whose member sent a question with /ask."""
+    fasil = await crisis.a_member(world, 700, "Fasil Sari")
+    lina = await crisis.a_member(world, 701, "Lina Pagi")
+    await crisis.a_group_with(world, facilitators=["Fasil Sari"], members=["Lina Pagi"])
+    await lina.send("/ask")
+    await lina.send("How do I prepare for my first session?")
+    await lina.press("Send")
+    await world.tick()
+    return fasil
 
 
 @dataclass(frozen=True)
@@ -213,6 +269,107 @@ WALKS += [
         ("Leave", "Yes, leave"),
         given=a_member_in_a_group,
         areas=(Area.MY_GROUPS,),
+    ),
+]
+
+
+WALKS += [
+    Walk(
+        "new meeting",
+        "/newmeeting",
+        (
+            "Thu 3 Dec",
+            "19:30",
+            "90 min",
+            "Every week on Thursday",
+            Say("Community hall, Jl. Merdeka 5"),
+            "8",
+            "Schedule",
+        ),
+        given=a_facilitator,
+        areas=(Area.NEW_MEETING,),
+    ),
+    Walk(
+        "poll",
+        "/poll_time",
+        ("Thu 3 Dec", "19:30", Say("2026-12-05 10:00"), "Send the poll"),
+        given=a_facilitator,
+        areas=(Area.TIME_POLL,),
+    ),
+    Walk(
+        "new group",
+        "/newgroup",
+        (
+            Say("Ruang Aman Makassar"),
+            "Anxiety",
+            "Done",
+            "In person",
+            "Next",
+            "Next",
+            "South Sulawesi",
+            Say("Makassar"),
+            "Bahasa Indonesia",
+            "Done",
+            Say("A warm group for people living with anxiety."),
+            Say("12"),
+            "Yes, newcomers can try a session",
+            Say("3"),
+            "Create the group",
+        ),
+        given=a_coordinator,
+        areas=(Area.NEW_GROUP,),
+    ),
+    Walk(
+        "manage",
+        "/menu",
+        ("Manage groups", "Teman Cerita Makassar"),
+        given=a_coordinator,
+        areas=(Area.GROUPS_ADMIN,),
+    ),
+    Walk(
+        "broadcast",
+        "/broadcast",
+        ("Teman Cerita Makassar",),
+        given=a_coordinator,
+        areas=(Area.BROADCAST,),
+    ),
+    Walk("impact", "/impact", ("Last 4 weeks",), given=a_coordinator, areas=(Area.IMPACT,)),
+    Walk(
+        "ask",
+        "/ask",
+        (Say("How do I prepare for my first session?"), "Send"),
+        given=a_member_in_a_group,
+        areas=(Area.ASK,),
+    ),
+    Walk(
+        "answer",
+        None,
+        ("Answer", Say("Take your time, and come as you are."), "Send answer"),
+        given=a_facilitator_asked,
+    ),
+    Walk(
+        "crisis alert",
+        None,
+        ("Acknowledge",),
+        given=a_facilitator_alerted,
+        areas=(Area.CRISIS_ACK,),
+    ),
+    Walk("buddy", "/buddy", ("Find me a buddy",), given=a_member_in_a_group, areas=(Area.BUDDIES,)),
+    Walk(
+        "trial",
+        "/trial",
+        ("Teman Cerita Makassar", "Thu 3 Dec", "Sign me up"),
+        given=a_member_and_a_meeting,
+        areas=(Area.MEETINGS,),
+    ),
+    Walk("my meetings", "/mymeetings", (), given=a_member_reminded),
+    Walk("reminder", None, (), given=a_member_reminded),
+    Walk(
+        "checkin schedule",
+        "/settings",
+        ("Weekly check-in",),
+        given=a_member,
+        areas=(Area.CHECKIN_SCHEDULE,),
     ),
 ]
 
