@@ -180,7 +180,7 @@ async def name(update: Update, context: RangkulContext) -> int:
 
 async def toggle_topic(update: Update, context: RangkulContext, action: ToggleGroupTopic) -> int:
     draft = FLOW.draft(context)
-    _toggle(draft.topics, action.code, TOPICS)
+    _choose(draft.topics, action.code, action.on, TOPICS)
     return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
@@ -233,7 +233,7 @@ async def toggle_language(
     update: Update, context: RangkulContext, action: ToggleGroupLanguage
 ) -> int:
     draft = FLOW.draft(context)
-    _toggle(draft.languages, action.code, LANGUAGES)
+    _choose(draft.languages, action.code, action.on, LANGUAGES)
     return await FLOW.go(update, context, Step.LANGUAGES, draft)
 
 
@@ -326,13 +326,16 @@ async def _need_one(update: Update, context: RangkulContext, step: Step) -> int:
     return step
 
 
-def _toggle(chosen: list[str], value: str, allowed: tuple[str, ...] | frozenset[str]) -> None:
+def _choose(
+    chosen: list[str], value: str, on: bool, allowed: tuple[str, ...] | frozenset[str]
+) -> None:
+    """Ticks or unticks ``value`` as the button said: pressed twice, it stays as pressed."""
     if value not in allowed:
         return
-    if value in chosen:
-        chosen.remove(value)
-    else:
+    if on and value not in chosen:
         chosen.append(value)
+    elif not on and value in chosen:
+        chosen.remove(value)
 
 
 def _new_group(draft: NewGroupDraft, default_timezone: str) -> NewGroup:

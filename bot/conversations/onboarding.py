@@ -422,7 +422,6 @@ def handlers() -> list[BaseHandler]:
         persistent_conversation(
             CONVERSATION,
             allow_reentry=True,
-            once_per_step=True,
             entry_points=[CommandHandler("start", start), *buttons],
             states=steps,
             fallbacks=common_fallbacks(),

@@ -46,7 +46,7 @@ async def impact_period(update: Update, context: RangkulContext, action: ImpactP
             return
         scopes = await service.group_reports(s.impact, s.clock, groups, action.period)
     first, *more = views.report_messages(t, action.period, scopes)
-    await show(update, first, views.period_buttons(t))
+    await show(update, first, views.period_buttons(t, action.period))
     for text in more:
         await follow_up(update, text)
     bars = who5_bars(scopes)

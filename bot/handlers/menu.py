@@ -13,6 +13,7 @@ from bot.services.profile import change_language
 from bot.telegram_glue.chat import follow_up, main_menu, show
 from bot.telegram_glue.distress_reply import answer_distress
 from bot.telegram_glue.endings import cancel
+from bot.telegram_glue.presses import once_per_step
 from bot.telegram_glue.roles import refresh_role_menu
 from bot.ui.callbacks import on_button
 from bot.ui.menu import (
@@ -114,5 +115,6 @@ def catch_alls() -> list[BaseHandler]:
     """Last of all: a private message nothing took, and a button nothing parsed."""
     return [
         MessageHandler(filters.ChatType.PRIVATE, unknown_input),
-        CallbackQueryHandler(expired_button),
+        # A double tap on a button whose flow has just ended is no expired button.
+        CallbackQueryHandler(once_per_step(expired_button)),
     ]

@@ -22,7 +22,8 @@ from telegram.warnings import PTBUserWarning
 
 from bot.context import RangkulContext
 from bot.telegram_glue.endings import ask_to_forget, cancel, expire
-from bot.telegram_glue.presses import stop_if_passed
+from bot.telegram_glue.presses import once_per_step
+from bot.ui.callbacks import ButtonHandler
 
 # How long a conversation may sit idle before it ends: long enough to come back to a form after
 # a break, short enough that nothing of someone who walked away lingers.
@@ -42,7 +43,6 @@ def persistent_conversation(
     *,
     states: dict[Any, list[BaseHandler]],
     timeout: timedelta = DEFAULT_TIMEOUT,
-    once_per_step: bool = False,
     **options: object,
 ) -> ConversationHandler:
     """A named, persistent ConversationHandler (state survives restarts) that times out.
@@ -50,13 +50,14 @@ def persistent_conversation(
     Our conversations mix text and button steps on purpose, so per_message=False is right and
     PTB's warning about tracking callback queries per message does not apply.
 
-    ``once_per_step``: every button of the conversation gets presses.py's guard (a press whose
-    step has passed gets a toast and changes nothing) before its handler.
+    Every button of the conversation gets presses.py's guard (a press whose step has passed
+    gets a toast and changes nothing) before its handler: on_button's handlers bring it along,
+    and any other button handler (a flow's catch-all for its stale buttons) gets it here.
     """
     states = {**states, ConversationHandler.TIMEOUT: [TypeHandler(Update, expire)]}
-    for handler in _all_handlers(states, options) if once_per_step else ():
-        if isinstance(handler, CallbackQueryHandler):
-            handler.callback = _once_per_step(handler.callback)
+    for handler in _all_handlers(states, options):
+        if isinstance(handler, CallbackQueryHandler) and not isinstance(handler, ButtonHandler):
+            handler.callback = once_per_step(handler.callback)
     with warnings.catch_warnings():
         warnings.filterwarnings(
             "ignore", message=r"If 'per_message=False'", category=PTBUserWarning
@@ -75,18 +76,6 @@ def _all_handlers(
 ) -> list[BaseHandler]:
     listed = [*states.values(), options.get("entry_points", []), options.get("fallbacks", [])]
     return [handler for handlers in listed for handler in handlers]  # type: ignore[attr-defined]
-
-
-def _once_per_step(callback: Callback) -> Callback:
-    """Every button of every conversation is idempotent by construction: a press whose step
-    has passed gets a toast and changes nothing (presses.py), before the step's handler."""
-
-    @functools.wraps(callback)
-    async def run(update: Update, context: RangkulContext, *rest: Any) -> Any:
-        await stop_if_passed(update, context)
-        return await callback(update, context, *rest)
-
-    return run
 
 
 class QuickConversationHandler(ConversationHandler):

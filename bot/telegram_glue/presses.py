@@ -1,9 +1,11 @@
 """Every button is idempotent by construction: a press whose step has passed changes nothing.
 
-Conversations built with ``persistent_conversation(..., once_per_step=True)``
-(bot/telegram_glue/conversation.py) run :func:`stop_if_passed` before each of their button
-handlers, so every button of such a conversation, present or added later, gets it without
-doing anything. A press is passed, and gets a short toast instead of its handler, when
+Every button handler runs :func:`stop_if_passed` first: ``on_button`` (bot/ui/callbacks.py)
+brings it along, every conversation adds it to its other button handlers (conversation.py),
+and the answer to a button nothing takes any more has it too (bot/handlers/menu.py). So every
+button, present or added later, gets it without doing anything; an action whose handler gives
+a more specific answer itself opts out, with the reason, by declaring ``own_idempotence``.
+A press is passed, and gets a short toast instead of its handler, when
 
 - its button is no longer on the message it was pressed under, and the bot has edited that
   message since it was sent: the step it showed has moved on (the second tap of a double tap
@@ -18,10 +20,13 @@ runs as usual. What was pressed is kept in memory only, per application, for a f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from telegram import CallbackQuery, Message, Update
 from telegram.ext import ApplicationHandlerStop
@@ -83,11 +88,26 @@ async def stop_if_passed(update: Update, context: RangkulContext) -> None:
     its handler and every later handler group leave it alone, and a conversation stays in the
     state it was in."""
     query = update.callback_query
-    if query is None:
-        return
+    if query is None or not isinstance(query.message, Message):
+        return  # nothing to judge (see is_passed)
     presses: RecentPresses = context.bot_data.setdefault(_KEY, RecentPresses())
     if not is_passed(query, presses, context.services.clock.now()):
         return
     t = (await context.session(update)).t
     await query.answer(t("This has already been taken care of."))
     raise ApplicationHandlerStop
+
+
+Callback = Callable[..., Coroutine[Any, Any, Any]]
+
+
+def once_per_step(callback: Callback) -> Callback:
+    """``callback`` behind :func:`stop_if_passed`: for a button handler that is no on_button
+    one (which brings the guard along), such as a flow's catch-all for its stale buttons."""
+
+    @functools.wraps(callback)
+    async def run(update: Update, context: RangkulContext, *rest: Any) -> Any:
+        await stop_if_passed(update, context)
+        return await callback(update, context, *rest)
+
+    return run

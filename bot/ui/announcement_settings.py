@@ -25,7 +25,11 @@ class OpenAnnouncementSettings(CallbackData, prefix="st:ann"):
 
 
 @dataclass(frozen=True)
-class SwitchAnnouncements(CallbackData, prefix="st:mute"):
+class SwitchAnnouncements(
+    CallbackData,
+    prefix="st:mute",
+    own_idempotence="says Already saved, or that the screen is out of date",
+):
     group_id: Natural
     shown_muted: bool  # the state on the button when it was pressed
 

@@ -42,7 +42,11 @@ class BuddyOptOut(CallbackData, prefix="bd:out"):
 
 
 @dataclass(frozen=True)
-class WriteToBuddy(CallbackData, prefix="bd:write"):
+class WriteToBuddy(
+    CallbackData,
+    prefix="bd:write",
+    own_idempotence="every press says Go ahead and where to type, and posts nothing",
+):
     """Starts a message to the buddy of this pairing ("Write to …", "Reply")."""
 
     pairing_id: Natural
@@ -68,7 +72,11 @@ class EndPairing(CallbackData, prefix="bd:end"):
 
 
 @dataclass(frozen=True)
-class ConfirmEndPairing(CallbackData, prefix="bd:endyes"):
+class ConfirmEndPairing(
+    CallbackData,
+    prefix="bd:endyes",
+    own_idempotence="says the pairing has already ended",
+):
     pairing_id: Natural
 
 

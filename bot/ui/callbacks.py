@@ -31,9 +31,11 @@ from typing import Annotated, Any, ClassVar, Self, TypeVar, Union, get_args, get
 from typing import get_type_hints as resolve_hints
 
 from telegram import Update
-from telegram.ext import CallbackContext, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
+from bot.context import RangkulContext
 from bot.narrowing import match_of
+from bot.telegram_glue.presses import stop_if_passed
 
 MAX_CALLBACK_BYTES = 64  # Telegram refuses callback_data outside 1-64 bytes
 SEPARATOR = ":"
@@ -214,8 +216,13 @@ class CallbackData:
     _fields: ClassVar[tuple[_Field, ...]]
     _regex: ClassVar[re.Pattern[str]]
 
-    def __init_subclass__(cls, *, prefix: str, **kwargs: Any) -> None:
+    # Why this action answers a passed press itself instead of presses.py's generic toast
+    # (see :func:`own_idempotence`); empty for every other action.
+    own_idempotence: ClassVar[str] = ""
+
+    def __init_subclass__(cls, *, prefix: str, own_idempotence: str = "", **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        cls.own_idempotence = own_idempotence
         hints = resolve_hints(cls, include_extras=True)
         cls._fields = tuple(_field(name, hints[name]) for name in inspect.get_annotations(cls))
         cls._regex = _compile(prefix, cls._fields)
@@ -248,16 +255,35 @@ class CallbackData:
         return cls(**{f.name: f.decode(match.group(f.name)) for f in cls._fields})
 
 
+def own_idempotence() -> dict[str, str]:
+    """The one list of exceptions to presses.py's guard: prefix -> why that action answers a
+    passed press itself (a more specific answer, such as "Already saved ✅"). Each is declared
+    on its class, ``class X(CallbackData, prefix="..", own_idempotence="why")``, and
+    tests/journeys/test_double_taps.py pins this list and double-taps each of them."""
+    return {prefix: a.own_idempotence for prefix, a in _REGISTRY.items() if a.own_idempotence}
+
+
 A = TypeVar("A", bound=CallbackData)
 ButtonCallback = Callable[[Update, Any, A], Awaitable[Any]]
 
 
-def on_button(action: type[A], callback: ButtonCallback[A]) -> CallbackQueryHandler:
-    """A handler for ``action``'s buttons calling ``callback(update, context, action)``;
-    data that does not parse as ``action`` never reaches it."""
+class ButtonHandler(CallbackQueryHandler):
+    """The handler of one action's buttons (see :func:`on_button`); it guards its own presses,
+    so a conversation does not guard them again."""
 
-    async def run(update: Update, context: CallbackContext) -> Any:
+
+def on_button(action: type[A], callback: ButtonCallback[A]) -> ButtonHandler:
+    """A handler for ``action``'s buttons calling ``callback(update, context, action)``;
+    data that does not parse as ``action`` never reaches it.
+
+    Every button is idempotent by construction: a press whose step has passed gets a short
+    toast and changes nothing (bot/telegram_glue/presses.py), before ``callback`` runs, unless
+    the action declares ``own_idempotence``."""
+
+    async def run(update: Update, context: RangkulContext) -> Any:
+        if not action.own_idempotence:
+            await stop_if_passed(update, context)
         # PTB keeps the pattern's match, so the data is read once, by the pattern.
         return await callback(update, context, action._from_match(match_of(context)))
 
-    return CallbackQueryHandler(run, pattern=action.pattern())
+    return ButtonHandler(run, pattern=action.pattern())

@@ -35,7 +35,11 @@ class StartCheckin(CallbackData, prefix="ck:start"):
 
 
 @dataclass(frozen=True)
-class AnswerItem(CallbackData, prefix="ck:ans"):
+class AnswerItem(
+    CallbackData,
+    prefix="ck:ans",
+    own_idempotence="says the question has already been answered",
+):
     """An answer to one item of one sitting: a press on an older question answers nothing."""
 
     sitting: Natural
@@ -44,7 +48,11 @@ class AnswerItem(CallbackData, prefix="ck:ans"):
 
 
 @dataclass(frozen=True)
-class SkipItem(CallbackData, prefix="ck:skip"):
+class SkipItem(
+    CallbackData,
+    prefix="ck:skip",
+    own_idempotence="says the question has already been answered",
+):
     sitting: Natural
     item: ItemKey
 
@@ -55,7 +63,11 @@ class ContinueLater(CallbackData, prefix="ck:later"):
 
 
 @dataclass(frozen=True)
-class TakePhq9(CallbackData, prefix="ck:phq"):
+class TakePhq9(
+    CallbackData,
+    prefix="ck:phq",
+    own_idempotence="says the question has already been answered",
+):
     """The answer to the PHQ-9 offer after the WHO-5 sitting ``sitting``."""
 
     sitting: Natural
@@ -63,7 +75,11 @@ class TakePhq9(CallbackData, prefix="ck:phq"):
 
 
 @dataclass(frozen=True)
-class AskForCall(CallbackData, prefix="ck:call"):
+class AskForCall(
+    CallbackData,
+    prefix="ck:call",
+    own_idempotence="says the facilitator already knows",
+):
     """The answer to "let my facilitator know", asked after the WHO-5 sitting ``sitting``."""
 
     sitting: Natural

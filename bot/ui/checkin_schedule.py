@@ -37,7 +37,11 @@ class CheckinDays(CallbackData, prefix="cs:days"):
 
 
 @dataclass(frozen=True)
-class SetCheckinDay(CallbackData, prefix="cs:setday"):
+class SetCheckinDay(
+    CallbackData,
+    prefix="cs:setday",
+    own_idempotence="says Already saved, or that the screen is out of date",
+):
     weekday: Natural  # Monday = 0
     shown: Natural  # the day stored when the buttons were shown
 
@@ -48,7 +52,11 @@ class CheckinTimes(CallbackData, prefix="cs:times"):
 
 
 @dataclass(frozen=True)
-class SetCheckinTime(CallbackData, prefix="cs:settime"):
+class SetCheckinTime(
+    CallbackData,
+    prefix="cs:settime",
+    own_idempotence="says Already saved, or that the screen is out of date",
+):
     minute: Natural  # of the day
     shown: Natural  # the time stored when the buttons were shown
 

@@ -18,7 +18,11 @@ from bot.ui.view import View
 
 
 @dataclass(frozen=True)
-class Rate(CallbackData, prefix="fb:rate"):
+class Rate(
+    CallbackData,
+    prefix="fb:rate",
+    own_idempotence="says this one is already answered",
+):
     meeting_id: Natural
     rating: Natural
 

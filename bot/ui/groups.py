@@ -113,7 +113,11 @@ def card_from(listed: GroupList | None, group_id: int) -> OpenCard:
 
 
 @dataclass(frozen=True)
-class WatchMeetings(CallbackData, prefix="gr:watch"):
+class WatchMeetings(
+    CallbackData,
+    prefix="gr:watch",
+    own_idempotence="says the notice is already switched on or off",
+):
     """ "Tell me when a meeting is scheduled" (``on``) or no longer, on a card without one;
     it carries the card's list like :class:`OpenCard`."""
 
@@ -210,7 +214,11 @@ class AskRemoveMember(CallbackData, prefix="gc:unmem"):
 
 
 @dataclass(frozen=True)
-class ConfirmRemoveMember(CallbackData, prefix="gc:unmemy"):
+class ConfirmRemoveMember(
+    CallbackData,
+    prefix="gc:unmemy",
+    own_idempotence="says the member is no longer in the group",
+):
     group_id: Natural
     member_id: Natural
 
@@ -229,7 +237,11 @@ class AskLeave(CallbackData, prefix="mg:leave"):
 
 
 @dataclass(frozen=True)
-class ConfirmLeave(CallbackData, prefix="mg:leavey"):
+class ConfirmLeave(
+    CallbackData,
+    prefix="mg:leavey",
+    own_idempotence="says the person is not a member any more",
+):
     group_id: Natural
 
 

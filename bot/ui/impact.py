@@ -56,8 +56,10 @@ def period_view(t: Translator) -> View:
     return text, period_buttons(t)
 
 
-def period_buttons(t: Translator) -> InlineKeyboardMarkup:
-    return inline([[(t(PERIOD_LABELS[p]), ImpactPeriod(p)) for p in Period]])
+def period_buttons(t: Translator, shown: Period | None = None) -> InlineKeyboardMarkup:
+    """The periods to choose; under a report, the others (its own is the report above, and a
+    second tap on it would only send the same report again)."""
+    return inline([[(t(PERIOD_LABELS[p]), ImpactPeriod(p)) for p in Period if p != shown]])
 
 
 # --- figures ------------------------------------------------------------------------------------

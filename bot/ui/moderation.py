@@ -25,7 +25,11 @@ from bot.ui.view import View
 
 
 @dataclass(frozen=True)
-class ChooseReportReason(CallbackData, prefix="mo:why"):
+class ChooseReportReason(
+    CallbackData,
+    prefix="mo:why",
+    own_idempotence="says it is already reported",
+):
     """The reporter's reason, for a message (target: its id) or a pairing."""
 
     about: ReportAbout
@@ -47,7 +51,11 @@ class ChooseModeration(CallbackData, prefix="mo:act"):
 
 
 @dataclass(frozen=True)
-class ConfirmModeration(CallbackData, prefix="mo:do"):
+class ConfirmModeration(
+    CallbackData,
+    prefix="mo:do",
+    own_idempotence="says who already acted on the report",
+):
     report_id: Natural
     action: ModerationAction
 

@@ -17,18 +17,30 @@ from bot.ui.view import View
 
 
 @dataclass(frozen=True)
-class StartMood(CallbackData, prefix="md:start"):
+class StartMood(
+    CallbackData,
+    prefix="md:start",
+    own_idempotence="says the mood check-in is already open below",
+):
     """ "How am I today": the menu's and the distress reply's way into the quick mood."""
 
 
 @dataclass(frozen=True)
-class ChooseMood(CallbackData, prefix="md:score"):
+class ChooseMood(
+    CallbackData,
+    prefix="md:score",
+    own_idempotence="a press from an ended or earlier step of the sitting says so itself",
+):
     sitting: Natural
     score: Natural
 
 
 @dataclass(frozen=True)
-class ToggleMoodTag(CallbackData, prefix="md:tag"):
+class ToggleMoodTag(
+    CallbackData,
+    prefix="md:tag",
+    own_idempotence="a press from an ended or earlier step of the sitting says so itself",
+):
     """Ticks or unticks a tag: carries the selection it leads to and the one it was shown
     with, so a second tap on an old screen changes nothing."""
 
@@ -38,18 +50,30 @@ class ToggleMoodTag(CallbackData, prefix="md:tag"):
 
 
 @dataclass(frozen=True)
-class SaveMoodTags(CallbackData, prefix="md:tags"):
+class SaveMoodTags(
+    CallbackData,
+    prefix="md:tags",
+    own_idempotence="a press from an ended or earlier step of the sitting says so itself",
+):
     sitting: Natural
     mask: Natural
 
 
 @dataclass(frozen=True)
-class AddMoodNote(CallbackData, prefix="md:note"):
+class AddMoodNote(
+    CallbackData,
+    prefix="md:note",
+    own_idempotence="a press from an ended or earlier step of the sitting says so itself",
+):
     sitting: Natural
 
 
 @dataclass(frozen=True)
-class SkipMoodNote(CallbackData, prefix="md:skip"):
+class SkipMoodNote(
+    CallbackData,
+    prefix="md:skip",
+    own_idempotence="a press from an ended or earlier step of the sitting says so itself",
+):
     sitting: Natural
 
 

@@ -47,7 +47,11 @@ from bot.ui.view import View
 
 @dataclass(frozen=True)
 class ToggleGroupTopic(CallbackData, prefix="ng:topic"):
+    """Ticks (``on``) or unticks one topic: the state the press leads to, so that the second
+    tap of a double tap, whose button is gone, changes nothing."""
+
     code: Annotated[str, MaxLen(16)]
+    on: bool
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,10 @@ class ChooseGroupProvince(CallbackData, prefix="ng:prov"):
 
 @dataclass(frozen=True)
 class ToggleGroupLanguage(CallbackData, prefix="ng:lang"):
+    """Like :class:`ToggleGroupTopic`, for one language."""
+
     code: LanguageCode
+    on: bool
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,10 @@ def name_prompt(t: Translator) -> str:
 
 def topics_view(t: Translator, chosen: Collection[str]) -> View:
     buttons: list[Button] = [
-        (("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]), ToggleGroupTopic(code))
+        (
+            ("✅ " if code in chosen else "") + t(TOPIC_LABELS[code]),
+            ToggleGroupTopic(code, code not in chosen),
+        )
         for code in TOPICS
     ]
     rows: list[list[Button]] = [*in_rows(buttons, per_row=2), [(t("Done"), GroupTopicsDone())]]
@@ -155,7 +165,7 @@ def city_prompt(t: Translator) -> str:
 
 def languages_view(t: Translator, chosen: Collection[str]) -> View:
     buttons: list[Button] = [
-        (("✅ " if code in chosen else "") + name, ToggleGroupLanguage(code))
+        (("✅ " if code in chosen else "") + name, ToggleGroupLanguage(code, code not in chosen))
         for code, name in LANGUAGE_NAMES.items()
     ]
     rows: list[list[Button]] = [buttons, [(t("Done"), GroupLanguagesDone())]]

@@ -23,7 +23,11 @@ GROUPS_NAMED = 5
 
 
 @dataclass(frozen=True)
-class ConfirmForget(CallbackData, prefix="fg:yes"):
+class ConfirmForget(
+    CallbackData,
+    prefix="fg:yes",
+    own_idempotence="says everything was already deleted, or that it was an earlier account",
+):
     """Carries the language of the question: once everything is deleted, nothing else knows
     which language the person uses (None on buttons sent before it did)."""
 

@@ -36,7 +36,11 @@ class DropQuestion(CallbackData, prefix="aq:drop"):
 
 
 @dataclass(frozen=True)
-class AnswerQuestion(CallbackData, prefix="aq:answer"):
+class AnswerQuestion(
+    CallbackData,
+    prefix="aq:answer",
+    own_idempotence="says who answered already, or that the answer is being written",
+):
     """Under a question a facilitator received."""
 
     question_id: Natural

@@ -36,7 +36,11 @@ class ProvincePage(CallbackData, prefix="st:page"):
 
 
 @dataclass(frozen=True)
-class SetProvince(CallbackData, prefix="st:prov"):
+class SetProvince(
+    CallbackData,
+    prefix="st:prov",
+    own_idempotence="says Already saved, or that the screen is out of date",
+):
     code: ProvinceCode  # or ONLINE_ONLY
     shown: ProvinceCode  # stored when the buttons were shown (ONLINE_ONLY for none)
 
@@ -55,7 +59,11 @@ class ToggleMyTopic(CallbackData, prefix="st:tick"):
 
 
 @dataclass(frozen=True)
-class SaveTopics(CallbackData, prefix="st:save"):
+class SaveTopics(
+    CallbackData,
+    prefix="st:save",
+    own_idempotence="says Already saved, or that the screen is out of date",
+):
     mask: Natural
     shown: Natural
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from bot.domain.questionnaires import Purpose
-from bot.ui.checkin import SkipItem, StartCheckin
+from bot.ui.checkin import SkipItem
 from tests.journeys.harness import BotWorld
 from tests.journeys.helpers import rows
 from tests.journeys.helpers.checkin import (
@@ -124,9 +123,9 @@ async def test_a_checkin_resumes_after_a_restart_and_after_continue_later(
 
     await dewi.press("Continue later")
     assert "answers so far are saved" in dewi.last.text
-    # A weekly prompt's Start button resumes the same sitting where it was left.
-    prompt = dewi.last.message_id
-    await dewi.press_data(prompt, StartCheckin(Purpose.WEEKLY).pack())
+    # A Start button (here the menu's) resumes the same sitting where it was left.
+    await dewi.send("/menu")
+    await dewi.press("Weekly check-in")
     assert "Welcome back" in dewi.last.text and "Question 3 of 8" in dewi.last.text
     await answer_all(dewi, ["At no time", "At no time", "At no time", *QUALITY])
 

@@ -8,7 +8,7 @@ import logging
 from datetime import timedelta
 
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.helpers import rows
+from tests.journeys.helpers import pause, rows
 from tests.journeys.helpers.crisis import a_group_with, a_member, assert_stored_nowhere, member_id
 from tests.journeys.helpers.onboarding import reach_own_alias_step
 
@@ -133,6 +133,7 @@ async def test_unacknowledged_alert_escalates_once_after_30_minutes(world: BotWo
     await melati.send("/crisis")
     await melati.press("Let my facilitator know")
     await melati.press("Yes, tell my facilitator")
+    pause(world)
     await melati.press("Let my facilitator know")  # a second consent does not alert twice
     await melati.press("Yes, tell my facilitator")
     assert "already been told" in melati.last.text

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from bot.sandbox.methods import scope_key
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.helpers import rows
+from tests.journeys.helpers import pause, rows
 from tests.journeys.helpers.groups import a_coordinator, a_group
 from tests.journeys.helpers.onboarding import onboard_in_english
 
@@ -151,6 +151,7 @@ async def test_invited_facilitator_joins_through_onboarding_once(world: BotWorld
     assert "already used" in other.last.text
     assert rows(world, "SELECT count(*) FROM group_facilitators") == [(1,)]
 
+    pause(world)
     await koor.press_data(*koor.button("Teman"))  # a second invitation for the same group
     fresh = link_payload(koor.last.text)
     world.clock.advance(timedelta(days=8))

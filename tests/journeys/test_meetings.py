@@ -171,8 +171,9 @@ async def test_survivor_trial_reminders_waitlist_promotion_and_joining(world: Bo
 
 
 async def join_from_card(world: BotWorld, person: Person, group_id: int) -> str:
-    """Opens the group's card (as a g- link or /groups would) and presses Join there."""
-    await person.press_data(person.last.message_id, f"gr:card:{group_id}")
+    """Opens the group's card through its g- link and presses Join there."""
+    [(code,)] = rows(world, "SELECT invite_code FROM groups WHERE id = ?", group_id)
+    await person.send(f"/start g-{code}")
     await person.press("Join this group")
     return last(person)
 
