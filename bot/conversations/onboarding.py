@@ -41,7 +41,7 @@ from bot.i18n import get_translator
 from bot.narrowing import text_of, user_data_of, user_of
 from bot.services.container import Services
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
-from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue.chat import follow_up, main_menu, settle_keyboard, show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.conversation import Callback, common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
@@ -204,8 +204,12 @@ async def choose_language(update: Update, context: RangkulContext, action: Choos
 
 @_step(Step.INTRO)
 async def after_intro(update: Update, context: RangkulContext, _: ReadIntro) -> int:
-    """Introduction read: ask whether the person is an adult."""
-    return await FLOW.go(update, context, Step.AGE, FLOW.draft(context))
+    """Introduction read: ask whether the person is an adult, in a message of its own.
+
+    The welcome says Rangkul is not an emergency service and where to call: it stays in the
+    chat (without its button, its step is done), and the later steps edit the new message."""
+    await settle_keyboard(update)
+    return await FLOW.go(update, context, Step.AGE, FLOW.draft(context), edit=False)
 
 
 @_newcomer
