@@ -7,11 +7,13 @@ every button on the path is double-tapped where it is pressed. Add a row for a n
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import pytest
 
 from tests.journeys.harness import BotWorld, Person
+from tests.journeys.helpers.meetings import a_facilitator, a_group, schedule_weekly
 
 TOAST = {"en": "This has already been taken care of.", "id": "Ini sudah beres."}
 # Buttons that stay on their message and act again when pressed again once the message has
@@ -22,9 +24,19 @@ REPEATABLE = {"Another one"}
 @dataclass(frozen=True)
 class Walk:
     name: str
-    command: str
+    command: str  # "" when ``given`` has brought the person to the first button already
     labels: tuple[str, ...]
     language: str = "en"
+    # What the world holds (and what the person did) before the walk.
+    given: Callable[[BotWorld, Person], Awaitable[None]] | None = None
+
+
+async def a_visitor_asked_to_sign_up_for_a_trial(world: BotWorld, person: Person) -> None:
+    group_id = await a_group(world, trial_seats=2)
+    await schedule_weekly(await a_facilitator(world, group_id))
+    await person.send("/groups")
+    for label in ("All groups", "Teman Cerita Makassar", "Try a session"):
+        await person.press(label)
 
 
 WALKS = [
@@ -80,6 +92,20 @@ WALKS = [
         ),
         language="id",
     ),
+    Walk(
+        "a visitor's trial, through sign-up",
+        "",
+        (
+            "Sign up",
+            "Continue",
+            "Yes, I'm 18 or older",
+            "I agree",
+            "Use this alias",
+            "Online only",
+            "Done",
+        ),
+        given=a_visitor_asked_to_sign_up_for_a_trial,
+    ),
 ]
 
 
@@ -107,6 +133,9 @@ async def double_tap(world: BotWorld, person: Person, label: str, language: str)
 @pytest.mark.parametrize("walk", WALKS, ids=[walk.name for walk in WALKS])
 async def test_a_second_tap_of_any_button_changes_nothing(world: BotWorld, walk: Walk) -> None:
     person = world.person(700, "Tapper", walk.language)
-    await person.send(walk.command)
+    if walk.given is not None:
+        await walk.given(world, person)
+    if walk.command:
+        await person.send(walk.command)
     for label in walk.labels:
         await double_tap(world, person, label, walk.language)
