@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import (
     Application,
     BaseHandler,
@@ -35,13 +35,15 @@ from bot.context import DRAFT_LANGUAGE_KEY, RangkulContext
 from bot.domain.alias import suggest_alias
 from bot.domain.deep_links import LinkKind, parse_deep_link
 from bot.domain.member import AliasTaken, Registration
-from bot.domain.regions import ONLINE_ONLY, province_by_code
-from bot.domain.topics import topics_from_mask
+from bot.domain.regions import ONLINE_ONLY, province_by_code, region_by_name
+from bot.domain.topics import topics_from_mask, topics_mask
 from bot.i18n import get_translator
 from bot.narrowing import text_of, user_data_of, user_of
 from bot.services.container import Services
+from bot.services.groups import suggested_groups
 from bot.services.onboarding import drop_finished_onboarding, judge_alias, register
-from bot.telegram_glue.chat import follow_up, main_menu, show
+from bot.telegram_glue import wishes
+from bot.telegram_glue.chat import follow_up, main_menu, settle_keyboard, show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.telegram_glue.conversation import Callback, common_fallbacks, persistent_conversation
 from bot.telegram_glue.distress_reply import answer_distress
@@ -60,13 +62,17 @@ from bot.ui.onboarding import (
     OwnAlias,
     ReadIntro,
     RegionPage,
+    SignUpFor,
     TakeAlias,
     ToggleTopic,
     UnderAge,
+    Wish,
 )
 from bot.ui.view import View
 
 CONVERSATION = "onboarding"
+# Groups suggested when sign-up ends; a button lists all of them.
+SUGGESTIONS = 3
 
 
 class Step(enum.IntEnum):
@@ -83,6 +89,9 @@ class Step(enum.IntEnum):
 @dataclass
 class OnboardingDraft:
     link: str | None = None  # the /start payload, acted on once the person has joined
+    wish: Wish | None = None  # a visitor's trial or seat, shown again once they have joined
+    wish_target: int = 0  # the group (trial) or meeting (seat) of ``wish``
+    intro_read: bool = False
     adult_at: datetime | None = None
     consent_at: datetime | None = None
     notice_version: int = 0  # with consent_at; 0 (no notice) would only ask for consent again
@@ -103,6 +112,13 @@ class OnboardingDraft:
         return next(
             (earlier for earlier, answer in answers if earlier < step and answer is None), None
         )
+
+    def step_to_resume(self) -> Step:
+        """The step someone whose language is chosen was on (the alias they were typing, or
+        the topics they were ticking, as its step with buttons)."""
+        if not self.intro_read:
+            return Step.INTRO
+        return self.first_missing(Step.TOPICS) or Step.TOPICS
 
 
 async def _view(
@@ -181,7 +197,11 @@ async def _already_joined(update: Update, context: RangkulContext) -> int:
 
 
 async def start(update: Update, context: RangkulContext) -> int:
-    """/start [payload]: the menu for members, the first onboarding step for everyone else."""
+    """/start [payload]: the menu for members, the first onboarding step for everyone else.
+
+    Someone in the middle of signing up carries on where they were, told so: a survivor who
+    sends /start again has usually lost the message, not changed their mind, and answering
+    the same questions again would only tire them (/cancel, then /start, begins afresh)."""
     link = parse_deep_link(context.args[0] if context.args else None)
     session = await context.session(update)
     if session.member is not None:
@@ -190,6 +210,11 @@ async def start(update: Update, context: RangkulContext) -> int:
         else:
             await show(update, *main_menu(session))
         return ConversationHandler.END
+    if DRAFT_LANGUAGE_KEY in user_data_of(context):
+        draft = FLOW.draft(context)
+        draft.link = link.payload if link is not None else draft.link
+        note = views.carry_on_note(session.t)
+        return await FLOW.go(update, context, draft.step_to_resume(), draft, note=note)
     draft = OnboardingDraft(link=link.payload if link is not None else None)
     return await FLOW.go(update, context, Step.LANGUAGE, draft)
 
@@ -197,15 +222,43 @@ async def start(update: Update, context: RangkulContext) -> int:
 @_step(Step.LANGUAGE)
 async def choose_language(update: Update, context: RangkulContext, action: ChooseLanguage) -> int:
     """Language chosen: remember it for the rest of the flow and introduce Rangkul."""
-    user_data_of(context)[DRAFT_LANGUAGE_KEY] = get_translator(action.code).lang
-    context.forget_session()
+    _set_language(context, action.code)
     return await FLOW.go(update, context, Step.INTRO, FLOW.draft(context))
+
+
+@_step(Step.LANGUAGE)
+async def typed_language(update: Update, context: RangkulContext) -> int:
+    """A language typed by name ("english"): as if its button was pressed."""
+    code = views.typed_language(text_of(update))
+    assert code is not None  # the handler's filter let only a language's name through
+    return await choose_language(update, context, ChooseLanguage(code))
+
+
+@_newcomer
+async def sign_up_for(update: Update, context: RangkulContext, action: SignUpFor) -> int:
+    """A visitor's "Sign up" under a trial or an event: sign-up in the language they see,
+    keeping what they chose for its end (where they were, if they had begun already)."""
+    _set_language(context, action.code)
+    draft = FLOW.draft(context)
+    draft.wish, draft.wish_target = action.wish, action.target
+    return await FLOW.go(update, context, draft.step_to_resume(), draft)
+
+
+def _set_language(context: RangkulContext, code: str) -> None:
+    user_data_of(context)[DRAFT_LANGUAGE_KEY] = get_translator(code).lang
+    context.forget_session()
 
 
 @_step(Step.INTRO)
 async def after_intro(update: Update, context: RangkulContext, _: ReadIntro) -> int:
-    """Introduction read: ask whether the person is an adult."""
-    return await FLOW.go(update, context, Step.AGE, FLOW.draft(context))
+    """Introduction read: ask whether the person is an adult, in a message of its own.
+
+    The welcome says Rangkul is not an emergency service and where to call: it stays in the
+    chat (without its button, its step is done), and the later steps edit the new message."""
+    await settle_keyboard(update)
+    draft = FLOW.draft(context)
+    draft.intro_read = True
+    return await FLOW.go(update, context, Step.AGE, draft, edit=False)
 
 
 @_newcomer
@@ -310,13 +363,27 @@ async def region_page(update: Update, context: RangkulContext, action: RegionPag
 
 
 @_step(Step.REGION)
-async def choose_region(update: Update, context: RangkulContext, action: ChooseRegion) -> int:
+async def choose_region(
+    update: Update, context: RangkulContext, action: ChooseRegion, note: str = ""
+) -> int:
     """A province (it sets the timezone) or online only."""
     draft = FLOW.draft(context)
     if action.code != ONLINE_ONLY and province_by_code(action.code) is None:
         return await FLOW.go(update, context, Step.REGION, draft)
     draft.region = action.code
-    return await FLOW.go(update, context, Step.TOPICS, draft)
+    return await FLOW.go(update, context, Step.TOPICS, draft, note=note)
+
+
+@_step(Step.REGION)
+async def typed_region(update: Update, context: RangkulContext) -> int:
+    """A province typed by name, code or everyday name ("jawa barat", "DIY"), wherever its
+    button is among the pages; the next step says which one was understood."""
+    region = region_by_name(text_of(update))
+    assert region is not None  # the handler's filter let only a province's name through
+    t = (await context.session(update)).t
+    return await choose_region(
+        update, context, ChooseRegion(region), views.understood_note(t, region)
+    )
 
 
 @_step(Step.TOPICS)
@@ -324,6 +391,17 @@ async def toggle_topic(update: Update, context: RangkulContext, action: ToggleTo
     """Ticks or unticks one topic: the button carries the whole selection it leads to."""
     draft = FLOW.draft(context)
     draft.topics = list(topics_from_mask(action.mask))
+    return await FLOW.go(update, context, Step.TOPICS, draft)
+
+
+@_step(Step.TOPICS)
+async def typed_topic(update: Update, context: RangkulContext) -> int:
+    """A topic typed by name ticks it; "done" finishes with the topics ticked."""
+    draft = FLOW.draft(context)
+    topic = views.typed_topic(text_of(update))
+    if topic == views.DONE:
+        return await finish(update, context, FinishTopics(topics_mask(draft.topics)))
+    draft.topics = list(topics_from_mask(topics_mask([*draft.topics, str(topic)])))
     return await FLOW.go(update, context, Step.TOPICS, draft)
 
 
@@ -362,12 +440,36 @@ async def finish(update: Update, context: RangkulContext, action: FinishTopics) 
     user_data_of(context).pop(DRAFT_LANGUAGE_KEY, None)
     context.forget_session()
     session = await context.session(update)
-    welcome = session.t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias)
-    await show(update, *await with_baseline_offer(context, session.t, member, (welcome, None)))
+    t = session.t
+    welcome = t("All set, <b>{alias}</b>! Welcome to Rangkul. 🌱", alias=member.alias)
+    await show(update, *await with_baseline_offer(context, t, member, (welcome, None)))
+    wished = (
+        None
+        if draft.wish is None
+        else await wishes.wished(context, t, member, draft.wish, draft.wish_target)
+    )
+    if wished is None and link is None:
+        # Topics were asked "to suggest groups": here they are (nothing if none match).
+        suggested = await suggested_groups(services.groups, member, SUGGESTIONS)
+        if suggested:
+            await follow_up(update, *views.suggestions_view(t, suggested))
     await follow_up(update, *main_menu(session))
     # A group card or a role the link was for; also sets a new coordinator's command menu.
     await open_deep_link(update, context, link.payload if link is not None else None)
+    if wished is not None:  # last, where the visitor left off: what they came for
+        await follow_up(update, *wished)
     return ConversationHandler.END
+
+
+class _Naming(filters.MessageFilter):
+    """Text that ``find`` reads as one of a step's choices."""
+
+    def __init__(self, find: Callable[[str], str | None]) -> None:
+        super().__init__(name=f"naming {find.__name__}")
+        self._find = find
+
+    def filter(self, message: Message) -> bool:
+        return message.text is not None and self._find(message.text) is not None
 
 
 def _drop_everything(update: Update, context: RangkulContext) -> None:
@@ -398,6 +500,7 @@ def handlers() -> list[BaseHandler]:
     # Valid in every state (allow_reentry): a button works on the step it shows.
     buttons = [
         on_button(ChooseLanguage, choose_language),
+        on_button(SignUpFor, sign_up_for),
         on_button(ReadIntro, after_intro),
         on_button(UnderAge, under_18),
         on_button(DeclineConsent, decline_consent),
@@ -412,6 +515,14 @@ def handlers() -> list[BaseHandler]:
         on_button(FinishTopics, finish),
     ]
     steps: dict[Step, list[BaseHandler]] = {step: [] for step in Step}
+    # A typed answer naming one of a step's choices counts as its button (the step's hint
+    # answers anything else). Age and consent stay buttons: they are declarations.
+    for step, names, typed in (
+        (Step.LANGUAGE, views.typed_language, typed_language),
+        (Step.REGION, region_by_name, typed_region),
+        (Step.TOPICS, views.typed_topic, typed_topic),
+    ):
+        steps[step].append(MessageHandler(filters.TEXT & ~filters.COMMAND & _Naming(names), typed))
     steps[Step.OWN_ALIAS] = [
         MessageHandler(filters.TEXT & ~filters.COMMAND, own_alias),
         MessageHandler(filters.ALL & ~filters.COMMAND, ask_for_alias_text),

@@ -8,8 +8,9 @@ in callback data and they keep the network's default timezone.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from bot.domain.choices import Choices, plain
 
 WIB = "Asia/Jakarta"
 WITA = "Asia/Makassar"
@@ -101,33 +102,20 @@ def timezone_for(province_code: str | None, default_tz: str) -> str:
     return province.timezone if province else default_tz
 
 
-def _plain(text: str) -> str:
-    """Casefolded, accents and punctuation gone, single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.findall(r"[^\W_]+", letters))
-
-
-def _key(plain: str) -> str:
-    """Spaces do not tell names apart: "D.I. Yogyakarta", "DI Yogyakarta" and "jawabarat"."""
-    return plain.replace(" ", "")
-
-
-_BY_NAME: dict[str, str] = {
-    **{_key(_plain(name)): ONLINE_ONLY for name in _ONLINE_NAMES},
-    **{
-        _key(_plain(name)): p.code
-        for p in PROVINCES
-        for name in (p.code, p.name_id, p.name_en, *PROVINCE_ALIASES.get(p.code, ()))
+_NAMES = Choices.of(
+    {
+        ONLINE_ONLY: _ONLINE_NAMES,
+        **{p.code: (p.name_id, p.name_en, *PROVINCE_ALIASES.get(p.code, ())) for p in PROVINCES},
     },
-}
+    codes={p.code: (p.code,) for p in PROVINCES},
+)
 
 
 def region_by_name(text: str) -> str | None:
-    """The province code (or :data:`ONLINE_ONLY`) a typed answer names exactly: its code
+    """The province code (or :data:`ONLINE_ONLY`) a typed answer names: its code exactly
     ("jabar", "DIY"), its name in either language ("Jawa Barat", "West Java"), an everyday
-    name ("Jogja"), or "online"; case, accents, spaces, punctuation and a "Provinsi" around it
-    do not matter. Anything else, a part of a name included ("Kalimantan"), is ``None``: a
-    guess could move someone's meeting times to another timezone."""
-    plain = _plain(text)
-    return _BY_NAME.get(_key(plain)) or _BY_NAME.get(_key(_AROUND_NAME.sub("", plain)))
+    name ("Jogja"), or "online"; case, accents, spaces, punctuation, a "Provinsi" around it and
+    a small typo in a name ("Jawa Tngah") do not matter. Anything else, a part of a name
+    included ("Kalimantan"), is ``None``: a guess could move someone's meeting times to another
+    timezone (bot.domain.choices forgives a typo only where it can mean one province)."""
+    return _NAMES.find(text) or _NAMES.find(_AROUND_NAME.sub("", plain(text)))

@@ -34,6 +34,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from bot.domain.choices import damerau_levenshtein
 from bot.domain.regions import PROVINCE_ALIASES, PROVINCES
 from bot.domain.resources import CRISIS, Resource
 
@@ -255,25 +256,6 @@ def deletions(word: str, distance: int) -> set[str]:
         for positions in combinations(range(len(word)), count):
             found.add("".join(ch for i, ch in enumerate(word) if i not in positions))
     return found
-
-
-def damerau_levenshtein(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance, or ``limit + 1`` as soon as it must exceed ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], previous2[j - 2] + 1)
-        if min(current) > limit:
-            return limit + 1
-        previous2, previous = previous, current
-    return previous[-1]
 
 
 # --- The index -----------------------------------------------------------------------------------

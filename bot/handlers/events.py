@@ -14,11 +14,13 @@ from bot.domain.calendar_file import calendar_file
 from bot.domain.meetings import Outcome
 from bot.narrowing import chat_of, query_of, user_data_of
 from bot.services import events as service
+from bot.telegram_glue import wishes
 from bot.telegram_glue.chat import follow_up, show
 from bot.ui import events as views
 from bot.ui.callbacks import on_button
 from bot.ui.meeting_kinds import CalendarFile, plain_name
 from bot.ui.meetings import gone_text
+from bot.ui.onboarding import Wish, sign_up_for_view
 
 # A second press of "add to calendar" within this time gets a toast, not a second file.
 CALENDAR_REPEAT = timedelta(minutes=10)
@@ -45,24 +47,22 @@ async def events_command(
 
 async def open_event(update: Update, context: RangkulContext, action: views.OpenEvent) -> None:
     session = await context.session(update)
-    s = context.services
-    found = await service.open_event(s.meetings, s.groups, s.clock, action.meeting_id)
-    if found is None:
+    tz = _timezone(context, session)
+    view = await wishes.open_event(context, session.t, session.member, action.meeting_id, tz)
+    if view is None:
         await query_of(update).answer(gone_text(session.t)[:200], show_alert=True)
         return
-    overview, group = found
-    link = await service.may_see_link(s.meetings, s.groups, overview.meeting, session.member)
-    view = views.event_view(session.t, overview, group, _timezone(context, session), show_link=link)
     await show(update, *view)
 
 
 async def reserve(update: Update, context: RangkulContext, action: views.ReserveSeat) -> None:
-    """A guest seat; a visitor is asked to sign up first (with a button that starts it)."""
+    """A guest seat; a visitor is asked to sign up first (with a button that starts it and
+    brings them back to this event)."""
     session = await context.session(update)
     t = session.t
     if session.member is None:
         await query_of(update).answer()
-        await follow_up(update, *views.sign_up_first_view(t))
+        await follow_up(update, *sign_up_for_view(t, Wish.SEAT, action.meeting_id))
         return
     s = context.services
     outcome = await service.reserve_guest_seat(

@@ -28,6 +28,7 @@ from bot.narrowing import query_of
 from bot.services import groups as group_service
 from bot.services import meetings as service
 from bot.services import seats, time_polls
+from bot.telegram_glue import wishes
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
 from bot.ui import meetings as views
@@ -75,6 +76,7 @@ from bot.ui.meetings import (
     TrialGroups,
 )
 from bot.ui.menu import expired_button_text, join_first_text
+from bot.ui.onboarding import Wish, sign_up_for_view
 
 ATTENDANCE_LOOKBACK = timedelta(days=14)
 
@@ -345,21 +347,17 @@ async def trial_command(
 
 
 async def trial_group(update: Update, context: RangkulContext, action: TrySession) -> None:
-    """A group chosen (from /trial or its card): its coming meetings."""
+    """A group chosen (from /trial or its card): its coming meetings. A visitor is asked to
+    sign up first, with a button that brings them back here afterwards."""
     session = await context.session(update)
     if session.member is None:
-        await show(update, join_first_text(session.t), edit=False)
+        await show(update, *sign_up_for_view(session.t, Wish.TRIAL, action.group_id), edit=False)
         return
-    group = await context.services.groups.active(action.group_id)
-    if group is None or not group.offers_trials:
+    view = await wishes.trial_sessions(context, session.t, session.member, action.group_id)
+    if view is None:
         await _refuse(update, session, views.trial_refusal_text(session.t, "no_trials"))
         return
-    meetings = await seats.trial_meetings(context.services.meetings, context.services.clock, group)
-    await show(
-        update,
-        *views.trial_meetings_view(session.t, group, meetings, session.member.timezone),
-        edit=False,
-    )
+    await show(update, *view, edit=False)
 
 
 async def trial_pick(update: Update, context: RangkulContext, action: PickTrial) -> None:

@@ -35,6 +35,22 @@ async def show(
     await follow_up(update, text, markup)
 
 
+async def settle_keyboard(update: Update) -> None:
+    """Takes the buttons off the pressed message, whose step is done, leaving its text in the
+    chat (``show`` answers the press afterwards). A message without buttons is left alone."""
+    query = update.callback_query
+    if query is None:
+        return
+    message = query.message
+    if isinstance(message, Message) and message.reply_markup is not None:
+        try:
+            await query.edit_message_reply_markup(None)
+        except BadRequest as error:
+            # A race: another update took the buttons off since this press was sent.
+            if "message is not modified" not in error.message.lower():
+                raise
+
+
 async def follow_up(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
     """A further message after ``show`` in the same handler (a query is answered only once)."""
     chat = update.effective_chat

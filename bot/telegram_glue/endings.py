@@ -12,16 +12,31 @@ from telegram.ext import ConversationHandler
 from bot.context import RangkulContext
 from bot.narrowing import user_data_of
 from bot.telegram_glue.chat import show
-from bot.ui.menu import cancelled_text
+from bot.ui.menu import cancelled_text, nothing_to_cancel_text
 from bot.ui.privacy import forget_confirm_view, nothing_stored_text
 
 
 async def cancel(update: Update, context: RangkulContext) -> int:
-    """/cancel: leaves the conversation, keeping whatever was already saved; drafts go."""
+    """/cancel: leaves the conversation, keeping whatever was already saved; drafts go. With no
+    conversation under way it says there was nothing to stop (and where to go from here)."""
     session = await context.session(update)
+    running = await _running_conversations(update, context)
     await drop_drafts(update, context)
-    await show(update, cancelled_text(session.t, registered=session.member is not None))
+    registered = session.member is not None
+    if running:
+        await show(update, cancelled_text(session.t, registered=registered))
+    else:
+        await show(update, nothing_to_cancel_text(session.t, registered=registered))
     return ConversationHandler.END
+
+
+async def _running_conversations(update: Update, context: RangkulContext) -> list[str]:
+    """The conversations the person is in (saved after every update, so one that this update
+    ends is still listed)."""
+    user = update.effective_user
+    if user is None:
+        return []
+    return await context.services.members.conversation_names(user.id)
 
 
 async def ask_to_forget(update: Update, context: RangkulContext) -> int:
@@ -50,8 +65,7 @@ async def drop_drafts(update: Update, context: RangkulContext) -> bool:
     user = update.effective_user
     if user is None:
         return False
-    # Saved after every update, so this still lists the conversation this update ends.
-    if len(await context.services.members.conversation_names(user.id)) > 1:
+    if len(await _running_conversations(update, context)) > 1:
         return False
     session = await context.session(update)
     if session.member is None:

@@ -14,7 +14,6 @@ from bot.ui.keyboards import Button, inline
 from bot.ui.meeting_kinds import calendar_row, heading, plain_name
 from bot.ui.meeting_picker import short_when, when, when_in_group
 from bot.ui.meetings import place_and_link
-from bot.ui.onboarding import ChooseLanguage
 from bot.ui.view import View
 
 LABEL_CHARS = 60
@@ -80,14 +79,6 @@ def event_view(
         [(t("« All events"), EventsList())],
     ]
     return "\n".join(lines), inline(rows)
-
-
-def sign_up_first_view(t: Translator) -> View:
-    text = t(
-        "To reserve a seat, please sign up first: it takes a minute, and you choose a nickname "
-        "(no real name needed). Then come back to /events."
-    )
-    return text, inline([[(t("📝 Sign up"), ChooseLanguage(t.lang))]])
 
 
 def reserved_view(t: Translator, group: Group, meeting: Meeting, tz: str) -> View:

@@ -239,6 +239,16 @@ def cancelled_text(t: Translator, *, registered: bool) -> str:
     return t("Okay, I've stopped that. Send /menu to see what you can do.")
 
 
+def nothing_to_cancel_text(t: Translator, *, registered: bool) -> str:
+    """/cancel with no conversation under way."""
+    if not registered:
+        return t(
+            "There was nothing to stop. Send /menu to see what you can do here, or /start "
+            "whenever you'd like to join Rangkul."
+        )
+    return t("There was nothing to stop. Send /menu to see what you can do.")
+
+
 def join_first_text(t: Translator) -> str:
     """For anyone who has not joined, wherever a feature is only for members."""
     return t(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import enum
+import functools
+import re
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Annotated
@@ -9,9 +12,12 @@ from typing import Annotated
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.alias import MAX_LENGTH, AliasProblem
+from bot.domain.choices import Choices
 from bot.domain.contacts import CrisisContact
-from bot.domain.regions import ONLINE_ONLY
-from bot.i18n import Translator
+from bot.domain.groups import Group
+from bot.domain.regions import ONLINE_ONLY, province_by_code
+from bot.domain.topics import TOPICS
+from bot.i18n import LANGUAGES, Translator, get_translator
 from bot.ui.callbacks import CallbackData, MaxLen, Natural
 from bot.ui.crisis import (
     crisis_intro_line,
@@ -20,9 +26,10 @@ from bot.ui.crisis import (
     talk_lines,
     violence_lines,
 )
+from bot.ui.groups import GroupList, ListFilter, OpenCard
 from bot.ui.keyboards import Button, inline
-from bot.ui.labels import LANGUAGE_NAMES
-from bot.ui.pickers import ProvinceCode, province_rows, topic_rows
+from bot.ui.labels import LANGUAGE_NAMES, TOPIC_LABELS
+from bot.ui.pickers import ProvinceCode, province_label, province_rows, topic_rows
 from bot.ui.privacy_notice import ReadFullNotice, notice_summary
 from bot.ui.view import View
 
@@ -34,6 +41,22 @@ Alias = Annotated[str, MaxLen(MAX_LENGTH)]
 @dataclass(frozen=True)
 class ChooseLanguage(CallbackData, prefix="ob:lang"):
     code: LanguageCode
+
+
+class Wish(enum.StrEnum):
+    """What a visitor was doing when asked to sign up first; sign-up ends there."""
+
+    TRIAL = "t"  # trying a session of a group: the target is the group
+    SEAT = "s"  # a seat at an open event: the target is the meeting
+
+
+@dataclass(frozen=True)
+class SignUpFor(CallbackData, prefix="ob:for"):
+    """Starts sign-up in ``code`` (the language the visitor sees), remembering their wish."""
+
+    code: LanguageCode
+    wish: Wish
+    target: Natural
 
 
 @dataclass(frozen=True)
@@ -254,6 +277,83 @@ def topics_view(t: Translator, chosen: Collection[str]) -> View:
         '"Done". This only helps us suggest groups.'
     )
     return text, inline(rows)
+
+
+def sign_up_for_view(t: Translator, wish: Wish, target: int) -> View:
+    """A visitor's trial or seat needs an account: a button that starts sign-up and, at its
+    end, takes them back to what they chose."""
+    if wish is Wish.TRIAL:
+        text = t(
+            "To try a session, please sign up first: it takes a minute, and you choose an alias "
+            "(no real name needed). Afterwards I'll bring you straight back to this group's "
+            "sessions."
+        )
+    else:
+        text = t(
+            "To reserve a seat, please sign up first: it takes a minute, and you choose an "
+            "alias (no real name needed). Afterwards I'll bring you straight back to this event."
+        )
+    return text, inline([[(t("📝 Sign up"), SignUpFor(t.lang, wish, target))]])
+
+
+def carry_on_note(t: Translator) -> str:
+    """/start in the middle of sign-up: it goes on where the person was."""
+    return t(
+        "You're in the middle of signing up, so let's carry on where you left off. "
+        "(To start again from the beginning, send /cancel and then /start.)"
+    )
+
+
+def understood_note(t: Translator, region: str) -> str:
+    """A typed province (or "online") was understood: which one, since a typo was forgiven."""
+    province = province_by_code(region)
+    name = province_label(t, province) if province is not None else t("🌐 Online only")
+    return t("Got it: <b>{answer}</b>.", answer=name)
+
+
+def suggestions_view(t: Translator, groups: Sequence[Group]) -> View:
+    """At the end of sign-up: groups that match the topics chosen, and the way to all of them."""
+    rows: list[list[Button]] = [[(g.name, OpenCard(g.id))] for g in groups]
+    rows.append([(t("✨ All groups for you"), GroupList(ListFilter.SUGGESTED, None, 0))])
+    text = t("✨ These groups match the topics you chose, the nearest first. Have a look:")
+    return text, inline(rows)
+
+
+# Typed answers at the steps with a list: what the buttons say in either language (and, for a
+# label such as "Caregivers / family", each of its halves).
+DONE = "done"
+
+
+def _said(label: str) -> tuple[str, ...]:
+    said = [get_translator(lang)(label) for lang in LANGUAGES]
+    return (*said, *(part for whole in said for part in re.split(r"\s*/\s*", whole)))
+
+
+@functools.cache
+def _topic_choices() -> Choices:
+    names = {code: _said(TOPIC_LABELS[code]) for code in TOPICS}
+    return Choices.of({**names, DONE: _said("Done")}, codes={code: (code,) for code in TOPICS})
+
+
+@functools.cache
+def _language_choices() -> Choices:
+    return Choices.of(
+        {
+            "id": (LANGUAGE_NAMES["id"], "Indonesia", "Indonesian", "Bahasa"),
+            "en": (LANGUAGE_NAMES["en"], "Inggris", "Bahasa Inggris"),
+        },
+        codes={code: (code,) for code in LANGUAGES},
+    )
+
+
+def typed_language(text: str) -> str | None:
+    """The language a typed answer names ("english", "Bahasa Indonesia"), or None."""
+    return _language_choices().find(text)
+
+
+def typed_topic(text: str) -> str | None:
+    """The topic a typed answer names (its label in either language), :data:`DONE`, or None."""
+    return _topic_choices().find(text)
 
 
 def use_buttons_hint(t: Translator) -> str:

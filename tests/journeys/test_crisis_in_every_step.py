@@ -99,22 +99,27 @@ async def _press(person: Person, *labels: str) -> None:
 
 
 def _presses(*labels: str, then: str) -> Callable[[Person], Awaitable[None]]:
-    """Presses ``labels``; the step that follows, edited into the message pressed last, shows
-    ``then`` in its text or buttons (which no earlier step had)."""
+    """Presses ``labels``; the step that follows, edited into the message pressed last (or, after
+    a message that stays as it was, such as the welcome, the newest one), shows ``then`` in its
+    text or buttons (which no earlier step had)."""
 
     async def answer(person: Person) -> None:
         for label in labels:
             message_id, _data = person.button(label)
             await person.press(label)
-        [shown] = [
+        [pressed] = [
             m
             for m in person.world.emulator.bot_messages(person.user_id)
             if m.message_id == message_id
         ]
-        buttons = [
-            b["text"] for row in (shown.reply_markup or {}).get("inline_keyboard", []) for b in row
-        ]
-        assert any(then in part for part in [shown.text or "", *buttons]), shown.text
+        parts = []
+        for shown in (pressed, person.last):
+            markup = shown.reply_markup or {}
+            parts += [
+                shown.text or "",
+                *(b["text"] for r in markup.get("inline_keyboard", []) for b in r),
+            ]
+        assert any(then in part for part in parts), person.last.text
 
     return answer
 

@@ -495,6 +495,35 @@ async def double_tap(world: BotWorld, person: Person, label: str, language: str)
     return data
 
 
+async def a_visitor_asked_to_sign_up_for_a_trial(world: BotWorld) -> Person:
+    """A visitor who pressed "Try a session" on a card and was offered to sign up first."""
+    person = await a_newcomer(world)
+    group_id = await meetings.a_group(world, trial_seats=2)
+    await meetings.schedule_weekly(await meetings.a_facilitator(world, group_id))
+    await person.send("/groups")
+    for label in ("All groups", "Teman Cerita Makassar", "Try a session"):
+        await person.press(label)
+    return person
+
+
+WALKS += [
+    Walk(
+        "a visitor's trial, through sign-up",
+        None,
+        (
+            "Sign up",
+            "Continue",
+            "Yes, I'm 18 or older",
+            "I agree",
+            "Use this alias",
+            "Online only",
+            "Done",
+        ),
+        given=a_visitor_asked_to_sign_up_for_a_trial,
+    ),
+]
+
+
 @pytest.mark.parametrize("walk", WALKS, ids=[walk.name for walk in WALKS])
 async def test_a_second_tap_of_any_button_changes_nothing(world: BotWorld, walk: Walk) -> None:
     person = await walk.given(world)

@@ -136,6 +136,11 @@ def test_paging_rejects_nonsense(index: int, size: int) -> None:
         ("online", ONLINE_ONLY),
         ("Daring", ONLINE_ONLY),
         ("Daring saja", ONLINE_ONLY),
+        ("Jawa Tngah", "jateng"),
+        ("Nusa Tengara Barat", "ntb"),
+        ("provinsi jawa brat", "jabar"),
+        ("West Jav", "jabar"),
+        ("Yogykarta", "diy"),
     ],
 )
 def test_a_typed_region_is_found_by_its_code_or_either_name(typed: str, code: str) -> None:
@@ -143,7 +148,22 @@ def test_a_typed_region_is_found_by_its_code_or_either_name(typed: str, code: st
 
 
 @pytest.mark.parametrize(
-    "typed", ["Kalimantan", "Jawa", "Bandung", "", "   ", "jabar jatim", "Atlantis", "province"]
+    "typed",
+    [
+        "Kalimantan",
+        "Jawa",
+        "Bandung",
+        "",
+        "   ",
+        "jabar jatim",
+        "Atlantis",
+        "province",
+        # Codes only exactly: one letter off, a code is another province or none.
+        "jatin",
+        "sulbr",
+        # A typo that could mean East or West Java is no answer.
+        "Estjava",
+    ],
 )
 def test_a_part_of_a_name_or_anything_else_is_no_region(typed: str) -> None:
     assert region_by_name(typed) is None

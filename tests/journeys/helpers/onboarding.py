@@ -15,6 +15,11 @@ async def reach_own_alias_step(person: Person) -> None:
 async def onboard_in_english(person: Person, alias: str | None = None) -> None:
     await person.send("/start")
     await person.press("English")
+    await finish_onboarding_after_welcome(person, alias)
+
+
+async def finish_onboarding_after_welcome(person: Person, alias: str | None = None) -> None:
+    """From the welcome (language chosen, English) to the end: Bali, anxiety and trauma."""
     await person.press("Continue")
     await person.press("Yes, I'm 18 or older")
     await person.press("I agree")
