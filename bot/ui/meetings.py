@@ -148,13 +148,17 @@ class MyMeetings(CallbackData, prefix="mt:mine"):
 
 
 @dataclass(frozen=True)
-class Rsvp(CallbackData, prefix="mt:rsvp"):
+class Rsvp(
+    CallbackData, prefix="mt:rsvp", own_idempotence="says the answer again; the buttons show it"
+):
     meeting_id: Natural
     reply: Reply
 
 
 @dataclass(frozen=True)
-class AgendaRsvp(CallbackData, prefix="mt:arsvp"):
+class AgendaRsvp(
+    CallbackData, prefix="mt:arsvp", own_idempotence="says the answer again; the list shows it"
+):
     """Going / not going in /mymeetings, which is drawn again with the answer."""
 
     meeting_id: Natural

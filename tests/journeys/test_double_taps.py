@@ -20,7 +20,15 @@ import pytest
 
 from bot.ui.callbacks import SEPARATOR, Area, own_idempotence
 from tests.journeys.harness import BotWorld, Person
-from tests.journeys.helpers import buddies, crisis, groups, meetings, rows, wellbeing
+from tests.journeys.helpers import (
+    buddies,
+    crisis,
+    group_chats,
+    groups,
+    meetings,
+    rows,
+    wellbeing,
+)
 
 TOAST = {"en": "This has already been taken care of.", "id": "Ini sudah beres."}
 # Buttons that stay on their message and act again when pressed again once the message has
@@ -524,6 +532,25 @@ WALKS += [
 ]
 
 
+async def a_chat_admin_who_sent_link(world: BotWorld) -> Person:
+    """A facilitator who administers a Telegram group chat and sent /link there."""
+    _, facilitator = await group_chats.a_group_and_its_facilitator(world)
+    group_chats.a_chat(world, admins=(facilitator.user_id,))
+    await facilitator.send_in_group(group_chats.CHAT, "/link")
+    return facilitator
+
+
+WALKS += [
+    Walk(
+        "linking a group chat",
+        None,
+        ("Teman Cerita Makassar",),
+        given=a_chat_admin_who_sent_link,
+        areas=(Area.GROUP_CHATS,),
+    ),
+]
+
+
 @pytest.mark.parametrize("walk", WALKS, ids=[walk.name for walk in WALKS])
 async def test_a_second_tap_of_any_button_changes_nothing(world: BotWorld, walk: Walk) -> None:
     person = await walk.given(world)
@@ -566,6 +593,8 @@ OWN_IDEMPOTENCE = [
     "fg:yes",
     "gc:unmemy",
     "gr:watch",
+    "mt:arsvp",
+    "mt:rsvp",
     "md:note",
     "md:score",
     "md:skip",
