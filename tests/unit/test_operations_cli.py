@@ -50,8 +50,9 @@ def test_backup_then_restore_round_trip(database: Path, tmp_path: Path) -> None:
     assert one_line(again) == f"rangkul backup: {target} already exists (use --force to replace it)"
     assert rangkul("backup", "--force", str(target), database=database).returncode == 0
 
-    with sqlite3.connect(database) as db:
-        db.execute("CREATE TABLE written_after_the_backup (x)")
+    db = sqlite3.connect(database)
+    db.execute("CREATE TABLE written_after_the_backup (x)")
+    db.close()  # a connection left open is the bot still running: restore would refuse
     back = rangkul("restore", str(target), database=database)
     assert back.returncode == 0 and one_line(back).startswith(f"restored {target} into {database}")
     with sqlite3.connect(database) as db:
