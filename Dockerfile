@@ -7,19 +7,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# What the wheel is built from, nothing else of the checkout (scripts/check_wheel.sh copies
-# the same list); the source is removed once installed.
-COPY pyproject.toml setup.py README.md /tmp/rangkul/
-COPY bot /tmp/rangkul/bot
-COPY data /tmp/rangkul/data
-COPY locales /tmp/rangkul/locales
-RUN pip install --no-cache-dir /tmp/rangkul && rm -rf /tmp/rangkul
+# What the package is built from, nothing else of the checkout (scripts/check_wheel.sh
+# copies the same list); the source is removed once installed.
+WORKDIR /tmp/rangkul
+COPY pyproject.toml setup.py README.md ./
+COPY bot ./bot
+COPY data ./data
+COPY locales ./locales
+RUN pip install --no-cache-dir .
 
 # A system user without a login shell owns the data and nothing else.
-RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin rangkul \
-    && mkdir -p /data && chown rangkul:rangkul /data && chmod 700 /data
-USER rangkul
 WORKDIR /data
+RUN rm -rf /tmp/rangkul \
+    && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin rangkul \
+    && chown rangkul:rangkul /data && chmod 700 /data
+USER rangkul
 ENV DATABASE_PATH=/data/rangkul.sqlite3
 VOLUME ["/data"]
 
