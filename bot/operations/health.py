@@ -30,7 +30,8 @@ def heartbeat_path(database: Path) -> Path:
 
 
 def install_heartbeat(application: Application, database: Path) -> None:
-    """Touches the heartbeat file now and every :data:`HEARTBEAT_EVERY` while the bot runs."""
+    """Touches the heartbeat file a second after start, then every :data:`HEARTBEAT_EVERY`
+    (``first=0`` would never run: APScheduler drops a start date already past, PTB's docs)."""
     path = heartbeat_path(database)
 
     async def beat(_: ContextTypes.DEFAULT_TYPE) -> None:
@@ -42,7 +43,7 @@ def install_heartbeat(application: Application, database: Path) -> None:
     job_queue.run_repeating(
         beat,
         interval=HEARTBEAT_EVERY,
-        first=0,
+        first=1,
         name=JOB_NAME,
         job_kwargs={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
     )

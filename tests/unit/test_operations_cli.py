@@ -8,13 +8,20 @@ import sqlite3
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram.ext import ApplicationBuilder
 
 from bot.operations import OperationError
-from bot.operations.health import STALE_AFTER, check_health, heartbeat_path
+from bot.operations.health import JOB_NAME as HEARTBEAT_JOB
+from bot.operations.health import (
+    STALE_AFTER,
+    check_health,
+    heartbeat_path,
+    install_heartbeat,
+)
 
 
 def rangkul(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
@@ -105,3 +112,20 @@ def test_health_fails_on_something_that_is_not_the_database(tmp_path: Path) -> N
     heartbeat_path(junk).touch()
     with pytest.raises(OperationError, match="does not open"):
         check_health(junk, now=time.time(), stale_after=timedelta(minutes=1))
+
+
+async def test_the_first_heartbeat_comes_a_second_after_start_not_an_interval_later(
+    tmp_path: Path,
+) -> None:
+    """``first=0`` would silently skip the first beat (APScheduler drops a start already
+    past): health would then fail for the first 30 seconds of every start."""
+    application = ApplicationBuilder().token("1:abc").build()
+    install_heartbeat(application, tmp_path / "rangkul.sqlite3")
+    assert application.job_queue is not None
+    [job] = application.job_queue.get_jobs_by_name(HEARTBEAT_JOB)
+    await application.job_queue.start()
+    try:
+        started = datetime.now(UTC)
+        assert job.next_t is not None and job.next_t - started <= timedelta(seconds=2)
+    finally:
+        await application.job_queue.stop()
