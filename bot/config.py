@@ -7,7 +7,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.i18n import LANGUAGES
@@ -35,6 +37,25 @@ class Settings:
     # How people reach the data controller, shown in the privacy notice; None: the notice says
     # to ask the coordinators through a facilitator.
     privacy_contact: str | None = None
+    # How long quick moods (with their tags and notes) and check-in answers are kept; None:
+    # until the person deletes them (/forget). The privacy notice states what is set here.
+    keep_moods: timedelta | None = None
+    keep_checkin_answers: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """``rangkul run --webhook URL``: where Telegram posts updates and where the bot listens."""
+
+    url: str  # the public HTTPS address given to Telegram (setWebhook)
+    secret_token: str  # Telegram sends it with every update; others' posts are refused
+    listen: str = "127.0.0.1"  # behind a reverse proxy by default
+    port: int = 8443
+
+    @property
+    def url_path(self) -> str:
+        """The path the bot serves: the URL's, so a proxy passes requests on unchanged."""
+        return urlsplit(self.url).path.lstrip("/")
 
 
 def _admin_ids(raw: str) -> frozenset[int]:
@@ -118,6 +139,60 @@ def _privacy_contact(raw: str) -> str | None:
     return contact
 
 
+def _keep_days(name: str, raw: str) -> timedelta | None:
+    """A whole number of days, or nothing (kept until the person deletes it)."""
+    raw = raw.strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(
+            f"{name} must be a whole number of days (1 or more), or unset to keep them "
+            "until the person deletes them"
+        )
+    return timedelta(days=int(raw))
+
+
+# Telegram's rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def load_webhook(
+    url: str,
+    env: Mapping[str, str] | None = None,
+    *,
+    listen: str | None = None,
+    port: int | None = None,
+) -> Webhook:
+    """The webhook of ``rangkul run --webhook URL``: ``listen`` and ``port`` from the flags or
+    WEBHOOK_LISTEN and WEBHOOK_PORT, the secret from WEBHOOK_SECRET_TOKEN only (a flag would
+    show in the process list). Raises SettingsError naming the first bad value."""
+    env = os.environ if env is None else env
+    parts = urlsplit(url)
+    loopback = parts.hostname in _LOOPBACK  # a local Bot API server may post over plain HTTP
+    if not parts.hostname or not (
+        parts.scheme == "https" or (parts.scheme, loopback) == ("http", True)
+    ):
+        raise SettingsError("--webhook must be the bot's public https:// address")
+    secret = env.get("WEBHOOK_SECRET_TOKEN", "").strip()
+    if not _SECRET_TOKEN.fullmatch(secret):
+        raise SettingsError(
+            "WEBHOOK_SECRET_TOKEN must be set for --webhook: 1-256 characters of A-Z, a-z, "
+            "0-9, _ and - (without it anyone who finds the address could post updates)"
+        )
+    if port is None:
+        raw_port = env.get("WEBHOOK_PORT", "8443").strip()
+        port = int(raw_port) if raw_port.isdigit() else -1
+    if not 0 < port < 65536:
+        raise SettingsError("WEBHOOK_PORT (or --port) must be a TCP port, 1-65535")
+    return Webhook(
+        url=url,
+        secret_token=secret,
+        listen=listen or env.get("WEBHOOK_LISTEN", "").strip() or "127.0.0.1",
+        port=port,
+    )
+
+
 def _url(name: str, raw: str) -> str:
     if not raw.startswith(("http://", "https://")):
         raise SettingsError(f"{name} must start with http:// or https://")
@@ -148,4 +223,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, require_token: bool =
         ),
         log_level=_log_level(env.get("LOG_LEVEL", "INFO")),
         privacy_contact=_privacy_contact(env.get("PRIVACY_CONTACT", "")),
+        keep_moods=_keep_days("KEEP_MOODS_DAYS", env.get("KEEP_MOODS_DAYS", "")),
+        keep_checkin_answers=_keep_days(
+            "KEEP_CHECKIN_ANSWERS_DAYS", env.get("KEEP_CHECKIN_ANSWERS_DAYS", "")
+        ),
     )

@@ -9,7 +9,7 @@ long. Each rule names what starts its clock; data kept "while you are a member" 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 
@@ -59,6 +59,10 @@ class Anchor(enum.StrEnum):
     HANDLED_OR_MADE = "handled_or_made"  # a report's handling, or its making if never handled
     PAUSE_END = "pause_end"  # the end of a relay pause
     ASKED = "asked"  # an unanswered request: when it was made (answered ones go at once)
+    # The two periods a network may set (KEEP_MOODS_DAYS, KEEP_CHECKIN_ANSWERS_DAYS):
+    RECORDED = "recorded"  # a quick mood: when it was recorded
+    # A check-in sitting: when it was finished (or started, if never); the schedule stays.
+    CHECKIN_ANSWERED = "checkin_answered"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +142,26 @@ RETENTION: tuple[RetentionRule, ...] = (
 )
 
 
-def rule_for(category: DataCategory) -> RetentionRule:
-    return next(rule for rule in RETENTION if rule.category is category)
+def configured(
+    *, keep_moods: timedelta | None, keep_checkin_answers: timedelta | None
+) -> tuple[RetentionRule, ...]:
+    """RETENTION with the network's own periods for moods and check-in answers (the settings
+    KEEP_MOODS_DAYS and KEEP_CHECKIN_ANSWERS_DAYS); None keeps them until the person deletes
+    them, as RETENTION does."""
+    periods = {
+        DataCategory.MOODS: (keep_moods, Anchor.RECORDED),
+        DataCategory.CHECKINS: (keep_checkin_answers, Anchor.CHECKIN_ANSWERED),
+    }
+    return tuple(
+        replace(rule, keep_for=periods[rule.category][0], after=periods[rule.category][1])
+        if rule.category in periods and periods[rule.category][0] is not None
+        else rule
+        for rule in RETENTION
+    )
+
+
+def rule_for(category: DataCategory, rules: tuple[RetentionRule, ...] = RETENTION) -> RetentionRule:
+    return next(rule for rule in rules if rule.category is category)
 
 
 def cutoff(rule: RetentionRule, now: datetime) -> datetime | None:

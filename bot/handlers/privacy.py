@@ -44,7 +44,12 @@ async def _send_notice(update: Update, context: RangkulContext, *, joining: bool
     session = await context.session(update)
     s = context.services
     first, *rest = views.privacy_view(
-        session.t, s.settings.privacy_contact, s.notice_version, session.member, joining=joining
+        session.t,
+        s.settings.privacy_contact,
+        s.notice_version,
+        session.member,
+        joining=joining,
+        rules=s.retention,
     )
     await show(update, *first, edit=not joining)
     for page in rest:

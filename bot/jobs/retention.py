@@ -24,7 +24,7 @@ JOB_NAME = "retention-purge"
 async def purge(services: Services) -> dict[DataCategory, int]:
     """One purge pass; afterwards the WAL is emptied so deleted rows leave the files too."""
     s = services
-    deleted = await retention.purge_expired(s, s.clock)
+    deleted = await retention.purge_expired(s, s.clock, s.retention)
     if deleted:
         if not await s.db.checkpoint():
             log.warning("retention: the WAL still holds purged rows until the next checkpoint")

@@ -13,6 +13,7 @@ from bot.clock import Clock
 from bot.config import Settings
 from bot.domain.contacts import CrisisContact
 from bot.domain.directory import ResourceDirectory
+from bot.domain.retention import RetentionRule, configured
 from bot.services.privacy import MemberExport
 from bot.storage.broadcasts import BroadcastRepository
 from bot.storage.buddies import BuddyRepository
@@ -73,6 +74,9 @@ class Services:
     group_chats: GroupChatRepository = field(init=False)
     # The resource directory in memory, loaded at start (bot.services.resources).
     resources: ResourceDirectory = field(init=False)
+    # The retention rules in force: RETENTION with the network's periods for moods and
+    # check-in answers; the purge applies them and the privacy notice states them.
+    retention: tuple[RetentionRule, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberRepository(self.db)
@@ -95,6 +99,10 @@ class Services:
         self.broadcasts = BroadcastRepository(self.db)
         self.group_chats = GroupChatRepository(self.db)
         self.resources = ResourceDirectory()
+        self.retention = configured(
+            keep_moods=self.settings.keep_moods,
+            keep_checkin_answers=self.settings.keep_checkin_answers,
+        )
 
     def exports(self) -> tuple[MemberExport, ...]:
         """Every repository with rows about members beside their profile: /mydata's parts."""

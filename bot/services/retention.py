@@ -14,13 +14,15 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.clock import Clock
-from bot.domain.retention import RETENTION, DataCategory, cutoff
+from bot.domain.retention import RETENTION, DataCategory, RetentionRule, cutoff
 from bot.storage.buddies import BuddyRepository
 from bot.storage.feedback import FeedbackRepository
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.moderation import ModerationRepository
+from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questionnaires import QuestionnaireRepository
 from bot.storage.questions import QuestionRepository
 from bot.storage.safety import SafetyRepository
 from bot.storage.time_polls import TimePollRepository
@@ -50,10 +52,15 @@ class Stores(Protocol):
     def buddies(self) -> BuddyRepository: ...
     @property
     def moderation(self) -> ModerationRepository: ...
+    @property
+    def moods(self) -> MoodRepository: ...
+    @property
+    def questionnaires(self) -> QuestionnaireRepository: ...
 
 
 def purges(stores: Stores) -> dict[DataCategory, Purge]:
-    """What the purge deletes, per category with a clock (DRAFTS end by their own timeout)."""
+    """What the purge deletes, per category that has or may be given a clock (DRAFTS end by
+    their own timeout; MOODS and CHECKINS only when the network sets a period)."""
     groups, meetings, time_polls, safety = (
         stores.groups,
         stores.meetings,
@@ -78,16 +85,21 @@ def purges(stores: Stores) -> dict[DataCategory, Purge]:
         DataCategory.REPORTS: moderation.delete_old_reports,
         DataCategory.RELAY_SUSPENSIONS: moderation.delete_ended_suspensions,
         DataCategory.MODERATION_LOG: moderation.delete_old_audit,
+        DataCategory.MOODS: stores.moods.delete_old,
+        DataCategory.CHECKINS: stores.questionnaires.delete_old,
     }
 
 
-async def purge_expired(stores: Stores, clock: Clock) -> dict[DataCategory, int]:
-    """Deletes every row past its rule as of ``clock.now()``; returns the counts by category
-    (only categories where something went)."""
+async def purge_expired(
+    stores: Stores, clock: Clock, rules: tuple[RetentionRule, ...] = RETENTION
+) -> dict[DataCategory, int]:
+    """Deletes every row past its rule (``rules``: the network's, bot.domain.retention
+    ``configured``) as of ``clock.now()``; returns the counts by category (only categories
+    where something went)."""
     now = clock.now()
     deletes = purges(stores)
     deleted: dict[DataCategory, int] = {}
-    for rule in RETENTION:
+    for rule in rules:
         before = cutoff(rule, now)
         delete = deletes.get(rule.category)
         if before is None or delete is None:

@@ -104,6 +104,15 @@ class MoodRepository(Repository):
                 (member_id, score, to_db_time(at), to_db_time(at)),
             )
 
+    async def delete_old(self, recorded_before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention (KEEP_MOODS_DAYS): moods recorded at or before ``recorded_before``, with
+        their tags and notes."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM moods WHERE recorded_at <= ?", (to_db_time(recorded_before),)
+            )
+        return cursor.rowcount
+
     async def export(self, member_id: int) -> dict[str, Any]:
         """The member's moods with their tags and notes, JSON-ready, without row ids."""
         rows = await self._fetch_all(

@@ -127,6 +127,16 @@ class QuestionnaireRepository(Repository):
         )
         return _sitting(rows[0]) if rows else None
 
+    async def delete_old(self, answered_before: datetime, *, tx: Tx | None = None) -> int:
+        """Retention (KEEP_CHECKIN_ANSWERS_DAYS): sittings finished at or before
+        ``answered_before``, and unfinished ones started by then."""
+        async with self._writing(tx) as conn:
+            cursor = await conn.execute(
+                "DELETE FROM questionnaires WHERE COALESCE(completed_at, started_at) <= ?",
+                (to_db_time(answered_before),),
+            )
+        return cursor.rowcount
+
     async def facilitators_of(self, member_id: int, *, tx: Tx | None = None) -> list[int]:
         """Everyone who facilitates an active group the member belongs to (never the member)."""
         rows = await self._fetch_all(

@@ -9,6 +9,7 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.member import ExportSummary, Member
+from bot.domain.retention import RETENTION, RetentionRule
 from bot.i18n import Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData
 from bot.ui.keyboards import inline
@@ -69,11 +70,12 @@ def privacy_view(
     member: Member | None,
     *,
     joining: bool = False,
+    rules: tuple[RetentionRule, ...] = RETENTION,
 ) -> list[View]:
     """The full notice, one section per message, then where the person stands: their consent,
     the question again if they agreed to an older version, or (``joining``: read from the
     consent step) the onboarding question."""
-    pages: list[View] = [(page, None) for page in full_notice(t, contact, version)]
+    pages: list[View] = [(page, None) for page in full_notice(t, contact, version, rules)]
     if member is not None and member.consent_version < version:
         question = t("Do you agree to this version of the notice?")
         pages.append(("\n\n".join([consent_status(t, member), question]), _new_notice_buttons(t)))

@@ -203,6 +203,11 @@ def retention_text(t: Translator, rule: RetentionRule) -> Html:
         Anchor.ALERT_CLOSED: N_(
             "Deleted {days} days after the alert, once someone responded or it was passed on."
         ),
+        Anchor.RECORDED: N_("Deleted {days} days after you recorded it."),
+        Anchor.CHECKIN_ANSWERED: N_(
+            "Your answers are deleted {days} days after you gave them; the day and time you "
+            "want to be asked are kept while you are a member."
+        ),
     }
     assert rule.after is not None, "a rule with a period says what starts it"
     return t(phrases[rule.after], days=rule.keep_for.days)
@@ -274,17 +279,26 @@ def notice_summary(t: Translator, contact: str | None) -> Html:
     return Html("\n".join(lines))
 
 
-def full_notice(t: Translator, contact: str | None, version: int) -> list[Html]:
-    """The full notice, one section per message (each well under Telegram's 4096 characters)."""
+def full_notice(
+    t: Translator,
+    contact: str | None,
+    version: int,
+    rules: tuple[RetentionRule, ...] = RETENTION,
+) -> list[Html]:
+    """The full notice, one section per message (each well under Telegram's 4096 characters);
+    ``rules``: the retention in force (Services.retention), with the network's own periods."""
     return [
         _about(t, contact, version),
-        _categories(t, t("<b>What we store, why, and for how long</b> (1/3)"), _PROFILE_PART),
+        _categories(
+            t, t("<b>What we store, why, and for how long</b> (1/3)"), _PROFILE_PART, rules
+        ),
         _categories(
             t,
             t("<b>What we store, why, and for how long</b> (2/3)"),
             frozenset(DataCategory) - _PROFILE_PART - _BUDDY_PART,
+            rules,
         ),
-        _categories(t, t("<b>What we store, why, and for how long</b> (3/3)"), _BUDDY_PART),
+        _categories(t, t("<b>What we store, why, and for how long</b> (3/3)"), _BUDDY_PART, rules),
         _who_sees_what(t),
         _rights(t, contact),
     ]
@@ -312,9 +326,14 @@ def _about(t: Translator, contact: str | None, version: int) -> Html:
     )
 
 
-def _categories(t: Translator, title: Html, part: frozenset[DataCategory]) -> Html:
+def _categories(
+    t: Translator,
+    title: Html,
+    part: frozenset[DataCategory],
+    rules: tuple[RetentionRule, ...],
+) -> Html:
     lines: list[str] = [title]
-    for rule in RETENTION:
+    for rule in rules:
         if rule.category in part:
             text = t(CATEGORY_TEXTS[rule.category])
             lines.append(f"• {text} <i>{retention_text(t, rule)}</i>")

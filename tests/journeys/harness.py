@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from telegram import Update
@@ -42,6 +42,9 @@ class BotWorld:
     max_rate: float = 0
     limiter_time: VirtualTime | None = None
     privacy_contact: str | None = None
+    # KEEP_MOODS_DAYS and KEEP_CHECKIN_ANSWERS_DAYS (None: kept until the person deletes them).
+    keep_moods: timedelta | None = None
+    keep_checkin_answers: timedelta | None = None
 
     def __post_init__(self) -> None:
         self.emulator = BotApiEmulator(clock=self.clock, queue_updates=False)
@@ -54,6 +57,8 @@ class BotWorld:
             admin_ids=self.admin_ids,
             max_rate=self.max_rate,
             privacy_contact=self.privacy_contact,
+            keep_moods=self.keep_moods,
+            keep_checkin_answers=self.keep_checkin_answers,
         )
 
     async def start(self) -> None:

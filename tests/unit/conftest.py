@@ -21,7 +21,9 @@ from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.members import MemberRepository
 from bot.storage.moderation import ModerationRepository
+from bot.storage.moods import MoodRepository
 from bot.storage.outbox import OutboxRepository
+from bot.storage.questionnaires import QuestionnaireRepository
 from bot.storage.questions import QuestionRepository
 from bot.storage.roles import RoleRepository
 from bot.storage.safety import SafetyRepository
@@ -66,6 +68,8 @@ class Network:
     feedback: FeedbackRepository = field(init=False)
     questions: QuestionRepository = field(init=False)
     moderation: ModerationRepository = field(init=False)
+    moods: MoodRepository = field(init=False)
+    questionnaires: QuestionnaireRepository = field(init=False)
 
     def __post_init__(self) -> None:
         self.members = MemberRepository(self.db)
@@ -79,6 +83,8 @@ class Network:
         self.feedback = FeedbackRepository(self.db)
         self.questions = QuestionRepository(self.db)
         self.moderation = ModerationRepository(self.db)
+        self.moods = MoodRepository(self.db)
+        self.questionnaires = QuestionnaireRepository(self.db)
 
     async def person(self, telegram_id: int) -> Member:
         alias = f"Melati {telegram_id}"

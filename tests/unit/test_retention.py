@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from bot.domain.checkin_cadence import CheckinSchedule
 from bot.domain.groups import InvitationKind
 from bot.domain.meetings import NewMeeting, SeatKind, SeatStatus
 from bot.domain.messages import PlannedMessage
-from bot.domain.retention import RETENTION, Anchor, DataCategory, cutoff, rule_for
+from bot.domain.questionnaires import Purpose
+from bot.domain.retention import RETENTION, Anchor, DataCategory, configured, cutoff, rule_for
 from bot.domain.safety import CrisisSource
 from bot.services.meetings import schedule
 from bot.services.retention import purge_expired, purges
+from bot.storage.checkins import CheckinRepository
 from bot.storage.feedback import FeedbackRepository
 from bot.storage.time_polls import TimePollRepository
 from bot.telegram_glue.conversation import DEFAULT_TIMEOUT
@@ -46,11 +49,16 @@ def test_every_category_has_one_rule_and_a_period_says_what_starts_it() -> None:
         assert rule.tables, rule
 
 
+# A network that keeps moods 30 days and check-in answers 60 (KEEP_MOODS_DAYS,
+# KEEP_CHECKIN_ANSWERS_DAYS); by default both are kept until the person deletes them.
+SHORTER = configured(keep_moods=timedelta(days=30), keep_checkin_answers=timedelta(days=60))
+
+
 def test_every_period_is_purged_except_drafts_which_end_by_their_own_timeout(
     network: Network,
 ) -> None:
     purged = purges(network).keys()
-    timed = {rule.category for rule in RETENTION if rule.keep_for is not None}
+    timed = {rule.category for rule in SHORTER if rule.keep_for is not None}
     assert purged == timed - {DataCategory.DRAFTS}
     drafts = rule_for(DataCategory.DRAFTS)
     assert (drafts.keep_for, drafts.after) == (DEFAULT_TIMEOUT, Anchor.IDLE)
@@ -231,3 +239,54 @@ async def test_meeting_feedback_goes_a_period_after_it_was_given(network: Networ
 
     assert await purge(n) == {DataCategory.MEETING_FEEDBACK: 1}
     assert await n.rows("SELECT member_id FROM meeting_feedback") == [(younger.id,)]
+
+
+async def test_moods_and_checkin_answers_stay_until_deleted_when_no_period_is_set(
+    network: Network,
+) -> None:
+    n = network
+    member = await n.person(1)
+    await n.moods.add(member.id, 3, n.clock.now())
+    await n.moods.add_who5_score(member.id, 60, n.clock.now())
+    n.clock.advance(timedelta(days=3650))
+
+    assert configured(keep_moods=None, keep_checkin_answers=None) == RETENTION
+    assert await purge(n) == {}
+    assert await n.rows("SELECT COUNT(*) FROM moods") == [(1,)]
+    assert await n.rows("SELECT COUNT(*) FROM questionnaires") == [(1,)]
+
+
+async def test_moods_go_the_configured_period_after_they_were_recorded(network: Network) -> None:
+    n = network
+    member = await n.person(1)
+    start = n.clock.now()
+    older = await n.moods.add(member.id, 2, start)
+    await n.moods.set_note(older, member.id, "a private note")
+    await n.moods.add(member.id, 4, start + SECOND)
+    n.clock.advance(timedelta(days=30) - SECOND)
+    assert await purge_expired(n, n.clock, SHORTER) == {}
+
+    n.clock.advance(SECOND)  # exactly 30 days after the first mood
+
+    assert await purge_expired(n, n.clock, SHORTER) == {DataCategory.MOODS: 1}
+    assert await n.rows("SELECT score, note FROM moods") == [(4, None)]
+
+
+async def test_checkin_answers_go_the_configured_period_after_them_and_the_schedule_stays(
+    network: Network,
+) -> None:
+    n = network
+    member = await n.person(1)
+    start = n.clock.now()
+    async with n.questionnaires.transaction() as tx:
+        done = await n.questionnaires.start(member.id, "who5", Purpose.WEEKLY, start, tx=tx)
+        await n.questionnaires.complete(done.id, 56, start + timedelta(minutes=2), tx=tx)
+    unfinished = await n.questionnaires.start(member.id, "who5", Purpose.SELF, start)
+    await n.questionnaires.start(member.id, "who5", Purpose.SELF, start + timedelta(minutes=3))
+    await CheckinRepository(n.db).save_schedule(member.id, CheckinSchedule(2, 600))
+    n.clock.advance(timedelta(days=60, minutes=2))  # 60 days after the first answers finished
+
+    assert await purge_expired(n, n.clock, SHORTER) == {DataCategory.CHECKINS: 2}
+    left = await n.rows("SELECT id FROM questionnaires")
+    assert len(left) == 1 and (done.id,) not in left and (unfinished.id,) not in left
+    assert await n.rows("SELECT weekday FROM checkin_schedules") == [(2,)]
