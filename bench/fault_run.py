@@ -64,6 +64,7 @@ from bot.sandbox.request import EmulatorRequest
 from bot.services.broadcasts import Target, start_broadcast
 from bot.services.container import Services
 from bot.services.meetings import schedule
+from bot.storage.database import to_db_time
 from bot.ui.menu import error_text
 
 FIRST_MEMBER, AUTHOR, FIRST_NEWCOMER, FIRST_ASKER = (
@@ -91,7 +92,8 @@ TAP_PATIENCE = 8.0  # seconds without the next step before a person taps again
 HELP_MARK = "/safetyplan"  # in every /help answer, not in the apology
 APOLOGIES = {error_text(get_translator(lang)) for lang in LANGUAGES}
 FAULT_KINDS = ("5xx", "429", "hang", "drop")
-SETTLE_SECONDS = 120.0
+# The outbox retries a failed row after 30 s, 60 s, 120 s …: enough for three retries.
+SETTLE_SECONDS = 300.0
 
 
 # ---------------------------------------------------------------------- the world
@@ -105,6 +107,7 @@ class World:
     log: Path
     members: list[int]
     rng: random.Random
+    seeded: tuple[int, ...] = ()  # the outbox rows due now that seed() planned
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
         with sqlite3.connect(self.database) as db:
@@ -125,10 +128,10 @@ class World:
         )
 
     def unsettled(self) -> int:
+        """Seeded rows not sent (or given up on) yet, also those waiting for a retry."""
+        ids = ", ".join(map(str, self.seeded))
         return self.rows(
-            "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"
-            " AND not_before <= ? AND kind IN ('reminder', 'broadcast', 'checkin_prompt')",
-            (datetime.now(UTC).isoformat(),),
+            f"SELECT count(*) FROM outbox WHERE id IN ({ids}) AND status IN ('pending', 'sending')"
         )[0][0]
 
     def integrity(self) -> str:
@@ -350,20 +353,20 @@ def count_delivery(world: World) -> Delivery:
     return delivery
 
 
-def in_flight_already_delivered(world: World) -> Counter[str]:
-    """Rows a kill left "sending" whose message Telegram had already accepted: the outbox's
-    at-least-once window (they are sent again after the restart)."""
+def in_flight_already_delivered(world: World) -> dict[int, str]:
+    """Rows a kill left "sending" whose message Telegram had already accepted, by row id: the
+    outbox's at-least-once window (they are sent again after the restart). A row stays
+    "sending" through a start killed before its recovery, so callers merge these by id."""
     got = world.delivered()
-    window: Counter[str] = Counter()
-    for kind, chat in world.rows(
-        "SELECT o.kind, m.telegram_id FROM outbox o JOIN members m ON m.id = o.member_id"
-        " WHERE o.status = 'sending'"
-    ):
-        seeded = {"reminder": "reminder", "broadcast": "announcement", "checkin_prompt": "prompt"}
-        name = seeded.get(kind)
-        if name and got[(chat, name)]:
-            window[name] += 1
-    return window
+    names = {"reminder": "reminder", "broadcast": "announcement", "checkin_prompt": "prompt"}
+    return {
+        row_id: names[kind]
+        for row_id, kind, chat in world.rows(
+            "SELECT o.id, o.kind, m.telegram_id FROM outbox o JOIN members m ON m.id = o.member_id"
+            " WHERE o.status = 'sending'"
+        )
+        if kind in names and got[(chat, names[kind])]
+    }
 
 
 def log_problems(log: Path) -> tuple[int, int]:
@@ -411,6 +414,14 @@ async def with_world(members: int, seed_: int, run: Callable[[World], Awaitable[
             world = World(
                 emulator, url, database, Path(tmp) / "bot.log", chats, random.Random(seed_)
             )
+            world.seeded = tuple(
+                row[0]
+                for row in world.rows(
+                    "SELECT id FROM outbox WHERE status = 'pending' AND not_before <= ?"
+                    " AND kind IN ('reminder', 'broadcast', 'checkin_prompt')",
+                    (to_db_time(datetime.now(UTC)),),
+                )
+            )
             return await run(world)
         finally:
             await runner.cleanup()
@@ -421,7 +432,7 @@ async def kills_run(world: World, kills: int, people_count: int) -> dict:
     for person in people:
         world.emulator.add_user(person.user_id, "Pendatang", language_code="en")
     tasks = [asyncio.create_task(onboard(world.emulator, person)) for person in people]
-    window: Counter[str] = Counter()
+    in_window: dict[int, str] = {}
     integrity: list[str] = []
     moments: list[float] = []
     for _ in range(kills):
@@ -431,7 +442,7 @@ async def kills_run(world: World, kills: int, people_count: int) -> dict:
         process.send_signal(signal.SIGKILL)
         await process.wait()
         moments.append(moment)
-        window += in_flight_already_delivered(world)
+        in_window |= in_flight_already_delivered(world)
         integrity.append(world.integrity())
     process = await start_bot(world)
     settle_seconds = await settle(world, people)
@@ -439,6 +450,7 @@ async def kills_run(world: World, kills: int, people_count: int) -> dict:
     for task in tasks:
         task.cancel()
     delivery = count_delivery(world)
+    window = Counter(in_window.values())
     errors, tracebacks = log_problems(world.log)
     completed = sum(p.done for p in people)
     onboarded = registered(world, people)
@@ -450,8 +462,9 @@ async def kills_run(world: World, kills: int, people_count: int) -> dict:
     print_delivery(delivery)
     print(f"  at-least-once window (accepted just before a kill, resent): {dict(window)}")
     print(
-        f"  onboarding: {completed}/{people_count} finished, {onboarded} registered,"
-        f" taps repeated {sum(p.retaps for p in people)}"
+        f"  onboarding: {completed}/{people_count} finished, {onboarded} registered;"
+        f" taps repeated after {TAP_PATIENCE:g} s without a reaction:"
+        f" {sum(p.retaps for p in people)}"
     )
     print(f"  integrity_check after each kill: {Counter(integrity)}  final: {world.integrity()}")
     print(
