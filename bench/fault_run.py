@@ -402,7 +402,9 @@ async def settle(world: World, people: list[Newcomer]) -> float:
     """Waits until every due row is settled and everyone finished; returns the seconds."""
     loop = asyncio.get_running_loop()
     started = loop.time()
-    while world.unsettled() or registered(world, people) < len(people):
+    # At least a few seconds: a stop signal before start-up installed its handler would kill
+    # the process rather than stop it cleanly (start-up takes 1-2 s here).
+    while loop.time() - started < 5 or world.unsettled() or registered(world, people) < len(people):
         if loop.time() - started > SETTLE_SECONDS:
             break
         await asyncio.sleep(0.5)
