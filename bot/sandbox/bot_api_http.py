@@ -8,11 +8,12 @@ status and JSON body, so errors arrive with Telegram's status codes and descript
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from aiohttp import web
 
-from bot.sandbox.emulator import BotApiEmulator, RequestTimedOut
+from bot.sandbox.emulator import BotApiEmulator, NoAnswer, RequestHangs
 from bot.sandbox.params import UploadedFile
 
 # aiohttp refuses bodies over 1 MiB by default; Telegram takes uploads up to 50 MB, so the
@@ -21,6 +22,9 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 _EMULATOR_KEY = web.AppKey("bot_api_emulator", BotApiEmulator)
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
+# A hanging call is answered by nothing; after this long the connection is closed anyway, so a
+# client without a timeout of its own is not held for ever.
+HANG_LIMIT_SECONDS = 120.0
 
 
 def add_bot_api_routes(app: web.Application, emulator: BotApiEmulator) -> None:
@@ -61,7 +65,10 @@ async def _handle_method(request: web.Request) -> web.Response:
         status, body = await emulator.call(
             request.match_info["token"], request.match_info["method"], params, files
         )
-    except RequestTimedOut:
+    except NoAnswer as no_answer:
+        if isinstance(no_answer, RequestHangs):
+            # The client's own read timeout ends this (handler cancellation), or the limit.
+            await asyncio.sleep(HANG_LIMIT_SECONDS)
         # The client waits for an answer that never comes: drop the connection instead.
         if request.transport is not None:
             request.transport.close()

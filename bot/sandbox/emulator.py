@@ -22,7 +22,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import Clock, SystemClock
-from bot.sandbox.faults import Faults, RequestTimedOut
+from bot.sandbox.faults import (
+    ConnectionDropped,
+    Faults,
+    NoAnswer,
+    RequestHangs,
+    RequestTimedOut,
+)
 from bot.sandbox.group_members import GroupMembers
 from bot.sandbox.methods import BotMethods, Handler, scope_key
 from bot.sandbox.params import Params, UploadedFile
@@ -32,8 +38,11 @@ from bot.sandbox.store import Chat, ChatEntry, ChatStore, inline_buttons
 __all__ = [
     "BotApiEmulator",
     "ChatEntry",
+    "ConnectionDropped",
     "FloodLimits",
+    "NoAnswer",
     "RejectedCall",
+    "RequestHangs",
     "RequestTimedOut",
     "scope_key",
 ]
@@ -439,14 +448,18 @@ class BotApiEmulator:
         params: dict,
         files: dict[str, UploadedFile] | None = None,
     ) -> tuple[int, dict]:
-        """Runs one Bot API method; returns (HTTP status, JSON body) as Telegram would."""
+        """Runs one Bot API method; returns (HTTP status, JSON body) as Telegram would.
+
+        Raises a NoAnswer when an injected fault leaves the call unanswered; for a held reply
+        (RequestTimedOut after the call) the call took effect first.
+        """
         handler = self._methods.get(method.lower())
         try:
             if token != self.token:
                 raise ApiError(401, "Unauthorized")
             if handler is None:
                 raise ApiError(404, "Not Found")
-            self.faults.check(method, _chat_id(params))
+            held = self.faults.check(method, _chat_id(params))
             result = handler(Params(params, files or {}))
             if asyncio.iscoroutine(result):
                 result = await result
@@ -455,6 +468,8 @@ class BotApiEmulator:
             return error.status, error.body()
         if method.lower() not in _READ_ONLY:
             self._bump()
+        if held:
+            raise RequestTimedOut(method)
         return 200, {"ok": True, "result": result}
 
     def _reject(self, method: str, chat_id: object, error: ApiError) -> None:

@@ -12,10 +12,10 @@ import asyncio
 import json
 from urllib.parse import unquote, urlsplit
 
-from telegram.error import TimedOut
+from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from bot.sandbox.emulator import BotApiEmulator, RequestTimedOut
+from bot.sandbox.emulator import BotApiEmulator, ConnectionDropped, RequestHangs, RequestTimedOut
 from bot.sandbox.params import UploadedFile
 
 _NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
@@ -26,13 +26,18 @@ class EmulatorRequest(BaseRequest):
 
     ``latency`` (seconds) is a simulated network round trip added to every call, so a benchmark
     can show what start-up or a reply costs when Telegram is 50 ms away rather than in-process.
+    ``hang_timeout`` (seconds) is how long the client waits on a hanging call (an injected
+    ``"hang"`` fault) before it gives up with TimedOut: PTB's default read timeout.
     """
 
-    def __init__(self, emulator: BotApiEmulator, *, latency: float = 0.0) -> None:
-        if latency < 0:
-            raise ValueError("latency cannot be negative")
+    def __init__(
+        self, emulator: BotApiEmulator, *, latency: float = 0.0, hang_timeout: float = 5.0
+    ) -> None:
+        if latency < 0 or hang_timeout < 0:
+            raise ValueError("latency and hang_timeout cannot be negative")
         self.emulator = emulator
         self.latency = latency
+        self.hang_timeout = hang_timeout
 
     @property
     def read_timeout(self) -> float | None:
@@ -67,6 +72,12 @@ class EmulatorRequest(BaseRequest):
             status, body = await self.emulator.call(token, api_method, params, files)
         except RequestTimedOut as exc:
             raise TimedOut from exc  # what PTB's HTTP client raises when no answer comes
+        except RequestHangs as exc:
+            await asyncio.sleep(self.hang_timeout)  # the client's read timeout runs out
+            raise TimedOut from exc
+        except ConnectionDropped as exc:
+            # What PTB's HTTPX client raises for httpx.RemoteProtocolError.
+            raise NetworkError("httpx.RemoteProtocolError: Server disconnected") from exc
         return status, json.dumps(body).encode()
 
     def _download(self, token_and_path: str) -> tuple[int, bytes]:
