@@ -76,7 +76,9 @@ async def press_as(person: Person, data: str) -> str:
         await person.send("/help")
     message_id = person.last.message_id
     replies = await person.press_data(message_id, data)
-    [edited] = [m for m in world.emulator.bot_messages(person.user_id) if m.message_id == message_id]
+    [edited] = [
+        m for m in world.emulator.bot_messages(person.user_id) if m.message_id == message_id
+    ]
     toast = list(world.emulator.callback_answers.values())[-1].get("text") or ""
     return " ".join([toast, edited.text or "", *(reply.text or "" for reply in replies)])
 

@@ -18,7 +18,7 @@ from contextlib import closing
 
 import pytest
 
-from tests.journeys.harness import BotWorld, Person
+from tests.journeys.harness import Person
 from tests.journeys.helpers.cast import ALIASES, Cast
 from tests.journeys.helpers.checkin import check_in
 from tests.journeys.helpers.conversation_steps import paired_with_facilitator
@@ -96,7 +96,9 @@ async def test_logs_and_exports_hold_nothing_that_identifies_anyone(
         assert_no_telegram_id(cast, exported)
     await cast.coordinator.send("/export")
     [csv_file] = [
-        m for m in cast.world.emulator.bot_messages(cast.coordinator.user_id) if m.kind == "document"
+        m
+        for m in cast.world.emulator.bot_messages(cast.coordinator.user_id)
+        if m.kind == "document"
     ]
     assert_no_telegram_id(cast, csv_file.file_bytes.decode("utf-8-sig"))
 

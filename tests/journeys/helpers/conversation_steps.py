@@ -314,4 +314,3 @@ async def reach(cast: Cast, conversation: str, step: str, role: str) -> Person:
     reached = step_of(cast.world, conversation, person.user_id)
     assert reached == step, (conversation, step, role, reached, person.last.text, person.buttons())
     return person
-

@@ -43,7 +43,7 @@ MARKUP = (
 )
 SQL = (
     "'; DROP TABLE members; --",
-    "\" OR 1=1 --",
+    '" OR 1=1 --',
     "Robert'); DELETE FROM groups;--",
     "%' OR alias LIKE '%",
     "1; PRAGMA writable_schema=1",
@@ -73,9 +73,7 @@ def texts() -> st.SearchStrategy[str]:
     short = st.lists(pieces, min_size=1, max_size=4).map(" ".join)
     # Over Telegram's 4096 characters: a piece repeated (Hypothesis builds no 5,000-character
     # text quickly on its own).
-    long = st.builds(
-        lambda piece, size: (piece * size)[:size], pieces, st.integers(4097, 12_000)
-    )
+    long = st.builds(lambda piece, size: (piece * size)[:size], pieces, st.integers(4097, 12_000))
     return st.one_of(short, short, long).filter(lambda text: text.strip() != "")
 
 
