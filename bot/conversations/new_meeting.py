@@ -47,7 +47,7 @@ from bot.domain.safety import AuthoringDraft
 from bot.i18n import Translator
 from bot.narrowing import query_of, text_of
 from bot.services import meetings as service
-from bot.telegram_glue.chat import show
+from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
 from bot.telegram_glue.facilitated import facilitated_group, facilitated_groups, may_use_group
 from bot.telegram_glue.flow import StepFlow
@@ -321,7 +321,8 @@ async def _accept_capacity(update: Update, context: RangkulContext, raw: str) ->
     capacity = parse_capacity(raw)
     if capacity is None:
         session = await context.session(update)
-        await show(update, views.capacity_problem_text(session.t), edit=False)
+        # follow_up: the step below answers a press, and Telegram takes one answer only.
+        await follow_up(update, views.capacity_problem_text(session.t))
         return await FLOW.go(update, context, Step.CAPACITY, draft, edit=False)
     draft.capacity = capacity
     return await FLOW.go(update, context, Step.CONFIRM, draft)

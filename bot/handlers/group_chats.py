@@ -89,7 +89,10 @@ async def choose_group(update: Update, context: RangkulContext, action: LinkChat
     session = await context.session(update)
     t, member, services = session.t, session.member, context.services
     linked = await services.group_chats.by_chat(action.chat_id)
-    if member is None or (linked is not None and linked.group_id == action.group_id):
+    # Group chats have negative ids: anything else is a forged press, not worth asking
+    # Telegram about (it refuses lookups of chats that are not there).
+    forged = action.chat_id >= 0
+    if member is None or forged or (linked is not None and linked.group_id == action.group_id):
         await query.answer(views.link_gone_toast(t))  # a second press: already linked
         return
     if not await _is_chat_admin(context, action.chat_id, query.from_user.id):
