@@ -73,7 +73,14 @@ import httpx
 from aiohttp import web
 from made_up_people import made_up_member
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest
 
 from bot.app import build_application, teardown
@@ -140,7 +147,10 @@ class Sizes:
 
 class WatchedEmulator(BotApiEmulator):
     """The emulator, which also tells waiting users that the bot has sent something to their
-    chat, and counts the bot's calls by method (whichever front the bot calls through)."""
+    chat, and counts the bot's calls by method (whichever front the bot calls through).
+    ``count_edits``: an edited message counts as one sent (an answer to a button press)."""
+
+    count_edits = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -157,6 +167,7 @@ class WatchedEmulator(BotApiEmulator):
         self.calls[method] += 1
         # An announcement's copies are sends too (copyMessage: one new message in the chat).
         sends = method.startswith("send") or method == "copyMessage"
+        sends = sends or (self.count_edits and method.startswith("edit"))
         if status == 200 and sends and "chat_id" in params:
             chat = int(params["chat_id"])
             self.sent[chat] += 1
@@ -236,10 +247,14 @@ class BotApi:
 
 
 @asynccontextmanager
-async def bare_bot(api: BotApi, callback: Callback = echo) -> AsyncIterator[None]:
+async def bare_bot(
+    api: BotApi, callback: Callback = echo, rate_limiter: BaseRateLimiter | None = None
+) -> AsyncIterator[None]:
     """A bare PTB bot: one handler for any text (the echo by default), updates handled
-    concurrently (as Rangkul's are)."""
+    concurrently (as Rangkul's are), with ``rate_limiter`` if given."""
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
     if api.request is not None:
         builder = builder.request(api.request).get_updates_request(api.request)
     app = builder.concurrent_updates(True).build()
