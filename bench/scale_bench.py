@@ -64,7 +64,6 @@ from bot.services.checkin import Instruments
 from bot.services.container import Services
 from bot.storage.database import to_db_time
 
-SAMPLES = 200  # timed calls per figure (the network report: a tenth of it)
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -109,13 +108,13 @@ async def timed(samples: int, call: Callable[[int], Awaitable[object]]) -> list[
     return times
 
 
-async def services_figures(path: Path, sizes: Sizes) -> list[str]:
+async def services_figures(path: Path, samples: int) -> list[str]:
     lines: list[str] = []
     instruments = Instruments(who5(), phq9())
     rng = random.Random(2)
 
     async def measure(s: Services) -> None:
-        chosen = rng.sample(await member_ids(s), SAMPLES)
+        chosen = rng.sample(await member_ids(s), samples)
         people = [await s.members.by_id(member_id) for member_id in chosen]
 
         async def mood(n: int) -> None:
@@ -134,8 +133,8 @@ async def services_figures(path: Path, sizes: Sizes) -> list[str]:
                 )
                 taps.append(time.perf_counter() - started)
 
-        lines.append(figure("recording a mood (record_mood)", await timed(SAMPLES, mood)))
-        last = await timed(SAMPLES, who5_checkin)
+        lines.append(figure("recording a mood (record_mood)", await timed(samples, mood)))
+        last = await timed(samples, who5_checkin)
         lines.append(figure("a WHO-5 check-in's answer (each tap)", taps))
         lines.append(figure("a whole WHO-5 check-in (begin + every tap)", last))
         groups = [summary.group for summary in await s.groups.list_all()]
@@ -144,13 +143,15 @@ async def services_figures(path: Path, sizes: Sizes) -> list[str]:
             async def report(n: int, period: Period = period) -> None:
                 await impact.group_reports(s.impact, s.clock, [groups[n % len(groups)]], period)
 
-            lines.append(figure(f"a group's report, period {period}", await timed(SAMPLES, report)))
+            lines.append(figure(f"a group's report, period {period}", await timed(samples, report)))
 
         async def network(n: int) -> None:
             await impact.network_report(s.impact, s.groups, s.clock, Period.ALL)
 
         lines.append(
-            figure("the network report (every group), all", await timed(SAMPLES // 10, network))
+            figure(
+                "the network report (every group), all", await timed(max(1, samples // 10), network)
+            )
         )
 
     await with_services(path, measure)
@@ -292,7 +293,7 @@ async def main(options: argparse.Namespace) -> None:
             f" in {checkin_seconds:.1f} s); size {path.stat().st_size / 2**20:.1f} MB"
         )
         print("services on it (p50, p95; samples in brackets):")
-        for line in await services_figures(path, sizes):
+        for line in await services_figures(path, options.samples):
             print(line)
         print("the bot in a process of its own (python -m bot run) over HTTP:")
         for line in await bot_process(path, sizes, options):
@@ -306,6 +307,9 @@ if __name__ == "__main__":
     parser.add_argument("--facilitators", type=int, default=100)
     parser.add_argument("--checkins", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=200, help="users of the load")
+    parser.add_argument(
+        "--samples", type=int, default=200, help="timed calls per figure (network report: 1/10)"
+    )
     parser.add_argument("--rate", type=float, default=10.0, help="the load's updates/s")
     parser.add_argument("--minutes", type=float, default=2.0, help="of load (the issue: 10)")
     options = parser.parse_args()

@@ -175,12 +175,16 @@ async def closed_loop(emulator: WatchedEmulator, users: list[int], kind: Kind, n
 async def offered_load(
     emulator: WatchedEmulator, users: list[int], kind: Kind, rate: float, seconds: float
 ) -> Run:
-    """Steps started at ``rate`` per second whatever the answers do (the users in turn)."""
+    """Steps started at ``rate`` per second whatever the answers do (the users in turn; a
+    user whose previous step is still going waits for it, which few users at a high rate
+    would make part of the load's pace)."""
     loop = asyncio.get_running_loop()
     run = Run()
+    busy = {user: asyncio.Lock() for user in users}
 
     async def one(user: int) -> None:
-        run.latencies.append(await kind.step(emulator, user))
+        async with busy[user]:
+            run.latencies.append(await kind.step(emulator, user))
 
     cpu, started = time.process_time(), loop.time()
     steps = []
