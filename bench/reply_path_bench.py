@@ -33,9 +33,12 @@ long-polling getUpdates):
    members through the real use case (start_broadcast), the first copy to a share of them
    answered with a 429 (retry_after 1); K2 members ask /help meanwhile (``--broadcast-think``
    apart). Copies' rate against the cap, copies lost / duplicated (copies per recipient in the
-   emulator), 429s served, and the askers' p95 during the broadcast against idle.
-   ``--only broadcast``. The bot's clock follows real time while a load goes out (3 and 4), so
-   a message held back for a 429 is due again when it would be.
+   emulator), 429s served, and the askers' p95 during the broadcast against idle. Then the
+   same with nobody asking, and with nobody asking at ``--broadcast-fast-rate`` (300/s: the
+   cap and the emulator's limit both), which shows whether the code keeps up with more than
+   Telegram allows (``--broadcast-runs``). ``--only broadcast``. The bot's clock follows
+   real time while a load goes out (3 and 4), so a message held back for a 429 is due again
+   when it would be.
 
     .venv/bin/python bench/reply_path_bench.py [--members 10000 --groups 500
         --facilitators 500 --users 200 --messages 10 --many-users 1000 --repetitions 3
@@ -70,7 +73,14 @@ import httpx
 from aiohttp import web
 from made_up_people import made_up_member
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest
 
 from bot.app import build_application, teardown
@@ -137,7 +147,10 @@ class Sizes:
 
 class WatchedEmulator(BotApiEmulator):
     """The emulator, which also tells waiting users that the bot has sent something to their
-    chat, and counts the bot's calls by method (whichever front the bot calls through)."""
+    chat, and counts the bot's calls by method (whichever front the bot calls through).
+    ``count_edits``: an edited message counts as one sent (an answer to a button press)."""
+
+    count_edits = False
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -154,6 +167,7 @@ class WatchedEmulator(BotApiEmulator):
         self.calls[method] += 1
         # An announcement's copies are sends too (copyMessage: one new message in the chat).
         sends = method.startswith("send") or method == "copyMessage"
+        sends = sends or (self.count_edits and method.startswith("edit"))
         if status == 200 and sends and "chat_id" in params:
             chat = int(params["chat_id"])
             self.sent[chat] += 1
@@ -233,10 +247,14 @@ class BotApi:
 
 
 @asynccontextmanager
-async def bare_bot(api: BotApi, callback: Callback = echo) -> AsyncIterator[None]:
+async def bare_bot(
+    api: BotApi, callback: Callback = echo, rate_limiter: BaseRateLimiter | None = None
+) -> AsyncIterator[None]:
     """A bare PTB bot: one handler for any text (the echo by default), updates handled
-    concurrently (as Rangkul's are)."""
+    concurrently (as Rangkul's are), with ``rate_limiter`` if given."""
     builder = ApplicationBuilder().token(api.token).base_url(api.base_url)
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
     if api.request is not None:
         builder = builder.request(api.request).get_updates_request(api.request)
     app = builder.concurrent_updates(True).build()
@@ -286,8 +304,12 @@ async def menus_set(app: Application) -> None:
             await job.run(app)
 
 
-def new_emulator(clock: ControllableClock, sizes: Sizes, *, flood: bool = False) -> WatchedEmulator:
-    emulator = WatchedEmulator(clock=clock, flood_limits=FloodLimits() if flood else None)
+def new_emulator(
+    clock: ControllableClock, sizes: Sizes, *, flood: bool | FloodLimits = False
+) -> WatchedEmulator:
+    """The emulator with the network's users; ``flood``: Telegram's limits (True), or these."""
+    limits = flood if isinstance(flood, FloodLimits) else FloodLimits() if flood else None
+    emulator = WatchedEmulator(clock=clock, flood_limits=limits)
     for number in range(sizes.members):
         emulator.add_user(sizes.telegram_id(number), f"Member {number}", language_code="en")
     return emulator
@@ -741,7 +763,7 @@ async def while_members_ask(
     askers) with Telegram's flood limits: the askers keep asking /help, idle for a while, then
     while ``load`` goes out, until its last message is sent."""
     clock = ControllableClock(T0)
-    emulator = new_emulator(clock, sizes, flood=True)
+    emulator = new_emulator(clock, sizes, flood=FloodLimits(global_per_second=options.flood_rate))
     for n, person in enumerate(extra_people(sizes, people)):
         emulator.add_user(person, f"Member {sizes.members + n}", language_code="en")
     askers = extra_people(sizes, asking.count)
@@ -1030,7 +1052,25 @@ async def reminders(template: Path, tmp: Path, sizes: Sizes, options: argparse.N
     print(p95_line(run, options.asking, "reminders"))
 
 
+# The broadcast's runs (--broadcast-runs): with members asking meanwhile at the cap; nobody
+# asking; nobody asking with the cap and the emulator's limit raised to --broadcast-fast-rate
+# (the code is not the bottleneck if it keeps most of that pace too).
+BROADCAST_RUNS = ("askers", "quiet", "fast")
+
+
 async def broadcast(template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace) -> None:
+    for name in options.broadcast_runs:
+        quiet = {"broadcast_asking": 0, "idle_seconds": 0}  # nobody to measure idle
+        changed: dict[str, float] = {} if name == "askers" else quiet
+        if name == "fast":
+            changed |= {"max_rate": options.broadcast_fast_rate}
+            changed |= {"flood_rate": options.broadcast_fast_rate}
+        await broadcast_run(template, tmp, sizes, argparse.Namespace(**vars(options) | changed))
+
+
+async def broadcast_run(
+    template: Path, tmp: Path, sizes: Sizes, options: argparse.Namespace
+) -> None:
     result = await broadcast_under_interaction(template, tmp, sizes, options)
     run, copies = result.run, result.copies
     lost = sum(1 for chat in result.recipients if copies[chat] == 0)
@@ -1040,14 +1080,16 @@ async def broadcast(template: Path, tmp: Path, sizes: Sizes, options: argparse.N
     print(
         f"broadcast to {len(result.recipients)} recipients (a facilitator's group, through"
         f" start_broadcast), the first copy to {options.broadcast_429:.0%} of them an injected"
-        " 429 (retry_after 1):"
+        f" 429 (retry_after 1), emulator flood limit {options.flood_rate:g}/s,"
+        f" {options.broadcast_asking} members asking:"
     )
     print("  " + rate_line(run, "copies", options.max_rate))
     print(
         f"  copies lost {lost}, duplicated {twice} (copies per recipient in the emulator);"
         f" 429s served: {injected} injected, {flood} by the flood limits"
     )
-    print(p95_line(run, options.broadcast_asking, "the broadcast"))
+    if options.broadcast_asking:
+        print(p95_line(run, options.broadcast_asking, "the broadcast"))
 
 
 def span(values: tuple[float, float]) -> str:
@@ -1078,6 +1120,9 @@ if __name__ == "__main__":
     parser.add_argument("--repetitions", type=int, default=3)
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--max-rate", type=float, default=30.0)
+    parser.add_argument(
+        "--flood-rate", type=float, default=30.0, help="the emulator's overall limit, per second"
+    )
     parser.add_argument("--asking", type=int, default=4, help="members asking during reminders")
     parser.add_argument("--think", type=float, default=2.0, help="seconds between their asks")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
@@ -1097,6 +1142,15 @@ if __name__ == "__main__":
         default=0.01,
         help="share of recipients whose copy first gets a 429",
     )
+    parser.add_argument(
+        "--broadcast-runs",
+        nargs="+",
+        choices=BROADCAST_RUNS,
+        default=BROADCAST_RUNS,
+        help="askers: members ask meanwhile; quiet: nobody asks; fast: nobody asks, the cap and"
+        " the emulator's limit at --broadcast-fast-rate",
+    )
+    parser.add_argument("--broadcast-fast-rate", type=float, default=300.0)
     parser.add_argument(
         "--emulator",
         nargs="+",

@@ -16,6 +16,23 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
     ("script", "size", "expected"),
     [
         ("search_bench.py", ("--entries", "60"), "ratio (naive / index)"),
+        (
+            "update_bench.py",
+            (
+                *("--members", "60", "--groups", "3", "--facilitators", "3", "--users", "4"),
+                *("--messages", "2", "--repetitions", "1", "--rate", "10", "--seconds", "1"),
+            ),
+            "ratio p95 Rangkul / echo",
+        ),
+        ("fanout_bench.py", ("--members", "40", "--groups", "2"), "ratio last / floor"),
+        (
+            "scale_bench.py",
+            (
+                *("--members", "60", "--groups", "3", "--facilitators", "3"),
+                *("--checkins", "600", "--samples", "10", "--users", "4", "--minutes", "0.05"),
+            ),
+            "RSS after start",
+        ),
         ("outbox_bench.py", ("--rows", "60"), "ratio dispatcher / bare"),
         ("faults_bench.py", ("--members", "6", "--users", "6"), "ratio faults / idle"),
         (
