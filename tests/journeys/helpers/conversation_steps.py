@@ -88,14 +88,6 @@ async def in_both_groups(cast: Cast, person: Person) -> None:
         await s.groups.add_member(cast.other_group_id, mid, now)
 
 
-async def a_running_poll(cast: Cast, person: Person) -> None:
-    await person.send("/poll_time")
-    if "Propose" in person.last.text:  # none runs yet
-        for when in ("2026-12-04 19:00", "2026-12-05 10:00"):
-            await person.send(when)
-        await person.press("Send the poll")
-
-
 async def member_asks(cast: Cast, person: Person) -> None:
     """The member asks the group's facilitators a question, which reaches them."""
     for action in (send("/ask"), press_if_offered(THE_GROUP), send("Boleh bawa teman?")):
@@ -267,7 +259,6 @@ WAYS: dict[tuple[str, str], Way] = {
     ("time_poll", "GROUP"): way(("facilitator",), in_both_groups, send("/poll_time")),
     ("time_poll", "DATE"): _poll,
     ("time_poll", "TIME"): then(_poll, press("Thu 3 Dec")),
-    ("time_poll", "RESULTS"): way(("facilitator",), a_running_poll, send("/poll_time")),
     ("group_edit", "FIELD"): _edit_group,
     ("group_edit", "VALUE"): then(_edit_group, press("Description")),
     ("broadcast", "AUDIENCE"): _broadcast,
