@@ -17,7 +17,7 @@ from bot.domain.events import is_open_event
 from bot.domain.groups import Group
 from bot.domain.meetings import Meeting, MeetingOverview, Outcome, SeatKind, SeatStatus, has_room
 from bot.domain.member import Member
-from bot.services.seats import _take_seat
+from bot.services.seats import coming_in_active_group, take_seat
 from bot.storage.groups import GroupRepository
 from bot.storage.meetings import MeetingRepository
 from bot.storage.outbox import OutboxRepository
@@ -62,12 +62,10 @@ async def reserve_guest_seat(
     """A seat at an open event (or the waitlist when full); ALREADY for a second press."""
     now = clock.now()
     async with meetings.transaction() as tx:
-        meeting = await meetings.get(meeting_id, tx=tx)
-        if meeting is None or not meeting.is_coming(now) or not is_open_event(meeting):
+        found = await coming_in_active_group(meetings, groups, meeting_id, now, tx=tx)
+        if found is None or not is_open_event(found[0]):
             return Outcome.GONE
-        group = await groups.get(meeting.group_id, tx=tx)
-        if group is None or group.archived:
-            return Outcome.GONE
+        meeting, group = found
         if await groups.is_member(group.id, member.id, tx=tx):
             return Outcome.MEMBER
         seat = await meetings.seat(meeting.id, member.id, tx=tx)
@@ -76,7 +74,7 @@ async def reserve_guest_seat(
         counts = await meetings.counts(meeting.id, tx=tx)
         # Guests are limited by capacity alone: the trial-seat limit is the group's, for trials.
         fits = has_room(SeatKind.MEMBER, counts, meeting.capacity, group.trial_seats)
-        await _take_seat(meetings, outbox, meeting, group, member, SeatKind.TRIAL, fits, now, tx)
+        await take_seat(meetings, outbox, meeting, group, member, SeatKind.TRIAL, fits, now, tx)
     return Outcome.GOING if fits else Outcome.WAITLIST
 
 

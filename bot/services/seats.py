@@ -94,12 +94,10 @@ async def sign_up_for_trial(
     """A trial seat, or a place on the waitlist when the trial seats are taken."""
     now = clock.now()
     async with meetings.transaction() as tx:
-        meeting = await meetings.get(meeting_id, tx=tx)
-        if meeting is None or not meeting.is_coming(now):
+        found = await coming_in_active_group(meetings, groups, meeting_id, now, tx=tx)
+        if found is None:
             return Outcome.GONE
-        group = await groups.get(meeting.group_id, tx=tx)
-        if group is None or group.archived:
-            return Outcome.GONE
+        meeting, group = found
         if not group.offers_trials or group.trial_seats == 0:
             return Outcome.NO_TRIALS
         if await groups.is_member(group.id, member.id, tx=tx):
@@ -108,7 +106,7 @@ async def sign_up_for_trial(
             return Outcome.ALREADY
         counts = await meetings.counts(meeting.id, tx=tx)
         fits = has_room(SeatKind.TRIAL, counts, meeting.capacity, group.trial_seats)
-        await _take_seat(meetings, outbox, meeting, group, member, SeatKind.TRIAL, fits, now, tx)
+        await take_seat(meetings, outbox, meeting, group, member, SeatKind.TRIAL, fits, now, tx)
     return Outcome.GOING if fits else Outcome.WAITLIST
 
 
@@ -180,11 +178,25 @@ async def rsvp(
         fits = has_room(SeatKind.MEMBER, counts, meeting.capacity, group.trial_seats)
         if seat is not None and seat.status is SeatStatus.WAITLIST and not fits:
             return Outcome.WAITLIST
-        await _take_seat(meetings, outbox, meeting, group, member, SeatKind.MEMBER, fits, now, tx)
+        await take_seat(meetings, outbox, meeting, group, member, SeatKind.MEMBER, fits, now, tx)
     return Outcome.GOING if fits else Outcome.WAITLIST
 
 
-async def _take_seat(
+async def coming_in_active_group(
+    meetings: MeetingRepository, groups: GroupRepository, meeting_id: int, now: datetime, *, tx: Tx
+) -> tuple[Meeting, Group] | None:
+    """The meeting and its group, if the meeting is still to come and the group not archived:
+    what a seat can be taken at (a trial, or a guest's at an open event)."""
+    meeting = await meetings.get(meeting_id, tx=tx)
+    if meeting is None or not meeting.is_coming(now):
+        return None
+    group = await groups.get(meeting.group_id, tx=tx)
+    if group is None or group.archived:
+        return None
+    return meeting, group
+
+
+async def take_seat(
     meetings: MeetingRepository,
     outbox: OutboxRepository,
     meeting: Meeting,
