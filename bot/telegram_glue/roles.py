@@ -19,6 +19,7 @@ resumes where it stopped.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass, field
@@ -104,9 +105,9 @@ async def refresh_role_menu(bot: Bot, services: Services, telegram_id: int) -> N
     )
     try:
         if holders:
-            commands = _menu(holders[0])
-            if await services.command_menus.of(telegram_id) != _menu_text(commands):
-                await _set_menu(bot, services, telegram_id, commands)
+            menu = _menu(holders[0])
+            if await services.command_menus.of(telegram_id) != menu.text:
+                await _set_menu(bot, services, telegram_id, menu)
         else:
             await _clear_menu(bot, services, telegram_id)
     except TelegramError as exc:
@@ -119,8 +120,16 @@ async def refresh_role_menu(bot: Bot, services: Services, telegram_id: int) -> N
 MENU_BATCH = 10
 MENU_INTERVAL_SECONDS = 1.0
 ROLE_MENUS_JOB = "role menus"
+
+
+@dataclass(frozen=True)
+class _Menu:
+    commands: tuple[BotCommand, ...]
+    text: str  # as stored in command_menus, to compare with
+
+
 # (chat, the menu it should have); None: it should have no menu of its own.
-MenuChange = tuple[int, list[BotCommand] | None]
+MenuChange = tuple[int, _Menu | None]
 
 
 @dataclass
@@ -174,12 +183,12 @@ async def set_role_menus(application: Application) -> None:
 async def _apply(bot: Bot, services: Services, changes: list[MenuChange]) -> set[int]:
     """Sets or clears each menu; returns the chats Telegram refused."""
     refused: set[int] = set()
-    for chat_id, commands in changes:
+    for chat_id, menu in changes:
         try:
-            if commands is None:
+            if menu is None:
                 await _clear_menu(bot, services, chat_id)
             else:
-                await _set_menu(bot, services, chat_id, commands)
+                await _set_menu(bot, services, chat_id, menu)
         except TelegramError as exc:
             refused.add(chat_id)
             log.warning("Could not set a role command menu: %s", type(exc).__name__)
@@ -192,29 +201,32 @@ async def menu_changes(services: Services) -> list[MenuChange]:
     stored = await services.command_menus.all()
     changes: list[MenuChange] = []
     for holder in await services.groups.menu_holders(services.settings.admin_ids):
-        commands = _menu(holder)
-        if stored.pop(holder.telegram_id, None) != _menu_text(commands):
-            changes.append((holder.telegram_id, commands))
+        menu = _menu(holder)
+        if stored.pop(holder.telegram_id, None) != menu.text:
+            changes.append((holder.telegram_id, menu))
     changes.extend((chat_id, None) for chat_id in stored)
     return changes
 
 
-def _menu(holder: RoleHolder) -> list[BotCommand]:
+def _menu(holder: RoleHolder) -> _Menu:
     # One menu per chat in the language the person chose in the bot (not their app's language).
-    return role_commands(
-        get_translator(holder.language),
-        coordinator=holder.is_coordinator,
-        facilitator=holder.is_facilitator,
+    return _menu_of(holder.language, holder.is_coordinator, holder.is_facilitator)
+
+
+@functools.cache
+def _menu_of(language: str, coordinator: bool, facilitator: bool) -> _Menu:
+    # A handful of distinct menus (language x roles), built once: start-up compares every
+    # member's, and building 10,000 lists of BotCommands held the event loop for ~2 s.
+    commands = role_commands(
+        get_translator(language), coordinator=coordinator, facilitator=facilitator
     )
+    text = json.dumps([[c.command, c.description] for c in commands], ensure_ascii=False)
+    return _Menu(tuple(commands), text)
 
 
-def _menu_text(commands: list[BotCommand]) -> str:
-    return json.dumps([[c.command, c.description] for c in commands], ensure_ascii=False)
-
-
-async def _set_menu(bot: Bot, services: Services, chat_id: int, commands: list[BotCommand]) -> None:
-    await bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id=chat_id))
-    await services.command_menus.record(chat_id, _menu_text(commands))
+async def _set_menu(bot: Bot, services: Services, chat_id: int, menu: _Menu) -> None:
+    await bot.set_my_commands(menu.commands, scope=BotCommandScopeChat(chat_id=chat_id))
+    await services.command_menus.record(chat_id, menu.text)
 
 
 async def _clear_menu(bot: Bot, services: Services, chat_id: int) -> None:
