@@ -30,8 +30,7 @@ async def served(emulator: BotApiEmulator) -> AsyncIterator[str]:
     try:
         yield url
     finally:
-        await emulator.close_webhook()
-        await runner.cleanup()
+        await runner.cleanup()  # also stops the emulator posting to a webhook
 
 
 async def start_bot(
