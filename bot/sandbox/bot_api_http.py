@@ -34,6 +34,7 @@ def add_bot_api_routes(app: web.Application, emulator: BotApiEmulator) -> None:
     aiohttp's 1 MiB default, and run it with `start_server` (or handler_cancellation=True).
     """
     app[_EMULATOR_KEY] = emulator
+    app.on_cleanup.append(_stop_posting)
     app.router.add_route("*", "/bot{token}/{method}", _handle_method)
     app.router.add_get("/file/bot{token}/{file_path:.+}", _handle_file)
 
@@ -52,6 +53,11 @@ async def start_server(
     await web.TCPSite(runner, host, port).start()
     bound_host, bound_port = runner.addresses[0][:2]
     return runner, f"http://{bound_host}:{bound_port}"
+
+
+async def _stop_posting(app: web.Application) -> None:
+    """A webhook's posts end with the server (the webhook itself stays set, as on Telegram)."""
+    await app[_EMULATOR_KEY].close_webhook()
 
 
 async def _handle_method(request: web.Request) -> web.Response:

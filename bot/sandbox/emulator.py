@@ -34,6 +34,7 @@ from bot.sandbox.methods import BotMethods, Handler, scope_key
 from bot.sandbox.params import Params, UploadedFile
 from bot.sandbox.rules import ApiError, FloodControl, FloodLimits, user_text_entities
 from bot.sandbox.store import Chat, ChatEntry, ChatStore, inline_buttons
+from bot.sandbox.webhook_push import WebhookPush
 
 __all__ = [
     "BotApiEmulator",
@@ -58,6 +59,12 @@ _READ_ONLY = frozenset(
 _CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance "
     "is running"
+)
+# Telegram's refusal while a webhook is set (quoted in reo7sp/tgbot-cpp#158,
+# m1guelpf/chatgpt-telegram#40 and Steffo99/greed#155).
+_WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to "
+    "delete the webhook first"
 )
 
 
@@ -85,7 +92,10 @@ class BotApiEmulator:
         flood_limits: FloodLimits | None = None,
         flood_clock: Callable[[], float] = time.monotonic,
         queue_updates: bool = True,
+        plain_http_webhooks: bool = False,
     ) -> None:
+        """``plain_http_webhooks``: a test mode in which setWebhook also accepts http:// on a
+        loopback address (Telegram requires https; bot.sandbox.webhook_push)."""
         self.token = token
         self.bot_user = {
             "id": int(token.split(":", 1)[0]),
@@ -112,8 +122,16 @@ class BotApiEmulator:
         self._next_update_id = 1
         self._version = 0
         self._waiters: list[asyncio.Future] = []
+        self._webhook = WebhookPush(
+            next_update=self._next_wanted_update,
+            delivered=lambda update_id: self._confirm(update_id + 1),
+            wait=self._wait,
+            now=lambda: self._store.timestamp(self._clock.now()),
+            plain_http_webhooks=plain_http_webhooks,
+        )
         own: dict[str, Handler] = {
             "getMe": self._get_me,
+            "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
             "getWebhookInfo": self._get_webhook_info,
             "getUpdates": self._get_updates,
@@ -496,23 +514,46 @@ class BotApiEmulator:
             "has_main_web_app": False,
         }
 
+    def _set_webhook(self, p: Params) -> bool:
+        """From now on updates are posted to the URL (bot.sandbox.webhook_push)."""
+        allowed, drop = p.json("allowed_updates"), p.flag("drop_pending_updates")
+        self._webhook.set(p)
+        if isinstance(allowed, list):
+            self._allowed_updates = frozenset(allowed) or None
+        if drop:
+            self._updates.clear()
+        self._notify()  # the delivery task looks at the queue at once
+        return True
+
     def _delete_webhook(self, p: Params) -> bool:
+        self._webhook.delete()
         if p.flag("drop_pending_updates"):
             self._updates.clear()
         return True
 
     def _get_webhook_info(self, p: Params) -> dict:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        self._drop_unwanted()
+        return self._webhook.info(len(self._updates), self._allowed_updates)
+
+    async def close_webhook(self) -> None:
+        """Stops posting updates, leaving the webhook set (a test's teardown)."""
+        await self._webhook.close()
+
+    def _next_wanted_update(self) -> dict | None:
+        """The oldest pending update the bot asked for, for the webhook to post."""
+        self._drop_unwanted()
+        return self._updates[0] if self._updates else None
 
     async def _get_updates(self, p: Params) -> list[dict]:
+        if self._webhook.active:
+            raise ApiError(409, _WEBHOOK_CONFLICT)
         offset, limit = p.integer("offset"), p.integer("limit") or 100
         timeout = max(0.0, p.number("timeout") or 0.0)
         allowed = p.json("allowed_updates")
         if isinstance(allowed, list):
             self._allowed_updates = frozenset(allowed) or None
         self._confirm(offset)
-        # Telegram does not keep updates of types the bot did not ask for.
-        self._updates = [u for u in self._updates if self._wanted(u)]
+        self._drop_unwanted()
         # A newer getUpdates ends an older one with 409, exactly like Telegram does.
         poller = self._poller = object()
         self._notify()
@@ -534,6 +575,10 @@ class BotApiEmulator:
             self._updates = self._updates[offset:]
         else:
             self._updates = [u for u in self._updates if u["update_id"] >= offset]
+
+    def _drop_unwanted(self) -> None:
+        """Telegram does not keep updates of types the bot did not ask for."""
+        self._updates = [u for u in self._updates if self._wanted(u)]
 
     def _wanted(self, update: dict) -> bool:
         kind = next(key for key in update if key != "update_id")

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
-from bot.sandbox.bot_api_http import add_bot_api_routes, start_server
 from bot.sandbox.emulator import BotApiEmulator
+from tests.journeys.helpers.process import bot_says, served, start_bot, stop
 
 USER = 4242
 
@@ -26,46 +24,8 @@ USER = 4242
 @pytest.fixture
 async def telegram() -> AsyncIterator[tuple[BotApiEmulator, str]]:
     emulator = BotApiEmulator()
-    app = web.Application()
-    add_bot_api_routes(app, emulator)
-    runner, url = await start_server(app)
-    yield emulator, url
-    await runner.cleanup()
-
-
-async def start_bot(url: str, database: Path, **extra_env: str) -> asyncio.subprocess.Process:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": BotApiEmulator().token,
-        "TELEGRAM_BASE_URL": f"{url}/bot",
-        "TELEGRAM_BASE_FILE_URL": f"{url}/file/bot",
-        "DATABASE_PATH": str(database),
-        "TELEGRAM_MAX_RATE": "0",
-        **extra_env,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", env=env, stderr=asyncio.subprocess.PIPE
-    )
-
-
-async def bot_says(emulator: BotApiEmulator, needle: str) -> str:
-    """Waits until the newest bot message to USER contains ``needle``."""
-    deadline = asyncio.get_running_loop().time() + 20
-    while True:
-        version = emulator.version()
-        messages = emulator.bot_messages(USER)
-        if messages and needle in (messages[-1].text or ""):
-            return messages[-1].text
-        remaining = deadline - asyncio.get_running_loop().time()
-        assert remaining > 0, f"bot never said {needle!r}"
-        await emulator.wait_for_change(version, timeout=remaining)
-
-
-async def stop(process: asyncio.subprocess.Process) -> str:
-    process.send_signal(signal.SIGTERM)
-    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
-    assert process.returncode == 0, stderr.decode()
-    return stderr.decode()
+    async with served(emulator) as url:
+        yield emulator, url
 
 
 async def test_sigterm_mid_onboarding_then_restart_resumes(
@@ -77,15 +37,15 @@ async def test_sigterm_mid_onboarding_then_restart_resumes(
 
     bot = await start_bot(url, database)
     emulator.user_sends_text(USER, "/start")
-    await bot_says(emulator, "Which language")
+    await bot_says(emulator, USER, "Which language")
     emulator.user_presses_button(USER, *emulator.find_button(USER, "English"))
-    await bot_says(emulator, "not an emergency service")
+    await bot_says(emulator, USER, "not an emergency service")
     log = await stop(bot)
     assert "Wulan" not in log and str(USER) not in log  # logs never name people
 
     bot = await start_bot(url, database)
     emulator.user_presses_button(USER, *emulator.find_button(USER, "Continue"))
-    await bot_says(emulator, "18 years old or older")
+    await bot_says(emulator, USER, "18 years old or older")
     await stop(bot)
     assert emulator.rejected == []
 
@@ -119,7 +79,7 @@ async def test_a_passing_5xx_at_start_up_is_retried_and_the_bot_starts(
     emulator.faults.fail_next("5xx", method=method)
     bot = await start_bot(url, tmp_path / "rangkul.sqlite3")
     emulator.user_sends_text(USER, "/start")
-    await bot_says(emulator, "Which language")
+    await bot_says(emulator, USER, "Which language")
     log = await stop(bot)
     assert [fault.method for fault in emulator.faults.served] == [method]
     assert "Traceback" not in log

@@ -1,6 +1,7 @@
 """The deployment files say what the README says: the Dockerfile installs and runs the bot with
 the README's commands, as a non-root user with its data on a volume and a health check, and
-the systemd sample runs the same command. Parsed, never built: no Docker, no network."""
+the systemd sample runs the same command, which is the entry point the process journeys start
+(``python -m bot``). Parsed, never built: no Docker, no network."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import configparser
 import json
 import re
 import shlex
+import tomllib
 from pathlib import Path
+
+from bot.config import load_webhook
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,3 +93,17 @@ def test_the_systemd_sample_runs_the_readmes_command_and_restarts_on_failure() -
     assert service["RestartPreventExitStatus"] == "2"  # a configuration error is not retried
     assert service.get("EnvironmentFile") and (service.get("User") or service.get("DynamicUser"))
     assert service["User"] != "root"
+
+
+def test_the_installed_command_is_the_entry_point_the_process_journeys_run() -> None:
+    """``rangkul`` (Dockerfile CMD, systemd ExecStart) and ``python -m bot`` (the journeys in
+    test_process_lifecycle.py and test_webhook_round_trip.py) are the same ``main``."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["scripts"] == {"rangkul": "bot.__main__:main"}
+    module = (ROOT / "bot" / "__main__.py").read_text(encoding="utf-8")
+    assert module.rstrip().endswith('if __name__ == "__main__":\n    sys.exit(main())')
+
+
+def test_the_image_exposes_the_port_webhook_mode_listens_on_by_default() -> None:
+    default = load_webhook("https://bot.example.org/telegram", {"WEBHOOK_SECRET_TOKEN": "s"})
+    assert ("EXPOSE", str(default.port)) in dockerfile()
