@@ -1,5 +1,5 @@
 """Outbox renderers for linked group chats (planned by bot.services.group_chats): the posts in
-a chat (welcome, meeting announcement, 1-hour reminder), written in the group's first
+a chat (welcome, meeting announcement, 1-hour reminder, a meeting cancelled), written in the group's first
 language, and the private notices to its facilitators (the bot was removed, a report).
 
 A post no longer applies (None: skipped) once its chat is unlinked or its meeting cancelled
@@ -100,11 +100,25 @@ async def render_reminder(
     return await _render_meeting(services, chat_id, payload, reminder=True)
 
 
+async def render_cancelled(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> Rendered | None:
+    found = await _chat_and_group(services, chat_id)
+    meeting = await services.meetings.get(int(payload["meeting_id"]))
+    if found is None or meeting is None or not meeting.is_cancelled:
+        return None
+    text = views.meeting_cancelled_post_text(
+        found[2], found[1], meeting, series=bool(payload.get("series"))
+    )
+    return text, None
+
+
 def group_chat_posters() -> dict[str, ChatPoster]:
     return {
         PostKind.WELCOME: ChatPoster(render_welcome, delete_previous_welcome),
         PostKind.MEETING: ChatPoster(render_meeting),
         PostKind.REMINDER: ChatPoster(render_reminder),
+        PostKind.CANCELLED: ChatPoster(render_cancelled),
     }
 
 
