@@ -1,6 +1,6 @@
 """Outbox renderers for linked group chats (planned by bot.services.group_chats): the posts in
-a chat (welcome, meeting announcement, 1-hour reminder, a meeting cancelled), written in the group's first
-language, and the private notices to its facilitators (the bot was removed, a report).
+a chat (welcome, meeting announcement, 1-hour reminder, a meeting cancelled), written in the
+group's first language, and the private notices to its facilitators (the bot was removed, a report).
 
 A post no longer applies (None: skipped) once its chat is unlinked or its meeting cancelled
 or moved; a new welcome deletes the previous one, so the chat is not flooded.

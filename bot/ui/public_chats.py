@@ -256,7 +256,9 @@ def meeting_cancelled_post_text(
             group=group.name,
             when=moment,
         )
-    return t("❌ <b>{group}</b>: the meeting on {when} is cancelled.", group=group.name, when=moment)
+    return t(
+        "❌ <b>{group}</b>: the meeting on {when} is cancelled.", group=group.name, when=moment
+    )
 
 
 # --- private notices to facilitators ----------------------------------------------------------
