@@ -38,6 +38,7 @@ class PostKind(enum.StrEnum):
     MEETING = "gchat_meeting"  # a meeting announced (or moved: a new start, a new post)
     REMINDER = "gchat_reminder"  # 1 hour before
     CANCELLED = "gchat_cancelled"  # a meeting the chat was told about is off
+    TIME_POLL = "gchat_time_poll"  # a native, anonymous poll of candidate times
 
 
 # The posts that tell a chat about a meeting: a chat that got one of them hears when it is
@@ -186,6 +187,20 @@ def cancellation_posts(
                 )
             )
     return posts
+
+
+def time_poll_post(chat_id: int, poll_id: int, now: datetime) -> PlannedPost:
+    """A time poll asked in the chat: once per poll (a second press plans nothing), in the
+    outbox so a passing failure is retried and a flood wait honoured like any other post.
+    Stale after a day: a poll posted much later than asked would only confuse."""
+    return PlannedPost(
+        chat_id,
+        PostKind.TIME_POLL,
+        now,
+        f"gchat_time_poll:{poll_id}",
+        {"poll_id": poll_id},
+        expires_at=now + timedelta(days=1),
+    )
 
 
 def welcome_post(chat_id: int, member_id: int | None, now: datetime) -> PlannedPost:

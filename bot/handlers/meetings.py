@@ -11,7 +11,7 @@ from datetime import UTC, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
+from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler, PollHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
@@ -648,8 +648,20 @@ async def record_answer(update: Update, context: RangkulContext) -> None:
     )
 
 
+async def record_chat_poll(update: Update, context: RangkulContext) -> None:
+    """Telegram's new counts of a poll: kept for a time poll asked in a group chat (anonymous,
+    so counts only), ignored for any other poll."""
+    poll = update.poll
+    if poll is None:
+        return
+    counts = [option.voter_count for option in poll.options]
+    await time_polls.record_chat_counts(
+        context.services.time_polls, poll.id, counts, poll.total_voter_count
+    )
+
+
 def handlers() -> list[BaseHandler]:
-    """Commands, the ``mt`` buttons and poll answers, for bot.app to register."""
+    """Commands, the ``mt`` buttons and poll answers and counts, for bot.app to register."""
     commands = [
         CommandHandler(name, callback)
         for name, callback in (
@@ -686,4 +698,5 @@ def handlers() -> list[BaseHandler]:
         on_button(ToggleAttendance, attendance_toggle),
         on_button(SaveAttendance, attendance_save),
         PollAnswerHandler(record_answer),
+        PollHandler(record_chat_poll),
     ]

@@ -202,8 +202,8 @@ async def cancel_meetings(
     for meeting_id in ids:
         await outbox.cancel_pending(meeting_id=meeting_id, kinds=SUPERSEDED_BY_CANCELLATION, tx=tx)
     await outbox.enqueue(notices, now=now, tx=tx)
-    told = [(m, await outbox.chats_told_about(m.id, ANNOUNCING, tx=tx)) for m in cancelled]
-    posts = cancellation_posts(told, now, whole_series=whole_series)
+    chats = [(m, await outbox.chats_told_about(m.id, ANNOUNCING, tx=tx)) for m in cancelled]
+    posts = cancellation_posts(chats, now, whole_series=whole_series)
     await outbox.enqueue_posts(posts, now=now, tx=tx)
 
 
