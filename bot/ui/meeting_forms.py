@@ -365,7 +365,8 @@ def _chat_poll_lines(
     t: Translator, poll: TimePoll, chat_poll: ChatPoll, tz: str, also_private: bool
 ) -> list[str]:
     if not chat_poll.posted:
-        return [t("💬 The poll in the group chat is about to be posted.")]
+        # Due in a moment, or never (unlinked, or the bot removed, before it could be posted).
+        return [t("💬 The poll has not been posted in the group chat (yet).")]
     lines: list[str] = [t("💬 Voted in the group chat (anonymously): {n}", n=chat_poll.voters)]
     if also_private:
         lines.append(
