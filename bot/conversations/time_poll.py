@@ -239,13 +239,10 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
     """ "Send the poll": where to ask, for a group with a linked chat; else privately."""
     draft = FLOW.draft(context)
     group = await facilitated_group(update, context, draft.group_id)
-    if group is None:
-        return await FLOW.lost(update, context)
-    if len(draft.chosen) < views.MIN_POLL_OPTIONS:
-        return await FLOW.go(update, context, Step.DATE, draft)
-    if await context.services.group_chats.by_group(group.id) is not None:
+    linked = group is not None and await context.services.group_chats.by_group(group.id)
+    if linked and len(draft.chosen) >= views.MIN_POLL_OPTIONS:
         return await FLOW.go(update, context, Step.WHERE, draft)
-    return await _ask(update, context, draft, PollTarget.PRIVATE)
+    return await _ask(update, context, draft, PollTarget.PRIVATE)  # it re-checks the rest
 
 
 async def send_to(update: Update, context: RangkulContext, action: SendPollTo) -> int:
