@@ -312,12 +312,14 @@ async def end_poll(update: Update, context: RangkulContext, action: EndPoll) -> 
     still the group's; a chat poll that cannot be stopped (deleted, the bot removed) never
     keeps the poll from ending."""
     services = context.services
-    poll = await services.time_polls.get(action.poll_id)
-    if poll is None or not await may_use_group(update, context, poll.group_id):
-        return
     session = await context.session(update)
-    ended, chat_poll = await time_polls.end_poll(
-        services.time_polls, services.group_chats, services.clock, poll
+    poll = await services.time_polls.get(action.poll_id)
+    if poll is not None and not await may_use_group(update, context, poll.group_id):
+        return
+    ended, chat_poll = (
+        await time_polls.end_poll(services.time_polls, services.group_chats, services.clock, poll)
+        if poll is not None
+        else (False, None)  # deleted after its last time passed (retention): long over
     )
     if not ended:
         await query_of(update).answer(views.poll_already_ended_toast(session.t))

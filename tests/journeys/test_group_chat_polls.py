@@ -139,7 +139,11 @@ async def test_a_passing_failure_of_the_first_try_neither_loses_nor_doubles_the_
 
 
 async def test_a_facilitator_of_another_group_cannot_target_the_chat(world: BotWorld) -> None:
-    await a_linked_group_with_members(world)
+    fasil, _ = await a_linked_group_with_members(world)
+    await propose_two_times(fasil)
+    await fasil.press(IN_CHAT)
+    await world.tick()
+    [asked] = chat_polls(world)
     other_group = await a_group(world, name="Lingkar Pagi")
     tom = await a_person(world, 330, "Tom Laut")
     await services(world).groups.add_facilitator(
@@ -154,8 +158,15 @@ async def test_a_facilitator_of_another_group_cannot_target_the_chat(world: BotW
     await tom.send("2026-12-05 10:00")
     await tom.press_data(tom.last.message_id, "tp:to:c")  # a forged "in the group chat"
     await world.tick()
-    assert chat_polls(world) == []
-    assert rows(world, "SELECT * FROM time_poll_chats") == []
+    assert chat_polls(world) == [asked]
+    assert rows(world, "SELECT chat_id FROM time_poll_chats") == [(CHAT,)]
+    # Nor end the poll asked there, with a forged button.
+    [(poll_id,)] = rows(world, "SELECT poll_id FROM time_poll_chats")
+    await tom.press_data(tom.last.message_id, f"tp:end:{poll_id}")
+    answers = list(world.emulator.callback_answers.values())
+    assert "only this group's facilitators" in answers[-1]["text"]
+    assert chat_polls(world)[0]["is_closed"] is False
+    assert rows(world, "SELECT closed_at FROM time_polls WHERE id = ?", poll_id) == [(None,)]
 
 
 async def test_after_unlinking_the_results_stay_and_ending_leaves_the_chat_alone(
