@@ -41,7 +41,7 @@ from bot.domain.meetings import (
 from bot.domain.member import Member
 from bot.domain.time_polls import PollTarget, TimePoll
 from bot.i18n import get_translator
-from bot.narrowing import query_of, text_of
+from bot.narrowing import text_of
 from bot.services import time_polls
 from bot.telegram_glue.chat import show
 from bot.telegram_glue.conversation import common_fallbacks, persistent_conversation
@@ -51,7 +51,6 @@ from bot.ui import meeting_forms as views
 from bot.ui.callbacks import Area, on_button
 from bot.ui.meeting_forms import (
     ChoosePollGroup,
-    EndPoll,
     NewPoll,
     PollDay,
     PollDays,
@@ -307,33 +306,8 @@ async def _ask_privately(
     return sent
 
 
-async def end_poll(update: Update, context: RangkulContext, action: EndPoll) -> None:
-    """ "End the poll" under the results: ended once, and stopped in the group chat if it is
-    still the group's; a chat poll that cannot be stopped (deleted, the bot removed) never
-    keeps the poll from ending."""
-    services = context.services
-    session = await context.session(update)
-    poll = await services.time_polls.get(action.poll_id)
-    if poll is not None and not await may_use_group(update, context, poll.group_id):
-        return
-    ended, chat_poll = (
-        await time_polls.end_poll(services.time_polls, services.group_chats, services.clock, poll)
-        if poll is not None
-        else (False, None)  # deleted after its last time passed (retention): long over
-    )
-    if not ended:
-        await query_of(update).answer(views.poll_already_ended_toast(session.t))
-        return
-    if chat_poll is not None and chat_poll.message_id is not None:
-        try:
-            await context.bot.stop_poll(chat_poll.chat_id, chat_poll.message_id)
-        except TelegramError as exc:
-            log.info("time poll: the chat poll was not stopped (%s)", type(exc).__name__)
-    await show(update, views.poll_ended_text(session.t))
-
-
 def handlers() -> list[BaseHandler]:
-    """The persistent /poll_time conversation, and ending a poll."""
+    """The persistent /poll_time conversation (ending a poll: bot.handlers.meetings)."""
     text = filters.TEXT & ~filters.COMMAND
     sending = on_button(SendPoll, send)
     states: dict[object, list[BaseHandler]] = {
@@ -356,7 +330,5 @@ def handlers() -> list[BaseHandler]:
             entry_points=[CommandHandler("poll_time", begin), on_button(NewPoll, new_poll)],
             states=states,
             fallbacks=common_fallbacks(),
-        ),
-        # Under the results, which end the conversation: a button of its own.
-        on_button(EndPoll, end_poll),
+        )
     ]
