@@ -1,10 +1,13 @@
 """/poll_time: a facilitator proposes 2-5 candidate times; each member of the group gets a
-native Telegram poll in their own language and timezone; /poll_time again shows the counts.
+native Telegram poll in their own language and timezone, or (for a group with a linked chat,
+as the facilitator chooses) one anonymous poll is posted in the group chat, or both; /poll_time
+again shows the counts, and "End the poll" ends it.
 
-Polls cannot go through the outbox (a poll is not a text message and its Telegram id must be
-stored when it is sent), so they are sent here directly, one per member; the bot's rate
-limiter (bot/rate_limiter.py) paces them. Answers arrive as poll_answer updates
-(bot.handlers.meetings).
+Private polls are sent here directly, one per member; the bot's rate limiter
+(bot/rate_limiter.py) paces them, and a member who cannot be reached is skipped. Answers arrive
+as poll_answer updates (bot.handlers.meetings). The chat poll is one post that must not be lost
+or doubled, so it goes through the outbox (bot.notifications.group_chats), which retries it
+after a passing failure; its counts arrive as poll updates.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from telegram.ext import (
 )
 
 from bot.context import RangkulContext
+from bot.domain.groups import Group
 from bot.domain.meetings import (
     TimeProblem,
     check_start,
@@ -34,6 +38,8 @@ from bot.domain.meetings import (
     picker_dates,
     picker_times,
 )
+from bot.domain.member import Member
+from bot.domain.time_polls import PollTarget, TimePoll
 from bot.i18n import get_translator
 from bot.narrowing import text_of
 from bot.services import time_polls
@@ -51,6 +57,7 @@ from bot.ui.meeting_forms import (
     PollTime,
     PollTimesPage,
     SendPoll,
+    SendPollTo,
 )
 from bot.ui.meeting_picker import EVENING_PAGE, parse_day, parse_time
 from bot.ui.meetings import not_facilitator_text, time_problem_text
@@ -64,6 +71,7 @@ class Step(enum.IntEnum):
     # 2 was the results, now shown as the conversation ends (their buttons start flows anew)
     DATE = 3
     TIME = 4
+    WHERE = 5  # privately, in the linked group chat, or both
 
 
 @dataclass
@@ -90,6 +98,11 @@ async def _view(
     # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
     assert session.member is not None
     own_tz = session.member.timezone
+    if step is Step.WHERE:
+        chat = await context.services.group_chats.by_group(group.id)
+        if chat is None or len(draft.chosen) < views.MIN_POLL_OPTIONS:
+            return Step.DATE  # unlinked meanwhile: asked privately, from the times
+        return views.poll_where_view(t, chat.title)
     if step is Step.TIME:
         day = parse_day(draft.day or "")
         if day is None:
@@ -146,8 +159,9 @@ async def _results_or_pick(update: Update, context: RangkulContext, draft: TimeP
     # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
     assert session.member is not None
     results = await context.services.time_polls.results(poll)
+    chat_poll = await context.services.time_polls.chat_poll(poll.id)
     view = views.poll_results_view(
-        session.t, group, poll.options, results.counts, results.voters, session.member.timezone
+        session.t, group, poll, results, chat_poll, session.member.timezone
     )
     return await FLOW.end(update, context, *view, edit=edit)
 
@@ -221,21 +235,55 @@ async def _add(
 
 
 async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
-    """Creates the poll and sends it to every reachable member, each in their own language."""
-    session = await context.session(update)
+    """ "Send the poll": where to ask, for a group with a linked chat; else privately."""
     draft = FLOW.draft(context)
+    group = await facilitated_group(update, context, draft.group_id)
+    linked = group is not None and await context.services.group_chats.by_group(group.id)
+    if linked and len(draft.chosen) >= views.MIN_POLL_OPTIONS:
+        return await FLOW.go(update, context, Step.WHERE, draft)
+    return await _ask(update, context, draft, PollTarget.PRIVATE)  # it re-checks the rest
+
+
+async def send_to(update: Update, context: RangkulContext, action: SendPollTo) -> int:
+    """A "where" button: the group is the draft's (checked again), its chat the group's own."""
+    return await _ask(update, context, FLOW.draft(context), action.where)
+
+
+async def _ask(
+    update: Update, context: RangkulContext, draft: TimePollDraft, where: PollTarget
+) -> int:
+    """Creates the poll and asks it where chosen: each reachable member privately, in their
+    own language; the group chat through the outbox."""
+    session = await context.session(update)
     group = await facilitated_group(update, context, draft.group_id)
     if group is None:
         return await FLOW.lost(update, context)
     chosen = draft.chosen
     if len(chosen) < views.MIN_POLL_OPTIONS:
         return await FLOW.go(update, context, Step.DATE, draft)
+    services = context.services
+    if where.in_chat and await services.group_chats.by_group(group.id) is None:
+        return await FLOW.go(update, context, Step.DATE, draft)  # unlinked meanwhile
     # Only members facilitate groups (an empty set otherwise): one facilitated group, a member.
     assert session.member is not None
-    services = context.services
     poll, recipients = await time_polls.start_time_poll(
         services.time_polls, services.members, services.clock, group.id, chosen, session.member.id
     )
+    lines = []
+    if where.in_chat and await time_polls.ask_in_chat(
+        services.time_polls, services.group_chats, services.outbox, services.clock, poll
+    ):
+        lines.append(views.poll_in_chat_text(session.t))
+    if where.private:
+        sent = await _ask_privately(context, group, poll, recipients)
+        lines.insert(0, views.poll_sent_text(session.t, sent))
+    return await FLOW.end(update, context, "\n\n".join(lines))
+
+
+async def _ask_privately(
+    context: RangkulContext, group: Group, poll: TimePoll, recipients: list[Member]
+) -> int:
+    """Sends the poll to each member; returns to how many it went."""
     sent = 0
     for member in recipients:
         t = get_translator(member.language)
@@ -244,7 +292,7 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
                 member.telegram_id,
                 # Poll questions are plain text here: the escaped group name is turned back.
                 html.unescape(views.poll_question(t, group)),
-                [views.poll_option(t, start, member.timezone) for start in chosen],
+                [views.poll_option(t, start, member.timezone) for start in poll.options],
                 is_anonymous=False,
                 allows_multiple_answers=True,
                 question_parse_mode=None,
@@ -253,13 +301,13 @@ async def send(update: Update, context: RangkulContext, _: SendPoll) -> int:
             log.warning("time poll: not sent to one member (%s)", type(exc).__name__)
             continue
         assert message.poll is not None  # send_poll's message is the poll
-        await time_polls.poll_sent(services.time_polls, poll, member, message.poll.id)
+        await time_polls.poll_sent(context.services.time_polls, poll, member, message.poll.id)
         sent += 1
-    return await FLOW.end(update, context, views.poll_sent_text(session.t, sent))
+    return sent
 
 
 def handlers() -> list[BaseHandler]:
-    """The persistent /poll_time conversation."""
+    """The persistent /poll_time conversation (ending a poll: bot.handlers.meetings)."""
     text = filters.TEXT & ~filters.COMMAND
     sending = on_button(SendPoll, send)
     states: dict[object, list[BaseHandler]] = {
@@ -272,6 +320,7 @@ def handlers() -> list[BaseHandler]:
             sending,
             MessageHandler(text, typed_time),
         ],
+        Step.WHERE: [on_button(SendPollTo, send_to)],
     }
     FLOW.add_step_hints(states)
     return [

@@ -37,6 +37,14 @@ class PostKind(enum.StrEnum):
     WELCOME = "gchat_welcome"
     MEETING = "gchat_meeting"  # a meeting announced (or moved: a new start, a new post)
     REMINDER = "gchat_reminder"  # 1 hour before
+    CANCELLED = "gchat_cancelled"  # a meeting the chat was told about is off
+    TIME_POLL = "gchat_time_poll"  # a native, anonymous poll of candidate times
+
+
+# The posts that tell a chat about a meeting: a chat that got one of them hears when it is
+# cancelled; a chat that never did (linked later, or the meeting still far ahead) is not told
+# about a meeting it never heard of.
+ANNOUNCING = (PostKind.MEETING, PostKind.REMINDER)
 
 
 class NoticeKind(enum.StrEnum):
@@ -151,6 +159,48 @@ def meeting_posts(chat_id: int, meetings: Iterable[Meeting], now: datetime) -> l
             )
         )
     return posts
+
+
+def cancellation_posts(
+    told: Iterable[tuple[Meeting, Iterable[int]]], now: datetime, *, whole_series: bool
+) -> list[PlannedPost]:
+    """For each cancelled meeting, with the chats that were told about it: one post per chat
+    (keyed by meeting and chat). A whole series is said once per chat, about the first of its
+    meetings the chat heard of ("and the ones after it"), not once per week."""
+    posts: list[PlannedPost] = []
+    told_chats: set[int] = set()
+    for meeting, chats in sorted(told, key=lambda pair: pair[0].starts_at):
+        for chat_id in chats:
+            if whole_series and chat_id in told_chats:
+                continue
+            told_chats.add(chat_id)
+            posts.append(
+                PlannedPost(
+                    chat_id,
+                    PostKind.CANCELLED,
+                    now,
+                    f"gchat_cancelled:{meeting.id}:{chat_id}",
+                    {"meeting_id": meeting.id, "series": whole_series},
+                    # Said before the time it would have started, or not at all.
+                    expires_at=meeting.starts_at,
+                    meeting_id=meeting.id,
+                )
+            )
+    return posts
+
+
+def time_poll_post(chat_id: int, poll_id: int, now: datetime) -> PlannedPost:
+    """A time poll asked in the chat: once per poll (a second press plans nothing), in the
+    outbox so a passing failure is retried and a flood wait honoured like any other post.
+    Stale after a day: a poll posted much later than asked would only confuse."""
+    return PlannedPost(
+        chat_id,
+        PostKind.TIME_POLL,
+        now,
+        f"gchat_time_poll:{poll_id}",
+        {"poll_id": poll_id},
+        expires_at=now + timedelta(days=1),
+    )
 
 
 def welcome_post(chat_id: int, member_id: int | None, now: datetime) -> PlannedPost:

@@ -1,5 +1,6 @@
 """Commands and buttons about meetings (their actions are in bot/ui/meetings.py): /meetings,
-/trial, /mymeetings, /attendance, and the buttons in reminders and notices.
+/trial, /mymeetings, /attendance, the buttons in reminders and notices, and time polls' votes,
+counts and ending.
 
 Buttons are untrusted: every facilitator action passes the groups the presser facilitates
 *now* to the service, which refuses any other group's meeting; every id is looked up again.
@@ -7,11 +8,12 @@ Buttons are untrusted: every facilitator action passes the groups the presser fa
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
-from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import BaseHandler, CommandHandler, PollAnswerHandler, PollHandler
 
 from bot.context import RangkulContext, Session
 from bot.domain.groups import Group
@@ -31,10 +33,13 @@ from bot.services import seats, time_polls
 from bot.telegram_glue import wishes
 from bot.telegram_glue.chat import follow_up, show
 from bot.telegram_glue.checkin_offer import with_baseline_offer
+from bot.telegram_glue.facilitated import may_use_group
+from bot.ui import meeting_forms as poll_views
 from bot.ui import meetings as views
 from bot.ui.callbacks import on_button
 from bot.ui.groups import TrySession
 from bot.ui.guidelines import with_guidelines
+from bot.ui.meeting_forms import EndPoll
 from bot.ui.meeting_kinds import CalendarFile
 from bot.ui.meeting_picker import (
     EVENING_PAGE,
@@ -79,6 +84,8 @@ from bot.ui.menu import expired_button_text, join_first_text
 from bot.ui.onboarding import Wish, sign_up_for_view
 
 ATTENDANCE_LOOKBACK = timedelta(days=14)
+
+log = logging.getLogger(__name__)
 
 
 def _own_timezone(session: Session) -> str:
@@ -648,8 +655,45 @@ async def record_answer(update: Update, context: RangkulContext) -> None:
     )
 
 
+async def record_chat_poll(update: Update, context: RangkulContext) -> None:
+    """Telegram's new counts of a poll: kept for a time poll asked in a group chat (anonymous,
+    so counts only), ignored for any other poll."""
+    poll = update.poll
+    if poll is None:
+        return
+    counts = [option.voter_count for option in poll.options]
+    await time_polls.record_chat_counts(
+        context.services.time_polls, poll.id, counts, poll.total_voter_count
+    )
+
+
+async def end_poll(update: Update, context: RangkulContext, action: EndPoll) -> None:
+    """ "End the poll" under a time poll's results (which end the /poll_time conversation):
+    ended once, and stopped in the group chat if it is still the group's; a chat poll that
+    cannot be stopped (deleted, the bot removed) never keeps the poll from ending."""
+    services = context.services
+    session = await context.session(update)
+    poll = await services.time_polls.get(action.poll_id)
+    if poll is not None and not await may_use_group(update, context, poll.group_id):
+        return
+    ended, chat_poll = (
+        await time_polls.end_poll(services.time_polls, services.group_chats, services.clock, poll)
+        if poll is not None
+        else (False, None)  # deleted after its last time passed (retention): long over
+    )
+    if not ended:
+        await query_of(update).answer(poll_views.poll_already_ended_toast(session.t))
+        return
+    if chat_poll is not None and chat_poll.message_id is not None:
+        try:
+            await context.bot.stop_poll(chat_poll.chat_id, chat_poll.message_id)
+        except TelegramError as exc:
+            log.info("time poll: the chat poll was not stopped (%s)", type(exc).__name__)
+    await show(update, poll_views.poll_ended_text(session.t))
+
+
 def handlers() -> list[BaseHandler]:
-    """Commands, the ``mt`` buttons and poll answers, for bot.app to register."""
+    """Commands, the ``mt`` buttons and poll answers and counts, for bot.app to register."""
     commands = [
         CommandHandler(name, callback)
         for name, callback in (
@@ -685,5 +729,7 @@ def handlers() -> list[BaseHandler]:
         on_button(AttendancePage, attendance_page),
         on_button(ToggleAttendance, attendance_toggle),
         on_button(SaveAttendance, attendance_save),
+        on_button(EndPoll, end_poll),
         PollAnswerHandler(record_answer),
+        PollHandler(record_chat_poll),
     ]

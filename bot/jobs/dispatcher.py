@@ -47,7 +47,7 @@ from telegram.ext import Application, ContextTypes
 from bot.domain.member import Member
 from bot.domain.messages import MessageCopy
 from bot.i18n import Translator, get_translator
-from bot.notifications.group_chats import ChatPoster
+from bot.notifications.group_chats import ChatPoster, Sent
 from bot.rate_limiter import OUTBOX, ChatRateLimiter, GlobalFloodWait
 from bot.services.container import Services
 from bot.storage.outbox import OutboxMessage
@@ -59,7 +59,8 @@ log = logging.getLogger(__name__)
 Rendered = tuple[str, InlineKeyboardMarkup | None] | MessageCopy
 Renderer = Callable[[Services, Translator, Member, Mapping[str, Any]], Awaitable[Rendered | None]]
 # A post in a linked group chat (a row with chat_id) is rendered by the ChatPoster of its kind
-# (bot.notifications.group_chats), which may also act on the message once sent.
+# (bot.notifications.group_chats), which may send it its own way (a poll) and act on the
+# message once sent.
 
 # Transient errors: wait 30 s, 1 min, 2 min, … (capped), then give up after max_attempts.
 _BACKOFF_BASE = timedelta(seconds=30)
@@ -199,8 +200,12 @@ class OutboxDispatcher:
             report.skipped += 1
             return
         await self._pacer.wait()
+        poster = self._posters.get(message.kind) if message.chat_id is not None else None
         try:
-            sent_id = await _send(bot, chat, rendered)
+            if poster is not None and poster.send is not None:
+                sent = await poster.send(bot, chat, rendered, _outbox_scope(bot))
+            else:
+                sent = await _send(bot, chat, rendered)
         except GlobalFloodWait as exc:
             until = now + _retry_after(exc)
             log.warning(
@@ -216,9 +221,8 @@ class OutboxDispatcher:
             return
         await outbox.mark_sent(message.id, self._services.clock.now())
         report.sent += 1
-        poster = self._posters.get(message.kind) if message.chat_id is not None else None
         if poster is not None and poster.after_sent is not None:
-            await poster.after_sent(self._services, bot, chat, sent_id)
+            await poster.after_sent(self._services, bot, chat, sent, message.payload)
 
     async def _put_back(
         self, messages: list[OutboxMessage], until: datetime, error: str, report: DispatchReport
@@ -244,7 +248,7 @@ class OutboxDispatcher:
             log.error("outbox: renderer for kind %s raised %s", message.kind, type(exc).__name__)
             raise _Unrenderable(f"render error: {type(exc).__name__}") from exc
 
-    async def _render_post(self, message: OutboxMessage, chat_id: int) -> Rendered | None:
+    async def _render_post(self, message: OutboxMessage, chat_id: int) -> Any:
         """A group chat post, rendered by its kind's ChatPoster (None: no longer applies)."""
         poster = self._posters.get(message.kind)
         if poster is None:
@@ -285,8 +289,8 @@ class OutboxDispatcher:
             report.failed += 1
 
 
-async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> int:
-    """Sends; returns the new message's id."""
+async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> Sent:
+    """Sends; returns what Telegram answered (the message, or a copy's id)."""
     if isinstance(rendered, MessageCopy):
         # parse_mode=None: the copy keeps its own entities (the bot's HTML default must not be
         # sent along; Telegram would only apply it to a new caption, and there is none).
@@ -297,12 +301,11 @@ async def _send(bot: telegram.Bot, chat: int, rendered: Rendered) -> int:
             parse_mode=None,
             **_outbox_scope(bot),
         )
-        return copied.message_id
+        return copied
     # Renderers return HTML (translators escape values); say so whatever the bot's defaults are.
-    sent = await bot.send_message(
+    return await bot.send_message(
         chat, rendered[0], parse_mode=ParseMode.HTML, reply_markup=rendered[1], **_outbox_scope(bot)
     )
-    return sent.message_id
 
 
 def _outbox_scope(bot: telegram.Bot) -> dict[str, Any]:

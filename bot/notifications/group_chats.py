@@ -1,6 +1,7 @@
 """Outbox renderers for linked group chats (planned by bot.services.group_chats): the posts in
-a chat (welcome, meeting announcement, 1-hour reminder), written in the group's first
-language, and the private notices to its facilitators (the bot was removed, a report).
+a chat (welcome, meeting announcement, 1-hour reminder, a meeting cancelled, a time poll),
+written in the group's first language, and the private notices to its facilitators (the bot
+was removed, a report).
 
 A post no longer applies (None: skipped) once its chat is unlinked or its meeting cancelled
 or moved; a new welcome deletes the previous one, so the chat is not flooded.
@@ -8,6 +9,7 @@ or moved; a new welcome deletes the previous one, so the chat is not flooded.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -21,22 +23,44 @@ from bot.domain.group_chats import GroupChat, NoticeKind, PostKind, message_link
 from bot.domain.groups import Group
 from bot.domain.meeting_notices import still_current
 from bot.domain.member import Member
+from bot.domain.time_polls import OPTION_MAX, QUESTION_MAX, fit
 from bot.i18n import Translator, get_translator
+from bot.services import time_polls
 from bot.services.container import Services
 from bot.ui import public_chats as views
+from bot.ui.meeting_forms import poll_option, poll_question
 
 log = logging.getLogger(__name__)
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 
 
+# What Telegram answered to a post: the message (a copy answers only its id).
+Sent = telegram.Message | telegram.MessageId
+
+
+@dataclass(frozen=True)
+class NativePoll:
+    """A native poll to post (plain text, within Telegram's limits: bot.domain.time_polls)."""
+
+    question: str
+    options: tuple[str, ...]
+    allows_multiple_answers: bool
+
+
 @dataclass(frozen=True)
 class ChatPoster:
     """How the outbox dispatcher posts one kind in a linked chat: ``render`` from the chat id
-    and payload (None: no longer applies), then ``after_sent`` with the new message's id."""
+    and payload (None: no longer applies), ``send`` it (a text message unless given: a poll
+    is sent otherwise), then ``after_sent`` with what Telegram answered and the payload. The
+    dispatcher's retry and flood-wait handling is the same whatever ``send`` is, since
+    ``send`` raises the same errors; ``rate_args`` are the dispatcher's for the limiter."""
 
-    render: Callable[[Services, int, Mapping[str, Any]], Awaitable[Rendered | None]]
-    after_sent: Callable[[Services, telegram.Bot, int, int], Awaitable[None]] | None = None
+    render: Callable[[Services, int, Mapping[str, Any]], Awaitable[Any]]
+    after_sent: (
+        Callable[[Services, telegram.Bot, int, Sent, Mapping[str, Any]], Awaitable[None]] | None
+    ) = None
+    send: Callable[[telegram.Bot, int, Any, dict[str, Any]], Awaitable[Sent]] | None = None
 
 
 async def _chat_and_group(
@@ -62,9 +86,9 @@ async def render_welcome(
 
 
 async def delete_previous_welcome(
-    services: Services, bot: telegram.Bot, chat_id: int, message_id: int
+    services: Services, bot: telegram.Bot, chat_id: int, sent: Sent, _: Mapping[str, Any]
 ) -> None:
-    previous = await services.group_chats.swap_welcome(chat_id, message_id)
+    previous = await services.group_chats.swap_welcome(chat_id, sent.message_id)
     if previous is None:
         return
     try:
@@ -100,11 +124,71 @@ async def render_reminder(
     return await _render_meeting(services, chat_id, payload, reminder=True)
 
 
+async def render_cancelled(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> Rendered | None:
+    found = await _chat_and_group(services, chat_id)
+    meeting = await services.meetings.get(int(payload["meeting_id"]))
+    if found is None or meeting is None or not meeting.is_cancelled:
+        return None
+    text = views.meeting_cancelled_post_text(
+        found[2], found[1], meeting, series=bool(payload.get("series"))
+    )
+    return text, None
+
+
+async def render_time_poll(
+    services: Services, chat_id: int, payload: Mapping[str, Any]
+) -> NativePoll | None:
+    """The poll in the group's first language and timezone; None once it has ended or the
+    chat is no longer the group's."""
+    found = await _chat_and_group(services, chat_id)
+    poll = await services.time_polls.get(int(payload["poll_id"]))
+    if found is None or poll is None or poll.closed_at is not None:
+        return None
+    _, group, t = found
+    if group.id != poll.group_id:
+        return None
+    # Poll texts are plain: the escaped group name is turned back.
+    question = fit(html.unescape(poll_question(t, group)), QUESTION_MAX)
+    options = tuple(
+        fit(poll_option(t, start, group.timezone), OPTION_MAX) for start in poll.options
+    )
+    return NativePoll(question, options, allows_multiple_answers=True)
+
+
+async def send_poll(
+    bot: telegram.Bot, chat_id: int, poll: NativePoll, rate_args: dict[str, Any]
+) -> Sent:
+    # Anonymous: a chat poll that is not shows every voter's Telegram name to the whole chat.
+    return await bot.send_poll(
+        chat_id,
+        poll.question,
+        list(poll.options),
+        is_anonymous=True,
+        allows_multiple_answers=poll.allows_multiple_answers,
+        question_parse_mode=None,
+        **rate_args,
+    )
+
+
+async def time_poll_posted(
+    services: Services, bot: telegram.Bot, chat_id: int, sent: Sent, payload: Mapping[str, Any]
+) -> None:
+    """Remembers the poll's message (to stop it) and Telegram's poll id (to count it)."""
+    if isinstance(sent, telegram.Message) and sent.poll is not None:
+        await time_polls.chat_poll_posted(
+            services.time_polls, int(payload["poll_id"]), sent.message_id, sent.poll.id
+        )
+
+
 def group_chat_posters() -> dict[str, ChatPoster]:
     return {
         PostKind.WELCOME: ChatPoster(render_welcome, delete_previous_welcome),
         PostKind.MEETING: ChatPoster(render_meeting),
         PostKind.REMINDER: ChatPoster(render_reminder),
+        PostKind.CANCELLED: ChatPoster(render_cancelled),
+        PostKind.TIME_POLL: ChatPoster(render_time_poll, time_poll_posted, send_poll),
     }
 
 

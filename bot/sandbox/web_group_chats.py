@@ -1,6 +1,7 @@
 """The web chat's routes for group chats: read a group chat as the current persona sees it,
-ask to join it, write in it. As on Telegram, only people in the chat can write there; asking to
-join sends the bot a chat_join_request, which the bot answers.
+ask to join it, write in it, vote in a poll posted there (a time poll, anonymous). As on
+Telegram, only people in the chat can write or vote there; asking to join sends the bot a
+chat_join_request, which the bot answers.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def add_group_chat_routes(app: web.Application) -> None:
     app.router.add_get("/api/groups/{user_id}", list_group_chats)
     app.router.add_post("/api/groups/{user_id}/{chat_id}/join", ask_to_join)
     app.router.add_post("/api/groups/{user_id}/{chat_id}/messages", write_in_group)
+    app.router.add_post("/api/groups/{user_id}/{chat_id}/polls", vote_in_group)
 
 
 async def list_group_chats(request: web.Request) -> web.Response:
@@ -42,7 +44,10 @@ async def list_group_chats(request: web.Request) -> web.Response:
             "title": title,
             "status": state.emulator.member_status(chat_id, persona.user_id),
             "waiting": persona.user_id in state.emulator.join_requests(chat_id),
-            "messages": [_line(entry) for entry in state.emulator.chat_log(chat_id)[-_SHOWN:]],
+            "messages": [
+                _line(state, persona.user_id, entry)
+                for entry in state.emulator.chat_log(chat_id)[-_SHOWN:]
+            ],
         }
         for chat_id, title in state.emulator.groups()
     ]
@@ -74,6 +79,30 @@ async def write_in_group(request: web.Request) -> web.Response:
     return web.json_response({"update_id": update["update_id"]})
 
 
+async def vote_in_group(request: web.Request) -> web.Response:
+    state = request.app[STATE]
+    persona = _persona_from(request)
+    chat_id = _group_id(state, request)
+    if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
+        raise _bad_request("only people in the chat can vote there")
+    body = await _json_body(request)
+    message_id, options = body.get("message_id"), body.get("option_ids")
+    entry = next((e for e in state.emulator.chat_log(chat_id) if e.message_id == message_id), None)
+    if entry is None or entry.poll is None:
+        raise _bad_request("that message is not a poll in this chat")
+    if not isinstance(options, list) or not all(
+        isinstance(i, int) and not isinstance(i, bool) for i in options
+    ):
+        raise _bad_request("option_ids must be a list of option numbers")
+    poll_id = entry.poll["id"]
+    try:
+        update = state.emulator.user_answers_poll(persona.user_id, poll_id, options)
+    except ValueError as problem:
+        raise _bad_request(str(problem)) from None
+    state.votes[(persona.user_id, poll_id)] = list(options)
+    return web.json_response({"update_id": update["update_id"]})
+
+
 def _group_id(state: WebState, request: web.Request) -> int:
     raw = request.match_info["chat_id"]
     if raw.lstrip("-").isdigit() and int(raw) in {chat for chat, _ in state.emulator.groups()}:
@@ -81,13 +110,19 @@ def _group_id(state: WebState, request: web.Request) -> int:
     raise _not_found("no such group chat")
 
 
-def _line(entry: ChatEntry) -> dict[str, Any]:
-    """One message as the panel shows it: who wrote it (as Telegram shows the sender), text."""
+def _line(state: WebState, user_id: int, entry: ChatEntry) -> dict[str, Any]:
+    """One message as the panel shows it: who wrote it (as Telegram shows the sender), text,
+    and a poll with the persona's own vote (an anonymous poll shows nobody else's)."""
     sender = "Rangkul" if entry.from_bot else (entry.sender or {}).get("first_name", "")
+    poll = None
+    if entry.poll is not None:
+        poll = entry.poll | {"my_votes": state.votes.get((user_id, entry.poll["id"]))}
     return {
         "message_id": entry.message_id,
         "from_bot": entry.from_bot,
         "sender": sender,
         "date": _iso(entry.date),
+        "kind": entry.kind,
         "text": entry.text or entry.caption or "",
+        "poll": poll,
     }

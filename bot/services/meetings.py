@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.clock import Clock
+from bot.domain.group_chats import ANNOUNCING, cancellation_posts
 from bot.domain.groups import Group
 from bot.domain.meeting_notices import (
     SUPERSEDED_BY_CANCELLATION,
@@ -182,7 +183,8 @@ async def cancel_meetings(
 ) -> None:
     """Marks meetings cancelled, drops their pending notices of earlier changes and tells the
     invitees, each person once: about the first of the meetings they were expected at, not
-    once per week.
+    once per week; and the linked chat, if it was told about them (its pending posts about
+    them are skipped when their turn comes: bot.notifications.group_chats).
 
     Their reminders (everyone, every week: by far the most rows) are not touched here, so a
     series of a big group stays a short transaction: the caller withdraws them afterwards
@@ -200,6 +202,9 @@ async def cancel_meetings(
     for meeting_id in ids:
         await outbox.cancel_pending(meeting_id=meeting_id, kinds=SUPERSEDED_BY_CANCELLATION, tx=tx)
     await outbox.enqueue(notices, now=now, tx=tx)
+    chats = [(m, await outbox.chats_told_about(m.id, ANNOUNCING, tx=tx)) for m in cancelled]
+    posts = cancellation_posts(chats, now, whole_series=whole_series)
+    await outbox.enqueue_posts(posts, now=now, tx=tx)
 
 
 async def withdraw_outdated_reminders(

@@ -188,6 +188,23 @@ class OutboxRepository(Repository):
         )
         return cursor.rowcount
 
+    async def chats_told_about(
+        self, meeting_id: int, kinds: Iterable[str], *, tx: Tx | None = None
+    ) -> list[int]:
+        """The linked chats of the meeting's group that were sent (or are being sent) a post
+        of ``kinds`` about it; a pending one never reached the chat."""
+        kinds = list(kinds)
+        conn = await self._reading(tx)
+        async with conn.execute(
+            "SELECT DISTINCT o.chat_id FROM outbox AS o"
+            " JOIN group_chats AS c ON c.chat_id = o.chat_id"
+            " JOIN meetings AS m ON m.id = o.meeting_id AND m.group_id = c.group_id"
+            f" WHERE o.meeting_id = ? AND o.kind IN ({', '.join('?' * len(kinds))})"
+            " AND o.status IN ('sending', 'sent') ORDER BY o.chat_id",
+            (meeting_id, *kinds),
+        ) as cursor:
+            return [row[0] async for row in cursor]
+
     async def pending_about(
         self, meeting_id: int, kind: str, *, after_id: int, limit: int, tx: Tx | None = None
     ) -> list[OutboxMessage]:

@@ -1,7 +1,9 @@
 """Time polls: candidate start times sent to a group's members as native Telegram polls.
 
-One poll message per member (polls go to private chats); answers arrive as ``poll_answer``
-updates keyed by Telegram's poll id. Results are counts per option, never names.
+One poll message per member asked privately; answers arrive as ``poll_answer`` updates keyed
+by Telegram's poll id. At most one anonymous poll in the group's linked chat
+(``time_poll_chats``, 0021_chat_polls.sql), whose counts arrive as ``poll`` updates: only the
+counts are kept, Telegram tells no voter. Results are counts per option, never names.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.domain.time_polls import PollResults, TimePoll
-from bot.storage.database import Repository, from_db_time, to_db_time
+import aiosqlite
+
+from bot.domain.time_polls import ChatPoll, PollResults, TimePoll
+from bot.storage.database import Repository, Tx, from_db_time, to_db_time
 from bot.storage.exports import export_sections
 
 # The personal-data export, by section (bot.storage.exports).
@@ -89,26 +93,74 @@ class TimePollRepository(Repository):
             (group_id,),
         ) as cursor:
             row = await cursor.fetchone()
-        if row is None:
-            return None
-        options = tuple(from_db_time(o) for o in json.loads(row["options"]))
-        return TimePoll(row["id"], row["group_id"], options, from_db_time(row["created_at"]))
+        return _poll(row) if row is not None else None
+
+    async def get(self, poll_id: int, *, tx: Tx | None = None) -> TimePoll | None:
+        rows = await self._fetch_all(tx, "SELECT * FROM time_polls WHERE id = ?", (poll_id,))
+        return _poll(rows[0]) if rows else None
+
+    async def close(self, poll_id: int, now: datetime, *, tx: Tx) -> bool:
+        """Ends the poll; False if it had already ended."""
+        self._db.require_transaction(tx)
+        cursor = await tx.execute(
+            "UPDATE time_polls SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+            (to_db_time(now), poll_id),
+        )
+        return cursor.rowcount > 0
+
+    async def add_chat(self, poll_id: int, chat_id: int, *, tx: Tx) -> bool:
+        """The poll is to be asked in this chat too; False if it already was."""
+        self._db.require_transaction(tx)
+        cursor = await tx.execute(
+            "INSERT INTO time_poll_chats (poll_id, chat_id) VALUES (?, ?)"
+            " ON CONFLICT (poll_id) DO NOTHING",
+            (poll_id, chat_id),
+        )
+        return cursor.rowcount > 0
+
+    async def chat_poll(self, poll_id: int, *, tx: Tx | None = None) -> ChatPoll | None:
+        rows = await self._fetch_all(
+            tx,
+            "SELECT poll_id, chat_id, message_id, counts, voters FROM time_poll_chats"
+            " WHERE poll_id = ?",
+            (poll_id,),
+        )
+        return _chat_poll(rows[0]) if rows else None
+
+    async def chat_poll_posted(self, poll_id: int, message_id: int, telegram_poll_id: str) -> None:
+        async with self._writing(None) as tx:
+            await tx.execute(
+                "UPDATE time_poll_chats SET message_id = ?, telegram_poll_id = ? WHERE poll_id = ?",
+                (message_id, telegram_poll_id, poll_id),
+            )
+
+    async def record_chat_counts(
+        self, telegram_poll_id: str, counts: Sequence[int], voters: int
+    ) -> bool:
+        """Telegram's latest counts of a chat poll; False for any other poll."""
+        async with self._writing(None) as tx:
+            cursor = await tx.execute(
+                "UPDATE time_poll_chats SET counts = ?, voters = ? WHERE telegram_poll_id = ?",
+                (json.dumps(list(counts)), voters, telegram_poll_id),
+            )
+        return cursor.rowcount > 0
 
     async def results(self, poll: TimePoll) -> PollResults:
         conn = await self._reading(None)
         counts = [0] * len(poll.options)
-        voters = 0
+        voters = asked = 0
         async with conn.execute(
-            "SELECT option_ids FROM time_poll_messages"
-            " WHERE poll_id = ? AND option_ids IS NOT NULL",
-            (poll.id,),
+            "SELECT option_ids FROM time_poll_messages WHERE poll_id = ?", (poll.id,)
         ) as cursor:
             async for row in cursor:
+                asked += 1
+                if row[0] is None:
+                    continue
                 voters += 1
                 for index in json.loads(row[0]):
                     if 0 <= index < len(counts):
                         counts[index] += 1
-        return PollResults(tuple(counts), voters)
+        return PollResults(tuple(counts), voters, asked)
 
     async def delete_past(self, last_time_before: datetime) -> int:
         """Retention: polls whose latest candidate time is at or before ``last_time_before``,
@@ -134,6 +186,23 @@ class TimePollRepository(Repository):
         for poll in sections["time_polls_created"]:
             poll["candidate_times"] = json.loads(poll.pop("options"))
         return sections
+
+
+def _poll(row: aiosqlite.Row) -> TimePoll:
+    options = tuple(from_db_time(o) for o in json.loads(row["options"]))
+    closed = row["closed_at"]
+    return TimePoll(
+        row["id"],
+        row["group_id"],
+        options,
+        from_db_time(row["created_at"]),
+        from_db_time(closed) if closed is not None else None,
+    )
+
+
+def _chat_poll(row: aiosqlite.Row) -> ChatPoll:
+    counts = tuple(json.loads(row[3])) if row[3] is not None else ()
+    return ChatPoll(row[0], row[1], row[2], counts, row[4])
 
 
 def _options_json(options: Sequence[datetime]) -> str:

@@ -16,6 +16,7 @@ from bot.domain.meetings import (
     monthly_week,
 )
 from bot.domain.recurrence import Recurrence
+from bot.domain.time_polls import ChatPoll, PollResults, PollTarget, TimePoll
 from bot.i18n import N_, Translator, tz_abbreviation
 from bot.ui.callbacks import CallbackData, Natural
 from bot.ui.keyboards import Button, in_rows, inline
@@ -140,6 +141,21 @@ class PollTime(CallbackData, prefix="tp:time"):
 @dataclass(frozen=True)
 class SendPoll(CallbackData, prefix="tp:send"):
     pass
+
+
+@dataclass(frozen=True)
+class SendPollTo(CallbackData, prefix="tp:to"):
+    """Where to ask, for a group with a linked chat (the chat is the group's, never named
+    here)."""
+
+    where: PollTarget
+
+
+@dataclass(frozen=True)
+class EndPoll(CallbackData, prefix="tp:end"):
+    """ "End the poll" under its results (the poll in the group chat is stopped too)."""
+
+    poll_id: Natural
 
 
 # "first Thursday of the month" and so on, by the week number of the day in its month.
@@ -304,20 +320,23 @@ def poll_group_choice_view(t: Translator, groups: Sequence[Group]) -> View:
 def poll_results_view(
     t: Translator,
     group: Group,
-    options: Sequence[datetime],
-    counts: Sequence[int],
-    voters: int,
+    poll: TimePoll,
+    results: PollResults,
+    chat_poll: ChatPoll | None,
     tz: str,
 ) -> View:
-    """The answers so far, with the times in the facilitator's own timezone ``tz``."""
-    lines = [
-        t("<b>Time poll for {group}</b>", group=group.name),
-        t.plural("{n} member answered so far.", "{n} members answered so far.", voters),
-    ]
-    lines += [
-        t("• {when}: {count}", when=when(t, start, tz), count=count)
-        for start, count in zip(options, counts, strict=True)
-    ]
+    """The answers so far, with the times in the facilitator's own timezone ``tz``: the
+    private answers, and apart from them the anonymous counts of the group chat's poll."""
+    lines: list[str] = [t("<b>Time poll for {group}</b>", group=group.name)]
+    if results.asked_privately or chat_poll is None:
+        lines.append(
+            t.plural("{n} member answered so far.", "{n} members answered so far.", results.voters)
+        )
+        lines += _option_counts(t, poll.options, results.counts, tz)
+    if chat_poll is not None:
+        lines += ["", *_chat_poll_lines(t, poll, chat_poll, tz, results.asked_privately > 0)]
+    if poll.closed_at is not None:
+        lines += ["", t("This poll has ended.")]
     rows: list[list[Button]] = [
         [
             (
@@ -325,10 +344,40 @@ def poll_results_view(
                 ScheduleAt(group.id, start_code(start)),
             )
         ]
-        for start in options
+        for start in poll.options
     ]
+    if poll.closed_at is None:
+        rows.append([(t("🏁 End the poll"), EndPoll(poll.id))])
     rows.append([(t("🗳 Propose new times"), NewPoll(group.id))])
     return "\n".join(lines), inline(rows)
+
+
+def _option_counts(
+    t: Translator, options: Sequence[datetime], counts: Sequence[int], tz: str
+) -> list[str]:
+    return [
+        t("• {when}: {count}", when=when(t, start, tz), count=count)
+        for start, count in zip(options, counts, strict=True)
+    ]
+
+
+def _chat_poll_lines(
+    t: Translator, poll: TimePoll, chat_poll: ChatPoll, tz: str, also_private: bool
+) -> list[str]:
+    if not chat_poll.posted:
+        # Due in a moment, or never (unlinked, or the bot removed, before it could be posted).
+        return [t("💬 The poll has not been posted in the group chat (yet).")]
+    lines: list[str] = [t("💬 Voted in the group chat (anonymously): {n}", n=chat_poll.voters)]
+    if also_private:
+        lines.append(
+            t(
+                "These votes are counted apart from the private answers above: one person may "
+                "have answered both ways."
+            )
+        )
+    # Counts as Telegram last reported them; none yet is none for every time.
+    counts = chat_poll.counts if len(chat_poll.counts) == len(poll.options) else None
+    return lines + _option_counts(t, poll.options, counts or [0] * len(poll.options), tz)
 
 
 def poll_pick_view(
@@ -383,6 +432,36 @@ def poll_option(t: Translator, start: datetime, tz: str) -> str:
     return (
         f"{t.format_date(start, tz, 'EEE d MMM')}, {t.format_time(start, tz)} {tz_abbreviation(tz)}"
     )
+
+
+def poll_where_view(t: Translator, chat_title: str) -> View:
+    text = t(
+        "Where should I ask? In the group chat <b>{title}</b> the poll is anonymous: everyone "
+        "sees only how many chose each time.",
+        title=chat_title,
+    )
+    return text, inline(
+        [
+            [(t("🔒 Privately to each member"), SendPollTo(PollTarget.PRIVATE))],
+            [(t("💬 In the group chat"), SendPollTo(PollTarget.CHAT))],
+            [(t("Both"), SendPollTo(PollTarget.BOTH))],
+        ]
+    )
+
+
+def poll_in_chat_text(t: Translator) -> str:
+    return t(
+        "💬 The poll will be posted in the group chat in a moment. Send /poll_time again to see "
+        "the votes."
+    )
+
+
+def poll_ended_text(t: Translator) -> str:
+    return t("🏁 The poll has ended; its results stay in /poll_time.")
+
+
+def poll_already_ended_toast(t: Translator) -> str:
+    return t("This poll has already ended.")
 
 
 def poll_sent_text(t: Translator, sent: int) -> str:

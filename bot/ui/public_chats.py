@@ -246,6 +246,21 @@ def meeting_post_text(
     return Html("\n".join(lines))
 
 
+def meeting_cancelled_post_text(
+    t: Translator, group: Group, meeting: Meeting, *, series: bool
+) -> Html:
+    moment = when(t, meeting.starts_at, group.timezone)
+    if series:
+        return t(
+            "❌ <b>{group}</b>: the meeting on {when} and the ones after it are cancelled.",
+            group=group.name,
+            when=moment,
+        )
+    return t(
+        "❌ <b>{group}</b>: the meeting on {when} is cancelled.", group=group.name, when=moment
+    )
+
+
 # --- private notices to facilitators ----------------------------------------------------------
 
 

@@ -540,6 +540,27 @@ async def a_chat_admin_who_sent_link(world: BotWorld) -> Person:
     return facilitator
 
 
+async def a_facilitator_with_a_linked_chat(world: BotWorld) -> Person:
+    """The facilitator of a group whose Telegram group chat is linked."""
+    _, facilitator = await group_chats.a_group_and_its_facilitator(world)
+    group_chats.a_chat(world, admins=(facilitator.user_id,))
+    await group_chats.link_chat(world, facilitator)
+    return facilitator
+
+
+async def a_facilitator_who_asked_in_the_chat(world: BotWorld) -> Person:
+    """That facilitator, whose time poll was posted in the group chat."""
+    facilitator = await a_facilitator_with_a_linked_chat(world)
+    await facilitator.send("/poll_time")
+    for label in ("Thu 3 Dec", "19:30"):
+        await facilitator.press(label)
+    await facilitator.send("2026-12-05 10:00")
+    await facilitator.press("Send the poll")
+    await facilitator.press("In the group chat")
+    await world.tick()
+    return facilitator
+
+
 WALKS += [
     Walk(
         "linking a group chat",
@@ -547,6 +568,27 @@ WALKS += [
         ("Teman Cerita Makassar",),
         given=a_chat_admin_who_sent_link,
         areas=(Area.GROUP_CHATS,),
+    ),
+    Walk(
+        "poll in the group chat",
+        "/poll_time",
+        ("Thu 3 Dec", "19:30", Say("2026-12-05 10:00"), "Send the poll", "In the group chat"),
+        given=a_facilitator_with_a_linked_chat,
+        areas=(Area.TIME_POLL,),
+    ),
+    Walk(
+        "poll privately and in the group chat",
+        "/poll_time",
+        ("Thu 3 Dec", "19:30", Say("2026-12-05 10:00"), "Send the poll", "Both"),
+        given=a_facilitator_with_a_linked_chat,
+        areas=(Area.TIME_POLL,),
+    ),
+    Walk(
+        "ending a poll",
+        "/poll_time",
+        ("End the poll",),
+        given=a_facilitator_who_asked_in_the_chat,
+        areas=(Area.TIME_POLL,),
     ),
 ]
 

@@ -439,6 +439,7 @@ async def test_poll_results_are_read_not_answered_and_their_buttons_start_anew(
     assert buttons(sari) == [
         "📅 Schedule Fri 4 Dec 7:00 PM",
         "📅 Schedule Sat 5 Dec 10:00 AM",
+        "🏁 End the poll",
         "🗳 Propose new times",
     ]
     await sari.send("new times please")

@@ -76,7 +76,8 @@ EXPORTED = {
     ("relay_suspensions", "member_id"): "relay_suspensions",
 }
 # Left out on purpose, with the reason. (Tables without any member column, such as
-# referral_counts, which only counts arrivals per source, never show up in the scan.)
+# referral_counts, which only counts arrivals per source, or time_poll_chats, a group chat
+# poll's anonymous counts with no voter, never show up in the scan.)
 LEFT_OUT = {
     # The alert is about the person in crisis, not about the facilitator who saw it: exporting
     # it would put someone else's crisis in the facilitator's file. The facilitator's /forget

@@ -277,6 +277,22 @@ async def test_answering_a_poll_shows_the_voters_own_choice(api: Api) -> None:
     assert [o["voter_count"] for o in poll["options"]] == [0, 1]
 
 
+async def test_a_persona_in_a_group_chat_votes_in_its_anonymous_poll(api: Api) -> None:
+    chat_id = -1001234567890
+    api.emulator.add_group(chat_id, "Obrolan", supergroup=True)
+    sent = await api.bot("sendPoll", chat_id=chat_id, question="Kapan?", options=["Kamis", "Sabtu"])
+    path = f"/api/groups/{VISITOR.user_id}/{chat_id}/polls"
+    await api.post(path, {"message_id": sent["message_id"], "option_ids": [1]}, 400)  # not in
+    api.emulator.set_member(chat_id, VISITOR.user_id, "member")
+    await api.post(path, {"message_id": sent["message_id"] + 99, "option_ids": [1]}, 400)
+    await api.post(path, {"message_id": sent["message_id"], "option_ids": [1]})
+
+    groups = (await (await api.client.get(f"/api/groups/{VISITOR.user_id}")).json())["groups"]
+    [line] = [m for m in groups[0]["messages"] if m["kind"] == "poll"]
+    assert line["poll"]["is_anonymous"] is True and line["poll"]["my_votes"] == [1]
+    assert [o["voter_count"] for o in line["poll"]["options"]] == [0, 1]
+
+
 async def test_documents_download_as_attachments(api: Api) -> None:
     content = b"alias,sessions\nDemo,3\n"
     status, body = await api.emulator.call(

@@ -301,7 +301,7 @@ function inlineButton(message, button) {
   return node;
 }
 
-function pollNode(message) {
+function pollNode(message, answer = answerPoll) {
   const poll = message.poll;
   const box = el("div", "poll");
   box.append(el("div", "poll-question", poll.question));
@@ -314,12 +314,12 @@ function pollNode(message) {
   if (poll.is_closed || voted) {
     poll.options.forEach((option, index) => list.append(pollResult(poll, option, index)));
   } else if (poll.allows_multiple_answers) {
-    appendPollChecklist(list, message, poll);
+    appendPollChecklist(list, message, poll, answer);
   } else {
     poll.options.forEach((option, index) => {
       const button = el("button", "poll-option", option.text);
       button.type = "button";
-      button.addEventListener("click", () => answerPoll(message, [index]));
+      button.addEventListener("click", () => answer(message, [index]));
       list.append(button);
     });
   }
@@ -328,7 +328,7 @@ function pollNode(message) {
   if (voted && !poll.is_closed) {
     const retract = el("button", "poll-retract", "Retract vote");
     retract.type = "button";
-    retract.addEventListener("click", () => answerPoll(message, []));
+    retract.addEventListener("click", () => answer(message, []));
     footer.append(" ", retract);
   }
   box.append(footer);
@@ -348,7 +348,7 @@ function pollResult(poll, option, index) {
   return row;
 }
 
-function appendPollChecklist(list, message, poll) {
+function appendPollChecklist(list, message, poll, answer) {
   const boxes = poll.options.map((option, index) => {
     const label = el("label", "poll-check");
     const box = el("input");
@@ -362,7 +362,7 @@ function appendPollChecklist(list, message, poll) {
   vote.type = "button";
   vote.addEventListener("click", () => {
     const chosen = boxes.filter((b) => b.checked).map((b) => Number(b.value));
-    if (chosen.length) answerPoll(message, chosen);
+    if (chosen.length) answer(message, chosen);
   });
   list.append(vote);
 }
@@ -573,6 +573,17 @@ function renderGroups(groups) {
     for (const message of group.messages) {
       const item = el("li", message.from_bot ? "group-line from-bot" : "group-line");
       item.append(el("span", "group-sender", message.sender), el("span", "group-text", message.text));
+      if (message.kind === "poll") {
+        // A time poll posted in the chat: the persona votes there, anonymously.
+        const vote = (_, optionIds) =>
+          run(() =>
+            post(`/api/groups/${state.current}/${group.chat_id}/polls`, {
+              message_id: message.message_id,
+              option_ids: optionIds,
+            }),
+          );
+        item.append(pollNode(message, vote));
+      }
       log.append(item);
     }
     box.append(log);

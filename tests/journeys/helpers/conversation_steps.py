@@ -88,6 +88,15 @@ async def in_both_groups(cast: Cast, person: Person) -> None:
         await s.groups.add_member(cast.other_group_id, mid, now)
 
 
+async def with_a_linked_chat(cast: Cast, person: Person) -> None:
+    """The facilitator administers the group's Telegram chat and links it (/poll_time then asks
+    where to ask)."""
+    chat = -1009876543210
+    cast.world.emulator.add_group(chat, "Obrolan grup", supergroup=True, admins=(person.user_id,))
+    await person.send_in_group(chat, "/link")
+    await press_if_offered(THE_GROUP)(cast, person)
+
+
 async def member_asks(cast: Cast, person: Person) -> None:
     """The member asks the group's facilitators a question, which reaches them."""
     for action in (send("/ask"), press_if_offered(THE_GROUP), send("Boleh bawa teman?")):
@@ -259,6 +268,14 @@ WAYS: dict[tuple[str, str], Way] = {
     ("time_poll", "GROUP"): way(("facilitator",), in_both_groups, send("/poll_time")),
     ("time_poll", "DATE"): _poll,
     ("time_poll", "TIME"): then(_poll, press("Thu 3 Dec")),
+    ("time_poll", "WHERE"): way(
+        ("facilitator",),
+        with_a_linked_chat,
+        *_poll.actions,
+        press("Thu 3 Dec", "19:30"),
+        send("2026-12-05 10:00"),
+        press("Send the poll"),
+    ),
     ("group_edit", "FIELD"): _edit_group,
     ("group_edit", "VALUE"): then(_edit_group, press("Description")),
     ("broadcast", "AUDIENCE"): _broadcast,
