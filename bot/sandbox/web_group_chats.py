@@ -112,7 +112,8 @@ def _group_id(state: WebState, request: web.Request) -> int:
 
 def _line(state: WebState, user_id: int, entry: ChatEntry) -> dict[str, Any]:
     """One message as the panel shows it: who wrote it (as Telegram shows the sender), text,
-    and a poll with the persona's own vote (an anonymous poll shows nobody else's)."""
+    its buttons, and a poll with the persona's own vote (an anonymous poll shows nobody
+    else's)."""
     sender = "Rangkul" if entry.from_bot else (entry.sender or {}).get("first_name", "")
     poll = None
     if entry.poll is not None:
@@ -124,5 +125,6 @@ def _line(state: WebState, user_id: int, entry: ChatEntry) -> dict[str, Any]:
         "date": _iso(entry.date),
         "kind": entry.kind,
         "text": entry.text or entry.caption or "",
+        "inline_keyboard": (entry.reply_markup or {}).get("inline_keyboard"),
         "poll": poll,
     }

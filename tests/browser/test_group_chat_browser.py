@@ -1,7 +1,7 @@
 """The demo group chat in the sandbox's web chat (bot/sandbox/demo_group_chat.py): River, a
 trial guest of "Demo Ruang Tenang Online", asks to join its linked Telegram chat and is let in
 and welcomed by alias; a new visitor is declined and told privately how to sign up; /crisis in
-the chat answers there with a deep link to talk privately.
+the chat answers there with a deep link, which opens the private chat with the contacts.
 """
 
 from __future__ import annotations
@@ -39,6 +39,10 @@ async def test_a_trial_guest_is_let_in_and_welcomed_by_alias(chat: ChatPage) -> 
     answer = panel(chat).locator(".group-line.from-bot", has_text="112")
     await expect(answer).to_be_visible()
     await expect(answer).not_to_contain_text("River")
+
+    # Its deep link opens the private chat with /start crisis, as Telegram would.
+    await answer.get_by_role("button", name="Talk to me privately").click()
+    await chat.expect_bot("You don't have to go through this alone")
 
 
 async def test_a_visitor_is_declined_and_told_privately_how_to_sign_up(chat: ChatPage) -> None:
