@@ -132,7 +132,14 @@ async def test_floods_in_several_chats_hold_everyone_and_slow_the_pace(emulator,
 
     await bot.send_message(DEDI, "a reply waits the flood out")
     assert time.sleeps == [5]
-    # Then the overall pace is halved: past the burst, 10 a second became one every 0.2 s.
+    # Then the overall pace is halved, of messages and of other calls alike: past the burst,
+    # 10 a second became one every 0.2 s.
+    people = [3000 + n for n in range(12)]
+    for person in people:
+        emulator.add_user(person, f"Person {person}")
+        await bot.send_message(person, "paced")
+    assert time.sleeps[1:] and all(s == pytest.approx(0.2) for s in time.sleeps[1:])
+    del time.sleeps[1:]
     for _ in range(12):
         await bot.get_me()
     assert time.sleeps[1:] and all(s == pytest.approx(0.2) for s in time.sleeps[1:])
