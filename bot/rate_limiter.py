@@ -4,9 +4,11 @@ PTB's AIORateLimiter pauses *every* request after any 429 (PTB issue #3765): one
 one person's reply froze everybody's answers for its whole ``retry_after``. ``ChatRateLimiter``
 keeps Telegram's limits where they apply:
 
-- pacing: about ``max_rate`` requests a second overall, about one message a second per private
-  chat and 20 a minute per group (each with a short burst); requests without a chat (getMe,
-  setMyCommands, answerCallbackQuery …) are paced overall only;
+- pacing: about ``max_rate`` messages a second overall, about one message a second per private
+  chat and 20 a minute per group (each with a short burst). Telegram's overall limit is on
+  messages, so calls that send none (setMyCommands, answerCallbackQuery, getMe …) are paced at
+  ``max_rate`` in a budget of their own: the 10,000 command menus a start sets in the background
+  (10 a second) took a third of a weekly check-in fan-out's turns when they shared one;
 - a 429 for one chat holds that chat for its ``retry_after``; other chats go on. Only 429s from
   several chats within a short window, making up a real share of Telegram's answers in it, mean
   the bot as a whole is over the limit: then every request waits out the flood and the overall
@@ -49,8 +51,9 @@ OUTBOX: RateLimitArgs = {"scope": "outbox"}
 # group. The emulator (bot/sandbox/rules.py) refuses beyond the same figures.
 PRIVATE_PER_SECOND, PRIVATE_BURST = 1.0, 3
 GROUP_PER_SECOND, GROUP_BURST = 20 / 60, 3
-# Only message-producing methods count against a chat's limit; anything else with a chat_id
-# (sendChatAction, deleteMessage, getChat …) still waits out that chat's hold.
+# Only message-producing methods count against a chat's limit and Telegram's overall one on
+# messages; anything else with a chat_id (sendChatAction, deleteMessage, getChat …) still waits
+# out that chat's hold.
 _COUNTED_PREFIXES = ("send", "edit", "copy", "forward", "stoppoll")
 _NOT_COUNTED = frozenset({"sendchataction"})
 # 429s from this many chats within the window, and at least this share of Telegram's answers in
@@ -126,7 +129,8 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
         self._max_rate = max_rate
         self._monotonic = monotonic or _loop_time
         self._sleep = sleep
-        self._overall: _Bucket | None = None
+        # The overall pace of messages (True) and, apart, of every other call (False).
+        self._overall: dict[bool, _Bucket] = {}
         self._chats: dict[ChatKey, _Bucket] = {}
         self._holds: dict[ChatKey, float] = {}
         self._global_hold = 0.0
@@ -151,10 +155,10 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         outbox = rate_limit_args is not None and rate_limit_args.get("scope") == OUTBOX["scope"]
         chat = _chat_key(data.get("chat_id"))
-        counted = chat is not None and _counts_against_chat(endpoint)
+        message = _sends_message(endpoint)
         floods = transient = 0
         while True:
-            await self._wait_turn(chat, counted=counted, outbox=outbox)
+            await self._wait_turn(chat, message=message, outbox=outbox)
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as flood:
@@ -178,31 +182,31 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
                 self._answered()
                 return result
 
-    async def _wait_turn(self, chat: ChatKey, *, counted: bool, outbox: bool) -> None:
-        """Waits out holds, then the chat's and the overall pace (the outbox never waits for
-        one chat: it is told to come back later instead)."""
+    async def _wait_turn(self, chat: ChatKey, *, message: bool, outbox: bool) -> None:
+        """Waits out holds, then the chat's and the overall pace of messages or of other calls
+        (the outbox never waits for one chat: it is told to come back later instead)."""
         while (hold := self._hold(chat)) > 0:
             is_global = self._global_hold - self._monotonic() >= hold
             if outbox or hold > MAX_REPLY_HOLD:
                 come_back = timedelta(seconds=hold)
                 raise GlobalFloodWait(come_back) if is_global else RetryAfter(come_back)
             await self._sleep(hold)  # then look again: a newer 429 may have extended it
-        if counted:
+        if message and chat is not None:
             bucket = self._chat_bucket(chat, self._monotonic())
             if outbox and (busy := bucket.delay(self._monotonic())) > 0:
                 raise RetryAfter(timedelta(seconds=busy))
             if (wait := bucket.reserve(self._monotonic())) > 0:
                 await self._sleep(wait)
         if outbox:
-            await self._spare_turn()
-        elif (wait := self._overall_bucket().reserve(self._monotonic())) > 0:
+            await self._spare_turn(message)
+        elif (wait := self._overall_bucket(message).reserve(self._monotonic())) > 0:
             await self._sleep(wait)
 
-    async def _spare_turn(self) -> None:
+    async def _spare_turn(self, message: bool) -> None:
         """An overall turn for the outbox: one that leaves REPLY_RESERVE turns for replies
         (replies may overdraw the bucket; then the outbox waits until they are paid back)."""
         while True:
-            bucket = self._overall_bucket()
+            bucket = self._overall_bucket(message)
             keep = min(REPLY_RESERVE, bucket.burst - 1)
             if (wait := bucket.delay_keeping(self._monotonic(), keep)) <= 0:
                 bucket.reserve(self._monotonic())
@@ -261,14 +265,17 @@ class ChatRateLimiter(BaseRateLimiter[RateLimitArgs]):
             1, answers
         )
 
-    def _overall_bucket(self) -> _Bucket:
+    def _overall_bucket(self, message: bool) -> _Bucket:
+        """The overall pace of messages, or of the calls that send none; a global flood slows
+        both."""
         now = self._monotonic()
-        if self._overall is None:
-            self._overall = _Bucket(self._max_rate, max(1.0, self._max_rate), now)
+        bucket = self._overall.get(message)
+        if bucket is None:
+            bucket = self._overall[message] = _Bucket(self._max_rate, max(1.0, self._max_rate), now)
         share = SLOWDOWN_SHARE if now < self._slow_until else 1.0
-        self._overall.delay(now)  # settle the tokens earned at the old rate first
-        self._overall.rate = self._max_rate * share
-        return self._overall
+        bucket.delay(now)  # settle the tokens earned at the old rate first
+        bucket.rate = self._max_rate * share
+        return bucket
 
     def _chat_bucket(self, chat: ChatKey, now: float) -> _Bucket:
         bucket = self._chats.get(chat)
@@ -294,7 +301,7 @@ def _chat_key(chat_id: object) -> ChatKey:
     return str(chat_id)
 
 
-def _counts_against_chat(endpoint: str) -> bool:
+def _sends_message(endpoint: str) -> bool:
     name = endpoint.lower()
     return name.startswith(_COUNTED_PREFIXES) and name not in _NOT_COUNTED
 

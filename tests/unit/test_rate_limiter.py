@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
+from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ExtBot
 
@@ -131,7 +132,14 @@ async def test_floods_in_several_chats_hold_everyone_and_slow_the_pace(emulator,
 
     await bot.send_message(DEDI, "a reply waits the flood out")
     assert time.sleeps == [5]
-    # Then the overall pace is halved: past the burst, 10 a second became one every 0.2 s.
+    # Then the overall pace is halved, of messages and of other calls alike: past the burst,
+    # 10 a second became one every 0.2 s.
+    people = [3000 + n for n in range(12)]
+    for person in people:
+        emulator.add_user(person, f"Person {person}")
+        await bot.send_message(person, "paced")
+    assert time.sleeps[1:] and all(s == pytest.approx(0.2) for s in time.sleeps[1:])
+    del time.sleeps[1:]
     for _ in range(12):
         await bot.get_me()
     assert time.sleeps[1:] and all(s == pytest.approx(0.2) for s in time.sleeps[1:])
@@ -252,14 +260,30 @@ async def test_the_overall_pace_spreads_a_burst(emulator, make_bot) -> None:
     assert time.sleeps == [pytest.approx(0.5)]
 
 
+async def test_calls_that_send_no_message_leave_the_messages_pace_alone(emulator, make_bot) -> None:
+    """Telegram's overall limit is on messages: the members' own command menus a start sets
+    (setMyCommands, 10 a second for 10,000 members) took a third of the prompts' turns."""
+    time = VirtualTime(auto=True)
+    bot = await make_bot(time, max_rate=10)
+    members = (AYU, BUDI, CITRA, DEDI)
+    menu = [BotCommand("help", "What I can do")]
+    for chat in members * 3:  # more than a burst of them
+        await bot.set_my_commands(menu, scope=BotCommandScopeChat(chat))
+    assert time.sleeps  # paced among themselves
+    time.sleeps.clear()
+    for n in range(10 - REPLY_RESERVE):
+        await bot.send_message(members[n % 4], f"prompt {n}", rate_limit_args=OUTBOX)
+    assert time.sleeps == []
+
+
 async def test_the_outbox_takes_the_turns_replies_leave_and_never_theirs(
     emulator, make_bot
 ) -> None:
     time = VirtualTime(auto=True)
     bot = await make_bot(time, max_rate=10)  # a burst of 10 turns, one back every 0.1 s
     members = (AYU, BUDI, CITRA, DEDI)
-    # initialize()'s getMe took a turn; the outbox leaves REPLY_RESERVE of the rest to replies.
-    for n in range(10 - 1 - REPLY_RESERVE):
+    # The outbox leaves REPLY_RESERVE turns to replies (initialize()'s getMe sent no message).
+    for n in range(10 - REPLY_RESERVE):
         await bot.send_message(members[n % 4], f"reminder {n}", rate_limit_args=OUTBOX)
     assert time.sleeps == []
     for n in range(REPLY_RESERVE):  # replies still go at once
