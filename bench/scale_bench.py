@@ -17,9 +17,11 @@
    flood limits on), with that load's p95.
 
     .venv/bin/python bench/scale_bench.py [--members 10000 --groups 100 --checkins 1000000
-        --minutes 10 --rate 10]
+        --minutes 10 --rate 10] [--services-only] [--database PATH]
 
 ``--minutes`` defaults to 2 for a quick run; the issue's figure is ``--minutes 10``.
+``--services-only`` skips part 3; ``--database PATH`` builds the database there (kept) or, if
+it exists, reuses it, so a change to the services can be measured on the same data.
 Not part of the test suite (tests/unit/test_benchmarks_run.py runs it with tiny sizes).
 """
 
@@ -282,19 +284,24 @@ async def both(emulator: WatchedEmulator, user: int) -> float:
 async def main(options: argparse.Namespace) -> None:
     sizes = Sizes(options.members, options.groups, options.facilitators)
     with tempfile.TemporaryDirectory() as tmp_name:
-        path = Path(tmp_name) / "scale.sqlite3"
-        started = time.perf_counter()
-        await make_network(path, sizes)
-        network_seconds = time.perf_counter() - started
-        checkin_seconds = add_checkins(path, options.checkins)
-        print(
-            f"database: {sizes.members} members, {sizes.groups} groups, {options.checkins}"
-            f" WHO-5 check-ins (network made in {network_seconds:.1f} s, check-ins written"
-            f" in {checkin_seconds:.1f} s); size {path.stat().st_size / 2**20:.1f} MB"
-        )
+        path = options.database or Path(tmp_name) / "scale.sqlite3"
+        if path.exists():
+            print(f"database: reused {path}; size {path.stat().st_size / 2**20:.1f} MB")
+        else:
+            started = time.perf_counter()
+            await make_network(path, sizes)
+            network_seconds = time.perf_counter() - started
+            checkin_seconds = add_checkins(path, options.checkins)
+            print(
+                f"database: {sizes.members} members, {sizes.groups} groups, {options.checkins}"
+                f" WHO-5 check-ins (network made in {network_seconds:.1f} s, check-ins written"
+                f" in {checkin_seconds:.1f} s); size {path.stat().st_size / 2**20:.1f} MB"
+            )
         print("services on it (p50, p95; samples in brackets):")
         for line in await services_figures(path, options.samples):
             print(line)
+        if options.services_only:
+            return
         print("the bot in a process of its own (python -m bot run) over HTTP:")
         for line in await bot_process(path, sizes, options):
             print(line)
@@ -312,6 +319,8 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rate", type=float, default=10.0, help="the load's updates/s")
     parser.add_argument("--minutes", type=float, default=2.0, help="of load (the issue: 10)")
+    parser.add_argument("--services-only", action="store_true", help="skip the bot's process")
+    parser.add_argument("--database", type=Path, help="build here and keep, or reuse if it exists")
     options = parser.parse_args()
     if options.users > Sizes(options.members, 1, options.facilitators).warm_up_member:
         parser.error("the load's users must be plain members: raise --members")
