@@ -194,14 +194,16 @@ async def reports(tmp_path: Path) -> dict[Period, list[tuple[object, ...]]]:
     async with db.transaction() as conn:
         await _made_up_network(conn)
     store, groups, clock = ImpactRepository(db), GroupRepository(db), ControllableClock(NOW)
-    active = [summary.group for summary in await groups.list_all()]
     found = {}
-    for period in Period:
-        network = _shown(await service.network_report(store, groups, clock, period))
-        # A facilitator's report of a group shows what the network report shows of it.
-        assert _shown(await service.group_reports(store, clock, active, period)) == network[1:]
-        found[period] = network
-    await db.close()
+    try:
+        active = [summary.group for summary in await groups.list_all()]
+        for period in Period:
+            network = _shown(await service.network_report(store, groups, clock, period))
+            # A facilitator's report of a group shows what the network report shows of it.
+            assert _shown(await service.group_reports(store, clock, active, period)) == network[1:]
+            found[period] = network
+    finally:
+        await db.close()
     return found
 
 
