@@ -107,7 +107,7 @@ class ImpactRepository(Repository):
             None,
             "WITH people AS (SELECT DISTINCT member_id FROM group_members"
             f"   WHERE group_id IN ({groups})),"
-            " ends AS (SELECT p.member_id,"
+            " ends AS MATERIALIZED (SELECT p.member_id,"
             f"   ({_WHO5} ORDER BY q.completed_at, q.id LIMIT 1) AS first,"
             f"   ({_WHO5} ORDER BY q.completed_at DESC, q.id DESC LIMIT 1) AS last"
             "   FROM people AS p)"
@@ -121,11 +121,11 @@ class ImpactRepository(Repository):
         answered = await self._fetch_all(
             None,
             "WITH spans AS (SELECT DISTINCT member_id, max(joined_at, ?) AS begin"
-            f"   FROM group_members WHERE group_id IN ({groups}))"
-            " SELECT s.member_id, s.begin, count(DISTINCT ("
-            f"   {_MICROS.format('q.completed_at')} - {_MICROS.format('s.begin')}"
-            f" ) / {_WEEK_MICROS})"
-            " FROM spans AS s JOIN questionnaires AS q ON q.member_id = s.member_id"
+            f"   FROM group_members WHERE group_id IN ({groups})),"
+            f" begins AS MATERIALIZED (SELECT *, {_MICROS.format('begin')} AS micros FROM spans)"
+            " SELECT s.member_id, s.begin,"
+            f"   count(DISTINCT ({_MICROS.format('q.completed_at')} - s.micros) / {_WEEK_MICROS})"
+            " FROM begins AS s JOIN questionnaires AS q ON q.member_id = s.member_id"
             " AND q.instrument = 'who5' AND q.completed_at >= s.begin AND q.completed_at <= ?"
             " AND q.score IS NOT NULL GROUP BY s.member_id, s.begin",
             (since, *ids, until),
