@@ -3,7 +3,10 @@
 1. The database: M members in G groups (F facilitators) made through the services
    (reply_path_bench.make_network), then C completed WHO-5 weekly check-ins spread evenly over
    the members, one a week back from now, written with ``executemany`` in one transaction.
-   Reported: how long that took and the database's size on disk.
+   Reported: how long that took and the database's size on disk. Everyone joined at T0, so
+   every check-in is from before they joined and counts for no group's response rate;
+   ``--joined-weeks-ago W`` moves every joining W weeks back (W above the check-ins' weeks:
+   every check-in counts, the reports' heaviest case).
 2. Services on that database (the code the handlers call, on the bot's own Database):
    p95 of recording a check-in: a mood (one tap: bot.services.moods.record_mood) and a WHO-5
    check-in's answers (bot.services.checkin.answer: every tap, and the last one, which scores
@@ -17,7 +20,7 @@
    flood limits on), with that load's p95.
 
     .venv/bin/python bench/scale_bench.py [--members 10000 --groups 100 --checkins 1000000
-        --minutes 10 --rate 10] [--services-only] [--database PATH]
+        --minutes 10 --rate 10] [--joined-weeks-ago 0] [--services-only] [--database PATH]
 
 ``--minutes`` defaults to 2 for a quick run; the issue's figure is ``--minutes 10``.
 ``--services-only`` skips part 3; ``--database PATH`` builds the database there (kept) or, if
@@ -95,6 +98,14 @@ def add_checkins(path: Path, count: int) -> float:
             rows(),
         )
     return time.perf_counter() - started
+
+
+def joined_back(path: Path, weeks: int) -> None:
+    """Every group membership joined ``weeks`` weeks before T0 (0: as made, at T0)."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE group_members SET joined_at = ?", (to_db_time(T0 - timedelta(weeks=weeks)),)
+        )
 
 
 # ---------------------------------------------------------------------- 2. services
@@ -292,6 +303,7 @@ async def main(options: argparse.Namespace) -> None:
             await make_network(path, sizes)
             network_seconds = time.perf_counter() - started
             checkin_seconds = add_checkins(path, options.checkins)
+            joined_back(path, options.joined_weeks_ago)
             print(
                 f"database: {sizes.members} members, {sizes.groups} groups, {options.checkins}"
                 f" WHO-5 check-ins (network made in {network_seconds:.1f} s, check-ins written"
@@ -313,6 +325,9 @@ if __name__ == "__main__":
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--facilitators", type=int, default=100)
     parser.add_argument("--checkins", type=int, default=1_000_000)
+    parser.add_argument(
+        "--joined-weeks-ago", type=int, default=0, help="when everyone joined their group"
+    )
     parser.add_argument("--users", type=int, default=200, help="users of the load")
     parser.add_argument(
         "--samples", type=int, default=200, help="timed calls per figure (network report: 1/10)"
