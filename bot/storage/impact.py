@@ -123,11 +123,13 @@ class ImpactRepository(Repository):
             "WITH spans AS (SELECT DISTINCT member_id, max(joined_at, ?) AS begin"
             f"   FROM group_members WHERE group_id IN ({groups})),"
             f" begins AS MATERIALIZED (SELECT *, {_MICROS.format('begin')} AS micros FROM spans)"
-            " SELECT s.member_id, s.begin,"
+            # A subquery per begin: each counts along the index, with no sorting of all rows.
+            " SELECT s.member_id, s.begin, (SELECT"
             f"   count(DISTINCT ({_MICROS.format('q.completed_at')} - s.micros) / {_WEEK_MICROS})"
-            " FROM begins AS s JOIN questionnaires AS q ON q.member_id = s.member_id"
-            " AND q.instrument = 'who5' AND q.completed_at >= s.begin AND q.completed_at <= ?"
-            " AND q.score IS NOT NULL GROUP BY s.member_id, s.begin",
+            "   FROM questionnaires AS q WHERE q.member_id = s.member_id"
+            "   AND q.instrument = 'who5' AND q.completed_at >= s.begin AND q.completed_at <= ?"
+            "   AND q.score IS NOT NULL)"
+            " FROM begins AS s",
             (since, *ids, until),
         )
         who5 = {r[0]: Who5Pair(r[0], r[1], r[2], from_db_time(r[3])) for r in pairs}
