@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from aiosqlite import Row
+
 from bot.domain.impact import (
     WEEK,
     Membership,
@@ -136,27 +138,7 @@ class ImpactRepository(Repository):
         weeks: dict[int, list[WeeksAnswered]] = {}
         for r in answered:
             weeks.setdefault(r[0], []).append(WeeksAnswered(r[0], from_db_time(r[1]), r[2]))
-        each: dict[int, _Rows] = {}
-        first_joined: dict[int, datetime] = {}
-        for group_id, member_id, joined_text in joins:
-            joined = from_db_time(joined_text)
-            each.setdefault(group_id, _Rows()).memberships.append(Membership(member_id, joined))
-            first_joined[member_id] = min(joined, first_joined.get(member_id, joined))
-        for row in trials:
-            each.setdefault(row[0], _Rows()).trials.append(
-                TrialSignup(row[0], row[1], bool(row[2]))
-            )
-        for row in presences:
-            each.setdefault(row[0], _Rows()).presences.append(
-                Presence(row[1], row[2], bool(row[3]))
-            )
-        for row in ratings:
-            each.setdefault(row[0], _Rows()).ratings.append(Rating(row[1], row[2]))
-        whole = _Rows([Membership(m, joined) for m, joined in first_joined.items()])
-        for rows in each.values():
-            whole.trials.extend(rows.trials)
-            whole.presences.extend(rows.presences)
-            whole.ratings.extend(rows.ratings)
+        whole, each = _by_group(joins, trials, presences, ratings)
         return ReportsData(
             whole.scope(who5, weeks),
             {group_id: rows.scope(who5, weeks) for group_id, rows in each.items()},
@@ -191,3 +173,28 @@ class _Rows:
             answered=[row for m in members for row in answered.get(m, ())],
             ratings=self.ratings,
         )
+
+
+def _by_group(
+    joins: Sequence[Row], trials: Sequence[Row], presences: Sequence[Row], ratings: Sequence[Row]
+) -> tuple[_Rows, dict[int, _Rows]]:
+    """The rows (each led by its group's id) of the whole set of groups, and of each group.
+    A member of several groups is in the whole once, from when they first joined one."""
+    each: dict[int, _Rows] = {}
+    first_joined: dict[int, datetime] = {}
+    for group_id, member_id, joined_text in joins:
+        joined = from_db_time(joined_text)
+        each.setdefault(group_id, _Rows()).memberships.append(Membership(member_id, joined))
+        first_joined[member_id] = min(joined, first_joined.get(member_id, joined))
+    for row in trials:
+        each.setdefault(row[0], _Rows()).trials.append(TrialSignup(row[0], row[1], bool(row[2])))
+    for row in presences:
+        each.setdefault(row[0], _Rows()).presences.append(Presence(row[1], row[2], bool(row[3])))
+    for row in ratings:
+        each.setdefault(row[0], _Rows()).ratings.append(Rating(row[1], row[2]))
+    whole = _Rows([Membership(m, joined) for m, joined in first_joined.items()])
+    for rows in each.values():
+        whole.trials.extend(rows.trials)
+        whole.presences.extend(rows.presences)
+        whole.ratings.extend(rows.ratings)
+    return whole, each
