@@ -3,7 +3,10 @@
 1. The database: M members in G groups (F facilitators) made through the services
    (reply_path_bench.make_network), then C completed WHO-5 weekly check-ins spread evenly over
    the members, one a week back from now, written with ``executemany`` in one transaction.
-   Reported: how long that took and the database's size on disk.
+   Reported: how long that took and the database's size on disk. Everyone joined at T0, so
+   every check-in is from before they joined and counts for no group's response rate;
+   ``--joined-weeks-ago W`` moves every joining W weeks back (W above the check-ins' weeks:
+   every check-in counts, the reports' heaviest case).
 2. Services on that database (the code the handlers call, on the bot's own Database):
    p95 of recording a check-in: a mood (one tap: bot.services.moods.record_mood) and a WHO-5
    check-in's answers (bot.services.checkin.answer: every tap, and the last one, which scores
@@ -17,9 +20,11 @@
    flood limits on), with that load's p95.
 
     .venv/bin/python bench/scale_bench.py [--members 10000 --groups 100 --checkins 1000000
-        --minutes 10 --rate 10]
+        --minutes 10 --rate 10] [--joined-weeks-ago 0] [--services-only] [--database PATH]
 
 ``--minutes`` defaults to 2 for a quick run; the issue's figure is ``--minutes 10``.
+``--services-only`` skips part 3; ``--database PATH`` builds the database there (kept) or, if
+it exists, reuses it, so a change to the services can be measured on the same data.
 Not part of the test suite (tests/unit/test_benchmarks_run.py runs it with tiny sizes).
 """
 
@@ -93,6 +98,14 @@ def add_checkins(path: Path, count: int) -> float:
             rows(),
         )
     return time.perf_counter() - started
+
+
+def joined_back(path: Path, weeks: int) -> None:
+    """Every group membership joined ``weeks`` weeks before T0 (0: as made, at T0)."""
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "UPDATE group_members SET joined_at = ?", (to_db_time(T0 - timedelta(weeks=weeks)),)
+        )
 
 
 # ---------------------------------------------------------------------- 2. services
@@ -282,19 +295,25 @@ async def both(emulator: WatchedEmulator, user: int) -> float:
 async def main(options: argparse.Namespace) -> None:
     sizes = Sizes(options.members, options.groups, options.facilitators)
     with tempfile.TemporaryDirectory() as tmp_name:
-        path = Path(tmp_name) / "scale.sqlite3"
-        started = time.perf_counter()
-        await make_network(path, sizes)
-        network_seconds = time.perf_counter() - started
-        checkin_seconds = add_checkins(path, options.checkins)
-        print(
-            f"database: {sizes.members} members, {sizes.groups} groups, {options.checkins}"
-            f" WHO-5 check-ins (network made in {network_seconds:.1f} s, check-ins written"
-            f" in {checkin_seconds:.1f} s); size {path.stat().st_size / 2**20:.1f} MB"
-        )
+        path = options.database or Path(tmp_name) / "scale.sqlite3"
+        if path.exists():
+            print(f"database: reused {path}; size {path.stat().st_size / 2**20:.1f} MB")
+        else:
+            started = time.perf_counter()
+            await make_network(path, sizes)
+            network_seconds = time.perf_counter() - started
+            checkin_seconds = add_checkins(path, options.checkins)
+            joined_back(path, options.joined_weeks_ago)
+            print(
+                f"database: {sizes.members} members, {sizes.groups} groups, {options.checkins}"
+                f" WHO-5 check-ins (network made in {network_seconds:.1f} s, check-ins written"
+                f" in {checkin_seconds:.1f} s); size {path.stat().st_size / 2**20:.1f} MB"
+            )
         print("services on it (p50, p95; samples in brackets):")
         for line in await services_figures(path, options.samples):
             print(line)
+        if options.services_only:
+            return
         print("the bot in a process of its own (python -m bot run) over HTTP:")
         for line in await bot_process(path, sizes, options):
             print(line)
@@ -306,12 +325,17 @@ if __name__ == "__main__":
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--facilitators", type=int, default=100)
     parser.add_argument("--checkins", type=int, default=1_000_000)
+    parser.add_argument(
+        "--joined-weeks-ago", type=int, default=0, help="when everyone joined their group"
+    )
     parser.add_argument("--users", type=int, default=200, help="users of the load")
     parser.add_argument(
         "--samples", type=int, default=200, help="timed calls per figure (network report: 1/10)"
     )
     parser.add_argument("--rate", type=float, default=10.0, help="the load's updates/s")
     parser.add_argument("--minutes", type=float, default=2.0, help="of load (the issue: 10)")
+    parser.add_argument("--services-only", action="store_true", help="skip the bot's process")
+    parser.add_argument("--database", type=Path, help="build here and keep, or reuse if it exists")
     options = parser.parse_args()
     if options.users > Sizes(options.members, 1, options.facilitators).warm_up_member:
         parser.error("the load's users must be plain members: raise --members")

@@ -17,8 +17,9 @@ Definitions (documented in the report's own words, bot/ui/impact.py):
   / people expected (a seat marked going, or marked present); people: everyone expected.
 - check-in response rate: completed WHO-5 questionnaires as weeks answered / weeks a member
   was in the scope during the period (each started week counts, a week answered twice counts
-  once); people: the members. What is stored is counted, not prompts sent: a member who set
-  their prompt to pause still counts those weeks.
+  once; storage counts the weeks answered, see :class:`WeeksAnswered`); people: the members.
+  What is stored is counted, not prompts sent: a member who set their prompt to pause still
+  counts those weeks.
 - WHO-5 baseline vs latest: per member, the first completed WHO-5 ever (the baseline) and the
   last completed in the period, if it is a later one; medians of both and how many improved
   by at least :data:`IMPROVEMENT` points; people: members with both.
@@ -96,10 +97,25 @@ class Presence:
 
 
 @dataclass(frozen=True, slots=True)
-class Score:
+class Who5Pair:
+    """A member's first completed WHO-5 ever (the baseline) and their last one up to now, a
+    later sitting than the first (a member with one sitting has no pair)."""
+
     member_id: int
-    completed_at: datetime
-    score: int  # WHO-5, 0-100
+    baseline: int  # WHO-5, 0-100
+    latest: int
+    latest_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class WeeksAnswered:
+    """How many weeks a member answered, of their weeks in the scope within the period: the
+    distinct week numbers ``(completed_at - begin) // WEEK`` of their completed WHO-5s from
+    ``begin`` (when they were first in the scope within the period) up to now."""
+
+    member_id: int
+    begin: datetime
+    weeks: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +131,8 @@ class ScopeData:
     memberships: Sequence[Membership] = ()
     trials: Sequence[TrialSignup] = ()  # signed up in the period
     presences: Sequence[Presence] = ()  # meetings in the period with attendance taken
-    scores: Sequence[Score] = ()  # every completed WHO-5 of the members, up to now
+    who5: Sequence[Who5Pair] = ()  # of the members
+    answered: Sequence[WeeksAnswered] = ()  # of the members, from their begin in this scope
     ratings: Sequence[Rating] = ()  # meetings in the period
 
 
@@ -167,8 +184,8 @@ def impact(data: ScopeData, start: datetime | None, now: datetime) -> Impact:
         trial_joins=k_anonymous(len(joins), join_people),
         conversion=k_anonymous(_ratio(len(joins), len(signups)), signup_people),
         attendance_rate=_attendance(data.presences),
-        checkin_rate=_checkin_rate(members, data.scores, start, now),
-        **_who5(members, data.scores, start),
+        checkin_rate=_checkin_rate(members, data.answered, start, now),
+        **_who5(members, data.who5, start),
         mean_rating=_mean_rating(data.ratings),
     )
 
@@ -184,32 +201,26 @@ def _attendance(presences: Iterable[Presence]) -> Figure:
 
 
 def _checkin_rate(
-    members: dict[int, datetime], scores: Iterable[Score], start: datetime | None, now: datetime
+    members: dict[int, datetime],
+    answered: Iterable[WeeksAnswered],
+    start: datetime | None,
+    now: datetime,
 ) -> Figure:
     # Each member's weeks count from when they were in the scope within the period.
     since = {m: joined if start is None else max(joined, start) for m, joined in members.items()}
     weeks_in = sum(max(1, math.ceil((now - begin) / WEEK)) for begin in since.values())
-    answered: set[tuple[int, int]] = set()
-    for score in scores:
-        begin = since.get(score.member_id)
-        if begin is not None and begin <= score.completed_at <= now:
-            answered.add((score.member_id, (score.completed_at - begin) // WEEK))
-    return k_anonymous(_ratio(len(answered), weeks_in), len(members))
+    weeks = sum(a.weeks for a in answered if since.get(a.member_id) == a.begin)
+    return k_anonymous(_ratio(weeks, weeks_in), len(members))
 
 
 def _who5(
-    members: dict[int, datetime], scores: Iterable[Score], start: datetime | None
+    members: dict[int, datetime], who5: Iterable[Who5Pair], start: datetime | None
 ) -> dict[str, Figure]:
-    by_member: dict[int, list[Score]] = {}
-    for score in scores:
-        if score.member_id in members:
-            by_member.setdefault(score.member_id, []).append(score)
-    pairs: list[tuple[int, int]] = []
-    for own in by_member.values():
-        own.sort(key=lambda s: s.completed_at)
-        baseline, latest = own[0], own[-1]
-        if latest is not baseline and (start is None or latest.completed_at >= start):
-            pairs.append((baseline.score, latest.score))
+    pairs = [
+        (pair.baseline, pair.latest)
+        for pair in who5
+        if pair.member_id in members and (start is None or pair.latest_at >= start)
+    ]
     people = len(pairs)
     improved = sum(1 for before, after in pairs if after - before >= IMPROVEMENT)
     return {

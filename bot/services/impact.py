@@ -17,25 +17,26 @@ async def group_reports(
     store: ImpactRepository, clock: Clock, groups: Iterable[Group], period: Period
 ) -> list[ScopeImpact]:
     """Each group's figures (a facilitator's report: the groups they facilitate)."""
+    chosen = list(groups)
     now = clock.now()
     start = period.start(now)
-    return [
-        ScopeImpact(group.name, impact(await store.scope_data([group.id], start, now), start, now))
-        for group in groups
-    ]
+    data = await store.reports_data([group.id for group in chosen], start, now)
+    return [ScopeImpact(g.name, impact(data.group(g.id), start, now)) for g in chosen]
 
 
 async def network_report(
     store: ImpactRepository, groups: GroupRepository, clock: Clock, period: Period
 ) -> list[ScopeImpact]:
     """The whole network (every active group, and the referral sources) first, then each
-    group (a coordinator's report)."""
+    group (a coordinator's report), from one read of every active group's rows."""
     active = [summary.group for summary in await groups.list_all()]
     now = clock.now()
     start = period.start(now)
-    data = await store.scope_data([group.id for group in active], start, now)
-    network = ScopeImpact(None, impact(data, start, now), referrals(await store.referral_counts()))
-    return [network, *await group_reports(store, clock, active, period)]
+    data = await store.reports_data([group.id for group in active], start, now)
+    network = ScopeImpact(
+        None, impact(data.whole, start, now), referrals(await store.referral_counts())
+    )
+    return [network, *(ScopeImpact(g.name, impact(data.group(g.id), start, now)) for g in active)]
 
 
 async def export(

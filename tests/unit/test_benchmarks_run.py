@@ -30,6 +30,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench"
             (
                 *("--members", "60", "--groups", "3", "--facilitators", "3"),
                 *("--checkins", "600", "--samples", "10", "--users", "4", "--minutes", "0.05"),
+                *("--joined-weeks-ago", "3"),
             ),
             "RSS after start",
         ),

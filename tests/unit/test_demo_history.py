@@ -110,15 +110,13 @@ async def test_the_history_group_shows_figures_and_its_facilitators_other_group_
     repo = ImpactRepository(db)
     for period in Period:
         start = period.start(START)
-        shown = impact(
-            await repo.scope_data([by_name[history.group.name]], start, START), start, START
-        )
+        group = by_name[history.group.name]
+        shown = impact((await repo.reports_data([group], start, START)).group(group), start, START)
         assert shown.members.value == history.member_count
         for figure in ("attendance_rate", "checkin_rate", "who5_baseline", "mean_rating"):
             assert getattr(shown, figure).shown, (period, figure)
         assert not shown.trial_signups.shown  # three trial guests: fewer than K_MIN
-        hidden = impact(
-            await repo.scope_data([by_name[small.group.name]], start, START), start, START
-        )
+        data = await repo.reports_data([by_name[small.group.name]], start, START)
+        hidden = impact(data.whole, start, START)
         assert small.member_count < K_MIN and not hidden.anything_shown
     await db.close()

@@ -19,8 +19,9 @@ from bot.domain.impact import (
     Rating,
     ScopeData,
     ScopeImpact,
-    Score,
     TrialSignup,
+    WeeksAnswered,
+    Who5Pair,
     impact,
     k_anonymous,
     referrals,
@@ -37,20 +38,14 @@ RATINGS = (4, 5, 3, 4, 4)
 
 def scope_of(n: int) -> ScopeData:
     """n people, each feeding every figure: joined, trial and join, two meetings (present at
-    one), a baseline and a later WHO-5, a rating."""
+    one), a baseline and a later WHO-5 (both weeks answered), a rating."""
     people = range(1, n + 1)
     return ScopeData(
         memberships=[Membership(p, START) for p in people],
         trials=[TrialSignup(1, p, joined=True) for p in people],
         presences=[Presence(m, p, present=m == 1) for p in people for m in (1, 2)],
-        scores=[
-            score
-            for p in people
-            for score in (
-                Score(p, START + timedelta(days=1), 40),
-                Score(p, START + timedelta(days=8), LATEST[(p - 1) % 5]),
-            )
-        ],
+        who5=[Who5Pair(p, 40, LATEST[(p - 1) % 5], START + timedelta(days=8)) for p in people],
+        answered=[WeeksAnswered(p, START, 2) for p in people],
         ratings=[Rating(p, RATINGS[(p - 1) % 5]) for p in people],
     )
 
@@ -94,7 +89,7 @@ def test_each_figure_alone_follows_its_own_people(people: int) -> None:
     assert trials.trial_signups.shown is trials.conversion.shown is shown
     assert impact(ScopeData(presences=full.presences), None, NOW).attendance_rate.shown is shown
     assert impact(ScopeData(ratings=full.ratings), None, NOW).mean_rating.shown is shown
-    who5 = impact(ScopeData(memberships=full.memberships, scores=full.scores), None, NOW)
+    who5 = impact(ScopeData(memberships=full.memberships, who5=full.who5), None, NOW)
     for name in ("who5_people", "who5_baseline", "who5_latest", "who5_improved"):
         assert getattr(who5, name).shown is shown, name
 
@@ -113,18 +108,21 @@ def test_the_period_counts_new_members_and_latest_scores_within_it() -> None:
     data = scope_of(5)
     late = NOW - timedelta(days=2)
     joined = [Membership(p, START if p <= 2 else late) for p in range(1, 6)]
-    figures = impact(ScopeData(memberships=joined, scores=data.scores), late, NOW)
+    figures = impact(ScopeData(memberships=joined, who5=data.who5), late, NOW)
 
     assert figures.members.value == 5 and not figures.new_members.shown  # 3 new
     # Every latest score is before the period: no "latest in the period" for anyone.
     assert not figures.who5_people.shown
 
 
-def test_a_first_check_in_alone_is_no_pair() -> None:
+def test_weeks_answered_count_from_the_scopes_own_begin() -> None:
+    """Storage counts a member's weeks from each begin a scope may give them (each group they
+    joined); a scope takes those from its own begin only."""
     data = scope_of(5)
-    firsts = [s for s in data.scores if s.completed_at == START + timedelta(days=1)]
-    figures = impact(ScopeData(memberships=data.memberships, scores=firsts), None, NOW)
-    assert not figures.who5_people.shown and figures.checkin_rate.value == 0.5
+    elsewhere = [WeeksAnswered(p, START - timedelta(days=30), 6) for p in range(1, 6)]
+    answered = [*elsewhere, *(WeeksAnswered(p, START, 1) for p in range(1, 6))]
+    figures = impact(ScopeData(memberships=data.memberships, answered=answered), None, NOW)
+    assert figures.checkin_rate.value == 0.5 and not figures.who5_people.shown
 
 
 def test_referral_sources_under_five_are_suppressed() -> None:
