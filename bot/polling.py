@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import signal
 
 from telegram import Update
@@ -66,6 +67,11 @@ async def start(
     # setup() may run again whole: each of its steps is idempotent (migrations, recovery of
     # the outbox, the directory seed, command menus).
     await retry.call("setMyCommands", lambda: setup(application))
+    # What start-up loaded (catalogs, the crisis and distress models, the directory's search
+    # index, PTB's handlers) lives as long as the process: frozen, the collector's full passes
+    # no longer walk it. They did, ~250 ms each with 10,000 members, and every reply waited
+    # (bench/update_bench.py, /help p95). No collect first: it would delay the first reply.
+    gc.freeze()
     if webhook is not None:
         await _start_webhook(application, retry, webhook)
         return

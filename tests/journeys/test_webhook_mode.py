@@ -5,6 +5,7 @@ bound and nothing leaves the machine."""
 
 from __future__ import annotations
 
+import gc
 import random
 from typing import Any
 
@@ -72,7 +73,9 @@ async def test_start_up_sets_the_webhook_instead_of_polling(tmp_path) -> None:
     try:
         await start(application, StartupRetry(1), webhook)
         assert application.running and not application.updater.running  # no polling
+        assert gc.get_freeze_count() > 0  # what start-up loaded is out of the collector's way
     finally:
+        gc.unfreeze()  # this test process goes on making (and dropping) other bots
         await application.stop()
         await application.shutdown()
         await teardown(application)
