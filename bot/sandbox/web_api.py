@@ -137,19 +137,23 @@ async def answer_poll(request: web.Request) -> web.Response:
     persona = _persona_from(request)
     body = await _json_body(request)
     entry = _entry(state, persona.user_id, body.get("message_id"))
-    options = body.get("option_ids")
     if entry.poll is None:
         raise _bad_request("that message is not a poll")
+    return vote(state, persona.user_id, entry.poll, body.get("option_ids"))
+
+
+def vote(state: WebState, user_id: int, poll: dict, options: object) -> web.Response:
+    """The persona votes in a poll (of their private chat or a group chat); the page keeps
+    their own vote, which an anonymous poll does not show."""
     if not isinstance(options, list) or not all(
         isinstance(i, int) and not isinstance(i, bool) for i in options
     ):
         raise _bad_request("option_ids must be a list of option numbers")
-    poll_id = entry.poll["id"]
     try:
-        update = state.emulator.user_answers_poll(persona.user_id, poll_id, options)
+        update = state.emulator.user_answers_poll(user_id, poll["id"], options)
     except ValueError as problem:
         raise _bad_request(str(problem)) from None
-    state.votes[(persona.user_id, poll_id)] = list(options)
+    state.votes[(user_id, poll["id"])] = list(options)
     return web.json_response({"update_id": update["update_id"]})
 
 

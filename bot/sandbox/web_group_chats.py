@@ -21,6 +21,7 @@ from bot.sandbox.web_api import (
     _not_found,
     _persona_from,
     _utf16_len,
+    vote,
 )
 
 # Enough of a chat's recent talk for the side panel.
@@ -86,21 +87,13 @@ async def vote_in_group(request: web.Request) -> web.Response:
     if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
         raise _bad_request("only people in the chat can vote there")
     body = await _json_body(request)
-    message_id, options = body.get("message_id"), body.get("option_ids")
-    entry = next((e for e in state.emulator.chat_log(chat_id) if e.message_id == message_id), None)
+    entry = next(
+        (e for e in state.emulator.chat_log(chat_id) if e.message_id == body.get("message_id")),
+        None,
+    )
     if entry is None or entry.poll is None:
         raise _bad_request("that message is not a poll in this chat")
-    if not isinstance(options, list) or not all(
-        isinstance(i, int) and not isinstance(i, bool) for i in options
-    ):
-        raise _bad_request("option_ids must be a list of option numbers")
-    poll_id = entry.poll["id"]
-    try:
-        update = state.emulator.user_answers_poll(persona.user_id, poll_id, options)
-    except ValueError as problem:
-        raise _bad_request(str(problem)) from None
-    state.votes[(persona.user_id, poll_id)] = list(options)
-    return web.json_response({"update_id": update["update_id"]})
+    return vote(state, persona.user_id, entry.poll, body.get("option_ids"))
 
 
 def _group_id(state: WebState, request: web.Request) -> int:

@@ -267,13 +267,13 @@ function documentNode(message) {
   return a;
 }
 
-function inlineKeyboard(message) {
+function inlineKeyboard(message, makeButton = inlineButton) {
   const keyboard = el("div", "inline-keyboard");
   keyboard.setAttribute("role", "group");
   keyboard.setAttribute("aria-label", "Message buttons");
   for (const row of message.inline_keyboard) {
     const line = el("div", "keyboard-row");
-    for (const button of row) line.append(inlineButton(message, button));
+    for (const button of row) line.append(makeButton(message, button));
     keyboard.append(line);
   }
   return keyboard;
@@ -561,34 +561,21 @@ function renderClock() {
 
 // ------------------------------------------------------------------ group chats
 
-// A group chat as the current persona sees it: its recent messages (with Telegram's sender
-// names, which is what a group shows), and "Ask to join" or a box to write there.
-// A deep link to the bot (t.me/<bot>?start=<payload>) opens the private chat and sends
-// "/start <payload>" there, as Telegram does; the chat's posts carry no other buttons.
+// A deep link to the bot (t.me/<bot>?start=<payload>) in a group post opens the private chat
+// and sends "/start <payload>" there, as Telegram does (the bot posts only link buttons there).
 const DEEP_LINK = /^https:\/\/t\.me\/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})$/;
 
-function groupKeyboard(message) {
-  const keyboard = el("div", "inline-keyboard");
-  keyboard.setAttribute("role", "group");
-  keyboard.setAttribute("aria-label", "Message buttons");
-  for (const row of message.inline_keyboard) {
-    const line = el("div", "keyboard-row");
-    for (const button of row) {
-      const deepLink = DEEP_LINK.exec(button.url || "");
-      if (!deepLink) {
-        line.append(inlineButton(message, button));
-        continue;
-      }
-      const node = el("button", "inline-button url-button", `${button.text} ↗`);
-      node.type = "button";
-      node.addEventListener("click", () => sendText(`/start ${deepLink[1]}`));
-      line.append(node);
-    }
-    keyboard.append(line);
-  }
-  return keyboard;
+function groupButton(message, button) {
+  const deepLink = DEEP_LINK.exec(button.url || "");
+  if (!deepLink) return inlineButton(message, button);
+  const node = el("button", "inline-button url-button", `${button.text} ↗`);
+  node.type = "button";
+  node.addEventListener("click", () => sendText(`/start ${deepLink[1]}`));
+  return node;
 }
 
+// A group chat as the current persona sees it: its recent messages (with Telegram's sender
+// names, which is what a group shows), and "Ask to join" or a box to write there.
 function renderGroups(groups) {
   const nodes = groups.map((group) => {
     const box = el("section", "group-chat");
@@ -599,7 +586,7 @@ function renderGroups(groups) {
     for (const message of group.messages) {
       const item = el("li", message.from_bot ? "group-line from-bot" : "group-line");
       item.append(el("span", "group-sender", message.sender), el("span", "group-text", message.text));
-      if (message.inline_keyboard) item.append(groupKeyboard(message));
+      if (message.inline_keyboard) item.append(inlineKeyboard(message, groupButton));
       if (message.kind === "poll") {
         // A time poll posted in the chat: the persona votes there, anonymously.
         const vote = (_, optionIds) =>
