@@ -66,26 +66,18 @@ async def ask_to_join(request: web.Request) -> web.Response:
 
 
 async def write_in_group(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    persona = _persona_from(request)
-    chat_id = _group_id(state, request)
-    if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
-        raise _bad_request("only people in the chat can write there")
+    state, user_id, chat_id = _someone_in_the_chat(request, "write")
     text = (await _json_body(request)).get("text")
     if not isinstance(text, str) or not text.strip():
         raise _bad_request("text must be a non-empty string")
     if _utf16_len(text) > MAX_USER_TEXT_UTF16:
         raise _bad_request(f"a Telegram message holds at most {MAX_USER_TEXT_UTF16} characters")
-    update = state.emulator.user_sends_text(persona.user_id, text, chat_id=chat_id)
+    update = state.emulator.user_sends_text(user_id, text, chat_id=chat_id)
     return web.json_response({"update_id": update["update_id"]})
 
 
 async def vote_in_group(request: web.Request) -> web.Response:
-    state = request.app[STATE]
-    persona = _persona_from(request)
-    chat_id = _group_id(state, request)
-    if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
-        raise _bad_request("only people in the chat can vote there")
+    state, user_id, chat_id = _someone_in_the_chat(request, "vote")
     body = await _json_body(request)
     entry = next(
         (e for e in state.emulator.chat_log(chat_id) if e.message_id == body.get("message_id")),
@@ -93,7 +85,17 @@ async def vote_in_group(request: web.Request) -> web.Response:
     )
     if entry is None or entry.poll is None:
         raise _bad_request("that message is not a poll in this chat")
-    return vote(state, persona.user_id, entry.poll, body.get("option_ids"))
+    return vote(state, user_id, entry.poll, body.get("option_ids"))
+
+
+def _someone_in_the_chat(request: web.Request, doing: str) -> tuple[WebState, int, int]:
+    """The page's state, the persona (who must be in the chat) and the chat of a request."""
+    state = request.app[STATE]
+    persona = _persona_from(request)
+    chat_id = _group_id(state, request)
+    if state.emulator.member_status(chat_id, persona.user_id) not in _IN_CHAT:
+        raise _bad_request(f"only people in the chat can {doing} there")
+    return state, persona.user_id, chat_id
 
 
 def _group_id(state: WebState, request: web.Request) -> int:
