@@ -63,7 +63,8 @@ async def answer_in_public(update: Update, context: RangkulContext) -> None:
         text, markup = views.public_crisis_view(session.t, link)
         await message.reply_text(text, reply_markup=markup)
     elif command is not None:
-        text, markup = views.private_pointer_view(session.t, group_chats.private_link(context))
+        link = group_chats.private_link(context)
+        text, markup = views.private_pointer_view(session.t, link, command)
         await message.reply_text(text, reply_markup=markup)
     raise ApplicationHandlerStop
 

@@ -56,11 +56,19 @@ def _private_chat_button(t: Translator, link: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton(t("💬 Talk to me privately"), url=link)]])
 
 
-def private_pointer_view(t: Translator, link: str) -> View:
+def private_pointer_view(t: Translator, link: str, command: str | None = None) -> View:
     text = t(
         "I only talk one to one, so that what you share stays private. Tap below to write to "
         "me in a private chat."
     )
+    if command == "poll_time":
+        # A facilitator trying to poll this chat: where that is done.
+        where = t(
+            "To ask this chat which times suit, a facilitator of its group sends me /poll_time "
+            "in a private chat and chooses “In the group chat”: the poll posted here is "
+            "anonymous."
+        )
+        text = Html(f"{text}\n\n{where}")
     return text, _private_chat_button(t, link)
 
 

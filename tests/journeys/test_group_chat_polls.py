@@ -198,3 +198,14 @@ async def test_a_chat_poll_that_cannot_be_stopped_still_ends(world: BotWorld) ->
     await fasil.press("End the poll")
     assert "ended" in fasil.last.text
     assert rows(world, "SELECT closed_at IS NOT NULL FROM time_polls") == [(1,)]
+
+
+async def test_poll_time_typed_in_the_chat_says_where_a_chat_poll_is_set_up(
+    world: BotWorld,
+) -> None:
+    fasil, _people = await a_linked_group_with_members(world)
+    sent = await fasil.send_in_group(CHAT, "/poll_time")
+    [reply] = sent  # in the chat only: nothing private, no poll
+    assert reply.chat_id == CHAT and reply.kind == "text"
+    assert "/poll_time" in reply.text and IN_CHAT in reply.text and "anonymous" in reply.text
+    assert chat_polls(world) == []
