@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import ChatMemberUpdated, Message, Update
+from telegram import CallbackQuery, ChatMemberUpdated, Message, Update
 from telegram.constants import ChatMemberStatus
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import BaseHandler
@@ -89,9 +89,9 @@ async def choose_group(update: Update, context: RangkulContext, action: LinkChat
     session = await context.session(update)
     t, member, services = session.t, session.member, context.services
     linked = await services.group_chats.by_chat(action.chat_id)
-    # Group chats have negative ids: anything else is a forged press, not worth asking
-    # Telegram about (it refuses lookups of chats that are not there).
-    forged = action.chat_id >= 0
+    # Only a choice the bot offered on this message is asked about: a forged one may name any
+    # chat, and Telegram refuses lookups of chats that are not there (or not the bot's).
+    forged = not _offered_here(query)
     if member is None or forged or (linked is not None and linked.group_id == action.group_id):
         await query.answer(views.link_gone_toast(t))  # a second press: already linked
         return
@@ -123,6 +123,15 @@ async def choose_group(update: Update, context: RangkulContext, action: LinkChat
     missing = await _missing_rights(context, action.chat_id)
     await context.bot.send_message(
         action.chat_id, views.linked_in_chat_text(chat_t, linked.group_name, missing)
+    )
+
+
+def _offered_here(query: CallbackQuery) -> bool:
+    """Whether the pressed data is one of the buttons of the message it came with."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    return markup is not None and any(
+        button.callback_data == query.data for row in markup.inline_keyboard for button in row
     )
 
 
